@@ -1,0 +1,131 @@
+// The engine's side of the control protocol, with a timeout on every wait.
+
+import net from 'node:net'
+import { ZcprofError } from '../../shared/errors'
+import { FrameDecoder, PROTOCOL_VERSION, encodeFrame, type HelloReply, type Reply, type TrialResult } from './protocol'
+
+type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+type RequestBody = { type: string; [k: string]: unknown }
+
+export class AgentClient {
+  private seq = 1
+  private readonly pending = new Map<number, Pending>()
+  private readonly results = new Map<number, { resolve: (r: TrialResult) => void; reject: (e: Error) => void }>()
+  private readonly early = new Map<number, TrialResult>()
+  private closedError: Error | null = null
+  hello: HelloReply | null = null
+
+  private constructor(
+    private readonly sock: net.Socket,
+    readonly where: string
+  ) {
+    const decoder = new FrameDecoder()
+    sock.on('data', (chunk) => {
+      let msgs: unknown[]
+      try {
+        msgs = decoder.push(chunk)
+      } catch (e) {
+        this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${(e as Error).message}` }))
+        sock.destroy()
+        return
+      }
+      for (const m of msgs as Array<Reply | TrialResult>) {
+        if (m.type === 'result') {
+          const r = m as TrialResult
+          const waiter = this.results.get(r.trial)
+          if (waiter) waiter.resolve(r)
+          else this.early.set(r.trial, r)
+          continue
+        }
+        const p = this.pending.get((m as Reply).re)
+        if (!p) continue
+        this.pending.delete((m as Reply).re)
+        clearTimeout(p.timer)
+        if (m.type === 'error') p.reject(new ZcprofError(m.error))
+        else p.resolve(m as Reply)
+      }
+    })
+    sock.on('close', () => this.fail(new ZcprofError({ code: 'ZC_AGENT_GONE', message: `the agent at ${where} closed the control connection` })))
+    sock.on('error', (e) => this.fail(new ZcprofError({ code: 'ZC_AGENT_GONE', message: `control connection to ${where} failed: ${e.message}` })))
+  }
+
+  static connect(host: string, port: number, timeoutMs = 5000): Promise<AgentClient> {
+    const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host, port })
+      const timer = setTimeout(() => {
+        sock.destroy()
+        reject(new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${where} did not answer within ${timeoutMs} ms` }))
+      }, timeoutMs)
+      sock.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer)
+        reject(new ZcprofError({ code: e.code ?? 'ZC_AGENT', message: `cannot reach the agent at ${where}: ${e.message}` }))
+      })
+      sock.once('connect', async () => {
+        clearTimeout(timer)
+        sock.removeAllListeners('error')
+        const c = new AgentClient(sock, where)
+        try {
+          c.hello = (await c.request({ type: 'hello', version: PROTOCOL_VERSION }, timeoutMs)) as HelloReply
+          resolve(c)
+        } catch (e) {
+          sock.destroy()
+          reject(e)
+        }
+      })
+    })
+  }
+
+  request(body: RequestBody, timeoutMs = 5000): Promise<Reply> {
+    if (this.closedError) return Promise.reject(this.closedError)
+    const seq = this.seq++
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq)
+        reject(new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${this.where} did not answer '${body.type}' within ${timeoutMs} ms` }))
+      }, timeoutMs)
+      this.pending.set(seq, { resolve, reject, timer })
+      this.sock.write(encodeFrame({ ...body, seq }))
+    })
+  }
+
+  /** Waits for a trial's unsolicited result. */
+  result(trial: number, timeoutMs: number): Promise<TrialResult> {
+    const early = this.early.get(trial)
+    if (early) {
+      this.early.delete(trial)
+      return Promise.resolve(early)
+    }
+    if (this.closedError) return Promise.reject(this.closedError)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.results.delete(trial)
+        reject(new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${this.where} sent no result for trial ${trial} within ${timeoutMs} ms` }))
+      }, timeoutMs)
+      const settle = () => {
+        clearTimeout(timer)
+        this.results.delete(trial)
+      }
+      this.results.set(trial, {
+        resolve: (r) => (settle(), resolve(r)),
+        reject: (e) => (settle(), reject(e))
+      })
+    })
+  }
+
+  private fail(e: Error): void {
+    if (this.closedError) return
+    this.closedError = e
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer)
+      p.reject(e)
+    }
+    this.pending.clear()
+    for (const r of [...this.results.values()]) r.reject(e)
+  }
+
+  close(): void {
+    this.sock.end()
+    this.sock.destroy()
+  }
+}

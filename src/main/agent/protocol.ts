@@ -1,0 +1,112 @@
+// The agent control protocol: length-prefixed JSON frames (u32 big-endian + UTF-8),
+// versioned, bounded in size. Data travels on its own connections.
+
+import type { ReceiverMode } from '../../shared/methods'
+import type { Environment } from '../../shared/report'
+import type { ErrorInfo } from '../../shared/errors'
+import type { NativeCounters, NativeProgress, NativeResult } from '../../native'
+
+export const PROTOCOL_VERSION = 1
+export const MAX_FRAME_BYTES = 1 << 20
+
+export interface Hello {
+  type: 'hello'
+  version: number
+  token?: string
+}
+export interface HelloReply {
+  type: 'hello'
+  version: number
+  receiverModes: ReceiverMode[]
+  families: string[]
+  environment: Environment | null
+}
+export interface Prepare {
+  type: 'prepare'
+  family: 'inet' | 'inet6' | 'unix'
+  host?: string
+  port?: number
+  path?: string
+  mode: ReceiverMode
+  bufferBytes: number
+  checksum: boolean
+  acceptTimeoutMs: number
+  pmu: 'auto' | 'off'
+}
+export interface Prepared {
+  type: 'prepared'
+  trial: number
+  port: number
+  path: string | null
+}
+export interface SampleRequest {
+  type: 'sample'
+  trial: number
+}
+export interface SampleReply {
+  type: 'sample'
+  trial: number
+  progress: NativeProgress | null
+  counters: NativeCounters | null
+}
+export interface Cancel {
+  type: 'cancel'
+  trial: number
+}
+/** Unsolicited, when a receiver finishes or fails. */
+export interface TrialResult {
+  type: 'result'
+  trial: number
+  result: NativeResult | null
+  error: ErrorInfo | null
+  /** the agent process's CPU during the trial, for contamination accounting */
+  processCpuNs: number
+}
+export interface ErrorReply {
+  type: 'error'
+  error: ErrorInfo
+}
+
+export type Request = (Hello | Prepare | SampleRequest | Cancel) & { seq: number }
+export type Reply = (HelloReply | Prepared | SampleReply | ErrorReply | { type: 'ok' }) & { re: number }
+export type Message = Request | Reply | TrialResult
+
+export function encodeFrame(msg: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(msg), 'utf8')
+  if (body.length > MAX_FRAME_BYTES) throw new RangeError(`control message of ${body.length} bytes exceeds ${MAX_FRAME_BYTES}`)
+  const head = Buffer.allocUnsafe(4)
+  head.writeUInt32BE(body.length, 0)
+  return Buffer.concat([head, body])
+}
+
+export class FrameError extends Error {
+  readonly code = 'ZC_PROTOCOL'
+}
+
+/** Splits a byte stream into JSON messages; throws FrameError on anything malformed. */
+export class FrameDecoder {
+  private buf: Buffer = Buffer.alloc(0)
+
+  push(chunk: Buffer): unknown[] {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
+    const out: unknown[] = []
+    while (this.buf.length >= 4) {
+      const len = this.buf.readUInt32BE(0)
+      if (len > MAX_FRAME_BYTES) throw new FrameError(`frame of ${len} bytes exceeds the ${MAX_FRAME_BYTES}-byte limit`)
+      if (this.buf.length < 4 + len) break
+      const body = this.buf.subarray(4, 4 + len).toString('utf8')
+      this.buf = this.buf.subarray(4 + len)
+      let msg: unknown
+      try {
+        msg = JSON.parse(body)
+      } catch {
+        throw new FrameError('frame is not valid JSON')
+      }
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof (msg as { type?: unknown }).type !== 'string') {
+        throw new FrameError('frame is not a message object with a type')
+      }
+      out.push(msg)
+    }
+    return out
+  }
+}

@@ -1,0 +1,67 @@
+// The headless entry point: `zcprof run | agent`.
+
+import { Command, Option } from 'commander'
+import { ZcprofError } from '../shared/errors'
+import { METHODS } from '../shared/methods'
+import { agentCommand } from './cli/agent-command'
+import { runCommand } from './cli/run-command'
+import { TOOL_VERSION } from './engine/version'
+
+function fail(e: unknown): never {
+  if (e instanceof ZcprofError) {
+    process.stderr.write(`zcprof: ${e.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(`zcprof: internal error (please report it):\n${(e as Error).stack ?? String(e)}\n`)
+  process.exit(70)
+}
+
+export function main(argv: string[]): void {
+  const program = new Command('zcprof')
+    .version(TOOL_VERSION)
+    .description('What does moving data cost the CPU, and how much does zero-copy save?')
+    .showHelpAfterError()
+
+  program
+    .command('run', { isDefault: false })
+    .description('move a file into a socket by each method and measure what it costs')
+    .option('-m, --methods <list>', `comma-separated: ${METHODS.join(', ')}`, METHODS.join(','))
+    .option('-t, --target <url...>', 'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path.sock or unix://', ['tcp://127.0.0.1'])
+    .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', '256MiB')
+    .option('-f, --file <path>', 'send this file instead of a generated one')
+    .option('-c, --chunk <sizes>', 'bytes per call, e.g. 128KiB,1MiB', '128KiB')
+    .option('-r, --repeat <n>', 'measured repetitions of each trial', '3')
+    .option('-w, --warmup <n>', 'unmeasured warm-up rounds', '1')
+    .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
+    .addOption(new Option('--receiver <mode>', 'how the receiver drains').choices(['read', 'splice', 'discard']).default('read'))
+    .option('--verify', 'checksum every byte on both ends (crc32c)', false)
+    .option('-i, --interval <ms>', 'sampling interval in milliseconds', '100')
+    .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
+    .option('-j, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
+    .option('--cache-dir <dir>', 'where generated test files are kept')
+    .option('--no-progress', 'no progress bar')
+    .action(async (flags) => {
+      try {
+        process.exitCode = await runCommand(flags)
+      } catch (e) {
+        fail(e)
+      }
+    })
+
+  program
+    .command('agent')
+    .description('run a receiver that zcprof run can send to')
+    .option('-l, --listen <host:port>', 'address to listen on', '127.0.0.1:7733')
+    .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
+    .action(async (flags) => {
+      try {
+        await agentCommand(flags)
+      } catch (e) {
+        fail(e)
+      }
+    })
+
+  program.parseAsync(argv).catch(fail)
+}
+
+main(process.argv)

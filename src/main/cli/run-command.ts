@@ -1,0 +1,163 @@
+// `zcprof run`: a progress bar while it goes, a table at the end, a JSON report.
+
+import os from 'node:os'
+import path from 'node:path'
+import cliProgress from 'cli-progress'
+import { ZcprofError } from '../../shared/errors'
+import type { RunEvent } from '../../shared/events'
+import { METHODS, type MethodName } from '../../shared/methods'
+import type { Plan, Report } from '../../shared/report'
+import { formatBitsPerSec, formatBytes, parseSizeList } from '../../shared/units'
+import { DEFAULT_PLAN, runPlan } from '../engine/run'
+import { writeReport } from '../engine/report-store'
+import { renderSummary } from './summary-table'
+
+export interface RunFlags {
+  methods?: string
+  target?: string[]
+  size?: string
+  file?: string
+  chunk?: string
+  repeat?: string
+  warmup?: string
+  cache?: string
+  receiver?: string
+  verify?: boolean
+  interval?: string
+  pmu?: string
+  json?: string
+  cacheDir?: string
+  progress?: boolean
+}
+
+function int(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback
+  if (!/^\d+$/.test(text)) throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `${what} '${text}' is not a whole number`, hint: `e.g. --${what} 3` })
+  return Number(text)
+}
+
+export function planFromFlags(f: RunFlags): Plan {
+  const methods = f.methods ? f.methods.split(',').map((s) => s.trim()).filter(Boolean) : [...DEFAULT_PLAN.methods]
+  const unknown = methods.filter((m) => !(METHODS as readonly string[]).includes(m))
+  if (unknown.length) {
+    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `'${m}'`).join(', ')}`, hint: `methods are: ${METHODS.join(', ')}` })
+  }
+  const wrapSize = (fn: () => number[]) => {
+    try {
+      return fn()
+    } catch (e) {
+      throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: (e as Error).message })
+    }
+  }
+  const cache = f.cache ?? 'warm'
+  if (cache !== 'warm' && cache !== 'cold') throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--cache '${cache}' must be warm or cold` })
+  const pmu = f.pmu ?? 'auto'
+  if (pmu !== 'auto' && pmu !== 'off') throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--pmu '${pmu}' must be auto or off` })
+  const interval = f.interval ?? '100'
+  const intervalMs = Number(interval.replace(/ms$/, ''))
+  if (!Number.isFinite(intervalMs)) throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--interval '${interval}' is not a number of milliseconds` })
+  return {
+    ...DEFAULT_PLAN,
+    methods: methods as MethodName[],
+    targets: f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets,
+    fileBytes: f.size ? wrapSize(() => parseSizeList(f.size!, '--size')) : DEFAULT_PLAN.fileBytes,
+    file: f.file ?? null,
+    chunkBytes: f.chunk ? wrapSize(() => parseSizeList(f.chunk!, '--chunk')) : DEFAULT_PLAN.chunkBytes,
+    repeat: int(f.repeat, 'repeat', DEFAULT_PLAN.repeat),
+    warmup: int(f.warmup, 'warmup', DEFAULT_PLAN.warmup),
+    cache,
+    receiverMode: (f.receiver ?? 'read') as Plan['receiverMode'],
+    checksum: Boolean(f.verify),
+    sampleIntervalMs: intervalMs,
+    pmu
+  }
+}
+
+/** Progress on stderr, only on a terminal: scripts get clean output. */
+function progressReporter(enabled: boolean) {
+  if (!enabled) return { onEvent: (_e: RunEvent) => undefined, stop: () => undefined }
+  const bar = new cliProgress.SingleBar(
+    { format: ' {bar} {value}/{total} trials | {label} | {rate} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic
+  )
+  let fileBar: cliProgress.SingleBar | null = null
+  let started = false
+  let done = 0
+  return {
+    onEvent(e: RunEvent) {
+      if (e.type === 'file-progress') {
+        if (!fileBar) {
+          fileBar = new cliProgress.SingleBar({ format: ' writing {label} {bar} {percentage}%', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+          fileBar.start(e.totalBytes, 0, { label: e.file })
+        }
+        fileBar.update(e.doneBytes)
+        if (e.doneBytes >= e.totalBytes) {
+          fileBar.stop()
+          fileBar = null
+        }
+      } else if (e.type === 'run-start') {
+        bar.start(e.trials, 0, { label: 'starting', rate: '' })
+        started = true
+      } else if (e.type === 'trial-start') {
+        bar.update(done, { label: `${e.trial.warmup ? 'warm-up ' : ''}${e.trial.method} ${formatBytes(e.trial.fileBytes)}`, rate: '' })
+      } else if (e.type === 'sample') {
+        bar.update(done, { rate: formatBitsPerSec(e.sample.sender.bytesPerSec * 8) })
+      } else if (e.type === 'trial-end') {
+        done = e.trial.index + 1
+        bar.update(done)
+      }
+    },
+    stop() {
+      if (started) bar.stop()
+      fileBar?.stop()
+    }
+  }
+}
+
+/** Saves the report; on failure, saves it somewhere that works and says where. */
+function saveReport(file: string, report: Report): string {
+  try {
+    writeReport(file, report)
+    return file
+  } catch (e) {
+    const fallback = path.join(os.tmpdir(), `zcprof-report-${Date.now()}.json`)
+    writeReport(fallback, report)
+    process.stderr.write(`zcprof: ${(e as Error).message}\nzcprof: the report was saved to ${fallback} instead\n`)
+    return fallback
+  }
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const plan = planFromFlags(flags)
+  const ndjson = flags.json === '-'
+  const progress = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY) && !ndjson)
+  const abort = new AbortController()
+  const onSigint = () => {
+    process.stderr.write('\nzcprof: cancelling; the trials that finished are kept\n')
+    abort.abort()
+  }
+  process.once('SIGINT', onSigint)
+  let report: Report
+  try {
+    report = await runPlan({
+      plan,
+      cacheDir: flags.cacheDir,
+      signal: abort.signal,
+      onEvent: (e) => {
+        progress.onEvent(e)
+        if (ndjson) process.stdout.write(JSON.stringify(e) + '\n')
+      }
+    })
+  } finally {
+    progress.stop()
+    process.removeListener('SIGINT', onSigint)
+  }
+  const out = ndjson ? process.stderr : process.stdout
+  out.write(renderSummary(report, Boolean(out.isTTY)) + '\n')
+  if (flags.json && !ndjson) {
+    const saved = saveReport(flags.json, report)
+    out.write(`report: ${saved}\n`)
+  }
+  const failed = report.trials.some((t) => t.error && !t.warmup)
+  return report.end.incomplete || failed ? 1 : 0
+}

@@ -1,0 +1,67 @@
+// A receiver on this host runs as a child process: sender and receiver costs stay
+// apart, and it speaks the same protocol a remote agent does.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { packageRoot } from '../../native'
+import { ZcprofError } from '../../shared/errors'
+import { AgentClient } from '../agent/agent-client'
+
+export interface LocalAgent {
+  client: AgentClient
+  child: ChildProcess
+  stop(): void
+}
+
+export function cliEntry(): string {
+  return path.join(packageRoot(), 'out', 'main', 'cli.js')
+}
+
+export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
+  const entry = cliEntry()
+  if (!existsSync(entry)) {
+    throw new ZcprofError({ code: 'ZC_NOT_BUILT', message: `${entry} is missing`, hint: 'run `npm run build`' })
+  }
+  // inside Electron, execPath is the Electron binary: run it as plain Node
+  const child = spawn(process.execPath, [entry, 'agent', '--listen', '127.0.0.1:0', '--announce'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000)
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs)
+    const fail = (why: string) => {
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      reject(new ZcprofError({ code: 'ZC_AGENT_START', message: `the local receiver ${why}${stderr ? `:\n${stderr.trim()}` : ''}` }))
+    }
+    child.once('exit', (code, signal) => fail(`exited early (${signal ?? `code ${code}`})`))
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const nl = out.indexOf('\n')
+      if (nl < 0) return
+      clearTimeout(timer)
+      child.removeAllListeners('exit')
+      try {
+        resolve((JSON.parse(out.slice(0, nl)) as { port: number }).port)
+      } catch {
+        fail(`printed '${out.slice(0, nl)}' instead of its port`)
+      }
+    })
+  })
+  const client = await AgentClient.connect('127.0.0.1', port)
+  return {
+    client,
+    child,
+    stop() {
+      client.close()
+      child.stdin?.end()
+      if (child.exitCode === null) child.kill('SIGTERM')
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The file a trial sends: the user's own, or a generated one kept in a cache and reused.
+
+import { randomFillSync } from 'node:crypto'
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, statfsSync, writeSync, accessSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ZcprofError } from '../../shared/errors'
+import { formatBytes } from '../../shared/units'
+
+export function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
+  return path.join(base, 'zcprof')
+}
+
+/** Checks a user's file up front, so a trial never starts on something it cannot send. */
+export function checkUserFile(file: string): number {
+  let st
+  try {
+    st = statSync(file)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new ZcprofError({
+      code: code ?? 'ENOENT',
+      message: code === 'ENOENT' ? `file '${file}' does not exist` : `cannot read file '${file}': ${(e as Error).message}`,
+      hint: 'pass an existing regular file with --file, or leave --file out to send a generated one of --size bytes'
+    })
+  }
+  if (!st.isFile()) {
+    throw new ZcprofError({ code: 'ZC_NOT_A_FILE', message: `'${file}' is not a regular file`, hint: 'pass a regular file with --file' })
+  }
+  try {
+    accessSync(file, constants.R_OK)
+  } catch {
+    throw new ZcprofError({ code: 'EACCES', message: `file '${file}' is not readable by this user`, hint: `check its permissions (chmod +r '${file}') or run as its owner` })
+  }
+  if (st.size === 0) throw new ZcprofError({ code: 'ZC_EMPTY_FILE', message: `file '${file}' is empty`, hint: 'pick a file with data in it' })
+  return st.size
+}
+
+/**
+ * Returns the path of a cached file of exactly `bytes` random bytes, making it
+ * if needed. Written to a temp name and renamed, so a crash leaves no half file.
+ */
+export function ensureTestFile(bytes: number, cacheDir = defaultCacheDir(), onProgress?: (done: number) => void): string {
+  mkdirSync(cacheDir, { recursive: true })
+  const file = path.join(cacheDir, `zcprof-${bytes}.bin`)
+  try {
+    if (statSync(file).size === bytes) return file
+  } catch {
+    // not there yet
+  }
+  const free = (() => {
+    try {
+      const s = statfsSync(cacheDir)
+      return s.bavail * s.bsize
+    } catch {
+      return Infinity
+    }
+  })()
+  if (free < bytes + 64 * 1024 * 1024) {
+    throw new ZcprofError({
+      code: 'ENOSPC',
+      message: `not enough disk space in ${cacheDir} for a ${formatBytes(bytes)} test file (${formatBytes(free)} free)`,
+      hint: 'free some space, pick a smaller --size, or point --cache-dir at a larger disk'
+    })
+  }
+  const tmp = `${file}.${process.pid}.tmp`
+  const block = Buffer.allocUnsafe(Math.min(bytes, 4 << 20))
+  const fd = openSync(tmp, 'w')
+  try {
+    for (let done = 0; done < bytes; ) {
+      const n = Math.min(block.length, bytes - done)
+      randomFillSync(block, 0, n)
+      writeSync(fd, block, 0, n)
+      done += n
+      onProgress?.(done)
+    }
+    fsyncSync(fd)
+  } catch (e) {
+    closeSync(fd)
+    rmSync(tmp, { force: true })
+    const code = (e as NodeJS.ErrnoException).code
+    throw new ZcprofError({
+      code: code ?? 'EIO',
+      message: `cannot write the test file ${tmp}: ${(e as Error).message}`,
+      hint: code === 'ENOSPC' ? 'the disk is full: free space or use --cache-dir on another disk' : undefined
+    })
+  }
+  closeSync(fd)
+  renameSync(tmp, file)
+  return file
+}

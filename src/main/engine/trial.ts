@@ -1,0 +1,251 @@
+// One trial: make the receiver ready, start the sender, sample both sides while
+// the data moves, then turn the totals into a summary.
+
+import os from 'node:os'
+import * as native from '../../native'
+import type { ErrorInfo } from '../../shared/errors'
+import type { MethodName, ReceiverMode } from '../../shared/methods'
+import type { CacheState, Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
+import type { Target } from '../../shared/targets'
+import { estimateCycles, sideFigures, sumValues, type SideTotals } from '../../shared/trial-summary'
+import type { AgentClient } from '../agent/agent-client'
+import type { Prepared, SampleReply, TrialResult } from '../agent/protocol'
+import { explainError } from './explain-error'
+import { nativeTotals, startSender, type SenderOutcome, type SenderRun } from './sender'
+import { processCpuNs, readSystemCpu } from './system-cpu'
+
+export interface TrialSpec {
+  index: number
+  method: MethodName
+  target: Target
+  fileBytes: number
+  chunkBytes: number
+  repetition: number
+  warmup: boolean
+  cache: CacheState
+  receiverMode: ReceiverMode
+}
+
+export interface TrialContext {
+  agent: AgentClient
+  file: string
+  expectedCrc32c: number | null
+  checksum: boolean
+  clockHz: number
+  sampleIntervalMs: number
+  pmu: 'auto' | 'off'
+  onSample?: (s: Sample) => void
+  /** lets a caller cancel the running trial */
+  onStart?: (cancel: () => void) => void
+}
+
+/** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
+export const CONTAMINATION_CORES = 0.5
+
+function unixPath(index: number): string {
+  return `${os.tmpdir()}/zcprof-${process.pid}-${index}.sock`
+}
+
+function sideSample(bytes: number, prevBytes: number, dtNs: number, t: SideTotals | null, clockHz: number): SideSample {
+  const cycles = t ? (t.cycles ?? estimateCycles(t.cpuNs, clockHz)) : 0
+  return {
+    bytes,
+    bytesPerSec: dtNs > 0 ? ((bytes - prevBytes) * 1e9) / dtNs : 0,
+    cpuNs: t?.cpuNs ?? 0,
+    cycles,
+    contextSwitches: t?.contextSwitches ?? 0,
+    syscalls: t ? sumValues(t.syscalls) : null,
+    pageFaults: t?.pageFaults ?? 0
+  }
+}
+
+/**
+ * Samples on the JS thread while the loops run on theirs: a snapshot of atomics
+ * and counter fds here, one control round-trip for the receiver.
+ */
+function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0Ns: number, samples: Sample[]) {
+  let prevNs = t0Ns
+  let prevSend = 0
+  let prevRecv = 0
+  let prevSys = readSystemCpu()
+  let inFlight = false
+  const timer = setInterval(() => {
+    if (inFlight) return
+    inFlight = true
+    const snap = sender.snapshot()
+    ctx.agent
+      .request({ type: 'sample', trial: trialId }, 1000)
+      .then(
+        (r) => r as SampleReply,
+        () => null
+      )
+      .then((r) => {
+        inFlight = false
+        const now = native.nowNs()
+        const sys = readSystemCpu()
+        const dt = now - prevNs
+        const recvBytes = r?.progress?.bytes ?? 0
+        const recvTotals = r?.counters ? nativeTotals(r.counters, r.progress?.syscalls ?? null) : null
+        const s: Sample = {
+          tMs: (now - t0Ns) / 1e6,
+          sender: sideSample(snap.bytes, prevSend, dt, snap.totals, ctx.clockHz),
+          receiver: r ? sideSample(recvBytes, prevRecv, dt, recvTotals, ctx.clockHz) : null,
+          systemBusyCores: dt > 0 ? (sys.busyNs - prevSys.busyNs) / dt : 0
+        }
+        prevNs = now
+        prevSend = snap.bytes
+        prevRecv = recvBytes
+        prevSys = sys
+        samples.push(s)
+        ctx.onSample?.(s)
+      })
+  }, ctx.sampleIntervalMs)
+  return () => clearInterval(timer)
+}
+
+function summarize(
+  spec: TrialSpec,
+  ctx: TrialContext,
+  sent: SenderOutcome,
+  recv: TrialResult | null,
+  busyNs: number,
+  wallNs: number,
+  ownCpuNs: number
+): { summary: TrialSummary; error: ErrorInfo | null } {
+  const r = recv?.result ?? null
+  const bytes = r ? r.bytes : sent.bytes
+  // same host, same CLOCK_MONOTONIC: the receiver's last byte ends the clock
+  const endNs = r && r.lastByteNs > 0 ? r.lastByteNs : (sent.confirmedNs ?? sent.lastByteNs)
+  const durationNs = Math.max(1, endNs - sent.firstByteNs)
+  const sender = sideFigures(sent.totals, bytes, durationNs, ctx.clockHz)
+  const receiver = r ? sideFigures(nativeTotals(r.counters, r.syscalls), bytes, durationNs, ctx.clockHz) : null
+  const otherCpuCores = Math.max(0, busyNs - ownCpuNs - (recv?.processCpuNs ?? 0)) / wallNs
+  const warnings: string[] = []
+  let error: ErrorInfo | null = sent.error ?? recv?.error ?? null
+
+  const integrity = {
+    checked: ctx.checksum && r !== null,
+    ok: true,
+    expectedCrc32c: ctx.checksum ? ctx.expectedCrc32c : null,
+    receivedCrc32c: ctx.checksum && r ? r.crc32c : null
+  }
+  if (!error && r && r.bytes !== spec.fileBytes) {
+    error = { code: 'ZC_SHORT', message: `the receiver got ${r.bytes} of ${spec.fileBytes} bytes` }
+  }
+  if (integrity.checked && r && r.crc32c !== ctx.expectedCrc32c) {
+    integrity.ok = false
+    error ??= { code: 'ZC_CHECKSUM', message: `checksum mismatch: sent crc32c ${ctx.expectedCrc32c}, received ${r.crc32c}` }
+  }
+  const zc = sent.zeroCopy
+  const zeroCopy = zc ? { ...zc, fallbackShare: zc.completed > 0 ? zc.copied / zc.completed : 0 } : null
+  if (zeroCopy && zeroCopy.fallbackShare > 0) {
+    warnings.push(
+      `MSG_ZEROCOPY fell back to copying for ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of sends` +
+        (spec.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (the kernel always copies on loopback)' : '')
+    )
+  }
+  const contaminated = otherCpuCores > CONTAMINATION_CORES
+  if (contaminated) warnings.push(`other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
+  const tcp = sent.tcpInfo
+  if (tcp && tcp.rwndLimitedUs > 0.2 * (durationNs / 1000)) warnings.push('the receiver window limited the sender for over 20% of the time')
+  if (tcp && tcp.sndbufLimitedUs > 0.2 * (durationNs / 1000)) warnings.push('the send buffer limited the sender for over 20% of the time')
+  return {
+    error,
+    summary: {
+      bytes,
+      durationNs,
+      throughputBitsPerSec: (bytes * 8 * 1e9) / durationNs,
+      confirmed: r !== null || sent.confirmedNs !== null,
+      sender,
+      receiver,
+      system: {
+        busyCpuNs: busyNs,
+        cycles: estimateCycles(busyNs, ctx.clockHz),
+        cyclesSource: 'cpu-time-estimate',
+        cyclesPerBit: bytes > 0 ? estimateCycles(busyNs, ctx.clockHz) / (bytes * 8) : Number.NaN,
+        otherCpuCores
+      },
+      zeroCopy,
+      tcpInfo: tcp,
+      integrity,
+      contaminated,
+      warnings
+    }
+  }
+}
+
+export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<TrialRecord> {
+  const record: TrialRecord = {
+    index: spec.index,
+    method: spec.method,
+    target: spec.target.text,
+    fileBytes: spec.fileBytes,
+    chunkBytes: spec.chunkBytes,
+    repetition: spec.repetition,
+    warmup: spec.warmup,
+    cache: spec.cache,
+    receiverMode: spec.receiverMode,
+    samples: [],
+    summary: null,
+    error: null
+  }
+  await native.setPageCache(ctx.file, spec.cache)
+  const t = spec.target
+  const path = t.kind === 'unix' ? (t.path ?? unixPath(spec.index)) : undefined
+  const prepared = (await ctx.agent.request({
+    type: 'prepare',
+    family: t.family,
+    host: t.kind === 'tcp' ? t.host : undefined,
+    port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
+    path,
+    mode: spec.receiverMode,
+    bufferBytes: spec.chunkBytes,
+    checksum: ctx.checksum,
+    acceptTimeoutMs: 10000,
+    pmu: ctx.pmu
+  })) as Prepared
+  const address: native.NativeAddress =
+    t.kind === 'unix' ? { family: 'unix', path } : { family: t.family, host: t.host, port: prepared.port }
+
+  const sysStart = readSystemCpu()
+  const ownStart = processCpuNs()
+  const t0 = native.nowNs()
+  const sender = startSender({
+    method: spec.method,
+    file: ctx.file,
+    chunkBytes: spec.chunkBytes,
+    address,
+    targetText: t.text,
+    pmu: ctx.pmu
+  })
+  ctx.onStart?.(() => {
+    sender.cancel()
+    void ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
+  })
+  const stopSampler = startSampler(ctx, sender, prepared.trial, t0, record.samples)
+  let sent: SenderOutcome
+  try {
+    sent = await sender.done
+  } catch (e) {
+    stopSampler()
+    await ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
+    await ctx.agent.result(prepared.trial, 5000).catch(() => undefined)
+    record.error = explainError(e, { target: t.text, file: ctx.file }).toInfo()
+    return record
+  }
+  if (sent.error) await ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
+  let recv: TrialResult | null = null
+  let recvError: ErrorInfo | null = null
+  try {
+    recv = await ctx.agent.result(prepared.trial, 15000)
+  } catch (e) {
+    recvError = explainError(e, { target: t.text }).toInfo()
+  }
+  stopSampler()
+  const sysEnd = readSystemCpu()
+  const wallNs = Math.max(1, native.nowNs() - t0)
+  const { summary, error } = summarize(spec, ctx, sent, recv, sysEnd.busyNs - sysStart.busyNs, wallNs, processCpuNs() - ownStart)
+  record.summary = sent.bytes > 0 ? summary : null
+  record.error = error ?? recvError
+  return record
+}

@@ -1,0 +1,19 @@
+{
+  "targets": [
+    {
+      "target_name": "zcprof",
+      "sources": [
+        "napi-glue.c",
+        "zc-counters.c",
+        "zc-file.c",
+        "zc-recv.c",
+        "zc-send.c",
+        "zc-socket.c",
+        "zc-tcp-info.c",
+        "zc-transfer.c"
+      ],
+      "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
+      "ldflags": ["-pthread"]
+    }
+  ]
+}

@@ -1,0 +1,222 @@
+// The only place that loads zcprof.node. Everything above sees typed promises.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { NativeMethod, ReceiverMode } from '../shared/methods'
+
+export type AddressFamily = 'inet' | 'inet6' | 'unix'
+export interface NativeAddress {
+  family: AddressFamily
+  host?: string
+  port?: number
+  path?: string
+}
+
+export interface NativeCounters {
+  cycles?: number
+  instructions?: number
+  taskClockNs: number
+  contextSwitches: number
+  contextSwitchesVoluntary: number
+  contextSwitchesInvoluntary: number
+  pageFaults: number
+  pageFaultsMinor: number
+  pageFaultsMajor: number
+  tid: number
+  sources: { cycles: string; taskClock: string; contextSwitches: string; pageFaults: string; split: string }
+  pmuReason?: string
+  pmuErrno?: number
+}
+
+export interface NativeProgress {
+  phase: 'starting' | 'connected' | 'moving' | 'done'
+  bytes: number
+  syscalls: Record<string, number>
+  syscallsTotal: number
+  zeroCopySends: number
+  zeroCopyCompleted: number
+  zeroCopyCopied: number
+  /** CLOCK_MONOTONIC nanoseconds, comparable across processes on one host */
+  startNs: number
+  firstByteNs: number
+  lastByteNs: number
+}
+
+export interface NativeResult extends NativeProgress {
+  fileBytes: number
+  confirmedNs: number
+  peerConfirmed: boolean
+  crc32c: number
+  effectiveChunkBytes: number
+  counters: NativeCounters
+  tcpInfo?: {
+    rttUs: number
+    rttVarUs: number
+    sndCwnd: number
+    sndMssBytes: number
+    totalRetrans: number
+    busyUs: number
+    rwndLimitedUs: number
+    sndbufLimitedUs: number
+    deliveryRateBytesPerSec: number
+  }
+}
+
+/** An error from the native layer: code + errno + syscall, and what was measured before it. */
+export interface NativeError extends Error {
+  code: string
+  errno: number
+  syscall: string
+  partial?: NativeResult
+}
+
+export interface SenderConfig {
+  method: NativeMethod
+  file: string
+  chunkBytes: number
+  target: NativeAddress
+  connectTimeoutMs?: number
+  confirmTimeoutMs?: number
+  pmu?: 'auto' | 'off'
+}
+
+export interface ReceiverConfig {
+  mode: ReceiverMode
+  listenFd: number
+  bufferBytes: number
+  checksum: boolean
+  acceptTimeoutMs?: number
+  pmu?: 'auto' | 'off'
+}
+
+declare const handleBrand: unique symbol
+type Handle = { readonly [handleBrand]: true }
+type DoneCallback = (err: NativeError | undefined, result: NativeResult) => void
+
+interface Binding {
+  startSender(cfg: SenderConfig, cb: DoneCallback): Handle
+  startReceiver(cfg: ReceiverConfig, cb: DoneCallback): Handle
+  progress(h: Handle): NativeProgress
+  counters(h: Handle): NativeCounters | null
+  cancel(h: Handle): void
+  listen(a: NativeAddress & { backlog?: number }): { fd: number; port: number }
+  closeFd(fd: number): void
+  fileCrc32c(path: string): Promise<{ crc32c: number; bytes: number }>
+  fileEvict(path: string): Promise<unknown>
+  fileWarm(path: string): Promise<unknown>
+  crc32c(buf: Uint8Array, seed?: number): number
+  pmuProbe(): { available: boolean; reason?: string; errno?: number }
+  nowNs(): number
+}
+
+function here(): string {
+  // bundled CJS has __dirname; vitest and ESM have import.meta.url
+  return typeof __dirname !== 'undefined' ? __dirname : path.dirname(fileURLToPath(import.meta.url))
+}
+
+/** The zcprof package root: the nearest package.json named zcprof above this file. */
+export function packageRoot(): string {
+  for (let dir = here(); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json')
+    if (existsSync(pkg)) {
+      try {
+        if (JSON.parse(readFileSync(pkg, 'utf8')).name === 'zcprof') return dir
+      } catch {
+        // keep walking
+      }
+    }
+    if (path.dirname(dir) === dir) throw new Error(`zcprof: cannot find the package root above ${here()}`)
+  }
+}
+
+let binding: Binding | null = null
+
+function load(): Binding {
+  if (binding) return binding
+  const file = path.join(packageRoot(), 'src', 'native', 'build', 'Release', 'zcprof.node')
+  if (!existsSync(file)) {
+    throw new Error(`zcprof: the native addon is not built (${file} is missing). Run \`npm run build:native\`.`)
+  }
+  binding = createRequire(file)(file) as Binding
+  return binding
+}
+
+/** A transfer running on its own native thread. */
+export class Transfer {
+  readonly done: Promise<NativeResult>
+  private readonly handle: Handle
+  private finished = false
+
+  constructor(start: (cb: DoneCallback) => Handle) {
+    let resolve!: (r: NativeResult) => void
+    let reject!: (e: NativeError) => void
+    this.done = new Promise<NativeResult>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    this.handle = start((err, result) => {
+      this.finished = true
+      if (err) reject(err)
+      else resolve(result)
+    })
+  }
+
+  /** Lock-free snapshot of bytes and syscalls so far. */
+  progress(): NativeProgress {
+    return load().progress(this.handle)
+  }
+
+  /** The transfer thread's counters now; null before it starts or after it is joined. */
+  counters(): NativeCounters | null {
+    return this.finished ? null : load().counters(this.handle)
+  }
+
+  cancel(): void {
+    if (!this.finished) load().cancel(this.handle)
+  }
+}
+
+export function startSender(cfg: SenderConfig): Transfer {
+  const b = load()
+  return new Transfer((cb) => b.startSender(cfg, cb))
+}
+
+export function startReceiver(cfg: ReceiverConfig): Transfer {
+  const b = load()
+  return new Transfer((cb) => b.startReceiver(cfg, cb))
+}
+
+export function listen(address: NativeAddress, backlog = 16): { fd: number; port: number } {
+  return load().listen({ ...address, backlog })
+}
+
+export function closeFd(fd: number): void {
+  load().closeFd(fd)
+}
+
+export function fileCrc32c(file: string): Promise<{ crc32c: number; bytes: number }> {
+  return load().fileCrc32c(file)
+}
+
+export async function setPageCache(file: string, state: 'warm' | 'cold'): Promise<void> {
+  await (state === 'warm' ? load().fileWarm(file) : load().fileEvict(file))
+}
+
+export function crc32c(buf: Uint8Array, seed = 0): number {
+  return load().crc32c(buf, seed)
+}
+
+export function pmuProbe(): { available: boolean; reason?: string; errno?: number } {
+  return load().pmuProbe()
+}
+
+/** CLOCK_MONOTONIC in nanoseconds, the clock the native loops stamp with. */
+export function nowNs(): number {
+  return load().nowNs()
+}
+
+export function isNativeError(e: unknown): e is NativeError {
+  return e instanceof Error && typeof (e as NativeError).code === 'string' && 'syscall' in e
+}

@@ -1,0 +1,557 @@
+/*
+ * Node-API glue: argument parsing, result objects, errors, and the hand-off from
+ * transfer threads back to the JS thread. Everything else is plain C in zc-*.c.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zc.h"
+
+#define CHECK(call)                                                      \
+  do {                                                                   \
+    if ((call) != napi_ok) {                                             \
+      napi_throw_error(env, "ZC_NAPI", "Node-API call failed: " #call);  \
+      return NULL;                                                       \
+    }                                                                    \
+  } while (0)
+
+typedef struct {
+  zc_transfer t;
+  napi_threadsafe_function tsfn;
+  napi_ref callback;
+  napi_ref self;        /* keeps the handle alive until the thread is done */
+  int joined;
+} handle;
+
+/* ---------- small helpers ---------- */
+
+static void set_num(napi_env env, napi_value obj, const char *key, double v) {
+  napi_value x;
+  napi_create_double(env, v, &x);
+  napi_set_named_property(env, obj, key, x);
+}
+
+static void set_str(napi_env env, napi_value obj, const char *key, const char *s) {
+  napi_value x;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &x);
+  napi_set_named_property(env, obj, key, x);
+}
+
+static void set_bool(napi_env env, napi_value obj, const char *key, int b) {
+  napi_value x;
+  napi_get_boolean(env, b != 0, &x);
+  napi_set_named_property(env, obj, key, x);
+}
+
+static int has(napi_env env, napi_value obj, const char *key, napi_value *out) {
+  bool present = false;
+  napi_has_named_property(env, obj, key, &present);
+  if (!present) return 0;
+  napi_get_named_property(env, obj, key, out);
+  napi_valuetype t;
+  napi_typeof(env, *out, &t);
+  return t != napi_undefined && t != napi_null;
+}
+
+static int get_num(napi_env env, napi_value obj, const char *key, double *out) {
+  napi_value v;
+  if (!has(env, obj, key, &v)) return 0;
+  return napi_get_value_double(env, v, out) == napi_ok;
+}
+
+static int get_str(napi_env env, napi_value obj, const char *key, char *buf, size_t len) {
+  napi_value v;
+  size_t n;
+  if (!has(env, obj, key, &v)) return 0;
+  if (napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok) return 0;
+  return n < len - 1 ? 1 : -1; /* -1: truncated */
+}
+
+static int index_of(const char *const *names, int count, const char *s) {
+  for (int i = 0; i < count; i++)
+    if (strcmp(names[i], s) == 0) return i;
+  return -1;
+}
+
+static napi_value make_error(napi_env env, const zc_error *e) {
+  napi_value msg, code, err;
+  napi_create_string_utf8(env, e->message, NAPI_AUTO_LENGTH, &msg);
+  napi_create_string_utf8(env, e->code, NAPI_AUTO_LENGTH, &code);
+  napi_create_error(env, code, msg, &err);
+  set_num(env, err, "errno", e->errnum);
+  set_str(env, err, "syscall", e->syscall);
+  return err;
+}
+
+static napi_value throw_type(napi_env env, const char *msg) {
+  napi_throw_type_error(env, "ZC_BAD_ARGUMENT", msg);
+  return NULL;
+}
+
+static const char *source_name(int s) {
+  switch (s) {
+    case ZC_SRC_PMU: return "pmu";
+    case ZC_SRC_PERF_SW: return "perf-software";
+    case ZC_SRC_RUSAGE: return "rusage";
+    case ZC_SRC_PROC: return "procfs";
+    default: return "none";
+  }
+}
+
+static napi_value counters_object(napi_env env, zc_counters *c) {
+  zc_counter_values v;
+  zc_counters_read(c, &v);
+  napi_value o, src;
+  napi_create_object(env, &o);
+  if (v.hw_source == ZC_SRC_PMU) {
+    set_num(env, o, "cycles", (double)v.cycles);
+    set_num(env, o, "instructions", (double)v.instructions);
+  }
+  set_num(env, o, "taskClockNs", (double)v.task_clock_ns);
+  set_num(env, o, "contextSwitches", (double)v.ctx_switches);
+  set_num(env, o, "contextSwitchesVoluntary", (double)v.ctx_voluntary);
+  set_num(env, o, "contextSwitchesInvoluntary", (double)v.ctx_involuntary);
+  set_num(env, o, "pageFaults", (double)v.page_faults);
+  set_num(env, o, "pageFaultsMinor", (double)v.minor_faults);
+  set_num(env, o, "pageFaultsMajor", (double)v.major_faults);
+  set_num(env, o, "tid", (double)c->tid);
+  napi_create_object(env, &src);
+  set_str(env, src, "cycles", source_name(v.hw_source));
+  set_str(env, src, "taskClock", source_name(v.clock_source));
+  set_str(env, src, "contextSwitches", source_name(v.ctx_source));
+  set_str(env, src, "pageFaults", source_name(v.fault_source));
+  set_str(env, src, "split", source_name(v.split_source));
+  napi_set_named_property(env, o, "sources", src);
+  if (v.hw_source != ZC_SRC_PMU) {
+    set_str(env, o, "pmuReason", c->hw_reason);
+    set_num(env, o, "pmuErrno", c->hw_errnum);
+  }
+  return o;
+}
+
+static napi_value progress_object(napi_env env, zc_transfer *t) {
+  napi_value o, calls;
+  napi_create_object(env, &o);
+  napi_create_object(env, &calls);
+  static const char *phases[] = {"starting", "connected", "moving", "done"};
+  int phase = atomic_load(&t->phase);
+  set_str(env, o, "phase", phases[phase & 3]);
+  set_num(env, o, "bytes", (double)atomic_load_explicit(&t->bytes, memory_order_relaxed));
+  double total = 0;
+  for (int i = 0; i < ZC_SYS_COUNT; i++) {
+    double n = (double)atomic_load_explicit(&t->calls[i], memory_order_relaxed);
+    total += n;
+    if (n > 0) set_num(env, calls, zc_syscall_names[i], n);
+  }
+  napi_set_named_property(env, o, "syscalls", calls);
+  set_num(env, o, "syscallsTotal", total);
+  set_num(env, o, "zeroCopySends", (double)atomic_load(&t->zc_sends));
+  set_num(env, o, "zeroCopyCompleted", (double)atomic_load(&t->zc_completed));
+  set_num(env, o, "zeroCopyCopied", (double)atomic_load(&t->zc_copied));
+  set_num(env, o, "startNs", (double)atomic_load(&t->start_ns));
+  set_num(env, o, "firstByteNs", (double)atomic_load(&t->first_byte_ns));
+  set_num(env, o, "lastByteNs", (double)atomic_load(&t->last_byte_ns));
+  return o;
+}
+
+static napi_value result_object(napi_env env, handle *h) {
+  zc_transfer *t = &h->t;
+  napi_value o = progress_object(env, t);
+  set_num(env, o, "fileBytes", (double)t->file_bytes);
+  set_num(env, o, "confirmedNs", (double)t->confirmed_ns);
+  set_bool(env, o, "peerConfirmed", t->peer_confirmed);
+  set_num(env, o, "crc32c", (double)t->crc32c);
+  set_num(env, o, "effectiveChunkBytes", (double)t->effective_chunk_bytes);
+  napi_set_named_property(env, o, "counters", counters_object(env, &t->counters));
+  if (t->tcp.valid) {
+    napi_value tcp;
+    napi_create_object(env, &tcp);
+    set_num(env, tcp, "rttUs", t->tcp.rtt_us);
+    set_num(env, tcp, "rttVarUs", t->tcp.rttvar_us);
+    set_num(env, tcp, "sndCwnd", t->tcp.snd_cwnd);
+    set_num(env, tcp, "sndMssBytes", t->tcp.snd_mss);
+    set_num(env, tcp, "totalRetrans", t->tcp.total_retrans);
+    set_num(env, tcp, "busyUs", (double)t->tcp.busy_us);
+    set_num(env, tcp, "rwndLimitedUs", (double)t->tcp.rwnd_limited_us);
+    set_num(env, tcp, "sndbufLimitedUs", (double)t->tcp.sndbuf_limited_us);
+    set_num(env, tcp, "deliveryRateBytesPerSec", (double)t->tcp.delivery_rate_bytes_per_sec);
+    napi_set_named_property(env, o, "tcpInfo", tcp);
+  }
+  return o;
+}
+
+/* ---------- transfer lifecycle ---------- */
+
+static void on_done_thread(zc_transfer *t, void *user) {
+  handle *h = user;
+  (void)t;
+  napi_call_threadsafe_function(h->tsfn, h, napi_tsfn_blocking);
+  napi_release_threadsafe_function(h->tsfn, napi_tsfn_release);
+}
+
+/* on the JS thread: join, then hand (error, result) to the callback */
+static void on_done_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)js_cb;
+  (void)context;
+  handle *h = data;
+  if (!env) return;
+  zc_transfer_join(&h->t);
+  h->joined = 1;
+  napi_value cb, undef, args[2];
+  napi_get_undefined(env, &undef);
+  napi_get_reference_value(env, h->callback, &cb);
+  args[1] = result_object(env, h);
+  if (h->t.err.failed) {
+    args[0] = make_error(env, &h->t.err);
+    /* what was measured before the failure travels with the error */
+    napi_set_named_property(env, args[0], "partial", args[1]);
+  } else {
+    args[0] = undef;
+  }
+  napi_call_function(env, undef, cb, 2, args, NULL);
+  napi_delete_reference(env, h->callback);
+  napi_delete_reference(env, h->self);
+}
+
+static void finalize_handle(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  handle *h = data;
+  if (!h->joined) zc_transfer_join(&h->t);
+  pthread_mutex_destroy(&h->t.sock_lock);
+  free(h);
+}
+
+static handle *get_handle(napi_env env, napi_value v) {
+  void *p = NULL;
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t != napi_external || napi_get_value_external(env, v, &p) != napi_ok) return NULL;
+  return p;
+}
+
+static int parse_pmu(napi_env env, napi_value cfg, zc_pmu_mode *out) {
+  char buf[16];
+  int r = get_str(env, cfg, "pmu", buf, sizeof buf);
+  *out = ZC_PMU_AUTO;
+  if (r == 0) return 0;
+  if (r > 0 && strcmp(buf, "auto") == 0) return 0;
+  if (r > 0 && strcmp(buf, "off") == 0) {
+    *out = ZC_PMU_OFF;
+    return 0;
+  }
+  return -1;
+}
+
+static int parse_address(napi_env env, napi_value cfg, zc_address *a, const char **why) {
+  char fam[16];
+  memset(a, 0, sizeof *a);
+  if (get_str(env, cfg, "family", fam, sizeof fam) <= 0) {
+    *why = "address.family must be 'inet', 'inet6' or 'unix'";
+    return -1;
+  }
+  if (strcmp(fam, "unix") == 0) {
+    a->family = ZC_FAMILY_UNIX;
+    if (get_str(env, cfg, "path", a->path, sizeof a->path) <= 0) {
+      *why = "address.path must be a unix socket path shorter than 108 bytes";
+      return -1;
+    }
+    return 0;
+  }
+  if (strcmp(fam, "inet") == 0) a->family = ZC_FAMILY_INET;
+  else if (strcmp(fam, "inet6") == 0) a->family = ZC_FAMILY_INET6;
+  else {
+    *why = "address.family must be 'inet', 'inet6' or 'unix'";
+    return -1;
+  }
+  double port = 0;
+  if (get_str(env, cfg, "host", a->host, sizeof a->host) <= 0 || !get_num(env, cfg, "port", &port) || port < 0 ||
+      port > 65535) {
+    *why = "address needs a numeric host and a port in 0..65535";
+    return -1;
+  }
+  a->port = (int)port;
+  return 0;
+}
+
+static napi_value start_transfer(napi_env env, handle *h, napi_value cb, int is_sender) {
+  napi_value name, external;
+  napi_valuetype cbt;
+  napi_typeof(env, cb, &cbt);
+  if (cbt != napi_function) {
+    free(h);
+    return throw_type(env, "the last argument must be a completion callback");
+  }
+  CHECK(napi_create_string_utf8(env, is_sender ? "zcprof-sender" : "zcprof-receiver", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, on_done_js, &h->tsfn));
+  CHECK(napi_create_reference(env, cb, 1, &h->callback));
+  CHECK(napi_create_external(env, h, finalize_handle, NULL, &external));
+  CHECK(napi_create_reference(env, external, 1, &h->self));
+  int rc = is_sender ? zc_sender_start(&h->t, &h->t.send, on_done_thread, h)
+                     : zc_receiver_start(&h->t, &h->t.recv, on_done_thread, h);
+  if (rc != 0) {
+    napi_release_threadsafe_function(h->tsfn, napi_tsfn_abort);
+    napi_delete_reference(env, h->callback);
+    napi_delete_reference(env, h->self);
+    h->joined = 1;
+    napi_throw(env, make_error(env, &h->t.err));
+    return NULL;
+  }
+  return external;
+}
+
+/* startSender({method, file, chunkBytes, target, connectTimeoutMs, confirmTimeoutMs, pmu}, cb) */
+static napi_value start_sender(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], target;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return throw_type(env, "startSender(config, callback)");
+  handle *h = calloc(1, sizeof *h);
+  if (!h) return throw_type(env, "out of memory");
+  zc_sender_config *c = &h->t.send;
+  char method[32];
+  const char *why = NULL;
+  double num;
+  int idx = -1;
+  if (get_str(env, argv[0], "method", method, sizeof method) > 0) idx = index_of(zc_method_names, ZC_METHOD_COUNT, method);
+  c->method = (zc_method)(idx < 0 ? 0 : idx);
+  if (idx < 0)
+    why = "method must be one of copy, mmap, sendfile, splice, msg-zerocopy";
+  else if (get_str(env, argv[0], "file", c->file, sizeof c->file) <= 0)
+    why = "file must be a path shorter than 4096 bytes";
+  else if (!has(env, argv[0], "target", &target) || parse_address(env, target, &c->target, &why))
+    why = why ? why : "target address is required";
+  else if (parse_pmu(env, argv[0], &c->pmu))
+    why = "pmu must be 'auto' or 'off'";
+  if (why) {
+    free(h);
+    return throw_type(env, why);
+  }
+  c->chunk_bytes = get_num(env, argv[0], "chunkBytes", &num) && num >= 1 ? (uint64_t)num : 131072;
+  c->connect_timeout_ms = get_num(env, argv[0], "connectTimeoutMs", &num) ? (int)num : 5000;
+  c->confirm_timeout_ms = get_num(env, argv[0], "confirmTimeoutMs", &num) ? (int)num : 10000;
+  return start_transfer(env, h, argv[1], 1);
+}
+
+/* startReceiver({mode, listenFd, bufferBytes, checksum, acceptTimeoutMs, pmu}, cb) */
+static napi_value start_receiver(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], v;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return throw_type(env, "startReceiver(config, callback)");
+  handle *h = calloc(1, sizeof *h);
+  if (!h) return throw_type(env, "out of memory");
+  zc_receiver_config *c = &h->t.recv;
+  char mode[32];
+  double num;
+  const char *why = NULL;
+  int idx = -1;
+  if (get_str(env, argv[0], "mode", mode, sizeof mode) > 0) idx = index_of(zc_recv_mode_names, ZC_RECV_COUNT, mode);
+  c->mode = (zc_recv_mode)(idx < 0 ? 0 : idx);
+  if (idx < 0)
+    why = "mode must be one of read, splice, discard";
+  else if (!get_num(env, argv[0], "listenFd", &num) || num < 0)
+    why = "listenFd must be a listening socket from listen()";
+  else if (parse_pmu(env, argv[0], &c->pmu))
+    why = "pmu must be 'auto' or 'off'";
+  if (why) {
+    free(h);
+    return throw_type(env, why);
+  }
+  c->listen_fd = (int)num;
+  c->buffer_bytes = get_num(env, argv[0], "bufferBytes", &num) && num >= 1 ? (uint64_t)num : 131072;
+  c->accept_timeout_ms = get_num(env, argv[0], "acceptTimeoutMs", &num) ? (int)num : 10000;
+  bool b = false;
+  if (has(env, argv[0], "checksum", &v)) napi_get_value_bool(env, v, &b);
+  c->checksum = b;
+  return start_transfer(env, h, argv[1], 0);
+}
+
+static napi_value progress(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle *h = argc ? get_handle(env, argv[0]) : NULL;
+  if (!h) return throw_type(env, "progress(handle) needs a transfer handle");
+  return progress_object(env, &h->t);
+}
+
+static napi_value counters(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle *h = argc ? get_handle(env, argv[0]) : NULL;
+  if (!h) return throw_type(env, "counters(handle) needs a transfer handle");
+  /* before the thread opened them there is nothing to read */
+  if (atomic_load(&h->t.start_ns) == 0 || h->joined) {
+    napi_value n;
+    napi_get_null(env, &n);
+    return n;
+  }
+  return counters_object(env, &h->t.counters);
+}
+
+static napi_value cancel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle *h = argc ? get_handle(env, argv[0]) : NULL;
+  if (!h) return throw_type(env, "cancel(handle) needs a transfer handle");
+  if (!h->joined) zc_transfer_cancel(&h->t);
+  return NULL;
+}
+
+/* listen({family, host, port, path, backlog}) -> {fd, port} */
+static napi_value listen_fn(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1) return throw_type(env, "listen(address)");
+  zc_address a;
+  const char *why = NULL;
+  if (parse_address(env, argv[0], &a, &why)) return throw_type(env, why);
+  double backlog = 16;
+  get_num(env, argv[0], "backlog", &backlog);
+  zc_error e = {0};
+  int fd, port;
+  if (zc_listen(&a, (int)backlog, &fd, &port, &e)) {
+    napi_throw(env, make_error(env, &e));
+    return NULL;
+  }
+  napi_create_object(env, &out);
+  set_num(env, out, "fd", fd);
+  set_num(env, out, "port", port);
+  return out;
+}
+
+static napi_value close_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double fd;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_double(env, argv[0], &fd) != napi_ok || fd < 0)
+    return throw_type(env, "closeFd(fd) needs a descriptor from listen()");
+  close((int)fd);
+  return NULL;
+}
+
+/* ---------- file work on the libuv pool: one-off, not the data path ---------- */
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  char path[4096];
+  int kind; /* 0 crc, 1 evict, 2 warm */
+  uint32_t crc;
+  uint64_t bytes;
+  zc_error err;
+} file_job;
+
+static void file_execute(napi_env env, void *data) {
+  (void)env;
+  file_job *j = data;
+  if (j->kind == 0) zc_file_crc32c(j->path, &j->crc, &j->bytes, &j->err);
+  else zc_file_cache(j->path, j->kind == 2, &j->err);
+}
+
+static void file_complete(napi_env env, napi_status status, void *data) {
+  (void)status;
+  file_job *j = data;
+  if (j->err.failed) {
+    napi_reject_deferred(env, j->deferred, make_error(env, &j->err));
+  } else {
+    napi_value o;
+    napi_create_object(env, &o);
+    set_num(env, o, "crc32c", j->crc);
+    set_num(env, o, "bytes", (double)j->bytes);
+    napi_resolve_deferred(env, j->deferred, o);
+  }
+  napi_delete_async_work(env, j->work);
+  free(j);
+}
+
+static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
+  size_t argc = 1;
+  napi_value argv[1], promise, name;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  file_job *j = calloc(1, sizeof *j);
+  if (!j) return throw_type(env, "out of memory");
+  size_t n = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], j->path, sizeof j->path, &n) != napi_ok ||
+      n == 0 || n >= sizeof j->path - 1) {
+    free(j);
+    return throw_type(env, "a file path is required");
+  }
+  j->kind = kind;
+  CHECK(napi_create_promise(env, &j->deferred, &promise));
+  CHECK(napi_create_string_utf8(env, "zcprof-file", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_async_work(env, NULL, name, file_execute, file_complete, j, &j->work));
+  CHECK(napi_queue_async_work(env, j->work));
+  return promise;
+}
+
+static napi_value file_crc(napi_env env, napi_callback_info info) { return file_op(env, info, 0); }
+static napi_value file_evict(napi_env env, napi_callback_info info) { return file_op(env, info, 1); }
+static napi_value file_warm(napi_env env, napi_callback_info info) { return file_op(env, info, 2); }
+
+static napi_value crc32c_fn(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  void *data;
+  size_t len;
+  double seed = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_buffer_info(env, argv[0], &data, &len) != napi_ok)
+    return throw_type(env, "crc32c(buffer, seed?) needs a Buffer");
+  if (argc > 1) napi_get_value_double(env, argv[1], &seed);
+  napi_create_double(env, zc_crc32c((uint32_t)seed, data, len), &out);
+  return out;
+}
+
+static napi_value pmu_probe(napi_env env, napi_callback_info info) {
+  (void)info;
+  char reason[200];
+  int errnum = 0;
+  int ok = zc_pmu_probe(reason, sizeof reason, &errnum) == 0;
+  napi_value o;
+  napi_create_object(env, &o);
+  set_bool(env, o, "available", ok);
+  if (!ok) {
+    set_str(env, o, "reason", reason);
+    set_num(env, o, "errno", errnum);
+  }
+  return o;
+}
+
+static napi_value now_ns(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_double(env, (double)zc_now_ns(), &v);
+  return v;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"startSender", NULL, start_sender, NULL, NULL, NULL, napi_default, NULL},
+      {"startReceiver", NULL, start_receiver, NULL, NULL, NULL, napi_default, NULL},
+      {"progress", NULL, progress, NULL, NULL, NULL, napi_default, NULL},
+      {"counters", NULL, counters, NULL, NULL, NULL, napi_default, NULL},
+      {"cancel", NULL, cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"listen", NULL, listen_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"fileCrc32c", NULL, file_crc, NULL, NULL, NULL, napi_default, NULL},
+      {"fileEvict", NULL, file_evict, NULL, NULL, NULL, napi_default, NULL},
+      {"fileWarm", NULL, file_warm, NULL, NULL, NULL, napi_default, NULL},
+      {"crc32c", NULL, crc32c_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"pmuProbe", NULL, pmu_probe, NULL, NULL, NULL, napi_default, NULL},
+      {"nowNs", NULL, now_ns, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,194 @@
+/*
+ * Receiver: accepts one connection on a caller-owned listening socket and drains
+ * it until EOF. With checksum on, every mode still runs its own syscalls and
+ * additionally brings the bytes to user space to hash them (stated in reports).
+ */
+#define _GNU_SOURCE
+#include "zc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CALL(t, sys) zc_bump(&(t)->calls[sys], 1)
+
+typedef struct {
+  zc_transfer *t;
+  int sock;
+  uint8_t *buf;
+  uint64_t buf_bytes;
+  int checksum;
+  uint32_t crc;
+} recv_ctx;
+
+static void got(recv_ctx *c, uint64_t n) {
+  uint64_t now = zc_now_ns();
+  if (atomic_load_explicit(&c->t->first_byte_ns, memory_order_relaxed) == 0)
+    atomic_store_explicit(&c->t->first_byte_ns, now, memory_order_relaxed);
+  atomic_store_explicit(&c->t->last_byte_ns, now, memory_order_relaxed);
+  zc_bump(&c->t->bytes, n);
+}
+
+static int fail_io(recv_ctx *c, const char *syscall, int err) {
+  if (zc_cancelled(c->t)) zc_error_set(&c->t->err, "ZC_CANCELLED", "cancelled");
+  else if (err == ECONNRESET) zc_error_set_errno(&c->t->err, syscall, err, "the sender reset the connection");
+  else zc_error_set_errno(&c->t->err, syscall, err, "receiving failed");
+  return -1;
+}
+
+/* returns bytes, 0 at EOF, -1 on error (already recorded) */
+static ssize_t read_some(recv_ctx *c, int fd, int sys_index, const char *sys) {
+  for (;;) {
+    ssize_t n = read(fd, c->buf, c->buf_bytes);
+    CALL(c->t, sys_index);
+    if (n >= 0) return n;
+    if (errno != EINTR) return fail_io(c, sys, errno);
+  }
+}
+
+static int recv_read(recv_ctx *c) {
+  for (;;) {
+    ssize_t n = read_some(c, c->sock, ZC_SYS_READ, "read");
+    if (n <= 0) return (int)n;
+    if (c->checksum) c->crc = zc_crc32c(c->crc, c->buf, (size_t)n);
+    got(c, (uint64_t)n);
+  }
+}
+
+static int recv_splice(recv_ctx *c) {
+  int p[2], rc = 0;
+  if (pipe2(p, O_CLOEXEC) < 0) return fail_io(c, "pipe2", errno);
+  int cap = fcntl(p[1], F_SETPIPE_SZ, (int)(c->buf_bytes > (1u << 30) ? (1u << 30) : c->buf_bytes));
+  if (cap < 0) cap = fcntl(p[1], F_GETPIPE_SZ);
+  uint64_t chunk = cap > 0 && (uint64_t)cap < c->buf_bytes ? (uint64_t)cap : c->buf_bytes;
+  c->t->effective_chunk_bytes = chunk;
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (devnull < 0) {
+    rc = fail_io(c, "open", errno);
+    goto out;
+  }
+  for (;;) {
+    ssize_t in = splice(c->sock, NULL, p[1], NULL, chunk, SPLICE_F_MOVE | SPLICE_F_MORE);
+    CALL(c->t, ZC_SYS_SPLICE);
+    if (in < 0) {
+      if (errno == EINTR) continue;
+      rc = fail_io(c, "splice", errno);
+      break;
+    }
+    if (in == 0) break;
+    while (in > 0) {
+      ssize_t out;
+      if (c->checksum) {
+        out = read(p[0], c->buf, (size_t)in < c->buf_bytes ? (size_t)in : c->buf_bytes);
+        CALL(c->t, ZC_SYS_READ);
+        if (out > 0) c->crc = zc_crc32c(c->crc, c->buf, (size_t)out);
+      } else {
+        out = splice(p[0], NULL, devnull, NULL, (size_t)in, SPLICE_F_MOVE);
+        CALL(c->t, ZC_SYS_SPLICE);
+      }
+      if (out < 0) {
+        if (errno == EINTR) continue;
+        rc = fail_io(c, c->checksum ? "read" : "splice", errno);
+        goto out;
+      }
+      got(c, (uint64_t)out);
+      in -= out;
+    }
+  }
+out:
+  if (devnull >= 0) close(devnull);
+  close(p[0]);
+  close(p[1]);
+  return rc;
+}
+
+/* recv(MSG_TRUNC) on TCP drops the bytes in the kernel without copying them */
+static int recv_discard(recv_ctx *c) {
+  for (;;) {
+    ssize_t n;
+    if (c->checksum) {
+      n = recv(c->sock, c->buf, c->buf_bytes, MSG_PEEK);
+      CALL(c->t, ZC_SYS_RECVFROM);
+      if (n > 0) c->crc = zc_crc32c(c->crc, c->buf, (size_t)n);
+      if (n > 0) {
+        ssize_t d = recv(c->sock, NULL, (size_t)n, MSG_TRUNC);
+        CALL(c->t, ZC_SYS_RECVFROM);
+        if (d != n) return fail_io(c, "recv", d < 0 ? errno : EIO);
+      }
+    } else {
+      n = recv(c->sock, NULL, c->buf_bytes, MSG_TRUNC);
+      CALL(c->t, ZC_SYS_RECVFROM);
+    }
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail_io(c, "recv", errno);
+    }
+    if (n == 0) return 0;
+    got(c, (uint64_t)n);
+  }
+}
+
+typedef int (*recv_fn)(recv_ctx *);
+static const recv_fn modes[ZC_RECV_COUNT] = {
+    [ZC_RECV_READ] = recv_read, [ZC_RECV_SPLICE] = recv_splice, [ZC_RECV_DISCARD] = recv_discard};
+
+/* accept() polled in slices so cancel works without touching the shared listener */
+static int accept_one(zc_transfer *t, int *out) {
+  uint64_t deadline = zc_now_ns() + (uint64_t)t->recv.accept_timeout_ms * 1000000ull;
+  for (;;) {
+    if (zc_cancelled(t)) {
+      zc_error_set(&t->err, "ZC_CANCELLED", "cancelled before the sender connected");
+      return -1;
+    }
+    if (zc_now_ns() > deadline) {
+      zc_error_set(&t->err, "ZC_ACCEPT_TIMEOUT", "no sender connected in time");
+      return -1;
+    }
+    struct pollfd p = {t->recv.listen_fd, POLLIN, 0};
+    int r = poll(&p, 1, 50);
+    if (r < 0 && errno != EINTR) {
+      zc_error_set_errno(&t->err, "poll", errno, "waiting for the sender failed");
+      return -1;
+    }
+    if (r <= 0) continue;
+    int fd = accept4(t->recv.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd >= 0) {
+      *out = fd;
+      return 0;
+    }
+    if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+      zc_error_set_errno(&t->err, "accept4", errno, "accepting the sender failed");
+      return -1;
+    }
+  }
+}
+
+void zc_run_receiver(zc_transfer *t) {
+  recv_ctx c = {.t = t, .sock = -1, .checksum = t->recv.checksum, .crc = 0};
+  c.buf_bytes = t->recv.buffer_bytes ? t->recv.buffer_bytes : 131072;
+  t->effective_chunk_bytes = c.buf_bytes;
+  c.buf = aligned_alloc(4096, (c.buf_bytes + 4095) & ~4095ull);
+  if (!c.buf) {
+    zc_error_set_errno(&t->err, "malloc", ENOMEM, "cannot allocate the receive buffer");
+    return;
+  }
+  if (accept_one(t, &c.sock) == 0) {
+    zc_transfer_set_sock(t, c.sock);
+    atomic_store(&t->phase, 2);
+    int domain = 0;
+    socklen_t dl = sizeof domain;
+    getsockopt(c.sock, SOL_SOCKET, SO_DOMAIN, &domain, &dl);
+    if (t->recv.mode == ZC_RECV_DISCARD && domain == AF_UNIX)
+      zc_error_set(&t->err, "ZC_UNSUPPORTED",
+                   "receiver mode discard needs TCP: unix sockets cannot drop data with MSG_TRUNC; use read or splice");
+    else if (modes[t->recv.mode](&c) == 0 && zc_cancelled(t))
+      zc_error_set(&t->err, "ZC_CANCELLED", "cancelled");
+    zc_tcp_info_read(c.sock, &t->tcp);
+  }
+  t->crc32c = c.crc;
+  free(c.buf);
+}

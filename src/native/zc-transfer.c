@@ -1,0 +1,106 @@
+/* Lifecycle shared by senders and receivers: thread, cancel, join, errors. */
+#define _GNU_SOURCE
+#include "zc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const zc_syscall_names[ZC_SYS_COUNT] = {
+    "read", "write", "sendfile", "splice", "sendto", "recvfrom", "recvmsg", "poll"};
+const char *const zc_method_names[ZC_METHOD_COUNT] = {"copy", "mmap", "sendfile", "splice", "msg-zerocopy"};
+const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard"};
+
+uint64_t zc_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void zc_error_set_errno(zc_error *e, const char *syscall, int errnum, const char *what) {
+  e->failed = 1;
+  e->errnum = errnum;
+  const char *name = strerrorname_np(errnum);
+  snprintf(e->code, sizeof e->code, "%s", name ? name : "EUNKNOWN");
+  snprintf(e->syscall, sizeof e->syscall, "%s", syscall);
+  snprintf(e->message, sizeof e->message, "%s: %s failed: %s", what, syscall, strerror(errnum));
+}
+
+void zc_error_set(zc_error *e, const char *code, const char *message) {
+  e->failed = 1;
+  e->errnum = 0;
+  snprintf(e->code, sizeof e->code, "%s", code);
+  e->syscall[0] = 0;
+  snprintf(e->message, sizeof e->message, "%s", message);
+}
+
+void zc_transfer_set_sock(zc_transfer *t, int fd) {
+  pthread_mutex_lock(&t->sock_lock);
+  t->sock_fd = fd;
+  pthread_mutex_unlock(&t->sock_lock);
+}
+
+void zc_transfer_close_sock(zc_transfer *t) {
+  pthread_mutex_lock(&t->sock_lock);
+  if (t->sock_fd >= 0) close(t->sock_fd);
+  t->sock_fd = -1;
+  pthread_mutex_unlock(&t->sock_lock);
+}
+
+static void *thread_main(void *arg) {
+  zc_transfer *t = arg;
+  zc_counters_open(&t->counters, t->is_sender ? t->send.pmu : t->recv.pmu);
+  atomic_store(&t->start_ns, zc_now_ns());
+  if (t->is_sender) zc_run_sender(t);
+  else zc_run_receiver(t);
+  zc_transfer_close_sock(t);
+  zc_counters_finish(&t->counters);
+  atomic_store(&t->phase, 3);
+  t->done(t, t->user);
+  return NULL;
+}
+
+static int start(zc_transfer *t, zc_done_fn done, void *user) {
+  t->done = done;
+  t->user = user;
+  t->sock_fd = -1;
+  pthread_mutex_init(&t->sock_lock, NULL);
+  int r = pthread_create(&t->thread, NULL, thread_main, t);
+  if (r != 0) {
+    zc_error_set_errno(&t->err, "pthread_create", r, "cannot start the transfer thread");
+    return -1;
+  }
+  t->thread_started = 1;
+  return 0;
+}
+
+int zc_sender_start(zc_transfer *t, const zc_sender_config *cfg, zc_done_fn done, void *user) {
+  t->is_sender = 1;
+  t->send = *cfg;
+  return start(t, done, user);
+}
+
+int zc_receiver_start(zc_transfer *t, const zc_receiver_config *cfg, zc_done_fn done, void *user) {
+  t->is_sender = 0;
+  t->recv = *cfg;
+  return start(t, done, user);
+}
+
+/* Wakes a loop blocked in the kernel: shutdown makes blocked socket calls return. */
+void zc_transfer_cancel(zc_transfer *t) {
+  atomic_store(&t->cancel, 1);
+  pthread_mutex_lock(&t->sock_lock);
+  if (t->sock_fd >= 0) shutdown(t->sock_fd, SHUT_RDWR);
+  pthread_mutex_unlock(&t->sock_lock);
+}
+
+void zc_transfer_join(zc_transfer *t) {
+  if (t->thread_started) {
+    pthread_join(t->thread, NULL);
+    t->thread_started = 0;
+  }
+  zc_counters_close(&t->counters);
+}

@@ -1,0 +1,183 @@
+/*
+ * zcprof native core: a plain C API, no Node-API in sight. napi-glue.c is the
+ * only file that knows about JavaScript.
+ *
+ * A transfer (sender or receiver) runs its loop on its own pthread. Progress is
+ * published through relaxed atomics written by that thread alone, so a sampler
+ * can read it at any time without stopping the loop.
+ */
+#ifndef ZC_H
+#define ZC_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- errors: code + errno + syscall, the way they reach JS ---- */
+typedef struct {
+  int failed;
+  int errnum;            /* errno, 0 when the error is zcprof's own */
+  char code[32];         /* "ECONNREFUSED", or "ZC_UNSUPPORTED", "ZC_SHORT_FILE", ... */
+  char syscall[24];      /* the call that failed, "" when none */
+  char message[240];
+} zc_error;
+
+void zc_error_set_errno(zc_error *e, const char *syscall, int errnum, const char *what);
+void zc_error_set(zc_error *e, const char *code, const char *message);
+
+/* ---- counters for one thread ---- */
+enum { ZC_SRC_NONE = 0, ZC_SRC_PMU, ZC_SRC_PERF_SW, ZC_SRC_RUSAGE, ZC_SRC_PROC };
+
+typedef struct {
+  uint64_t cycles, instructions;            /* valid when hw_source == ZC_SRC_PMU */
+  uint64_t task_clock_ns;                   /* on-CPU time, user + kernel */
+  uint64_t ctx_switches;                    /* voluntary + involuntary */
+  uint64_t ctx_voluntary, ctx_involuntary;
+  uint64_t page_faults, minor_faults, major_faults;
+  int hw_source, clock_source, ctx_source, fault_source, split_source;
+} zc_counter_values;
+
+typedef struct {
+  pid_t tid;
+  int fd_cycles, fd_instructions, fd_task_clock, fd_ctx, fd_faults;
+  int hw_errnum;                            /* why the PMU is closed, 0 when open */
+  char hw_reason[200];
+  int sw_errnum;
+  zc_counter_values final;                  /* written by the thread before it exits */
+  atomic_int final_valid;
+} zc_counters;
+
+typedef enum { ZC_PMU_AUTO = 0, ZC_PMU_OFF = 1 } zc_pmu_mode;
+
+/* Called on the measured thread: counts that thread only, user + kernel. */
+void zc_counters_open(zc_counters *c, zc_pmu_mode mode);
+/* Called on the measured thread as its last act; the thread's /proc entry dies with it. */
+void zc_counters_finish(zc_counters *c);
+/* Any thread, any time after open. */
+void zc_counters_read(zc_counters *c, zc_counter_values *out);
+void zc_counters_close(zc_counters *c);
+
+/* ---- data syscalls a loop makes, counted by the loop itself ---- */
+enum {
+  ZC_SYS_READ, ZC_SYS_WRITE, ZC_SYS_SENDFILE, ZC_SYS_SPLICE, ZC_SYS_SENDTO,
+  ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_COUNT
+};
+extern const char *const zc_syscall_names[ZC_SYS_COUNT];
+
+/* ---- addresses ---- */
+typedef enum { ZC_FAMILY_INET = 0, ZC_FAMILY_INET6 = 1, ZC_FAMILY_UNIX = 2 } zc_family;
+typedef struct {
+  zc_family family;
+  char host[64];       /* numeric address for inet/inet6 */
+  int port;
+  char path[108];      /* for unix */
+} zc_address;
+
+int zc_listen(const zc_address *a, int backlog, int *out_fd, int *out_port, zc_error *e);
+int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, int *out_fd, zc_error *e);
+
+typedef struct {
+  int valid;
+  uint32_t rtt_us, rttvar_us, snd_cwnd, snd_mss, total_retrans;
+  uint64_t busy_us, rwnd_limited_us, sndbuf_limited_us, delivery_rate_bytes_per_sec;
+} zc_tcp_info;
+void zc_tcp_info_read(int fd, zc_tcp_info *out);
+
+/* ---- transfers ---- */
+typedef enum {
+  ZC_METHOD_COPY = 0, ZC_METHOD_MMAP, ZC_METHOD_SENDFILE, ZC_METHOD_SPLICE, ZC_METHOD_MSG_ZEROCOPY,
+  ZC_METHOD_COUNT
+} zc_method;
+typedef enum { ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_COUNT } zc_recv_mode;
+
+extern const char *const zc_method_names[ZC_METHOD_COUNT];
+extern const char *const zc_recv_mode_names[ZC_RECV_COUNT];
+
+typedef struct zc_transfer zc_transfer;
+typedef void (*zc_done_fn)(zc_transfer *t, void *user);
+
+typedef struct {
+  zc_method method;
+  char file[4096];
+  uint64_t chunk_bytes;
+  zc_address target;
+  int connect_timeout_ms;
+  int confirm_timeout_ms;   /* wait for the receiver to close after our EOF */
+  zc_pmu_mode pmu;
+} zc_sender_config;
+
+typedef struct {
+  zc_recv_mode mode;
+  int listen_fd;            /* owned by the caller; not closed here */
+  uint64_t buffer_bytes;
+  int checksum;
+  int accept_timeout_ms;
+  zc_pmu_mode pmu;
+} zc_receiver_config;
+
+struct zc_transfer {
+  int is_sender;
+  zc_sender_config send;
+  zc_receiver_config recv;
+
+  pthread_t thread;
+  int thread_started;
+  atomic_int cancel;
+  pthread_mutex_t sock_lock;   /* guards sock_fd against close/shutdown races; never taken in the loop */
+  int sock_fd;
+
+  /* progress: single writer (the loop), any reader */
+  _Atomic uint64_t bytes;
+  _Atomic uint64_t calls[ZC_SYS_COUNT];
+  _Atomic uint64_t zc_sends, zc_completed, zc_copied;
+  _Atomic uint64_t start_ns, first_byte_ns, last_byte_ns;
+  atomic_int phase;            /* 0 starting, 1 connected/accepted, 2 moving, 3 done */
+
+  /* results, valid once done */
+  uint64_t file_bytes;
+  uint64_t confirmed_ns;       /* sender: receiver closed after our EOF; 0 when not confirmed */
+  uint32_t crc32c;
+  int peer_confirmed;
+  uint64_t effective_chunk_bytes;
+  zc_tcp_info tcp;
+  zc_error err;
+
+  zc_counters counters;
+  zc_done_fn done;
+  void *user;
+};
+
+uint64_t zc_now_ns(void);
+
+/* Starts the thread. On failure returns -1 with t->err set and done never called. */
+int zc_sender_start(zc_transfer *t, const zc_sender_config *cfg, zc_done_fn done, void *user);
+int zc_receiver_start(zc_transfer *t, const zc_receiver_config *cfg, zc_done_fn done, void *user);
+void zc_transfer_cancel(zc_transfer *t);
+/* After done fired: joins the thread and releases every fd. */
+void zc_transfer_join(zc_transfer *t);
+
+/* Implemented per side; run on the transfer thread. */
+void zc_run_sender(zc_transfer *t);
+void zc_run_receiver(zc_transfer *t);
+
+/* Helpers shared by the loops. */
+static inline void zc_bump(_Atomic uint64_t *v, uint64_t by) {
+  /* single writer: a relaxed load + store avoids a locked add on the hot path */
+  atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + by, memory_order_relaxed);
+}
+static inline int zc_cancelled(zc_transfer *t) {
+  return atomic_load_explicit(&t->cancel, memory_order_relaxed);
+}
+void zc_transfer_set_sock(zc_transfer *t, int fd);
+void zc_transfer_close_sock(zc_transfer *t);
+
+/* ---- checksum and file utilities ---- */
+uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);
+int zc_file_crc32c(const char *path, uint32_t *out, uint64_t *out_bytes, zc_error *e);
+/* mode 0: evict from the page cache, 1: read it all into the page cache */
+int zc_file_cache(const char *path, int warm, zc_error *e);
+/* 0 when the kernel lets this thread count cycles including kernel time */
+int zc_pmu_probe(char *reason, size_t reason_len, int *errnum);
+
+#endif

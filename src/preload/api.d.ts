@@ -1,0 +1,7 @@
+import type { ZcprofApi } from '../shared/api'
+
+declare global {
+  interface Window {
+    zcprof: ZcprofApi
+  }
+}

@@ -1,0 +1,25 @@
+// What a run tells its front ends while it goes: the CLI's NDJSON, the UI's live charts.
+
+import type { ErrorInfo } from './errors'
+import type { Environment, Plan, Report, Sample, TrialRecord, Warning } from './report'
+
+export interface TrialRef {
+  index: number
+  total: number
+  method: TrialRecord['method']
+  target: string
+  fileBytes: number
+  chunkBytes: number
+  repetition: number
+  warmup: boolean
+}
+
+export type RunEvent =
+  | { type: 'run-start'; plan: Plan; environment: Environment; trials: number }
+  | { type: 'file-progress'; file: string; doneBytes: number; totalBytes: number }
+  | { type: 'trial-start'; trial: TrialRef }
+  | { type: 'sample'; trial: number; sample: Sample }
+  | { type: 'trial-end'; trial: TrialRecord }
+  | { type: 'warning'; warning: Warning }
+  | { type: 'error'; error: ErrorInfo }
+  | { type: 'run-end'; report: Report }

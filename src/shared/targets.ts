@@ -1,0 +1,52 @@
+// Targets as users write them: tcp://127.0.0.1:PORT, tcp://[::1], unix:///path.
+
+import { ZcprofError } from './errors'
+
+export type Target =
+  | { kind: 'tcp'; family: 'inet' | 'inet6'; host: string; port: number | null; text: string }
+  | { kind: 'unix'; family: 'unix'; path: string | null; text: string }
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+
+export function parseTarget(text: string): Target {
+  const bad = (why: string): never => {
+    throw new ZcprofError({
+      code: 'ZC_BAD_TARGET',
+      message: `target '${text}' ${why}`,
+      hint: 'use tcp://127.0.0.1[:PORT], tcp://[::1][:PORT] or unix:///path/to.sock (or unix:// for a temporary socket)'
+    })
+  }
+  const m = /^([a-z]+):\/\/(.*)$/.exec(text.trim())
+  if (!m) return bad('has no scheme')
+  const [, scheme, rest] = m
+  if (scheme === 'unix') {
+    if (rest === '') return { kind: 'unix', family: 'unix', path: null, text }
+    if (!rest.startsWith('/')) return bad('needs an absolute socket path')
+    if (new TextEncoder().encode(rest).length > 107) return bad('has a socket path longer than 107 bytes')
+    return { kind: 'unix', family: 'unix', path: rest, text }
+  }
+  if (scheme !== 'tcp') return bad(`has an unknown scheme '${scheme}'`)
+  let host: string
+  let portText: string | undefined
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(rest)
+  if (v6) {
+    host = v6[1]
+    portText = v6[2]
+  } else {
+    const v4 = /^([^:/]+)(?::(\d+))?$/.exec(rest)
+    if (!v4) return bad('is not host[:port]')
+    host = v4[1] === 'localhost' ? '127.0.0.1' : v4[1]
+    portText = v4[2]
+  }
+  const family = host.includes(':') ? 'inet6' : 'inet'
+  if (family === 'inet' && !IPV4.test(host)) return bad(`has '${host}', which is not a numeric IPv4 address`)
+  const port = portText === undefined ? null : Number(portText)
+  if (port !== null && (port < 1 || port > 65535)) return bad('has a port outside 1..65535')
+  return { kind: 'tcp', family, host, port, text }
+}
+
+/** Loopback only: local targets spawn their own receiver on this host. */
+export function isLoopback(t: Target): boolean {
+  if (t.kind === 'unix') return true
+  return t.family === 'inet' ? t.host.startsWith('127.') : t.host === '::1'
+}
