@@ -535,6 +535,7 @@ static napi_value now_ns(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  zc_counters_init();
   napi_property_descriptor props[] = {
       {"startSender", NULL, start_sender, NULL, NULL, NULL, napi_default, NULL},
       {"startReceiver", NULL, start_receiver, NULL, NULL, NULL, napi_default, NULL},

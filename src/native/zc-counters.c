@@ -31,18 +31,17 @@ static int perf_open(uint32_t type, uint64_t config, int exclude_kernel) {
   return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-static int read_paranoid(void) {
+static int paranoid = 99;
+
+void zc_counters_init(void) {
   FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
-  int v = 99;
   if (f) {
-    if (fscanf(f, "%d", &v) != 1) v = 99;
+    if (fscanf(f, "%d", &paranoid) != 1) paranoid = 99;
     fclose(f);
   }
-  return v;
 }
 
 static void explain_pmu(int errnum, int kernel_refused, char *reason, size_t len) {
-  int paranoid = read_paranoid();
   if (kernel_refused) {
     snprintf(reason, len,
              "the PMU counts user time only here (perf_event_paranoid=%d); run as root or "

@@ -150,6 +150,7 @@ static int accept_one(zc_transfer *t, int *out) {
     }
     struct pollfd p = {t->recv.listen_fd, POLLIN, 0};
     int r = poll(&p, 1, 50);
+    CALL(t, ZC_SYS_POLL);
     if (r < 0 && errno != EINTR) {
       zc_error_set_errno(&t->err, "poll", errno, "waiting for the sender failed");
       return -1;
@@ -171,9 +172,9 @@ void zc_run_receiver(zc_transfer *t) {
   recv_ctx c = {.t = t, .sock = -1, .checksum = t->recv.checksum, .crc = 0};
   c.buf_bytes = t->recv.buffer_bytes ? t->recv.buffer_bytes : 131072;
   t->effective_chunk_bytes = c.buf_bytes;
-  c.buf = aligned_alloc(4096, (c.buf_bytes + 4095) & ~4095ull);
+  c.buf = zc_buffer_alloc(c.buf_bytes);
   if (!c.buf) {
-    zc_error_set_errno(&t->err, "malloc", ENOMEM, "cannot allocate the receive buffer");
+    zc_error_set_errno(&t->err, "mmap", ENOMEM, "cannot allocate the receive buffer");
     return;
   }
   if (accept_one(t, &c.sock) == 0) {
@@ -190,5 +191,5 @@ void zc_run_receiver(zc_transfer *t) {
     zc_tcp_info_read(c.sock, &t->tcp);
   }
   t->crc32c = c.crc;
-  free(c.buf);
+  zc_buffer_free(c.buf, c.buf_bytes);
 }

@@ -73,8 +73,8 @@ static int write_all(send_ctx *c, const uint8_t *buf, uint64_t len) {
 }
 
 static int send_copy(send_ctx *c) {
-  uint8_t *buf = aligned_alloc(4096, (c->chunk + 4095) & ~4095ull);
-  if (!buf) return fail_io(c, "malloc", ENOMEM);
+  uint8_t *buf = zc_buffer_alloc(c->chunk);
+  if (!buf) return fail_io(c, "mmap", ENOMEM);
   int rc = 0;
   for (uint64_t off = 0; off < c->size && !zc_cancelled(c->t);) {
     uint64_t want = c->size - off < c->chunk ? c->size - off : c->chunk;
@@ -92,7 +92,7 @@ static int send_copy(send_ctx *c) {
     if ((rc = write_all(c, buf, (uint64_t)n))) break;
     off += (uint64_t)n;
   }
-  free(buf);
+  zc_buffer_free(buf, c->chunk);
   return rc;
 }
 
@@ -313,7 +313,8 @@ void zc_run_sender(zc_transfer *t) {
     madvise(map, c.size, MADV_SEQUENTIAL);
     c.map = map;
   }
-  if (zc_connect(&cfg->target, cfg->connect_timeout_ms, &t->cancel, &c.sock, &t->err)) goto out;
+  if (zc_connect(&cfg->target, cfg->connect_timeout_ms, &t->cancel, &t->calls[ZC_SYS_POLL], &c.sock, &t->err))
+    goto out;
   zc_transfer_set_sock(t, c.sock);
   atomic_store(&t->phase, 2);
   /* the throughput clock starts at the first send, after open/map/connect */

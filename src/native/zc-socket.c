@@ -88,7 +88,8 @@ int zc_listen(const zc_address *a, int backlog, int *out_fd, int *out_port, zc_e
 }
 
 /* Non-blocking connect polled in short slices so that cancel and timeouts are honoured. */
-int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, int *out_fd, zc_error *e) {
+int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, _Atomic uint64_t *polls, int *out_fd,
+               zc_error *e) {
   struct sockaddr_storage ss;
   socklen_t len;
   if (to_sockaddr(a, &ss, &len, e)) return -1;
@@ -107,6 +108,7 @@ int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, in
   for (;;) {
     struct pollfd p = {fd, POLLOUT, 0};
     int r = poll(&p, 1, 50);
+    if (polls) zc_bump(polls, 1);
     if (r > 0) break;
     if (r < 0 && errno != EINTR) {
       int err = errno;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,4 +104,13 @@ void zc_transfer_join(zc_transfer *t) {
     t->thread_started = 0;
   }
   zc_counters_close(&t->counters);
+}
+
+void *zc_buffer_alloc(uint64_t bytes) {
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+void zc_buffer_free(void *p, uint64_t bytes) {
+  if (p) munmap(p, bytes);
 }

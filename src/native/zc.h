@@ -50,6 +50,9 @@ typedef struct {
 
 typedef enum { ZC_PMU_AUTO = 0, ZC_PMU_OFF = 1 } zc_pmu_mode;
 
+/* Once per process, before any transfer: reads settings so that transfer threads
+ * make no syscalls beyond their own (strace compares them by name). */
+void zc_counters_init(void);
 /* Called on the measured thread: counts that thread only, user + kernel. */
 void zc_counters_open(zc_counters *c, zc_pmu_mode mode);
 /* Called on the measured thread as its last act; the thread's /proc entry dies with it. */
@@ -75,7 +78,9 @@ typedef struct {
 } zc_address;
 
 int zc_listen(const zc_address *a, int backlog, int *out_fd, int *out_port, zc_error *e);
-int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, int *out_fd, zc_error *e);
+/* polls, when given, counts the poll() calls made while waiting: they are the thread's syscalls too */
+int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, _Atomic uint64_t *polls, int *out_fd,
+               zc_error *e);
 
 typedef struct {
   int valid;
@@ -171,6 +176,11 @@ static inline int zc_cancelled(zc_transfer *t) {
 }
 void zc_transfer_set_sock(zc_transfer *t, int fd);
 void zc_transfer_close_sock(zc_transfer *t);
+
+/* Loop buffers come straight from mmap: glibc's malloc may read /proc when it trims
+ * a thread arena, which would show up among the loop's syscalls. NULL on failure. */
+void *zc_buffer_alloc(uint64_t bytes);
+void zc_buffer_free(void *p, uint64_t bytes);
 
 /* ---- checksum and file utilities ---- */
 uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);

@@ -1,0 +1,62 @@
+// Shared test helpers: test files, and a native sender/receiver pair on one address.
+
+import { randomFillSync } from 'node:crypto'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as native from '../src/native'
+import type { NativeMethod, ReceiverMode } from '../src/shared/methods'
+
+export function tempDir(prefix = 'zcprof-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/** A file of random bytes; an odd size so no loop gets lucky with chunk boundaries. */
+export function randomFile(bytes: number, dir = tempDir()): string {
+  const file = path.join(dir, `data-${bytes}.bin`)
+  const buf = Buffer.allocUnsafe(bytes)
+  randomFillSync(buf)
+  writeFileSync(file, buf)
+  return file
+}
+
+export function openFds(): number {
+  return readdirSync('/proc/self/fd').length
+}
+
+export function address(family: native.AddressFamily, dir = tempDir()): native.NativeAddress {
+  if (family === 'unix') return { family, path: path.join(dir, 's.sock') }
+  return { family, host: family === 'inet6' ? '::1' : '127.0.0.1', port: 0 }
+}
+
+export interface PairOptions {
+  method: NativeMethod
+  mode: ReceiverMode
+  family: native.AddressFamily
+  file: string
+  chunkBytes?: number
+  checksum?: boolean
+  pmu?: 'auto' | 'off'
+}
+
+export async function transferPair(o: PairOptions): Promise<{ sender: native.NativeResult; receiver: native.NativeResult }> {
+  const a = address(o.family)
+  const l = native.listen(a)
+  try {
+    const receiver = native.startReceiver({ mode: o.mode, listenFd: l.fd, bufferBytes: o.chunkBytes ?? 65536, checksum: o.checksum ?? true, pmu: o.pmu })
+    const sender = native.startSender({ method: o.method, file: o.file, chunkBytes: o.chunkBytes ?? 65536, target: { ...a, port: l.port }, pmu: o.pmu })
+    const [s, r] = await Promise.all([sender.done, receiver.done])
+    return { sender: s, receiver: r }
+  } finally {
+    native.closeFd(l.fd)
+  }
+}
+
+export async function rejection(p: Promise<unknown>): Promise<native.NativeError> {
+  try {
+    await p
+  } catch (e) {
+    return e as native.NativeError
+  }
+  throw new Error('expected a rejection')
+}

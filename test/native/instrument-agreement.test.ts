@@ -1,0 +1,71 @@
+// zcprof's own counts must agree with independent instruments: strace for the
+// syscalls a loop makes, perf for the context switches of the same thread.
+
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
+import { randomFile, tempDir } from '../helpers'
+
+const fixture = path.join(__dirname, '..', 'fixtures', 'transfer-once.cjs')
+const file = randomFile(8 * 1024 * 1024 + 333)
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
+const TRACED = ['read', 'write', 'sendfile', 'splice', 'sendto', 'recvfrom', 'recvmsg', 'poll']
+
+interface Side {
+  tid: number
+  syscalls: Record<string, number>
+  contextSwitches: number
+  bytes: number
+}
+
+function countByName(traceFile: string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const line of readFileSync(traceFile, 'utf8').split('\n')) {
+    const m = /^([a-z0-9_]+)\(/.exec(line)
+    if (m) out[m[1]] = (out[m[1]] ?? 0) + 1
+  }
+  return out
+}
+
+describe.skipIf(!has('strace'))('syscall counts agree with strace -f, per thread', () => {
+  const cases = [
+    ...NATIVE_METHODS.map((m) => [m, 'read'] as const),
+    ...RECEIVER_MODES.filter((r) => r !== 'read').map((r) => ['sendfile', r] as const)
+  ]
+  it.each(cases)('%s → %s', (method, mode) => {
+    const dir = tempDir('zcprof-strace-')
+    const out = execFileSync('strace', ['-f', '-qq', '-ff', '-o', path.join(dir, 't'), '-e', `trace=${TRACED.join(',')}`, process.execPath, fixture, method, mode, file, '65536'], { encoding: 'utf8' })
+    const got = JSON.parse(out) as { sender: Side; receiver: Side }
+    expect(readdirSync(dir).length).toBeGreaterThan(2)
+    for (const side of [got.sender, got.receiver]) {
+      expect(side.bytes).toBe(8 * 1024 * 1024 + 333)
+      const traced = countByName(path.join(dir, `t.${side.tid}`))
+      // the thread's last act is one eventfd write to wake the JS thread (napi
+      // threadsafe function): the hand-off, not the loop
+      expect(traced.write, `${method}/${mode} tid ${side.tid}: completion write`).toBeGreaterThanOrEqual(1)
+      traced.write -= 1
+      if (traced.write === 0) delete traced.write
+      expect(traced, `${method}/${mode} tid ${side.tid}`).toEqual(side.syscalls)
+    }
+  })
+})
+
+describe.skipIf(!has('perf'))('context switches agree with perf, per thread', () => {
+  it.each([['copy'], ['sendfile'], ['splice']])('%s', (method) => {
+    const dir = tempDir('zcprof-perf-')
+    const data = path.join(dir, 'perf.data')
+    // -c 1: a sample on every context switch, so per-thread sample counts are exact
+    const rec = spawnSync('perf', ['record', '-q', '-e', 'context-switches', '-c', '1', '-o', data, '--', process.execPath, fixture, method, 'read', file, '65536'], { encoding: 'utf8' })
+    expect(rec.status, rec.stderr).toBe(0)
+    const got = JSON.parse(rec.stdout.trim().split('\n').pop()!) as { sender: Side; receiver: Side }
+    const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const perTid = new Map<number, number>()
+    for (const t of script.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0)) perTid.set(t, (perTid.get(t) ?? 0) + 1)
+    for (const side of [got.sender, got.receiver]) {
+      expect(side.contextSwitches).toBeGreaterThan(0)
+      expect(perTid.get(side.tid), `tid ${side.tid}`).toBe(side.contextSwitches)
+    }
+  })
+})

@@ -1,0 +1,158 @@
+// The native data path moves every byte, on every method, receiver mode and family.
+
+import { readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as native from '../../src/native'
+import { NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
+import { randomFile, transferPair } from '../helpers'
+
+const FILE_BYTES = 3 * 1024 * 1024 + 12345
+let file: string
+let expected: number
+
+beforeAll(async () => {
+  file = randomFile(FILE_BYTES)
+  expected = (await native.fileCrc32c(file)).crc32c
+})
+
+describe('crc32c', () => {
+  it('matches the published check value and is chunk-independent', () => {
+    // CRC-32C check value of "123456789" (RFC 3720)
+    expect(native.crc32c(Buffer.from('123456789'))).toBe(0xe3069283)
+    const data = readFileSync(file)
+    const whole = native.crc32c(data)
+    const split = native.crc32c(data.subarray(77777), native.crc32c(data.subarray(0, 77777)))
+    expect(split).toBe(whole)
+  })
+
+  it('agrees with the file checksum', async () => {
+    expect(native.crc32c(readFileSync(file))).toBe(expected)
+  })
+})
+
+describe.each(['inet', 'inet6', 'unix'] as const)('%s sockets', (family) => {
+  for (const method of NATIVE_METHODS) {
+    for (const mode of RECEIVER_MODES) {
+      const unsupported = family === 'unix' && (method === 'msg-zerocopy' || mode === 'discard')
+      if (unsupported) continue
+      it(`${method} → ${mode} moves the file byte-exact`, async () => {
+        const { sender, receiver } = await transferPair({ method, mode, family, file, chunkBytes: 65536 })
+        expect(sender.bytes).toBe(FILE_BYTES)
+        expect(receiver.bytes).toBe(FILE_BYTES)
+        expect(receiver.crc32c).toBe(expected)
+        expect(sender.peerConfirmed).toBe(true)
+        expect(sender.syscallsTotal).toBeGreaterThan(0)
+        expect(receiver.syscallsTotal).toBeGreaterThan(0)
+      })
+    }
+  }
+})
+
+describe('syscalls are the method’s own', () => {
+  const chunk = 65536
+  const calls = Math.ceil(FILE_BYTES / chunk)
+  it('copy reads the file once per chunk and writes each chunk', async () => {
+    const { sender } = await transferPair({ method: 'copy', mode: 'read', family: 'inet', file, chunkBytes: chunk })
+    // + 1 read: the sender waits for the receiver's close after its EOF
+    expect(sender.syscalls.read).toBe(calls + 1)
+    expect(sender.syscalls.write).toBeGreaterThanOrEqual(calls)
+    expect(sender.syscalls.sendfile).toBeUndefined()
+  })
+  it('sendfile makes no read or write of the data', async () => {
+    const { sender } = await transferPair({ method: 'sendfile', mode: 'read', family: 'inet', file, chunkBytes: chunk })
+    expect(sender.syscalls.sendfile).toBeGreaterThanOrEqual(calls)
+    expect(sender.syscalls.write).toBeUndefined()
+    expect(sender.syscalls.read).toBe(1)
+  })
+  it('splice goes file → pipe → socket: two splices per chunk', async () => {
+    const { sender } = await transferPair({ method: 'splice', mode: 'read', family: 'inet', file, chunkBytes: chunk })
+    expect(sender.syscalls.splice).toBeGreaterThanOrEqual(2 * calls)
+  })
+  it('msg-zerocopy reports its completions and, on loopback, that the kernel copied', async () => {
+    const { sender } = await transferPair({ method: 'msg-zerocopy', mode: 'read', family: 'inet', file, chunkBytes: chunk })
+    expect(sender.zeroCopySends).toBeGreaterThanOrEqual(calls)
+    expect(sender.zeroCopyCompleted).toBe(sender.zeroCopySends)
+    // loopback always falls back to copying (the skb is delivered locally)
+    expect(sender.zeroCopyCopied).toBe(sender.zeroCopyCompleted)
+    expect(sender.syscalls.sendto).toBe(sender.zeroCopySends)
+  })
+  it('the discard receiver drops bytes with recv(MSG_TRUNC) and never reads', async () => {
+    const { receiver } = await transferPair({ method: 'sendfile', mode: 'discard', family: 'inet', file, checksum: false })
+    expect(receiver.syscalls.recvfrom).toBeGreaterThan(0)
+    expect(receiver.syscalls.read).toBeUndefined()
+  })
+  it('the splice receiver moves bytes socket → pipe → /dev/null without reading them', async () => {
+    const { receiver } = await transferPair({ method: 'sendfile', mode: 'splice', family: 'inet', file, checksum: false })
+    expect(receiver.syscalls.splice).toBeGreaterThan(0)
+    expect(receiver.syscalls.read).toBeUndefined()
+  })
+})
+
+describe('counters', () => {
+  it('are present, non-zero where they must be, and carry their source', async () => {
+    const { sender, receiver } = await transferPair({ method: 'copy', mode: 'read', family: 'inet', file })
+    for (const c of [sender.counters, receiver.counters]) {
+      expect(c.taskClockNs).toBeGreaterThan(0)
+      expect(c.contextSwitches).toBeGreaterThan(0)
+      expect(c.contextSwitches).toBe(c.contextSwitchesVoluntary + c.contextSwitchesInvoluntary)
+      expect(c.tid).toBeGreaterThan(0)
+      expect(['perf-software', 'rusage', 'procfs']).toContain(c.sources.taskClock)
+      expect(['perf-software', 'rusage', 'procfs']).toContain(c.sources.contextSwitches)
+      if (c.sources.cycles === 'pmu') expect(c.cycles).toBeGreaterThan(0)
+      else expect(c.pmuReason).toMatch(/\w/)
+    }
+  })
+
+  it('count the page faults of touching a mapping', async () => {
+    const { sender } = await transferPair({ method: 'mmap', mode: 'read', family: 'inet', file })
+    expect(sender.counters.pageFaults).toBeGreaterThan(0)
+    expect(sender.counters.sources.pageFaults).not.toBe('none')
+  })
+
+  it('with the PMU closed, report no cycles, the reason, and how to open it', async () => {
+    const { sender } = await transferPair({ method: 'sendfile', mode: 'read', family: 'inet', file, pmu: 'off' })
+    expect(sender.counters.cycles).toBeUndefined()
+    expect(sender.counters.sources.cycles).toBe('none')
+    expect(sender.counters.pmuReason).toMatch(/turned off/)
+    expect(sender.counters.taskClockNs).toBeGreaterThan(0)
+  })
+
+  it('the PMU probe says whether cycles are counted, and why not', () => {
+    const p = native.pmuProbe()
+    if (p.available) expect(p.reason).toBeUndefined()
+    else expect(p.reason).toMatch(/PMU|perf_event_paranoid|perf_event_open/)
+  })
+
+  it('can be read while the loop runs', async () => {
+    const a = { family: 'inet' as const, host: '127.0.0.1', port: 0 }
+    const l = native.listen(a)
+    const receiver = native.startReceiver({ mode: 'read', listenFd: l.fd, bufferBytes: 65536, checksum: false })
+    const sender = native.startSender({ method: 'copy', file, chunkBytes: 4096, target: { ...a, port: l.port } })
+    const seen: number[] = []
+    let finished = false
+    const both = Promise.all([sender.done, receiver.done]).finally(() => (finished = true))
+    while (!finished) {
+      const c = sender.counters()
+      if (c) {
+        expect(c.taskClockNs).toBeGreaterThanOrEqual(0)
+        seen.push(sender.progress().bytes)
+      }
+      await new Promise((r) => setImmediate(r))
+    }
+    await both
+    native.closeFd(l.fd)
+    expect(seen.length).toBeGreaterThan(0)
+    // progress only ever grows
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1])
+  })
+})
+
+describe('TCP_INFO', () => {
+  it('comes back for TCP and not for unix sockets', async () => {
+    const tcp = await transferPair({ method: 'sendfile', mode: 'read', family: 'inet', file })
+    expect(tcp.sender.tcpInfo).toBeDefined()
+    expect(tcp.sender.tcpInfo!.sndMssBytes).toBeGreaterThan(0)
+    const unix = await transferPair({ method: 'sendfile', mode: 'read', family: 'unix', file })
+    expect(unix.sender.tcpInfo).toBeUndefined()
+  })
+})
