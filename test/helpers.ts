@@ -39,12 +39,26 @@ export interface PairOptions {
   pmu?: 'auto' | 'off'
 }
 
-export async function transferPair(o: PairOptions): Promise<{ sender: native.NativeResult; receiver: native.NativeResult }> {
+export async function transferPair(
+  o: PairOptions
+): Promise<{ sender: native.NativeResult; receiver: native.NativeResult }> {
   const a = address(o.family)
   const l = native.listen(a)
   try {
-    const receiver = native.startReceiver({ mode: o.mode, listenFd: l.fd, bufferBytes: o.chunkBytes ?? 65536, checksum: o.checksum ?? true, pmu: o.pmu })
-    const sender = native.startSender({ method: o.method, file: o.file, chunkBytes: o.chunkBytes ?? 65536, target: { ...a, port: l.port }, pmu: o.pmu })
+    const receiver = native.startReceiver({
+      mode: o.mode,
+      listenFd: l.fd,
+      bufferBytes: o.chunkBytes ?? 65536,
+      checksum: o.checksum ?? true,
+      pmu: o.pmu
+    })
+    const sender = native.startSender({
+      method: o.method,
+      file: o.file,
+      chunkBytes: o.chunkBytes ?? 65536,
+      target: { ...a, port: l.port },
+      pmu: o.pmu
+    })
     const [s, r] = await Promise.all([sender.done, receiver.done])
     return { sender: s, receiver: r }
   } finally {

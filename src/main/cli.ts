@@ -26,14 +26,18 @@ export function main(argv: string[]): void {
     .command('run', { isDefault: false })
     .description('move a file into a socket by each method and measure what it costs')
     .option('-m, --methods <list>', `comma-separated: ${METHODS.join(', ')}`, METHODS.join(','))
-    .option('-t, --target <url...>', 'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path.sock or unix://', ['tcp://127.0.0.1'])
+    .option('-t, --target <url...>', 'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path.sock or unix://', [
+      'tcp://127.0.0.1'
+    ])
     .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', '256MiB')
     .option('-f, --file <path>', 'send this file instead of a generated one')
     .option('-c, --chunk <sizes>', 'bytes per call, e.g. 128KiB,1MiB', '128KiB')
     .option('-r, --repeat <n>', 'measured repetitions of each trial', '3')
     .option('-w, --warmup <n>', 'unmeasured warm-up rounds', '1')
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
-    .addOption(new Option('--receiver <mode>', 'how the receiver drains').choices(['read', 'splice', 'discard']).default('read'))
+    .addOption(
+      new Option('--receiver <mode>', 'how the receiver drains').choices(['read', 'splice', 'discard']).default('read')
+    )
     .option('--verify', 'checksum every byte on both ends (crc32c)', false)
     .option('-i, --interval <ms>', 'sampling interval in milliseconds', '100')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))

@@ -7,7 +7,8 @@ import { METHOD_INFO } from '../shared/methods'
 import { captureEnvironment } from './engine/environment'
 import { TOOL_VERSION } from './engine/version'
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 let win: BrowserWindow | null = null
 

@@ -47,7 +47,8 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
   // ratios against copy on the same target, size and chunk
   for (const a of out) {
     const base = out.find(
-      (b) => b.method === 'copy' && b.target === a.target && b.fileBytes === a.fileBytes && b.chunkBytes === a.chunkBytes
+      (b) =>
+        b.method === 'copy' && b.target === a.target && b.fileBytes === a.fileBytes && b.chunkBytes === a.chunkBytes
     )
     if (!base) continue
     a.speedupVsCopy = ratio(a.throughputBitsPerSec?.median, base.throughputBitsPerSec?.median)

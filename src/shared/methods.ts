@@ -30,7 +30,12 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
     sendCopies: '1',
     scope: 'thread'
   },
-  sendfile: { name: 'sendfile', description: 'sendfile(): the kernel moves file pages to the socket', sendCopies: '0', scope: 'thread' },
+  sendfile: {
+    name: 'sendfile',
+    description: 'sendfile(): the kernel moves file pages to the socket',
+    sendCopies: '0',
+    scope: 'thread'
+  },
   splice: { name: 'splice', description: 'splice() file → pipe → socket', sendCopies: '0', scope: 'thread' },
   'msg-zerocopy': {
     name: 'msg-zerocopy',

@@ -18,7 +18,14 @@ async function freePort(): Promise<number> {
 describe('native errors', () => {
   it('connection refused names connect and ECONNREFUSED', async () => {
     const port = await freePort()
-    const e = await rejection(native.startSender({ method: 'copy', file, chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port } }).done)
+    const e = await rejection(
+      native.startSender({
+        method: 'copy',
+        file,
+        chunkBytes: 65536,
+        target: { family: 'inet', host: '127.0.0.1', port }
+      }).done
+    )
     expect(e.code).toBe('ECONNREFUSED')
     expect(e.syscall).toBe('connect')
     expect(e.errno).toBe(111)
@@ -26,7 +33,14 @@ describe('native errors', () => {
   })
 
   it('a missing file names open and ENOENT', async () => {
-    const e = await rejection(native.startSender({ method: 'sendfile', file: '/nonexistent/zcprof', chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port: 9 } }).done)
+    const e = await rejection(
+      native.startSender({
+        method: 'sendfile',
+        file: '/nonexistent/zcprof',
+        chunkBytes: 65536,
+        target: { family: 'inet', host: '127.0.0.1', port: 9 }
+      }).done
+    )
     expect(e.code).toBe('ENOENT')
     expect(e.syscall).toBe('open')
   })
@@ -34,14 +48,23 @@ describe('native errors', () => {
   it('a port in use names bind and EADDRINUSE', () => {
     const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 })
     try {
-      expect(() => native.listen({ family: 'inet', host: '127.0.0.1', port: l.port })).toThrow(expect.objectContaining({ code: 'EADDRINUSE', syscall: 'bind' }))
+      expect(() => native.listen({ family: 'inet', host: '127.0.0.1', port: l.port })).toThrow(
+        expect.objectContaining({ code: 'EADDRINUSE', syscall: 'bind' })
+      )
     } finally {
       native.closeFd(l.fd)
     }
   })
 
   it('bad arguments are type errors that say what is expected', () => {
-    expect(() => native.startSender({ method: 'bogus' as never, file, chunkBytes: 1, target: { family: 'inet', host: '127.0.0.1', port: 1 } })).toThrow(/method must be one of/)
+    expect(() =>
+      native.startSender({
+        method: 'bogus' as never,
+        file,
+        chunkBytes: 1,
+        target: { family: 'inet', host: '127.0.0.1', port: 1 }
+      })
+    ).toThrow(/method must be one of/)
     expect(() => native.listen({ family: 'inet', host: 'not-an-ip', port: 0 })).toThrow(/not a numeric IP address/)
     expect(() => native.listen({ family: 'carrier-pigeon' as never })).toThrow(/family/)
   })
@@ -79,7 +102,14 @@ describe('native errors', () => {
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const port = (server.address() as net.AddressInfo).port
-    const e = await rejection(native.startSender({ method: 'sendfile', file: big, chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port } }).done)
+    const e = await rejection(
+      native.startSender({
+        method: 'sendfile',
+        file: big,
+        chunkBytes: 65536,
+        target: { family: 'inet', host: '127.0.0.1', port }
+      }).done
+    )
     server.close()
     expect(['ECONNRESET', 'EPIPE']).toContain(e.code)
     expect(e.message).toMatch(/closed the connection mid-transfer/)
@@ -95,7 +125,12 @@ describe('cancel', () => {
     // a listener that never accepts: the sender fills the socket buffers and blocks
     const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 })
     for (const method of ['copy', 'mmap', 'sendfile', 'splice', 'msg-zerocopy'] as const) {
-      const t = native.startSender({ method, file: big, chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port: l.port } })
+      const t = native.startSender({
+        method,
+        file: big,
+        chunkBytes: 65536,
+        target: { family: 'inet', host: '127.0.0.1', port: l.port }
+      })
       // wait until it is stuck: bytes stop growing
       let last = -1
       for (;;) {
@@ -136,7 +171,12 @@ describe('cancel', () => {
     const before = openFds()
     const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 })
     const r = native.startReceiver({ mode: 'splice', listenFd: l.fd, bufferBytes: 65536, checksum: true })
-    const s = native.startSender({ method: 'splice', file: big, chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port: l.port } })
+    const s = native.startSender({
+      method: 'splice',
+      file: big,
+      chunkBytes: 65536,
+      target: { family: 'inet', host: '127.0.0.1', port: l.port }
+    })
     while (s.progress().bytes === 0) await new Promise((res) => setTimeout(res, 1))
     s.cancel()
     r.cancel()

@@ -36,7 +36,25 @@ describe.skipIf(!has('strace'))('syscall counts agree with strace -f, per thread
   ]
   it.each(cases)('%s → %s', (method, mode) => {
     const dir = tempDir('zcprof-strace-')
-    const out = execFileSync('strace', ['-f', '-qq', '-ff', '-o', path.join(dir, 't'), '-e', `trace=${TRACED.join(',')}`, process.execPath, fixture, method, mode, file, '65536'], { encoding: 'utf8' })
+    const out = execFileSync(
+      'strace',
+      [
+        '-f',
+        '-qq',
+        '-ff',
+        '-o',
+        path.join(dir, 't'),
+        '-e',
+        `trace=${TRACED.join(',')}`,
+        process.execPath,
+        fixture,
+        method,
+        mode,
+        file,
+        '65536'
+      ],
+      { encoding: 'utf8' }
+    )
     const got = JSON.parse(out) as { sender: Side; receiver: Side }
     expect(readdirSync(dir).length).toBeGreaterThan(2)
     for (const side of [got.sender, got.receiver]) {
@@ -57,12 +75,39 @@ describe.skipIf(!has('perf'))('context switches agree with perf, per thread', ()
     const dir = tempDir('zcprof-perf-')
     const data = path.join(dir, 'perf.data')
     // -c 1: a sample on every context switch, so per-thread sample counts are exact
-    const rec = spawnSync('perf', ['record', '-q', '-e', 'context-switches', '-c', '1', '-o', data, '--', process.execPath, fixture, method, 'read', file, '65536'], { encoding: 'utf8' })
+    const rec = spawnSync(
+      'perf',
+      [
+        'record',
+        '-q',
+        '-e',
+        'context-switches',
+        '-c',
+        '1',
+        '-o',
+        data,
+        '--',
+        process.execPath,
+        fixture,
+        method,
+        'read',
+        file,
+        '65536'
+      ],
+      { encoding: 'utf8' }
+    )
     expect(rec.status, rec.stderr).toBe(0)
     const got = JSON.parse(rec.stdout.trim().split('\n').pop()!) as { sender: Side; receiver: Side }
-    const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
     const perTid = new Map<number, number>()
-    for (const t of script.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0)) perTid.set(t, (perTid.get(t) ?? 0) + 1)
+    for (const t of script
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0))
+      perTid.set(t, (perTid.get(t) ?? 0) + 1)
     for (const side of [got.sender, got.receiver]) {
       expect(side.contextSwitches).toBeGreaterThan(0)
       expect(perTid.get(side.tid), `tid ${side.tid}`).toBe(side.contextSwitches)

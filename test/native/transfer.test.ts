@@ -69,7 +69,13 @@ describe('syscalls are the method’s own', () => {
     expect(sender.syscalls.splice).toBeGreaterThanOrEqual(2 * calls)
   })
   it('msg-zerocopy reports its completions and, on loopback, that the kernel copied', async () => {
-    const { sender } = await transferPair({ method: 'msg-zerocopy', mode: 'read', family: 'inet', file, chunkBytes: chunk })
+    const { sender } = await transferPair({
+      method: 'msg-zerocopy',
+      mode: 'read',
+      family: 'inet',
+      file,
+      chunkBytes: chunk
+    })
     expect(sender.zeroCopySends).toBeGreaterThanOrEqual(calls)
     expect(sender.zeroCopyCompleted).toBe(sender.zeroCopySends)
     // loopback always falls back to copying (the skb is delivered locally)
@@ -77,12 +83,24 @@ describe('syscalls are the method’s own', () => {
     expect(sender.syscalls.sendto).toBe(sender.zeroCopySends)
   })
   it('the discard receiver drops bytes with recv(MSG_TRUNC) and never reads', async () => {
-    const { receiver } = await transferPair({ method: 'sendfile', mode: 'discard', family: 'inet', file, checksum: false })
+    const { receiver } = await transferPair({
+      method: 'sendfile',
+      mode: 'discard',
+      family: 'inet',
+      file,
+      checksum: false
+    })
     expect(receiver.syscalls.recvfrom).toBeGreaterThan(0)
     expect(receiver.syscalls.read).toBeUndefined()
   })
   it('the splice receiver moves bytes socket → pipe → /dev/null without reading them', async () => {
-    const { receiver } = await transferPair({ method: 'sendfile', mode: 'splice', family: 'inet', file, checksum: false })
+    const { receiver } = await transferPair({
+      method: 'sendfile',
+      mode: 'splice',
+      family: 'inet',
+      file,
+      checksum: false
+    })
     expect(receiver.syscalls.splice).toBeGreaterThan(0)
     expect(receiver.syscalls.read).toBeUndefined()
   })

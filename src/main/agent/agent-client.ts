@@ -25,7 +25,12 @@ export class AgentClient {
       try {
         msgs = decoder.push(chunk)
       } catch (e) {
-        this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${(e as Error).message}` }))
+        this.fail(
+          new ZcprofError({
+            code: 'ZC_PROTOCOL',
+            message: `agent at ${where} sent a malformed message: ${(e as Error).message}`
+          })
+        )
         sock.destroy()
         return
       }
@@ -45,8 +50,16 @@ export class AgentClient {
         else p.resolve(m as Reply)
       }
     })
-    sock.on('close', () => this.fail(new ZcprofError({ code: 'ZC_AGENT_GONE', message: `the agent at ${where} closed the control connection` })))
-    sock.on('error', (e) => this.fail(new ZcprofError({ code: 'ZC_AGENT_GONE', message: `control connection to ${where} failed: ${e.message}` })))
+    sock.on('close', () =>
+      this.fail(
+        new ZcprofError({ code: 'ZC_AGENT_GONE', message: `the agent at ${where} closed the control connection` })
+      )
+    )
+    sock.on('error', (e) =>
+      this.fail(
+        new ZcprofError({ code: 'ZC_AGENT_GONE', message: `control connection to ${where} failed: ${e.message}` })
+      )
+    )
   }
 
   static connect(host: string, port: number, timeoutMs = 5000): Promise<AgentClient> {
@@ -55,11 +68,15 @@ export class AgentClient {
       const sock = net.connect({ host, port })
       const timer = setTimeout(() => {
         sock.destroy()
-        reject(new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${where} did not answer within ${timeoutMs} ms` }))
+        reject(
+          new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${where} did not answer within ${timeoutMs} ms` })
+        )
       }, timeoutMs)
       sock.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer)
-        reject(new ZcprofError({ code: e.code ?? 'ZC_AGENT', message: `cannot reach the agent at ${where}: ${e.message}` }))
+        reject(
+          new ZcprofError({ code: e.code ?? 'ZC_AGENT', message: `cannot reach the agent at ${where}: ${e.message}` })
+        )
       })
       sock.once('connect', async () => {
         clearTimeout(timer)
@@ -82,7 +99,12 @@ export class AgentClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq)
-        reject(new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${this.where} did not answer '${body.type}' within ${timeoutMs} ms` }))
+        reject(
+          new ZcprofError({
+            code: 'ETIMEDOUT',
+            message: `agent at ${this.where} did not answer '${body.type}' within ${timeoutMs} ms`
+          })
+        )
       }, timeoutMs)
       this.pending.set(seq, { resolve, reject, timer })
       this.sock.write(encodeFrame({ ...body, seq }))
@@ -100,7 +122,12 @@ export class AgentClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.results.delete(trial)
-        reject(new ZcprofError({ code: 'ETIMEDOUT', message: `agent at ${this.where} sent no result for trial ${trial} within ${timeoutMs} ms` }))
+        reject(
+          new ZcprofError({
+            code: 'ETIMEDOUT',
+            message: `agent at ${this.where} sent no result for trial ${trial} within ${timeoutMs} ms`
+          })
+        )
       }, timeoutMs)
       const settle = () => {
         clearTimeout(timer)

@@ -6,7 +6,15 @@ import * as native from '../../native'
 import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
 import type { Environment } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
-import { FrameDecoder, PROTOCOL_VERSION, encodeFrame, type Prepare, type Request, type Reply, type TrialResult } from './protocol'
+import {
+  FrameDecoder,
+  PROTOCOL_VERSION,
+  encodeFrame,
+  type Prepare,
+  type Request,
+  type Reply,
+  type TrialResult
+} from './protocol'
 
 export interface AgentOptions {
   host: string
@@ -99,12 +107,22 @@ export class AgentServer {
         if (m.type === 'prepare') send(this.prepare(m, re, owned, send))
         else if (m.type === 'sample') {
           const t = this.trials.get(m.trial)
-          send({ type: 'sample', re, trial: m.trial, progress: t ? t.transfer.progress() : null, counters: t ? t.transfer.counters() : null })
+          send({
+            type: 'sample',
+            re,
+            trial: m.trial,
+            progress: t ? t.transfer.progress() : null,
+            counters: t ? t.transfer.counters() : null
+          })
         } else if (m.type === 'cancel') {
           this.trials.get(m.trial)?.transfer.cancel()
           send({ type: 'ok', re })
         } else {
-          send({ type: 'error', re, error: { code: 'ZC_PROTOCOL', message: `unknown message type '${String((m as { type: unknown }).type)}'` } })
+          send({
+            type: 'error',
+            re,
+            error: { code: 'ZC_PROTOCOL', message: `unknown message type '${String((m as { type: unknown }).type)}'` }
+          })
         }
       }
     })
@@ -128,7 +146,11 @@ export class AgentServer {
 
   private prepare(m: Prepare, re: number, owned: Set<number>, send: (r: TrialResult) => void): Reply {
     if (!isReceiverMode(m.mode)) {
-      return { type: 'error', re, error: { code: 'ZC_BAD_ARGUMENT', message: `unknown receiver mode '${String(m.mode)}'` } }
+      return {
+        type: 'error',
+        re,
+        error: { code: 'ZC_BAD_ARGUMENT', message: `unknown receiver mode '${String(m.mode)}'` }
+      }
     }
     let listenFd = -1
     try {

@@ -73,7 +73,8 @@ export type Message = Request | Reply | TrialResult
 
 export function encodeFrame(msg: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(msg), 'utf8')
-  if (body.length > MAX_FRAME_BYTES) throw new RangeError(`control message of ${body.length} bytes exceeds ${MAX_FRAME_BYTES}`)
+  if (body.length > MAX_FRAME_BYTES)
+    throw new RangeError(`control message of ${body.length} bytes exceeds ${MAX_FRAME_BYTES}`)
   const head = Buffer.allocUnsafe(4)
   head.writeUInt32BE(body.length, 0)
   return Buffer.concat([head, body])
@@ -102,7 +103,12 @@ export class FrameDecoder {
       } catch {
         throw new FrameError('frame is not valid JSON')
       }
-      if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof (msg as { type?: unknown }).type !== 'string') {
+      if (
+        typeof msg !== 'object' ||
+        msg === null ||
+        Array.isArray(msg) ||
+        typeof (msg as { type?: unknown }).type !== 'string'
+      ) {
         throw new FrameError('frame is not a message object with a type')
       }
       out.push(msg)

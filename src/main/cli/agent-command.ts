@@ -13,7 +13,11 @@ export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:]+)):(\d+)$/.exec(text)
   const port = m ? Number(m[3]) : NaN
   if (!m || port > 65535) {
-    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--listen '${text}' is not HOST:PORT`, hint: 'e.g. --listen 127.0.0.1:7733 or --listen [::1]:7733' })
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--listen '${text}' is not HOST:PORT`,
+      hint: 'e.g. --listen 127.0.0.1:7733 or --listen [::1]:7733'
+    })
   }
   return { host: m[1] ?? m[2], port }
 }
@@ -36,7 +40,10 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
     const code = (e as NodeJS.ErrnoException).code
     throw new ZcprofError({
       code: code ?? 'ZC_AGENT',
-      message: code === 'EADDRINUSE' ? `port ${port} on ${host} is in use` : `cannot listen on ${host}:${port}: ${(e as Error).message}`,
+      message:
+        code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is in use`
+          : `cannot listen on ${host}:${port}: ${(e as Error).message}`,
       hint: code === 'EADDRINUSE' ? 'pick another port with --listen, or stop what holds it' : undefined
     })
   }

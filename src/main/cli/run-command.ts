@@ -32,15 +32,29 @@ export interface RunFlags {
 
 function int(text: string | undefined, what: string, fallback: number): number {
   if (text === undefined) return fallback
-  if (!/^\d+$/.test(text)) throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `${what} '${text}' is not a whole number`, hint: `e.g. --${what} 3` })
+  if (!/^\d+$/.test(text))
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `${what} '${text}' is not a whole number`,
+      hint: `e.g. --${what} 3`
+    })
   return Number(text)
 }
 
 export function planFromFlags(f: RunFlags): Plan {
-  const methods = f.methods ? f.methods.split(',').map((s) => s.trim()).filter(Boolean) : [...DEFAULT_PLAN.methods]
+  const methods = f.methods
+    ? f.methods
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...DEFAULT_PLAN.methods]
   const unknown = methods.filter((m) => !(METHODS as readonly string[]).includes(m))
   if (unknown.length) {
-    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `'${m}'`).join(', ')}`, hint: `methods are: ${METHODS.join(', ')}` })
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `'${m}'`).join(', ')}`,
+      hint: `methods are: ${METHODS.join(', ')}`
+    })
   }
   const wrapSize = (fn: () => number[]) => {
     try {
@@ -50,12 +64,18 @@ export function planFromFlags(f: RunFlags): Plan {
     }
   }
   const cache = f.cache ?? 'warm'
-  if (cache !== 'warm' && cache !== 'cold') throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--cache '${cache}' must be warm or cold` })
+  if (cache !== 'warm' && cache !== 'cold')
+    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--cache '${cache}' must be warm or cold` })
   const pmu = f.pmu ?? 'auto'
-  if (pmu !== 'auto' && pmu !== 'off') throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--pmu '${pmu}' must be auto or off` })
+  if (pmu !== 'auto' && pmu !== 'off')
+    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--pmu '${pmu}' must be auto or off` })
   const interval = f.interval ?? '100'
   const intervalMs = Number(interval.replace(/ms$/, ''))
-  if (!Number.isFinite(intervalMs)) throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--interval '${interval}' is not a number of milliseconds` })
+  if (!Number.isFinite(intervalMs))
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--interval '${interval}' is not a number of milliseconds`
+    })
   return {
     ...DEFAULT_PLAN,
     methods: methods as MethodName[],
@@ -77,7 +97,12 @@ export function planFromFlags(f: RunFlags): Plan {
 function progressReporter(enabled: boolean) {
   if (!enabled) return { onEvent: (_e: RunEvent) => undefined, stop: () => undefined }
   const bar = new cliProgress.SingleBar(
-    { format: ' {bar} {value}/{total} trials | {label} | {rate} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    {
+      format: ' {bar} {value}/{total} trials | {label} | {rate} | ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: process.stderr
+    },
     cliProgress.Presets.shades_classic
   )
   let fileBar: cliProgress.SingleBar | null = null
@@ -87,7 +112,10 @@ function progressReporter(enabled: boolean) {
     onEvent(e: RunEvent) {
       if (e.type === 'file-progress') {
         if (!fileBar) {
-          fileBar = new cliProgress.SingleBar({ format: ' writing {label} {bar} {percentage}%', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+          fileBar = new cliProgress.SingleBar(
+            { format: ' writing {label} {bar} {percentage}%', stream: process.stderr, clearOnComplete: true },
+            cliProgress.Presets.shades_classic
+          )
           fileBar.start(e.totalBytes, 0, { label: e.file })
         }
         fileBar.update(e.doneBytes)
@@ -99,7 +127,10 @@ function progressReporter(enabled: boolean) {
         bar.start(e.trials, 0, { label: 'starting', rate: '' })
         started = true
       } else if (e.type === 'trial-start') {
-        bar.update(done, { label: `${e.trial.warmup ? 'warm-up ' : ''}${e.trial.method} ${formatBytes(e.trial.fileBytes)}`, rate: '' })
+        bar.update(done, {
+          label: `${e.trial.warmup ? 'warm-up ' : ''}${e.trial.method} ${formatBytes(e.trial.fileBytes)}`,
+          rate: ''
+        })
       } else if (e.type === 'sample') {
         bar.update(done, { rate: formatBitsPerSec(e.sample.sender.bytesPerSec * 8) })
       } else if (e.type === 'trial-end') {

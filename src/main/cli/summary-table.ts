@@ -26,7 +26,8 @@ function times(v: number | null): string {
 function notes(a: MethodAggregate): string {
   const n: string[] = []
   if (a.failed) n.push(`${a.failed} failed`)
-  if (a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0) n.push(`zc copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%`)
+  if (a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0)
+    n.push(`zc copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%`)
   if (a.method === 'node-stream') n.push('process-level')
   return n.join('; ')
 }
@@ -42,7 +43,18 @@ export function renderSummary(report: Report, color = false): string {
   const out: string[] = []
   for (const [title, rows] of groups) {
     const table = new Table({
-      head: ['method', 'Gbit/s median (min–max)', `${cyc} send`, `${cyc} recv`, `${cyc} system`, 'ctxsw/GiB', 'syscalls/GiB', 'speed-up vs copy', 'send CPU saved vs copy', 'notes'],
+      head: [
+        'method',
+        'Gbit/s median (min–max)',
+        `${cyc} send`,
+        `${cyc} recv`,
+        `${cyc} system`,
+        'ctxsw/GiB',
+        'syscalls/GiB',
+        'speed-up vs copy',
+        'send CPU saved vs copy',
+        'notes'
+      ],
       style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }
     })
     for (const a of rows) {

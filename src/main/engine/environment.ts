@@ -16,7 +16,8 @@ export function readParanoid(): number | null {
 
 export function pmuState(mode: 'auto' | 'off' = 'auto'): PmuState {
   const perfEventParanoid = readParanoid()
-  if (mode === 'off') return { available: false, reason: 'hardware counters turned off by request (--pmu off)', perfEventParanoid }
+  if (mode === 'off')
+    return { available: false, reason: 'hardware counters turned off by request (--pmu off)', perfEventParanoid }
   const p = native.pmuProbe()
   return { available: p.available, reason: p.available ? null : (p.reason ?? 'unknown'), perfEventParanoid }
 }
@@ -24,8 +25,10 @@ export function pmuState(mode: 'auto' | 'off' = 'auto'): PmuState {
 /** Nominal clock, used only to turn CPU time into estimated cycles. */
 function clockHzFromProc(): number | null {
   try {
-    const mhz = [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1]))
-    return mhz.length ? (Math.max(...mhz) * 1e6) : null
+    const mhz = [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) =>
+      Number(m[1])
+    )
+    return mhz.length ? Math.max(...mhz) * 1e6 : null
   } catch {
     return null
   }
@@ -36,7 +39,12 @@ let cached: Promise<Environment> | null = null
 export function captureEnvironment(pmu: 'auto' | 'off' = 'auto'): Promise<Environment> {
   if (cached && pmu === 'auto') return cached
   const p = (async (): Promise<Environment> => {
-    const [cpu, mem, osInfo, system] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), si.system().catch(() => null)])
+    const [cpu, mem, osInfo, system] = await Promise.all([
+      si.cpu(),
+      si.mem(),
+      si.osInfo(),
+      si.system().catch(() => null)
+    ])
     const siHz = (cpu.speedMax || cpu.speed || 0) * 1e9
     return {
       hostname: os.hostname(),

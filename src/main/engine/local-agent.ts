@@ -38,7 +38,12 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
     const fail = (why: string) => {
       clearTimeout(timer)
       child.kill('SIGKILL')
-      reject(new ZcprofError({ code: 'ZC_AGENT_START', message: `the local receiver ${why}${stderr ? `:\n${stderr.trim()}` : ''}` }))
+      reject(
+        new ZcprofError({
+          code: 'ZC_AGENT_START',
+          message: `the local receiver ${why}${stderr ? `:\n${stderr.trim()}` : ''}`
+        })
+      )
     }
     child.once('exit', (code, signal) => fail(`exited early (${signal ?? `code ${code}`})`))
     child.stdout?.on('data', (d: Buffer) => {

@@ -11,7 +11,9 @@ export function writeFileAtomic(file: string, data: string): void {
   let fd = -1
   try {
     fd = openSync(tmp, 'w', 0o644)
-    writeSync(fd, data)
+    // writeSync may write less than asked (a disk filling up): loop until all of it is down
+    const buf = Buffer.from(data, 'utf8')
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off)
     fsyncSync(fd)
     closeSync(fd)
     fd = -1

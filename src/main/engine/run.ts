@@ -46,20 +46,32 @@ export function validatePlan(plan: Plan): Target[] {
   for (const m of plan.methods) {
     if (!isMethod(m)) bad(`unknown method '${String(m)}'`, `methods are: ${METHODS.join(', ')}`)
   }
-  if (!isReceiverMode(plan.receiverMode)) bad(`unknown receiver mode '${String(plan.receiverMode)}'`, 'receiver modes are: read, splice, discard')
-  if (!Number.isInteger(plan.repeat) || plan.repeat < 1) bad(`repeat must be a whole number ≥ 1, not ${plan.repeat}`, 'e.g. --repeat 5')
-  if (!Number.isInteger(plan.warmup) || plan.warmup < 0) bad(`warmup must be a whole number ≥ 0, not ${plan.warmup}`, 'e.g. --warmup 1')
-  if (!(plan.sampleIntervalMs >= 10)) bad(`sample interval ${plan.sampleIntervalMs} ms is too short`, 'use 10 ms or more')
-  if (plan.chunkBytes.length === 0 || plan.chunkBytes.some((c) => !(c >= 1))) bad('chunk sizes must be positive', 'e.g. --chunk 128KiB,1MiB')
-  if (!plan.file && (plan.fileBytes.length === 0 || plan.fileBytes.some((s) => !(s >= 1)))) bad('file sizes must be positive', 'e.g. --size 256MiB')
+  if (!isReceiverMode(plan.receiverMode))
+    bad(`unknown receiver mode '${String(plan.receiverMode)}'`, 'receiver modes are: read, splice, discard')
+  if (!Number.isInteger(plan.repeat) || plan.repeat < 1)
+    bad(`repeat must be a whole number ≥ 1, not ${plan.repeat}`, 'e.g. --repeat 5')
+  if (!Number.isInteger(plan.warmup) || plan.warmup < 0)
+    bad(`warmup must be a whole number ≥ 0, not ${plan.warmup}`, 'e.g. --warmup 1')
+  if (!(plan.sampleIntervalMs >= 10))
+    bad(`sample interval ${plan.sampleIntervalMs} ms is too short`, 'use 10 ms or more')
+  if (plan.chunkBytes.length === 0 || plan.chunkBytes.some((c) => !(c >= 1)))
+    bad('chunk sizes must be positive', 'e.g. --chunk 128KiB,1MiB')
+  if (!plan.file && (plan.fileBytes.length === 0 || plan.fileBytes.some((s) => !(s >= 1))))
+    bad('file sizes must be positive', 'e.g. --size 256MiB')
   if (plan.targets.length === 0) bad('no targets', 'e.g. --target tcp://127.0.0.1')
   const targets = plan.targets.map(parseTarget)
   for (const t of targets) {
     if (!isLoopback(t)) {
-      bad(`target ${t.text} is not on this host`, 'local targets are loopback (127.0.0.0/8, ::1) or unix sockets; remote hosts need an agent')
+      bad(
+        `target ${t.text} is not on this host`,
+        'local targets are loopback (127.0.0.0/8, ::1) or unix sockets; remote hosts need an agent'
+      )
     }
     if (t.kind === 'unix' && plan.receiverMode === 'discard') {
-      bad(`receiver mode discard cannot be used with ${t.text}`, 'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets')
+      bad(
+        `receiver mode discard cannot be used with ${t.text}`,
+        'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
+      )
     }
   }
   return targets
@@ -126,10 +138,18 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   }
   if (!environment.pmu.available) warn(pmuWarning(environment.pmu.reason, environment.cpuClockHz))
   if (plan.methods.includes('node-stream')) {
-    warn({ code: 'PROCESS_SCOPE', method: 'node-stream', message: 'node-stream runs on the JS thread: its counters cover the whole sending process and its syscalls are not counted' })
+    warn({
+      code: 'PROCESS_SCOPE',
+      method: 'node-stream',
+      message:
+        'node-stream runs on the JS thread: its counters cover the whole sending process and its syscalls are not counted'
+    })
   }
   if (plan.checksum && plan.receiverMode !== 'read') {
-    warn({ code: 'CHECKSUM_COPIES', message: `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy` })
+    warn({
+      code: 'CHECKSUM_COPIES',
+      message: `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`
+    })
   }
 
   const crcs = new Map<string, number>()
@@ -154,13 +174,26 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       if (skipped.has(spec.method)) continue
       const unsupportedHere = spec.method === 'msg-zerocopy' && spec.target.kind === 'unix'
       if (unsupportedHere) {
-        warn({ code: 'UNSUPPORTED', method: spec.method, message: `msg-zerocopy needs TCP; skipped on ${spec.target.text}` })
+        warn({
+          code: 'UNSUPPORTED',
+          method: spec.method,
+          message: `msg-zerocopy needs TCP; skipped on ${spec.target.text}`
+        })
         continue
       }
       const file = files.get(spec.fileBytes)!
       emit({
         type: 'trial-start',
-        trial: { index: i, total: specs.length, method: spec.method, target: spec.target.text, fileBytes: spec.fileBytes, chunkBytes: spec.chunkBytes, repetition: spec.repetition, warmup: spec.warmup }
+        trial: {
+          index: i,
+          total: specs.length,
+          method: spec.method,
+          target: spec.target.text,
+          fileBytes: spec.fileBytes,
+          chunkBytes: spec.chunkBytes,
+          repetition: spec.repetition,
+          warmup: spec.warmup
+        }
       })
       let rec: TrialRecord
       try {
@@ -180,7 +213,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         )
       } catch (e) {
         // the receiver could not be set up: this target cannot work, so stop here
-        fatal = e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
+        fatal =
+          e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
         incomplete = true
         break
       } finally {
@@ -202,7 +236,11 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         incomplete = true
         break
       }
-      if (rec.summary?.contaminated) warn({ code: 'CONTAMINATED', message: 'some trials ran while other processes used significant CPU; their figures are marked' })
+      if (rec.summary?.contaminated)
+        warn({
+          code: 'CONTAMINATED',
+          message: 'some trials ran while other processes used significant CPU; their figures are marked'
+        })
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
@@ -213,14 +251,25 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     emit({ type: 'error', error: fatal })
   }
   for (const t of trials) {
-    if (t.error && t.error.code !== 'ZC_CANCELLED') warn({ code: t.error.code, method: t.method, message: `${t.method}: ${t.error.message}` })
+    if (t.error && t.error.code !== 'ZC_CANCELLED')
+      warn({ code: t.error.code, method: t.method, message: `${t.method}: ${t.error.message}` })
   }
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'zcprof', version: TOOL_VERSION },
-    start: { timestamp: new Date(started).toISOString(), plan, environment: { sender: environment, receiver: agent.client.hello?.environment ?? null } },
+    start: {
+      timestamp: new Date(started).toISOString(),
+      plan,
+      environment: { sender: environment, receiver: agent.client.hello?.environment ?? null }
+    },
     trials,
-    end: { timestamp: new Date().toISOString(), durationMs: Date.now() - started, incomplete, aggregates: aggregateTrials(trials), warnings }
+    end: {
+      timestamp: new Date().toISOString(),
+      durationMs: Date.now() - started,
+      incomplete,
+      aggregates: aggregateTrials(trials),
+      warnings
+    }
   }
   emit({ type: 'run-end', report })
   return report

@@ -73,7 +73,10 @@ function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
     lastByteNs: r.lastByteNs,
     confirmedNs: r.peerConfirmed ? r.confirmedNs : null,
     totals: nativeTotals(r.counters, r.syscalls),
-    zeroCopy: spec.method === 'msg-zerocopy' ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied } : null,
+    zeroCopy:
+      spec.method === 'msg-zerocopy'
+        ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
+        : null,
     tcpInfo: r.tcpInfo ?? null,
     error
   })
@@ -107,7 +110,12 @@ function processTotals(): SideTotals {
     contextSwitchesInvoluntary: r.involuntaryContextSwitches,
     pageFaults: r.minorPageFault + r.majorPageFault,
     syscalls: null,
-    sources: { taskClock: 'rusage-process', contextSwitches: 'rusage-process', pageFaults: 'rusage-process', syscalls: 'not-counted' }
+    sources: {
+      taskClock: 'rusage-process',
+      contextSwitches: 'rusage-process',
+      pageFaults: 'rusage-process',
+      syscalls: 'not-counted'
+    }
   }
 }
 
@@ -146,7 +154,10 @@ function startNodeStream(spec: SenderSpec): SenderRun {
       })
     }
     const a = spec.address
-    sock = a.family === 'unix' ? net.connect({ path: a.path!, allowHalfOpen: true }) : net.connect({ host: a.host!, port: a.port!, allowHalfOpen: true })
+    sock =
+      a.family === 'unix'
+        ? net.connect({ path: a.path!, allowHalfOpen: true })
+        : net.connect({ host: a.host!, port: a.port!, allowHalfOpen: true })
     sock.on('connect', () => {
       firstByteNs = native.nowNs()
       const rs = createReadStream(spec.file, { highWaterMark: spec.chunkBytes })
@@ -165,7 +176,9 @@ function startNodeStream(spec: SenderSpec): SenderRun {
       sock?.destroy()
     })
     sock.on('error', (e) => finish(null, explainError(e, { target: spec.targetText, file: spec.file }).toInfo()))
-    sock.on('close', () => finish(null, { code: 'ZC_CANCELLED', message: 'the connection closed before the receiver confirmed' }))
+    sock.on('close', () =>
+      finish(null, { code: 'ZC_CANCELLED', message: 'the connection closed before the receiver confirmed' })
+    )
   })
   return {
     snapshot: () => ({ bytes: sock?.bytesWritten ?? 0, totals: diffProcess(processTotals(), base) }),
@@ -175,5 +188,7 @@ function startNodeStream(spec: SenderSpec): SenderRun {
 }
 
 export function startSender(spec: SenderSpec): SenderRun {
-  return spec.method === 'node-stream' ? startNodeStream(spec) : startNative(spec as SenderSpec & { method: NativeMethod })
+  return spec.method === 'node-stream'
+    ? startNodeStream(spec)
+    : startNative(spec as SenderSpec & { method: NativeMethod })
 }

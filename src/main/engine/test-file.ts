@@ -1,7 +1,19 @@
 // The file a trial sends: the user's own, or a generated one kept in a cache and reused.
 
 import { randomFillSync } from 'node:crypto'
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, statfsSync, writeSync, accessSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  statfsSync,
+  writeSync,
+  accessSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
@@ -21,19 +33,33 @@ export function checkUserFile(file: string): number {
     const code = (e as NodeJS.ErrnoException).code
     throw new ZcprofError({
       code: code ?? 'ENOENT',
-      message: code === 'ENOENT' ? `file '${file}' does not exist` : `cannot read file '${file}': ${(e as Error).message}`,
+      message:
+        code === 'ENOENT' ? `file '${file}' does not exist` : `cannot read file '${file}': ${(e as Error).message}`,
       hint: 'pass an existing regular file with --file, or leave --file out to send a generated one of --size bytes'
     })
   }
   if (!st.isFile()) {
-    throw new ZcprofError({ code: 'ZC_NOT_A_FILE', message: `'${file}' is not a regular file`, hint: 'pass a regular file with --file' })
+    throw new ZcprofError({
+      code: 'ZC_NOT_A_FILE',
+      message: `'${file}' is not a regular file`,
+      hint: 'pass a regular file with --file'
+    })
   }
   try {
     accessSync(file, constants.R_OK)
   } catch {
-    throw new ZcprofError({ code: 'EACCES', message: `file '${file}' is not readable by this user`, hint: `check its permissions (chmod +r '${file}') or run as its owner` })
+    throw new ZcprofError({
+      code: 'EACCES',
+      message: `file '${file}' is not readable by this user`,
+      hint: `check its permissions (chmod +r '${file}') or run as its owner`
+    })
   }
-  if (st.size === 0) throw new ZcprofError({ code: 'ZC_EMPTY_FILE', message: `file '${file}' is empty`, hint: 'pick a file with data in it' })
+  if (st.size === 0)
+    throw new ZcprofError({
+      code: 'ZC_EMPTY_FILE',
+      message: `file '${file}' is empty`,
+      hint: 'pick a file with data in it'
+    })
   return st.size
 }
 
@@ -41,7 +67,11 @@ export function checkUserFile(file: string): number {
  * Returns the path of a cached file of exactly `bytes` random bytes, making it
  * if needed. Written to a temp name and renamed, so a crash leaves no half file.
  */
-export function ensureTestFile(bytes: number, cacheDir = defaultCacheDir(), onProgress?: (done: number) => void): string {
+export function ensureTestFile(
+  bytes: number,
+  cacheDir = defaultCacheDir(),
+  onProgress?: (done: number) => void
+): string {
   mkdirSync(cacheDir, { recursive: true })
   const file = path.join(cacheDir, `zcprof-${bytes}.bin`)
   try {

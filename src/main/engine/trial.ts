@@ -3,7 +3,7 @@
 
 import os from 'node:os'
 import * as native from '../../native'
-import type { ErrorInfo } from '../../shared/errors'
+import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { MethodName, ReceiverMode } from '../../shared/methods'
 import type { CacheState, Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
 import type { Target } from '../../shared/targets'
@@ -134,7 +134,10 @@ function summarize(
   }
   if (integrity.checked && r && r.crc32c !== ctx.expectedCrc32c) {
     integrity.ok = false
-    error ??= { code: 'ZC_CHECKSUM', message: `checksum mismatch: sent crc32c ${ctx.expectedCrc32c}, received ${r.crc32c}` }
+    error ??= {
+      code: 'ZC_CHECKSUM',
+      message: `checksum mismatch: sent crc32c ${ctx.expectedCrc32c}, received ${r.crc32c}`
+    }
   }
   const zc = sent.zeroCopy
   const zeroCopy = zc ? { ...zc, fallbackShare: zc.completed > 0 ? zc.copied / zc.completed : 0 } : null
@@ -147,8 +150,10 @@ function summarize(
   const contaminated = otherCpuCores > CONTAMINATION_CORES
   if (contaminated) warnings.push(`other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
   const tcp = sent.tcpInfo
-  if (tcp && tcp.rwndLimitedUs > 0.2 * (durationNs / 1000)) warnings.push('the receiver window limited the sender for over 20% of the time')
-  if (tcp && tcp.sndbufLimitedUs > 0.2 * (durationNs / 1000)) warnings.push('the send buffer limited the sender for over 20% of the time')
+  if (tcp && tcp.rwndLimitedUs > 0.2 * (durationNs / 1000))
+    warnings.push('the receiver window limited the sender for over 20% of the time')
+  if (tcp && tcp.sndbufLimitedUs > 0.2 * (durationNs / 1000))
+    warnings.push('the send buffer limited the sender for over 20% of the time')
   return {
     error,
     summary: {
@@ -192,18 +197,22 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   await native.setPageCache(ctx.file, spec.cache)
   const t = spec.target
   const path = t.kind === 'unix' ? (t.path ?? unixPath(spec.index)) : undefined
-  const prepared = (await ctx.agent.request({
-    type: 'prepare',
-    family: t.family,
-    host: t.kind === 'tcp' ? t.host : undefined,
-    port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
-    path,
-    mode: spec.receiverMode,
-    bufferBytes: spec.chunkBytes,
-    checksum: ctx.checksum,
-    acceptTimeoutMs: 10000,
-    pmu: ctx.pmu
-  })) as Prepared
+  const prepared = (await ctx.agent
+    .request({
+      type: 'prepare',
+      family: t.family,
+      host: t.kind === 'tcp' ? t.host : undefined,
+      port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
+      path,
+      mode: spec.receiverMode,
+      bufferBytes: spec.chunkBytes,
+      checksum: ctx.checksum,
+      acceptTimeoutMs: 10000,
+      pmu: ctx.pmu
+    })
+    .catch((e: unknown) => {
+      throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })
+    })) as Prepared
   const address: native.NativeAddress =
     t.kind === 'unix' ? { family: 'unix', path } : { family: t.family, host: t.host, port: prepared.port }
 
@@ -244,7 +253,15 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   stopSampler()
   const sysEnd = readSystemCpu()
   const wallNs = Math.max(1, native.nowNs() - t0)
-  const { summary, error } = summarize(spec, ctx, sent, recv, sysEnd.busyNs - sysStart.busyNs, wallNs, processCpuNs() - ownStart)
+  const { summary, error } = summarize(
+    spec,
+    ctx,
+    sent,
+    recv,
+    sysEnd.busyNs - sysStart.busyNs,
+    wallNs,
+    processCpuNs() - ownStart
+  )
   record.summary = sent.bytes > 0 ? summary : null
   record.error = error ?? recvError
   return record
