@@ -1,4 +1,6 @@
 // What a run tells its front ends while it goes: the CLI's NDJSON, the UI's live charts.
+// Order: file-progress* (while a test file is generated), run-start, then per trial
+// trial-start, sample*, trial-end; warnings and a fatal error any time; run-end last.
 
 import type { ErrorInfo } from './errors'
 import type { Environment, Plan, Report, Sample, TrialRecord, Warning } from './report'

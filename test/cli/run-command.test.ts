@@ -1,0 +1,191 @@
+// `zcprof run` as a user runs it: the real binary, real sockets, real files.
+
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Report } from '../../src/shared/report'
+import type { RunEvent } from '../../src/shared/events'
+import { randomFile, tempDir } from '../helpers'
+
+const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
+const cacheHome = tempDir('zcprof-cache-')
+
+function zcprof(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    timeout: 120_000
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('zcprof run', () => {
+  it('with no flags runs every method on loopback with a generated file', () => {
+    const dir = tempDir()
+    const r = zcprof(['run', '--repeat', '1', '--warmup', '0', '--json', `${dir}/r.json`])
+    expect(r.code, r.stderr).toBe(0)
+    for (const m of ['copy', 'mmap', 'sendfile', 'splice', 'msg-zerocopy', 'node-stream']) expect(r.stdout).toContain(m)
+    const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
+    expect(report.start.plan.fileBytes).toEqual([256 * 1024 * 1024])
+    expect(report.trials).toHaveLength(6)
+    expect(report.trials.every((t) => t.summary!.bytes === 256 * 1024 * 1024)).toBe(true)
+  })
+
+  it('ends with the table and writes per-trial figures to the JSON report', () => {
+    const dir = tempDir()
+    const r = zcprof([
+      'run',
+      '--methods',
+      'copy,sendfile',
+      '--size',
+      '8MiB',
+      '--repeat',
+      '2',
+      '--warmup',
+      '1',
+      '--verify',
+      '--json',
+      `${dir}/r.json`
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/Gbit\/s median \(min–max\)/)
+    expect(r.stdout).toMatch(/speed-up vs copy/)
+    expect(r.stdout).toMatch(/│ sendfile\s+│ \d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
+    expect(r.stdout).toMatch(/report: .*r\.json/)
+    const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
+    const measured = report.trials.filter((t) => !t.warmup)
+    expect(measured).toHaveLength(4)
+    expect(report.trials.filter((t) => t.warmup)).toHaveLength(2)
+    for (const t of measured) {
+      expect(t.summary!.sender.cyclesPerBit).toBeGreaterThan(0)
+      expect(t.summary!.sender.syscallsPerGiB).toBeGreaterThan(0)
+      expect(t.summary!.integrity.ok).toBe(true)
+    }
+    expect(report.end.aggregates.map((a) => a.method)).toEqual(['copy', 'sendfile'])
+    expect(readFileSync(`${dir}/r.json`, 'utf8').endsWith('\n')).toBe(true)
+  })
+
+  it('--json - streams NDJSON events and keeps the table off stdout', () => {
+    const r = zcprof([
+      'run',
+      '--methods',
+      'sendfile',
+      '--size',
+      '4MiB',
+      '--repeat',
+      '1',
+      '--warmup',
+      '0',
+      '--json',
+      '-'
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent)
+    // generating the test file may report progress first; then the run starts
+    expect(events.find((e) => e.type !== 'file-progress')!.type).toBe('run-start')
+    expect(events.some((e) => e.type === 'trial-end')).toBe(true)
+    expect(events.at(-1)!.type).toBe('run-end')
+    expect(r.stderr).toMatch(/sendfile/)
+  })
+
+  it('Ctrl-C keeps what was measured and exits non-zero', async () => {
+    const dir = tempDir()
+    const file = randomFile(256 * 1024 * 1024, dir)
+    const child = spawn(process.execPath, [
+      bin,
+      'run',
+      '--file',
+      file,
+      '--methods',
+      'copy',
+      '--chunk',
+      '4KiB',
+      '--repeat',
+      '50',
+      '--warmup',
+      '0',
+      '--json',
+      `${dir}/r.json`
+    ])
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    await new Promise((r) => setTimeout(r, 2500))
+    child.kill('SIGINT')
+    const code = await new Promise((r) => child.on('exit', r))
+    expect(code).toBe(1)
+    expect(out).toMatch(/INCOMPLETE/)
+    const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
+    expect(report.end.incomplete).toBe(true)
+    expect(report.trials.length).toBeGreaterThan(0)
+  })
+})
+
+describe('zcprof run: clear errors', () => {
+  it.each([
+    [['--methods', 'copy,warp'], /unknown method 'warp'.*\n.*hint: methods are: copy, mmap/],
+    [['--size', '12XB'], /--size '12XB' is not a size.*256MiB/],
+    [['--chunk', 'lots'], /--chunk 'lots' is not a size/],
+    [['--file', '/nonexistent/file.bin'], /file '\/nonexistent\/file.bin' does not exist\n.*hint:/],
+    [['--target', 'tcp://example.com'], /not a numeric IPv4 address/],
+    [['--target', 'tcp://203.0.113.9:5201'], /is not on this host/],
+    [['--repeat', 'many'], /repeat 'many' is not a whole number/],
+    [['--receiver', 'sponge'], /argument 'sponge' is invalid.*read, splice, discard/]
+  ])('%j', (args, message) => {
+    const r = zcprof(['run', ...(args as string[])])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(message as RegExp)
+    expect(r.stderr).not.toMatch(/internal error|    at /)
+  })
+
+  it('a port in use names the port and exits 1 with the run marked incomplete', async () => {
+    const holder = net.createServer()
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))
+    const port = (holder.address() as net.AddressInfo).port
+    const r = zcprof(['run', '--methods', 'copy', '--size', '1MiB', '--target', `tcp://127.0.0.1:${port}`])
+    holder.close()
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: the port is in use`))
+    expect(r.stdout).toMatch(/INCOMPLETE/)
+  })
+
+  it('a method the kernel or socket lacks is skipped with a warning, not a crash', () => {
+    const r = zcprof([
+      'run',
+      '--methods',
+      'copy,msg-zerocopy',
+      '--size',
+      '1MiB',
+      '--target',
+      'unix://',
+      '--repeat',
+      '1',
+      '--warmup',
+      '0'
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/msg-zerocopy needs TCP; skipped on unix:\/\//)
+  })
+})
+
+describe('zcprof agent', () => {
+  it('refuses a non-loopback address without a token', () => {
+    const r = zcprof(['agent', '--listen', '0.0.0.0:7733'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/beyond this host/)
+  })
+  it('names a port in use', async () => {
+    const holder = net.createServer()
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))
+    const port = (holder.address() as net.AddressInfo).port
+    const r = zcprof(['agent', '--listen', `127.0.0.1:${port}`])
+    holder.close()
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(new RegExp(`port ${port} on 127.0.0.1 is in use`))
+  })
+})
