@@ -39,7 +39,7 @@ export function main(argv: string[]): void {
       new Option('--receiver <mode>', 'how the receiver drains').choices(['read', 'splice', 'discard']).default('read')
     )
     .option('--verify', 'checksum every byte on both ends (crc32c)', false)
-    .option('-i, --interval <ms>', 'sampling interval in milliseconds', '100')
+    .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '100')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
     .option('-j, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
     .option('--cache-dir <dir>', 'where generated test files are kept')

@@ -99,7 +99,7 @@ interface Binding {
   startSender(cfg: SenderConfig, cb: DoneCallback): Handle
   startReceiver(cfg: ReceiverConfig, cb: DoneCallback): Handle
   progress(h: Handle): NativeProgress
-  counters(h: Handle): NativeCounters | null
+  counters(h: Handle, split?: boolean): NativeCounters | null
   cancel(h: Handle): void
   listen(a: NativeAddress & { backlog?: number }): { fd: number; port: number }
   closeFd(fd: number): void
@@ -109,6 +109,7 @@ interface Binding {
   crc32c(buf: Uint8Array, seed?: number): number
   pmuProbe(): { available: boolean; reason?: string; errno?: number }
   nowNs(): number
+  threadCpuNs(): number
 }
 
 function here(): string {
@@ -168,9 +169,13 @@ export class Transfer {
     return load().progress(this.handle)
   }
 
-  /** The transfer thread's counters now; null before it starts or after it is joined. */
-  counters(): NativeCounters | null {
-    return this.finished ? null : load().counters(this.handle)
+  /**
+   * The transfer thread's counters now; null before it starts or after it is joined.
+   * split: false skips the voluntary/involuntary and minor/major splits where perf
+   * gives the totals (those fields then read 0): the cheap read a sampler wants.
+   */
+  counters(split = true): NativeCounters | null {
+    return this.finished ? null : load().counters(this.handle, split)
   }
 
   cancel(): void {
@@ -215,6 +220,11 @@ export function pmuProbe(): { available: boolean; reason?: string; errno?: numbe
 /** CLOCK_MONOTONIC in nanoseconds, the clock the native loops stamp with. */
 export function nowNs(): number {
   return load().nowNs()
+}
+
+/** CPU time the calling thread has used, in nanoseconds. */
+export function threadCpuNs(): number {
+  return load().threadCpuNs()
 }
 
 export function isNativeError(e: unknown): e is NativeError {

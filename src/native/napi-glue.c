@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zc.h"
@@ -102,9 +103,9 @@ static const char *source_name(int s) {
   }
 }
 
-static napi_value counters_object(napi_env env, zc_counters *c) {
+static napi_value counters_object(napi_env env, zc_counters *c, int split) {
   zc_counter_values v;
-  zc_counters_read(c, &v);
+  zc_counters_read(c, &v, split);
   napi_value o, src;
   napi_create_object(env, &o);
   if (v.hw_source == ZC_SRC_PMU) {
@@ -166,7 +167,7 @@ static napi_value result_object(napi_env env, handle *h) {
   set_bool(env, o, "peerConfirmed", t->peer_confirmed);
   set_num(env, o, "crc32c", (double)t->crc32c);
   set_num(env, o, "effectiveChunkBytes", (double)t->effective_chunk_bytes);
-  napi_set_named_property(env, o, "counters", counters_object(env, &t->counters));
+  napi_set_named_property(env, o, "counters", counters_object(env, &t->counters, 1));
   if (t->tcp.valid) {
     napi_value tcp;
     napi_create_object(env, &tcp);
@@ -380,10 +381,13 @@ static napi_value progress(napi_env env, napi_callback_info info) {
   return progress_object(env, &h->t);
 }
 
+/* counters(handle, split = true) */
 static napi_value counters(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
+  bool split = true;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 1) napi_get_value_bool(env, argv[1], &split);
   handle *h = argc ? get_handle(env, argv[0]) : NULL;
   if (!h) return throw_type(env, "counters(handle) needs a transfer handle");
   /* before the thread opened them there is nothing to read */
@@ -392,7 +396,7 @@ static napi_value counters(napi_env env, napi_callback_info info) {
     napi_get_null(env, &n);
     return n;
   }
-  return counters_object(env, &h->t.counters);
+  return counters_object(env, &h->t.counters, split);
 }
 
 static napi_value cancel(napi_env env, napi_callback_info info) {
@@ -534,6 +538,16 @@ static napi_value now_ns(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/* CPU time of the calling thread: what the sampler itself costs, not time spent preempted */
+static napi_value thread_cpu_ns(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  napi_value v;
+  napi_create_double(env, (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec, &v);
+  return v;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   zc_counters_init();
   napi_property_descriptor props[] = {
@@ -550,6 +564,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"crc32c", NULL, crc32c_fn, NULL, NULL, NULL, napi_default, NULL},
       {"pmuProbe", NULL, pmu_probe, NULL, NULL, NULL, napi_default, NULL},
       {"nowNs", NULL, now_ns, NULL, NULL, NULL, napi_default, NULL},
+      {"threadCpuNs", NULL, thread_cpu_ns, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

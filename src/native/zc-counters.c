@@ -202,7 +202,7 @@ void zc_counters_finish(zc_counters *c) {
   atomic_store_explicit(&c->final_valid, 1, memory_order_release);
 }
 
-void zc_counters_read(zc_counters *c, zc_counter_values *out) {
+void zc_counters_read(zc_counters *c, zc_counter_values *out, int split) {
   if (atomic_load_explicit(&c->final_valid, memory_order_acquire)) {
     *out = c->final;
     return;
@@ -211,6 +211,11 @@ void zc_counters_read(zc_counters *c, zc_counter_values *out) {
   memset(&o, 0, sizeof o);
   read_perf(c, &o);
   uint64_t perf_clock = o.task_clock_ns;
+  int perf_covers = o.clock_source == ZC_SRC_PERF_SW && o.ctx_source == ZC_SRC_PERF_SW && o.fault_source == ZC_SRC_PERF_SW;
+  if (!split && perf_covers) {
+    *out = o;
+    return;
+  }
   if (read_proc(c->tid, &o) == 0) {
     if (o.clock_source == ZC_SRC_NONE) o.clock_source = ZC_SRC_PROC;
     else o.task_clock_ns = perf_clock;

@@ -136,6 +136,8 @@ export interface TrialRecord {
   cache: CacheState
   receiverMode: ReceiverMode
   samples: Sample[]
+  /** the observer's own cost: CPU time the sampler took on both sides (0 samples when off) */
+  sampling: { intervalMs: number; samples: number; busyMs: number }
   summary: TrialSummary | null
   error: ErrorInfo | null
 }

@@ -186,6 +186,6 @@ describe('zcprof agent', () => {
     const r = zcprof(['agent', '--listen', `127.0.0.1:${port}`])
     holder.close()
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(new RegExp(`port ${port} on 127.0.0.1 is in use`))
+    expect(r.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} is in use`))
   })
 })

@@ -186,3 +186,12 @@ describe('bad input', () => {
     expect(report.end.warnings.some((w) => w.code === 'ENOENT')).toBe(true)
   })
 })
+
+describe('sampling', () => {
+  it('can be turned off (0), and a too-short interval is refused', async () => {
+    const report = await runPlan({ plan: plan({ methods: ['sendfile'], sampleIntervalMs: 0 }) })
+    expect(report.trials[0].samples).toEqual([])
+    expect(report.trials[0].summary!.bytes).toBe(SIZE)
+    await expect(runPlan({ plan: plan({ sampleIntervalMs: 5 }) })).rejects.toThrow(/too short/)
+  })
+})

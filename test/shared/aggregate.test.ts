@@ -30,6 +30,7 @@ function trial(method: MethodName, gbits: number, cpb: number, warmup = false): 
     cache: 'warm',
     receiverMode: 'read',
     samples: [],
+    sampling: { intervalMs: 100, samples: 0, busyMs: 0 },
     summary,
     error: null
   }

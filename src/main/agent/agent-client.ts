@@ -2,7 +2,16 @@
 
 import net from 'node:net'
 import { ZcprofError } from '../../shared/errors'
-import { FrameDecoder, PROTOCOL_VERSION, encodeFrame, type HelloReply, type Reply, type TrialResult } from './protocol'
+import {
+  FrameDecoder,
+  PROTOCOL_VERSION,
+  describeAddress,
+  encodeFrame,
+  type ControlAddress,
+  type HelloReply,
+  type Reply,
+  type TrialResult
+} from './protocol'
 
 type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
 type RequestBody = { type: string; [k: string]: unknown }
@@ -62,10 +71,10 @@ export class AgentClient {
     )
   }
 
-  static connect(host: string, port: number, timeoutMs = 5000): Promise<AgentClient> {
-    const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  static connect(address: ControlAddress, timeoutMs = 5000): Promise<AgentClient> {
+    const where = describeAddress(address)
     return new Promise((resolve, reject) => {
-      const sock = net.connect({ host, port })
+      const sock = 'path' in address ? net.connect({ path: address.path }) : net.connect(address)
       const timer = setTimeout(() => {
         sock.destroy()
         reject(

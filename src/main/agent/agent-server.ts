@@ -10,6 +10,7 @@ import {
   FrameDecoder,
   PROTOCOL_VERSION,
   encodeFrame,
+  type ControlAddress,
   type Prepare,
   type Request,
   type Reply,
@@ -17,8 +18,7 @@ import {
 } from './protocol'
 
 export interface AgentOptions {
-  host: string
-  port: number
+  address: ControlAddress
   environment?: () => Promise<Environment | null>
 }
 
@@ -53,13 +53,17 @@ export class AgentServer {
     this.server = net.createServer((sock) => this.serve(sock))
   }
 
-  listen(): Promise<{ host: string; port: number }> {
+  listen(): Promise<ControlAddress> {
+    const a = this.opts.address
     return new Promise((resolve, reject) => {
       this.server.once('error', reject)
-      this.server.listen(this.opts.port, this.opts.host, () => {
-        const a = this.server.address() as net.AddressInfo
-        resolve({ host: a.address, port: a.port })
-      })
+      const bound = () => {
+        if ('path' in a) return resolve(a)
+        const got = this.server.address() as net.AddressInfo
+        resolve({ host: got.address, port: got.port })
+      }
+      if ('path' in a) this.server.listen(a.path, bound)
+      else this.server.listen(a.port, a.host, bound)
     })
   }
 
@@ -106,14 +110,11 @@ export class AgentServer {
         }
         if (m.type === 'prepare') send(this.prepare(m, re, owned, send))
         else if (m.type === 'sample') {
+          const t0 = native.threadCpuNs()
           const t = this.trials.get(m.trial)
-          send({
-            type: 'sample',
-            re,
-            trial: m.trial,
-            progress: t ? t.transfer.progress() : null,
-            counters: t ? t.transfer.counters() : null
-          })
+          const progress = t ? t.transfer.progress() : null
+          const counters = t ? t.transfer.counters(false) : null
+          send({ type: 'sample', re, trial: m.trial, progress, counters, busyNs: native.threadCpuNs() - t0 })
         } else if (m.type === 'cancel') {
           this.trials.get(m.trial)?.transfer.cancel()
           send({ type: 'ok', re })

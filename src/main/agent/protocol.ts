@@ -7,6 +7,14 @@ import type { ErrorInfo } from '../../shared/errors'
 import type { NativeCounters, NativeProgress, NativeResult } from '../../native'
 
 export const PROTOCOL_VERSION = 1
+
+/** Where a control connection goes: TCP for other hosts, a unix socket for a local agent. */
+export type ControlAddress = { host: string; port: number } | { path: string }
+
+export function describeAddress(a: ControlAddress): string {
+  if ('path' in a) return `unix:${a.path}`
+  return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`
+}
 export const MAX_FRAME_BYTES = 1 << 20
 
 export interface Hello {
@@ -48,6 +56,8 @@ export interface SampleReply {
   trial: number
   progress: NativeProgress | null
   counters: NativeCounters | null
+  /** CPU time the agent spent answering, so the sampler's cost counts both sides */
+  busyNs: number
 }
 export interface Cancel {
   type: 'cancel'

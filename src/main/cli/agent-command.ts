@@ -1,7 +1,9 @@
 // `zcprof agent`: the receiving end. Local runs spawn it with --announce.
 
+import { rmSync } from 'node:fs'
 import { ZcprofError } from '../../shared/errors'
 import { AgentServer } from '../agent/agent-server'
+import { describeAddress, type ControlAddress } from '../agent/protocol'
 import { captureEnvironment } from '../engine/environment'
 
 export interface AgentFlags {
@@ -9,46 +11,68 @@ export interface AgentFlags {
   announce?: boolean
 }
 
-export function parseListen(text: string): { host: string; port: number } {
+/** HOST:PORT, [V6]:PORT, or unix:/path for a socket on this host. */
+export function parseListen(text: string): ControlAddress {
+  if (text.startsWith('unix:')) {
+    const path = text.slice(5)
+    if (!path.startsWith('/')) {
+      throw new ZcprofError({
+        code: 'ZC_BAD_ARGUMENT',
+        message: `--listen '${text}' needs an absolute socket path`,
+        hint: 'e.g. --listen unix:/run/zcprof.sock'
+      })
+    }
+    return { path }
+  }
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:]+)):(\d+)$/.exec(text)
   const port = m ? Number(m[3]) : NaN
   if (!m || port > 65535) {
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
       message: `--listen '${text}' is not HOST:PORT`,
-      hint: 'e.g. --listen 127.0.0.1:7733 or --listen [::1]:7733'
+      hint: 'e.g. --listen 127.0.0.1:7733, --listen [::1]:7733 or --listen unix:/path.sock'
     })
   }
   return { host: m[1] ?? m[2], port }
 }
 
 export async function agentCommand(flags: AgentFlags): Promise<void> {
-  const { host, port } = parseListen(flags.listen ?? '127.0.0.1:7733')
-  const loopback = host.startsWith('127.') || host === '::1' || host === 'localhost'
-  if (!loopback) {
-    throw new ZcprofError({
-      code: 'ZC_NEEDS_TOKEN',
-      message: `listening on ${host} exposes the agent beyond this host`,
-      hint: 'bind to 127.0.0.1 for now; token-protected remote agents come with the remote-sockets work'
-    })
+  const address = parseListen(flags.listen ?? '127.0.0.1:7733')
+  const where = describeAddress(address)
+  if ('host' in address) {
+    const loopback = address.host.startsWith('127.') || address.host === '::1' || address.host === 'localhost'
+    if (!loopback) {
+      throw new ZcprofError({
+        code: 'ZC_NEEDS_TOKEN',
+        message: `listening on ${address.host} exposes the agent beyond this host`,
+        hint: 'bind to 127.0.0.1 for now; token-protected remote agents come with the remote-sockets work'
+      })
+    }
   }
-  const server = new AgentServer({ host, port, environment: () => captureEnvironment().catch(() => null) })
-  let bound
+  const server = new AgentServer({ address, environment: () => captureEnvironment().catch(() => null) })
+  let bound: ControlAddress
   try {
     bound = await server.listen()
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     throw new ZcprofError({
       code: code ?? 'ZC_AGENT',
-      message:
+      message: code === 'EADDRINUSE' ? `${where} is in use` : `cannot listen on ${where}: ${(e as Error).message}`,
+      hint:
         code === 'EADDRINUSE'
-          ? `port ${port} on ${host} is in use`
-          : `cannot listen on ${host}:${port}: ${(e as Error).message}`,
-      hint: code === 'EADDRINUSE' ? 'pick another port with --listen, or stop what holds it' : undefined
+          ? 'path' in address
+            ? 'another agent holds that socket, or a stale file is left: remove it or pick another path'
+            : 'pick another port with --listen, or stop what holds it'
+          : undefined
     })
   }
+  // a socket file is ours once bound: remove it when we go
+  const cleanup = () => {
+    if ('path' in bound) rmSync(bound.path, { force: true })
+  }
+  process.once('exit', cleanup)
   if (flags.announce) process.stdout.write(JSON.stringify(bound) + '\n')
-  else process.stderr.write(`zcprof agent listening on ${bound.host}:${bound.port}\n`)
+  else process.stderr.write(`zcprof agent listening on ${describeAddress(bound)}\n`)
   // a local agent dies with its parent: stdin closing or SIGTERM
   const stop = () => void server.close().then(() => process.exit(0))
   process.once('SIGTERM', stop)

@@ -3,6 +3,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import os from 'node:os'
 import path from 'node:path'
 import { packageRoot } from '../../native'
 import { ZcprofError } from '../../shared/errors'
@@ -24,7 +26,10 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
     throw new ZcprofError({ code: 'ZC_NOT_BUILT', message: `${entry} is missing`, hint: 'run `npm run build`' })
   }
   // inside Electron, execPath is the Electron binary: run it as plain Node
-  const child = spawn(process.execPath, [entry, 'agent', '--listen', '127.0.0.1:0', '--announce'], {
+  // control over a private unix socket: TCP control messages on loopback would run
+  // the data flow's pending softirq work on the sampler's thread and bill it there
+  const control = path.join(os.tmpdir(), `zcprof-agent-${process.pid}-${randomBytes(4).toString('hex')}.sock`)
+  const child = spawn(process.execPath, [entry, 'agent', '--listen', `unix:${control}`, '--announce'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
   })
@@ -32,7 +37,7 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000)
   })
-  const port = await new Promise<number>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs)
     const fail = (why: string) => {
@@ -53,13 +58,14 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
       clearTimeout(timer)
       child.removeAllListeners('exit')
       try {
-        resolve((JSON.parse(out.slice(0, nl)) as { port: number }).port)
+        if ((JSON.parse(out.slice(0, nl)) as { path?: string }).path !== control) throw new Error()
+        resolve()
       } catch {
-        fail(`printed '${out.slice(0, nl)}' instead of its port`)
+        fail(`printed '${out.slice(0, nl)}' instead of its address`)
       }
     })
   })
-  const client = await AgentClient.connect('127.0.0.1', port)
+  const client = await AgentClient.connect({ path: control })
   return {
     client,
     child,

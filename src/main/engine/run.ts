@@ -52,8 +52,9 @@ export function validatePlan(plan: Plan): Target[] {
     bad(`repeat must be a whole number ≥ 1, not ${plan.repeat}`, 'e.g. --repeat 5')
   if (!Number.isInteger(plan.warmup) || plan.warmup < 0)
     bad(`warmup must be a whole number ≥ 0, not ${plan.warmup}`, 'e.g. --warmup 1')
-  if (!(plan.sampleIntervalMs >= 10))
-    bad(`sample interval ${plan.sampleIntervalMs} ms is too short`, 'use 10 ms or more')
+  if (!(plan.sampleIntervalMs === 0 || plan.sampleIntervalMs >= 10)) {
+    bad(`sample interval ${plan.sampleIntervalMs} ms is too short`, 'use 10 ms or more, or 0 to turn sampling off')
+  }
   if (plan.chunkBytes.length === 0 || plan.chunkBytes.some((c) => !(c >= 1)))
     bad('chunk sizes must be positive', 'e.g. --chunk 128KiB,1MiB')
   if (!plan.file && (plan.fileBytes.length === 0 || plan.fileBytes.some((s) => !(s >= 1))))

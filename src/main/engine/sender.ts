@@ -83,7 +83,7 @@ function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
   return {
     snapshot() {
       const p = t.progress()
-      const c = t.counters()
+      const c = t.counters(false)
       return { bytes: p.bytes, totals: c ? nativeTotals(c, p.syscalls) : null }
     },
     done: t.done.then(

@@ -63,7 +63,17 @@ function sideSample(bytes: number, prevBytes: number, dtNs: number, t: SideTotal
  * Samples on the JS thread while the loops run on theirs: a snapshot of atomics
  * and counter fds here, one control round-trip for the receiver.
  */
-function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0Ns: number, samples: Sample[]) {
+interface Sampler {
+  stop(): void
+  /** what the sampler cost, both sides, so far: CPU time of the threads doing it */
+  stats(): TrialRecord['sampling']
+}
+
+function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0Ns: number, samples: Sample[]): Sampler {
+  let busyNs = 0
+  const stats = () => ({ intervalMs: ctx.sampleIntervalMs, samples: samples.length, busyMs: busyNs / 1e6 })
+  // 0 turns sampling off: the benchmark measures what sampling costs
+  if (ctx.sampleIntervalMs === 0) return { stop: () => undefined, stats }
   let prevNs = t0Ns
   let prevSend = 0
   let prevRecv = 0
@@ -72,14 +82,17 @@ function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0N
   const timer = setInterval(() => {
     if (inFlight) return
     inFlight = true
+    const tick = native.threadCpuNs()
     const snap = sender.snapshot()
-    ctx.agent
-      .request({ type: 'sample', trial: trialId }, 1000)
+    const request = ctx.agent.request({ type: 'sample', trial: trialId }, 1000)
+    busyNs += native.threadCpuNs() - tick
+    request
       .then(
         (r) => r as SampleReply,
         () => null
       )
       .then((r) => {
+        const reply = native.threadCpuNs()
         inFlight = false
         const now = native.nowNs()
         const sys = readSystemCpu()
@@ -98,9 +111,10 @@ function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0N
         prevSys = sys
         samples.push(s)
         ctx.onSample?.(s)
+        busyNs += native.threadCpuNs() - reply + (r?.busyNs ?? 0)
       })
   }, ctx.sampleIntervalMs)
-  return () => clearInterval(timer)
+  return { stop: () => clearInterval(timer), stats }
 }
 
 function summarize(
@@ -191,6 +205,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     cache: spec.cache,
     receiverMode: spec.receiverMode,
     samples: [],
+    sampling: { intervalMs: ctx.sampleIntervalMs, samples: 0, busyMs: 0 },
     summary: null,
     error: null
   }
@@ -231,12 +246,12 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     sender.cancel()
     void ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
   })
-  const stopSampler = startSampler(ctx, sender, prepared.trial, t0, record.samples)
+  const sampler = startSampler(ctx, sender, prepared.trial, t0, record.samples)
   let sent: SenderOutcome
   try {
     sent = await sender.done
   } catch (e) {
-    stopSampler()
+    sampler.stop()
     await ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
     await ctx.agent.result(prepared.trial, 5000).catch(() => undefined)
     record.error = explainError(e, { target: t.text, file: ctx.file }).toInfo()
@@ -250,7 +265,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   } catch (e) {
     recvError = explainError(e, { target: t.text }).toInfo()
   }
-  stopSampler()
+  sampler.stop()
   const sysEnd = readSystemCpu()
   const wallNs = Math.max(1, native.nowNs() - t0)
   const { summary, error } = summarize(
@@ -262,6 +277,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     wallNs,
     processCpuNs() - ownStart
   )
+  record.sampling = sampler.stats()
   record.summary = sent.bytes > 0 ? summary : null
   record.error = error ?? recvError
   return record
