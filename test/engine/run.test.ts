@@ -1,5 +1,6 @@
 // The engine end to end: a plan runs against a real local agent and real sockets.
 
+import { spawn } from 'node:child_process'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_PLAN, planTrials, runPlan, validatePlan } from '../../src/main/engine/run'
@@ -141,6 +142,29 @@ describe('runPlan', () => {
     expect(report.trials.length).toBeGreaterThanOrEqual(1)
     expect(report.trials.length).toBeLessThan(6)
     expect(report.trials[0].summary!.bytes).toBe(256 * 1024 * 1024)
+  })
+})
+
+describe('contamination', () => {
+  it('flags trials during which another process took CPU, and says how much', async () => {
+    const big = randomFile(128 * 1024 * 1024, tempDir())
+    // two busy loops: on a 2-core machine, the run cannot keep them off its cores
+    const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
+    try {
+      await new Promise((r) => setTimeout(r, 200))
+      const report = await runPlan({
+        plan: plan({ file: big, methods: ['copy', 'sendfile'], repeat: 2, checksum: false, chunkBytes: [16384] })
+      })
+      const flagged = report.trials.filter((t) => t.summary!.contaminated)
+      expect(flagged.length).toBeGreaterThan(0)
+      for (const t of flagged) {
+        expect(t.summary!.system.otherCpuCores).toBeGreaterThan(0.5)
+        expect(t.summary!.warnings.join()).toMatch(/other processes used \d\.\d\d cores/)
+      }
+      expect(report.end.warnings.map((w) => w.code)).toContain('CONTAMINATED')
+    } finally {
+      for (const h of hogs) h.kill('SIGKILL')
+    }
   })
 })
 

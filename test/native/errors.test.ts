@@ -1,5 +1,6 @@
 // Failures reach JS as errors with code + errno + syscall, and release everything.
 
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
@@ -150,6 +151,8 @@ describe('cancel', () => {
     native.closeFd(l.fd)
     // the kernel's accept queue held the connections; closing the listener reset them
     expect(openFds()).toBe(before)
+    // mmap and msg-zerocopy mapped the file: no mapping may outlive the transfer
+    expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(big)
   })
 
   it('stops a receiver waiting for a sender within 100 ms and leaks no fd', async () => {
