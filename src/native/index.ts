@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NativeMethod, ReceiverMode } from '../shared/methods'
+import type { TcpInfo } from '../shared/report'
 
 export type AddressFamily = 'inet' | 'inet6' | 'unix'
 export interface NativeAddress {
@@ -51,17 +52,7 @@ export interface NativeResult extends NativeProgress {
   crc32c: number
   effectiveChunkBytes: number
   counters: NativeCounters
-  tcpInfo?: {
-    rttUs: number
-    rttVarUs: number
-    sndCwnd: number
-    sndMssBytes: number
-    totalRetrans: number
-    busyUs: number
-    rwndLimitedUs: number
-    sndbufLimitedUs: number
-    deliveryRateBytesPerSec: number
-  }
+  tcpInfo?: TcpInfo
 }
 
 /** An error from the native layer: code + errno + syscall, and what was measured before it. */

@@ -53,33 +53,41 @@ uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len) {
   return ~crc_soft(crc, buf, len);
 }
 
-int zc_file_crc32c(const char *path, uint32_t *out, uint64_t *out_bytes, zc_error *e) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    zc_error_set_errno(e, "open", errno, "cannot open the file to checksum");
-    return -1;
-  }
+/* Reads a whole file in 1 MiB blocks; hashes it when crc is given. */
+static int read_all(int fd, uint32_t *crc, uint64_t *bytes, const char *why, zc_error *e) {
   const size_t bufsz = 1 << 20;
   uint8_t *buf = malloc(bufsz);
-  uint32_t crc = 0;
+  if (!buf) {
+    zc_error_set_errno(e, "malloc", ENOMEM, why);
+    return -1;
+  }
   uint64_t total = 0;
   int rc = 0;
   for (;;) {
     ssize_t n = read(fd, buf, bufsz);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      zc_error_set_errno(e, "read", errno, "cannot read the file to checksum");
+      zc_error_set_errno(e, "read", errno, why);
       rc = -1;
-      break;
     }
-    if (n == 0) break;
-    crc = zc_crc32c(crc, buf, (size_t)n);
+    if (n <= 0) break;
+    if (crc) *crc = zc_crc32c(*crc, buf, (size_t)n);
     total += (uint64_t)n;
   }
   free(buf);
+  if (bytes) *bytes = total;
+  return rc;
+}
+
+int zc_file_crc32c(const char *path, uint32_t *out, uint64_t *out_bytes, zc_error *e) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    zc_error_set_errno(e, "open", errno, "cannot open the file to checksum");
+    return -1;
+  }
+  *out = 0;
+  int rc = read_all(fd, out, out_bytes, "cannot read the file to checksum", e);
   close(fd);
-  *out = crc;
-  *out_bytes = total;
   return rc;
 }
 
@@ -90,7 +98,9 @@ int zc_file_cache(const char *path, int warm, zc_error *e) {
     return -1;
   }
   int rc = 0;
-  if (!warm) {
+  if (warm) {
+    rc = read_all(fd, NULL, NULL, "cannot read the file into the page cache", e);
+  } else {
     /* dirty pages are not dropped: flush first so DONTNEED really evicts */
     fdatasync(fd);
     int r = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
@@ -98,19 +108,6 @@ int zc_file_cache(const char *path, int warm, zc_error *e) {
       zc_error_set_errno(e, "posix_fadvise", r, "cannot evict the file from the page cache");
       rc = -1;
     }
-  } else {
-    const size_t bufsz = 1 << 20;
-    uint8_t *buf = malloc(bufsz);
-    for (;;) {
-      ssize_t n = read(fd, buf, bufsz);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        zc_error_set_errno(e, "read", errno, "cannot read the file into the page cache");
-        rc = -1;
-      }
-      if (n <= 0) break;
-    }
-    free(buf);
   }
   close(fd);
   return rc;

@@ -4,8 +4,7 @@
 import os from 'node:os'
 import * as native from '../../native'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
-import type { MethodName, ReceiverMode } from '../../shared/methods'
-import type { CacheState, Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
+import type { Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { estimateCycles, sideFigures, sumValues, type SideTotals } from '../../shared/trial-summary'
 import type { AgentClient } from '../agent/agent-client'
@@ -14,17 +13,8 @@ import { explainError } from './explain-error'
 import { nativeTotals, startSender, type SenderOutcome, type SenderRun } from './sender'
 import { processCpuNs, readSystemCpu } from './system-cpu'
 
-export interface TrialSpec {
-  index: number
-  method: MethodName
-  target: Target
-  fileBytes: number
-  chunkBytes: number
-  repetition: number
-  warmup: boolean
-  cache: CacheState
-  receiverMode: ReceiverMode
-}
+/** What to run: a trial record's identity, with the target parsed. */
+export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & { target: Target }
 
 export interface TrialContext {
   agent: AgentClient
