@@ -19,7 +19,11 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
   const out: MethodAggregate[] = []
   for (const group of groups.values()) {
     const first = group[0]
-    const ok = group.map((t) => t.summary).filter((s): s is TrialSummary => s !== null && !!s.bytes)
+    // a failed or cancelled trial keeps its partial figures in the report, not in the statistics
+    const ok = group
+      .filter((t) => t.error === null)
+      .map((t) => t.summary)
+      .filter((s): s is TrialSummary => s !== null && s.bytes > 0)
     const pick = (f: (s: TrialSummary) => number | null | undefined) =>
       summarize(ok.map(f).filter((v): v is number => typeof v === 'number'))
     const zc = ok.map((s) => s.zeroCopy).filter((z) => z !== null)

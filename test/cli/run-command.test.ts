@@ -96,33 +96,41 @@ describe('zcprof run', () => {
   it('Ctrl-C keeps what was measured and exits non-zero', async () => {
     const dir = tempDir()
     const file = randomFile(256 * 1024 * 1024, dir)
-    const child = spawn(process.execPath, [
-      bin,
-      'run',
-      '--file',
-      file,
-      '--methods',
-      'copy',
-      '--chunk',
-      '4KiB',
-      '--repeat',
-      '50',
-      '--warmup',
-      '0',
-      '--json',
-      `${dir}/r.json`
-    ])
+    const args = ['run', '--file', file, '--methods', 'copy', '--chunk', '4KiB', '--repeat', '50', '--warmup', '0']
+    // detached: its own process group, so Ctrl-C reaches the agent child too, as in a terminal
+    const child = spawn(process.execPath, [bin, ...args, '--interval', '20', '--json', '-'], { detached: true })
     let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    await new Promise((r) => setTimeout(r, 2500))
-    child.kill('SIGINT')
+    let text = ''
+    let ended = 0
+    let signalled = false
+    child.stderr.on('data', (d) => (text += d))
+    child.stdout.on('data', (d: Buffer) => {
+      out += d
+      // interrupt mid-trial: one trial done, the next one moving
+      for (const line of d.toString().split('\n')) {
+        if (line.startsWith('{"type":"trial-end"')) ended++
+        if (!signalled && ended >= 1 && line.startsWith('{"type":"sample"')) {
+          signalled = true
+          process.kill(-child.pid!, 'SIGINT')
+        }
+      }
+    })
     const code = await new Promise((r) => child.on('exit', r))
+    expect(signalled).toBe(true)
     expect(code).toBe(1)
-    expect(out).toMatch(/INCOMPLETE/)
-    const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
+    expect(text).toMatch(/INCOMPLETE/)
+    const endLine = out.trim().split('\n').at(-1)!
+    const report = (JSON.parse(endLine) as Extract<RunEvent, { type: 'run-end' }>).report
     expect(report.end.incomplete).toBe(true)
-    expect(report.trials.length).toBeGreaterThan(0)
+    expect(report.trials.length).toBeGreaterThanOrEqual(2)
+    expect(report.trials[0].error).toBeNull()
+    // the agent outlived the signal: the interrupted trial is cancelled and still has
+    // its receiver's side, which a dead agent could not have sent
+    const last = report.trials.at(-1)!
+    expect(last.error?.code).toBe('ZC_CANCELLED')
+    expect(last.summary?.receiver?.cpuNs).toBeGreaterThan(0)
+    // and its partial figures stay out of the statistics
+    expect(report.end.aggregates[0].failed).toBe(1)
   })
 })
 

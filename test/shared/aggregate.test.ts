@@ -62,6 +62,13 @@ describe('aggregateTrials', () => {
     expect(by('msg-zerocopy').zeroCopyFallbackShare).toBe(1)
     expect(by('copy').zeroCopyFallbackShare).toBeNull()
   })
+  it("keeps a cancelled trial's partial figures out of the statistics", () => {
+    const cancelled = { ...trial('copy', 0.5, 9), error: { code: 'ZC_CANCELLED', message: 'cancelled' } }
+    const a = aggregateTrials([trial('copy', 10, 1), cancelled, trial('copy', 12, 1)])[0]
+    expect(a).toMatchObject({ trials: 3, failed: 1 })
+    expect(a.throughputBitsPerSec!.min).toBe(10e9)
+    expect(a.senderCyclesPerBit!.max).toBe(1)
+  })
   it('counts failed trials', () => {
     const failed = { ...trial('copy', 1, 1), summary: null, error: { code: 'X', message: 'x' } }
     expect(aggregateTrials([failed, trial('copy', 10, 1)])[0]).toMatchObject({ trials: 2, failed: 1 })

@@ -73,14 +73,17 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
   process.once('exit', cleanup)
   if (flags.announce) process.stdout.write(JSON.stringify(bound) + '\n')
   else process.stderr.write(`zcprof agent listening on ${describeAddress(bound)}\n`)
-  // a local agent dies with its parent: stdin closing or SIGTERM
   const stop = () => void server.close().then(() => process.exit(0))
   process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
   if (flags.announce) {
-    // the parent holds our stdin: when it goes, so do we
+    // A local agent belongs to its parent: Ctrl-C reaches the whole process group,
+    // and the parent, which keeps the trial in flight, decides when we stop. It
+    // holds our stdin: when that closes, or on SIGTERM, we go.
+    process.on('SIGINT', () => undefined)
     process.stdin.on('end', stop)
     process.stdin.on('error', stop)
     process.stdin.resume()
+  } else {
+    process.once('SIGINT', stop)
   }
 }
