@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander'
 import { ZcprofError } from '../shared/errors'
 import { METHODS } from '../shared/methods'
+import { TARGET_FORMS } from '../shared/targets'
 import { agentCommand } from './cli/agent-command'
 import { runCommand } from './cli/run-command'
 import { TOOL_VERSION } from './engine/version'
@@ -26,9 +27,7 @@ export function main(argv: string[]): void {
     .command('run', { isDefault: false })
     .description('move a file into a socket by each method and measure what it costs')
     .option('-m, --methods <list>', `comma-separated: ${METHODS.join(', ')}`, METHODS.join(','))
-    .option('-t, --target <url...>', 'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path.sock or unix://', [
-      'tcp://127.0.0.1'
-    ])
+    .option('-t, --target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
     .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', '256MiB')
     .option('-f, --file <path>', 'send this file instead of a generated one')
     .option('-c, --chunk <sizes>', 'bytes per call, e.g. 128KiB,1MiB', '128KiB')
@@ -42,6 +41,8 @@ export function main(argv: string[]): void {
     .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '100')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
     .option('-j, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
+    .option('--token <token>', 'token for agent:// targets (or ZCPROF_TOKEN, which keeps it out of ps)')
+    .option('--agent-timeout <ms>', 'how long an agent may take to answer', '5000')
     .option('--cache-dir <dir>', 'where generated test files are kept')
     .option('--no-progress', 'no progress bar')
     .action(async (flags) => {
@@ -55,7 +56,12 @@ export function main(argv: string[]): void {
   program
     .command('agent')
     .description('run a receiver that zcprof run can send to')
-    .option('-l, --listen <host:port>', 'address to listen on', '127.0.0.1:7733')
+    .option('-l, --listen <address>', 'HOST:PORT, [V6]:PORT or unix:/path', '127.0.0.1:7733')
+    .option('--token <token>', 'required of clients; needed to listen beyond loopback (or ZCPROF_TOKEN)')
+    .option('--max-trials <n>', 'trials at once', '4')
+    .option('--max-clients <n>', 'control connections at once', '16')
+    .option('--max-trial-bytes <size>', 'bytes one trial may send', '64GiB')
+    .option('--max-trial-duration <ms>', 'how long one trial may run', '600000')
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
     .action(async (flags) => {
       try {

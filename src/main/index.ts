@@ -4,7 +4,7 @@ import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'e
 import path from 'node:path'
 import { API_CHANNELS, type Capabilities } from '../shared/api'
 import { METHOD_INFO } from '../shared/methods'
-import { captureEnvironment } from './engine/environment'
+import { captureEnvironment } from './host/environment'
 import { TOOL_VERSION } from './engine/version'
 
 const CSP =

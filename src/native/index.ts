@@ -80,6 +80,10 @@ export interface ReceiverConfig {
   checksum: boolean
   acceptTimeoutMs?: number
   pmu?: 'auto' | 'off'
+  /** more bytes than this end the trial with ZC_LIMIT */
+  maxBytes?: number
+  /** accept the data connection only from this numeric IP */
+  expectedPeer?: string
 }
 
 declare const handleBrand: unique symbol

@@ -366,6 +366,11 @@ static napi_value start_receiver(napi_env env, napi_callback_info info) {
   c->listen_fd = (int)num;
   c->buffer_bytes = get_num(env, argv[0], "bufferBytes", &num) && num >= 1 ? (uint64_t)num : 131072;
   c->accept_timeout_ms = get_num(env, argv[0], "acceptTimeoutMs", &num) ? (int)num : 10000;
+  c->max_bytes = get_num(env, argv[0], "maxBytes", &num) && num > 0 ? (uint64_t)num : 0;
+  if (get_str(env, argv[0], "expectedPeer", c->expected_peer, sizeof c->expected_peer) < 0) {
+    free(h);
+    return throw_type(env, "expectedPeer must be a numeric IP address");
+  }
   bool b = false;
   if (has(env, argv[0], "checksum", &v)) napi_get_value_bool(env, v, &b);
   c->checksum = b;

@@ -8,7 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,12 +28,21 @@ typedef struct {
   uint32_t crc;
 } recv_ctx;
 
-static void got(recv_ctx *c, uint64_t n) {
+/* records n bytes; -1 (error set) when the trial's byte limit is passed */
+static int got(recv_ctx *c, uint64_t n) {
   uint64_t now = zc_now_ns();
   if (atomic_load_explicit(&c->t->first_byte_ns, memory_order_relaxed) == 0)
     atomic_store_explicit(&c->t->first_byte_ns, now, memory_order_relaxed);
   atomic_store_explicit(&c->t->last_byte_ns, now, memory_order_relaxed);
   zc_bump(&c->t->bytes, n);
+  uint64_t limit = c->t->recv.max_bytes;
+  if (limit && atomic_load_explicit(&c->t->bytes, memory_order_relaxed) > limit) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "the sender passed this trial's limit of %llu bytes", (unsigned long long)limit);
+    zc_error_set(&c->t->err, "ZC_LIMIT", msg);
+    return -1;
+  }
+  return 0;
 }
 
 static int fail_io(recv_ctx *c, const char *syscall, int err) {
@@ -55,7 +67,7 @@ static int recv_read(recv_ctx *c) {
     ssize_t n = read_some(c, c->sock, ZC_SYS_READ, "read");
     if (n <= 0) return (int)n;
     if (c->checksum) c->crc = zc_crc32c(c->crc, c->buf, (size_t)n);
-    got(c, (uint64_t)n);
+    if (got(c, (uint64_t)n)) return -1;
   }
 }
 
@@ -95,7 +107,10 @@ static int recv_splice(recv_ctx *c) {
         rc = fail_io(c, c->checksum ? "read" : "splice", errno);
         goto out;
       }
-      got(c, (uint64_t)out);
+      if (got(c, (uint64_t)out)) {
+        rc = -1;
+        goto out;
+      }
       in -= out;
     }
   }
@@ -128,13 +143,22 @@ static int recv_discard(recv_ctx *c) {
       return fail_io(c, "recv", errno);
     }
     if (n == 0) return 0;
-    got(c, (uint64_t)n);
+    if (got(c, (uint64_t)n)) return -1;
   }
 }
 
 typedef int (*recv_fn)(recv_ctx *);
 static const recv_fn modes[ZC_RECV_COUNT] = {
     [ZC_RECV_READ] = recv_read, [ZC_RECV_SPLICE] = recv_splice, [ZC_RECV_DISCARD] = recv_discard};
+
+static int peer_allowed(zc_transfer *t, const struct sockaddr_storage *peer) {
+  if (!t->recv.expected_peer[0]) return 1;
+  char ip[INET6_ADDRSTRLEN] = "";
+  if (peer->ss_family == AF_INET) inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr, ip, sizeof ip);
+  else if (peer->ss_family == AF_INET6) inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer)->sin6_addr, ip, sizeof ip);
+  else return 0;
+  return strcmp(ip, t->recv.expected_peer) == 0;
+}
 
 /* accept() polled in slices so cancel works without touching the shared listener */
 static int accept_one(zc_transfer *t, int *out) {
@@ -156,10 +180,17 @@ static int accept_one(zc_transfer *t, int *out) {
       return -1;
     }
     if (r <= 0) continue;
-    int fd = accept4(t->recv.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    struct sockaddr_storage peer;
+    socklen_t plen = sizeof peer;
+    int fd = accept4(t->recv.listen_fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
     if (fd >= 0) {
-      *out = fd;
-      return 0;
+      if (peer_allowed(t, &peer)) {
+        *out = fd;
+        return 0;
+      }
+      /* a stranger raced the real sender to this trial's port: turn it away, keep waiting */
+      close(fd);
+      continue;
     }
     if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
       zc_error_set_errno(&t->err, "accept4", errno, "accepting the sender failed");

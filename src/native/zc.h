@@ -121,6 +121,8 @@ typedef struct {
   int checksum;
   int accept_timeout_ms;
   zc_pmu_mode pmu;
+  uint64_t max_bytes;       /* 0: no limit; more than this ends the trial with ZC_LIMIT */
+  char expected_peer[64];   /* numeric IP the data connection must come from; "" for any */
 } zc_receiver_config;
 
 struct zc_transfer {

@@ -49,6 +49,16 @@ export interface Environment {
   pmu: PmuState
 }
 
+/** Whole-host CPU over a trial, from /proc/stat. */
+export interface HostCpu {
+  busyCpuNs: number
+  cycles: number
+  cyclesSource: 'cpu-time-estimate'
+  cyclesPerBit: number
+  /** CPU used by everything but zcprof on that host, in cores: a measure of contamination */
+  otherCpuCores: number
+}
+
 /** One side's totals for a trial. */
 export interface SideFigures {
   /** counters cover the transfer thread, or the whole process (node-stream) */
@@ -92,14 +102,10 @@ export interface TrialSummary {
   confirmed: boolean
   sender: SideFigures
   receiver: SideFigures | null
-  system: {
-    busyCpuNs: number
-    cycles: number
-    cyclesSource: 'cpu-time-estimate'
-    cyclesPerBit: number
-    /** CPU used by everything but this run, in cores: a measure of contamination */
-    otherCpuCores: number
-  }
+  /** the sending host (for local targets, also the receiving host) */
+  system: HostCpu
+  /** the receiving host, when it is another one with an agent */
+  receiverSystem: HostCpu | null
   zeroCopy: { sends: number; completed: number; copied: number; fallbackShare: number } | null
   tcpInfo: TcpInfo | null
   integrity: { checked: boolean; ok: boolean; expectedCrc32c: number | null; receivedCrc32c: number | null }
@@ -153,6 +159,8 @@ export interface MethodAggregate {
   senderCyclesPerBit: Stat | null
   receiverCyclesPerBit: Stat | null
   systemCyclesPerBit: Stat | null
+  /** the receiving host's, when it is another host with an agent */
+  receiverSystemCyclesPerBit: Stat | null
   contextSwitchesPerGiB: Stat | null
   syscallsPerGiB: Stat | null
   pageFaultsPerGiB: Stat | null
@@ -176,7 +184,8 @@ export interface Report {
   start: {
     timestamp: string
     plan: Plan
-    environment: { sender: Environment; receiver: Environment | null }
+    /** the sending host, and each receiving host (null for raw sinks, which tell nothing) */
+    environment: { sender: Environment; receivers: { target: string; environment: Environment | null }[] }
   }
   trials: TrialRecord[]
   end: {

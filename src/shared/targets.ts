@@ -3,8 +3,21 @@
 import { ZcprofError } from './errors'
 
 export type Target =
+  /** loopback: a local agent receives */
   | { kind: 'tcp'; family: 'inet' | 'inet6'; host: string; port: number | null; text: string }
   | { kind: 'unix'; family: 'unix'; path: string | null; text: string }
+  /** a zcprof agent on any host: port is its control port; receiver figures come back */
+  | { kind: 'agent'; family: 'inet' | 'inet6'; host: string; port: number; text: string }
+  /** any TCP sink: sender-side figures only */
+  | { kind: 'raw'; family: 'inet' | 'inet6'; host: string; port: number; text: string }
+
+export const TARGET_FORMS =
+  'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path/to.sock (or unix://), agent://HOST:PORT or raw://HOST:PORT'
+
+/** where a target needs no receiver of ours, or one we start ourselves */
+export function isLocal(t: Target): t is Extract<Target, { kind: 'tcp' | 'unix' }> {
+  return t.kind === 'tcp' || t.kind === 'unix'
+}
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 
@@ -13,7 +26,7 @@ export function parseTarget(text: string): Target {
     throw new ZcprofError({
       code: 'ZC_BAD_TARGET',
       message: `target '${text}' ${why}`,
-      hint: 'use tcp://127.0.0.1[:PORT], tcp://[::1][:PORT] or unix:///path/to.sock (or unix:// for a temporary socket)'
+      hint: `use ${TARGET_FORMS}`
     })
   }
   const m = /^([a-z]+):\/\/(.*)$/.exec(text.trim())
@@ -25,7 +38,7 @@ export function parseTarget(text: string): Target {
     if (new TextEncoder().encode(rest).length > 107) return bad('has a socket path longer than 107 bytes')
     return { kind: 'unix', family: 'unix', path: rest, text }
   }
-  if (scheme !== 'tcp') return bad(`has an unknown scheme '${scheme}'`)
+  if (scheme !== 'tcp' && scheme !== 'agent' && scheme !== 'raw') return bad(`has an unknown scheme '${scheme}'`)
   let host: string
   let portText: string | undefined
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(rest)
@@ -42,10 +55,11 @@ export function parseTarget(text: string): Target {
   if (family === 'inet' && !IPV4.test(host)) return bad(`has '${host}', which is not a numeric IPv4 address`)
   const port = portText === undefined ? null : Number(portText)
   if (port !== null && (port < 1 || port > 65535)) return bad('has a port outside 1..65535')
-  return { kind: 'tcp', family, host, port, text }
+  if (scheme === 'tcp') return { kind: 'tcp', family, host, port, text }
+  if (port === null) return bad(`needs a port: ${scheme}://HOST:PORT`)
+  return { kind: scheme, family, host, port, text }
 }
 
-/** Loopback only: local targets spawn their own receiver on this host. */
 export function isLoopback(t: Target): boolean {
   if (t.kind === 'unix') return true
   return t.family === 'inet' ? t.host.startsWith('127.') : t.host === '::1'

@@ -64,7 +64,9 @@ describe('runPlan', () => {
     expect(events.filter((e) => e.type === 'trial-end')).toHaveLength(METHODS.length)
     expect(report.end.aggregates.find((a) => a.method === 'copy')!.speedupVsCopy).toBe(1)
     expect(report.start.environment.sender.cpuCores).toBeGreaterThan(0)
-    expect(report.start.environment.receiver).not.toBeNull()
+    expect(report.start.environment.receivers).toEqual([
+      { target: 'tcp://127.0.0.1', environment: expect.objectContaining({ cpuCores: expect.any(Number) }) }
+    ])
     if (!report.start.environment.sender.pmu.available) {
       expect(report.end.warnings.map((w) => w.code)).toContain('CYCLES_ESTIMATED')
     }

@@ -111,7 +111,11 @@ describe.skipIf(!has('perf'))('context switches agree with perf, per thread', ()
       perTid.set(t, (perTid.get(t) ?? 0) + 1)
     for (const side of [got.sender, got.receiver]) {
       expect(side.contextSwitches).toBeGreaterThan(0)
-      expect(perTid.get(side.tid), `tid ${side.tid}`).toBe(side.contextSwitches)
+      // perf sees the thread's whole life; zcprof's last read comes just before the
+      // thread hands its result to JS and exits, where it can (rarely) be switched out once
+      const seen = perTid.get(side.tid) ?? 0
+      expect(seen, `tid ${side.tid}`).toBeGreaterThanOrEqual(side.contextSwitches)
+      expect(seen, `tid ${side.tid}`).toBeLessThanOrEqual(side.contextSwitches + 1)
     }
   })
 })

@@ -71,7 +71,8 @@ export class AgentClient {
     )
   }
 
-  static connect(address: ControlAddress, timeoutMs = 5000): Promise<AgentClient> {
+  static connect(address: ControlAddress, opts: { token?: string; timeoutMs?: number } = {}): Promise<AgentClient> {
+    const timeoutMs = opts.timeoutMs ?? 5000
     const where = describeAddress(address)
     return new Promise((resolve, reject) => {
       const sock = 'path' in address ? net.connect({ path: address.path }) : net.connect(address)
@@ -83,8 +84,18 @@ export class AgentClient {
       }, timeoutMs)
       sock.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer)
+        const hint =
+          e.code === 'ECONNREFUSED'
+            ? `nothing listens there: start \`zcprof agent --listen ${where} --token …\` on that host`
+            : e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH'
+              ? 'check the address and the route to that host'
+              : undefined
         reject(
-          new ZcprofError({ code: e.code ?? 'ZC_AGENT', message: `cannot reach the agent at ${where}: ${e.message}` })
+          new ZcprofError({
+            code: e.code ?? 'ZC_AGENT',
+            message: `cannot reach the agent at ${where}: ${e.message}`,
+            hint
+          })
         )
       })
       sock.once('connect', async () => {
@@ -92,11 +103,13 @@ export class AgentClient {
         sock.removeAllListeners('error')
         const c = new AgentClient(sock, where)
         try {
-          c.hello = (await c.request({ type: 'hello', version: PROTOCOL_VERSION }, timeoutMs)) as HelloReply
+          const hello: RequestBody = { type: 'hello', version: PROTOCOL_VERSION }
+          if (opts.token !== undefined) hello.token = opts.token
+          c.hello = (await c.request(hello, timeoutMs)) as HelloReply
           resolve(c)
         } catch (e) {
           sock.destroy()
-          reject(e)
+          reject(explainRefusal(e, where))
         }
       })
     })
@@ -163,5 +176,32 @@ export class AgentClient {
   close(): void {
     this.sock.end()
     this.sock.destroy()
+  }
+}
+
+/** The agent said no at hello: say why in words a user can act on. */
+function explainRefusal(e: unknown, where: string): unknown {
+  if (!(e instanceof ZcprofError)) return e
+  switch (e.code) {
+    case 'ZC_AUTH':
+      return new ZcprofError({
+        code: 'ZC_AUTH',
+        message: `the agent at ${where} refused the token: ${e.message}`,
+        hint: 'pass the token the agent was started with: --token T or ZCPROF_TOKEN=T'
+      })
+    case 'ZC_VERSION':
+      return new ZcprofError({
+        code: 'ZC_VERSION',
+        message: `the agent at ${where} speaks another protocol version: ${e.message}`,
+        hint: 'run the same zcprof version on both hosts'
+      })
+    case 'ZC_AGENT_GONE':
+      return new ZcprofError({
+        code: 'ZC_AGENT_GONE',
+        message: `the agent at ${where} closed the connection during the handshake`,
+        hint: 'is that port a zcprof agent? (for any other TCP sink use raw://HOST:PORT)'
+      })
+    default:
+      return e
   }
 }

@@ -1,24 +1,44 @@
 // The receiving end: serves control connections, runs one native receiver per trial.
+// Everything a client sends is untrusted: bounded, validated, and never written to disk.
 
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { chmodSync, rmSync } from 'node:fs'
 import net from 'node:net'
-import { rmSync } from 'node:fs'
 import * as native from '../../native'
+import type { ErrorInfo } from '../../shared/errors'
 import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
 import type { Environment } from '../../shared/report'
-import type { ErrorInfo } from '../../shared/errors'
+import { processCpuNs, readSystemCpu } from '../host/system-cpu'
 import {
   FrameDecoder,
+  PRE_AUTH_MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
+  REQUEST_MAX_FRAME_BYTES,
   encodeFrame,
+  type AgentLimits,
   type ControlAddress,
   type Prepare,
-  type Request,
   type Reply,
+  type Request,
   type TrialResult
 } from './protocol'
 
+export const DEFAULT_LIMITS: AgentLimits = {
+  maxTrials: 4,
+  maxClients: 16,
+  maxTrialBytes: 64 * 1024 ** 3,
+  maxTrialDurationMs: 10 * 60_000,
+  maxBufferBytes: 64 * 1024 * 1024
+}
+
 export interface AgentOptions {
   address: ControlAddress
+  /** required to listen beyond loopback; compared in constant time before anything else */
+  token?: string | null
+  limits?: Partial<AgentLimits>
+  /** a client that has not said hello by then is dropped */
+  helloTimeoutMs?: number
+  toolVersion?: string
   environment?: () => Promise<Environment | null>
 }
 
@@ -27,6 +47,14 @@ interface Trial {
   transfer: native.Transfer
   listenFd: number
   unixPath: string | null
+}
+
+interface Client {
+  sock: net.Socket
+  /** on the agent's own unix socket: the same user, trusted with unix data sockets */
+  local: boolean
+  owned: Set<number>
+  send(m: Reply | TrialResult): void
 }
 
 function errorInfo(e: unknown): ErrorInfo {
@@ -39,17 +67,34 @@ function errorInfo(e: unknown): ErrorInfo {
   }
 }
 
-function processCpuNs(): number {
-  const u = process.cpuUsage()
-  return (u.user + u.system) * 1000
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
+
+/** Constant time whatever the lengths: compare fixed-size digests. */
+function tokenMatches(expected: string, given: unknown): boolean {
+  const ok = timingSafeEqual(digest(expected), digest(typeof given === 'string' ? given : ''))
+  return ok && typeof given === 'string'
 }
+
+/** ::ffff:10.0.0.1 → 10.0.0.1: the form the native peer check compares */
+function plainIp(ip: string | undefined): string {
+  if (!ip) return ''
+  return ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip
+}
+
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
 
 export class AgentServer {
   private readonly server: net.Server
+  private readonly limits: AgentLimits
   private nextTrial = 1
   private readonly trials = new Map<number, Trial>()
+  private clients = 0
 
   constructor(private readonly opts: AgentOptions) {
+    // undefined entries mean 'the default', not 'no limit'
+    const given = Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined))
+    this.limits = { ...DEFAULT_LIMITS, ...given }
     this.server = net.createServer((sock) => this.serve(sock))
   }
 
@@ -58,7 +103,11 @@ export class AgentServer {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject)
       const bound = () => {
-        if ('path' in a) return resolve(a)
+        this.server.removeListener('error', reject)
+        if ('path' in a) {
+          chmodSync(a.path, 0o600) // the control socket is this user's alone
+          return resolve(a)
+        }
         const got = this.server.address() as net.AddressInfo
         resolve({ host: got.address, port: got.port })
       }
@@ -73,65 +122,116 @@ export class AgentServer {
   }
 
   private serve(sock: net.Socket): void {
-    const decoder = new FrameDecoder()
-    let greeted = false
-    const owned = new Set<number>()
-    const send = (m: Reply | TrialResult) => {
-      if (!sock.destroyed) sock.write(encodeFrame(m))
+    const client: Client = {
+      sock,
+      local: 'path' in this.opts.address,
+      owned: new Set(),
+      send: (m) => {
+        if (!sock.destroyed && sock.writable) sock.write(encodeFrame(m))
+      }
     }
+    sock.on('error', () => sock.destroy())
+    if (this.clients >= this.limits.maxClients) {
+      client.send({
+        type: 'error',
+        re: 0,
+        error: {
+          code: 'ZC_BUSY',
+          message: `agent serves at most ${this.limits.maxClients} clients at once; try again later`
+        }
+      })
+      sock.end()
+      return
+    }
+    this.clients++
+    const decoder = new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES)
+    let greeted = false
+    const helloTimer = setTimeout(() => {
+      if (!greeted) {
+        client.send({ type: 'error', re: 0, error: { code: 'ETIMEDOUT', message: 'no hello in time' } })
+        sock.destroy()
+      }
+    }, this.opts.helloTimeoutMs ?? 10_000)
+    const refuse = (re: number, code: string, message: string) => {
+      client.send({ type: 'error', re, error: { code, message } })
+      sock.end()
+      sock.pause()
+    }
+
     sock.on('data', (chunk) => {
       let msgs: unknown[]
       try {
         msgs = decoder.push(chunk)
       } catch (e) {
-        send({ type: 'error', re: 0, error: { code: 'ZC_PROTOCOL', message: (e as Error).message } })
-        sock.end()
-        return
+        return refuse(0, 'ZC_PROTOCOL', (e as Error).message)
       }
       for (const raw of msgs) {
+        if (sock.destroyed || !sock.writable) return
         const m = raw as Request
-        const re = typeof m.seq === 'number' ? m.seq : 0
+        const re = isInt(m.seq, 0, Number.MAX_SAFE_INTEGER) ? m.seq : 0
         if (!greeted) {
-          if (m.type !== 'hello' || m.version !== PROTOCOL_VERSION) {
-            send({
-              type: 'error',
+          if (m.type !== 'hello') return refuse(re, 'ZC_PROTOCOL', `'${String(m.type).slice(0, 40)}' before hello`)
+          // the token first: nothing else about an unauthenticated client is looked at
+          if (this.opts.token && !tokenMatches(this.opts.token, m.token)) {
+            return refuse(re, 'ZC_AUTH', m.token === undefined ? 'this agent requires a token' : 'wrong token')
+          }
+          if (m.version !== PROTOCOL_VERSION) {
+            return refuse(
               re,
-              error: {
-                code: 'ZC_VERSION',
-                message: `agent speaks protocol ${PROTOCOL_VERSION}; the client sent ${m.type === 'hello' ? `version ${String(m.version)}` : `'${String(m.type)}' before hello`}`
-              }
-            })
-            sock.end()
-            return
+              'ZC_VERSION',
+              `agent speaks protocol ${PROTOCOL_VERSION}; the client sent version ${String(m.version).slice(0, 20)}`
+            )
           }
           greeted = true
-          void this.hello(re).then(send)
+          clearTimeout(helloTimer)
+          decoder.maxFrameBytes = REQUEST_MAX_FRAME_BYTES
+          void this.hello(re).then(client.send)
           continue
         }
-        if (m.type === 'prepare') send(this.prepare(m, re, owned, send))
-        else if (m.type === 'sample') {
-          const t0 = native.threadCpuNs()
-          const t = this.trials.get(m.trial)
-          const progress = t ? t.transfer.progress() : null
-          const counters = t ? t.transfer.counters(false) : null
-          send({ type: 'sample', re, trial: m.trial, progress, counters, busyNs: native.threadCpuNs() - t0 })
-        } else if (m.type === 'cancel') {
-          this.trials.get(m.trial)?.transfer.cancel()
-          send({ type: 'ok', re })
-        } else {
-          send({
-            type: 'error',
-            re,
-            error: { code: 'ZC_PROTOCOL', message: `unknown message type '${String((m as { type: unknown }).type)}'` }
-          })
-        }
+        this.handle(client, m, re)
       }
     })
     // a client that goes away takes its trials with it
     sock.on('close', () => {
-      for (const id of owned) this.trials.get(id)?.transfer.cancel()
+      clearTimeout(helloTimer)
+      this.clients--
+      for (const id of client.owned) this.trials.get(id)?.transfer.cancel()
     })
-    sock.on('error', () => sock.destroy())
+  }
+
+  private handle(client: Client, m: Request, re: number): void {
+    const trialOf = (id: unknown) =>
+      isInt(id, 1, Number.MAX_SAFE_INTEGER) && client.owned.has(id) ? this.trials.get(id) : undefined
+    switch (m.type) {
+      case 'prepare':
+        return client.send(this.prepare(client, m, re))
+      case 'sample': {
+        const t0 = native.threadCpuNs()
+        const t = trialOf(m.trial)
+        const progress = t ? t.transfer.progress() : null
+        const counters = t ? t.transfer.counters(false) : null
+        return client.send({
+          type: 'sample',
+          re,
+          trial: m.trial,
+          progress,
+          counters,
+          busyNs: native.threadCpuNs() - t0
+        })
+      }
+      case 'cancel':
+        trialOf(m.trial)?.transfer.cancel()
+        return client.send({ type: 'ok', re })
+      default:
+        return client.send({
+          type: 'error',
+          re,
+          error: {
+            code: 'ZC_PROTOCOL',
+            message: `unknown message type '${String((m as { type: unknown }).type).slice(0, 40)}'`
+          }
+        })
+    }
   }
 
   private async hello(re: number): Promise<Reply> {
@@ -139,49 +239,120 @@ export class AgentServer {
       type: 'hello',
       re,
       version: PROTOCOL_VERSION,
+      tool: { name: 'zcprof', version: this.opts.toolVersion ?? 'unknown' },
       receiverModes: [...RECEIVER_MODES],
-      families: ['inet', 'inet6', 'unix'],
-      environment: this.opts.environment ? await this.opts.environment() : null
+      families: 'path' in this.opts.address ? ['inet', 'inet6', 'unix'] : ['inet', 'inet6'],
+      limits: this.limits,
+      environment: this.opts.environment ? await this.opts.environment().catch(() => null) : null
     }
   }
 
-  private prepare(m: Prepare, re: number, owned: Set<number>, send: (r: TrialResult) => void): Reply {
-    if (!isReceiverMode(m.mode)) {
+  /** What is wrong with a prepare request, or null. */
+  private invalid(client: Client, m: Prepare): string | null {
+    const L = this.limits
+    if (!isReceiverMode(m.mode)) return `mode must be one of ${RECEIVER_MODES.join(', ')}`
+    if (!isInt(m.bufferBytes, 1, L.maxBufferBytes))
+      return `bufferBytes must be a whole number in 1..${L.maxBufferBytes}`
+    if (typeof m.checksum !== 'boolean') return 'checksum must be true or false'
+    if (!isInt(m.acceptTimeoutMs, 1, 120_000)) return 'acceptTimeoutMs must be a whole number in 1..120000'
+    if (m.pmu !== 'auto' && m.pmu !== 'off') return "pmu must be 'auto' or 'off'"
+    if (m.maxBytes !== undefined && !isInt(m.maxBytes, 1, Number.MAX_SAFE_INTEGER))
+      return 'maxBytes must be a positive whole number'
+    if (m.maxDurationMs !== undefined && !isInt(m.maxDurationMs, 1, Number.MAX_SAFE_INTEGER))
+      return 'maxDurationMs must be a positive whole number'
+    if (!client.local) return null // remote clients choose nothing about where we listen
+    if (m.family === 'unix') {
+      if (typeof m.path !== 'string' || !m.path.startsWith('/') || Buffer.byteLength(m.path) > 107)
+        return 'path must be an absolute unix socket path'
+      return null
+    }
+    if (m.family !== 'inet' && m.family !== 'inet6') return "family must be 'inet', 'inet6' or 'unix'"
+    if (typeof m.host !== 'string' || net.isIP(m.host) !== (m.family === 'inet' ? 4 : 6))
+      return `host must be a numeric ${m.family === 'inet' ? 'IPv4' : 'IPv6'} address`
+    if (m.port !== undefined && !isInt(m.port, 0, 65535)) return 'port must be in 0..65535'
+    return null
+  }
+
+  private prepare(client: Client, m: Prepare, re: number): Reply {
+    const why = this.invalid(client, m)
+    if (why) return { type: 'error', re, error: { code: 'ZC_BAD_ARGUMENT', message: `prepare: ${why}` } }
+    if (this.trials.size >= this.limits.maxTrials) {
       return {
         type: 'error',
         re,
-        error: { code: 'ZC_BAD_ARGUMENT', message: `unknown receiver mode '${String(m.mode)}'` }
+        error: { code: 'ZC_BUSY', message: `agent runs at most ${this.limits.maxTrials} trials at once` }
       }
     }
+    // a remote client's data connection goes to the address it reached us on, from its own address
+    const sock = client.sock
+    const local = plainIp(sock.localAddress)
+    const address: native.NativeAddress = client.local
+      ? { family: m.family, host: m.host, port: m.port ?? 0, path: m.path }
+      : { family: net.isIPv6(local) ? 'inet6' : 'inet', host: local, port: 0 }
+    const maxBytes = Math.min(m.maxBytes ?? this.limits.maxTrialBytes, this.limits.maxTrialBytes)
+    const maxDurationMs = Math.min(m.maxDurationMs ?? this.limits.maxTrialDurationMs, this.limits.maxTrialDurationMs)
     let listenFd = -1
     try {
-      const l = native.listen({ family: m.family, host: m.host, port: m.port ?? 0, path: m.path }, 4)
+      const l = native.listen(address, 4)
       listenFd = l.fd
       const id = this.nextTrial++
       const cpuStart = processCpuNs()
+      const sysStart = readSystemCpu()
+      const wallStart = native.nowNs()
       const transfer = native.startReceiver({
         mode: m.mode,
         listenFd,
         bufferBytes: m.bufferBytes,
         checksum: m.checksum,
         acceptTimeoutMs: m.acceptTimeoutMs,
-        pmu: m.pmu
+        pmu: m.pmu,
+        maxBytes,
+        expectedPeer: client.local ? undefined : plainIp(sock.remoteAddress)
       })
-      const trial: Trial = { id, transfer, listenFd, unixPath: m.family === 'unix' ? (m.path ?? null) : null }
+      const trial: Trial = {
+        id,
+        transfer,
+        listenFd,
+        unixPath: address.family === 'unix' ? (address.path ?? null) : null
+      }
       this.trials.set(id, trial)
-      owned.add(id)
+      client.owned.add(id)
+      let timedOut = false
+      const timer = setTimeout(() => {
+        timedOut = true
+        transfer.cancel()
+      }, maxDurationMs)
       const finish = (result: native.NativeResult | null, error: ErrorInfo | null) => {
+        clearTimeout(timer)
         native.closeFd(listenFd)
+        // the socket file is ours: bind() refuses a path that exists, so we made it
         if (trial.unixPath) rmSync(trial.unixPath, { force: true })
         this.trials.delete(id)
-        owned.delete(id)
-        send({ type: 'result', trial: id, result, error, processCpuNs: processCpuNs() - cpuStart })
+        client.owned.delete(id)
+        if (timedOut && error?.code === 'ZC_CANCELLED') {
+          error = { code: 'ZC_LIMIT', message: `the trial passed this agent's limit of ${maxDurationMs} ms` }
+        }
+        client.send({
+          type: 'result',
+          trial: id,
+          result,
+          error,
+          processCpuNs: processCpuNs() - cpuStart,
+          systemBusyNs: readSystemCpu().busyNs - sysStart.busyNs,
+          wallNs: native.nowNs() - wallStart
+        })
       }
       transfer.done.then(
         (r) => finish(r, null),
         (e: native.NativeError) => finish(e.partial ?? null, errorInfo(e))
       )
-      return { type: 'prepared', re, trial: id, port: l.port, path: m.path ?? null }
+      return {
+        type: 'prepared',
+        re,
+        trial: id,
+        port: l.port,
+        path: address.family === 'unix' ? (address.path ?? null) : null
+      }
     } catch (e) {
       if (listenFd >= 0) native.closeFd(listenFd)
       return { type: 'error', re, error: errorInfo(e) }

@@ -7,6 +7,10 @@ import type { ErrorInfo } from '../../shared/errors'
 import type { NativeCounters, NativeProgress, NativeResult } from '../../native'
 
 export const PROTOCOL_VERSION = 1
+/** what an agent reads before the client has proven itself: room for a hello, no more */
+export const PRE_AUTH_MAX_FRAME_BYTES = 4096
+/** requests after hello; replies (which carry environments) may use MAX_FRAME_BYTES */
+export const REQUEST_MAX_FRAME_BYTES = 64 * 1024
 
 /** Where a control connection goes: TCP for other hosts, a unix socket for a local agent. */
 export type ControlAddress = { host: string; port: number } | { path: string }
@@ -22,11 +26,21 @@ export interface Hello {
   version: number
   token?: string
 }
+export interface AgentLimits {
+  maxTrials: number
+  maxClients: number
+  maxTrialBytes: number
+  maxTrialDurationMs: number
+  maxBufferBytes: number
+}
 export interface HelloReply {
   type: 'hello'
   version: number
+  tool: { name: 'zcprof'; version: string }
+  /** receiver modes and address families this agent's kernel and socket support */
   receiverModes: ReceiverMode[]
   families: string[]
+  limits: AgentLimits
   environment: Environment | null
 }
 export interface Prepare {
@@ -40,6 +54,9 @@ export interface Prepare {
   checksum: boolean
   acceptTimeoutMs: number
   pmu: 'auto' | 'off'
+  /** the trial ends with ZC_LIMIT past these; the agent caps both with its own limits */
+  maxBytes?: number
+  maxDurationMs?: number
 }
 export interface Prepared {
   type: 'prepared'
@@ -71,6 +88,9 @@ export interface TrialResult {
   error: ErrorInfo | null
   /** the agent process's CPU during the trial, for contamination accounting */
   processCpuNs: number
+  /** the agent host's whole-system busy CPU and wall time over the trial */
+  systemBusyNs: number
+  wallNs: number
 }
 export interface ErrorReply {
   type: 'error'
@@ -98,12 +118,16 @@ export class FrameError extends Error {
 export class FrameDecoder {
   private buf: Buffer = Buffer.alloc(0)
 
+  constructor(public maxFrameBytes = MAX_FRAME_BYTES) {}
+
   push(chunk: Buffer): unknown[] {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
     const out: unknown[] = []
     while (this.buf.length >= 4) {
       const len = this.buf.readUInt32BE(0)
-      if (len > MAX_FRAME_BYTES) throw new FrameError(`frame of ${len} bytes exceeds the ${MAX_FRAME_BYTES}-byte limit`)
+      if (len > this.maxFrameBytes) {
+        throw new FrameError(`frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte limit`)
+      }
       if (this.buf.length < 4 + len) break
       const body = this.buf.subarray(4, 4 + len).toString('utf8')
       this.buf = this.buf.subarray(4 + len)

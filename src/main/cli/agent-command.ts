@@ -4,11 +4,26 @@ import { rmSync } from 'node:fs'
 import { ZcprofError } from '../../shared/errors'
 import { AgentServer } from '../agent/agent-server'
 import { describeAddress, type ControlAddress } from '../agent/protocol'
-import { captureEnvironment } from '../engine/environment'
+import { captureEnvironment } from '../host/environment'
+import { TOOL_VERSION } from '../engine/version'
+import { parseSize } from '../../shared/units'
 
 export interface AgentFlags {
   listen?: string
   announce?: boolean
+  token?: string
+  maxTrials?: string
+  maxClients?: string
+  maxTrialBytes?: string
+  maxTrialDuration?: string
+}
+
+function positive(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--${flag} '${text}' must be a whole number ≥ 1` })
+  }
+  return Number(text)
 }
 
 /** HOST:PORT, [V6]:PORT, or unix:/path for a socket on this host. */
@@ -39,17 +54,35 @@ export function parseListen(text: string): ControlAddress {
 export async function agentCommand(flags: AgentFlags): Promise<void> {
   const address = parseListen(flags.listen ?? '127.0.0.1:7733')
   const where = describeAddress(address)
+  const token = flags.token ?? process.env.ZCPROF_TOKEN ?? null
   if ('host' in address) {
     const loopback = address.host.startsWith('127.') || address.host === '::1' || address.host === 'localhost'
-    if (!loopback) {
+    if (!loopback && !token) {
       throw new ZcprofError({
         code: 'ZC_NEEDS_TOKEN',
-        message: `listening on ${address.host} exposes the agent beyond this host`,
-        hint: 'bind to 127.0.0.1 for now; token-protected remote agents come with the remote-sockets work'
+        message: `listening on ${address.host} exposes the agent beyond this host, so it needs a token`,
+        hint: 'add --token SECRET (or set ZCPROF_TOKEN) and give clients the same token; or listen on 127.0.0.1'
       })
     }
   }
-  const server = new AgentServer({ address, environment: () => captureEnvironment().catch(() => null) })
+  let maxTrialBytes: number | undefined
+  try {
+    maxTrialBytes = flags.maxTrialBytes === undefined ? undefined : parseSize(flags.maxTrialBytes, '--max-trial-bytes')
+  } catch (e) {
+    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: (e as Error).message })
+  }
+  const server = new AgentServer({
+    address,
+    token,
+    toolVersion: TOOL_VERSION,
+    limits: {
+      maxTrials: positive(flags.maxTrials, 'max-trials'),
+      maxClients: positive(flags.maxClients, 'max-clients'),
+      maxTrialBytes,
+      maxTrialDurationMs: positive(flags.maxTrialDuration, 'max-trial-duration')
+    },
+    environment: () => captureEnvironment().catch(() => null)
+  })
   let bound: ControlAddress
   try {
     bound = await server.listen()

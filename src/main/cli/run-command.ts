@@ -28,6 +28,8 @@ export interface RunFlags {
   json?: string
   cacheDir?: string
   progress?: boolean
+  token?: string
+  agentTimeout?: string
 }
 
 function int(text: string | undefined, what: string, fallback: number): number {
@@ -174,6 +176,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       plan,
       cacheDir: flags.cacheDir,
       signal: abort.signal,
+      token: flags.token ?? process.env.ZCPROF_TOKEN,
+      agentTimeoutMs: int(flags.agentTimeout, 'agent-timeout', 5000),
       onEvent: (e) => {
         progress.onEvent(e)
         if (ndjson) process.stdout.write(JSON.stringify(e) + '\n')

@@ -29,6 +29,7 @@ function notes(a: MethodAggregate): string {
   if (a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0)
     n.push(`zc copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%`)
   if (a.method === 'node-stream') n.push('process-level')
+  if (a.target.startsWith('raw://')) n.push('sender only')
   return n.join('; ')
 }
 
@@ -63,7 +64,10 @@ export function renderSummary(report: Report, color = false): string {
         gbits(a.throughputBitsPerSec),
         med(a.senderCyclesPerBit),
         med(a.receiverCyclesPerBit),
-        med(a.systemCyclesPerBit),
+        // across hosts: sending host / receiving host
+        a.receiverSystemCyclesPerBit
+          ? `${med(a.systemCyclesPerBit)} / ${med(a.receiverSystemCyclesPerBit)}`
+          : med(a.systemCyclesPerBit),
         med(a.contextSwitchesPerGiB, 3),
         med(a.syscallsPerGiB, 4),
         times(a.speedupVsCopy),

@@ -4,12 +4,19 @@ import { aggregateTrials } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, isMethod, isReceiverMode, type MethodName } from '../../shared/methods'
-import { SCHEMA_VERSION, type Plan, type Report, type TrialRecord, type Warning } from '../../shared/report'
-import { parseTarget, isLoopback, type Target } from '../../shared/targets'
+import {
+  SCHEMA_VERSION,
+  type Environment,
+  type Plan,
+  type Report,
+  type TrialRecord,
+  type Warning
+} from '../../shared/report'
+import { isLocal, isLoopback, parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
 import * as native from '../../native'
-import { captureEnvironment } from './environment'
-import { startLocalAgent } from './local-agent'
+import { captureEnvironment } from '../host/environment'
+import { Receivers } from './receivers'
 import { checkUserFile, ensureTestFile } from './test-file'
 import { runTrial, type TrialSpec } from './trial'
 import { TOOL_VERSION } from './version'
@@ -35,6 +42,10 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void
   /** aborting stops the current trial and ends the run, keeping what was measured */
   signal?: AbortSignal
+  /** for agent:// targets; kept out of the report */
+  token?: string
+  /** how long any agent may take to answer (default 5 s) */
+  agentTimeoutMs?: number
 }
 
 /** Checks a plan before anything runs; every problem names the input and the fix. */
@@ -62,10 +73,10 @@ export function validatePlan(plan: Plan): Target[] {
   if (plan.targets.length === 0) bad('no targets', 'e.g. --target tcp://127.0.0.1')
   const targets = plan.targets.map(parseTarget)
   for (const t of targets) {
-    if (!isLoopback(t)) {
+    if (isLocal(t) && !isLoopback(t)) {
       bad(
         `target ${t.text} is not on this host`,
-        'local targets are loopback (127.0.0.0/8, ::1) or unix sockets; remote hosts need an agent'
+        'tcp:// targets are loopback (127.0.0.0/8, ::1); for another host use agent://HOST:PORT (a zcprof agent there) or raw://HOST:PORT (any TCP sink)'
       )
     }
     if (t.kind === 'unix' && plan.receiverMode === 'discard') {
@@ -164,7 +175,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const onAbort = () => cancelCurrent?.()
   opts.signal?.addEventListener('abort', onAbort)
 
-  const agent = await startLocalAgent()
+  const receivers = new Receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
+  const receiverEnvironments = new Map<string, Environment | null>()
   try {
     for (let i = 0; i < specs.length; i++) {
       if (opts.signal?.aborted) {
@@ -198,9 +210,19 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       })
       let rec: TrialRecord
       try {
+        const receiver = await receivers.for(spec.target)
+        receiverEnvironments.set(spec.target.text, receiver.environment)
+        if (!receiver.agent) {
+          warn({
+            code: 'SENDER_ONLY',
+            message: `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`
+          })
+        }
         rec = await runTrial(
           {
-            agent: agent.client,
+            agent: receiver.agent,
+            sameHost: receiver.sameHost,
+            receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
             file,
             expectedCrc32c: crcs.get(file) ?? null,
             checksum: plan.checksum,
@@ -245,7 +267,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
-    agent.stop()
+    await receivers.close()
   }
   if (fatal) {
     warn({ code: fatal.code, message: fatal.message + (fatal.hint ? ` (${fatal.hint})` : '') })
@@ -261,7 +283,10 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     start: {
       timestamp: new Date(started).toISOString(),
       plan,
-      environment: { sender: environment, receiver: agent.client.hello?.environment ?? null }
+      environment: {
+        sender: environment,
+        receivers: [...receiverEnvironments].map(([target, env]) => ({ target, environment: env }))
+      }
     },
     trials,
     end: {

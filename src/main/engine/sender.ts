@@ -36,6 +36,8 @@ export interface SenderSpec {
   address: native.NativeAddress
   targetText: string
   pmu: 'auto' | 'off'
+  /** how long to wait for the receiver's close after our EOF */
+  confirmTimeoutMs?: number
 }
 
 export function nativeTotals(c: native.NativeCounters, syscalls: Record<string, number> | null): SideTotals {
@@ -65,7 +67,8 @@ function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
     file: spec.file,
     chunkBytes: spec.chunkBytes,
     target: spec.address,
-    pmu: spec.pmu
+    pmu: spec.pmu,
+    confirmTimeoutMs: spec.confirmTimeoutMs
   })
   const outcome = (r: native.NativeResult, error: ErrorInfo | null): SenderOutcome => ({
     bytes: r.bytes,
@@ -169,6 +172,11 @@ function startNodeStream(spec: SenderSpec): SenderRun {
     })
     sock.on('finish', () => {
       lastByteNs = native.nowNs()
+      // a sink that never closes leaves the last send as the end, as native senders do
+      setTimeout(() => {
+        finish(null, null)
+        sock?.destroy()
+      }, spec.confirmTimeoutMs ?? 10_000).unref()
     })
     sock.resume() // the receiver sends nothing; reading lets us see its close
     sock.on('end', () => {

@@ -4,20 +4,24 @@
 import os from 'node:os'
 import * as native from '../../native'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
-import type { Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
+import type { HostCpu, Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { estimateCycles, sideFigures, sumValues, type SideTotals } from '../../shared/trial-summary'
 import type { AgentClient } from '../agent/agent-client'
 import type { Prepared, SampleReply, TrialResult } from '../agent/protocol'
 import { explainError } from './explain-error'
 import { nativeTotals, startSender, type SenderOutcome, type SenderRun } from './sender'
-import { processCpuNs, readSystemCpu } from './system-cpu'
+import { processCpuNs, readSystemCpu } from '../host/system-cpu'
 
 /** What to run: a trial record's identity, with the target parsed. */
 export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & { target: Target }
 
 export interface TrialContext {
-  agent: AgentClient
+  /** null for raw sinks: nobody of ours receives */
+  agent: AgentClient | null
+  /** the receiver runs on this host: one clock, one /proc/stat */
+  sameHost: boolean
+  receiverClockHz: number
   file: string
   expectedCrc32c: number | null
   checksum: boolean
@@ -59,7 +63,13 @@ interface Sampler {
   stats(): TrialRecord['sampling']
 }
 
-function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0Ns: number, samples: Sample[]): Sampler {
+function startSampler(
+  ctx: TrialContext,
+  sender: SenderRun,
+  rx: ReceiverTrial,
+  t0Ns: number,
+  samples: Sample[]
+): Sampler {
   let busyNs = 0
   const stats = () => ({ intervalMs: ctx.sampleIntervalMs, samples: samples.length, busyMs: busyNs / 1e6 })
   // 0 turns sampling off: the benchmark measures what sampling costs
@@ -74,13 +84,10 @@ function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0N
     inFlight = true
     const tick = native.threadCpuNs()
     const snap = sender.snapshot()
-    const request = ctx.agent.request({ type: 'sample', trial: trialId }, 1000)
+    const request = rx.sample()
     busyNs += native.threadCpuNs() - tick
     request
-      .then(
-        (r) => r as SampleReply,
-        () => null
-      )
+      .catch(() => null)
       .then((r) => {
         const reply = native.threadCpuNs()
         inFlight = false
@@ -107,6 +114,17 @@ function startSampler(ctx: TrialContext, sender: SenderRun, trialId: number, t0N
   return { stop: () => clearInterval(timer), stats }
 }
 
+function hostCpu(busyNs: number, otherNs: number, wallNs: number, bytes: number, clockHz: number): HostCpu {
+  const cycles = estimateCycles(busyNs, clockHz)
+  return {
+    busyCpuNs: busyNs,
+    cycles,
+    cyclesSource: 'cpu-time-estimate',
+    cyclesPerBit: bytes > 0 ? cycles / (bytes * 8) : Number.NaN,
+    otherCpuCores: Math.max(0, otherNs) / wallNs
+  }
+}
+
 function summarize(
   spec: TrialSpec,
   ctx: TrialContext,
@@ -118,14 +136,34 @@ function summarize(
 ): { summary: TrialSummary; error: ErrorInfo | null } {
   const r = recv?.result ?? null
   const bytes = r ? r.bytes : sent.bytes
-  // same host, same CLOCK_MONOTONIC: the receiver's last byte ends the clock
-  const endNs = r && r.lastByteNs > 0 ? r.lastByteNs : (sent.confirmedNs ?? sent.lastByteNs)
+  // one host, one CLOCK_MONOTONIC: the receiver's last byte ends the clock; across
+  // hosts, the receiver's close after our EOF, seen on our clock
+  const endNs = ctx.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (sent.confirmedNs ?? sent.lastByteNs)
   const durationNs = Math.max(1, endNs - sent.firstByteNs)
   const sender = sideFigures(sent.totals, bytes, durationNs, ctx.clockHz)
-  const receiver = r ? sideFigures(nativeTotals(r.counters, r.syscalls), bytes, durationNs, ctx.clockHz) : null
-  const otherCpuCores = Math.max(0, busyNs - ownCpuNs - (recv?.processCpuNs ?? 0)) / wallNs
+  const receiver = r ? sideFigures(nativeTotals(r.counters, r.syscalls), bytes, durationNs, ctx.receiverClockHz) : null
   const warnings: string[] = []
   let error: ErrorInfo | null = sent.error ?? recv?.error ?? null
+
+  // on one host the agent's CPU is ours too; on another, it is that host's own
+  const system = hostCpu(
+    busyNs,
+    busyNs - ownCpuNs - (ctx.sameHost ? (recv?.processCpuNs ?? 0) : 0),
+    wallNs,
+    bytes,
+    ctx.clockHz
+  )
+  const receiverSystem =
+    !ctx.sameHost && recv
+      ? hostCpu(
+          recv.systemBusyNs,
+          recv.systemBusyNs - recv.processCpuNs,
+          Math.max(1, recv.wallNs),
+          bytes,
+          ctx.receiverClockHz
+        )
+      : null
+  const otherCpuCores = Math.max(system.otherCpuCores, receiverSystem?.otherCpuCores ?? 0)
 
   const integrity = {
     checked: ctx.checksum && r !== null,
@@ -142,6 +180,9 @@ function summarize(
       code: 'ZC_CHECKSUM',
       message: `checksum mismatch: sent crc32c ${ctx.expectedCrc32c}, received ${r.crc32c}`
     }
+  }
+  if (!r && sent.confirmedNs === null && !error) {
+    warnings.push("the receiver did not close after the sender's end: the time ends at the last send")
   }
   const zc = sent.zeroCopy
   const zeroCopy = zc ? { ...zc, fallbackShare: zc.completed > 0 ? zc.copied / zc.completed : 0 } : null
@@ -167,13 +208,8 @@ function summarize(
       confirmed: r !== null || sent.confirmedNs !== null,
       sender,
       receiver,
-      system: {
-        busyCpuNs: busyNs,
-        cycles: estimateCycles(busyNs, ctx.clockHz),
-        cyclesSource: 'cpu-time-estimate',
-        cyclesPerBit: bytes > 0 ? estimateCycles(busyNs, ctx.clockHz) / (bytes * 8) : Number.NaN,
-        otherCpuCores
-      },
+      system,
+      receiverSystem,
       zeroCopy,
       tcpInfo: tcp,
       integrity,
@@ -201,26 +237,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   }
   await native.setPageCache(ctx.file, spec.cache)
   const t = spec.target
-  const path = t.kind === 'unix' ? (t.path ?? unixPath(spec.index)) : undefined
-  const prepared = (await ctx.agent
-    .request({
-      type: 'prepare',
-      family: t.family,
-      host: t.kind === 'tcp' ? t.host : undefined,
-      port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
-      path,
-      mode: spec.receiverMode,
-      bufferBytes: spec.chunkBytes,
-      checksum: ctx.checksum,
-      acceptTimeoutMs: 10000,
-      pmu: ctx.pmu
-    })
-    .catch((e: unknown) => {
-      throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })
-    })) as Prepared
-  const address: native.NativeAddress =
-    t.kind === 'unix' ? { family: 'unix', path } : { family: t.family, host: t.host, port: prepared.port }
-
+  const rx = await prepareReceiver(ctx, spec)
   const sysStart = readSystemCpu()
   const ownStart = processCpuNs()
   const t0 = native.nowNs()
@@ -228,30 +245,32 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     method: spec.method,
     file: ctx.file,
     chunkBytes: spec.chunkBytes,
-    address,
+    address: rx.address,
     targetText: t.text,
-    pmu: ctx.pmu
+    pmu: ctx.pmu,
+    // a raw sink may never close: don't wait long for its confirmation
+    confirmTimeoutMs: ctx.agent ? undefined : 3000
   })
   ctx.onStart?.(() => {
     sender.cancel()
-    void ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
+    rx.cancel()
   })
-  const sampler = startSampler(ctx, sender, prepared.trial, t0, record.samples)
+  const sampler = startSampler(ctx, sender, rx, t0, record.samples)
   let sent: SenderOutcome
   try {
     sent = await sender.done
   } catch (e) {
     sampler.stop()
-    await ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
-    await ctx.agent.result(prepared.trial, 5000).catch(() => undefined)
+    rx.cancel()
+    await rx.result(5000).catch(() => undefined)
     record.error = explainError(e, { target: t.text, file: ctx.file }).toInfo()
     return record
   }
-  if (sent.error) await ctx.agent.request({ type: 'cancel', trial: prepared.trial }).catch(() => undefined)
+  if (sent.error) rx.cancel()
   let recv: TrialResult | null = null
   let recvError: ErrorInfo | null = null
   try {
-    recv = await ctx.agent.result(prepared.trial, 15000)
+    recv = await rx.result(15000)
   } catch (e) {
     recvError = explainError(e, { target: t.text }).toInfo()
   }
@@ -269,6 +288,56 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   )
   record.sampling = sampler.stats()
   record.summary = sent.bytes > 0 ? summary : null
-  record.error = error ?? recvError
+  // a lost agent explains everything after it (the sender's EPIPE included): say that first
+  record.error = (recvError?.code === 'ZC_AGENT_GONE' ? recvError : null) ?? error ?? recvError
   return record
+}
+
+/** The receiving end of one trial: an agent's receiver, or a raw sink we only send to. */
+interface ReceiverTrial {
+  address: native.NativeAddress
+  sample(): Promise<SampleReply | null>
+  cancel(): void
+  /** null for raw sinks */
+  result(timeoutMs: number): Promise<TrialResult | null>
+}
+
+async function prepareReceiver(ctx: TrialContext, spec: TrialSpec): Promise<ReceiverTrial> {
+  const t = spec.target
+  const agent = ctx.agent
+  if (!agent || t.kind === 'raw') {
+    if (t.kind === 'unix' || t.kind === 'tcp') throw new Error(`internal: ${t.text} needs an agent`)
+    return {
+      address: { family: t.family, host: t.host, port: t.port },
+      sample: async () => null,
+      cancel: () => undefined,
+      result: async () => null
+    }
+  }
+  const path = t.kind === 'unix' ? (t.path ?? unixPath(spec.index)) : undefined
+  const prepared = (await agent
+    .request({
+      type: 'prepare',
+      family: t.family,
+      // a remote agent listens where we reached it; only a local one takes an address
+      host: t.kind === 'tcp' ? t.host : undefined,
+      port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
+      path,
+      mode: spec.receiverMode,
+      bufferBytes: spec.chunkBytes,
+      checksum: ctx.checksum,
+      acceptTimeoutMs: 10000,
+      pmu: ctx.pmu,
+      maxBytes: spec.fileBytes
+    })
+    .catch((e: unknown) => {
+      throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })
+    })) as Prepared
+  const trial = prepared.trial
+  return {
+    address: t.kind === 'unix' ? { family: 'unix', path } : { family: t.family, host: t.host, port: prepared.port },
+    sample: () => agent.request({ type: 'sample', trial }, 1000).then((r) => r as SampleReply),
+    cancel: () => void agent.request({ type: 'cancel', trial }).catch(() => undefined),
+    result: (timeoutMs) => agent.result(trial, timeoutMs)
+  }
 }
