@@ -221,3 +221,27 @@ describe('sampling', () => {
     await expect(runPlan({ plan: plan({ sampleIntervalMs: 5 }) })).rejects.toThrow(/too short/)
   })
 })
+
+describe('events', () => {
+  it('a trial emits no sample after its trial-end', async () => {
+    const big = randomFile(64 * 1024 * 1024, tempDir())
+    const ended = new Set<number>()
+    const late: number[] = []
+    await runPlan({
+      plan: plan({
+        file: big,
+        methods: ['copy', 'sendfile'],
+        repeat: 8,
+        chunkBytes: [4096],
+        sampleIntervalMs: 10,
+        checksum: false
+      }),
+      onEvent: (e) => {
+        if (e.type === 'trial-end') ended.add(e.trial.index)
+        if (e.type === 'sample' && ended.has(e.trial)) late.push(e.trial)
+      }
+    })
+    expect(ended.size).toBe(16)
+    expect(late).toEqual([])
+  })
+})

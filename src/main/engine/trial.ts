@@ -79,6 +79,7 @@ function startSampler(
   let prevRecv = 0
   let prevSys = readSystemCpu()
   let inFlight = false
+  let stopped = false
   const timer = setInterval(() => {
     if (inFlight) return
     inFlight = true
@@ -89,6 +90,8 @@ function startSampler(
     request
       .catch(() => null)
       .then((r) => {
+        // a reply that lands after the trial ended belongs to no trial
+        if (stopped) return
         const reply = native.threadCpuNs()
         inFlight = false
         const now = native.nowNs()
@@ -111,7 +114,13 @@ function startSampler(
         busyNs += native.threadCpuNs() - reply + (r?.busyNs ?? 0)
       })
   }, ctx.sampleIntervalMs)
-  return { stop: () => clearInterval(timer), stats }
+  return {
+    stop: () => {
+      stopped = true
+      clearInterval(timer)
+    },
+    stats
+  }
 }
 
 function hostCpu(busyNs: number, otherNs: number, wallNs: number, bytes: number, clockHz: number): HostCpu {
