@@ -1,0 +1,269 @@
+// The agent treats every client as untrusted: tokens, versions, sizes, fields, limits.
+
+import { existsSync } from 'node:fs'
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AgentServer } from '../../src/main/agent/agent-server'
+import { PROTOCOL_VERSION } from '../../src/main/agent/protocol'
+import * as native from '../../src/native'
+import { randomFile, tempDir } from '../helpers'
+import { RawControl } from './control-client'
+
+const TOKEN = 'correct horse battery staple'
+let server: AgentServer
+let port: number
+
+beforeAll(async () => {
+  server = new AgentServer({
+    address: { host: '127.0.0.1', port: 0 },
+    token: TOKEN,
+    limits: { maxTrials: 2, maxClients: 6, maxTrialDurationMs: 1500 },
+    helloTimeoutMs: 500
+  })
+  port = ((await server.listen()) as { port: number }).port
+})
+afterAll(() => server.close())
+
+const prepare = (seq: number, extra: Record<string, unknown> = {}) => ({
+  type: 'prepare',
+  seq,
+  family: 'inet',
+  mode: 'read',
+  bufferBytes: 65536,
+  checksum: true,
+  acceptTimeoutMs: 5000,
+  pmu: 'auto',
+  ...extra
+})
+
+async function greeted(): Promise<RawControl> {
+  const c = await RawControl.connect(port)
+  c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
+  const hello = await c.reply(1)
+  expect(hello?.type).toBe('hello')
+  return c
+}
+
+/** a well-formed client still gets served: the agent survived whatever came before */
+async function stillServes(): Promise<void> {
+  const c = await greeted()
+  c.send({ type: 'sample', seq: 2, trial: 999 })
+  expect((await c.reply(2))?.type).toBe('sample')
+  c.close()
+}
+
+describe('handshake', () => {
+  it('answers a right token with version, capabilities and limits', async () => {
+    const c = await RawControl.connect(port)
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
+    const h = (await c.reply(1))!
+    expect(h).toMatchObject({
+      type: 'hello',
+      version: PROTOCOL_VERSION,
+      receiverModes: ['read', 'splice', 'discard'],
+      families: ['inet', 'inet6']
+    })
+    expect(h.limits).toMatchObject({ maxTrials: 2, maxClients: 6, maxTrialDurationMs: 1500 })
+    c.close()
+  })
+
+  it.each([
+    ['a missing token', { type: 'hello', seq: 1, version: PROTOCOL_VERSION }, 'ZC_AUTH', /requires a token/],
+    ['a wrong token', { type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: 'guess' }, 'ZC_AUTH', /wrong token/],
+    [
+      'a token of the wrong type',
+      { type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: 42 },
+      'ZC_AUTH',
+      /wrong token/
+    ],
+    ['another version', { type: 'hello', seq: 1, version: 99, token: TOKEN }, 'ZC_VERSION', /protocol 1.*version 99/],
+    ['a request before hello', prepare(1), 'ZC_PROTOCOL', /before hello/]
+  ])('refuses %s and closes', async (_what, msg, code, text) => {
+    const c = await RawControl.connect(port)
+    c.send(msg)
+    const r = (await c.next())!
+    expect(r.type).toBe('error')
+    expect((r.error as { code: string }).code).toBe(code)
+    expect((r.error as { message: string }).message).toMatch(text)
+    expect(await c.waitClosed()).toBe(true)
+    await stillServes()
+  })
+
+  it('checks the token before the version: a stranger learns nothing', async () => {
+    const c = await RawControl.connect(port)
+    c.send({ type: 'hello', seq: 1, version: 99, token: 'guess' })
+    expect(((await c.next())!.error as { code: string }).code).toBe('ZC_AUTH')
+  })
+
+  it('reads no more than 4 KiB before hello', async () => {
+    const c = await RawControl.connect(port)
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: 'x'.repeat(5000) })
+    expect(((await c.next())!.error as { message: string }).message).toMatch(/exceeds the 4096-byte limit/)
+    expect(await c.waitClosed()).toBe(true)
+    await stillServes()
+  })
+
+  it('drops a client that never says hello', async () => {
+    const c = await RawControl.connect(port)
+    expect(await c.waitClosed(2000)).toBe(true)
+  })
+
+  it('refuses malformed frames', async () => {
+    for (const bytes of [
+      Buffer.from([0, 0, 0, 3, 0x7b, 0x7b, 0x7b]),
+      Buffer.from([0, 0, 0, 2, 0x5b, 0x5d]),
+      Buffer.from([0xff, 0xff, 0xff, 0xff])
+    ]) {
+      const c = await RawControl.connect(port)
+      c.sock.write(bytes)
+      const r = (await c.next())!
+      expect((r.error as { code: string }).code).toBe('ZC_PROTOCOL')
+      expect(await c.waitClosed()).toBe(true)
+    }
+    await stillServes()
+  })
+})
+
+describe('requests', () => {
+  it.each([
+    [{ mode: 'telepathy' }, /mode must be one of/],
+    [{ bufferBytes: 0 }, /bufferBytes/],
+    [{ bufferBytes: 2 ** 40 }, /bufferBytes/],
+    [{ checksum: 'yes' }, /checksum/],
+    [{ acceptTimeoutMs: -1 }, /acceptTimeoutMs/],
+    [{ pmu: 'on' }, /pmu/],
+    [{ maxBytes: 1.5 }, /maxBytes/]
+  ])('refuses a bad prepare %j and keeps the connection', async (extra, why) => {
+    const c = await greeted()
+    c.send(prepare(7, extra))
+    const r = (await c.reply(7))!
+    expect(r.type).toBe('error')
+    expect((r.error as { message: string }).message).toMatch(why)
+    c.send({ type: 'sample', seq: 8, trial: 1 })
+    expect((await c.reply(8))?.type).toBe('sample')
+    c.close()
+  })
+
+  it('a remote client chooses nothing about where the agent listens: no unix paths, no addresses', async () => {
+    const path = `${tempDir()}/should-not-exist.sock`
+    const c = await greeted()
+    c.send(prepare(3, { family: 'unix', path, host: '0.0.0.0', port: 80 }))
+    const r = (await c.reply(3))!
+    expect(r).toMatchObject({ type: 'prepared', path: null })
+    expect(r.port).not.toBe(80)
+    expect(existsSync(path)).toBe(false)
+    c.send({ type: 'cancel', seq: 4, trial: r.trial })
+    expect((await c.next((m) => m.type === 'result'))!.error).toMatchObject({ code: 'ZC_CANCELLED' })
+    c.close()
+  })
+
+  it('cannot touch another client’s trial', async () => {
+    const a = await greeted()
+    const b = await greeted()
+    a.send(prepare(2))
+    const p = (await a.reply(2))!
+    b.send({ type: 'cancel', seq: 3, trial: p.trial })
+    await b.reply(3)
+    b.send({ type: 'sample', seq: 4, trial: p.trial })
+    expect(await b.reply(4)).toMatchObject({ progress: null, counters: null })
+    a.send({ type: 'sample', seq: 5, trial: p.trial })
+    expect((await a.reply(5))!.progress).not.toBeNull() // b's cancel did nothing
+    a.send({ type: 'cancel', seq: 6, trial: p.trial })
+    expect((await a.next((m) => m.type === 'result'))!.error).toMatchObject({ code: 'ZC_CANCELLED' })
+    a.close()
+    b.close()
+  })
+
+  it('caps concurrent trials', async () => {
+    const c = await greeted()
+    c.send(prepare(2))
+    c.send(prepare(3))
+    c.send(prepare(4))
+    expect((await c.reply(2))!.type).toBe('prepared')
+    expect((await c.reply(3))!.type).toBe('prepared')
+    expect(((await c.reply(4))!.error as { code: string }).code).toBe('ZC_BUSY')
+    c.close()
+    await new Promise((r) => setTimeout(r, 200))
+  })
+
+  it('caps clients', async () => {
+    const held = await Promise.all([0, 1, 2, 3, 4, 5].map(() => RawControl.connect(port)))
+    const extra = await RawControl.connect(port)
+    expect(((await extra.next())!.error as { code: string }).code).toBe('ZC_BUSY')
+    for (const h of held) h.close()
+    await new Promise((r) => setTimeout(r, 200))
+    await stillServes()
+  })
+})
+
+describe('a trial', () => {
+  const file = randomFile(4 * 1024 * 1024)
+
+  async function sendTo(c: RawControl, extra: Record<string, unknown> = {}) {
+    c.send(prepare(2, extra))
+    const p = (await c.reply(2))!
+    expect(p.type).toBe('prepared')
+    const sent = native.startSender({
+      method: 'sendfile',
+      file,
+      chunkBytes: 65536,
+      target: { family: 'inet', host: '127.0.0.1', port: p.port as number }
+    })
+    // a trial the agent ends early resets the sender: that rejection is expected here
+    const outcome = sent.done.catch((e: Error) => e)
+    const result = (await c.next((m) => m.type === 'result'))!
+    return { result, sent: await outcome }
+  }
+
+  it('returns the receiver’s figures, the host’s CPU and exact bytes', async () => {
+    const c = await greeted()
+    const { result } = await sendTo(c)
+    expect(result.error).toBeNull()
+    const r = result.result as native.NativeResult
+    expect(r.bytes).toBe(4 * 1024 * 1024)
+    expect(r.crc32c).toBe((await native.fileCrc32c(file)).crc32c)
+    expect(r.counters.taskClockNs).toBeGreaterThan(0)
+    expect(result.systemBusyNs).toBeGreaterThanOrEqual(0)
+    expect(result.wallNs).toBeGreaterThan(0)
+    c.close()
+  })
+
+  it('stops past its byte limit', async () => {
+    const c = await greeted()
+    const { result } = await sendTo(c, { maxBytes: 1024 * 1024 })
+    expect(result.error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/limit of 1048576 bytes/) })
+    c.close()
+  })
+
+  it('stops past its duration limit', async () => {
+    const c = await greeted()
+    c.send(prepare(2)) // nobody connects: the agent's 1.5 s limit ends it
+    await c.reply(2)
+    const result = (await c.next((m) => m.type === 'result'))!
+    expect(result.error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/1500 ms/) })
+    c.close()
+  })
+
+  it('accepts the data connection only from the client’s own address', async () => {
+    const c = await greeted()
+    c.send(prepare(2))
+    const p = (await c.reply(2))!
+    // a stranger on 127.0.0.2 races for the port: accepted by the kernel, closed by the agent
+    const stranger = net.connect({ host: '127.0.0.1', port: p.port as number, localAddress: '127.0.0.2' })
+    const strangerClosed = new Promise<boolean>((r) => {
+      stranger.on('close', () => r(true))
+      stranger.on('error', () => undefined)
+    })
+    expect(await strangerClosed).toBe(true)
+    const sent = native.startSender({
+      method: 'copy',
+      file,
+      chunkBytes: 65536,
+      target: { family: 'inet', host: '127.0.0.1', port: p.port as number }
+    })
+    await sent.done
+    const result = (await c.next((m) => m.type === 'result'))!
+    expect((result.result as native.NativeResult).bytes).toBe(4 * 1024 * 1024)
+    c.close()
+  })
+})
