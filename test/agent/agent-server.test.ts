@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentServer } from '../../src/main/agent/agent-server'
-import { PROTOCOL_VERSION } from '../../src/main/agent/protocol'
+import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
 import * as native from '../../src/native'
 import { randomFile, tempDir } from '../helpers'
 import { RawControl } from './control-client'
@@ -103,9 +103,28 @@ describe('handshake', () => {
     await stillServes()
   })
 
+  it('takes a hello and a larger request in one write: the limit grows after hello', async () => {
+    const c = await RawControl.connect(port)
+    const hello = encodeFrame({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
+    const big = encodeFrame({ type: 'sample', seq: 2, trial: 1, padding: 'x'.repeat(10_000) })
+    c.sock.write(Buffer.concat([hello, big]))
+    expect((await c.reply(1))?.type).toBe('hello')
+    expect((await c.reply(2))?.type).toBe('sample')
+    c.close()
+  })
+
   it('drops a client that never says hello', async () => {
     const c = await RawControl.connect(port)
     expect(await c.waitClosed(2000)).toBe(true)
+  })
+
+  it('after hello, answers a whole frame that is no message and keeps going', async () => {
+    const c = await greeted()
+    c.sock.write(Buffer.from([0, 0, 0, 3, 0x7b, 0x7b, 0x7b])) // "{{{"
+    c.send({ type: 'sample', seq: 9, trial: 1 })
+    expect(((await c.next((m) => m.type === 'error'))!.error as { message: string }).message).toMatch(/not valid JSON/)
+    expect((await c.reply(9))?.type).toBe('sample')
+    c.close()
   })
 
   it('refuses malformed frames', async () => {

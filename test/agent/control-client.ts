@@ -1,7 +1,7 @@
 // A bare control-protocol client for tests: sends what it is told, byte for byte.
 
 import net from 'node:net'
-import { FrameDecoder, encodeFrame } from '../../src/main/agent/protocol'
+import { BadMessage, FrameDecoder, encodeFrame } from '../../src/main/agent/protocol'
 
 export class RawControl {
   readonly messages: Record<string, unknown>[] = []
@@ -11,7 +11,8 @@ export class RawControl {
   private constructor(readonly sock: net.Socket) {
     const d = new FrameDecoder()
     sock.on('data', (c) => {
-      for (const m of d.push(c)) this.messages.push(m as Record<string, unknown>)
+      d.push(c)
+      for (let m = d.next(); m !== null; m = d.next()) if (!(m instanceof BadMessage)) this.messages.push(m)
       this.wake()
     })
     sock.on('close', () => {

@@ -3,6 +3,7 @@
 import net from 'node:net'
 import { ZcprofError } from '../../shared/errors'
 import {
+  BadMessage,
   FrameDecoder,
   PROTOCOL_VERSION,
   describeAddress,
@@ -29,34 +30,22 @@ export class AgentClient {
     readonly where: string
   ) {
     const decoder = new FrameDecoder()
+    const malformed = (why: string) => {
+      this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${why}` }))
+      sock.destroy()
+    }
     sock.on('data', (chunk) => {
-      let msgs: unknown[]
-      try {
-        msgs = decoder.push(chunk)
-      } catch (e) {
-        this.fail(
-          new ZcprofError({
-            code: 'ZC_PROTOCOL',
-            message: `agent at ${where} sent a malformed message: ${(e as Error).message}`
-          })
-        )
-        sock.destroy()
-        return
-      }
-      for (const m of msgs as Array<Reply | TrialResult>) {
-        if (m.type === 'result') {
-          const r = m as TrialResult
-          const waiter = this.results.get(r.trial)
-          if (waiter) waiter.resolve(r)
-          else this.early.set(r.trial, r)
-          continue
+      decoder.push(chunk)
+      for (;;) {
+        let raw: ReturnType<FrameDecoder['next']>
+        try {
+          raw = decoder.next()
+        } catch (e) {
+          return malformed((e as Error).message)
         }
-        const p = this.pending.get((m as Reply).re)
-        if (!p) continue
-        this.pending.delete((m as Reply).re)
-        clearTimeout(p.timer)
-        if (m.type === 'error') p.reject(new ZcprofError(m.error))
-        else p.resolve(m as Reply)
+        if (raw === null) return
+        if (raw instanceof BadMessage) return malformed(raw.reason)
+        this.dispatch(raw as unknown as Reply | TrialResult)
       }
     })
     sock.on('close', () =>
@@ -69,6 +58,27 @@ export class AgentClient {
         new ZcprofError({ code: 'ZC_AGENT_GONE', message: `control connection to ${where} failed: ${e.message}` })
       )
     )
+  }
+
+  private dispatch(m: Reply | TrialResult): void {
+    if (m.type === 'result') {
+      const r = m as TrialResult
+      const waiter = this.results.get(r.trial)
+      if (waiter) waiter.resolve(r)
+      else this.early.set(r.trial, r)
+      return
+    }
+    // an error that answers no request is about the connection (busy, timed out): it ends here
+    if (m.type === 'error' && !this.pending.has(m.re)) {
+      this.fail(new ZcprofError(m.error))
+      return
+    }
+    const p = this.pending.get(m.re)
+    if (!p) return
+    this.pending.delete(m.re)
+    clearTimeout(p.timer)
+    if (m.type === 'error') p.reject(new ZcprofError(m.error))
+    else p.resolve(m)
   }
 
   static connect(address: ControlAddress, opts: { token?: string; timeoutMs?: number } = {}): Promise<AgentClient> {

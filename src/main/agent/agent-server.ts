@@ -10,6 +10,7 @@ import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
 import type { Environment } from '../../shared/report'
 import { processCpuNs, readSystemCpu } from '../host/system-cpu'
 import {
+  BadMessage,
   FrameDecoder,
   PRE_AUTH_MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
@@ -159,15 +160,23 @@ export class AgentServer {
     }
 
     sock.on('data', (chunk) => {
-      let msgs: unknown[]
-      try {
-        msgs = decoder.push(chunk)
-      } catch (e) {
-        return refuse(0, 'ZC_PROTOCOL', (e as Error).message)
-      }
-      for (const raw of msgs) {
+      decoder.push(chunk)
+      for (;;) {
         if (sock.destroyed || !sock.writable) return
-        const m = raw as Request
+        let raw: ReturnType<FrameDecoder['next']>
+        try {
+          raw = decoder.next()
+        } catch (e) {
+          return refuse(0, 'ZC_PROTOCOL', (e as Error).message)
+        }
+        if (raw === null) return
+        if (raw instanceof BadMessage) {
+          // before hello nothing is tolerated; after it, say what was wrong and go on
+          if (!greeted) return refuse(0, 'ZC_PROTOCOL', raw.reason)
+          client.send({ type: 'error', re: 0, error: { code: 'ZC_PROTOCOL', message: raw.reason } })
+          continue
+        }
+        const m = raw as unknown as Request
         const re = isInt(m.seq, 0, Number.MAX_SAFE_INTEGER) ? m.seq : 0
         if (!greeted) {
           if (m.type !== 'hello') return refuse(re, 'ZC_PROTOCOL', `'${String(m.type).slice(0, 40)}' before hello`)

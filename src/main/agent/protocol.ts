@@ -114,39 +114,54 @@ export class FrameError extends Error {
   readonly code = 'ZC_PROTOCOL'
 }
 
-/** Splits a byte stream into JSON messages; throws FrameError on anything malformed. */
+/** A frame that arrived whole but does not hold a message: the stream is still in step. */
+export class BadMessage {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * Splits a byte stream into JSON messages, one at a time, so that the size limit
+ * can change between frames (it grows after a hello). A body that is not a message
+ * object comes out as a BadMessage (answer it, carry on); a length over the limit
+ * throws FrameError, since the stream cannot be trusted after it.
+ */
 export class FrameDecoder {
   private buf: Buffer = Buffer.alloc(0)
 
   constructor(public maxFrameBytes = MAX_FRAME_BYTES) {}
 
-  push(chunk: Buffer): unknown[] {
+  push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
-    const out: unknown[] = []
-    while (this.buf.length >= 4) {
-      const len = this.buf.readUInt32BE(0)
-      if (len > this.maxFrameBytes) {
-        throw new FrameError(`frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte limit`)
-      }
-      if (this.buf.length < 4 + len) break
-      const body = this.buf.subarray(4, 4 + len).toString('utf8')
-      this.buf = this.buf.subarray(4 + len)
-      let msg: unknown
-      try {
-        msg = JSON.parse(body)
-      } catch {
-        throw new FrameError('frame is not valid JSON')
-      }
-      if (
-        typeof msg !== 'object' ||
-        msg === null ||
-        Array.isArray(msg) ||
-        typeof (msg as { type?: unknown }).type !== 'string'
-      ) {
-        throw new FrameError('frame is not a message object with a type')
-      }
-      out.push(msg)
-    }
-    return out
   }
+
+  /** the next whole frame, or null until more bytes arrive */
+  next(): Record<string, unknown> | BadMessage | null {
+    if (this.buf.length < 4) return null
+    const len = this.buf.readUInt32BE(0)
+    if (len > this.maxFrameBytes) {
+      throw new FrameError(`frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte limit`)
+    }
+    if (this.buf.length < 4 + len) return null
+    const body = this.buf.subarray(4, 4 + len).toString('utf8')
+    this.buf = this.buf.subarray(4 + len)
+    return parseMessage(body)
+  }
+}
+
+function parseMessage(body: string): Record<string, unknown> | BadMessage {
+  let msg: unknown
+  try {
+    msg = JSON.parse(body)
+  } catch {
+    return new BadMessage('frame is not valid JSON')
+  }
+  if (
+    typeof msg !== 'object' ||
+    msg === null ||
+    Array.isArray(msg) ||
+    typeof (msg as { type?: unknown }).type !== 'string'
+  ) {
+    return new BadMessage('frame is not a message object with a string type')
+  }
+  return msg as Record<string, unknown>
 }
