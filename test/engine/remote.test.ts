@@ -1,0 +1,229 @@
+// Remote targets end to end: a real agent process, raw sinks, and the faults a link has.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
+import { DEFAULT_PLAN, runPlan } from '../../src/main/engine/run'
+import type { Plan } from '../../src/shared/report'
+import * as native from '../../src/native'
+import { randomFile, tempDir } from '../helpers'
+import { RawControl } from '../agent/control-client'
+
+const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
+const TOKEN = 'remote-test-token'
+const SIZE = 8 * 1024 * 1024 + 17
+const file = randomFile(SIZE)
+const plan = (p: Partial<Plan>): Plan => ({
+  ...DEFAULT_PLAN,
+  file,
+  repeat: 1,
+  warmup: 0,
+  checksum: true,
+  sampleIntervalMs: 20,
+  ...p
+})
+
+const children: ChildProcess[] = []
+const servers: net.Server[] = []
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL')
+  for (const s of servers.splice(0)) s.close()
+})
+
+async function startAgent(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [bin, 'agent', '--listen', '127.0.0.1:0', '--announce'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ZCPROF_TOKEN: TOKEN }
+  })
+  children.push(child)
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port))
+    child.once('exit', (c) => reject(new Error(`agent exited ${c}`)))
+  })
+  return { child, port }
+}
+
+async function server(onConnection: (s: net.Socket) => void, opts: net.ServerOpts = {}): Promise<number> {
+  const s = net.createServer(opts, onConnection)
+  servers.push(s)
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  return (s.address() as net.AddressInfo).port
+}
+
+describe('agent:// targets', () => {
+  it('bring back the receiver’s figures and its host’s environment and CPU', async () => {
+    const { port } = await startAgent()
+    const target = `agent://127.0.0.1:${port}`
+    const report = await runPlan({
+      plan: plan({ targets: [target], methods: ['copy', 'sendfile', 'node-stream'] }),
+      token: TOKEN
+    })
+    expect(report.end.incomplete).toBe(false)
+    for (const t of report.trials) {
+      expect(t.error, t.method).toBeNull()
+      const s = t.summary!
+      expect(s.bytes).toBe(SIZE)
+      expect(s.integrity).toMatchObject({ checked: true, ok: true })
+      expect(s.receiver!.cpuNs).toBeGreaterThan(0)
+      expect(s.receiver!.syscallsTotal).toBeGreaterThan(0)
+      expect(s.receiverSystem).not.toBeNull()
+      expect(s.confirmed).toBe(true)
+    }
+    expect(report.start.environment.receivers).toEqual([
+      { target, environment: expect.objectContaining({ kernel: expect.any(String) }) }
+    ])
+    expect(report.end.aggregates[0].receiverSystemCyclesPerBit).not.toBeNull()
+  })
+
+  it('killed mid-trial: the run keeps what it measured, says what happened, and ends incomplete', async () => {
+    const { child, port } = await startAgent()
+    const big = randomFile(256 * 1024 * 1024, tempDir())
+    let ended = 0
+    let killed = false
+    const report = await runPlan({
+      plan: plan({
+        file: big,
+        targets: [`agent://127.0.0.1:${port}`],
+        methods: ['copy'],
+        repeat: 20,
+        chunkBytes: [4096],
+        checksum: false
+      }),
+      token: TOKEN,
+      onEvent: (e) => {
+        if (e.type === 'trial-end') ended++
+        if (e.type === 'sample' && ended >= 1 && !killed) {
+          killed = true
+          child.kill('SIGKILL')
+        }
+      }
+    })
+    expect(killed).toBe(true)
+    expect(report.end.incomplete).toBe(true)
+    expect(report.trials[0].error).toBeNull()
+    expect(report.trials[0].summary!.bytes).toBe(256 * 1024 * 1024)
+    const last = report.trials.at(-1)!
+    expect(last.error?.code).toBe('ZC_AGENT_GONE')
+    expect(last.error?.message).toMatch(/agent at 127\.0\.0\.1:\d+ closed the control connection/)
+    // what the sender measured of the interrupted trial is kept
+    expect(last.summary!.bytes).toBeGreaterThan(0)
+    expect(report.end.warnings.some((w) => w.code === 'ZC_AGENT_GONE')).toBe(true)
+  })
+
+  it('a hung agent: every wait has a timeout, and the message says which', async () => {
+    const port = await server(() => undefined) // accepts, never answers
+    const report = await runPlan({
+      plan: plan({ targets: [`agent://127.0.0.1:${port}`], methods: ['copy'] }),
+      agentTimeoutMs: 300
+    })
+    expect(report.end.incomplete).toBe(true)
+    expect(report.end.warnings.find((w) => w.code === 'ETIMEDOUT')?.message).toMatch(
+      /did not answer 'hello' within 300 ms/
+    )
+  })
+
+  it('a version mismatch names both sides and the fix', async () => {
+    const port = await server((s) =>
+      s.once('data', () =>
+        s.end(
+          encodeFrame({
+            type: 'error',
+            re: 1,
+            error: {
+              code: 'ZC_VERSION',
+              message: `agent speaks protocol ${PROTOCOL_VERSION + 1}; the client sent version ${PROTOCOL_VERSION}`
+            }
+          })
+        )
+      )
+    )
+    const report = await runPlan({ plan: plan({ targets: [`agent://127.0.0.1:${port}`], methods: ['copy'] }) })
+    const w = report.end.warnings.find((x) => x.code === 'ZC_VERSION')!
+    expect(w.message).toMatch(/speaks another protocol version.*same zcprof version on both hosts/)
+  })
+
+  it('a client that vanishes mid-trial leaves the agent serving others', async () => {
+    const { child, port } = await startAgent()
+    const c = await RawControl.connect(port)
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
+    await c.reply(1)
+    c.send({
+      type: 'prepare',
+      seq: 2,
+      family: 'inet',
+      mode: 'read',
+      bufferBytes: 4096,
+      checksum: false,
+      acceptTimeoutMs: 5000,
+      pmu: 'auto'
+    })
+    const p = (await c.reply(2))!
+    const big = randomFile(128 * 1024 * 1024, tempDir())
+    const sender = native.startSender({
+      method: 'copy',
+      file: big,
+      chunkBytes: 4096,
+      target: { family: 'inet', host: '127.0.0.1', port: p.port as number }
+    })
+    const outcome = sender.done.catch((e: native.NativeError) => e)
+    while (sender.progress().bytes === 0) await new Promise((r) => setTimeout(r, 5))
+    c.sock.resetAndDestroy() // connection reset mid-trial
+    expect(((await outcome) as native.NativeError).code).toMatch(/ECONNRESET|EPIPE/)
+    const report = await runPlan({
+      plan: plan({ targets: [`agent://127.0.0.1:${port}`], methods: ['sendfile'] }),
+      token: TOKEN
+    })
+    expect(report.trials[0].error).toBeNull()
+    expect(report.trials[0].summary!.integrity.ok).toBe(true)
+    expect(child.exitCode).toBeNull()
+  })
+})
+
+describe('raw:// targets', () => {
+  it('send to a plain TCP discard server: sender-side figures only, stated as such', async () => {
+    let received = 0
+    const port = await server((s) => {
+      s.on('data', (d) => (received += d.length))
+      s.on('end', () => s.end()) // a well-behaved discard server closes after the sender's end
+    })
+    const report = await runPlan({
+      plan: plan({ targets: [`raw://127.0.0.1:${port}`], methods: ['copy', 'sendfile', 'splice'] })
+    })
+    expect(report.end.incomplete).toBe(false)
+    for (const t of report.trials) {
+      expect(t.error, t.method).toBeNull()
+      expect(t.summary!.bytes).toBe(SIZE)
+      expect(t.summary!.receiver).toBeNull()
+      expect(t.summary!.receiverSystem).toBeNull()
+      expect(t.summary!.integrity.checked).toBe(false)
+      expect(t.summary!.confirmed).toBe(true)
+      expect(t.summary!.sender.cyclesPerBit).toBeGreaterThan(0)
+    }
+    expect(received).toBe(3 * SIZE)
+    expect(report.end.warnings.find((w) => w.code === 'SENDER_ONLY')?.message).toMatch(/sender-side figures only/)
+    expect(report.start.environment.receivers[0].environment).toBeNull()
+  })
+
+  it('a sink that never closes: the time ends at the last send, and the trial says so', async () => {
+    // half-open: it reads to the end and never closes its side
+    const port = await server((s) => s.resume(), { allowHalfOpen: true })
+    const report = await runPlan({ plan: plan({ targets: [`raw://127.0.0.1:${port}`], methods: ['sendfile'] }) })
+    const t = report.trials[0]
+    expect(t.error).toBeNull()
+    expect(t.summary!.confirmed).toBe(false)
+    expect(t.summary!.warnings.join()).toMatch(/did not close.*last send/)
+  })
+
+  it('nothing listening: connection refused, named', async () => {
+    const port = await server(() => undefined)
+    servers.pop()!.close()
+    await new Promise((r) => setTimeout(r, 50))
+    const report = await runPlan({ plan: plan({ targets: [`raw://127.0.0.1:${port}`], methods: ['copy'] }) })
+    expect(report.trials[0].error).toMatchObject({
+      code: 'ECONNREFUSED',
+      message: expect.stringMatching(/nothing is listening at raw:\/\/127\.0\.0\.1/)
+    })
+  })
+})
