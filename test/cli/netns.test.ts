@@ -1,0 +1,199 @@
+// Two hosts of our own: network namespaces joined by a veth pair, the link shaped
+// (netem delay + rate where the kernel has netem, else a tbf rate limit). zcprof agent
+// runs in one, zcprof run in the other. Needs root; skips only where the kernel refuses.
+
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Report } from '../../src/shared/report'
+import { tempDir } from '../helpers'
+
+const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
+const A = `zcA${process.pid}`
+const B = `zcB${process.pid}`
+const VA = `zva${process.pid}`.slice(0, 15)
+const VB = `zvb${process.pid}`.slice(0, 15)
+const ADDR_A = '10.233.0.1'
+const ADDR_B = '10.233.0.2'
+const TOKEN = 'netns-token'
+const RATE_BITS = 1e9
+
+function sh(args: string[]): { ok: boolean; err: string } {
+  const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' })
+  return { ok: r.status === 0, err: (r.stderr || r.error?.message || '').trim() }
+}
+
+/** can this kernel give us namespaces? asked once, and the answer printed when it is no */
+const probe = (() => {
+  const name = `zcprobe${process.pid}`
+  const r = sh(['ip', 'netns', 'add', name])
+  if (r.ok) sh(['ip', 'netns', 'del', name])
+  return r
+})()
+if (!probe.ok) console.warn(`netns test skipped: the kernel refused a network namespace (${probe.err})`)
+
+describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () => {
+  let agent: ChildProcess
+  let shaping = ''
+
+  beforeAll(async () => {
+    const run = (args: string[]) => execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
+    run(['ip', 'netns', 'add', A])
+    run(['ip', 'netns', 'add', B])
+    run(['ip', 'link', 'add', VA, 'netns', A, 'type', 'veth', 'peer', 'name', VB, 'netns', B])
+    run(['ip', '-n', A, 'addr', 'add', `${ADDR_A}/30`, 'dev', VA])
+    run(['ip', '-n', B, 'addr', 'add', `${ADDR_B}/30`, 'dev', VB])
+    for (const [ns, dev] of [
+      [A, VA],
+      [B, VB]
+    ]) {
+      run(['ip', '-n', ns, 'link', 'set', dev, 'up'])
+      run(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
+    }
+    // shape the sender's side of the link: a delay and a rate where netem exists
+    const netem = sh([
+      'ip',
+      'netns',
+      'exec',
+      A,
+      'tc',
+      'qdisc',
+      'add',
+      'dev',
+      VA,
+      'root',
+      'netem',
+      'delay',
+      '2ms',
+      'rate',
+      '1gbit'
+    ])
+    if (netem.ok) shaping = 'netem delay 2ms rate 1gbit'
+    else {
+      console.warn(`netem unavailable (${netem.err}); shaping with tbf rate 1gbit only`)
+      const tbf = sh([
+        'ip',
+        'netns',
+        'exec',
+        A,
+        'tc',
+        'qdisc',
+        'add',
+        'dev',
+        VA,
+        'root',
+        'tbf',
+        'rate',
+        '1gbit',
+        'burst',
+        '256kb',
+        'latency',
+        '50ms'
+      ])
+      shaping = tbf.ok ? 'tbf rate 1gbit' : ''
+      if (!tbf.ok) console.warn(`tbf unavailable too (${tbf.err}); the link is unshaped`)
+    }
+    agent = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        B,
+        process.execPath,
+        bin,
+        'agent',
+        '--listen',
+        `${ADDR_B}:7733`,
+        '--token',
+        TOKEN,
+        '--announce'
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'inherit']
+      }
+    )
+    await new Promise<void>((resolve, reject) => {
+      agent.stdout!.once('data', () => resolve())
+      agent.once('exit', (c) => reject(new Error(`agent exited ${c}`)))
+    })
+  })
+
+  afterAll(() => {
+    agent?.stdin?.end()
+    agent?.kill('SIGTERM')
+    sh(['ip', 'netns', 'del', A])
+    sh(['ip', 'netns', 'del', B])
+  })
+
+  it('figures from both hosts arrive, and every byte is exact', () => {
+    const dir = tempDir()
+    const out = path.join(dir, 'r.json')
+    const args = [
+      'run',
+      '--target',
+      `agent://${ADDR_B}:7733`,
+      '--methods',
+      'copy,sendfile,splice,msg-zerocopy',
+      '--size',
+      '16MiB'
+    ]
+    const r = spawnSync(
+      'ip',
+      ['netns', 'exec', A, process.execPath, bin, ...args, '--repeat', '1', '--warmup', '0', '--verify', '--json', out],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ZCPROF_TOKEN: TOKEN, XDG_CACHE_HOME: dir },
+        timeout: 120_000
+      }
+    )
+    expect(r.status, r.stderr + r.stdout).toBe(0)
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report
+    expect(report.trials.map((t) => t.method)).toEqual(['copy', 'sendfile', 'splice', 'msg-zerocopy'])
+    for (const t of report.trials) {
+      const s = t.summary!
+      expect(t.error, t.method).toBeNull()
+      expect(s.bytes).toBe(16 * 1024 * 1024)
+      expect(s.integrity).toMatchObject({ checked: true, ok: true })
+      expect(s.sender.cpuNs).toBeGreaterThan(0)
+      expect(s.receiver!.cpuNs).toBeGreaterThan(0)
+      expect(s.receiverSystem).not.toBeNull()
+      expect(s.tcpInfo!.sndMssBytes).toBeGreaterThan(0)
+      // the traffic crossed the shaped link: it cannot beat the link's rate by much
+      if (shaping) expect(s.throughputBitsPerSec, `${t.method} over ${shaping}`).toBeLessThan(RATE_BITS * 1.15)
+    }
+    expect(report.start.environment.receivers[0]).toMatchObject({
+      target: `agent://${ADDR_B}:7733`,
+      environment: expect.objectContaining({ kernel: expect.any(String) })
+    })
+    expect(r.stdout).toMatch(/agent:\/\/10\.233\.0\.2:7733/)
+  })
+
+  it('a wrong token is refused with the fix named', () => {
+    const r = spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        A,
+        process.execPath,
+        bin,
+        'run',
+        '--target',
+        `agent://${ADDR_B}:7733`,
+        '--methods',
+        'copy',
+        '--size',
+        '1MiB',
+        '--token',
+        'nope'
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000
+      }
+    )
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/refused the token: wrong token.*--token T or ZCPROF_TOKEN/)
+  })
+})
