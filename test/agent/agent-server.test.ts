@@ -18,7 +18,9 @@ beforeAll(async () => {
     address: { host: '127.0.0.1', port: 0 },
     token: TOKEN,
     limits: { maxTrials: 2, maxClients: 6, maxTrialDurationMs: 1500 },
-    helloTimeoutMs: 500
+    helloTimeoutMs: 500,
+    // slow on purpose: capturing an environment must not delay or reorder hello replies
+    environment: () => new Promise((r) => setTimeout(() => r(null), 150))
   })
   port = ((await server.listen()) as { port: number }).port
 })
@@ -108,8 +110,12 @@ describe('handshake', () => {
     const hello = encodeFrame({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
     const big = encodeFrame({ type: 'sample', seq: 2, trial: 1, padding: 'x'.repeat(10_000) })
     c.sock.write(Buffer.concat([hello, big]))
-    expect((await c.reply(1))?.type).toBe('hello')
-    expect((await c.reply(2))?.type).toBe('sample')
+    for (let i = 0; i < 100 && c.messages.length < 2; i++) await new Promise((r) => setTimeout(r, 20))
+    // both answered, in request order (the environment is slow to capture: it must not reorder)
+    expect(c.messages.map((m) => [m.re, m.type])).toEqual([
+      [1, 'hello'],
+      [2, 'sample']
+    ])
     c.close()
   })
 

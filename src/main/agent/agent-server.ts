@@ -99,7 +99,11 @@ export class AgentServer {
     this.server = net.createServer((sock) => this.serve(sock))
   }
 
-  listen(): Promise<ControlAddress> {
+  /** captured once before listening, so a hello is answered at once and in order */
+  private environment: Environment | null = null
+
+  async listen(): Promise<ControlAddress> {
+    this.environment = this.opts.environment ? await this.opts.environment().catch(() => null) : null
     const a = this.opts.address
     return new Promise((resolve, reject) => {
       this.server.once('error', reject)
@@ -194,7 +198,7 @@ export class AgentServer {
           greeted = true
           clearTimeout(helloTimer)
           decoder.maxFrameBytes = REQUEST_MAX_FRAME_BYTES
-          void this.hello(re).then(client.send)
+          client.send(this.hello(re))
           continue
         }
         this.handle(client, m, re)
@@ -243,7 +247,7 @@ export class AgentServer {
     }
   }
 
-  private async hello(re: number): Promise<Reply> {
+  private hello(re: number): Reply {
     return {
       type: 'hello',
       re,
@@ -252,7 +256,7 @@ export class AgentServer {
       receiverModes: [...RECEIVER_MODES],
       families: 'path' in this.opts.address ? ['inet', 'inet6', 'unix'] : ['inet', 'inet6'],
       limits: this.limits,
-      environment: this.opts.environment ? await this.opts.environment().catch(() => null) : null
+      environment: this.environment
     }
   }
 
