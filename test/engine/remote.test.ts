@@ -77,6 +77,20 @@ describe('agent:// targets', () => {
     expect(report.end.aggregates[0].receiverSystemCyclesPerBit).not.toBeNull()
   })
 
+  it('serve two runs at once, and more after them, without a restart', async () => {
+    const { child, port } = await startAgent()
+    const target = `agent://127.0.0.1:${port}`
+    const run = () => runPlan({ plan: plan({ targets: [target], methods: ['copy', 'sendfile'], repeat: 2 }), token: TOKEN })
+    const both = await Promise.all([run(), run()])
+    const after = await run()
+    for (const report of [...both, after]) {
+      expect(report.end.incomplete).toBe(false)
+      expect(report.trials).toHaveLength(4)
+      for (const t of report.trials) expect(t.summary!.integrity.ok, t.method).toBe(true)
+    }
+    expect(child.exitCode).toBeNull()
+  })
+
   it('killed mid-trial: the run keeps what it measured, says what happened, and ends incomplete', async () => {
     const { child, port } = await startAgent()
     const big = randomFile(256 * 1024 * 1024, tempDir())
