@@ -6,6 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import * as native from '../src/native'
 import type { NativeMethod, ReceiverMode } from '../src/shared/methods'
+import type { Plan } from '../src/shared/report'
+import { DEFAULT_PLAN } from '../src/main/engine/run'
 
 export function tempDir(prefix = 'zcprof-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix))
@@ -73,4 +75,9 @@ export async function rejection(p: Promise<unknown>): Promise<native.NativeError
     return e as native.NativeError
   }
   throw new Error('expected a rejection')
+}
+
+/** A quick plan for engine tests: one measured round, checksums on, fast sampling. */
+export function testPlan(file: string, p: Partial<Plan> = {}): Plan {
+  return { ...DEFAULT_PLAN, file, repeat: 1, warmup: 0, checksum: true, sampleIntervalMs: 20, ...p }
 }

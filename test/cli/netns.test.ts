@@ -52,45 +52,13 @@ describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () =>
       run(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
     }
     // shape the sender's side of the link: a delay and a rate where netem exists
-    const netem = sh([
-      'ip',
-      'netns',
-      'exec',
-      A,
-      'tc',
-      'qdisc',
-      'add',
-      'dev',
-      VA,
-      'root',
-      'netem',
-      'delay',
-      '2ms',
-      'rate',
-      '1gbit'
-    ])
+    const shape = (...qdisc: string[]) =>
+      sh(['ip', 'netns', 'exec', A, 'tc', 'qdisc', 'add', 'dev', VA, 'root', ...qdisc])
+    const netem = shape('netem', 'delay', '2ms', 'rate', '1gbit')
     if (netem.ok) shaping = 'netem delay 2ms rate 1gbit'
     else {
       console.warn(`netem unavailable (${netem.err}); shaping with tbf rate 1gbit only`)
-      const tbf = sh([
-        'ip',
-        'netns',
-        'exec',
-        A,
-        'tc',
-        'qdisc',
-        'add',
-        'dev',
-        VA,
-        'root',
-        'tbf',
-        'rate',
-        '1gbit',
-        'burst',
-        '256kb',
-        'latency',
-        '50ms'
-      ])
+      const tbf = shape('tbf', 'rate', '1gbit', 'burst', '256kb', 'latency', '50ms')
       shaping = tbf.ok ? 'tbf rate 1gbit' : ''
       if (!tbf.ok) console.warn(`tbf unavailable too (${tbf.err}); the link is unshaped`)
     }

@@ -5,25 +5,17 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
-import { DEFAULT_PLAN, runPlan } from '../../src/main/engine/run'
+import { runPlan } from '../../src/main/engine/run'
 import type { Plan } from '../../src/shared/report'
 import * as native from '../../src/native'
-import { randomFile, tempDir } from '../helpers'
+import { randomFile, tempDir, testPlan } from '../helpers'
 import { RawControl } from '../agent/control-client'
 
 const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 const TOKEN = 'remote-test-token'
 const SIZE = 8 * 1024 * 1024 + 17
 const file = randomFile(SIZE)
-const plan = (p: Partial<Plan>): Plan => ({
-  ...DEFAULT_PLAN,
-  file,
-  repeat: 1,
-  warmup: 0,
-  checksum: true,
-  sampleIntervalMs: 20,
-  ...p
-})
+const plan = (p: Partial<Plan>): Plan => testPlan(file, p)
 
 const children: ChildProcess[] = []
 const servers: net.Server[] = []
@@ -80,7 +72,8 @@ describe('agent:// targets', () => {
   it('serve two runs at once, and more after them, without a restart', async () => {
     const { child, port } = await startAgent()
     const target = `agent://127.0.0.1:${port}`
-    const run = () => runPlan({ plan: plan({ targets: [target], methods: ['copy', 'sendfile'], repeat: 2 }), token: TOKEN })
+    const run = () =>
+      runPlan({ plan: plan({ targets: [target], methods: ['copy', 'sendfile'], repeat: 2 }), token: TOKEN })
     const both = await Promise.all([run(), run()])
     const after = await run()
     for (const report of [...both, after]) {

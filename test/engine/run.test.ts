@@ -3,24 +3,16 @@
 import { spawn } from 'node:child_process'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PLAN, planTrials, runPlan, validatePlan } from '../../src/main/engine/run'
+import { planTrials, runPlan, validatePlan } from '../../src/main/engine/run'
 import type { RunEvent } from '../../src/shared/events'
 import type { Plan } from '../../src/shared/report'
 import { ZcprofError } from '../../src/shared/errors'
 import { METHODS } from '../../src/shared/methods'
-import { randomFile, tempDir } from '../helpers'
+import { randomFile, tempDir, testPlan } from '../helpers'
 
 const SIZE = 6 * 1024 * 1024 + 4321
 const file = randomFile(SIZE)
-const plan = (p: Partial<Plan>): Plan => ({
-  ...DEFAULT_PLAN,
-  file,
-  repeat: 1,
-  warmup: 0,
-  checksum: true,
-  sampleIntervalMs: 20,
-  ...p
-})
+const plan = (p: Partial<Plan>): Plan => testPlan(file, p)
 
 async function runErr(p: Plan): Promise<ZcprofError> {
   try {
