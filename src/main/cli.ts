@@ -6,6 +6,7 @@ import { METHODS } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
 import { agentCommand } from './cli/agent-command'
 import { runCommand } from './cli/run-command'
+import { uiCommand } from './cli/ui-command'
 import { TOOL_VERSION } from './engine/version'
 
 function fail(e: unknown): never {
@@ -66,6 +67,19 @@ export function main(argv: string[]): void {
     .action(async (flags) => {
       try {
         await agentCommand(flags)
+      } catch (e) {
+        fail(e)
+      }
+    })
+
+  program
+    .command('ui')
+    .description('the zcprof UI in a browser (loopback, with a random token in the URL)')
+    .option('-l, --listen <host:port>', 'address to serve on', '127.0.0.1:0')
+    .option('--open', 'open a browser', false)
+    .action(async (flags) => {
+      try {
+        await uiCommand(flags)
       } catch (e) {
         fail(e)
       }

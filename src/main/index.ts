@@ -1,39 +1,19 @@
 // The Electron shell: a thin, locked-down door into the engine.
 
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, session } from 'electron'
 import path from 'node:path'
-import { API_CHANNELS, type Capabilities } from '../shared/api'
-import { METHOD_INFO } from '../shared/methods'
-import { captureEnvironment } from './host/environment'
-import { TOOL_VERSION } from './engine/version'
+import { EngineApi } from './api/engine-api'
+import { registerIpc } from './ipc/register-ipc'
 
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 let win: BrowserWindow | null = null
 
-/** Only our own window's top frame may call the API. */
-function checkSender(e: IpcMainInvokeEvent): void {
-  if (!win || e.sender !== win.webContents || e.senderFrame !== win.webContents.mainFrame) {
-    throw new Error('zcprof: IPC from an unknown sender refused')
-  }
-}
-
-function registerIpc(): void {
-  ipcMain.handle(API_CHANNELS.capabilities, (e): Capabilities => {
-    checkSender(e)
-    return { version: TOOL_VERSION, methods: Object.values(METHOD_INFO) }
-  })
-  ipcMain.handle(API_CHANNELS.environment, (e) => {
-    checkSender(e)
-    return captureEnvironment()
-  })
-}
-
 function createWindow(): void {
   win = new BrowserWindow({
-    width: 1280,
-    height: 860,
+    width: 1360,
+    height: 900,
     title: 'zcprof',
     webPreferences: {
       preload: path.join(__dirname, '../preload/index.js'),
@@ -55,8 +35,12 @@ app.whenReady().then(() => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
-  registerIpc()
+  // the engine runs trials on native threads and a child agent: the main thread only relays
+  registerIpc(new EngineApi(), () => win)
   createWindow()
 })
 
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault())
+})
 app.on('window-all-closed', () => app.quit())

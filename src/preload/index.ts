@@ -1,11 +1,18 @@
 // Exposes exactly the ZcprofApi, nothing else, to the sandboxed renderer.
 
-import { contextBridge, ipcRenderer } from 'electron'
-import { API_CHANNELS, type ZcprofApi } from '../shared/api'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiEvent, type ZcprofApi } from '../shared/api'
 
 const api: ZcprofApi = {
-  capabilities: () => ipcRenderer.invoke(API_CHANNELS.capabilities),
-  environment: () => ipcRenderer.invoke(API_CHANNELS.environment)
+  capabilities: () => ipcRenderer.invoke(IPC_PREFIX + 'capabilities'),
+  environment: () => ipcRenderer.invoke(IPC_PREFIX + 'environment'),
+  startRun: (plan, token) => ipcRenderer.invoke(IPC_PREFIX + 'startRun', plan, token),
+  cancelRun: (runId) => ipcRenderer.invoke(IPC_PREFIX + 'cancelRun', runId),
+  onEvent: (listener) => {
+    const relay = (_e: IpcRendererEvent, data: ApiEvent) => listener(data)
+    ipcRenderer.on(IPC_EVENT_CHANNEL, relay)
+    return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, relay)
+  }
 }
 
 contextBridge.exposeInMainWorld('zcprof', api)

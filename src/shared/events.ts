@@ -1,6 +1,7 @@
 // What a run tells its front ends while it goes: the CLI's NDJSON, the UI's live charts.
 // Order: file-progress* (while a test file is generated), run-start, then per trial
-// trial-start, sample*, trial-end; warnings and a fatal error any time; run-end last.
+// trial-start, sample*, trial-end; warnings and a fatal error any time; run-end last
+// (or run-failed, when no report could be made).
 
 import type { ErrorInfo } from './errors'
 import type { Environment, Plan, Report, Sample, TrialRecord, Warning } from './report'
@@ -25,3 +26,5 @@ export type RunEvent =
   | { type: 'warning'; warning: Warning }
   | { type: 'error'; error: ErrorInfo }
   | { type: 'run-end'; report: Report }
+  /** the run could not start or went wrong before producing a report (bad file, …) */
+  | { type: 'run-failed'; error: ErrorInfo }

@@ -1,4 +1,6 @@
 import { createRoot } from 'react-dom/client'
+import { connectApi } from './api'
 import { App } from './app'
+import './styles.css'
 
-createRoot(document.getElementById('root')!).render(<App />)
+createRoot(document.getElementById('root')!).render(<App api={connectApi()} />)

@@ -1,7 +1,0 @@
-import type { ZcprofApi } from '../shared/api'
-
-declare global {
-  interface Window {
-    zcprof: ZcprofApi
-  }
-}

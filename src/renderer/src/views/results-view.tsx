@@ -1,0 +1,118 @@
+// After a run: per-method figures with their spread, charts relative to copy, and
+// the warnings in plain words.
+
+import type { MethodAggregate, Report, Warning } from '../../../shared/report'
+import type { Stat } from '../../../shared/statistics'
+import { formatBytes, formatRatio } from '../../../shared/units'
+import { CyclesBars, ThroughputBars } from '../charts/result-charts'
+
+const g = (v: number) => (v / 1e9).toFixed(2)
+
+function spread(s: Stat | null): string {
+  if (!s) return '—'
+  return `${g(s.median)} (${g(s.min)}–${g(s.max)})`
+}
+
+function ci(s: Stat | null): string {
+  return s && s.n > 1 ? `±${g((s.ci95High - s.ci95Low) / 2)}` : '—'
+}
+
+const med = (s: Stat | null) => (s ? formatRatio(s.median) : '—')
+
+/** what a warning means for the reader, and what to do about it */
+export function plainWarning(w: Warning): string {
+  switch (w.code) {
+    case 'CYCLES_ESTIMATED':
+      return `Cycles are estimated from CPU time, not counted. ${w.message.split(': ').slice(1).join(': ')}`
+    case 'CONTAMINATED':
+      return 'Other programs used the CPU during some trials; their figures are marked and less trustworthy. Close them and run again.'
+    case 'SENDER_ONLY':
+      return w.message
+    default:
+      return w.message
+  }
+}
+
+function Row({ a }: { a: MethodAggregate }) {
+  return (
+    <tr data-testid={`result-${a.method}`}>
+      <th scope="row">{a.method}</th>
+      <td>{spread(a.throughputBitsPerSec)}</td>
+      <td>{ci(a.throughputBitsPerSec)}</td>
+      <td>{med(a.senderCyclesPerBit)}</td>
+      <td>{med(a.receiverCyclesPerBit)}</td>
+      <td>{med(a.systemCyclesPerBit)}</td>
+      <td>{med(a.contextSwitchesPerGiB)}</td>
+      <td>{a.syscallsPerGiB ? formatRatio(a.syscallsPerGiB.median, 4) : '—'}</td>
+      <td>{a.speedupVsCopy === null ? '—' : `${a.speedupVsCopy.toFixed(2)}×`}</td>
+      <td>{a.senderCpuSavingVsCopy === null ? '—' : `${(a.senderCpuSavingVsCopy * 100).toFixed(0)}%`}</td>
+      <td>
+        {a.failed ? `${a.failed} failed ` : ''}
+        {a.zeroCopyFallbackShare ? `copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%` : ''}
+      </td>
+    </tr>
+  )
+}
+
+export function ResultsView({ report }: { report: Report }) {
+  const aggs = report.end.aggregates
+  const estimated = aggs.some((a) => a.cyclesSource !== 'pmu')
+  const groups = [...new Set(aggs.map((a) => `${a.target}|${a.fileBytes}|${a.chunkBytes}`))]
+  return (
+    <section className="results" aria-label="results">
+      {report.end.incomplete && (
+        <p className="banner warn">This run is incomplete: the figures cover the trials that finished.</p>
+      )}
+      {aggs.length === 0 && (
+        <p data-testid="no-results">
+          No measured trial finished{report.end.incomplete ? ' before the run stopped' : ''}: there is nothing to
+          compare yet.
+        </p>
+      )}
+      {groups.map((key) => {
+        const rows = aggs.filter((a) => `${a.target}|${a.fileBytes}|${a.chunkBytes}` === key)
+        return (
+          <div key={key}>
+            <h3>
+              {rows[0].target} · file {formatBytes(rows[0].fileBytes)} · chunk {formatBytes(rows[0].chunkBytes)}
+            </h3>
+            <table data-testid="results-table">
+              <thead>
+                <tr>
+                  <th>method</th>
+                  <th>Gbit/s median (min–max)</th>
+                  <th>95% CI</th>
+                  <th>cyc/bit send{estimated ? '*' : ''}</th>
+                  <th>recv</th>
+                  <th>system</th>
+                  <th>ctxsw/GiB</th>
+                  <th>syscalls/GiB</th>
+                  <th>speed-up vs copy</th>
+                  <th>send CPU saved</th>
+                  <th>notes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <Row key={a.method} a={a} />
+                ))}
+              </tbody>
+            </table>
+            <div className="chart-row">
+              <ThroughputBars aggregates={rows} />
+              <CyclesBars aggregates={rows} />
+            </div>
+          </div>
+        )
+      })}
+      {estimated && <p className="muted">* cycles estimated from CPU time × clock rate</p>}
+      {report.end.warnings.length > 0 && (
+        <ul className="warnings" data-testid="warnings">
+          {report.end.warnings.map((w, i) => (
+            <li key={i}>{plainWarning(w)}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,144 @@
+// The UI end to end, in real headless Chromium against `zcprof ui`: set up copy vs
+// sendfile, watch it live, read the results, cancel a second run; strangers refused.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { tempDir } from '../helpers'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
+const artifacts = path.join(__dirname, '..', '..', 'test-artifacts')
+// CI installs Chromium (.ci/run): there a missing browser fails instead of skipping
+const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true'
+
+let ui: ChildProcess
+let url = ''
+let origin = ''
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  ui = spawn(process.execPath, [bin, 'ui', '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CACHE_HOME: tempDir() }
+  })
+  url = await new Promise<string>((resolve, reject) => {
+    ui.stdout!.on('data', (d: Buffer) => {
+      const m = /zcprof ui: (\S+)/.exec(d.toString())
+      if (m) resolve(m[1])
+    })
+    ui.once('exit', (c) => reject(new Error(`zcprof ui exited ${c}`)))
+  })
+  origin = new URL(url).origin
+  if (!haveBrowser) return
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-component-update',
+      '--no-first-run'
+    ]
+  })
+  page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  ui?.kill('SIGTERM')
+})
+
+function wsStatus(headers: Record<string, string>): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(origin.replace('http', 'ws') + '/api', { headers })
+    ws.on('open', () => {
+      ws.close()
+      resolve('open')
+    })
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+    ws.on('error', () => resolve(0))
+  })
+}
+
+describe('browser mode refuses strangers', () => {
+  it('a page request without the token, or with a wrong one', async () => {
+    expect((await fetch(origin + '/')).status).toBe(403)
+    expect((await fetch(origin + '/?token=guess')).status).toBe(403)
+    expect((await fetch(url)).status).toBe(200)
+  })
+  it('a WebSocket without the token, or from another origin', async () => {
+    const token = new URL(url).searchParams.get('token')!
+    expect(await wsStatus({ Origin: origin })).toBe(403)
+    expect(await wsStatus({ Origin: 'http://evil.example', Cookie: `zcprof_token=${token}` })).toBe(403)
+    expect(await wsStatus({ Origin: origin, Cookie: `zcprof_token=${token}` })).toBe('open')
+  })
+})
+
+describe.skipIf(!haveBrowser)('in Chromium', () => {
+  const points = async () => Number(await page.getAttribute('[data-testid="live-gbps"]', 'data-points'))
+  /** polled from here: the page's CSP rightly forbids the eval a page-side predicate needs */
+  const pointsAtLeast = (n: number) => expect.poll(points, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(n)
+
+  it('validates the setup form beside the field', async () => {
+    await page.goto(url)
+    await page.waitForSelector('form[aria-label="run setup"]')
+    await page.fill('input[name="size"]', '12XB')
+    await expect(page.textContent('[data-testid="error-size"]')).resolves.toMatch(/not a size/)
+    expect(await page.isDisabled('button[type="submit"]')).toBe(true)
+    await page.fill('input[name="target"]', 'udp://nowhere')
+    await expect(page.textContent('[data-testid="error-target"]')).resolves.toMatch(/unknown scheme/)
+    await page.fill('input[name="target"]', 'tcp://127.0.0.1')
+    await page.fill('input[name="size"]', '256MiB')
+    expect(await page.isDisabled('button[type="submit"]')).toBe(false)
+  })
+
+  it('runs copy vs sendfile: the live chart grows while it runs, then the results show both', async () => {
+    for (const m of ['mmap', 'splice', 'msg-zerocopy', 'node-stream']) await page.uncheck(`input[name="method-${m}"]`)
+    await page.fill('input[name="chunks"]', '4KiB')
+    await page.fill('input[name="repeat"]', '3')
+    await page.fill('input[name="warmup"]', '1')
+    await page.click('button[type="submit"]')
+    await page.waitForSelector('section[aria-label="live run"]')
+    // the chart grows while the run goes on
+    await pointsAtLeast(3)
+    const early = await points()
+    await pointsAtLeast(early + 1)
+    expect(await points()).toBeGreaterThan(early)
+    // drawn once the responsive container has measured itself
+    await expect.poll(() => page.locator('[data-testid="live-gbps"] .recharts-line-curve').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: path.join(artifacts, 'live.png') })
+
+    await page.waitForSelector('[data-testid="results-table"]', { timeout: 120_000 })
+    const copy = await page.textContent('[data-testid="result-copy"]')
+    const sendfile = await page.textContent('[data-testid="result-sendfile"]')
+    expect(copy).toMatch(/copy\s*\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
+    expect(sendfile).toMatch(/sendfile\s*\d+\.\d\d/)
+    expect(await page.locator('[data-testid="bars-cycles"] .recharts-bar-rectangle').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true })
+  })
+
+  it('cancels a second run and says it is incomplete', async () => {
+    // the setup kept what the person chose across the first run
+    expect(await page.isChecked('input[name="method-mmap"]')).toBe(false)
+    expect(await page.inputValue('input[name="chunks"]')).toBe('4KiB')
+    await page.fill('input[name="repeat"]', '50')
+    await page.click('button[type="submit"]')
+    // the new run has started once Cancel is live, and has data once its chart restarts
+    await page.waitForSelector('button:has-text("Cancel"):not([disabled])')
+    // past the warm-up: two measured trials done, so there is something to keep
+    const done = async () =>
+      Number(/^(\d+)\//.exec((await page.textContent('[data-testid="progress-text"]')) ?? '')?.[1] ?? 0)
+    await expect.poll(done, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(3)
+    await page.click('text=Cancel')
+    await page.waitForSelector('text=This run is incomplete', { timeout: 30_000 })
+    await page.screenshot({ path: path.join(artifacts, 'cancelled.png'), fullPage: true })
+    expect(await page.locator('[data-testid="results-table"]').count()).toBeGreaterThan(0)
+  })
+})
