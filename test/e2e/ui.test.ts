@@ -113,6 +113,7 @@ describe.skipIf(!haveBrowser)('in Chromium', () => {
     expect(await points()).toBeGreaterThan(early)
     // drawn once the responsive container has measured itself
     await expect.poll(() => page.locator('[data-testid="live-gbps"] .recharts-line-curve').count()).toBeGreaterThan(0)
+    await pointsAtLeast(12) // a little further in, for a screenshot worth reading
     await page.screenshot({ path: path.join(artifacts, 'live.png') })
 
     await page.waitForSelector('[data-testid="results-table"]', { timeout: 120_000 })

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/shared/events'
+import type { Sample } from '../../src/shared/report'
+import { DEFAULT_PLAN } from '../../src/main/engine/run'
+import {
+  MAX_POINTS,
+  downsample,
+  etaSeconds,
+  initialRunState,
+  runReducer,
+  type RunState
+} from '../../src/renderer/src/state/run-state'
+
+const side = (bytes: number, tMs: number) => ({
+  bytes,
+  bytesPerSec: 1e9,
+  cpuNs: tMs * 1e6,
+  cycles: bytes * 2,
+  contextSwitches: tMs,
+  syscalls: null,
+  pageFaults: 0
+})
+const sample = (tMs: number): Sample => ({ tMs, sender: side(tMs * 1e6, tMs), receiver: null, systemBusyCores: 1 })
+const ev = (s: RunState, event: RunEvent, nowMs = 0) => runReducer(s, { type: 'event', event, nowMs })
+const trialStart = (index: number): RunEvent => ({
+  type: 'trial-start',
+  trial: { index, total: 2, method: 'copy', target: 't', fileBytes: 1, chunkBytes: 1, repetition: 0, warmup: false }
+})
+
+describe('run state', () => {
+  it('draws a sample as throughput, cycles per bit and context switches per second', () => {
+    let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 1000 })
+    s = ev(s, trialStart(0), 1000)
+    s = ev(s, { type: 'sample', trial: 0, sample: sample(100) })
+    s = ev(s, { type: 'sample', trial: 0, sample: sample(200) })
+    const [a, b] = s.series.copy
+    expect(a.gbps).toBe(8)
+    expect(b.cyclesPerBit).toBeCloseTo(0.25) // 2 cycles per byte
+    expect(b.ctxPerSec).toBeCloseTo(1000)
+    expect(b.t).toBeCloseTo(0.2)
+  })
+
+  it('keeps every series under MAX_POINTS however long the run', () => {
+    let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(0))
+    for (let i = 1; i <= 6000; i++) s = ev(s, { type: 'sample', trial: 0, sample: sample(i * 100) }) // ten minutes at 10/s
+    const pts = s.series.copy
+    expect(pts.length).toBeLessThanOrEqual(MAX_POINTS)
+    expect(pts.length).toBeGreaterThan(MAX_POINTS / 2)
+    expect(pts.at(-1)!.t).toBeCloseTo(600)
+    for (let i = 1; i < pts.length; i++) expect(pts[i].t).toBeGreaterThan(pts[i - 1].t)
+  })
+
+  it('downsampling averages neighbours and keeps the last point', () => {
+    const p = (t: number, g: number) => ({ t, gbps: g, cyclesPerBit: g, ctxPerSec: g })
+    expect(downsample([p(1, 2), p(2, 4), p(3, 9)])).toEqual([p(2, 3), p(3, 9)])
+  })
+
+  it('ignores samples of a trial that is not the current one', () => {
+    let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(1))
+    s = ev(s, { type: 'sample', trial: 0, sample: sample(100) })
+    expect(s.series).toEqual({})
+  })
+
+  it('estimates the time left from the pace so far', () => {
+    const s: RunState = { ...initialRunState, startedAtMs: 0, totalTrials: 10, doneTrials: 4 }
+    expect(etaSeconds(s, 8000)).toBeCloseTo(12)
+    expect(etaSeconds({ ...s, doneTrials: 0 }, 8000)).toBeNull()
+  })
+})
