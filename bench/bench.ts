@@ -63,7 +63,7 @@ const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toF
 const gbit = (v: number) => (v / 1e9).toFixed(2)
 
 async function main(): Promise<void> {
-  const file = ensureTestFile(size)
+  const file = await ensureTestFile(size)
   console.log(
     `zcprof bench: ${formatBytes(size)} file, ${formatBytes(chunk)} chunks, loopback TCP, ${os.cpus().length} cores, ${os.cpus()[0]?.model}\n`
   )

@@ -32,8 +32,8 @@ describe.skipIf(!root)('on a full disk', () => {
     expect(readFileSync(`${dir}/r.json`, 'utf8')).toBe('old')
     expect(readdirSync(dir)).toEqual(['r.json'])
   })
-  it('a test file that cannot fit is refused up front with the fix', () => {
-    expect(() => ensureTestFile(64 * 1024 * 1024, dir)).toThrow(/not enough disk space.*--cache-dir|--cache-dir/s)
+  it('a test file that cannot fit is refused up front with the fix', async () => {
+    await expect(ensureTestFile(64 * 1024 * 1024, dir)).rejects.toThrow(/not enough disk space.*--cache-dir/s)
     expect(readdirSync(dir)).toEqual(['r.json'])
   })
 })

@@ -237,3 +237,19 @@ describe('events', () => {
     expect(late).toEqual([])
   })
 })
+
+describe('run warnings', () => {
+  it('carry what a trial noticed, once per method', async () => {
+    const report = await runPlan({ plan: plan({ methods: ['copy', 'msg-zerocopy'], repeat: 2 }) })
+    const notes = report.end.warnings.filter((w) => w.code === 'TRIAL_NOTE')
+    const zc = notes.filter((w) => /fell back to copying/.test(w.message))
+    expect(zc).toEqual([
+      expect.objectContaining({
+        method: 'msg-zerocopy',
+        message: expect.stringMatching(/^msg-zerocopy: MSG_ZEROCOPY fell back to copying for 100%/)
+      })
+    ])
+    // two repetitions, each note once
+    expect(new Set(notes.map((w) => w.message)).size).toBe(notes.length)
+  })
+})

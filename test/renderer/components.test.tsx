@@ -164,3 +164,24 @@ describe('LiveChart', () => {
     expect(node.querySelectorAll('.recharts-legend-item').length).toBe(0)
   })
 })
+
+describe('warnings in plain words', () => {
+  it('explain a zero-copy fallback and a window-limited link', async () => {
+    const { plainWarning } = await import('../../src/renderer/src/views/results-view')
+    expect(
+      plainWarning({ code: 'TRIAL_NOTE', message: 'msg-zerocopy: MSG_ZEROCOPY fell back to copying for 100% of sends' })
+    ).toMatch(/only pays off across a real network device/)
+    expect(
+      plainWarning({
+        code: 'TRIAL_NOTE',
+        message: 'copy: the receiver window limited the sender for over 20% of the time'
+      })
+    ).toMatch(/receiver did not keep up/)
+    expect(
+      plainWarning({
+        code: 'CYCLES_ESTIMATED',
+        message: 'cycles are estimated from CPU time × 2.60 GHz, not counted: no PMU here'
+      })
+    ).toMatch(/^Cycles are estimated.*no PMU here/)
+  })
+})

@@ -132,7 +132,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   if (plan.file) files.set(checkUserFile(plan.file), plan.file)
   else {
     for (const size of plan.fileBytes) {
-      const file = ensureTestFile(size, opts.cacheDir, (doneBytes) =>
+      const file = await ensureTestFile(size, opts.cacheDir, (doneBytes) =>
         emit({ type: 'file-progress', file: `generated ${formatBytes(size)}`, doneBytes, totalBytes: size })
       )
       files.set(size, file)
@@ -250,6 +250,12 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       }
       trials.push(rec)
       emit({ type: 'trial-end', trial: rec })
+      // what one trial noticed (zero-copy fell back, the window limited it) belongs in the
+      // run's warnings too; contamination has its own, once
+      for (const note of rec.summary?.warnings ?? []) {
+        if (!note.startsWith('other processes used'))
+          warn({ code: 'TRIAL_NOTE', method: rec.method, message: `${rec.method}: ${note}` })
+      }
       if (rec.error?.code === 'ZC_CANCELLED' || opts.signal?.aborted) {
         incomplete = true
         break

@@ -1,19 +1,8 @@
 // The file a trial sends: the user's own, or a generated one kept in a cache and reused.
 
-import { randomFillSync } from 'node:crypto'
-import {
-  closeSync,
-  constants,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  statfsSync,
-  writeSync,
-  accessSync
-} from 'node:fs'
+import { randomFill } from 'node:crypto'
+import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises'
+import { accessSync, constants, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
@@ -66,27 +55,24 @@ export function checkUserFile(file: string): number {
 /**
  * Returns the path of a cached file of exactly `bytes` random bytes, making it
  * if needed. Written to a temp name and renamed, so a crash leaves no half file.
+ * Asynchronous throughout: in the desktop app this runs on Electron's main thread.
  */
-export function ensureTestFile(
+export async function ensureTestFile(
   bytes: number,
   cacheDir = defaultCacheDir(),
   onProgress?: (done: number) => void
-): string {
-  mkdirSync(cacheDir, { recursive: true })
+): Promise<string> {
+  await mkdir(cacheDir, { recursive: true })
   const file = path.join(cacheDir, `zcprof-${bytes}.bin`)
   try {
-    if (statSync(file).size === bytes) return file
+    if ((await stat(file)).size === bytes) return file
   } catch {
     // not there yet
   }
-  const free = (() => {
-    try {
-      const s = statfsSync(cacheDir)
-      return s.bavail * s.bsize
-    } catch {
-      return Infinity
-    }
-  })()
+  const free = await statfs(cacheDir).then(
+    (s) => s.bavail * s.bsize,
+    () => Infinity
+  )
   if (free < bytes + 64 * 1024 * 1024) {
     throw new ZcprofError({
       code: 'ENOSPC',
@@ -96,19 +82,21 @@ export function ensureTestFile(
   }
   const tmp = `${file}.${process.pid}.tmp`
   const block = Buffer.allocUnsafe(Math.min(bytes, 4 << 20))
-  const fd = openSync(tmp, 'w')
+  const fh = await open(tmp, 'w')
   try {
     for (let done = 0; done < bytes; ) {
       const n = Math.min(block.length, bytes - done)
-      randomFillSync(block, 0, n)
-      writeSync(fd, block, 0, n)
+      await new Promise<void>((resolve, reject) => randomFill(block, 0, n, (e) => (e ? reject(e) : resolve())))
+      // a write may be short when the disk fills: loop until the block is down
+      for (let off = 0; off < n; ) off += (await fh.write(block, off, n - off)).bytesWritten
       done += n
       onProgress?.(done)
     }
-    fsyncSync(fd)
+    await fh.sync()
+    await fh.close()
   } catch (e) {
-    closeSync(fd)
-    rmSync(tmp, { force: true })
+    await fh.close().catch(() => undefined)
+    await rm(tmp, { force: true })
     const code = (e as NodeJS.ErrnoException).code
     throw new ZcprofError({
       code: code ?? 'EIO',
@@ -116,7 +104,6 @@ export function ensureTestFile(
       hint: code === 'ENOSPC' ? 'the disk is full: free space or use --cache-dir on another disk' : undefined
     })
   }
-  closeSync(fd)
-  renameSync(tmp, file)
+  await rename(tmp, file)
   return file
 }

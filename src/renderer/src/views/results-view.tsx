@@ -26,7 +26,13 @@ export function plainWarning(w: Warning): string {
       return `Cycles are estimated from CPU time, not counted. ${w.message.split(': ').slice(1).join(': ')}`
     case 'CONTAMINATED':
       return 'Other programs used the CPU during some trials; their figures are marked and less trustworthy. Close them and run again.'
-    case 'SENDER_ONLY':
+    case 'TRIAL_NOTE':
+      if (/MSG_ZEROCOPY fell back/.test(w.message))
+        return `${w.message}. The kernel copied the data after all, so MSG_ZEROCOPY cannot save anything here; it only pays off across a real network device.`
+      if (/receiver window limited/.test(w.message))
+        return `${w.message}: the receiver did not keep up, so the sender waited. A cheaper receiver mode (splice, discard) or a faster receiving host shows the sender's own limit.`
+      if (/send buffer limited/.test(w.message))
+        return `${w.message}: a larger socket send buffer may raise throughput.`
       return w.message
     default:
       return w.message
