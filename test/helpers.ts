@@ -1,7 +1,7 @@
 // Shared test helpers: test files, and a native sender/receiver pair on one address.
 
 import { randomFillSync } from 'node:crypto'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as native from '../src/native'
@@ -9,8 +9,23 @@ import type { NativeMethod, ReceiverMode } from '../src/shared/methods'
 import type { Plan } from '../src/shared/report'
 import { DEFAULT_PLAN } from '../src/main/engine/run'
 
+const created: string[] = []
+
+/** A fresh temp dir, removed when the test file ends (test/setup.ts): tests make GiBs. */
 export function tempDir(prefix = 'zcprof-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix))
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  created.push(dir)
+  return dir
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true })
+    } catch {
+      // still a mount point or in use: leave it rather than fail the suite
+    }
+  }
 }
 
 /** A file of random bytes; an odd size so no loop gets lucky with chunk boundaries. */
