@@ -152,6 +152,8 @@ describe('agent:// targets', () => {
   })
 
   it('a client that vanishes mid-trial leaves the agent serving others', async () => {
+    // the payload first: making it under load can outlast the receiver's accept timeout
+    const big = randomFile(128 * 1024 * 1024, tempDir())
     const { child, port } = await startAgent()
     const c = await RawControl.connect(port)
     c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
@@ -167,7 +169,7 @@ describe('agent:// targets', () => {
       pmu: 'auto'
     })
     const p = (await c.reply(2))!
-    const big = randomFile(128 * 1024 * 1024, tempDir())
+    expect(p.type).toBe('prepared')
     const sender = native.startSender({
       method: 'copy',
       file: big,
@@ -175,7 +177,7 @@ describe('agent:// targets', () => {
       target: { family: 'inet', host: '127.0.0.1', port: p.port as number }
     })
     const outcome = sender.done.catch((e: native.NativeError) => e)
-    while (sender.progress().bytes === 0) await new Promise((r) => setTimeout(r, 5))
+    await expect.poll(() => sender.progress().bytes, { timeout: 10_000, interval: 5 }).toBeGreaterThan(0)
     // connection reset mid-trial (1 KiB sends keep the transfer going well past this)
     c.sock.resetAndDestroy()
     expect(((await outcome) as native.NativeError).code).toMatch(/ECONNRESET|EPIPE/)

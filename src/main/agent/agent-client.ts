@@ -55,7 +55,11 @@ export class AgentClient {
     )
     sock.on('error', (e) =>
       this.fail(
-        new ZcprofError({ code: 'ZC_AGENT_GONE', message: `control connection to ${where} failed: ${e.message}` })
+        // an error or a close: either way the agent went away, and says so in the same words
+        new ZcprofError({
+          code: 'ZC_AGENT_GONE',
+          message: `the agent at ${where} closed the control connection (${e.message})`
+        })
       )
     )
   }
