@@ -134,11 +134,12 @@ describe('cancel', () => {
       })
       // wait until it is stuck: bytes stop growing
       let last = -1
-      for (;;) {
+      for (const deadline = Date.now() + 20_000; ; ) {
         await new Promise((r) => setTimeout(r, 50))
         const b = t.progress().bytes
         if (b > 0 && b === last) break
         last = b
+        if (Date.now() > deadline) throw new Error(`${method} never got stuck: ${b} bytes, phase ${t.progress().phase}`)
       }
       const t0 = performance.now()
       t.cancel()
@@ -180,7 +181,7 @@ describe('cancel', () => {
       chunkBytes: 65536,
       target: { family: 'inet', host: '127.0.0.1', port: l.port }
     })
-    while (s.progress().bytes === 0) await new Promise((res) => setTimeout(res, 1))
+    await expect.poll(() => s.progress().bytes, { timeout: 10_000, interval: 1 }).toBeGreaterThan(0)
     s.cancel()
     r.cancel()
     const [es, er] = await Promise.all([rejection(s.done), rejection(r.done)])
