@@ -17,19 +17,33 @@ interface Props {
   aggregates: MethodAggregate[]
 }
 
-function relative(a: MethodAggregate[], pick: (x: MethodAggregate) => number | undefined) {
-  const base = a.find((x) => x.method === 'copy')
+type Pick = (x: MethodAggregate) => number | undefined
+
+/** value / copy's value for the same figure; null where either is missing */
+function relativeToCopy(aggregates: MethodAggregate[], pick: Pick) {
+  const base = aggregates.find((x) => x.method === 'copy')
   const b = base ? pick(base) : undefined
-  return (v: number | undefined) => (v === undefined || !b ? null : v / b)
+  return (a: MethodAggregate) => {
+    const v = pick(a)
+    return v === undefined || !b ? null : v / b
+  }
 }
 
-export function ThroughputBars({ aggregates }: Props) {
-  const rel = relative(aggregates, (x) => x.throughputBitsPerSec?.median)
-  const data = aggregates.map((a) => ({ method: a.method, 'throughput vs copy': rel(a.throughputBitsPerSec?.median) }))
+interface RelativeBarsProps extends Props {
+  testId: string
+  title: string
+  unit: string
+  bars: { name: string; pick: Pick; color: string }[]
+}
+
+/** one bar group per method, each bar relative to copy, with copy's level marked at 1× */
+function RelativeBars({ aggregates, testId, title, unit, bars }: RelativeBarsProps) {
+  const rel = bars.map((b) => ({ ...b, of: relativeToCopy(aggregates, b.pick) }))
+  const data = aggregates.map((a) => Object.fromEntries([['method', a.method], ...rel.map((b) => [b.name, b.of(a)])]))
   return (
-    <figure className="chart" data-testid="bars-throughput">
+    <figure className="chart" data-testid={testId}>
       <figcaption>
-        Throughput relative to copy <span className="unit">(× copy's median)</span>
+        {title} <span className="unit">({unit})</span>
       </figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={data}>
@@ -37,43 +51,41 @@ export function ThroughputBars({ aggregates }: Props) {
           <XAxis dataKey="method" />
           <YAxis width={48} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : '—')} />
+          {bars.length > 1 && <Legend />}
           <ReferenceLine y={1} stroke="#999" />
-          <Bar dataKey="throughput vs copy" fill="#00798c" isAnimationActive={false} />
+          {bars.map((b) => (
+            <Bar key={b.name} dataKey={b.name} fill={b.color} isAnimationActive={false} />
+          ))}
         </BarChart>
       </ResponsiveContainer>
     </figure>
   )
 }
 
-export function CyclesBars({ aggregates }: Props) {
-  const side = (pick: (x: MethodAggregate) => number | undefined) => relative(aggregates, pick)
-  const s = side((x) => x.senderCyclesPerBit?.median)
-  const r = side((x) => x.receiverCyclesPerBit?.median)
-  const y = side((x) => x.systemCyclesPerBit?.median)
-  const data = aggregates.map((a) => ({
-    method: a.method,
-    sender: s(a.senderCyclesPerBit?.median),
-    receiver: r(a.receiverCyclesPerBit?.median),
-    system: y(a.systemCyclesPerBit?.median)
-  }))
+export function ThroughputBars({ aggregates }: Props) {
   return (
-    <figure className="chart" data-testid="bars-cycles">
-      <figcaption>
-        Cycles per bit relative to copy <span className="unit">(lower is cheaper)</span>
-      </figcaption>
-      <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-          <XAxis dataKey="method" />
-          <YAxis width={48} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : '—')} />
-          <Legend />
-          <ReferenceLine y={1} stroke="#999" />
-          <Bar dataKey="sender" fill="#d1495b" isAnimationActive={false} />
-          <Bar dataKey="receiver" fill="#edae49" isAnimationActive={false} />
-          <Bar dataKey="system" fill="#30638e" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </figure>
+    <RelativeBars
+      aggregates={aggregates}
+      testId="bars-throughput"
+      title="Throughput relative to copy"
+      unit="× copy's median"
+      bars={[{ name: 'throughput vs copy', pick: (x) => x.throughputBitsPerSec?.median, color: '#00798c' }]}
+    />
+  )
+}
+
+export function CyclesBars({ aggregates }: Props) {
+  return (
+    <RelativeBars
+      aggregates={aggregates}
+      testId="bars-cycles"
+      title="Cycles per bit relative to copy"
+      unit="lower is cheaper"
+      bars={[
+        { name: 'sender', pick: (x) => x.senderCyclesPerBit?.median, color: '#d1495b' },
+        { name: 'receiver', pick: (x) => x.receiverCyclesPerBit?.median, color: '#edae49' },
+        { name: 'system', pick: (x) => x.systemCyclesPerBit?.median, color: '#30638e' }
+      ]}
+    />
   )
 }

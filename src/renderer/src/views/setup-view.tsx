@@ -24,6 +24,36 @@ function FieldError({ errors, field }: { errors: FieldErrors; field: keyof PlanD
   ) : null
 }
 
+interface TextFieldProps {
+  label: string
+  field: 'target' | 'token' | 'size' | 'file' | 'chunks' | 'repeat' | 'warmup'
+  draft: PlanDraft
+  errors: FieldErrors
+  set(field: keyof PlanDraft, value: string): void
+  type?: 'text' | 'password'
+  placeholder?: string
+  numeric?: boolean
+  list?: string
+}
+
+function TextField({ label, field, draft, errors, set, type = 'text', placeholder, numeric, list }: TextFieldProps) {
+  return (
+    <label>
+      {label}
+      <input
+        name={field}
+        type={type}
+        list={list}
+        placeholder={placeholder}
+        inputMode={numeric ? 'numeric' : undefined}
+        value={draft[field]}
+        onChange={(e) => set(field, e.target.value)}
+      />
+      <FieldError errors={errors} field={field} />
+    </label>
+  )
+}
+
 export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }: Props) {
   const { errors, plan } = useMemo(() => validateDraft(draft, capabilities.defaults), [draft, capabilities.defaults])
   const set = <K extends keyof PlanDraft>(k: K, v: PlanDraft[K]) => onDraftChange({ ...draft, [k]: v })
@@ -59,24 +89,16 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
 
       <fieldset>
         <legend>Where to</legend>
-        <label>
-          Target
-          <input name="target" list="targets" value={draft.target} onChange={(e) => set('target', e.target.value)} />
-          <datalist id="targets">
-            <option value="tcp://127.0.0.1">loopback TCP</option>
-            <option value="tcp://[::1]">loopback IPv6</option>
-            <option value="unix://">unix socket</option>
-            <option value="agent://HOST:7733">a zcprof agent</option>
-            <option value="raw://HOST:PORT">any TCP sink</option>
-          </datalist>
-          <FieldError errors={errors} field="target" />
-        </label>
+        <TextField label="Target" field="target" list="targets" draft={draft} errors={errors} set={set} />
+        <datalist id="targets">
+          <option value="tcp://127.0.0.1">loopback TCP</option>
+          <option value="tcp://[::1]">loopback IPv6</option>
+          <option value="unix://">unix socket</option>
+          <option value="agent://HOST:7733">a zcprof agent</option>
+          <option value="raw://HOST:PORT">any TCP sink</option>
+        </datalist>
         {draft.target.startsWith('agent://') && (
-          <label>
-            Agent token
-            <input name="token" type="password" value={draft.token} onChange={(e) => set('token', e.target.value)} />
-            <FieldError errors={errors} field="token" />
-          </label>
+          <TextField label="Agent token" field="token" type="password" draft={draft} errors={errors} set={set} />
         )}
         <label>
           Receiver
@@ -116,48 +138,20 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           my file
         </label>
         {draft.fileMode === 'generate' ? (
-          <label>
-            Size
-            <input name="size" value={draft.size} onChange={(e) => set('size', e.target.value)} />
-            <FieldError errors={errors} field="size" />
-          </label>
+          <TextField label="Size" field="size" draft={draft} errors={errors} set={set} />
         ) : (
-          <label>
-            File path
-            <input
-              name="file"
-              value={draft.file}
-              placeholder="/path/to/file"
-              onChange={(e) => set('file', e.target.value)}
-            />
-            <FieldError errors={errors} field="file" />
-          </label>
+          <TextField
+            label="File path"
+            field="file"
+            placeholder="/path/to/file"
+            draft={draft}
+            errors={errors}
+            set={set}
+          />
         )}
-        <label>
-          Chunk sizes
-          <input name="chunks" value={draft.chunks} onChange={(e) => set('chunks', e.target.value)} />
-          <FieldError errors={errors} field="chunks" />
-        </label>
-        <label>
-          Repetitions
-          <input
-            name="repeat"
-            inputMode="numeric"
-            value={draft.repeat}
-            onChange={(e) => set('repeat', e.target.value)}
-          />
-          <FieldError errors={errors} field="repeat" />
-        </label>
-        <label>
-          Warm-up rounds
-          <input
-            name="warmup"
-            inputMode="numeric"
-            value={draft.warmup}
-            onChange={(e) => set('warmup', e.target.value)}
-          />
-          <FieldError errors={errors} field="warmup" />
-        </label>
+        <TextField label="Chunk sizes" field="chunks" draft={draft} errors={errors} set={set} />
+        <TextField label="Repetitions" field="repeat" numeric draft={draft} errors={errors} set={set} />
+        <TextField label="Warm-up rounds" field="warmup" numeric draft={draft} errors={errors} set={set} />
         <label>
           Page cache
           <select name="cache" value={draft.cache} onChange={(e) => set('cache', e.target.value as PlanDraft['cache'])}>
