@@ -5,7 +5,7 @@ import { ZcprofError } from '../shared/errors'
 import { METHODS } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
 import { agentCommand } from './cli/agent-command'
-import { runCommand } from './cli/run-command'
+import { runCommand, type RunFlags } from './cli/run-command'
 import { uiCommand } from './cli/ui-command'
 import { TOOL_VERSION } from './engine/version'
 
@@ -16,6 +16,17 @@ function fail(e: unknown): never {
   }
   process.stderr.write(`zcprof: internal error (please report it):\n${(e as Error).stack ?? String(e)}\n`)
   process.exit(70)
+}
+
+/** a command's action: user errors print and exit 2, anything else is a bug (70) */
+function guarded<F>(action: (flags: F) => Promise<unknown>) {
+  return async (flags: F) => {
+    try {
+      await action(flags)
+    } catch (e) {
+      fail(e)
+    }
+  }
 }
 
 export function main(argv: string[]): void {
@@ -46,13 +57,7 @@ export function main(argv: string[]): void {
     .option('--agent-timeout <ms>', 'how long an agent may take to answer', '5000')
     .option('--cache-dir <dir>', 'where generated test files are kept')
     .option('--no-progress', 'no progress bar')
-    .action(async (flags) => {
-      try {
-        process.exitCode = await runCommand(flags)
-      } catch (e) {
-        fail(e)
-      }
-    })
+    .action(guarded(async (flags: RunFlags) => (process.exitCode = await runCommand(flags))))
 
   program
     .command('agent')
@@ -64,26 +69,14 @@ export function main(argv: string[]): void {
     .option('--max-trial-bytes <size>', 'bytes one trial may send', '64GiB')
     .option('--max-trial-duration <ms>', 'how long one trial may run', '600000')
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
-    .action(async (flags) => {
-      try {
-        await agentCommand(flags)
-      } catch (e) {
-        fail(e)
-      }
-    })
+    .action(guarded(agentCommand))
 
   program
     .command('ui')
     .description('the zcprof UI in a browser (loopback, with a random token in the URL)')
     .option('-l, --listen <host:port>', 'address to serve on', '127.0.0.1:0')
     .option('--open', 'open a browser', false)
-    .action(async (flags) => {
-      try {
-        await uiCommand(flags)
-      } catch (e) {
-        fail(e)
-      }
-    })
+    .action(guarded(uiCommand))
 
   program.parseAsync(argv).catch(fail)
 }

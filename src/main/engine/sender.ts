@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs'
 import net from 'node:net'
 import * as native from '../../native'
 import type { NativeMethod } from '../../shared/methods'
-import type { SideTotals } from '../../shared/trial-summary'
+import { diffTotals, type SideTotals } from '../../shared/trial-summary'
 import type { TcpInfo } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
 import { explainError } from './explain-error'
@@ -122,17 +122,6 @@ function processTotals(): SideTotals {
   }
 }
 
-function diffProcess(end: SideTotals, start: SideTotals): SideTotals {
-  return {
-    ...end,
-    cpuNs: end.cpuNs - start.cpuNs,
-    contextSwitches: end.contextSwitches - start.contextSwitches,
-    contextSwitchesVoluntary: (end.contextSwitchesVoluntary ?? 0) - (start.contextSwitchesVoluntary ?? 0),
-    contextSwitchesInvoluntary: (end.contextSwitchesInvoluntary ?? 0) - (start.contextSwitchesInvoluntary ?? 0),
-    pageFaults: end.pageFaults - start.pageFaults
-  }
-}
-
 /** fs.createReadStream(file).pipe(socket): what a Node developer would write. */
 function startNodeStream(spec: SenderSpec): SenderRun {
   const base = processTotals()
@@ -150,7 +139,7 @@ function startNodeStream(spec: SenderSpec): SenderRun {
         firstByteNs,
         lastByteNs,
         confirmedNs,
-        totals: diffProcess(processTotals(), base),
+        totals: diffTotals(processTotals(), base),
         zeroCopy: null,
         tcpInfo: null,
         error
@@ -189,7 +178,7 @@ function startNodeStream(spec: SenderSpec): SenderRun {
     )
   })
   return {
-    snapshot: () => ({ bytes: sock?.bytesWritten ?? 0, totals: diffProcess(processTotals(), base) }),
+    snapshot: () => ({ bytes: sock?.bytesWritten ?? 0, totals: diffTotals(processTotals(), base) }),
     done,
     cancel: () => sock?.destroy()
   }
