@@ -31,7 +31,10 @@ export interface ApiEvent {
 export interface ZcprofApi {
   capabilities(): Promise<Capabilities>
   environment(): Promise<Environment>
-  /** token: for agent:// targets; it is not stored in the report */
+  /**
+   * token: for agent:// targets; it is not stored in the report. The answer comes
+   * before any event of the run it starts, so listeners can match events by runId.
+   */
   startRun(plan: Plan, token?: string): Promise<StartResult>
   cancelRun(runId: string): Promise<void>
   /** returns the unsubscribe function */

@@ -55,8 +55,21 @@ export class EngineApi implements ZcprofApi {
         this.current = null
       for (const l of this.listeners) l({ runId, event })
     }
-    // the run goes on in the background; its events (errors included) are the answer
-    runPlan({ plan, signal: abort.signal, token: token || undefined, onEvent: emit })
+    // the run goes on in the background; its events (errors included) are the answer.
+    // It starts after this call has answered, so a front end knows its run's id
+    // before the first event arrives (the contract in shared/api.ts)
+    setImmediate(() => this.run(plan, token, abort.signal, emit, runId))
+    return { ok: true, runId }
+  }
+
+  private run(
+    plan: Plan,
+    token: string | undefined,
+    signal: AbortSignal,
+    emit: (e: ApiEvent['event']) => void,
+    runId: string
+  ): void {
+    runPlan({ plan, signal, token: token || undefined, onEvent: emit })
       .catch((e: unknown) => {
         const error =
           e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
@@ -66,7 +79,6 @@ export class EngineApi implements ZcprofApi {
       .finally(() => {
         if (this.current?.runId === runId) this.current = null
       })
-    return { ok: true, runId }
   }
 
   async cancelRun(runId: string): Promise<void> {

@@ -16,7 +16,6 @@ export function App({ api }: { api: ZcprofApi }) {
   const [run, dispatch] = useReducer(runReducer, initialRunState)
   const [fault, setFault] = useState<string | null>(null)
   const runId = useRef<string | null>(null)
-  const starting = useRef(false)
 
   useEffect(() => {
     api.capabilities().then(
@@ -31,18 +30,14 @@ export function App({ api }: { api: ZcprofApi }) {
       (e: Error) => setFault(e.message)
     )
     return api.onEvent((e) => {
-      // a run's first events can arrive before startRun's answer: while starting, the
-      // first run heard of is ours (the host runs one at a time)
-      if (runId.current === null && starting.current) runId.current = e.runId
       if (e.runId === runId.current) dispatch({ type: 'event', event: e.event, nowMs: performance.now() })
     })
   }, [api])
 
   const start = async (plan: Plan, token: string) => {
     runId.current = null
-    starting.current = true
     dispatch({ type: 'starting', plan, nowMs: performance.now() })
-    const r = await api.startRun(plan, token || undefined).finally(() => (starting.current = false))
+    const r = await api.startRun(plan, token || undefined)
     if (!r.ok) return dispatch({ type: 'start-failed', error: r.error })
     runId.current = r.runId
     dispatch({ type: 'started', runId: r.runId })
