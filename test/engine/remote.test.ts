@@ -170,6 +170,7 @@ describe('agent:// targets', () => {
     // a data connection mid-trial: connected, some bytes in, more to come
     const data = net.connect({ host: '127.0.0.1', port: p.port as number })
     data.on('error', () => undefined)
+    data.resume() // read, or a clean FIN from the agent would never surface as 'close'
     await new Promise((r) => data.once('connect', r))
     data.write(Buffer.alloc(64 * 1024))
     const closedByAgent = new Promise<void>((r) => data.once('close', () => r()))
