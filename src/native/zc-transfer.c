@@ -38,9 +38,15 @@ void zc_error_set(zc_error *e, const char *code, const char *message) {
   snprintf(e->message, sizeof e->message, "%s", message);
 }
 
+/*
+ * Publishes the loop's socket for cancel to shut down. A cancel that came before
+ * (after accept/connect, before this) found no socket to wake: honour it here,
+ * under the same lock, or the loop would block in the kernel with nobody to wake it.
+ */
 void zc_transfer_set_sock(zc_transfer *t, int fd) {
   pthread_mutex_lock(&t->sock_lock);
   t->sock_fd = fd;
+  if (atomic_load(&t->cancel)) shutdown(fd, SHUT_RDWR);
   pthread_mutex_unlock(&t->sock_lock);
 }
 

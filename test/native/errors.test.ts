@@ -191,3 +191,31 @@ describe('cancel', () => {
     expect(openFds()).toBe(before)
   })
 })
+
+describe('cancel racing a connection', () => {
+  it('stops a receiver however close to its accept the cancel lands', async () => {
+    // the window between accept() and publishing the socket for cancel is tiny: try it many times
+    const before = openFds()
+    for (let i = 0; i < 300; i++) {
+      const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 })
+      const r = native.startReceiver({ mode: 'read', listenFd: l.fd, bufferBytes: 4096, checksum: false })
+      const client = net.connect({ host: '127.0.0.1', port: l.port })
+      client.on('error', () => undefined)
+      client.write(Buffer.alloc(4096))
+      if (i % 3 === 0) await new Promise((res) => setImmediate(res))
+      r.cancel()
+      const ended = await Promise.race([
+        r.done.then(
+          () => 'ended',
+          () => 'ended'
+        ),
+        new Promise((res) => setTimeout(() => res('stuck'), 2000))
+      ])
+      client.destroy()
+      native.closeFd(l.fd)
+      expect(ended, `iteration ${i}`).toBe('ended')
+    }
+    await new Promise((res) => setTimeout(res, 50))
+    expect(openFds()).toBe(before)
+  })
+})
