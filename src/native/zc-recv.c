@@ -17,8 +17,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CALL(t, sys) zc_bump(&(t)->calls[sys], 1)
-
 typedef struct {
   zc_transfer *t;
   int sock;

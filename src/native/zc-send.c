@@ -39,8 +39,6 @@ typedef struct {
   const uint8_t *map;   /* mmap and msg-zerocopy */
 } send_ctx;
 
-#define CALL(t, sys) zc_bump(&(t)->calls[sys], 1)
-
 static void moved(zc_transfer *t, uint64_t n) { zc_bump(&t->bytes, n); }
 
 static int fail_io(send_ctx *c, const char *syscall, int err) {

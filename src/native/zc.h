@@ -175,6 +175,8 @@ static inline void zc_bump(_Atomic uint64_t *v, uint64_t by) {
   /* single writer: a relaxed load + store avoids a locked add on the hot path */
   atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + by, memory_order_relaxed);
 }
+/* one data syscall made by the loop, counted by name (compared with strace) */
+#define CALL(t, sys) zc_bump(&(t)->calls[sys], 1)
 static inline int zc_cancelled(zc_transfer *t) {
   return atomic_load_explicit(&t->cancel, memory_order_relaxed);
 }
