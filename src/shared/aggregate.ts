@@ -38,7 +38,7 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
       throughputBitsPerSec: pick((s) => s.throughputBitsPerSec),
       senderCyclesPerBit: pick((s) => s.sender.cyclesPerBit),
       receiverCyclesPerBit: pick((s) => s.receiver?.cyclesPerBit),
-      systemCyclesPerBit: pick((s) => s.system.cyclesPerBit),
+      systemCyclesPerBit: pick((s) => s.system?.cyclesPerBit),
       receiverSystemCyclesPerBit: pick((s) => s.receiverSystem?.cyclesPerBit),
       contextSwitchesPerGiB: pick((s) => s.sender.contextSwitchesPerGiB),
       syscallsPerGiB: pick((s) => s.sender.syscallsPerGiB),

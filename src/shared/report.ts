@@ -1,13 +1,18 @@
 // The report: one plain typed record per run, iperf3-shaped (start / trials / end).
-// Units live in the names. This is schema 1; the reports issue grows it.
+// Units live in the names. Schema 2 (see docs/report-schema.md): schema 1 plus `meta`
+// (title, tags), `foreign` (imports from other tools), NICs in the environment, and
+// nulls where a figure was not measured. Older schemas migrate in report-migrate.ts.
 
 import type { MethodName, ReceiverMode } from './methods'
 import type { Stat } from './statistics'
 import type { ErrorInfo } from './errors'
 
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
+/** the oldest schema this build still reads (and migrates) */
+export const OLDEST_SCHEMA_VERSION = 1
 
-export type CyclesSource = 'pmu' | 'cpu-time-estimate'
+/** 'none': not measured (reports imported from tools that do not count cycles) */
+export type CyclesSource = 'pmu' | 'cpu-time-estimate' | 'none'
 export type CacheState = 'warm' | 'cold'
 
 export interface Plan {
@@ -33,20 +38,42 @@ export interface PmuState {
   perfEventParanoid: number | null
 }
 
+export interface NetworkInterface {
+  name: string
+  /** link speed; null for virtual links that report none */
+  speedMbps: number | null
+  mtu: number | null
+  virtual: boolean
+  /** kernel driver, e.g. virtio_net, mlx5_core */
+  driver: string | null
+}
+
+/** Numbers are null when the source did not record them (imported reports). */
 export interface Environment {
   hostname: string
   cpuModel: string
-  cpuCores: number
-  cpuPhysicalCores: number
+  cpuCores: number | null
+  cpuPhysicalCores: number | null
   /** the rate cpu-time estimates of cycles use */
-  cpuClockHz: number
-  memoryBytes: number
+  cpuClockHz: number | null
+  memoryBytes: number | null
   os: string
   kernel: string
   arch: string
   nodeVersion: string
   virtualized: boolean | null
   pmu: PmuState
+  /** the host's network interfaces (loopback excluded); null when not recorded (schema 1, imports) */
+  nics: NetworkInterface[] | null
+}
+
+/** An environment this build captured itself: every number is known. */
+export type MeasuredEnvironment = Environment & {
+  cpuCores: number
+  cpuPhysicalCores: number
+  cpuClockHz: number
+  memoryBytes: number
+  nics: NetworkInterface[]
 }
 
 /** Whole-host CPU over a trial, from /proc/stat. */
@@ -54,7 +81,8 @@ export interface HostCpu {
   busyCpuNs: number
   cycles: number
   cyclesSource: 'cpu-time-estimate'
-  cyclesPerBit: number
+  /** null when nothing moved (NaN in memory) */
+  cyclesPerBit: number | null
   /** CPU used by everything but zcprof on that host, in cores: a measure of contamination */
   otherCpuCores: number
 }
@@ -64,21 +92,23 @@ export interface SideFigures {
   /** counters cover the transfer thread, or the whole process (node-stream) */
   scope: 'thread' | 'process'
   cpuNs: number
-  cycles: number
+  /** null when not measured (imports); NaN figures are written as null too */
+  cycles: number | null
   cyclesSource: CyclesSource
-  cyclesPerBit: number
+  cyclesPerBit: number | null
   instructions: number | null
-  contextSwitches: number
+  /** null from here on: not measured (imports), or NaN written as null */
+  contextSwitches: number | null
   contextSwitchesVoluntary: number | null
   contextSwitchesInvoluntary: number | null
-  contextSwitchesPerGiB: number
-  contextSwitchesPerSec: number
+  contextSwitchesPerGiB: number | null
+  contextSwitchesPerSec: number | null
   /** data syscalls by name; null where they cannot be counted (node-stream) */
   syscalls: Record<string, number> | null
   syscallsTotal: number | null
   syscallsPerGiB: number | null
-  pageFaults: number
-  pageFaultsPerGiB: number
+  pageFaults: number | null
+  pageFaultsPerGiB: number | null
   sources: Record<string, string>
 }
 
@@ -102,8 +132,8 @@ export interface TrialSummary {
   confirmed: boolean
   sender: SideFigures
   receiver: SideFigures | null
-  /** the sending host (for local targets, also the receiving host) */
-  system: HostCpu
+  /** the sending host (for local targets, also the receiving host); null in imports */
+  system: HostCpu | null
   /** the receiving host, when it is another one with an agent */
   receiverSystem: HostCpu | null
   zeroCopy: { sends: number; completed: number; copied: number; fallbackShare: number } | null
@@ -113,14 +143,15 @@ export interface TrialSummary {
   warnings: string[]
 }
 
+/** Cumulative counts at a sample; null where the source measured none (imports). */
 export interface SideSample {
   bytes: number
   bytesPerSec: number
-  cpuNs: number
-  cycles: number
-  contextSwitches: number
+  cpuNs: number | null
+  cycles: number | null
+  contextSwitches: number | null
   syscalls: number | null
-  pageFaults: number
+  pageFaults: number | null
 }
 
 export interface Sample {
@@ -128,7 +159,7 @@ export interface Sample {
   tMs: number
   sender: SideSample
   receiver: SideSample | null
-  systemBusyCores: number
+  systemBusyCores: number | null
 }
 
 export interface TrialRecord {
@@ -178,9 +209,27 @@ export interface Warning {
   method?: MethodName
 }
 
+/** What a report imported from another tool holds, and what it lacks. */
+export interface ForeignOrigin {
+  format: 'iperf3-json'
+  /** the figures the source measured; everything else is null or empty */
+  measured: string[]
+  /** how the import mapped the source onto zcprof's shape */
+  notes: string[]
+}
+
+/** A library's editable labels; the measurements themselves are never edited. */
+export interface ReportMeta {
+  title: string | null
+  tags: string[]
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION
-  tool: { name: 'zcprof'; version: string }
+  tool: { name: 'zcprof' | 'iperf3'; version: string }
+  meta: ReportMeta
+  /** null for zcprof's own runs */
+  foreign: ForeignOrigin | null
   start: {
     timestamp: string
     plan: Plan

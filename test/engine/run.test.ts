@@ -38,7 +38,7 @@ describe('runPlan', () => {
       expect(s.throughputBitsPerSec).toBeGreaterThan(0)
       expect(s.sender.cyclesPerBit).toBeGreaterThan(0)
       expect(s.receiver!.cyclesPerBit).toBeGreaterThan(0)
-      expect(s.system.cyclesPerBit).toBeGreaterThanOrEqual(0)
+      expect(s.system!.cyclesPerBit).toBeGreaterThanOrEqual(0)
       expect(['pmu', 'cpu-time-estimate']).toContain(s.sender.cyclesSource)
       expect(s.sender.sources.taskClock).toMatch(/perf-software|rusage|procfs/)
       expect(s.tcpInfo === null || s.tcpInfo.sndMssBytes > 0).toBe(true)
@@ -152,7 +152,7 @@ describe('contamination', () => {
       const flagged = report.trials.filter((t) => t.summary!.contaminated)
       expect(flagged.length).toBeGreaterThan(0)
       for (const t of flagged) {
-        expect(t.summary!.system.otherCpuCores).toBeGreaterThan(0.5)
+        expect(t.summary!.system!.otherCpuCores).toBeGreaterThan(0.5)
         expect(t.summary!.warnings.join()).toMatch(/other processes used \d\.\d\d cores/)
       }
       expect(report.end.warnings.map((w) => w.code)).toContain('CONTAMINATED')

@@ -286,6 +286,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'zcprof', version: TOOL_VERSION },
+    meta: { title: null, tags: [] },
+    foreign: null,
     start: {
       timestamp: new Date(started).toISOString(),
       plan,

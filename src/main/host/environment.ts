@@ -1,10 +1,11 @@
 // What machine a run happened on, captured once per run with systeminformation.
 
 import os from 'node:os'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readlinkSync } from 'node:fs'
+import path from 'node:path'
 import si from 'systeminformation'
 import * as native from '../../native'
-import type { Environment, PmuState } from '../../shared/report'
+import type { MeasuredEnvironment, NetworkInterface, PmuState } from '../../shared/report'
 
 export function readParanoid(): number | null {
   try {
@@ -34,16 +35,39 @@ function clockHzFromProc(): number | null {
   }
 }
 
-let cached: Promise<Environment> | null = null
+function driverOf(iface: string): string | null {
+  try {
+    return path.basename(readlinkSync(`/sys/class/net/${iface}/device/driver`))
+  } catch {
+    return null // virtual links have no device
+  }
+}
 
-export function captureEnvironment(pmu: 'auto' | 'off' = 'auto'): Promise<Environment> {
+/** The NICs a transfer could cross (loopback left out: it is in every report). */
+async function networkInterfaces(): Promise<NetworkInterface[]> {
+  const all = await si.networkInterfaces().catch(() => [])
+  return (Array.isArray(all) ? all : [all])
+    .filter((i) => !i.internal)
+    .map((i) => ({
+      name: i.iface,
+      speedMbps: typeof i.speed === 'number' && i.speed > 0 ? i.speed : null,
+      mtu: i.mtu ?? null,
+      virtual: Boolean(i.virtual) || driverOf(i.iface) === null,
+      driver: driverOf(i.iface)
+    }))
+}
+
+let cached: Promise<MeasuredEnvironment> | null = null
+
+export function captureEnvironment(pmu: 'auto' | 'off' = 'auto'): Promise<MeasuredEnvironment> {
   if (cached && pmu === 'auto') return cached
-  const p = (async (): Promise<Environment> => {
-    const [cpu, mem, osInfo, system] = await Promise.all([
+  const p = (async (): Promise<MeasuredEnvironment> => {
+    const [cpu, mem, osInfo, system, nics] = await Promise.all([
       si.cpu(),
       si.mem(),
       si.osInfo(),
-      si.system().catch(() => null)
+      si.system().catch(() => null),
+      networkInterfaces()
     ])
     const siHz = (cpu.speedMax || cpu.speed || 0) * 1e9
     return {
@@ -58,7 +82,8 @@ export function captureEnvironment(pmu: 'auto' | 'off' = 'auto'): Promise<Enviro
       arch: os.arch(),
       nodeVersion: process.version,
       virtualized: system ? Boolean(system.virtual) : null,
-      pmu: pmuState(pmu)
+      pmu: pmuState(pmu),
+      nics
     }
   })()
   if (pmu === 'auto') cached = p

@@ -107,9 +107,10 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
       const method = s.current?.method
       if (!method || s.current?.index !== e.trial) return s
       const x = e.sample
-      const cycles = x.sender.cycles
-      const ctx = x.sender.contextSwitches
       const prev = s.last ?? { tMs: 0, bytes: 0, cycles: 0, ctx: 0 }
+      // live samples come from this build's engine, which always counts these; nulls only appear in imports
+      const cycles = x.sender.cycles ?? prev.cycles
+      const ctx = x.sender.contextSwitches ?? prev.ctx
       const dBits = (x.sender.bytes - prev.bytes) * 8
       const dt = (x.tMs - prev.tMs) / 1000
       const point: SeriesPoint = {

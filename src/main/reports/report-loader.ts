@@ -1,0 +1,212 @@
+// Every report that comes in (a file, an import, a library entry) passes through
+// here: size cap, nesting cap, no prototype keys, JSON, version, migration, then
+// the schema. Each refusal is a ZcprofError naming the input and what to do.
+
+import { readFileSync, statSync } from 'node:fs'
+import Ajv from 'ajv'
+import { ZcprofError } from '../../shared/errors'
+import { importIperf3, Iperf3ImportError, looksLikeIperf3, type Iperf3ImportOptions } from '../../shared/iperf3-import'
+import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, type Report } from '../../shared/report'
+import { migrateReport, READABLE_VERSIONS } from '../../shared/report-migrate'
+import { REPORT_SCHEMA } from '../../shared/report-schema'
+import { formatBytes } from '../../shared/units'
+
+export const MAX_REPORT_BYTES = 100 * 1024 * 1024
+/** a report nests about 8 deep; anything near this is not one */
+export const MAX_REPORT_DEPTH = 64
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+export interface LoadedReport {
+  report: Report
+  /** the schema the input was written in (before migration); 0 for foreign imports */
+  fromVersion: number
+  /** where it came from, for messages */
+  source: string
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+const validate = ajv.compile(REPORT_SCHEMA)
+
+function refuse(code: string, source: string, message: string, hint: string): never {
+  throw new ZcprofError({ code, message: `${source}: ${message}`, hint })
+}
+
+/** Depth first, in one pass, so a deeply nested file never reaches the recursive parser. */
+function checkDepth(text: string, source: string): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped char
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_REPORT_DEPTH)
+        refuse(
+          'ZC_REPORT_TOO_DEEP',
+          source,
+          `nested more than ${MAX_REPORT_DEPTH} levels deep (at byte ${i}); a zcprof report nests under 10`,
+          'this is not a zcprof or iperf3 report: check which file you chose'
+        )
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+}
+
+function parse(text: string, source: string): unknown {
+  if (text.trim() === '') refuse('ZC_REPORT_EMPTY', source, 'the file is empty', 'save the report again from its run')
+  checkDepth(text, source)
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      // JSON.parse makes "__proto__" an own key, but a later spread or merge would
+      // turn it into a prototype: refuse such files outright
+      if (UNSAFE_KEYS.has(key))
+        refuse(
+          'ZC_REPORT_UNSAFE_KEY',
+          source,
+          `it has a key named "${key}", which no report has and which could alter objects that read it`,
+          'the file was edited or crafted: use the original report'
+        )
+      return value
+    })
+  } catch (e) {
+    if (e instanceof ZcprofError) throw e
+    const message = (e as Error).message
+    const first = text.trimStart()[0]
+    if (first !== '{' && first !== '[')
+      refuse(
+        'ZC_REPORT_NOT_JSON',
+        source,
+        `it is not JSON (it starts with ${JSON.stringify(text.trimStart().slice(0, 16))})`,
+        'zcprof reads its own JSON reports (zcprof run --json FILE) and iperf3 -J output'
+      )
+    // the parser gives up exactly where the text ends when the file was cut short
+    const at = /at position (\d+)/.exec(message)
+    const atEnd = /end of JSON input/.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length)
+    if (atEnd)
+      refuse(
+        'ZC_REPORT_TRUNCATED',
+        source,
+        `it ends mid-document (${formatBytes(Buffer.byteLength(text))} read): the file is truncated`,
+        'copy it again in full; zcprof writes reports atomically, so a cut file comes from a copy or a download'
+      )
+    refuse('ZC_REPORT_NOT_JSON', source, `it is not valid JSON: ${message}`, 'the file was damaged or edited by hand')
+  }
+}
+
+function schemaErrors(): string {
+  const errors = validate.errors ?? []
+  const shown = errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+  return shown.join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '')
+}
+
+/** A parsed document of any supported kind, as a current report. */
+export function reportFromDocument(doc: unknown, source: string, options: Iperf3ImportOptions = {}): LoadedReport {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    refuse('ZC_REPORT_FOREIGN', source, 'it is JSON but not an object, so not a report', 'choose a zcprof report')
+  if (looksLikeIperf3(doc)) {
+    try {
+      const report = importIperf3(doc as Record<string, unknown>, options)
+      return check(report, 0, source)
+    } catch (e) {
+      if (e instanceof Iperf3ImportError)
+        refuse(
+          'ZC_REPORT_IPERF3',
+          source,
+          `cannot import this iperf3 output: ${e.message}`,
+          'run iperf3 -c HOST -J and import what it prints'
+        )
+      throw e
+    }
+  }
+  const d = doc as Record<string, unknown>
+  const tool = typeof d.tool === 'object' && d.tool !== null ? (d.tool as Record<string, unknown>) : null
+  if (typeof d.schemaVersion !== 'number' || !Number.isInteger(d.schemaVersion))
+    refuse(
+      'ZC_REPORT_FOREIGN',
+      source,
+      'it is not a zcprof report (it has no schemaVersion) nor iperf3 -J output',
+      `this build reads zcprof reports of schema ${READABLE_VERSIONS} and iperf3 -J output`
+    )
+  const version = d.schemaVersion as number
+  const writer = tool && typeof tool.version === 'string' ? ` by ${String(tool.name)} ${tool.version}` : ''
+  if (version > SCHEMA_VERSION)
+    refuse(
+      'ZC_REPORT_NEWER',
+      source,
+      `it was written in report schema ${version}${writer}; this build (schema ${SCHEMA_VERSION}) reads schemas ${READABLE_VERSIONS}`,
+      'update zcprof to read it'
+    )
+  if (version < OLDEST_SCHEMA_VERSION)
+    refuse(
+      'ZC_REPORT_OLD',
+      source,
+      `it was written in report schema ${version}${writer}; this build reads schemas ${READABLE_VERSIONS}`,
+      'open it with the zcprof version that wrote it and export it again'
+    )
+  if (tool && tool.name !== 'zcprof' && tool.name !== 'iperf3')
+    refuse(
+      'ZC_REPORT_FOREIGN',
+      source,
+      `it was written by "${String(tool.name)}", not zcprof`,
+      'choose a zcprof report'
+    )
+  const { doc: migrated, fromVersion } = migrateReport(d, version)
+  return check(migrated, fromVersion, source)
+}
+
+function check(doc: unknown, fromVersion: number, source: string): LoadedReport {
+  if (!validate(doc))
+    refuse(
+      'ZC_REPORT_SCHEMA',
+      source,
+      `it does not match report schema ${SCHEMA_VERSION}${fromVersion && fromVersion !== SCHEMA_VERSION ? ` (after migrating from ${fromVersion})` : ''}: ${schemaErrors()}`,
+      'the file was edited or damaged: use the original, or run the trials again'
+    )
+  return { report: doc as Report, fromVersion, source }
+}
+
+export function parseReport(text: string, source: string, options: Iperf3ImportOptions = {}): LoadedReport {
+  if (text.length > MAX_REPORT_BYTES)
+    refuse(
+      'ZC_REPORT_TOO_LARGE',
+      source,
+      `it is over ${formatBytes(MAX_REPORT_BYTES)}`,
+      'no report is that big: check which file you chose, or lower the sampling rate'
+    )
+  return reportFromDocument(parse(text, source), source, options)
+}
+
+export function loadReportFile(file: string, options: Iperf3ImportOptions = {}): LoadedReport {
+  let size: number
+  try {
+    const st = statSync(file)
+    if (!st.isFile()) refuse('ZC_REPORT_NOT_FILE', file, 'it is not a file', 'give the path of a report file')
+    size = st.size
+  } catch (e) {
+    if (e instanceof ZcprofError) throw e
+    const code = (e as NodeJS.ErrnoException).code
+    refuse(
+      code === 'ENOENT' ? 'ZC_REPORT_NOT_FOUND' : 'ZC_REPORT_UNREADABLE',
+      file,
+      code === 'ENOENT' ? 'no such file' : (e as Error).message,
+      code === 'ENOENT' ? 'check the path; reports are written by zcprof run --json FILE' : 'check its permissions'
+    )
+  }
+  // refuse a huge file before reading it: reading 10 GB to say "too big" would be its own bug
+  if (size > MAX_REPORT_BYTES)
+    refuse(
+      'ZC_REPORT_TOO_LARGE',
+      file,
+      `it is ${size} bytes (${formatBytes(size)}), over the ${MAX_REPORT_BYTES} bytes (${formatBytes(MAX_REPORT_BYTES)}) a report may be`,
+      'no report is that big: check which file you chose, or lower the sampling rate of the run'
+    )
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    refuse('ZC_REPORT_UNREADABLE', file, (e as Error).message, 'check its permissions')
+  }
+  return parseReport(text, file, options)
+}

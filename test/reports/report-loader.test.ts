@@ -1,0 +1,176 @@
+// Every way a report can come in: current, older (migrated), newer, foreign, iperf3,
+// and each kind of bad input. Each refusal must name the file and the fix, fast.
+
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { writeReport } from '../../src/main/engine/report-store'
+import { loadReportFile, MAX_REPORT_BYTES, parseReport } from '../../src/main/reports/report-loader'
+import { ZcprofError } from '../../src/shared/errors'
+import { SCHEMA_VERSION } from '../../src/shared/report'
+import { tempDir } from '../helpers'
+
+const FIXTURES = path.join(__dirname, '../fixtures/reports')
+const fixture = (name: string) => path.join(FIXTURES, name)
+const v1Text = readFileSync(fixture('v1-loopback.json'), 'utf8')
+
+function refusal(f: () => unknown): ZcprofError {
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(ZcprofError)
+    return e as ZcprofError
+  }
+  throw new Error('expected a refusal')
+}
+
+function writeTemp(name: string, text: string): string {
+  const file = path.join(tempDir(), name)
+  writeFileSync(file, text)
+  return file
+}
+
+describe('current and older reports', () => {
+  it('a schema 1 report (written by zcprof 0.1.0) migrates: same measurements, new fields at their defaults', () => {
+    const { report, fromVersion } = loadReportFile(fixture('v1-loopback.json'))
+    const original = JSON.parse(v1Text)
+    expect(original.schemaVersion).toBe(1)
+    expect(fromVersion).toBe(1)
+    expect(report.schemaVersion).toBe(SCHEMA_VERSION)
+    expect(report.meta).toEqual({ title: null, tags: [] })
+    expect(report.foreign).toBeNull()
+    expect(report.start.environment.sender.nics).toBeNull()
+    expect(report.trials).toEqual(original.trials)
+    expect(report.end).toEqual(original.end)
+  })
+
+  it('round trip: save → load gives back the same report', () => {
+    const { report } = loadReportFile(fixture('v1-loopback.json'))
+    report.meta = { title: 'loopback, laptop', tags: ['baseline', 'kernel-6.18'] }
+    const file = path.join(tempDir(), 'r.json')
+    writeReport(file, report)
+    const again = loadReportFile(file)
+    expect(again.fromVersion).toBe(SCHEMA_VERSION)
+    expect(again.report).toEqual(report)
+  })
+})
+
+describe('refusals', () => {
+  it('a newer schema names its version, the writer and the versions this build reads', () => {
+    const doc = { ...JSON.parse(v1Text), schemaVersion: 9, tool: { name: 'zcprof', version: '3.0.0' } }
+    const e = refusal(() => parseReport(JSON.stringify(doc), 'new.json'))
+    expect(e.code).toBe('ZC_REPORT_NEWER')
+    expect(e.message).toMatch(/new\.json: .*schema 9 by zcprof 3\.0\.0.*reads schemas 1–2/)
+    expect(e.hint).toMatch(/update zcprof/)
+  })
+
+  it('a JSON document of another tool is foreign', () => {
+    expect(refusal(() => parseReport('{"name": "x", "version": 1}', 'x.json')).code).toBe('ZC_REPORT_FOREIGN')
+    const other = { ...JSON.parse(v1Text), tool: { name: 'other', version: '1' } }
+    expect(refusal(() => parseReport(JSON.stringify(other), 'o.json')).message).toMatch(/written by "other"/)
+    expect(refusal(() => parseReport('[1, 2]', 'a.json')).code).toBe('ZC_REPORT_FOREIGN')
+  })
+
+  it('truncated: cut anywhere, it says truncated, not a parser message', () => {
+    for (const cut of [1, 100, Math.floor(v1Text.length / 2), v1Text.length - 3]) {
+      const e = refusal(() => parseReport(v1Text.slice(0, cut), 'cut.json'))
+      expect(e.code, `cut at ${cut}`).toBe('ZC_REPORT_TRUNCATED')
+      expect(e.message).toMatch(/cut\.json: .*truncated/)
+    }
+  })
+
+  it('not JSON at all, or damaged JSON', () => {
+    expect(refusal(() => parseReport('PK\u0003\u0004 zip bytes', 'r.zip')).message).toMatch(/r\.zip: it is not JSON/)
+    expect(refusal(() => parseReport('{"a": 1,, "b": 2}', 'd.json')).code).toBe('ZC_REPORT_NOT_JSON')
+    expect(refusal(() => parseReport('  \n', 'e.json')).code).toBe('ZC_REPORT_EMPTY')
+  })
+
+  it('the wrong shape names the paths that are wrong', () => {
+    const doc = JSON.parse(v1Text)
+    delete doc.trials[0].summary.bytes
+    doc.end.aggregates[0].method = 'teleport'
+    const e = refusal(() => parseReport(JSON.stringify(doc), 'bad.json'))
+    expect(e.code).toBe('ZC_REPORT_SCHEMA')
+    expect(e.message).toMatch(/\/trials\/0\/summary must have required property 'bytes'/)
+    expect(e.message).toMatch(/\/end\/aggregates\/0\/method must be equal to one of the allowed values/)
+    expect(e.message).toMatch(/after migrating from 1/)
+  })
+
+  it('over 100 MB is refused from its size, without being read', () => {
+    const file = path.join(tempDir(), 'huge.json')
+    const fd = openSync(file, 'w')
+    ftruncateSync(fd, MAX_REPORT_BYTES + 1) // sparse: takes no disk
+    closeSync(fd)
+    const t0 = performance.now()
+    const e = refusal(() => loadReportFile(file))
+    expect(performance.now() - t0).toBeLessThan(1000)
+    expect(e.code).toBe('ZC_REPORT_TOO_LARGE')
+    expect(e.message).toMatch(/huge\.json: it is 104857601 bytes .*, over the 104857600 bytes/)
+  })
+
+  it('deeply nested input is refused before the parser recurses', () => {
+    const deep = '['.repeat(5_000_000) + ']'.repeat(5_000_000)
+    const e = refusal(() => parseReport(deep, 'deep.json'))
+    expect(e.code).toBe('ZC_REPORT_TOO_DEEP')
+    // nesting hidden inside a valid report, inside a string it does not count
+    const doc = JSON.parse(v1Text)
+    doc.trials[0].summary.warnings.push('[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[')
+    expect(() => parseReport(JSON.stringify(doc), 'ok.json')).not.toThrow()
+    doc.trials[0].summary.tcpInfo = JSON.parse('{"a":' + '{"a":'.repeat(80) + '1' + '}'.repeat(81))
+    expect(refusal(() => parseReport(JSON.stringify(doc), 'nested.json')).code).toBe('ZC_REPORT_TOO_DEEP')
+  })
+
+  it('prototype-pollution keys are refused, and nothing is polluted', () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const text = v1Text.replace('"schemaVersion": 1,', `"schemaVersion": 1, "meta": {"${key}": {"polluted": true}},`)
+      expect(text).not.toBe(v1Text)
+      const e = refusal(() => parseReport(text, 'evil.json'))
+      expect(e.code).toBe('ZC_REPORT_UNSAFE_KEY')
+      expect(e.message).toContain(`"${key}"`)
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('a missing file or a folder names the path', () => {
+    expect(refusal(() => loadReportFile('/nonexistent/r.json')).message).toMatch(/\/nonexistent\/r\.json: no such file/)
+    expect(refusal(() => loadReportFile(tempDir())).code).toBe('ZC_REPORT_NOT_FILE')
+  })
+})
+
+describe('iperf3 -J imports', () => {
+  it('becomes a foreign report: throughput and process CPU, nothing else claimed', () => {
+    const raw = JSON.parse(readFileSync(fixture('iperf3-loopback.json'), 'utf8'))
+    const { report, fromVersion } = loadReportFile(fixture('iperf3-loopback.json'))
+    expect(fromVersion).toBe(0)
+    expect(report.tool.name).toBe('iperf3')
+    expect(report.foreign?.format).toBe('iperf3-json')
+    expect(report.foreign?.notes.join(' ')).toMatch(/does not record -Z/)
+    const s = report.trials[0].summary!
+    expect(s.throughputBitsPerSec).toBeCloseTo(raw.end.sum_received.bits_per_second, 3)
+    expect(s.bytes).toBe(raw.end.sum_received.bytes)
+    const cpuNs = (raw.end.cpu_utilization_percent.host_total / 100) * raw.end.sum_received.seconds * 1e9
+    expect(s.sender.cpuNs).toBeCloseTo(cpuNs, -3)
+    expect(s.sender.cyclesPerBit).toBeNull()
+    expect(s.sender.cyclesSource).toBe('none')
+    expect(report.trials[0].samples).toHaveLength(raw.intervals.length)
+    expect(report.start.environment.sender.kernel).toBe(raw.start.system_info.split(' ')[2])
+    const agg = report.end.aggregates[0]
+    expect(agg.method).toBe('copy')
+    expect(agg.senderCyclesPerBit).toBeNull()
+    expect(agg.throughputBitsPerSec?.median).toBeCloseTo(raw.end.sum_received.bits_per_second, 3)
+  })
+
+  it('the method can be told (iperf3 -Z is sendfile), and an iperf3 error is named', () => {
+    const { report } = loadReportFile(fixture('iperf3-loopback-zerocopy.json'), { method: 'sendfile' })
+    expect(report.end.aggregates[0].method).toBe('sendfile')
+    const failed = JSON.stringify({
+      start: { version: 'iperf 3.12' },
+      intervals: [],
+      end: {},
+      error: 'unable to connect to server: Connection refused'
+    })
+    const e = refusal(() => parseReport(failed, 'failed.json'))
+    expect(e.code).toBe('ZC_REPORT_IPERF3')
+    expect(e.message).toMatch(/iperf3 reported an error: unable to connect/)
+  })
+})
