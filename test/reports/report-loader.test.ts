@@ -1,7 +1,7 @@
 // Every way a report can come in: current, older (migrated), newer, foreign, iperf3,
 // and each kind of bad input. Each refusal must name the file and the fix, fast.
 
-import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/engine/report-store'
@@ -22,12 +22,6 @@ function refusal(f: () => unknown): ZcprofError {
     return e as ZcprofError
   }
   throw new Error('expected a refusal')
-}
-
-function writeTemp(name: string, text: string): string {
-  const file = path.join(tempDir(), name)
-  writeFileSync(file, text)
-  return file
 }
 
 describe('current and older reports', () => {

@@ -1,0 +1,250 @@
+// N reports side by side: rows aligned by method, target, size and chunk; each
+// figure as a ratio to a baseline report with a 95% interval, so a difference
+// inside the noise reads as noise. The CI gate (zcprof compare) and the app's
+// compare view both read this one record.
+
+import { environmentFacts } from './environment-facts'
+import type { MethodAggregate, Report } from './report'
+import { tQuantile95, type Stat } from './statistics'
+
+export type StatMetric = {
+  [K in keyof MethodAggregate]: MethodAggregate[K] extends Stat | null ? K : never
+}[keyof MethodAggregate]
+
+export interface MetricInfo {
+  key: StatMetric
+  label: string
+  better: 'higher' | 'lower'
+}
+
+export const COMPARE_METRICS: readonly MetricInfo[] = [
+  { key: 'throughputBitsPerSec', label: 'throughput', better: 'higher' },
+  { key: 'senderCyclesPerBit', label: 'sender cycles/bit', better: 'lower' },
+  { key: 'receiverCyclesPerBit', label: 'receiver cycles/bit', better: 'lower' },
+  { key: 'systemCyclesPerBit', label: 'system cycles/bit', better: 'lower' },
+  { key: 'contextSwitchesPerGiB', label: 'context switches/GiB', better: 'lower' },
+  { key: 'syscallsPerGiB', label: 'syscalls/GiB', better: 'lower' },
+  { key: 'pageFaultsPerGiB', label: 'page faults/GiB', better: 'lower' }
+]
+
+/** what a CI gate judges unless told otherwise: the two headline figures */
+export const DEFAULT_GATE_METRICS: readonly StatMetric[] = ['throughputBitsPerSec', 'senderCyclesPerBit']
+
+/**
+ * better / worse: the 95% interval of the ratio excludes 1.
+ * within-noise: it includes 1, whatever the point estimate says.
+ * no-spread: neither side repeated, so the noise is unknown.
+ */
+export type Verdict = 'better' | 'worse' | 'within-noise' | 'no-spread' | 'missing'
+
+export interface RatioEstimate {
+  /** other mean / baseline mean */
+  ratio: number
+  ci95Low: number
+  ci95High: number
+}
+
+export interface MetricComparison {
+  metric: StatMetric
+  ratio: RatioEstimate | null
+  verdict: Verdict
+  /** worse by more than the threshold, and beyond the noise */
+  regression: boolean
+}
+
+export interface RowKey {
+  method: MethodAggregate['method']
+  target: string
+  fileBytes: number
+  chunkBytes: number
+}
+
+export interface CompareRow {
+  key: RowKey
+  /** one per report, in the order given; null where a report has no such row */
+  aggregates: (MethodAggregate | null)[]
+  /** one per report: each against the baseline (the baseline's own entry is null) */
+  comparisons: (MetricComparison[] | null)[]
+}
+
+export interface EnvironmentDiffRow {
+  label: string
+  values: string[]
+  differs: boolean
+}
+
+export interface ReportColumn {
+  label: string
+  host: string
+  timestamp: string
+  tool: string
+  foreign: boolean
+}
+
+export interface Regression {
+  report: number
+  key: RowKey
+  metric: StatMetric
+  /** signed: -0.2 is 20% less */
+  change: number
+  ci95: [number, number]
+}
+
+export interface Comparison {
+  baseline: number
+  thresholdFraction: number
+  columns: ReportColumn[]
+  rows: CompareRow[]
+  environment: EnvironmentDiffRow[]
+  regressions: Regression[]
+  notes: string[]
+}
+
+export interface CompareOptions {
+  baseline?: number
+  /** a change smaller than this is never a regression; 0.05 = 5% */
+  thresholdFraction?: number
+  gateMetrics?: readonly StatMetric[]
+  labels?: string[]
+}
+
+/** the port is the machine's business, not the measurement's: tcp://h:5201 aligns with tcp://h */
+function normalTarget(target: string): string {
+  return target.replace(/^(tcp|agent|raw):\/\/(\[[^\]]+\]|[^/:]+)(:\d+)?/, '$1://$2')
+}
+
+const rowId = (a: RowKey) => `${a.method}|${normalTarget(a.target)}|${a.fileBytes}|${a.chunkBytes}`
+
+/**
+ * The ratio of two means with a 95% interval: the delta method on log means
+ * (Welch degrees of freedom). With one unrepeated side, the other side's relative
+ * spread stands for both; with neither repeated, there is no interval.
+ */
+export function ratioOfMeans(base: Stat, other: Stat): RatioEstimate | null {
+  if (base.mean === 0 || !Number.isFinite(base.mean) || !Number.isFinite(other.mean)) return null
+  const ratio = other.mean / base.mean
+  const cvB = base.n > 1 && base.mean !== 0 ? base.stddev / Math.abs(base.mean) : null
+  const cvO = other.n > 1 && other.mean !== 0 ? other.stddev / Math.abs(other.mean) : null
+  if (cvB === null && cvO === null) return { ratio, ci95Low: Number.NaN, ci95High: Number.NaN }
+  const vB = (cvB ?? cvO!) ** 2 / base.n
+  const vO = (cvO ?? cvB!) ** 2 / other.n
+  const se = Math.sqrt(vB + vO)
+  if (se === 0) return { ratio, ci95Low: ratio, ci95High: ratio }
+  const dfPart = (v: number, n: number) => (n > 1 ? v ** 2 / (n - 1) : 0)
+  const denominator = dfPart(vB, base.n) + dfPart(vO, other.n)
+  const df = denominator > 0 ? (vB + vO) ** 2 / denominator : 1
+  const t = tQuantile95(Math.max(1, Math.floor(df)))
+  return { ratio, ci95Low: ratio * Math.exp(-t * se), ci95High: ratio * Math.exp(t * se) }
+}
+
+export function compareMetric(
+  metric: MetricInfo,
+  base: Stat | null,
+  other: Stat | null,
+  thresholdFraction: number
+): MetricComparison {
+  if (!base || !other) return { metric: metric.key, ratio: null, verdict: 'missing', regression: false }
+  const ratio = ratioOfMeans(base, other)
+  if (!ratio) return { metric: metric.key, ratio: null, verdict: 'missing', regression: false }
+  if (Number.isNaN(ratio.ci95Low)) return { metric: metric.key, ratio, verdict: 'no-spread', regression: false }
+  const inside = ratio.ci95Low <= 1 && ratio.ci95High >= 1
+  const up = ratio.ratio > 1
+  const verdict: Verdict = inside ? 'within-noise' : up === (metric.better === 'higher') ? 'better' : 'worse'
+  return {
+    metric: metric.key,
+    ratio,
+    verdict,
+    regression: verdict === 'worse' && Math.abs(ratio.ratio - 1) > thresholdFraction
+  }
+}
+
+export function reportLabel(r: Report): string {
+  return r.meta.title ?? `${r.start.environment.sender.hostname} ${r.start.timestamp.slice(0, 16).replace('T', ' ')}`
+}
+
+export function compareReports(reports: readonly Report[], options: CompareOptions = {}): Comparison {
+  const baseline = options.baseline ?? 0
+  if (reports.length < 2) throw new RangeError('compare needs at least two reports')
+  if (baseline < 0 || baseline >= reports.length) throw new RangeError(`no report ${baseline} to use as the baseline`)
+  const thresholdFraction = options.thresholdFraction ?? 0.05
+  const gate = new Set(options.gateMetrics ?? DEFAULT_GATE_METRICS)
+
+  // rows in the baseline's order, then rows only other reports have
+  const order: string[] = []
+  const keys = new Map<string, RowKey>()
+  const byReport = reports.map((r) => {
+    const m = new Map<string, MethodAggregate>()
+    for (const a of r.end.aggregates) m.set(rowId(a), a)
+    return m
+  })
+  for (const i of [baseline, ...reports.keys()]) {
+    for (const a of reports[i].end.aggregates) {
+      const id = rowId(a)
+      if (keys.has(id)) continue
+      keys.set(id, {
+        method: a.method,
+        target: normalTarget(a.target),
+        fileBytes: a.fileBytes,
+        chunkBytes: a.chunkBytes
+      })
+      order.push(id)
+    }
+  }
+
+  const regressions: Regression[] = []
+  const rows: CompareRow[] = order.map((id) => {
+    const aggregates = byReport.map((m) => m.get(id) ?? null)
+    const base = aggregates[baseline]
+    const comparisons = aggregates.map((other, i) => {
+      if (i === baseline) return null
+      return COMPARE_METRICS.map((metric) => {
+        const c = compareMetric(metric, base?.[metric.key] ?? null, other?.[metric.key] ?? null, thresholdFraction)
+        if (c.regression && gate.has(metric.key) && c.ratio)
+          regressions.push({
+            report: i,
+            key: keys.get(id)!,
+            metric: metric.key,
+            change: c.ratio.ratio - 1,
+            ci95: [c.ratio.ci95Low - 1, c.ratio.ci95High - 1]
+          })
+        return c
+      })
+    })
+    return { key: keys.get(id)!, aggregates, comparisons }
+  })
+
+  const facts = reports.map((r) => environmentFacts(r.start.environment.sender))
+  const environment: EnvironmentDiffRow[] = facts[0].map((f, k) => {
+    const values = facts.map((list) => list[k].value)
+    return { label: f.label, values, differs: values.some((v) => v !== values[0]) }
+  })
+
+  const notes: string[] = []
+  if (reports.some((r) => r.foreign))
+    notes.push('imported reports (iperf3) carry throughput and process CPU only; their other figures are missing')
+  const sources = new Set(reports.map((r) => r.end.aggregates[0]?.cyclesSource).filter(Boolean))
+  if (sources.has('pmu') && sources.has('cpu-time-estimate'))
+    notes.push(
+      'some reports count cycles with the PMU and others estimate them from CPU time: cycles/bit compare loosely'
+    )
+  if (rows.some((r) => r.comparisons.some((c) => c?.some((m) => m.verdict === 'no-spread'))))
+    notes.push(
+      'rows run once on both sides have no spread, so their noise is unknown: repeat them (--repeat 3 or more)'
+    )
+
+  return {
+    baseline,
+    thresholdFraction,
+    columns: reports.map((r, i) => ({
+      label: options.labels?.[i] ?? reportLabel(r),
+      host: r.start.environment.sender.hostname,
+      timestamp: r.start.timestamp,
+      tool: `${r.tool.name} ${r.tool.version}`,
+      foreign: r.foreign !== null
+    })),
+    rows,
+    environment,
+    regressions,
+    notes
+  }
+}
