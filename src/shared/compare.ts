@@ -4,6 +4,7 @@
 // compare view both read this one record.
 
 import { environmentFacts } from './environment-facts'
+import { reportTitle } from './export/report-title'
 import type { MethodAggregate, Report } from './report'
 import { tQuantile95, type Stat } from './statistics'
 
@@ -158,10 +159,6 @@ export function compareMetric(
   }
 }
 
-export function reportLabel(r: Report): string {
-  return r.meta.title ?? `${r.start.environment.sender.hostname} ${r.start.timestamp.slice(0, 16).replace('T', ' ')}`
-}
-
 export function compareReports(reports: readonly Report[], options: CompareOptions = {}): Comparison {
   const baseline = options.baseline ?? 0
   if (reports.length < 2) throw new RangeError('compare needs at least two reports')
@@ -236,7 +233,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
     baseline,
     thresholdFraction,
     columns: reports.map((r, i) => ({
-      label: options.labels?.[i] ?? reportLabel(r),
+      label: options.labels?.[i] ?? reportTitle(r),
       host: r.start.environment.sender.hostname,
       timestamp: r.start.timestamp,
       tool: `${r.tool.name} ${r.tool.version}`,

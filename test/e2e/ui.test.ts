@@ -1,19 +1,12 @@
 // The UI end to end, in real headless Chromium against `zcprof ui`: set up copy vs
 // sendfile, watch it live, read the results, cancel a second run; strangers refused.
 
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { tempDir } from '../helpers'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
-const artifacts = path.join(__dirname, '..', '..', 'test-artifacts')
-// CI installs Chromium (.ci/run): there a missing browser fails instead of skipping
-const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true'
+import { artifacts, haveBrowser, launchBrowser, startUi } from './browser'
 
 let ui: ChildProcess
 let url = ''
@@ -22,31 +15,10 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true })
-  ui = spawn(process.execPath, [bin, 'ui', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, XDG_CACHE_HOME: tempDir() }
-  })
-  url = await new Promise<string>((resolve, reject) => {
-    ui.stdout!.on('data', (d: Buffer) => {
-      const m = /zcprof ui: (\S+)/.exec(d.toString())
-      if (m) resolve(m[1])
-    })
-    ui.once('exit', (c) => reject(new Error(`zcprof ui exited ${c}`)))
-  })
+  ;({ ui, url } = await startUi())
   origin = new URL(url).origin
   if (!haveBrowser) return
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-component-update',
-      '--no-first-run'
-    ]
-  })
+  browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
 })
 

@@ -14,7 +14,7 @@ import {
 } from 'recharts'
 import type { MethodName } from '../../../shared/methods'
 import type { SeriesPoint } from '../state/run-state'
-import { METHOD_COLORS } from './colors'
+import { METHOD_COLORS } from '../../../shared/method-colors'
 
 interface Props {
   series: Record<string, SeriesPoint[]>

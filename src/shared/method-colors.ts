@@ -1,4 +1,6 @@
-import type { MethodName } from '../../../shared/methods'
+// One colour per method, in the app's charts and in exported reports alike.
+
+import type { MethodName } from './methods'
 
 export const METHOD_COLORS: Record<MethodName, string> = {
   copy: '#d1495b',

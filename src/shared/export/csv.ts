@@ -1,0 +1,120 @@
+// CSV (RFC 4180): one row per trial, or one per sample, with units in the column names.
+
+import type { Report, SideFigures, SideSample } from '../report'
+
+type Cell = string | number | boolean | null | undefined
+
+/** quotes where needed; text that a spreadsheet would run as a formula gets a leading ' */
+export function csvCell(v: Cell): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : ''
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+function csv(head: string[], rows: Cell[][]): string {
+  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+}
+
+const SIDE_COLUMNS = [
+  'cpu_ns',
+  'cycles',
+  'cycles_source',
+  'cycles_per_bit',
+  'context_switches',
+  'syscalls',
+  'page_faults'
+] as const
+
+function side(s: SideFigures | null): Cell[] {
+  if (!s) return SIDE_COLUMNS.map(() => null)
+  return [s.cpuNs, s.cycles, s.cyclesSource, s.cyclesPerBit, s.contextSwitches, s.syscallsTotal, s.pageFaults]
+}
+
+export function trialsCsv(report: Report): string {
+  const head = [
+    'trial',
+    'method',
+    'target',
+    'file_bytes',
+    'chunk_bytes',
+    'repetition',
+    'warmup',
+    'cache',
+    'receiver_mode',
+    'bytes',
+    'duration_ns',
+    'throughput_bits_per_sec',
+    ...SIDE_COLUMNS.map((c) => `sender_${c}`),
+    ...SIDE_COLUMNS.map((c) => `receiver_${c}`),
+    'system_cycles_per_bit',
+    'receiver_system_cycles_per_bit',
+    'zero_copy_fallback_share',
+    'contaminated',
+    'error_code',
+    'error_message'
+  ]
+  const rows = report.trials.map((t) => {
+    const s = t.summary
+    return [
+      t.index,
+      t.method,
+      t.target,
+      t.fileBytes,
+      t.chunkBytes,
+      t.repetition,
+      t.warmup,
+      t.cache,
+      t.receiverMode,
+      s?.bytes,
+      s?.durationNs,
+      s?.throughputBitsPerSec,
+      ...side(s?.sender ?? null),
+      ...side(s?.receiver ?? null),
+      s?.system?.cyclesPerBit,
+      s?.receiverSystem?.cyclesPerBit,
+      s?.zeroCopy?.fallbackShare,
+      s?.contaminated,
+      t.error?.code,
+      t.error?.message
+    ]
+  })
+  return csv(head, rows)
+}
+
+const SAMPLE_COLUMNS = ['bytes', 'bytes_per_sec', 'cpu_ns', 'cycles', 'context_switches', 'syscalls', 'page_faults']
+
+function sampleSide(s: SideSample | null): Cell[] {
+  if (!s) return SAMPLE_COLUMNS.map(() => null)
+  return [s.bytes, s.bytesPerSec, s.cpuNs, s.cycles, s.contextSwitches, s.syscalls, s.pageFaults]
+}
+
+export function samplesCsv(report: Report): string {
+  const head = [
+    'trial',
+    'method',
+    'target',
+    'repetition',
+    'warmup',
+    't_ms',
+    ...SAMPLE_COLUMNS.map((c) => `sender_${c}`),
+    ...SAMPLE_COLUMNS.map((c) => `receiver_${c}`),
+    'system_busy_cores'
+  ]
+  const rows: Cell[][] = []
+  for (const t of report.trials)
+    for (const s of t.samples)
+      rows.push([
+        t.index,
+        t.method,
+        t.target,
+        t.repetition,
+        t.warmup,
+        s.tMs,
+        ...sampleSide(s.sender),
+        ...sampleSide(s.receiver),
+        s.systemBusyCores
+      ])
+  return csv(head, rows)
+}

@@ -1,0 +1,82 @@
+// How a figure is written for people, in every format (terminal table, Markdown,
+// HTML, the app): one place, so a number reads the same everywhere.
+
+import type { MethodAggregate } from '../report'
+import type { Stat } from '../statistics'
+import { formatRatio } from '../units'
+
+export const DASH = '—'
+
+export function gbitsRange(s: Stat | null): string {
+  if (!s) return DASH
+  const g = (v: number) => (v / 1e9).toFixed(2)
+  return `${g(s.median)} (${g(s.min)}–${g(s.max)})`
+}
+
+export function medianText(s: Stat | null, digits = 3): string {
+  return s ? formatRatio(s.median, digits) : DASH
+}
+
+export function percentText(v: number | null): string {
+  return v === null ? DASH : `${v >= 0 ? '' : '−'}${Math.abs(v * 100).toFixed(0)}%`
+}
+
+export function timesText(v: number | null): string {
+  return v === null ? DASH : `${v.toFixed(2)}×`
+}
+
+/** a signed change, e.g. −20.0% */
+export function changeText(ratio: number): string {
+  const c = (ratio - 1) * 100
+  return `${c >= 0 ? '+' : '−'}${Math.abs(c).toFixed(1)}%`
+}
+
+export function aggregateNotes(a: MethodAggregate): string {
+  const n: string[] = []
+  if (a.failed) n.push(`${a.failed} failed`)
+  if (a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0)
+    n.push(`zc copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%`)
+  if (a.method === 'node-stream') n.push('process-level')
+  if (a.target.startsWith('raw://')) n.push('sender only')
+  if (a.cyclesSource === 'none') n.push('no cycles (import)')
+  return n.join('; ')
+}
+
+/** the columns of a per-method table, shared by the CLI, Markdown and HTML */
+export function aggregateColumns(estimated: boolean): { head: string; cell: (a: MethodAggregate) => string }[] {
+  const cyc = estimated ? 'cyc/bit*' : 'cyc/bit'
+  return [
+    { head: 'method', cell: (a) => a.method },
+    { head: 'Gbit/s median (min–max)', cell: (a) => gbitsRange(a.throughputBitsPerSec) },
+    { head: `${cyc} send`, cell: (a) => medianText(a.senderCyclesPerBit) },
+    { head: `${cyc} recv`, cell: (a) => medianText(a.receiverCyclesPerBit) },
+    {
+      head: `${cyc} system`,
+      // across hosts: sending host / receiving host
+      cell: (a) =>
+        a.receiverSystemCyclesPerBit
+          ? `${medianText(a.systemCyclesPerBit)} / ${medianText(a.receiverSystemCyclesPerBit)}`
+          : medianText(a.systemCyclesPerBit)
+    },
+    { head: 'ctxsw/GiB', cell: (a) => medianText(a.contextSwitchesPerGiB, 3) },
+    { head: 'syscalls/GiB', cell: (a) => medianText(a.syscallsPerGiB, 4) },
+    { head: 'speed-up vs copy', cell: (a) => timesText(a.speedupVsCopy) },
+    { head: 'send CPU saved vs copy', cell: (a) => percentText(a.senderCpuSavingVsCopy) },
+    { head: 'notes', cell: aggregateNotes }
+  ]
+}
+
+export const ESTIMATE_FOOTNOTE = '* cycles estimated from CPU time × clock rate (no PMU count); see warnings'
+
+/** aggregates grouped by what they were measured over: target, file size, chunk */
+export function groupAggregates(
+  aggregates: readonly MethodAggregate[],
+  title: (a: MethodAggregate) => string
+): Map<string, MethodAggregate[]> {
+  const groups = new Map<string, MethodAggregate[]>()
+  for (const a of aggregates) {
+    const k = title(a)
+    groups.set(k, [...(groups.get(k) ?? []), a])
+  }
+  return groups
+}

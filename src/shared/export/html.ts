@@ -1,0 +1,114 @@
+// A self-contained HTML report: inline CSS and SVG, no script, no fetch. It opens
+// offline in any browser, and its CSP forbids anything else from loading.
+
+import { environmentFacts } from '../environment-facts'
+import { METHOD_COLORS } from '../method-colors'
+import type { MethodAggregate, Report } from '../report'
+import { formatBytes, formatDurationMs } from '../units'
+import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates } from './figures'
+import { reportTitle } from './report-title'
+import { barChartSvg, escapeXml as esc, lineChartSvg } from './svg-charts'
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#1d1d1f;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:14px;margin:18px 0 6px}
+.muted{color:#666}table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}
+th{background:#f5f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border:1px solid #eee;border-radius:6px}
+.banner{background:#fff8e1;border:1px solid #f0c36d;padding:8px 12px;border-radius:6px}
+`
+
+function chartsFor(title: string, rows: MethodAggregate[], report: Report): string {
+  const color = (m: MethodAggregate['method']) => METHOD_COLORS[m] ?? '#888'
+  const throughput = barChartSvg(
+    'Throughput, median with min–max',
+    'Gbit/s',
+    rows.map((a) => ({
+      label: a.method,
+      value: (a.throughputBitsPerSec?.median ?? Number.NaN) / 1e9,
+      low: a.throughputBitsPerSec ? a.throughputBitsPerSec.min / 1e9 : undefined,
+      high: a.throughputBitsPerSec ? a.throughputBitsPerSec.max / 1e9 : undefined,
+      color: color(a.method)
+    }))
+  )
+  const cycles = barChartSvg(
+    'Sender CPU per bit, median with min–max',
+    'cycles/bit',
+    rows.map((a) => ({
+      label: a.method,
+      value: a.senderCyclesPerBit?.median ?? Number.NaN,
+      low: a.senderCyclesPerBit?.min,
+      high: a.senderCyclesPerBit?.max,
+      color: color(a.method)
+    }))
+  )
+  // throughput over time: every measured trial of this group, one colour per method
+  const trials = report.trials.filter(
+    (t) =>
+      !t.warmup &&
+      rows.some(
+        (a) =>
+          a.method === t.method && a.target === t.target && a.fileBytes === t.fileBytes && a.chunkBytes === t.chunkBytes
+      )
+  )
+  const overTime = lineChartSvg(
+    'Throughput over each trial',
+    'seconds into the trial',
+    'Gbit/s',
+    trials.map((t) => ({
+      label: t.method,
+      color: color(t.method),
+      points: t.samples.map((s) => [s.tMs / 1000, (s.sender.bytesPerSec * 8) / 1e9] as [number, number])
+    }))
+  )
+  return `<div class="charts" data-group="${esc(title)}">${throughput}${cycles}${trials.some((t) => t.samples.length) ? overTime : ''}</div>`
+}
+
+export function reportHtml(report: Report): string {
+  const title = reportTitle(report)
+  const est = report.end.aggregates.some((a) => a.cyclesSource !== 'pmu')
+  const columns = aggregateColumns(est)
+  const groups = groupAggregates(
+    report.end.aggregates,
+    (a) => `${a.target} · file ${formatBytes(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
+  )
+  const parts: string[] = []
+  parts.push(`<h1>${esc(title)}</h1>`)
+  parts.push(
+    `<p class="muted">${esc(`${report.tool.name} ${report.tool.version} · ${report.start.timestamp} · ${formatDurationMs(report.end.durationMs)}`)}${report.meta.tags.length ? ` · tags: ${report.meta.tags.map(esc).join(', ')}` : ''}</p>`
+  )
+  if (report.foreign)
+    parts.push(
+      `<p class="banner">Imported from ${esc(report.foreign.format)}: it measured ${esc(report.foreign.measured.join(', '))} only.<br>${report.foreign.notes.map(esc).join('<br>')}</p>`
+    )
+  if (report.end.incomplete)
+    parts.push('<p class="banner">Incomplete run: the figures cover the trials that finished.</p>')
+  for (const [group, rows] of groups) {
+    parts.push(`<h2>${esc(group)}</h2>`)
+    parts.push(chartsFor(group, rows, report))
+    parts.push(
+      `<table><thead><tr>${columns.map((c) => `<th>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>` +
+        rows
+          .map(
+            (a) => `<tr>${columns.map((c, i) => `<td${i ? ' class="num"' : ''}>${esc(c.cell(a))}</td>`).join('')}</tr>`
+          )
+          .join('') +
+        '</tbody></table>'
+    )
+  }
+  if (est) parts.push(`<p class="muted">${esc(ESTIMATE_FOOTNOTE)}</p>`)
+  parts.push('<h2>Environment</h2><table><tbody>')
+  for (const f of environmentFacts(report.start.environment.sender))
+    parts.push(`<tr><th>${esc(f.label)}</th><td>${esc(f.value)}</td></tr>`)
+  parts.push('</tbody></table>')
+  if (report.end.warnings.length)
+    parts.push(`<h2>Warnings</h2><ul>${report.end.warnings.map((w) => `<li>${esc(w.message)}</li>`).join('')}</ul>`)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="zcprof ${esc(report.tool.version)}">
+<title>${esc(title)} · zcprof</title><style>${STYLE}</style></head>
+<body>${parts.join('\n')}</body></html>
+`
+}

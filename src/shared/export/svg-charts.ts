@@ -1,0 +1,116 @@
+// Charts as plain SVG strings: the exported HTML report draws them with no script,
+// so it opens offline, in any browser, under a CSP that forbids scripts.
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}
+
+/** round tick steps (1, 2, 5 × 10^k) covering 0..max */
+export function niceTicks(max: number, count = 5): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1]
+  const raw = max / count
+  const mag = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
+  const ticks: number[] = []
+  for (let v = 0; v <= max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)))
+  return ticks
+}
+
+const tickText = (v: number) => (v >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(2))
+
+export interface Bar {
+  label: string
+  value: number
+  /** whisker ends, e.g. min and max over repetitions */
+  low?: number
+  high?: number
+  color: string
+}
+
+const W = 560
+const H = 260
+const M = { top: 30, right: 16, bottom: 44, left: 56 }
+
+function frame(title: string, yLabel: string, body: string, ticks: number[], y: (v: number) => number): string {
+  const grid = ticks
+    .map(
+      (t) =>
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e5e5"/>` +
+        `<text x="${M.left - 6}" y="${y(t) + 4}" text-anchor="end" font-size="11" fill="#555">${tickText(t)}</text>`
+    )
+    .join('')
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, sans-serif">` +
+    `<rect width="${W}" height="${H}" fill="#fff"/>` +
+    `<text x="${M.left}" y="18" font-size="13" font-weight="600">${escapeXml(title)}</text>` +
+    grid +
+    `<text transform="translate(14 ${(H - M.bottom + M.top) / 2}) rotate(-90)" text-anchor="middle" font-size="11" fill="#555">${escapeXml(yLabel)}</text>` +
+    body +
+    `</svg>`
+  )
+}
+
+export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[]): string {
+  const finite = bars.filter((b) => Number.isFinite(b.value))
+  const max = Math.max(0, ...finite.map((b) => Math.max(b.value, b.high ?? b.value)))
+  const ticks = niceTicks(max)
+  const top = ticks[ticks.length - 1]
+  const plotH = H - M.top - M.bottom
+  const y = (v: number) => M.top + plotH - (v / top) * plotH
+  const slot = (W - M.left - M.right) / Math.max(1, bars.length)
+  const body = bars
+    .map((b, i) => {
+      const x = M.left + i * slot + slot * 0.2
+      const w = slot * 0.6
+      const label = `<text x="${x + w / 2}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(b.label)}</text>`
+      if (!Number.isFinite(b.value))
+        return (
+          label + `<text x="${x + w / 2}" y="${y(0) - 6}" text-anchor="middle" font-size="11" fill="#888">n/a</text>`
+        )
+      const whisker =
+        b.low !== undefined && b.high !== undefined
+          ? `<line x1="${x + w / 2}" x2="${x + w / 2}" y1="${y(b.low)}" y2="${y(b.high)}" stroke="#222"/>` +
+            `<line x1="${x + w / 2 - 6}" x2="${x + w / 2 + 6}" y1="${y(b.low)}" y2="${y(b.low)}" stroke="#222"/>` +
+            `<line x1="${x + w / 2 - 6}" x2="${x + w / 2 + 6}" y1="${y(b.high)}" y2="${y(b.high)}" stroke="#222"/>`
+          : ''
+      return (
+        `<rect x="${x}" y="${y(b.value)}" width="${w}" height="${y(0) - y(b.value)}" fill="${b.color}"><title>${escapeXml(`${b.label}: ${b.value}`)}</title></rect>` +
+        whisker +
+        label
+      )
+    })
+    .join('')
+  return frame(title, yLabel, body, ticks, y)
+}
+
+export interface LineSeries {
+  label: string
+  color: string
+  points: readonly [number, number][]
+}
+
+export function lineChartSvg(title: string, xLabel: string, yLabel: string, series: readonly LineSeries[]): string {
+  const all = series.flatMap((s) => s.points).filter(([x, v]) => Number.isFinite(x) && Number.isFinite(v))
+  const ticks = niceTicks(Math.max(0, ...all.map(([, v]) => v)))
+  const top = ticks[ticks.length - 1]
+  const xMax = Math.max(1e-9, ...all.map(([x]) => x))
+  const plotH = H - M.top - M.bottom
+  const plotW = W - M.left - M.right
+  const y = (v: number) => M.top + plotH - (v / top) * plotH
+  const x = (v: number) => M.left + (v / xMax) * plotW
+  const lines = series
+    .filter((s) => s.points.length > 0)
+    .map(
+      (s) =>
+        `<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' ')}"><title>${escapeXml(s.label)}</title></polyline>`
+    )
+    .join('')
+  const legend = [...new Map(series.map((s) => [s.label, s.color])).entries()]
+    .map(
+      ([label, color], i) =>
+        `<rect x="${M.left + i * 110}" y="${H - 14}" width="10" height="10" fill="${color}"/><text x="${M.left + i * 110 + 14}" y="${H - 5}" font-size="11">${escapeXml(label)}</text>`
+    )
+    .join('')
+  const xAxis = `<text x="${W - M.right}" y="${H - M.bottom + 16}" text-anchor="end" font-size="11" fill="#555">${escapeXml(xLabel)} (0–${tickText(xMax)})</text>`
+  return frame(title, yLabel, lines + legend + xAxis, ticks, y)
+}

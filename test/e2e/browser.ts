@@ -1,0 +1,45 @@
+// What the end-to-end tests share: headless Chromium, `zcprof ui` as a child, and
+// the artifacts folder screenshots go to.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { tempDir } from '../helpers'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
+export const artifacts = path.join(__dirname, '..', '..', 'test-artifacts')
+// CI installs Chromium (.ci/run): there a missing browser fails instead of skipping
+export const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true'
+
+export function launchBrowser(): Promise<Browser> {
+  mkdirSync(artifacts, { recursive: true })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-component-update',
+      '--no-first-run'
+    ]
+  })
+}
+
+/** `zcprof ui` on a random loopback port; resolves with the process and its tokened URL */
+export async function startUi(env: Record<string, string> = {}): Promise<{ ui: ChildProcess; url: string }> {
+  const ui = spawn(process.execPath, [bin, 'ui', '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env }
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    ui.stdout!.on('data', (d: Buffer) => {
+      const m = /zcprof ui: (\S+)/.exec(d.toString())
+      if (m) resolve(m[1])
+    })
+    ui.once('exit', (c) => reject(new Error(`zcprof ui exited ${c}`)))
+  })
+  return { ui, url }
+}
