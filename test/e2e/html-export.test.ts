@@ -1,7 +1,7 @@
 // The exported HTML report opened from disk in headless Chromium: it renders its
 // charts offline, asks the network for nothing, and runs no script.
 
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -37,7 +37,7 @@ describe.skipIf(!haveBrowser)('HTML export in Chromium', () => {
       .locator('svg')
       .first()
       .locator('rect[fill]:not([width="560"])')
-      .evaluateAll((els) => els.map((e) => (e as SVGGraphicsElement).getBBox().height))
+      .evaluateAll((els) => els.map((e) => (e as unknown as { getBBox(): { height: number } }).getBBox().height))
     expect(heights.filter((h) => h > 10).length).toBeGreaterThanOrEqual(2)
     expect(await page.locator('table').first().textContent()).toMatch(/sendfile/)
     expect(requests).toEqual(['file://' + file])

@@ -1,0 +1,84 @@
+// The report library as the app and the CLI see it: entries with what a person
+// scans a list for (host, date, methods, headline), and a trash for undo.
+
+import type { ErrorInfo } from './errors'
+import { reportTitle } from './export/report-title'
+import type { Report } from './report'
+import { formatBitsPerSec } from './units'
+
+export interface LibraryEntry {
+  /** the file name inside the library folder */
+  id: string
+  title: string
+  tags: string[]
+  host: string
+  timestamp: string
+  tool: string
+  foreign: boolean
+  methods: string[]
+  /** one line of the figures that matter: best zero-copy method against copy, or the best throughput */
+  headline: string
+  bytes: number
+  /** the schema the file is written in (0: an import kept as written) */
+  schemaVersion: number
+  /** set when the file could not be read: it stays listed, with why */
+  problem: ErrorInfo | null
+}
+
+export interface TrashEntry {
+  trashId: string
+  /** the name it had, and will have again when restored */
+  id: string
+  title: string
+  deletedAt: string
+}
+
+export interface LibraryListing {
+  folder: string
+  entries: LibraryEntry[]
+  trash: TrashEntry[]
+}
+
+export interface ReportChanges {
+  title?: string | null
+  tags?: string[]
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
+
+export const MAX_TAGS = 16
+export const MAX_TAG_LENGTH = 40
+export const MAX_TITLE_LENGTH = 200
+
+export function headline(report: Report): string {
+  const aggs = report.end.aggregates.filter((a) => a.throughputBitsPerSec)
+  const best = aggs
+    .filter((a) => a.method !== 'copy' && a.speedupVsCopy !== null)
+    .sort((a, b) => (b.speedupVsCopy ?? 0) - (a.speedupVsCopy ?? 0))[0]
+  if (best) {
+    const saving = best.senderCpuSavingVsCopy
+    return (
+      `${best.method} ${best.speedupVsCopy!.toFixed(2)}× copy` +
+      (saving === null ? '' : `, ${saving >= 0 ? '−' : '+'}${Math.abs(saving * 100).toFixed(0)}% send CPU`)
+    )
+  }
+  const top = aggs.sort((a, b) => b.throughputBitsPerSec!.median - a.throughputBitsPerSec!.median)[0]
+  return top ? `${top.method} ${formatBitsPerSec(top.throughputBitsPerSec!.median)}` : 'no completed trials'
+}
+
+export function entryFor(id: string, report: Report, bytes: number, schemaVersion: number): LibraryEntry {
+  return {
+    id,
+    title: reportTitle(report),
+    tags: report.meta.tags,
+    host: report.start.environment.sender.hostname,
+    timestamp: report.start.timestamp,
+    tool: `${report.tool.name} ${report.tool.version}`,
+    foreign: report.foreign !== null,
+    methods: [...new Set(report.end.aggregates.map((a) => a.method))],
+    headline: headline(report),
+    bytes,
+    schemaVersion,
+    problem: null
+  }
+}
