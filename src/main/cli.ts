@@ -1,10 +1,13 @@
-// The headless entry point: `zcprof run | agent`.
+// The headless entry point: `zcprof run | agent | ui | report | compare | library`.
 
 import { Command, Option } from 'commander'
 import { ZcprofError } from '../shared/errors'
 import { METHODS } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
 import { agentCommand } from './cli/agent-command'
+import { compareCommand, type CompareFlags } from './cli/compare-command'
+import { libraryCommand, type LibraryFlags } from './cli/library-command'
+import { reportCommand, type ReportFlags } from './cli/report-command'
 import { runCommand, type RunFlags } from './cli/run-command'
 import { uiCommand } from './cli/ui-command'
 import { TOOL_VERSION } from './engine/version'
@@ -19,15 +22,21 @@ function fail(e: unknown): never {
 }
 
 /** a command's action: user errors print and exit 2, anything else is a bug (70) */
-function guarded<F>(action: (flags: F) => Promise<unknown>) {
-  return async (flags: F) => {
+function guarded<A extends unknown[]>(action: (...args: A) => unknown) {
+  return async (...args: A) => {
     try {
-      await action(flags)
+      await action(...args)
     } catch (e) {
       fail(e)
     }
   }
 }
+
+const importMethod = () =>
+  new Option('--method <method>', 'iperf3 imports: the method it ran (iperf3 -Z is sendfile)').choices([
+    'copy',
+    'sendfile'
+  ])
 
 export function main(argv: string[]): void {
   const program = new Command('zcprof')
@@ -57,6 +66,8 @@ export function main(argv: string[]): void {
     .option('--agent-timeout <ms>', 'how long an agent may take to answer', '5000')
     .option('--cache-dir <dir>', 'where generated test files are kept')
     .option('--no-progress', 'no progress bar')
+    .option('--save', 'also save the report into the report library', false)
+    .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
     .action(guarded(async (flags: RunFlags) => (process.exitCode = await runCommand(flags))))
 
   program
@@ -77,6 +88,49 @@ export function main(argv: string[]): void {
     .option('-l, --listen <host:port>', 'address to serve on', '127.0.0.1:0')
     .option('--open', 'open a browser', false)
     .action(guarded(uiCommand))
+
+  program
+    .command('report')
+    .description('export a report (zcprof, an older schema, or iperf3 -J output) as HTML, Markdown or CSV')
+    .argument('<file>', 'the report')
+    .option('--html <out>', 'a self-contained HTML report with charts')
+    .option('--md [out]', 'a Markdown summary (to standard output without a file)')
+    .option('--csv <out>', 'CSV, one row per trial')
+    .option('--csv-samples <out>', 'CSV, one row per sample')
+    .option('--json <out>', 'the report in the current schema (migrates older ones)')
+    .addOption(importMethod())
+    .action(guarded((file: string, flags: ReportFlags) => (process.exitCode = reportCommand(file, flags))))
+
+  program
+    .command('compare')
+    .description('compare reports against the first; exits 1 on a regression beyond the threshold and the noise')
+    .argument('<base>', 'the baseline report')
+    .argument('<others...>', 'reports to compare with it')
+    .option('--threshold <pct>', 'smallest change that counts as a regression', '5%')
+    .option('--baseline <n>', 'compare against report N instead (0 is the first)')
+    .option('--gate <metrics>', 'metrics that can fail the gate (comma-separated, or all)')
+    .option('--metrics <metrics>', 'metrics to show (comma-separated, or all)')
+    .option('--json <out>', 'write the comparison as JSON')
+    .action(
+      guarded(
+        (base: string, others: string[], flags: CompareFlags) =>
+          (process.exitCode = compareCommand([base, ...others], flags))
+      )
+    )
+
+  program
+    .command('library')
+    .description('the report library: list, import, rm (to the trash), restore')
+    .argument('[action]', 'list | import | rm | restore', 'list')
+    .argument('[args...]', 'files to import, or ids')
+    .option('--library <dir>', 'the library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
+    .addOption(importMethod())
+    .action(
+      guarded(
+        (action: string, args: string[], flags: LibraryFlags) =>
+          (process.exitCode = libraryCommand(action, args, flags))
+      )
+    )
 
   program.parseAsync(argv).catch(fail)
 }

@@ -10,6 +10,7 @@ import type { Plan, Report } from '../../shared/report'
 import { formatBitsPerSec, formatBytes, parseSizeList } from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { writeReport } from '../engine/report-store'
+import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { renderSummary } from './summary-table'
 
 export interface RunFlags {
@@ -30,6 +31,8 @@ export interface RunFlags {
   progress?: boolean
   token?: string
   agentTimeout?: string
+  save?: boolean
+  library?: string
 }
 
 function int(text: string | undefined, what: string, fallback: number): number {
@@ -192,6 +195,16 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.json && !ndjson) {
     const saved = saveReport(flags.json, report)
     out.write(`report: ${saved}\n`)
+  }
+  if (flags.save) {
+    const lib = new ReportLibrary(flags.library ?? defaultLibraryFolder())
+    try {
+      out.write(`library: ${path.join(lib.folder, lib.save(report).id)}\n`)
+    } catch (e) {
+      if (!(e instanceof ZcprofError)) throw e
+      const fallback = saveReport(path.join(os.tmpdir(), `zcprof-report-${Date.now()}.json`), report)
+      process.stderr.write(`zcprof: ${e.message}\nzcprof: the report was saved to ${fallback} instead\n`)
+    }
   }
   const failed = report.trials.some((t) => t.error && !t.warmup)
   return report.end.incomplete || failed ? 1 : 0

@@ -1,0 +1,131 @@
+// `zcprof compare | report | library`, and `run --save`, as a user (or a CI gate) runs them.
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers'
+
+const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
+const F = path.join(__dirname, '..', 'fixtures', 'reports')
+const fx = (name: string) => path.join(F, name)
+
+function zcprof(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env },
+    timeout: 120_000
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('zcprof compare', () => {
+  it('exits 1 on the planted 20% regression and names it', () => {
+    const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '5%'])
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stdout).toMatch(/sendfile .*throughput −20\.0% \(95% CI −2\d\.\d% to −1\d\.\d%\)/)
+    expect(r.stdout).toMatch(/−1\.6% \[[^\]]+\] noise/) // copy: inside the spread
+    expect(r.stdout).toMatch(/kernel: \[lab-a baseline\] 6\.18\.44 · x64 {2}vs {2}\[lab-b new kernel\] 6\.19\.2/)
+  })
+
+  it('exits 0 when the difference is inside the noise, or under the threshold', () => {
+    const noisy = zcprof(['compare', fx('machine-a.json'), fx('machine-c-noisy.json')])
+    expect(noisy.code, noisy.stdout).toBe(0)
+    expect(noisy.stdout).toMatch(/no regression beyond 5\.0% and the noise/)
+    expect(zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '25%']).code).toBe(0)
+  })
+
+  it('writes the comparison as JSON, and takes another baseline', () => {
+    const out = path.join(tempDir(), 'cmp.json')
+    const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--baseline', '1', '--json', out])
+    expect(r.code).toBe(0) // against B, A is an improvement
+    const cmp = JSON.parse(readFileSync(out, 'utf8'))
+    expect(cmp.baseline).toBe(1)
+    expect(cmp.regressions).toEqual([])
+  })
+
+  it('exits 2 with the file named on bad input or arguments', () => {
+    const bad = path.join(tempDir(), 'bad.json')
+    writeFileSync(bad, '{"schemaVersion": 2, "tool": {"na')
+    const r = zcprof(['compare', fx('machine-a.json'), bad])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/bad\.json: it ends mid-document .* truncated/)
+    expect(zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', 'lots']).stderr).toMatch(
+      /threshold 'lots' is not a percentage/
+    )
+    expect(zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--gate', 'speed']).stderr).toMatch(
+      /unknown metric 'speed'/
+    )
+  })
+})
+
+describe('zcprof report', () => {
+  it('exports HTML, Markdown and both CSVs from an older schema', () => {
+    const dir = tempDir()
+    const r = zcprof([
+      'report',
+      fx('v1-loopback.json'),
+      '--html',
+      `${dir}/r.html`,
+      '--md',
+      '--csv',
+      `${dir}/t.csv`,
+      '--csv-samples',
+      `${dir}/s.csv`
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^# vm · 2026-/)
+    expect(r.stdout).toMatch(/^\| sendfile \|/m)
+    expect(r.stderr).toMatch(/schema 1; it was read as schema 2/)
+    expect(readFileSync(`${dir}/r.html`, 'utf8')).toMatch(/^<!doctype html>/)
+    expect(readFileSync(`${dir}/t.csv`, 'utf8').split('\r\n')).toHaveLength(4 + 2) // head, 4 trials, final newline
+    expect(readFileSync(`${dir}/s.csv`, 'utf8')).toMatch(/^trial,method,target/)
+  })
+
+  it('reads iperf3 -J output, and prints the table with no format asked', () => {
+    const r = zcprof(['report', fx('iperf3-loopback-zerocopy.json'), '--method', 'sendfile'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/sendfile/)
+    expect(r.stdout).toMatch(/imported from iperf3/)
+  })
+
+  it('a missing report exits 2 and names it', () => {
+    const r = zcprof(['report', '/nonexistent/r.json', '--md'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/\/nonexistent\/r\.json: no such file/)
+  })
+})
+
+describe('zcprof library and run --save', () => {
+  it('run --save lands in the library; import, rm and restore work from the terminal', () => {
+    const library = path.join(tempDir(), 'team-reports')
+    const run = zcprof([
+      'run',
+      '--methods',
+      'copy',
+      '--size',
+      '4MiB',
+      '--repeat',
+      '1',
+      '--warmup',
+      '0',
+      '--save',
+      '--library',
+      library
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(new RegExp(`library: ${library}/\\S+\\.json`))
+    expect(zcprof(['library', 'import', fx('iperf3-loopback.json'), '--library', library]).code).toBe(0)
+    const list = zcprof(['library', '--library', library])
+    expect(list.code, list.stderr).toBe(0)
+    expect(list.stdout).toMatch(/iperf3-loopback\.json/)
+    expect(list.stdout).toMatch(/copy \d+\.\d\d Gbit\/s/)
+    const rm = zcprof(['library', 'rm', 'iperf3-loopback.json', '--library', library])
+    const trashId = /as (\S+)/.exec(rm.stdout)![1]
+    expect(existsSync(path.join(library, 'iperf3-loopback.json'))).toBe(false)
+    expect(zcprof(['library', 'restore', trashId, '--library', library]).code).toBe(0)
+    expect(readdirSync(library).sort()).toContain('iperf3-loopback.json')
+    // ZCPROF_LIBRARY names the folder too
+    expect(zcprof(['library'], { ZCPROF_LIBRARY: library }).stdout).toMatch(/iperf3-loopback\.json/)
+  })
+})
