@@ -36,7 +36,14 @@ app.whenReady().then(() => {
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
   // the engine runs trials on native threads and a child agent: the main thread only relays
-  registerIpc(new EngineApi(), () => win)
+  const userData = app.getPath('userData')
+  registerIpc(
+    new EngineApi({
+      settingsFile: path.join(userData, 'settings.json'),
+      defaultLibraryFolder: process.env.ZCPROF_LIBRARY ?? path.join(userData, 'reports')
+    }),
+    () => win
+  )
   createWindow()
 })
 

@@ -8,6 +8,13 @@ const api: ZcprofApi = {
   environment: () => ipcRenderer.invoke(IPC_PREFIX + 'environment'),
   startRun: (plan, token) => ipcRenderer.invoke(IPC_PREFIX + 'startRun', plan, token),
   cancelRun: (runId) => ipcRenderer.invoke(IPC_PREFIX + 'cancelRun', runId),
+  library: () => ipcRenderer.invoke(IPC_PREFIX + 'library'),
+  openReport: (id) => ipcRenderer.invoke(IPC_PREFIX + 'openReport', id),
+  importReport: (fileName, text, method) => ipcRenderer.invoke(IPC_PREFIX + 'importReport', fileName, text, method),
+  updateReport: (id, changes) => ipcRenderer.invoke(IPC_PREFIX + 'updateReport', id, changes),
+  deleteReport: (id) => ipcRenderer.invoke(IPC_PREFIX + 'deleteReport', id),
+  restoreReport: (trashId) => ipcRenderer.invoke(IPC_PREFIX + 'restoreReport', trashId),
+  setLibraryFolder: (folder) => ipcRenderer.invoke(IPC_PREFIX + 'setLibraryFolder', folder),
   onEvent: (listener) => {
     const relay = (_e: IpcRendererEvent, data: ApiEvent) => listener(data)
     ipcRenderer.on(IPC_EVENT_CHANNEL, relay)

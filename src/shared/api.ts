@@ -5,7 +5,8 @@
 import type { ErrorInfo } from './errors'
 import type { RunEvent } from './events'
 import type { MethodInfo, ReceiverMode } from './methods'
-import type { Environment, Plan } from './report'
+import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from './library'
+import type { Environment, Plan, Report } from './report'
 
 export interface MethodCapability extends MethodInfo {
   supported: boolean
@@ -39,11 +40,36 @@ export interface ZcprofApi {
   cancelRun(runId: string): Promise<void>
   /** returns the unsubscribe function */
   onEvent(listener: (e: ApiEvent) => void): () => void
+
+  // The report library. Runs the app starts are saved into it when they end
+  // (a report-saved or report-save-failed event follows run-end).
+  library(): Promise<Result<LibraryListing>>
+  openReport(id: string): Promise<Result<Report>>
+  /** text: the file's contents (browser mode has no paths); method: for iperf3 output, the method it ran */
+  importReport(fileName: string, text: string, method?: 'copy' | 'sendfile'): Promise<Result<LibraryEntry>>
+  updateReport(id: string, changes: ReportChanges): Promise<Result<LibraryEntry>>
+  /** to the trash: restoreReport undoes it */
+  deleteReport(id: string): Promise<Result<TrashEntry>>
+  restoreReport(trashId: string): Promise<Result<LibraryEntry>>
+  /** point the library at another folder (a share, a synced checkout); remembered */
+  setLibraryFolder(folder: string): Promise<Result<LibraryListing>>
 }
 
 /** The request/response calls (everything but onEvent), as the transports carry them. */
 export type ApiCall = Exclude<keyof ZcprofApi, 'onEvent'>
-export const API_CALLS: readonly ApiCall[] = ['capabilities', 'environment', 'startRun', 'cancelRun']
+export const API_CALLS: readonly ApiCall[] = [
+  'capabilities',
+  'environment',
+  'startRun',
+  'cancelRun',
+  'library',
+  'openReport',
+  'importReport',
+  'updateReport',
+  'deleteReport',
+  'restoreReport',
+  'setLibraryFolder'
+]
 
 export const IPC_PREFIX = 'zcprof:'
 export const IPC_EVENT_CHANNEL = 'zcprof:event'

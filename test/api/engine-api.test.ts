@@ -1,9 +1,11 @@
 // The API contract, on the engine: answers as data, and startRun answers before its events.
 
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EngineApi } from '../../src/main/api/engine-api'
 import type { ApiEvent } from '../../src/shared/api'
-import { randomFile, testPlan } from '../helpers'
+import { randomFile, tempDir, testPlan } from '../helpers'
 
 const file = randomFile(4 * 1024 * 1024)
 
@@ -62,5 +64,61 @@ describe('EngineApi', () => {
       type: 'run-failed',
       error: { code: 'ENOENT', message: expect.stringMatching(/nonexistent/) }
     })
+  })
+})
+
+describe('EngineApi library', () => {
+  const fixtures = path.join(__dirname, '../fixtures/reports')
+
+  it('a finished run is saved to the library, and opens back the same', async () => {
+    const settingsFile = path.join(tempDir(), 'settings.json')
+    const api = new EngineApi({ settingsFile, defaultLibraryFolder: path.join(tempDir(), 'reports') })
+    const seen: ApiEvent['event'][] = []
+    const off = api.onEvent((e) => seen.push(e.event))
+    const r = await api.startRun(testPlan(file, { methods: ['copy'] }))
+    if (!r.ok) throw new Error(r.error.message)
+    await expect.poll(() => seen.some((e) => e.type === 'report-saved' || e.type === 'report-save-failed')).toBe(true)
+    off()
+    const end = seen.find((e) => e.type === 'run-end')!
+    const saved = seen.find((e) => e.type === 'report-saved')
+    expect(saved, JSON.stringify(seen.at(-1))).toBeDefined()
+    if (saved?.type !== 'report-saved' || end.type !== 'run-end') return
+    const listing = await api.library()
+    expect(listing.ok && listing.value.entries.map((x) => x.id)).toEqual([saved.entry.id])
+    expect(await api.openReport(saved.entry.id)).toEqual({ ok: true, value: end.report })
+  })
+
+  it('import, tag, delete and restore answer as data; mistakes are data too', async () => {
+    const api = new EngineApi({ settingsFile: path.join(tempDir(), 's.json'), defaultLibraryFolder: tempDir() })
+    const text = readFileSync(path.join(fixtures, 'iperf3-loopback-zerocopy.json'), 'utf8')
+    const imported = await api.importReport('iperf.json', text, 'sendfile')
+    if (!imported.ok) throw new Error(imported.error.message)
+    expect(imported.value).toMatchObject({ methods: ['sendfile'], foreign: true })
+    const tagged = await api.updateReport(imported.value.id, { tags: ['iperf3', 'lab-a'] })
+    expect(tagged.ok && tagged.value.tags).toEqual(['iperf3', 'lab-a'])
+    const deleted = await api.deleteReport(imported.value.id)
+    if (!deleted.ok) throw new Error(deleted.error.message)
+    expect((await api.restoreReport(deleted.value.trashId)).ok).toBe(true)
+    expect(await api.importReport('bad.json', '{"schemaVersion": 7}')).toMatchObject({
+      ok: false,
+      error: { code: 'ZC_REPORT_NEWER' }
+    })
+    expect(await api.openReport('../../etc/passwd')).toMatchObject({ ok: false, error: { code: 'ZC_LIBRARY_BAD_ID' } })
+    expect(await api.setLibraryFolder('relative/dir')).toMatchObject({
+      ok: false,
+      error: { code: 'ZC_LIBRARY_FOLDER' }
+    })
+  })
+
+  it('a chosen library folder is remembered across launches', async () => {
+    const settingsFile = path.join(tempDir(), 'settings.json')
+    const shared = path.join(tempDir(), 'team', 'reports')
+    const first = new EngineApi({ settingsFile, defaultLibraryFolder: tempDir() })
+    expect((await first.setLibraryFolder(shared)).ok).toBe(true)
+    await first.importReport('a.json', readFileSync(path.join(fixtures, 'machine-a.json'), 'utf8'))
+    const second = new EngineApi({ settingsFile, defaultLibraryFolder: tempDir() })
+    const listing = await second.library()
+    expect(listing.ok && listing.value.folder).toBe(shared)
+    expect(listing.ok && listing.value.entries.map((e) => e.id)).toEqual(['a.json'])
   })
 })

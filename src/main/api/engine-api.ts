@@ -2,18 +2,55 @@
 // browser-mode WebSocket). One run at a time: trials compete for the same cores.
 
 import { randomUUID } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import type { ApiEvent, Capabilities, StartResult, ZcprofApi } from '../../shared/api'
 import { ZcprofError } from '../../shared/errors'
+import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from '../../shared/library'
 import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../shared/methods'
-import type { Environment, Plan } from '../../shared/report'
+import type { Environment, Plan, Report } from '../../shared/report'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../engine/version'
 import { captureEnvironment } from '../host/environment'
+import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { defaultSettingsFile, readSettings, writeSettings } from '../settings'
+
+export interface EngineApiOptions {
+  /** where the chosen library folder is remembered */
+  settingsFile?: string
+  /** the library folder when none was chosen */
+  defaultLibraryFolder?: string
+}
+
+/** a user's mistake as data; anything else stays a bug and rejects */
+function attempt<T>(f: () => T): Result<T> {
+  try {
+    return { ok: true, value: f() }
+  } catch (e) {
+    if (e instanceof ZcprofError) return { ok: false, error: e.toInfo() }
+    const code = (e as NodeJS.ErrnoException).code
+    // file system trouble (a share gone away, permissions) is the user's to fix, not a bug
+    if (typeof code === 'string' && code.startsWith('E'))
+      return {
+        ok: false,
+        error: { code, message: (e as Error).message, hint: 'check the library folder and its permissions' }
+      }
+    throw e
+  }
+}
 
 export class EngineApi implements ZcprofApi {
   private readonly listeners = new Set<(e: ApiEvent) => void>()
   private current: { runId: string; abort: AbortController } | null = null
+  private readonly settingsFile: string
+  private reports: ReportLibrary
+
+  constructor(options: EngineApiOptions = {}) {
+    this.settingsFile = options.settingsFile ?? defaultSettingsFile()
+    const chosen = readSettings(this.settingsFile).libraryFolder
+    this.reports = new ReportLibrary(chosen ?? options.defaultLibraryFolder ?? defaultLibraryFolder())
+  }
 
   async capabilities(): Promise<Capabilities> {
     const linux = os.platform() === 'linux'
@@ -54,6 +91,14 @@ export class EngineApi implements ZcprofApi {
       if ((event.type === 'run-end' || event.type === 'run-failed') && this.current?.runId === runId)
         this.current = null
       for (const l of this.listeners) l({ runId, event })
+      // every run the app makes lands in the library, so nothing is lost when the window closes
+      if (event.type === 'run-end') {
+        const saved = attempt(() => this.reports.save(event.report))
+        const next: ApiEvent['event'] = saved.ok
+          ? { type: 'report-saved', entry: saved.value }
+          : { type: 'report-save-failed', error: saved.error }
+        for (const l of this.listeners) l({ runId, event: next })
+      }
     }
     // the run goes on in the background; its events (errors included) are the answer.
     // It starts after this call has answered, so a front end knows its run's id
@@ -83,6 +128,57 @@ export class EngineApi implements ZcprofApi {
 
   async cancelRun(runId: string): Promise<void> {
     if (this.current?.runId === runId) this.current.abort.abort()
+  }
+
+  async library(): Promise<Result<LibraryListing>> {
+    return attempt(() => this.reports.list())
+  }
+
+  async openReport(id: string): Promise<Result<Report>> {
+    return attempt(() => this.reports.open(String(id)).report)
+  }
+
+  async importReport(fileName: string, text: string, method?: 'copy' | 'sendfile'): Promise<Result<LibraryEntry>> {
+    const m = method === 'sendfile' || method === 'copy' ? method : undefined
+    return attempt(() => this.reports.importText(String(fileName), String(text), { method: m }))
+  }
+
+  async updateReport(id: string, changes: ReportChanges): Promise<Result<LibraryEntry>> {
+    return attempt(() => this.reports.update(String(id), changes ?? {}))
+  }
+
+  async deleteReport(id: string): Promise<Result<TrashEntry>> {
+    return attempt(() => this.reports.remove(String(id)))
+  }
+
+  async restoreReport(trashId: string): Promise<Result<LibraryEntry>> {
+    return attempt(() => this.reports.restore(String(trashId)))
+  }
+
+  async setLibraryFolder(folder: string): Promise<Result<LibraryListing>> {
+    return attempt(() => {
+      const f = String(folder).trim()
+      if (!path.isAbsolute(f))
+        throw new ZcprofError({
+          code: 'ZC_LIBRARY_FOLDER',
+          message: `"${f.slice(0, 200)}" is not an absolute path`,
+          hint: 'give the whole path, e.g. /home/me/team-reports'
+        })
+      try {
+        mkdirSync(f, { recursive: true })
+      } catch (e) {
+        throw new ZcprofError({
+          code: 'ZC_LIBRARY_FOLDER',
+          message: `cannot use ${f} as the report library: ${(e as Error).message}`,
+          hint: 'choose a folder you can write to'
+        })
+      }
+      const lib = new ReportLibrary(f)
+      const listing = lib.list()
+      this.reports = lib
+      writeSettings(this.settingsFile, { libraryFolder: f })
+      return listing
+    })
   }
 
   onEvent(listener: (e: ApiEvent) => void): () => void {

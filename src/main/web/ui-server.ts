@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { MAX_REPORT_BYTES } from '../reports/report-loader'
 import { API_CALLS, type ApiCall, type ZcprofApi } from '../../shared/api'
 
 const TYPES: Record<string, string> = {
@@ -99,7 +100,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file))
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+  // large enough for a report being imported (the loader caps it at 100 MiB)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REPORT_BYTES + (1 << 20) })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== '/api' || !authorised(req, url) || req.headers.origin !== origin) {

@@ -54,6 +54,13 @@ export function webSocketApi(url: string): ZcprofApi {
     environment: call('environment'),
     startRun: call('startRun'),
     cancelRun: call('cancelRun'),
+    library: call('library'),
+    openReport: call('openReport'),
+    importReport: call('importReport'),
+    updateReport: call('updateReport'),
+    deleteReport: call('deleteReport'),
+    restoreReport: call('restoreReport'),
+    setLibraryFolder: call('setLibraryFolder'),
     onEvent: (l) => {
       listeners.add(l)
       return () => listeners.delete(l)
