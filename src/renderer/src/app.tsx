@@ -1,14 +1,26 @@
-// The app: setup, then the live run, then its results. One API, two hosts (Electron or browser).
+// The app: a run (setup, live, results), the report library, one saved report, and
+// a comparison of several. One API, two hosts (Electron or browser).
 
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
 import type { Capabilities, ZcprofApi } from '../../shared/api'
+import type { ErrorInfo } from '../../shared/errors'
+import type { LibraryEntry, LibraryListing } from '../../shared/library'
 import { draftFromPlan, type PlanDraft } from '../../shared/plan-form'
-import type { Plan } from '../../shared/report'
+import type { Plan, Report } from '../../shared/report'
 import { initialRunState, runReducer } from './state/run-state'
 import { EnvironmentPanel, PmuBanner } from './views/environment-panel'
 import { LiveView } from './views/live-view'
 import { ResultsView } from './views/results-view'
+import { CompareView } from './views/compare-view'
+import { ExportBar } from './views/export-bar'
+import { LibraryView } from './views/library-view'
 import { SetupView } from './views/setup-view'
+
+type Tab = 'run' | 'library' | 'report' | 'compare'
+interface Opened {
+  id: string
+  report: Report
+}
 
 export function App({ api }: { api: ZcprofApi }) {
   const [caps, setCaps] = useState<Capabilities | null>(null)
@@ -16,6 +28,45 @@ export function App({ api }: { api: ZcprofApi }) {
   const [run, dispatch] = useReducer(runReducer, initialRunState)
   const [fault, setFault] = useState<string | null>(null)
   const runId = useRef<string | null>(null)
+  const [tab, setTab] = useState<Tab>('run')
+  const [listing, setListing] = useState<LibraryListing | null>(null)
+  const [opened, setOpened] = useState<Opened | null>(null)
+  const [comparing, setComparing] = useState<Opened[] | null>(null)
+  const [saved, setSaved] = useState<{ entry: LibraryEntry } | { error: ErrorInfo } | null>(null)
+
+  const refreshLibrary = useCallback(
+    (next?: LibraryListing) => {
+      if (next) return setListing(next)
+      api.library().then(
+        (r) => (r.ok ? setListing(r.value) : setFault(r.error.message)),
+        (e: Error) => setFault(e.message)
+      )
+    },
+    [api]
+  )
+
+  /** loads reports by id; a report that fails shows why and changes nothing */
+  const load = async (ids: string[]): Promise<Opened[] | null> => {
+    const out: Opened[] = []
+    for (const id of ids) {
+      const r = await api.openReport(id)
+      if (!r.ok) {
+        setFault(`${r.error.message}${r.error.hint ? ` — ${r.error.hint}` : ''}`)
+        return null
+      }
+      out.push({ id, report: r.value })
+    }
+    setFault(null)
+    return out
+  }
+  const open = async (id: string) => {
+    const r = await load([id])
+    if (r) (setOpened(r[0]), setTab('report'))
+  }
+  const compare = async (ids: string[]) => {
+    const r = await load(ids)
+    if (r) (setComparing(r), setTab('compare'))
+  }
 
   useEffect(() => {
     api.capabilities().then(
@@ -29,13 +80,20 @@ export function App({ api }: { api: ZcprofApi }) {
       (environment) => dispatch({ type: 'environment', environment }),
       (e: Error) => setFault(e.message)
     )
+    refreshLibrary()
     return api.onEvent((e) => {
-      if (e.runId === runId.current) dispatch({ type: 'event', event: e.event, nowMs: performance.now() })
+      if (e.runId !== runId.current) return
+      if (e.event.type === 'report-saved') {
+        setSaved({ entry: e.event.entry })
+        refreshLibrary()
+      } else if (e.event.type === 'report-save-failed') setSaved({ error: e.event.error })
+      else dispatch({ type: 'event', event: e.event, nowMs: performance.now() })
     })
-  }, [api])
+  }, [api, refreshLibrary])
 
   const start = async (plan: Plan, token: string) => {
     runId.current = null
+    setSaved(null)
     dispatch({ type: 'starting', plan, nowMs: performance.now() })
     const r = await api.startRun(plan, token || undefined)
     if (!r.ok) return dispatch({ type: 'start-failed', error: r.error })
@@ -64,31 +122,105 @@ export function App({ api }: { api: ZcprofApi }) {
           {fault}
         </p>
       )}
-      {env && <PmuBanner env={env} />}
-      {run.status === 'failed' && run.error && (
+      <nav className="tabs" aria-label="views">
+        {(
+          [
+            ['run', 'Run'],
+            ['library', `Library${listing ? ` (${listing.entries.length})` : ''}`],
+            ...(opened ? [['report', `Report: ${opened.report.meta.title ?? opened.id}`]] : []),
+            ...(comparing ? [['compare', `Compare (${comparing.length})`]] : [])
+          ] as [Tab, string][]
+        ).map(([t, label]) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? 'tab active' : 'tab'}
+            onClick={() => (t === 'library' && refreshLibrary(), setTab(t))}
+          >
+            {label}
+          </button>
+        ))}
+      </nav>
+      {tab === 'run' && env && <PmuBanner env={env} />}
+      {tab === 'run' && run.status === 'failed' && run.error && (
         <p className="banner error" role="alert" data-testid="run-error">
           {run.error.message}
           {run.error.hint && <span className="hint"> — {run.error.hint}</span>}
         </p>
       )}
-      <main>
-        <div className="primary">
-          {caps && draft && (view === 'setup' || view === 'results') && (
-            <SetupView
-              capabilities={caps}
-              draft={draft}
-              onDraftChange={setDraft}
-              busy={run.status === 'running' || run.status === 'starting'}
-              onStart={start}
-            />
-          )}
-          {view === 'results' && run.report && <ResultsView report={run.report} />}
-          {(view === 'live' || (view === 'results' && Object.keys(run.series).length > 0)) && (
-            <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />
-          )}
-        </div>
-        {env && <EnvironmentPanel env={env} />}
-      </main>
+      {tab === 'run' && (
+        <main>
+          <div className="primary">
+            {caps && draft && (view === 'setup' || view === 'results') && (
+              <SetupView
+                capabilities={caps}
+                draft={draft}
+                onDraftChange={setDraft}
+                busy={run.status === 'running' || run.status === 'starting'}
+                onStart={start}
+              />
+            )}
+            {view === 'results' && run.report && (
+              <>
+                <div className="saved-line" data-testid="saved-line">
+                  {saved && 'entry' in saved && (
+                    <span>
+                      Saved to the library as “{saved.entry.title}”.{' '}
+                      <button type="button" className="small" onClick={() => void open(saved.entry.id)}>
+                        Open it
+                      </button>
+                    </span>
+                  )}
+                  {saved && 'error' in saved && (
+                    <span className="field-error" role="alert">
+                      Not saved to the library: {saved.error.message}. Export it below so it is not lost.
+                    </span>
+                  )}
+                  <ExportBar report={run.report} />
+                </div>
+                <ResultsView report={run.report} />
+              </>
+            )}
+            {(view === 'live' || (view === 'results' && Object.keys(run.series).length > 0)) && (
+              <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />
+            )}
+          </div>
+          {env && <EnvironmentPanel env={env} />}
+        </main>
+      )}
+      {tab === 'library' && (
+        <main className="wide">
+          <LibraryView
+            api={api}
+            listing={listing}
+            onChanged={refreshLibrary}
+            onOpen={(id) => void open(id)}
+            onCompare={(ids) => void compare(ids)}
+          />
+        </main>
+      )}
+      {tab === 'report' && opened && (
+        <main>
+          <div className="primary">
+            <h2 data-testid="report-title">{opened.report.meta.title ?? opened.id}</h2>
+            {opened.report.foreign && (
+              <p className="banner warn">
+                Imported from {opened.report.foreign.format}: {opened.report.foreign.notes.join(' ')}
+              </p>
+            )}
+            <ExportBar report={opened.report} />
+            <ResultsView report={opened.report} />
+          </div>
+          <EnvironmentPanel env={opened.report.start.environment.sender} />
+        </main>
+      )}
+      {tab === 'compare' && comparing && (
+        <main className="wide">
+          <CompareView reports={comparing} onClose={() => setTab('library')} />
+        </main>
+      )}
     </div>
   )
 }

@@ -11,7 +11,9 @@ import {
   XAxis,
   YAxis
 } from 'recharts'
+import { useRef } from 'react'
 import type { MethodAggregate } from '../../../shared/report'
+import { PngButton } from '../components/png-button'
 
 interface Props {
   aggregates: MethodAggregate[]
@@ -40,10 +42,11 @@ interface RelativeBarsProps extends Props {
 function RelativeBars({ aggregates, testId, title, unit, bars }: RelativeBarsProps) {
   const rel = bars.map((b) => ({ ...b, of: relativeToCopy(aggregates, b.pick) }))
   const data = aggregates.map((a) => Object.fromEntries([['method', a.method], ...rel.map((b) => [b.name, b.of(a)])]))
+  const figure = useRef<HTMLElement>(null)
   return (
-    <figure className="chart" data-testid={testId}>
+    <figure className="chart" data-testid={testId} ref={figure}>
       <figcaption>
-        {title} <span className="unit">({unit})</span>
+        {title} <span className="unit">({unit})</span> <PngButton figure={figure} fileName={`${testId}.png`} />
       </figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={data}>

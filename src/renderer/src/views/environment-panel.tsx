@@ -5,8 +5,9 @@ export function PmuBanner({ env }: { env: Environment }) {
   if (env.pmu.available) return null
   return (
     <p className="banner warn" role="status" data-testid="pmu-banner">
-      <b>Cycles are estimated</b> from CPU time × {env.cpuClockHz === null ? 'an unknown clock' : `${(env.cpuClockHz / 1e9).toFixed(2)} GHz`}: the PMU is closed here.{' '}
-      {env.pmu.reason}
+      <b>Cycles are estimated</b> from CPU time ×{' '}
+      {env.cpuClockHz === null ? 'an unknown clock' : `${(env.cpuClockHz / 1e9).toFixed(2)} GHz`}: the PMU is closed
+      here. {env.pmu.reason}
     </p>
   )
 }
