@@ -3,9 +3,10 @@
 import { spawn } from 'node:child_process'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { parseReport } from '../../src/main/reports/report-loader'
 import { planTrials, runPlan, validatePlan } from '../../src/main/engine/run'
 import type { RunEvent } from '../../src/shared/events'
-import type { Plan } from '../../src/shared/report'
+import { SCHEMA_VERSION, type Plan } from '../../src/shared/report'
 import { ZcprofError } from '../../src/shared/errors'
 import { METHODS } from '../../src/shared/methods'
 import { randomFile, tempDir, testPlan } from '../helpers'
@@ -27,7 +28,9 @@ describe('runPlan', () => {
   it('runs every method on loopback TCP: exact bytes, checksums, figures with sources', async () => {
     const events: RunEvent[] = []
     const report = await runPlan({ plan: plan({ methods: [...METHODS] }), onEvent: (e) => events.push(e) })
-    expect(report.schemaVersion).toBe(1)
+    expect(report.schemaVersion).toBe(SCHEMA_VERSION)
+    // what the engine writes is what the loader accepts: every method's figures fit the schema
+    expect(parseReport(JSON.stringify(report), 'run').report).toEqual(JSON.parse(JSON.stringify(report)))
     expect(report.end.incomplete).toBe(false)
     expect(report.trials.map((t) => t.method)).toEqual([...METHODS])
     for (const t of report.trials) {
