@@ -32,7 +32,7 @@ const stat = nullable(
   obj({ n: int, median: num, min: num, max: num, mean: num, stddev: num, ci95Low: num, ci95High: num })
 )
 
-const environment = obj({
+export const ENVIRONMENT_SCHEMA = obj({
   hostname: str,
   cpuModel: str,
   cpuCores: numOrNull,
@@ -170,8 +170,8 @@ export const REPORT_SCHEMA: Schema = {
       timestamp: str,
       plan,
       environment: obj({
-        sender: environment,
-        receivers: arrayOf(obj({ target: str, environment: nullable(environment) }), 1024)
+        sender: ENVIRONMENT_SCHEMA,
+        receivers: arrayOf(obj({ target: str, environment: nullable(ENVIRONMENT_SCHEMA) }), 1024)
       })
     }),
     trials: arrayOf(trial),

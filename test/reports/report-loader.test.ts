@@ -5,7 +5,7 @@ import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/engine/report-store'
-import { loadReportFile, MAX_REPORT_BYTES, parseReport } from '../../src/main/reports/report-loader'
+import { acceptEnvironment, loadReportFile, MAX_REPORT_BYTES, parseReport } from '../../src/main/reports/report-loader'
 import { ZcprofError } from '../../src/shared/errors'
 import { SCHEMA_VERSION } from '../../src/shared/report'
 import { tempDir } from '../helpers'
@@ -166,5 +166,16 @@ describe('iperf3 -J imports', () => {
     const e = refusal(() => parseReport(failed, 'failed.json'))
     expect(e.code).toBe('ZC_REPORT_IPERF3')
     expect(e.message).toMatch(/iperf3 reported an error: unable to connect/)
+  })
+})
+
+describe('acceptEnvironment (an agent hello)', () => {
+  const env = JSON.parse(v1Text).start.environment.sender
+  it('takes a 0.1.0 agent’s environment (no NICs) as "not recorded"', () => {
+    expect(acceptEnvironment(env)).toEqual({ ...env, nics: null })
+  })
+  it('drops one that would make the report unloadable', () => {
+    expect(acceptEnvironment({ ...env, cpuCores: 'many' })).toBeNull()
+    expect(acceptEnvironment('hello')).toBeNull()
   })
 })

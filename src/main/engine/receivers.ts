@@ -4,6 +4,7 @@
 import type { Environment } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { AgentClient } from '../agent/agent-client'
+import { acceptEnvironment } from '../reports/report-loader'
 import { startLocalAgent, type LocalAgent } from './local-agent'
 
 export interface Receiver {
@@ -33,11 +34,11 @@ export class Receivers {
         this.remote.set(key, p)
       }
       const agent = await p
-      return { agent, sameHost: false, environment: agent.hello?.environment ?? null }
+      return { agent, sameHost: false, environment: acceptEnvironment(agent.hello?.environment) }
     }
     this.local ??= startLocalAgent()
     const { client } = await this.local
-    return { agent: client, sameHost: true, environment: client.hello?.environment ?? null }
+    return { agent: client, sameHost: true, environment: acceptEnvironment(client.hello?.environment) }
   }
 
   async close(): Promise<void> {

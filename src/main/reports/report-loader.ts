@@ -6,9 +6,9 @@ import { readFileSync, statSync } from 'node:fs'
 import Ajv from 'ajv'
 import { ZcprofError } from '../../shared/errors'
 import { importIperf3, Iperf3ImportError, looksLikeIperf3, type Iperf3ImportOptions } from '../../shared/iperf3-import'
-import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, type Report } from '../../shared/report'
+import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, type Environment, type Report } from '../../shared/report'
 import { migrateReport, READABLE_VERSIONS } from '../../shared/report-migrate'
-import { REPORT_SCHEMA } from '../../shared/report-schema'
+import { ENVIRONMENT_SCHEMA, REPORT_SCHEMA } from '../../shared/report-schema'
 import { formatBytes } from '../../shared/units'
 
 export const MAX_REPORT_BYTES = 100 * 1024 * 1024
@@ -26,6 +26,18 @@ export interface LoadedReport {
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
 const validate = ajv.compile(REPORT_SCHEMA)
+const validateEnvironment = ajv.compile(ENVIRONMENT_SCHEMA)
+
+/**
+ * An environment another host sent (an agent's hello), as a report may hold it: an
+ * agent of the previous release sends no NICs (not recorded); anything else that
+ * does not fit is dropped rather than written into a report no one could load.
+ */
+export function acceptEnvironment(env: unknown): Environment | null {
+  if (typeof env !== 'object' || env === null) return null
+  const e = 'nics' in env ? env : { ...env, nics: null }
+  return validateEnvironment(e) ? (e as Environment) : null
+}
 
 function refuse(code: string, source: string, message: string, hint: string): never {
   throw new ZcprofError({ code, message: `${source}: ${message}`, hint })
