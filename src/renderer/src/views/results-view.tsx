@@ -1,23 +1,16 @@
 // After a run: per-method figures with their spread, charts relative to copy, and
 // the warnings in plain words.
 
+import { gbitsRange, medianText, percentText, timesText } from '../../../shared/export/figures'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
-import { formatBytes, formatRatio } from '../../../shared/units'
+import { formatBytes } from '../../../shared/units'
 import { CyclesBars, ThroughputBars } from '../charts/result-charts'
 
-const g = (v: number) => (v / 1e9).toFixed(2)
-
-function spread(s: Stat | null): string {
-  if (!s) return '—'
-  return `${g(s.median)} (${g(s.min)}–${g(s.max)})`
-}
-
+/** half the 95% interval of the mean, in Gbit/s */
 function ci(s: Stat | null): string {
-  return s && s.n > 1 ? `±${g((s.ci95High - s.ci95Low) / 2)}` : '—'
+  return s && s.n > 1 ? `±${((s.ci95High - s.ci95Low) / 2 / 1e9).toFixed(2)}` : '—'
 }
-
-const med = (s: Stat | null) => (s ? formatRatio(s.median) : '—')
 
 /** what a warning means for the reader, and what to do about it */
 export function plainWarning(w: Warning): string {
@@ -43,15 +36,15 @@ function Row({ a }: { a: MethodAggregate }) {
   return (
     <tr data-testid={`result-${a.method}`}>
       <th scope="row">{a.method}</th>
-      <td>{spread(a.throughputBitsPerSec)}</td>
+      <td>{gbitsRange(a.throughputBitsPerSec)}</td>
       <td>{ci(a.throughputBitsPerSec)}</td>
-      <td>{med(a.senderCyclesPerBit)}</td>
-      <td>{med(a.receiverCyclesPerBit)}</td>
-      <td>{med(a.systemCyclesPerBit)}</td>
-      <td>{med(a.contextSwitchesPerGiB)}</td>
-      <td>{a.syscallsPerGiB ? formatRatio(a.syscallsPerGiB.median, 4) : '—'}</td>
-      <td>{a.speedupVsCopy === null ? '—' : `${a.speedupVsCopy.toFixed(2)}×`}</td>
-      <td>{a.senderCpuSavingVsCopy === null ? '—' : `${(a.senderCpuSavingVsCopy * 100).toFixed(0)}%`}</td>
+      <td>{medianText(a.senderCyclesPerBit)}</td>
+      <td>{medianText(a.receiverCyclesPerBit)}</td>
+      <td>{medianText(a.systemCyclesPerBit)}</td>
+      <td>{medianText(a.contextSwitchesPerGiB)}</td>
+      <td>{medianText(a.syscallsPerGiB, 4)}</td>
+      <td>{timesText(a.speedupVsCopy)}</td>
+      <td>{percentText(a.senderCpuSavingVsCopy)}</td>
       <td>
         {a.failed ? `${a.failed} failed ` : ''}
         {a.zeroCopyFallbackShare ? `copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%` : ''}
