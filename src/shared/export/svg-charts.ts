@@ -16,6 +16,23 @@ export function niceTicks(max: number, count = 5): number[] {
   return ticks
 }
 
+/** max without spreading: a long trial has more samples than the call stack has room for arguments */
+function maxOf(values: Iterable<number>): number {
+  let m = 0
+  for (const v of values) if (Number.isFinite(v) && v > m) m = v
+  return m
+}
+
+/** at most `limit` points, evenly strided, the last kept: a chart has no more pixels than that */
+export function thinPoints<T>(points: readonly T[], limit = 600): readonly T[] {
+  if (points.length <= limit) return points
+  const step = points.length / limit
+  const out: T[] = []
+  for (let i = 0; i < limit - 1; i++) out.push(points[Math.floor(i * step)])
+  out.push(points[points.length - 1])
+  return out
+}
+
 const tickText = (v: number) => (v >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(2))
 
 export interface Bar {
@@ -51,9 +68,7 @@ function frame(title: string, yLabel: string, body: string, ticks: number[], y: 
 }
 
 export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[]): string {
-  const finite = bars.filter((b) => Number.isFinite(b.value))
-  const max = Math.max(0, ...finite.map((b) => Math.max(b.value, b.high ?? b.value)))
-  const ticks = niceTicks(max)
+  const ticks = niceTicks(maxOf(bars.map((b) => Math.max(b.value, b.high ?? b.value))))
   const top = ticks[ticks.length - 1]
   const plotH = H - M.top - M.bottom
   const y = (v: number) => M.top + plotH - (v / top) * plotH
@@ -90,15 +105,19 @@ export interface LineSeries {
 }
 
 export function lineChartSvg(title: string, xLabel: string, yLabel: string, series: readonly LineSeries[]): string {
-  const all = series.flatMap((s) => s.points).filter(([x, v]) => Number.isFinite(x) && Number.isFinite(v))
-  const ticks = niceTicks(Math.max(0, ...all.map(([, v]) => v)))
+  const thin = series.map((s) => ({
+    ...s,
+    points: thinPoints(s.points.filter(([px, py]) => Number.isFinite(px) && Number.isFinite(py)))
+  }))
+  const all = thin.flatMap((s) => s.points)
+  const ticks = niceTicks(maxOf(all.map(([, v]) => v)))
   const top = ticks[ticks.length - 1]
-  const xMax = Math.max(1e-9, ...all.map(([x]) => x))
+  const xMax = Math.max(1e-9, maxOf(all.map(([x]) => x)))
   const plotH = H - M.top - M.bottom
   const plotW = W - M.left - M.right
   const y = (v: number) => M.top + plotH - (v / top) * plotH
   const x = (v: number) => M.left + (v / xMax) * plotW
-  const lines = series
+  const lines = thin
     .filter((s) => s.points.length > 0)
     .map(
       (s) =>

@@ -95,6 +95,17 @@ describe('exporters', () => {
     expect(html.match(/<svg /g)!.length).toBe(3) // throughput, cycles/bit, throughput over time
   })
 
+  it('HTML of a long run: charts thinned to what a chart can show, no stack overflow', () => {
+    const long = structuredClone(real)
+    const s0 = long.trials[0].samples[0]
+    long.trials[0].samples = Array.from({ length: 250_000 }, (_, i) => ({ ...s0, tMs: i * 10 }))
+    long.trials[0].samples[7].sender.bytesPerSec = Number.NaN // a gap must not break the line
+    const html = render('html', long)
+    const longest = Math.max(...[...html.matchAll(/points="([^"]*)"/g)].map((m) => m[1].split(' ').length))
+    expect(longest).toBeLessThanOrEqual(600)
+    expect(html).not.toMatch(/NaN/)
+  })
+
   it('every format has a distinct file name', () => {
     const names = EXPORTERS.map((e) => exportFileName(real, e.format))
     expect(new Set(names).size).toBe(EXPORTERS.length)
