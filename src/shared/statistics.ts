@@ -41,8 +41,9 @@ export function summarize(values: readonly number[]): Stat | null {
   return {
     n,
     median: median(v),
-    min: Math.min(...v),
-    max: Math.max(...v),
+    // reduce, not spread: spreading a long array overflows the call stack
+    min: v.reduce((a, b) => Math.min(a, b)),
+    max: v.reduce((a, b) => Math.max(a, b)),
     mean,
     stddev,
     ci95Low: mean - half,
