@@ -137,7 +137,8 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     index: 0,
     method,
     target,
-    fileBytes: bytes,
+    // a timed stream, not a file: 0, so iperf3 runs of any length align with each other
+    fileBytes: 0,
     chunkBytes,
     repetition: 0,
     warmup: false,
@@ -182,7 +183,7 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       plan: {
         methods: [method],
         targets: [target],
-        fileBytes: [bytes],
+        fileBytes: [0],
         file: null,
         chunkBytes: [chunkBytes],
         repeat: 1,

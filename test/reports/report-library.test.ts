@@ -86,6 +86,14 @@ describe('ReportLibrary', () => {
     expect(cut.problem?.code).toBe('ZC_REPORT_TRUNCATED')
   })
 
+  it('a damaged file deleted and restored comes back listed with its reason', () => {
+    const lib = new ReportLibrary(tempDir())
+    writeFileSync(path.join(lib.folder, 'cut.json'), '{"schemaVersion": 2')
+    const back = lib.restore(lib.remove('cut.json').trashId)
+    expect(back.problem?.code).toBe('ZC_REPORT_TRUNCATED')
+    expect(readFileSync(path.join(lib.folder, 'cut.json'), 'utf8')).toBe('{"schemaVersion": 2')
+  })
+
   it('ids cannot leave the folder', () => {
     const lib = new ReportLibrary(tempDir())
     for (const id of ['../x.json', '/etc/passwd', '.trash/1.json', 'a/b.json', '..json'])

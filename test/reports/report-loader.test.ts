@@ -123,7 +123,10 @@ describe('refusals', () => {
       expect(e.message).toContain(`"${key}"`)
     }
     // an escaped spelling is the same key to JSON.parse
-    const escaped = v1Text.replace('"schemaVersion": 1,', '"schemaVersion": 1, "meta": {"\\u005f_proto__": {"polluted": true}},')
+    const escaped = v1Text.replace(
+      '"schemaVersion": 1,',
+      '"schemaVersion": 1, "meta": {"\\u005f_proto__": {"polluted": true}},'
+    )
     expect(refusal(() => parseReport(escaped, 'escaped.json')).code).toBe('ZC_REPORT_UNSAFE_KEY')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })

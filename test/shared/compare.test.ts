@@ -107,6 +107,21 @@ describe('compareReports', () => {
   })
 })
 
+describe('iperf3 imports in a comparison', () => {
+  it('runs of different lengths align (a timed stream has no file size), and say what they lack', () => {
+    const one = load('iperf3-loopback.json')
+    const two = loadReportFile(path.join(__dirname, '../fixtures/reports/iperf3-loopback-zerocopy.json'), {
+      method: 'copy'
+    }).report
+    expect(one.trials[0].summary!.bytes).not.toBe(two.trials[0].summary!.bytes)
+    const cmp = compareReports([one, two])
+    expect(cmp.rows).toHaveLength(1)
+    expect(cell(cmp, 'copy', 1, 'throughputBitsPerSec').verdict).toBe('no-spread') // one run each
+    expect(cell(cmp, 'copy', 1, 'senderCyclesPerBit').verdict).toBe('missing')
+    expect(cmp.notes.join(' ')).toMatch(/imported reports \(iperf3\) carry throughput and process CPU only/)
+  })
+})
+
 describe('ratioOfMeans', () => {
   it('its interval covers the true ratio about 95% of the time', () => {
     // a seeded generator: the test is deterministic, the check is statistical

@@ -12,7 +12,7 @@ import {
   type StatMetric
 } from '../../shared/compare'
 import { ZcprofError } from '../../shared/errors'
-import { changeText, DASH } from '../../shared/export/figures'
+import { changeText, DASH, sizeText } from '../../shared/export/figures'
 import { formatBytes, formatRatio } from '../../shared/units'
 import { writeFileAtomic } from '../engine/report-store'
 import { loadReportFile } from '../reports/report-loader'
@@ -77,7 +77,7 @@ export function renderComparison(
   })
   for (const row of cmp.rows) {
     const k = row.key
-    const name = `${k.method} · ${k.target} · ${formatBytes(k.fileBytes)} · ${formatBytes(k.chunkBytes)}`
+    const name = `${k.method} · ${k.target} · ${sizeText(k.fileBytes)} · ${formatBytes(k.chunkBytes)}`
     row.aggregates.forEach((a, i) => {
       const cells = metrics.flatMap((m) => {
         const s = a?.[m.key] ?? null

@@ -1,7 +1,7 @@
 // The table `zcprof run` ends with: one row per method, ratios against copy.
 
 import Table from 'cli-table3'
-import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates } from '../../shared/export/figures'
+import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from '../../shared/export/figures'
 import type { Report } from '../../shared/report'
 import { formatBytes } from '../../shared/units'
 
@@ -10,7 +10,7 @@ export function renderSummary(report: Report, color = false): string {
   const columns = aggregateColumns(est)
   const groups = groupAggregates(
     report.end.aggregates,
-    (a) => `${a.target}  file ${formatBytes(a.fileBytes)}  chunk ${formatBytes(a.chunkBytes)}`
+    (a) => `${a.target}  file ${sizeText(a.fileBytes)}  chunk ${formatBytes(a.chunkBytes)}`
   )
   const out: string[] = []
   for (const [title, rows] of groups) {

@@ -3,7 +3,7 @@
 // the folder, so they can be undone, and a file that will not load stays listed
 // with its reason instead of vanishing from the list.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, type Stats } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
@@ -124,32 +124,36 @@ export class ReportLibrary {
         entries.push(hit.entry)
         continue
       }
-      let entry: LibraryEntry
-      try {
-        const loaded = loadReportFile(file)
-        entry = entryFor(id, loaded.report, st.size, loaded.fromVersion)
-      } catch (e) {
-        if (!(e instanceof ZcprofError)) throw e
-        entry = {
-          id,
-          title: id,
-          tags: [],
-          host: '',
-          timestamp: st.mtime.toISOString(),
-          tool: '',
-          foreign: false,
-          methods: [],
-          headline: '',
-          bytes: st.size,
-          schemaVersion: 0,
-          problem: e.toInfo()
-        }
-      }
+      const entry = this.entry(id, st)
       this.cache.set(id, { key, entry })
       entries.push(entry)
     }
     entries.sort((a, b) => b.timestamp.localeCompare(a.timestamp))
     return { folder: this.folder, entries, trash: this.trash() }
+  }
+
+  /** what the list shows for a file: its figures, or why it cannot be read */
+  private entry(id: string, st: Stats): LibraryEntry {
+    try {
+      const loaded = loadReportFile(path.join(this.folder, id))
+      return entryFor(id, loaded.report, st.size, loaded.fromVersion)
+    } catch (e) {
+      if (!(e instanceof ZcprofError)) throw e
+      return {
+        id,
+        title: id,
+        tags: [],
+        host: '',
+        timestamp: st.mtime.toISOString(),
+        tool: '',
+        foreign: false,
+        methods: [],
+        headline: '',
+        bytes: st.size,
+        schemaVersion: 0,
+        problem: e.toInfo()
+      }
+    }
   }
 
   open(id: string): LoadedReport {
@@ -235,7 +239,7 @@ export class ReportLibrary {
     const wanted = trashId.slice(14)
     const id = existsSync(path.join(this.folder, wanted)) ? this.freeId(wanted.replace(/\.json$/, '')) : wanted
     renameSync(from, path.join(this.folder, id))
-    const loaded = this.open(id)
-    return entryFor(id, loaded.report, statSync(path.join(this.folder, id)).size, loaded.fromVersion)
+    // a damaged file comes back as it went: listed, with its reason
+    return this.entry(id, statSync(path.join(this.folder, id)))
   }
 }

@@ -3,9 +3,14 @@
 
 import type { MethodAggregate } from '../report'
 import type { Stat } from '../statistics'
-import { formatRatio } from '../units'
+import { formatBytes, formatRatio } from '../units'
 
 export const DASH = '—'
+
+/** a trial's size: a file's bytes, or a timed stream (imports from iperf3 send for a duration) */
+export function sizeText(fileBytes: number): string {
+  return fileBytes === 0 ? 'timed stream' : formatBytes(fileBytes)
+}
 
 export function gbitsRange(s: Stat | null): string {
   if (!s) return DASH

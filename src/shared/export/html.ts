@@ -5,7 +5,7 @@ import { environmentFacts } from '../environment-facts'
 import { METHOD_COLORS } from '../method-colors'
 import type { MethodAggregate, Report } from '../report'
 import { formatBytes, formatDurationMs } from '../units'
-import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates } from './figures'
+import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from './figures'
 import { reportTitle } from './report-title'
 import { barChartSvg, escapeXml as esc, lineChartSvg } from './svg-charts'
 
@@ -70,7 +70,7 @@ export function reportHtml(report: Report): string {
   const columns = aggregateColumns(est)
   const groups = groupAggregates(
     report.end.aggregates,
-    (a) => `${a.target} · file ${formatBytes(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
+    (a) => `${a.target} · file ${sizeText(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
   )
   const parts: string[] = []
   parts.push(`<h1>${esc(title)}</h1>`)

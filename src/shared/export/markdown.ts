@@ -3,7 +3,7 @@
 import { environmentFacts } from '../environment-facts'
 import type { Report } from '../report'
 import { formatBytes, formatDurationMs } from '../units'
-import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates } from './figures'
+import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from './figures'
 import { reportTitle } from './report-title'
 
 /** | and newlines would break a table row */
@@ -37,7 +37,7 @@ export function reportMarkdown(report: Report): string {
   const columns = aggregateColumns(est)
   const groups = groupAggregates(
     report.end.aggregates,
-    (a) => `${a.target} · file ${formatBytes(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
+    (a) => `${a.target} · file ${sizeText(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
   )
   out.push('', '## Results')
   for (const [title, rows] of groups) {
@@ -70,7 +70,7 @@ export function reportMarkdown(report: Report): string {
   const p = report.start.plan
   out.push(
     '',
-    `Plan: ${p.methods.join(', ')} → ${p.targets.join(', ')}; ${p.file ?? p.fileBytes.map(formatBytes).join(', ')}; chunk ${p.chunkBytes.map(formatBytes).join(', ')}; ${p.repeat} repetitions after ${p.warmup} warm-up; cache ${p.cache}; receiver ${p.receiverMode}`
+    `Plan: ${p.methods.join(', ')} → ${p.targets.join(', ')}; ${p.file ?? p.fileBytes.map(sizeText).join(', ')}; chunk ${p.chunkBytes.map(formatBytes).join(', ')}; ${p.repeat} repetitions after ${p.warmup} warm-up; cache ${p.cache}; receiver ${p.receiverMode}`
   )
   if (report.end.warnings.length) {
     out.push('', '## Warnings', '')

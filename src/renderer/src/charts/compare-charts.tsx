@@ -1,6 +1,7 @@
 // The compared reports side by side: per method, one bar per report, with its
 // min–max over repetitions as a whisker.
 
+import { sizeText } from '../../../shared/export/figures'
 import { useRef } from 'react'
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Comparison } from '../../../shared/compare'
@@ -27,7 +28,7 @@ export function CompareBars({ comparison, testId, title, unit, pick, scale = 1 }
   const data = comparison.rows.map((row) => {
     const k = row.key
     const point: Record<string, unknown> = {
-      row: multiGroup ? `${k.method} ${formatBytes(k.fileBytes)}/${formatBytes(k.chunkBytes)}` : k.method
+      row: multiGroup ? `${k.method} ${sizeText(k.fileBytes)}/${formatBytes(k.chunkBytes)}` : k.method
     }
     row.aggregates.forEach((a, i) => {
       const s = a ? pick(a) : null

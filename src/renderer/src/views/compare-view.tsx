@@ -4,7 +4,7 @@
 
 import { useMemo, useState } from 'react'
 import { COMPARE_METRICS, compareReports, type MetricComparison, type StatMetric } from '../../../shared/compare'
-import { changeText, DASH } from '../../../shared/export/figures'
+import { changeText, DASH, sizeText } from '../../../shared/export/figures'
 import type { Report } from '../../../shared/report'
 import { formatBytes, formatRatio } from '../../../shared/units'
 import { CompareBars } from '../charts/compare-charts'
@@ -134,7 +134,7 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
               >
                 <td>
                   {i === 0 &&
-                    `${row.key.method} · ${row.key.target} · ${formatBytes(row.key.fileBytes)} · ${formatBytes(row.key.chunkBytes)}`}
+                    `${row.key.method} · ${row.key.target} · ${sizeText(row.key.fileBytes)} · ${formatBytes(row.key.chunkBytes)}`}
                 </td>
                 <td>{cmp.columns[i].label}</td>
                 {metrics.map((m) => {

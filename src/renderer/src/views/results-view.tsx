@@ -1,7 +1,7 @@
 // After a run: per-method figures with their spread, charts relative to copy, and
 // the warnings in plain words.
 
-import { gbitsRange, medianText, percentText, timesText } from '../../../shared/export/figures'
+import { gbitsRange, medianText, percentText, sizeText, timesText } from '../../../shared/export/figures'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { formatBytes } from '../../../shared/units'
@@ -73,7 +73,7 @@ export function ResultsView({ report }: { report: Report }) {
         return (
           <div key={key}>
             <h3>
-              {rows[0].target} · file {formatBytes(rows[0].fileBytes)} · chunk {formatBytes(rows[0].chunkBytes)}
+              {rows[0].target} · file {sizeText(rows[0].fileBytes)} · chunk {formatBytes(rows[0].chunkBytes)}
             </h3>
             <table data-testid="results-table">
               <thead>
