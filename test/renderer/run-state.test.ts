@@ -40,6 +40,23 @@ describe('run state', () => {
     expect(b.t).toBeCloseTo(0.2)
   })
 
+  it('a sample without counters (thread not started, or joined) is a gap, not a drop to zero', () => {
+    let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 1000 })
+    s = ev(s, trialStart(0), 1000)
+    s = ev(s, { type: 'sample', trial: 0, sample: sample(100) })
+    const blind = sample(200)
+    blind.sender = { ...blind.sender, cpuNs: null, cycles: null, contextSwitches: null, pageFaults: null }
+    s = ev(s, { type: 'sample', trial: 0, sample: blind })
+    s = ev(s, { type: 'sample', trial: 0, sample: sample(300) })
+    const [, gap, after] = s.series.copy
+    expect(gap.gbps).toBe(8) // throughput still plots
+    expect(gap.cyclesPerBit).toBeNull()
+    expect(gap.ctxPerSec).toBeNull()
+    expect(after.cyclesPerBit).toBeCloseTo(0.25) // measured across both intervals from the last reading
+    expect(after.ctxPerSec).toBeCloseTo(1000)
+    expect(downsample([gap, after])[0].cyclesPerBit).toBeCloseTo(0.25)
+  })
+
   it('keeps every series under MAX_POINTS however long the run', () => {
     let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(0))
     for (let i = 1; i <= 6000; i++) s = ev(s, { type: 'sample', trial: 0, sample: sample(i * 100) }) // ten minutes at 10/s

@@ -41,15 +41,15 @@ function unixPath(index: number): string {
 }
 
 function sideSample(bytes: number, prevBytes: number, dtNs: number, t: SideTotals | null, clockHz: number): SideSample {
-  const cycles = t ? (t.cycles ?? estimateCycles(t.cpuNs, clockHz)) : 0
+  // no counter reading at this instant: null, not 0, which a cumulative series would read as a drop
   return {
     bytes,
     bytesPerSec: dtNs > 0 ? ((bytes - prevBytes) * 1e9) / dtNs : 0,
-    cpuNs: t?.cpuNs ?? 0,
-    cycles,
-    contextSwitches: t?.contextSwitches ?? 0,
+    cpuNs: t?.cpuNs ?? null,
+    cycles: t ? (t.cycles ?? estimateCycles(t.cpuNs, clockHz)) : null,
+    contextSwitches: t?.contextSwitches ?? null,
     syscalls: t ? sumValues(t.syscalls) : null,
-    pageFaults: t?.pageFaults ?? 0
+    pageFaults: t?.pageFaults ?? null
   }
 }
 

@@ -12,8 +12,9 @@ export interface SeriesPoint {
   /** seconds since the run started */
   t: number
   gbps: number
-  cyclesPerBit: number
-  ctxPerSec: number
+  /** null where the sample had no counter reading (the thread not yet started, or joined): a gap, not a dip */
+  cyclesPerBit: number | null
+  ctxPerSec: number | null
 }
 
 export interface RunState {
@@ -58,6 +59,11 @@ export type RunAction =
   | { type: 'start-failed'; error: ErrorInfo }
   | { type: 'event'; event: RunEvent; nowMs: number }
 
+/** the mean of what is there: a gap next to a value keeps the value */
+function mean2(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : (a + b) / 2
+}
+
 /** Halve a series by averaging pairs: the shape stays, the point count is bounded. */
 export function downsample(points: SeriesPoint[]): SeriesPoint[] {
   const out: SeriesPoint[] = []
@@ -67,8 +73,8 @@ export function downsample(points: SeriesPoint[]): SeriesPoint[] {
     out.push({
       t: b.t,
       gbps: (a.gbps + b.gbps) / 2,
-      cyclesPerBit: (a.cyclesPerBit + b.cyclesPerBit) / 2,
-      ctxPerSec: (a.ctxPerSec + b.ctxPerSec) / 2
+      cyclesPerBit: mean2(a.cyclesPerBit, b.cyclesPerBit),
+      ctxPerSec: mean2(a.ctxPerSec, b.ctxPerSec)
     })
   }
   if (points.length % 2) out.push(points[points.length - 1])
@@ -108,23 +114,25 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
       if (!method || s.current?.index !== e.trial) return s
       const x = e.sample
       const prev = s.last ?? { tMs: 0, bytes: 0, cycles: 0, ctx: 0 }
-      // live samples come from this build's engine, which always counts these; nulls only appear in imports
-      const cycles = x.sender.cycles ?? prev.cycles
-      const ctx = x.sender.contextSwitches ?? prev.ctx
+      const cycles = x.sender.cycles
+      const ctx = x.sender.contextSwitches
+      // no counter reading in this sample: throughput still plots; the per-interval
+      // figures wait for the next reading, measured from the last good one
+      const counted = cycles !== null && ctx !== null
       const dBits = (x.sender.bytes - prev.bytes) * 8
       const dt = (x.tMs - prev.tMs) / 1000
       const point: SeriesPoint = {
         t: (s.trialStartedAtMs - s.startedAtMs) / 1000 + x.tMs / 1000,
         gbps: (x.sender.bytesPerSec * 8) / 1e9,
-        cyclesPerBit: dBits > 0 ? (cycles - prev.cycles) / dBits : 0,
-        ctxPerSec: dt > 0 ? (ctx - prev.ctx) / dt : 0
+        cyclesPerBit: counted && dBits > 0 ? (cycles - prev.cycles) / dBits : null,
+        ctxPerSec: counted && dt > 0 ? (ctx - prev.ctx) / dt : null
       }
       let points = [...(s.series[method] ?? []), point]
       if (points.length > MAX_POINTS) points = downsample(points)
       return {
         ...s,
         series: { ...s.series, [method]: points },
-        last: { tMs: x.tMs, bytes: x.sender.bytes, cycles, ctx }
+        last: counted ? { tMs: x.tMs, bytes: x.sender.bytes, cycles, ctx } : s.last
       }
     }
     case 'trial-end':
