@@ -87,6 +87,10 @@ export function main(argv: string[]): void {
     .description('the zcprof UI in a browser (loopback, with a random token in the URL)')
     .option('-l, --listen <host:port>', 'address to serve on', '127.0.0.1:0')
     .option('--open', 'open a browser', false)
+    .option(
+      '--library <dir>',
+      'the report library folder, unless one was chosen in the app (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)'
+    )
     .action(guarded(uiCommand))
 
   program

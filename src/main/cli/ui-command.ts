@@ -11,6 +11,7 @@ import { startUiServer } from '../web/ui-server'
 export interface UiFlags {
   listen?: string
   open?: boolean
+  library?: string
 }
 
 export async function uiCommand(flags: UiFlags): Promise<void> {
@@ -24,7 +25,7 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
       host: address.host,
       port: address.port,
       rendererDir: path.join(packageRoot(), 'out', 'renderer'),
-      api: new EngineApi()
+      api: new EngineApi(flags.library ? { defaultLibraryFolder: path.resolve(flags.library) } : {})
     })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
