@@ -89,7 +89,7 @@ export function main(argv: string[]): void {
     .option('--open', 'open a browser', false)
     .option(
       '--library <dir>',
-      'the report library folder, unless one was chosen in the app (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)'
+      'the report library folder (default: the one chosen in the app, $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)'
     )
     .action(guarded(uiCommand))
 

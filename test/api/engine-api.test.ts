@@ -122,3 +122,17 @@ describe('EngineApi library', () => {
     expect(listing.ok && listing.value.entries.map((e) => e.id)).toEqual(['a.json'])
   })
 })
+
+describe('EngineApi library folder precedence', () => {
+  it('a folder asked for at launch wins over the remembered one', async () => {
+    const settingsFile = path.join(tempDir(), 'settings.json')
+    const remembered = tempDir()
+    await new EngineApi({ settingsFile }).setLibraryFolder(remembered)
+    const asked = tempDir()
+    const api = new EngineApi({ settingsFile, libraryFolder: asked })
+    const listing = await api.library()
+    expect(listing.ok && listing.value.folder).toBe(asked)
+    const plain = await new EngineApi({ settingsFile }).library()
+    expect(plain.ok && plain.value.folder).toBe(remembered)
+  })
+})

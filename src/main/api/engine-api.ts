@@ -21,6 +21,8 @@ export interface EngineApiOptions {
   settingsFile?: string
   /** the library folder when none was chosen */
   defaultLibraryFolder?: string
+  /** a folder asked for at launch (zcprof ui --library): wins over the remembered one */
+  libraryFolder?: string
 }
 
 /** a user's mistake as data; anything else stays a bug and rejects */
@@ -49,7 +51,9 @@ export class EngineApi implements ZcprofApi {
   constructor(options: EngineApiOptions = {}) {
     this.settingsFile = options.settingsFile ?? defaultSettingsFile()
     const chosen = readSettings(this.settingsFile).libraryFolder
-    this.reports = new ReportLibrary(chosen ?? options.defaultLibraryFolder ?? defaultLibraryFolder())
+    this.reports = new ReportLibrary(
+      options.libraryFolder ?? chosen ?? options.defaultLibraryFolder ?? defaultLibraryFolder()
+    )
   }
 
   async capabilities(): Promise<Capabilities> {

@@ -25,7 +25,7 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
       host: address.host,
       port: address.port,
       rendererDir: path.join(packageRoot(), 'out', 'renderer'),
-      api: new EngineApi(flags.library ? { defaultLibraryFolder: path.resolve(flags.library) } : {})
+      api: new EngineApi({ libraryFolder: flags.library ? path.resolve(flags.library) : undefined })
     })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
