@@ -109,6 +109,17 @@ export interface CompareOptions {
   labels?: string[]
 }
 
+/**
+ * A regression threshold as a fraction: '5%' and '5' are 5%, '0.05' is 5% too (a
+ * fraction under 1 without a % sign). null when it is not a number from 0 to 1000%.
+ */
+export function parseThresholdFraction(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text)
+  if (!m) return null
+  const v = Number(m[1]) / (m[2] || Number(m[1]) >= 1 ? 100 : 1)
+  return v >= 0 && v < 10 ? v : null
+}
+
 /** the port is the machine's business, not the measurement's: tcp://h:5201 aligns with tcp://h */
 function normalTarget(target: string): string {
   return target.replace(/^(tcp|agent|raw):\/\/(\[[^\]]+\]|[^/:]+)(:\d+)?/, '$1://$2')

@@ -5,7 +5,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadReportFile } from '../../src/main/reports/report-loader'
-import { compareReports, ratioOfMeans } from '../../src/shared/compare'
+import { compareReports, parseThresholdFraction, ratioOfMeans } from '../../src/shared/compare'
 import { summarize } from '../../src/shared/statistics'
 
 const load = (name: string) => loadReportFile(path.join(__dirname, '../fixtures/reports', name)).report
@@ -138,5 +138,15 @@ describe('ratioOfMeans', () => {
     }
     expect(covered / runs).toBeGreaterThan(0.92)
     expect(covered / runs).toBeLessThan(0.99)
+  })
+})
+
+describe('parseThresholdFraction', () => {
+  it('reads 5%, 5 and 0.05 as 5%, and refuses what is not a percentage', () => {
+    expect(parseThresholdFraction('5%')).toBeCloseTo(0.05)
+    expect(parseThresholdFraction(' 5 ')).toBeCloseTo(0.05)
+    expect(parseThresholdFraction('0.05')).toBeCloseTo(0.05)
+    expect(parseThresholdFraction('2.5%')).toBeCloseTo(0.025)
+    for (const bad of ['lots', '-5%', '', '5%%', '1000%']) expect(parseThresholdFraction(bad), bad).toBeNull()
   })
 })

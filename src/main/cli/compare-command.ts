@@ -7,13 +7,13 @@ import {
   COMPARE_METRICS,
   compareReports,
   DEFAULT_GATE_METRICS,
+  parseThresholdFraction,
   type Comparison,
   type MetricComparison,
   type StatMetric
 } from '../../shared/compare'
 import { ZcprofError } from '../../shared/errors'
-import { changeText, DASH, sizeText } from '../../shared/export/figures'
-import { formatBytes, formatRatio } from '../../shared/units'
+import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../shared/export/figures'
 import { writeFileAtomic } from '../engine/report-store'
 import { loadReportFile } from '../reports/report-loader'
 
@@ -27,9 +27,8 @@ export interface CompareFlags {
 
 export function parseThreshold(text: string | undefined): number {
   if (text === undefined) return 0.05
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim())
-  const v = m ? Number(m[1]) / (m[2] || Number(m[1]) >= 1 ? 100 : 1) : Number.NaN
-  if (!m || !(v >= 0 && v < 10))
+  const v = parseThresholdFraction(text)
+  if (v === null)
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
       message: `threshold '${text}' is not a percentage`,
@@ -55,11 +54,10 @@ function metricList(text: string | undefined, fallback: readonly StatMetric[], f
 function verdictText(c: MetricComparison): string {
   if (c.verdict === 'missing') return DASH
   const r = c.ratio!
-  const ci = Number.isNaN(r.ci95Low) ? '' : ` [${changeText(r.ci95Low)}, ${changeText(r.ci95High)}]`
   const word = { better: 'better', worse: 'worse', 'within-noise': 'noise', 'no-spread': 'no spread', missing: '' }[
     c.verdict
   ]
-  return `${changeText(r.ratio)}${ci} ${word}${c.regression ? ' ✗ REGRESSION' : ''}`
+  return `${changeText(r.ratio)}${intervalText(r)} ${word}${c.regression ? ' ✗ REGRESSION' : ''}`
 }
 
 export function renderComparison(
@@ -76,16 +74,10 @@ export function renderComparison(
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }
   })
   for (const row of cmp.rows) {
-    const k = row.key
-    const name = `${k.method} · ${k.target} · ${sizeText(k.fileBytes)} · ${formatBytes(k.chunkBytes)}`
+    const name = rowKeyText(row.key)
     row.aggregates.forEach((a, i) => {
       const cells = metrics.flatMap((m) => {
-        const s = a?.[m.key] ?? null
-        const value = s
-          ? m.key === 'throughputBitsPerSec'
-            ? `${(s.mean / 1e9).toFixed(2)} Gbit/s`
-            : formatRatio(s.mean, 3)
-          : DASH
+        const value = meanText(m.key, a?.[m.key] ?? null)
         const c = row.comparisons[i]?.find((x) => x.metric === m.key)
         return [value, i === cmp.baseline ? 'baseline' : c ? verdictText(c) : DASH]
       })

@@ -1,6 +1,7 @@
 // How a figure is written for people, in every format (terminal table, Markdown,
 // HTML, the app): one place, so a number reads the same everywhere.
 
+import type { RatioEstimate, RowKey, StatMetric } from '../compare'
 import type { MethodAggregate } from '../report'
 import type { Stat } from '../statistics'
 import { formatBytes, formatRatio } from '../units'
@@ -84,4 +85,20 @@ export function groupAggregates(
     groups.set(k, [...(groups.get(k) ?? []), a])
   }
   return groups
+}
+
+/** a comparison row's name: method · target · size · chunk */
+export function rowKeyText(k: RowKey): string {
+  return `${k.method} · ${k.target} · ${sizeText(k.fileBytes)} · ${formatBytes(k.chunkBytes)}`
+}
+
+/** a compared figure's mean, in the unit people read it in */
+export function meanText(metric: StatMetric, s: Stat | null): string {
+  if (!s) return DASH
+  return metric === 'throughputBitsPerSec' ? `${(s.mean / 1e9).toFixed(2)} Gbit/s` : formatRatio(s.mean, 3)
+}
+
+/** ' [−21.8%, −18.2%]', or nothing when no interval could be had */
+export function intervalText(r: RatioEstimate): string {
+  return Number.isNaN(r.ci95Low) ? '' : ` [${changeText(r.ci95Low)}, ${changeText(r.ci95High)}]`
 }

@@ -3,10 +3,15 @@
 // the environments' differences beside it; the charts next to each other.
 
 import { useMemo, useState } from 'react'
-import { COMPARE_METRICS, compareReports, type MetricComparison, type StatMetric } from '../../../shared/compare'
-import { changeText, DASH, sizeText } from '../../../shared/export/figures'
+import {
+  COMPARE_METRICS,
+  compareReports,
+  parseThresholdFraction,
+  type MetricComparison,
+  type StatMetric
+} from '../../../shared/compare'
+import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../../shared/export/figures'
 import type { Report } from '../../../shared/report'
-import { formatBytes, formatRatio } from '../../../shared/units'
 import { CompareBars } from '../charts/compare-charts'
 
 const SHOWN: StatMetric[] = [
@@ -24,19 +29,13 @@ const VERDICT_WORDS: Record<MetricComparison['verdict'], string> = {
   missing: ''
 }
 
-function parsePercent(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text)
-  return m ? Number(m[1]) / 100 : null
-}
-
 function Change({ c }: { c: MetricComparison | undefined }) {
   if (!c || c.verdict === 'missing' || !c.ratio) return <span className="muted">{DASH}</span>
   const r = c.ratio
-  const interval = Number.isNaN(r.ci95Low) ? '' : ` [${changeText(r.ci95Low)}, ${changeText(r.ci95High)}]`
   return (
     <span className={`verdict verdict-${c.verdict}${c.regression ? ' regression' : ''}`} data-verdict={c.verdict}>
       {changeText(r.ratio)}
-      <span className="interval">{interval}</span> {VERDICT_WORDS[c.verdict]}
+      <span className="interval">{intervalText(r)}</span> {VERDICT_WORDS[c.verdict]}
       {c.regression && <b className="chip danger">regression</b>}
     </span>
   )
@@ -45,7 +44,7 @@ function Change({ c }: { c: MetricComparison | undefined }) {
 export function CompareView({ reports, onClose }: { reports: { id: string; report: Report }[]; onClose: () => void }) {
   const [baseline, setBaseline] = useState(0)
   const [thresholdText, setThresholdText] = useState('5%')
-  const threshold = parsePercent(thresholdText)
+  const threshold = parseThresholdFraction(thresholdText)
   const cmp = useMemo(
     () =>
       compareReports(
@@ -132,18 +131,10 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
                 data-testid={`cmp-${row.key.method}-${i}`}
                 className={i === 0 ? 'group-start' : undefined}
               >
-                <td>
-                  {i === 0 &&
-                    `${row.key.method} · ${row.key.target} · ${sizeText(row.key.fileBytes)} · ${formatBytes(row.key.chunkBytes)}`}
-                </td>
+                <td>{i === 0 && rowKeyText(row.key)}</td>
                 <td>{cmp.columns[i].label}</td>
                 {metrics.map((m) => {
-                  const s = a?.[m.key] ?? null
-                  const value = !s
-                    ? DASH
-                    : m.key === 'throughputBitsPerSec'
-                      ? `${(s.mean / 1e9).toFixed(2)} Gbit/s`
-                      : formatRatio(s.mean)
+                  const value = meanText(m.key, a?.[m.key] ?? null)
                   return (
                     <td key={m.key}>
                       <span className="value">{value}</span>{' '}
