@@ -8,6 +8,8 @@ import type { Stat } from './statistics'
 import type { ErrorInfo } from './errors'
 
 export const SCHEMA_VERSION = 2
+/** the largest report any part of zcprof takes in (loader, UI bridge, import picker) */
+export const MAX_REPORT_BYTES = 100 * 1024 * 1024
 /** the oldest schema this build still reads (and migrates) */
 export const OLDEST_SCHEMA_VERSION = 1
 

@@ -5,9 +5,9 @@ import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/engine/report-store'
-import { acceptEnvironment, loadReportFile, MAX_REPORT_BYTES, parseReport } from '../../src/main/reports/report-loader'
+import { acceptEnvironment, loadReportFile, parseReport } from '../../src/main/reports/report-loader'
 import { ZcprofError } from '../../src/shared/errors'
-import { SCHEMA_VERSION } from '../../src/shared/report'
+import { MAX_REPORT_BYTES, SCHEMA_VERSION } from '../../src/shared/report'
 import { tempDir } from '../helpers'
 
 const FIXTURES = path.join(__dirname, '../fixtures/reports')

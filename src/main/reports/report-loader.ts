@@ -6,12 +6,17 @@ import { readFileSync, statSync } from 'node:fs'
 import Ajv from 'ajv'
 import { ZcprofError } from '../../shared/errors'
 import { importIperf3, Iperf3ImportError, looksLikeIperf3, type Iperf3ImportOptions } from '../../shared/iperf3-import'
-import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, type Environment, type Report } from '../../shared/report'
+import {
+  MAX_REPORT_BYTES,
+  OLDEST_SCHEMA_VERSION,
+  SCHEMA_VERSION,
+  type Environment,
+  type Report
+} from '../../shared/report'
 import { migrateReport, READABLE_VERSIONS } from '../../shared/report-migrate'
 import { ENVIRONMENT_SCHEMA, REPORT_SCHEMA } from '../../shared/report-schema'
 import { formatBytes } from '../../shared/units'
 
-export const MAX_REPORT_BYTES = 100 * 1024 * 1024
 /** a report nests about 8 deep; anything near this is not one */
 export const MAX_REPORT_DEPTH = 64
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { MAX_REPORT_BYTES } from '../reports/report-loader'
+import { MAX_REPORT_BYTES } from '../../shared/report'
 import { API_CALLS, type ApiCall, type ZcprofApi } from '../../shared/api'
 
 const TYPES: Record<string, string> = {

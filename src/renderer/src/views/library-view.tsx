@@ -5,9 +5,8 @@ import { useState } from 'react'
 import type { ZcprofApi } from '../../../shared/api'
 import type { ErrorInfo } from '../../../shared/errors'
 import type { LibraryEntry, LibraryListing, Result } from '../../../shared/library'
+import { MAX_REPORT_BYTES } from '../../../shared/report'
 import { formatBytes } from '../../../shared/units'
-
-const MAX_IMPORT_BYTES = 100 * 1024 * 1024
 
 interface Props {
   api: ZcprofApi
@@ -38,10 +37,10 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
   const importFiles = async (files: FileList | null) => {
     setMessages([])
     for (const file of Array.from(files ?? [])) {
-      if (file.size > MAX_IMPORT_BYTES) {
+      if (file.size > MAX_REPORT_BYTES) {
         fail({
           code: 'ZC_REPORT_TOO_LARGE',
-          message: `${file.name}: it is ${formatBytes(file.size)}, over the 100MiB a report may be`
+          message: `${file.name}: it is ${formatBytes(file.size)}, over the ${formatBytes(MAX_REPORT_BYTES)} a report may be`
         })
         continue
       }
