@@ -2,13 +2,12 @@
 // min–max over repetitions as a whisker.
 
 import { sizeText } from '../../../shared/export/figures'
-import { useRef } from 'react'
-import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Comparison } from '../../../shared/compare'
 import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { formatBytes } from '../../../shared/units'
-import { PngButton } from '../components/png-button'
+import { ChartFigure } from '../components/chart-figure'
 
 export const REPORT_COLORS = ['#30638e', '#d1495b', '#00798c', '#edae49', '#8e44ad', '#6c757d']
 
@@ -22,7 +21,6 @@ interface Props {
 }
 
 export function CompareBars({ comparison, testId, title, unit, pick, scale = 1 }: Props) {
-  const figure = useRef<HTMLElement>(null)
   const multiGroup =
     new Set(comparison.rows.map((r) => `${r.key.target}|${r.key.fileBytes}|${r.key.chunkBytes}`)).size > 1
   const data = comparison.rows.map((row) => {
@@ -39,31 +37,25 @@ export function CompareBars({ comparison, testId, title, unit, pick, scale = 1 }
     return point
   })
   return (
-    <figure className="chart" data-testid={testId} ref={figure}>
-      <figcaption>
-        {title} <span className="unit">({unit}; median, min–max)</span>{' '}
-        <PngButton figure={figure} fileName={`${testId}.png`} />
-      </figcaption>
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={data}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-          <XAxis dataKey="row" />
-          <YAxis width={56} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
-          <Legend />
-          {comparison.columns.map((c, i) => (
-            <Bar
-              key={i}
-              dataKey={`r${i}`}
-              name={c.label}
-              fill={REPORT_COLORS[i % REPORT_COLORS.length]}
-              isAnimationActive={false}
-            >
-              <ErrorBar dataKey={`e${i}`} width={4} stroke="#222" />
-            </Bar>
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
-    </figure>
+    <ChartFigure testId={testId} title={title} unit={`${unit}; median, min–max`} heightPx={260}>
+      <BarChart data={data}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+        <XAxis dataKey="row" />
+        <YAxis width={56} />
+        <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
+        <Legend />
+        {comparison.columns.map((c, i) => (
+          <Bar
+            key={i}
+            dataKey={`r${i}`}
+            name={c.label}
+            fill={REPORT_COLORS[i % REPORT_COLORS.length]}
+            isAnimationActive={false}
+          >
+            <ErrorBar dataKey={`e${i}`} width={4} stroke="#222" />
+          </Bar>
+        ))}
+      </BarChart>
+    </ChartFigure>
   )
 }

@@ -1,19 +1,8 @@
 // Results relative to copy: how much faster, and how much CPU per bit, each method is.
 
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis
-} from 'recharts'
-import { useRef } from 'react'
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
 import type { MethodAggregate } from '../../../shared/report'
-import { PngButton } from '../components/png-button'
+import { ChartFigure } from '../components/chart-figure'
 
 interface Props {
   aggregates: MethodAggregate[]
@@ -42,26 +31,20 @@ interface RelativeBarsProps extends Props {
 function RelativeBars({ aggregates, testId, title, unit, bars }: RelativeBarsProps) {
   const rel = bars.map((b) => ({ ...b, of: relativeToCopy(aggregates, b.pick) }))
   const data = aggregates.map((a) => Object.fromEntries([['method', a.method], ...rel.map((b) => [b.name, b.of(a)])]))
-  const figure = useRef<HTMLElement>(null)
   return (
-    <figure className="chart" data-testid={testId} ref={figure}>
-      <figcaption>
-        {title} <span className="unit">({unit})</span> <PngButton figure={figure} fileName={`${testId}.png`} />
-      </figcaption>
-      <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-          <XAxis dataKey="method" />
-          <YAxis width={48} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : '—')} />
-          {bars.length > 1 && <Legend />}
-          <ReferenceLine y={1} stroke="#999" />
-          {bars.map((b) => (
-            <Bar key={b.name} dataKey={b.name} fill={b.color} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
-    </figure>
+    <ChartFigure testId={testId} title={title} unit={unit} heightPx={240}>
+      <BarChart data={data}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+        <XAxis dataKey="method" />
+        <YAxis width={48} />
+        <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : '—')} />
+        {bars.length > 1 && <Legend />}
+        <ReferenceLine y={1} stroke="#999" />
+        {bars.map((b) => (
+          <Bar key={b.name} dataKey={b.name} fill={b.color} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ChartFigure>
   )
 }
 
