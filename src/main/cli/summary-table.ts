@@ -1,17 +1,13 @@
 // The table `zcprof run` ends with: one row per method, ratios against copy.
 
 import Table from 'cli-table3'
-import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from '../../shared/export/figures'
+import { aggregateColumns, cyclesEstimated, ESTIMATE_FOOTNOTE, groupAggregates } from '../../shared/export/figures'
 import type { Report } from '../../shared/report'
-import { formatBytes } from '../../shared/units'
 
 export function renderSummary(report: Report, color = false): string {
-  const est = report.end.aggregates.some((a) => a.cyclesSource !== 'pmu')
+  const est = cyclesEstimated(report.end.aggregates)
   const columns = aggregateColumns(est)
-  const groups = groupAggregates(
-    report.end.aggregates,
-    (a) => `${a.target}  file ${sizeText(a.fileBytes)}  chunk ${formatBytes(a.chunkBytes)}`
-  )
+  const groups = groupAggregates(report.end.aggregates, '  ')
   const out: string[] = []
   for (const [title, rows] of groups) {
     const table = new Table({

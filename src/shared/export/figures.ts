@@ -74,14 +74,22 @@ export function aggregateColumns(estimated: boolean): { head: string; cell: (a: 
 
 export const ESTIMATE_FOOTNOTE = '* cycles estimated from CPU time × clock rate (no PMU count); see warnings'
 
-/** aggregates grouped by what they were measured over: target, file size, chunk */
+/** true when any figure's cycles are estimates (or missing), so tables carry the footnote */
+export function cyclesEstimated(aggregates: readonly MethodAggregate[]): boolean {
+  return aggregates.some((a) => a.cyclesSource !== 'pmu')
+}
+
+/**
+ * Aggregates grouped by what they were measured over, keyed by a title naming it:
+ * `target · file 256MiB · chunk 128KiB` (the terminal table spaces instead of dots).
+ */
 export function groupAggregates(
   aggregates: readonly MethodAggregate[],
-  title: (a: MethodAggregate) => string
+  separator = ' · '
 ): Map<string, MethodAggregate[]> {
   const groups = new Map<string, MethodAggregate[]>()
   for (const a of aggregates) {
-    const k = title(a)
+    const k = [a.target, `file ${sizeText(a.fileBytes)}`, `chunk ${formatBytes(a.chunkBytes)}`].join(separator)
     groups.set(k, [...(groups.get(k) ?? []), a])
   }
   return groups

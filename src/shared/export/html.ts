@@ -4,8 +4,8 @@
 import { environmentFacts } from '../environment-facts'
 import { METHOD_COLORS } from '../method-colors'
 import type { MethodAggregate, Report } from '../report'
-import { formatBytes, formatDurationMs } from '../units'
-import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from './figures'
+import { formatDurationMs } from '../units'
+import { aggregateColumns, cyclesEstimated, ESTIMATE_FOOTNOTE, groupAggregates } from './figures'
 import { reportTitle } from './report-title'
 import { barChartSvg, escapeXml as esc, lineChartSvg } from './svg-charts'
 
@@ -66,12 +66,9 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
 
 export function reportHtml(report: Report): string {
   const title = reportTitle(report)
-  const est = report.end.aggregates.some((a) => a.cyclesSource !== 'pmu')
+  const est = cyclesEstimated(report.end.aggregates)
   const columns = aggregateColumns(est)
-  const groups = groupAggregates(
-    report.end.aggregates,
-    (a) => `${a.target} · file ${sizeText(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
-  )
+  const groups = groupAggregates(report.end.aggregates)
   const parts: string[] = []
   parts.push(`<h1>${esc(title)}</h1>`)
   parts.push(

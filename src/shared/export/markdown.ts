@@ -3,7 +3,7 @@
 import { environmentFacts } from '../environment-facts'
 import type { Report } from '../report'
 import { formatBytes, formatDurationMs } from '../units'
-import { aggregateColumns, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from './figures'
+import { aggregateColumns, cyclesEstimated, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from './figures'
 import { reportTitle } from './report-title'
 
 /** | and newlines would break a table row */
@@ -33,12 +33,9 @@ export function reportMarkdown(report: Report): string {
     for (const n of report.foreign.notes) out.push(`> - ${mdCell(n)}`)
   }
   if (report.end.incomplete) out.push('', '**Incomplete run:** the figures cover the trials that finished.')
-  const est = report.end.aggregates.some((a) => a.cyclesSource !== 'pmu')
+  const est = cyclesEstimated(report.end.aggregates)
   const columns = aggregateColumns(est)
-  const groups = groupAggregates(
-    report.end.aggregates,
-    (a) => `${a.target} · file ${sizeText(a.fileBytes)} · chunk ${formatBytes(a.chunkBytes)}`
-  )
+  const groups = groupAggregates(report.end.aggregates)
   out.push('', '## Results')
   for (const [title, rows] of groups) {
     out.push('', `### ${mdCell(title)}`, '')

@@ -1,10 +1,16 @@
 // After a run: per-method figures with their spread, charts relative to copy, and
 // the warnings in plain words.
 
-import { gbitsRange, medianText, percentText, sizeText, timesText } from '../../../shared/export/figures'
+import {
+  cyclesEstimated,
+  gbitsRange,
+  groupAggregates,
+  medianText,
+  percentText,
+  timesText
+} from '../../../shared/export/figures'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
-import { formatBytes } from '../../../shared/units'
 import { CyclesBars, ThroughputBars } from '../charts/result-charts'
 
 /** half the 95% interval of the mean, in Gbit/s */
@@ -55,8 +61,8 @@ function Row({ a }: { a: MethodAggregate }) {
 
 export function ResultsView({ report }: { report: Report }) {
   const aggs = report.end.aggregates
-  const estimated = aggs.some((a) => a.cyclesSource !== 'pmu')
-  const groups = [...new Set(aggs.map((a) => `${a.target}|${a.fileBytes}|${a.chunkBytes}`))]
+  const estimated = cyclesEstimated(aggs)
+  const groups = [...groupAggregates(aggs)]
   return (
     <section className="results" aria-label="results">
       {report.end.incomplete && (
@@ -68,42 +74,37 @@ export function ResultsView({ report }: { report: Report }) {
           compare yet.
         </p>
       )}
-      {groups.map((key) => {
-        const rows = aggs.filter((a) => `${a.target}|${a.fileBytes}|${a.chunkBytes}` === key)
-        return (
-          <div key={key}>
-            <h3>
-              {rows[0].target} · file {sizeText(rows[0].fileBytes)} · chunk {formatBytes(rows[0].chunkBytes)}
-            </h3>
-            <table data-testid="results-table">
-              <thead>
-                <tr>
-                  <th>method</th>
-                  <th>Gbit/s median (min–max)</th>
-                  <th>95% CI</th>
-                  <th>cyc/bit send{estimated ? '*' : ''}</th>
-                  <th>recv</th>
-                  <th>system</th>
-                  <th>ctxsw/GiB</th>
-                  <th>syscalls/GiB</th>
-                  <th>speed-up vs copy</th>
-                  <th>send CPU saved</th>
-                  <th>notes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((a) => (
-                  <Row key={a.method} a={a} />
-                ))}
-              </tbody>
-            </table>
-            <div className="chart-row">
-              <ThroughputBars aggregates={rows} />
-              <CyclesBars aggregates={rows} />
-            </div>
+      {groups.map(([title, rows]) => (
+        <div key={title}>
+          <h3>{title}</h3>
+          <table data-testid="results-table">
+            <thead>
+              <tr>
+                <th>method</th>
+                <th>Gbit/s median (min–max)</th>
+                <th>95% CI</th>
+                <th>cyc/bit send{estimated ? '*' : ''}</th>
+                <th>recv</th>
+                <th>system</th>
+                <th>ctxsw/GiB</th>
+                <th>syscalls/GiB</th>
+                <th>speed-up vs copy</th>
+                <th>send CPU saved</th>
+                <th>notes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <Row key={a.method} a={a} />
+              ))}
+            </tbody>
+          </table>
+          <div className="chart-row">
+            <ThroughputBars aggregates={rows} />
+            <CyclesBars aggregates={rows} />
           </div>
-        )
-      })}
+        </div>
+      ))}
       {estimated && <p className="muted">* cycles estimated from CPU time × clock rate</p>}
       {report.end.warnings.length > 0 && (
         <ul className="warnings" data-testid="warnings">
