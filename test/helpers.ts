@@ -1,5 +1,6 @@
 // Shared test helpers: test files, and a native sender/receiver pair on one address.
 
+import { spawnSync } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -8,6 +9,19 @@ import * as native from '../src/native'
 import type { NativeMethod, ReceiverMode } from '../src/shared/methods'
 import type { Plan } from '../src/shared/report'
 import { DEFAULT_PLAN } from '../src/main/engine/run'
+
+/** the built CLI, as a user runs it */
+export const ZCPROF_BIN = path.join(__dirname, '..', 'bin', 'zcprof.js')
+
+/** `zcprof ARGS…` to the end, with env added to this process's */
+export function runZcprof(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [ZCPROF_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
 
 const created: string[] = []
 

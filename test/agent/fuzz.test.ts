@@ -2,17 +2,15 @@
 // never crash, and must still serve a well-formed client afterwards.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, REQUEST_MAX_FRAME_BYTES, encodeFrame } from '../../src/main/agent/protocol'
 import { DEFAULT_PLAN, runPlan } from '../../src/main/engine/run'
-import { randomFile } from '../helpers'
+import { randomFile, ZCPROF_BIN } from '../helpers'
 import { RawControl } from './control-client'
 
 const TOKEN = 'fuzz-token'
 const TOTAL = 100_000
 const PER_SESSION = 500
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 
 // a seeded generator: a failure can be replayed
 let seed = 0x9e3779b9
@@ -110,7 +108,7 @@ let port = 0
 beforeAll(async () => {
   agent = spawn(
     process.execPath,
-    [bin, 'agent', '--listen', '127.0.0.1:0', '--token', TOKEN, '--announce', '--max-clients', '64'],
+    [ZCPROF_BIN, 'agent', '--listen', '127.0.0.1:0', '--token', TOKEN, '--announce', '--max-clients', '64'],
     {
       stdio: ['pipe', 'pipe', 'inherit']
     }

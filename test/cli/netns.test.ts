@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/shared/report'
-import { tempDir } from '../helpers'
+import { tempDir, ZCPROF_BIN } from '../helpers'
 
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 const A = `zcA${process.pid}`
 const B = `zcB${process.pid}`
 const VA = `zva${process.pid}`.slice(0, 15)
@@ -69,7 +68,7 @@ describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () =>
         'exec',
         B,
         process.execPath,
-        bin,
+        ZCPROF_BIN,
         'agent',
         '--listen',
         `${ADDR_B}:7733`,
@@ -108,7 +107,21 @@ describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () =>
     ]
     const r = spawnSync(
       'ip',
-      ['netns', 'exec', A, process.execPath, bin, ...args, '--repeat', '1', '--warmup', '0', '--verify', '--json', out],
+      [
+        'netns',
+        'exec',
+        A,
+        process.execPath,
+        ZCPROF_BIN,
+        ...args,
+        '--repeat',
+        '1',
+        '--warmup',
+        '0',
+        '--verify',
+        '--json',
+        out
+      ],
       {
         encoding: 'utf8',
         env: { ...process.env, ZCPROF_TOKEN: TOKEN, XDG_CACHE_HOME: dir },
@@ -145,7 +158,7 @@ describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () =>
         'exec',
         A,
         process.execPath,
-        bin,
+        ZCPROF_BIN,
         'run',
         '--target',
         `agent://${ADDR_B}:7733`,

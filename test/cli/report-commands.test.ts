@@ -1,23 +1,15 @@
 // `zcprof compare | report | library`, and `run --save`, as a user (or a CI gate) runs them.
 
-import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers'
+import { runZcprof, tempDir } from '../helpers'
 
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 const fx = (name: string) => path.join(F, name)
 
-function zcprof(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env },
-    timeout: 120_000
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const zcprof = (args: string[], env: Record<string, string> = {}) =>
+  runZcprof(args, { XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env })
 
 describe('zcprof compare', () => {
   it('exits 1 on the planted 20% regression and names it', () => {

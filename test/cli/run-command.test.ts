@@ -1,25 +1,16 @@
 // `zcprof run` as a user runs it: the real binary, real sockets, real files.
 
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Report } from '../../src/shared/report'
 import type { RunEvent } from '../../src/shared/events'
-import { randomFile, tempDir } from '../helpers'
+import { randomFile, runZcprof, tempDir, ZCPROF_BIN } from '../helpers'
 
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 const cacheHome = tempDir('zcprof-cache-')
 
-function zcprof(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
-    timeout: 120_000
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const zcprof = (args: string[]) => runZcprof(args, { XDG_CACHE_HOME: cacheHome })
 
 describe('zcprof run', () => {
   it('with no flags runs every method on loopback with a generated file', () => {
@@ -98,7 +89,7 @@ describe('zcprof run', () => {
     const file = randomFile(256 * 1024 * 1024, dir)
     const args = ['run', '--file', file, '--methods', 'copy', '--chunk', '4KiB', '--repeat', '50', '--warmup', '0']
     // detached: its own process group, so Ctrl-C reaches the agent child too, as in a terminal
-    const child = spawn(process.execPath, [bin, ...args, '--interval', '20', '--json', '-'], { detached: true })
+    const child = spawn(process.execPath, [ZCPROF_BIN, ...args, '--interval', '20', '--json', '-'], { detached: true })
     let out = ''
     let text = ''
     let ended = 0

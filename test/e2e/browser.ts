@@ -5,10 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
-import { tempDir } from '../helpers'
+import { tempDir, ZCPROF_BIN } from '../helpers'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 export const artifacts = path.join(__dirname, '..', '..', 'test-artifacts')
 // CI installs Chromium (.ci/run): there a missing browser fails instead of skipping
 export const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true'
@@ -30,7 +29,7 @@ export function launchBrowser(): Promise<Browser> {
 
 /** `zcprof ui` on a random loopback port; resolves with the process and its tokened URL */
 export async function startUi(env: Record<string, string> = {}): Promise<{ ui: ChildProcess; url: string }> {
-  const ui = spawn(process.execPath, [bin, 'ui', '--listen', '127.0.0.1:0'], {
+  const ui = spawn(process.execPath, [ZCPROF_BIN, 'ui', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env }
   })

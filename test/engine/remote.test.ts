@@ -2,15 +2,13 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
-import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
 import { runPlan } from '../../src/main/engine/run'
 import type { Plan } from '../../src/shared/report'
-import { randomFile, tempDir, testPlan } from '../helpers'
+import { randomFile, tempDir, testPlan, ZCPROF_BIN } from '../helpers'
 import { RawControl } from '../agent/control-client'
 
-const bin = path.join(__dirname, '..', '..', 'bin', 'zcprof.js')
 const TOKEN = 'remote-test-token'
 const SIZE = 8 * 1024 * 1024 + 17
 const file = randomFile(SIZE)
@@ -24,7 +22,7 @@ afterEach(() => {
 })
 
 async function startAgent(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [bin, 'agent', '--listen', '127.0.0.1:0', '--announce'], {
+  const child = spawn(process.execPath, [ZCPROF_BIN, 'agent', '--listen', '127.0.0.1:0', '--announce'], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ZCPROF_TOKEN: TOKEN }
   })
