@@ -18,6 +18,7 @@ import {
   type ReportChanges,
   type TrashEntry
 } from '../../shared/library'
+import { safeFileStem } from '../../shared/export/report-title'
 import type { Report } from '../../shared/report'
 import { writeReport } from '../engine/report-store'
 import { loadReportFile, parseReport, type LoadedReport } from './report-loader'
@@ -41,16 +42,12 @@ function badId(id: string): never {
   })
 }
 
-/** host-date.json, safe on every file system */
+/** date-host, or an imported file's own name, made safe as a file name */
 function baseName(report: Report, hint?: string): string {
   const raw = hint
     ? path.basename(hint).replace(/\.json$/i, '')
     : `${report.start.timestamp.slice(0, 19)}-${report.start.environment.sender.hostname}`
-  const clean = raw
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 120)
-  return clean || 'report'
+  return safeFileStem(raw)
 }
 
 function cleanChanges(changes: ReportChanges): ReportChanges {

@@ -5,6 +5,7 @@ import type { Report } from '../report'
 import { samplesCsv, trialsCsv } from './csv'
 import { reportHtml } from './html'
 import { reportMarkdown } from './markdown'
+import { safeFileStem } from './report-title'
 
 export type ExportFormat = 'json' | 'csv-trials' | 'csv-samples' | 'markdown' | 'html'
 
@@ -50,9 +51,6 @@ export function exporterFor(format: ExportFormat): Exporter {
 
 /** a file name for a report in a format: host-date.ext, safe on every file system */
 export function exportFileName(report: Report, format: ExportFormat): string {
-  const base = `${report.start.environment.sender.hostname}-${report.start.timestamp.slice(0, 19)}`.replace(
-    /[^A-Za-z0-9._-]+/g,
-    '-'
-  )
+  const base = safeFileStem(`${report.start.environment.sender.hostname}-${report.start.timestamp.slice(0, 19)}`)
   return `${base}.${exporterFor(format).extension}`
 }
