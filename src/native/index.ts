@@ -43,6 +43,8 @@ export interface NativeProgress {
   startNs: number
   firstByteNs: number
   lastByteNs: number
+  /** the CPU the loop was last seen on; -1 before its first call */
+  cpu: number
 }
 
 export interface NativeResult extends NativeProgress {
@@ -51,6 +53,16 @@ export interface NativeResult extends NativeProgress {
   peerConfirmed: boolean
   crc32c: number
   effectiveChunkBytes: number
+  /** sender: how many times the loop started the file (1 for one pass) */
+  filePasses: number
+  /** the data connection's ends on TCP (0 on unix sockets): a sender's localPort is its receiver's peerPort */
+  localPort: number
+  peerPort: number
+  /** every CPU the loop was seen running on, and how often it moved between them */
+  cpusSeen: number[]
+  cpuMigrations: number
+  /** the CPUs the thread was allowed at its end (read back with sched_getaffinity) */
+  affinityEnd?: number[]
   counters: NativeCounters
   tcpInfo?: TcpInfo
 }
@@ -71,6 +83,13 @@ export interface SenderConfig {
   connectTimeoutMs?: number
   confirmTimeoutMs?: number
   pmu?: 'auto' | 'off'
+  /** start the file again at its end, until limitBytes or durationMs (one of them is needed) */
+  loop?: boolean
+  limitBytes?: number
+  /** from the first send */
+  durationMs?: number
+  /** pin the sending thread to these CPUs */
+  cpus?: number[]
 }
 
 export interface ReceiverConfig {
@@ -84,6 +103,8 @@ export interface ReceiverConfig {
   maxBytes?: number
   /** accept the data connection only from this numeric IP */
   expectedPeer?: string
+  /** pin the receiving thread to these CPUs */
+  cpus?: number[]
 }
 
 declare const handleBrand: unique symbol
@@ -101,7 +122,10 @@ interface Binding {
   fileCrc32c(path: string): Promise<{ crc32c: number; bytes: number }>
   fileEvict(path: string): Promise<unknown>
   fileWarm(path: string): Promise<unknown>
+  fileCrc32cRepeated(path: string, totalBytes: number): Promise<{ crc32c: number; bytes: number }>
   crc32c(buf: Uint8Array, seed?: number): number
+  crc32cCombine(crcA: number, crcB: number, lengthB: number): number
+  allowedCpus(): number[]
   pmuProbe(): { available: boolean; reason?: string; errno?: number }
   nowNs(): number
   threadCpuNs(): number
@@ -198,6 +222,21 @@ export function closeFd(fd: number): void {
 
 export function fileCrc32c(file: string): Promise<{ crc32c: number; bytes: number }> {
   return load().fileCrc32c(file)
+}
+
+/** crc32c of the file's bytes repeated until totalBytes: what a looped trial's stream carries */
+export function fileCrc32cRepeated(file: string, totalBytes: number): Promise<{ crc32c: number; bytes: number }> {
+  return load().fileCrc32cRepeated(file, totalBytes)
+}
+
+/** crc32c(A ‖ B) from crc32c(A), crc32c(B) and B's length */
+export function crc32cCombine(crcA: number, crcB: number, lengthB: number): number {
+  return load().crc32cCombine(crcA, crcB, lengthB)
+}
+
+/** The CPUs this process may run on (sched_getaffinity): where threads can be pinned. */
+export function allowedCpus(): number[] {
+  return load().allowedCpus()
 }
 
 export async function setPageCache(file: string, state: 'warm' | 'cold'): Promise<void> {

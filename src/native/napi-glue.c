@@ -3,6 +3,7 @@
  * transfer threads back to the JS thread. Everything else is plain C in zc-*.c.
  */
 #define NAPI_VERSION 8
+#define _GNU_SOURCE
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,50 @@ static int get_str(napi_env env, napi_value obj, const char *key, char *buf, siz
   if (!has(env, obj, key, &v)) return 0;
   if (napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok) return 0;
   return n < len - 1 ? 1 : -1; /* -1: truncated */
+}
+
+/* cpus: [0, 2, …] → a pinned placement; absent or empty: not pinned. -1 on a bad list. */
+static int get_placement(napi_env env, napi_value obj, zc_placement *out) {
+  napi_value v;
+  memset(out, 0, sizeof *out);
+  if (!has(env, obj, "cpus", &v)) return 0;
+  bool is_array = false;
+  napi_is_array(env, v, &is_array);
+  if (!is_array) return -1;
+  uint32_t n = 0;
+  napi_get_array_length(env, v, &n);
+  if (n == 0) return 0;
+  CPU_ZERO(&out->cpus);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value x;
+    double cpu;
+    if (napi_get_element(env, v, i, &x) != napi_ok || napi_get_value_double(env, x, &cpu) != napi_ok) return -1;
+    if (cpu < 0 || cpu >= ZC_MAX_CPUS || cpu != (double)(int)cpu) return -1;
+    CPU_SET((int)cpu, &out->cpus);
+  }
+  out->pinned = 1;
+  return 0;
+}
+
+static napi_value cpu_array(napi_env env, const cpu_set_t *set) {
+  napi_value arr;
+  napi_create_array(env, &arr);
+  uint32_t k = 0;
+  for (int cpu = 0; cpu < ZC_MAX_CPUS && cpu < CPU_SETSIZE; cpu++) {
+    if (!CPU_ISSET(cpu, set)) continue;
+    napi_value x;
+    napi_create_double(env, cpu, &x);
+    napi_set_element(env, arr, k++, x);
+  }
+  return arr;
+}
+
+static napi_value seen_array(napi_env env, zc_cpu_trace *trace) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int cpu = 0; cpu < ZC_MAX_CPUS && cpu < CPU_SETSIZE; cpu++)
+    if (atomic_load_explicit(&trace->seen[cpu / 64], memory_order_relaxed) & (1ull << (cpu % 64))) CPU_SET(cpu, &set);
+  return cpu_array(env, &set);
 }
 
 static int index_of(const char *const *names, int count, const char *s) {
@@ -156,6 +201,7 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   set_num(env, o, "startNs", (double)atomic_load(&t->start_ns));
   set_num(env, o, "firstByteNs", (double)atomic_load(&t->first_byte_ns));
   set_num(env, o, "lastByteNs", (double)atomic_load(&t->last_byte_ns));
+  set_num(env, o, "cpu", (double)atomic_load(&t->cpu.last));
   return o;
 }
 
@@ -167,6 +213,12 @@ static napi_value result_object(napi_env env, handle *h) {
   set_bool(env, o, "peerConfirmed", t->peer_confirmed);
   set_num(env, o, "crc32c", (double)t->crc32c);
   set_num(env, o, "effectiveChunkBytes", (double)t->effective_chunk_bytes);
+  set_num(env, o, "filePasses", (double)t->file_passes);
+  set_num(env, o, "localPort", t->local_port);
+  set_num(env, o, "peerPort", t->peer_port);
+  napi_set_named_property(env, o, "cpusSeen", seen_array(env, &t->cpu));
+  set_num(env, o, "cpuMigrations", (double)atomic_load(&t->cpu.migrations));
+  if (t->affinity_valid) napi_set_named_property(env, o, "affinityEnd", cpu_array(env, &t->affinity_end));
   napi_set_named_property(env, o, "counters", counters_object(env, &t->counters, 1));
   if (t->tcp.valid) {
     napi_value tcp;
@@ -305,7 +357,8 @@ static napi_value start_transfer(napi_env env, handle *h, napi_value cb, int is_
   return external;
 }
 
-/* startSender({method, file, chunkBytes, target, connectTimeoutMs, confirmTimeoutMs, pmu}, cb) */
+/* startSender({method, file, chunkBytes, target, connectTimeoutMs, confirmTimeoutMs, pmu,
+ *              loop, limitBytes, durationMs, cpus}, cb) */
 static napi_value start_sender(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], target;
@@ -328,11 +381,19 @@ static napi_value start_sender(napi_env env, napi_callback_info info) {
     why = why ? why : "target address is required";
   else if (parse_pmu(env, argv[0], &c->pmu))
     why = "pmu must be 'auto' or 'off'";
+  else if (get_placement(env, argv[0], &c->placement))
+    why = "cpus must be an array of CPU numbers";
   if (why) {
     free(h);
     return throw_type(env, why);
   }
-  c->chunk_bytes = get_num(env, argv[0], "chunkBytes", &num) && num >= 1 ? (uint64_t)num : 131072;
+  napi_value v;
+  bool loop = false;
+  if (has(env, argv[0], "loop", &v)) napi_get_value_bool(env, v, &loop);
+  c->loop = loop;
+  c->limit_bytes = get_num(env, argv[0], "limitBytes", &num) && num >= 1 ? (uint64_t)num : 0;
+  c->duration_ns = get_num(env, argv[0], "durationMs", &num) && num > 0 ? (uint64_t)(num * 1e6) : 0;
+  c->chunk_bytes = get_num(env, argv[0], "chunkBytes", &num) && num >= 1 ? (uint64_t)num : ZC_DEFAULT_CHUNK_BYTES;
   c->connect_timeout_ms = get_num(env, argv[0], "connectTimeoutMs", &num) ? (int)num : 5000;
   c->confirm_timeout_ms = get_num(env, argv[0], "confirmTimeoutMs", &num) ? (int)num : 10000;
   return start_transfer(env, h, argv[1], 1);
@@ -359,12 +420,13 @@ static napi_value start_receiver(napi_env env, napi_callback_info info) {
     why = "listenFd must be a listening socket from listen()";
   else if (parse_pmu(env, argv[0], &c->pmu))
     why = "pmu must be 'auto' or 'off'";
+  if (!why && get_placement(env, argv[0], &c->placement)) why = "cpus must be an array of CPU numbers";
   if (why) {
     free(h);
     return throw_type(env, why);
   }
   c->listen_fd = (int)num;
-  c->buffer_bytes = get_num(env, argv[0], "bufferBytes", &num) && num >= 1 ? (uint64_t)num : 131072;
+  c->buffer_bytes = get_num(env, argv[0], "bufferBytes", &num) && num >= 1 ? (uint64_t)num : ZC_DEFAULT_CHUNK_BYTES;
   c->accept_timeout_ms = get_num(env, argv[0], "acceptTimeoutMs", &num) ? (int)num : 10000;
   c->max_bytes = get_num(env, argv[0], "maxBytes", &num) && num > 0 ? (uint64_t)num : 0;
   if (get_str(env, argv[0], "expectedPeer", c->expected_peer, sizeof c->expected_peer) < 0) {
@@ -454,7 +516,8 @@ typedef struct {
   napi_async_work work;
   napi_deferred deferred;
   char path[4096];
-  int kind; /* 0 crc, 1 evict, 2 warm */
+  int kind; /* 0 crc, 1 evict, 2 warm, 3 crc of the file repeated to total_bytes */
+  uint64_t total_bytes;
   uint32_t crc;
   uint64_t bytes;
   zc_error err;
@@ -464,7 +527,9 @@ static void file_execute(napi_env env, void *data) {
   (void)env;
   file_job *j = data;
   if (j->kind == 0) zc_file_crc32c(j->path, &j->crc, &j->bytes, &j->err);
-  else zc_file_cache(j->path, j->kind == 2, &j->err);
+  else if (j->kind == 3) {
+    if (zc_file_crc32c_repeated(j->path, j->total_bytes, &j->crc, &j->err) == 0) j->bytes = j->total_bytes;
+  } else zc_file_cache(j->path, j->kind == 2, &j->err);
 }
 
 static void file_complete(napi_env env, napi_status status, void *data) {
@@ -484,8 +549,8 @@ static void file_complete(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
-  size_t argc = 1;
-  napi_value argv[1], promise, name;
+  size_t argc = 2;
+  napi_value argv[2], promise, name;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   file_job *j = calloc(1, sizeof *j);
   if (!j) return throw_type(env, "out of memory");
@@ -496,6 +561,14 @@ static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
     return throw_type(env, "a file path is required");
   }
   j->kind = kind;
+  if (kind == 3) {
+    double total = -1;
+    if (argc < 2 || napi_get_value_double(env, argv[1], &total) != napi_ok || total < 0 || total > 9007199254740991.0) {
+      free(j);
+      return throw_type(env, "fileCrc32cRepeated(path, totalBytes) needs a byte count");
+    }
+    j->total_bytes = (uint64_t)total;
+  }
   CHECK(napi_create_promise(env, &j->deferred, &promise));
   CHECK(napi_create_string_utf8(env, "zcprof-file", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_create_async_work(env, NULL, name, file_execute, file_complete, j, &j->work));
@@ -506,6 +579,29 @@ static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
 static napi_value file_crc(napi_env env, napi_callback_info info) { return file_op(env, info, 0); }
 static napi_value file_evict(napi_env env, napi_callback_info info) { return file_op(env, info, 1); }
 static napi_value file_warm(napi_env env, napi_callback_info info) { return file_op(env, info, 2); }
+static napi_value file_crc_repeated(napi_env env, napi_callback_info info) { return file_op(env, info, 3); }
+
+/* crc32cCombine(crcA, crcB, lengthB) */
+static napi_value crc32c_combine_fn(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  double a, b, len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || napi_get_value_double(env, argv[0], &a) != napi_ok ||
+      napi_get_value_double(env, argv[1], &b) != napi_ok || napi_get_value_double(env, argv[2], &len) != napi_ok ||
+      len < 0)
+    return throw_type(env, "crc32cCombine(crcA, crcB, lengthB) needs three numbers");
+  napi_create_double(env, zc_crc32c_combine((uint32_t)a, (uint32_t)b, (uint64_t)len), &out);
+  return out;
+}
+
+/* the CPUs this process may run on: where threads can be pinned */
+static napi_value allowed_cpus(napi_env env, napi_callback_info info) {
+  (void)info;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) CPU_ZERO(&set);
+  return cpu_array(env, &set);
+}
 
 static napi_value crc32c_fn(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -566,6 +662,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"fileCrc32c", NULL, file_crc, NULL, NULL, NULL, napi_default, NULL},
       {"fileEvict", NULL, file_evict, NULL, NULL, NULL, napi_default, NULL},
       {"fileWarm", NULL, file_warm, NULL, NULL, NULL, napi_default, NULL},
+      {"fileCrc32cRepeated", NULL, file_crc_repeated, NULL, NULL, NULL, napi_default, NULL},
+      {"crc32cCombine", NULL, crc32c_combine_fn, NULL, NULL, NULL, napi_default, NULL},
+      {"allowedCpus", NULL, allowed_cpus, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c_fn, NULL, NULL, NULL, napi_default, NULL},
       {"pmuProbe", NULL, pmu_probe, NULL, NULL, NULL, napi_default, NULL},
       {"nowNs", NULL, now_ns, NULL, NULL, NULL, napi_default, NULL},

@@ -29,6 +29,7 @@ typedef struct {
 /* records n bytes; -1 (error set) when the trial's byte limit is passed */
 static int got(recv_ctx *c, uint64_t n) {
   uint64_t now = zc_now_ns();
+  zc_note_cpu(c->t);
   if (atomic_load_explicit(&c->t->first_byte_ns, memory_order_relaxed) == 0)
     atomic_store_explicit(&c->t->first_byte_ns, now, memory_order_relaxed);
   atomic_store_explicit(&c->t->last_byte_ns, now, memory_order_relaxed);
@@ -183,6 +184,8 @@ static int accept_one(zc_transfer *t, int *out) {
     int fd = accept4(t->recv.listen_fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
     if (fd >= 0) {
       if (peer_allowed(t, &peer)) {
+        if (peer.ss_family == AF_INET) t->peer_port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+        else if (peer.ss_family == AF_INET6) t->peer_port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
         *out = fd;
         return 0;
       }
@@ -199,7 +202,7 @@ static int accept_one(zc_transfer *t, int *out) {
 
 void zc_run_receiver(zc_transfer *t) {
   recv_ctx c = {.t = t, .sock = -1, .checksum = t->recv.checksum, .crc = 0};
-  c.buf_bytes = t->recv.buffer_bytes ? t->recv.buffer_bytes : 131072;
+  c.buf_bytes = t->recv.buffer_bytes ? t->recv.buffer_bytes : ZC_DEFAULT_CHUNK_BYTES;
   t->effective_chunk_bytes = c.buf_bytes;
   c.buf = zc_buffer_alloc(c.buf_bytes);
   if (!c.buf) {

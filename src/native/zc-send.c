@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -37,9 +38,42 @@ typedef struct {
   int file_fd, sock;
   uint64_t size, chunk;
   const uint8_t *map;   /* mmap and msg-zerocopy */
+  /* where the next call reads the file, and what bounds the trial */
+  uint64_t off;         /* offset in the file */
+  uint64_t sent;        /* bytes sent so far, all passes */
+  uint64_t limit;       /* 0: none */
+  uint64_t deadline_ns; /* 0: none */
+  int loop;
+  int rewound;          /* the last next_piece() started the file again */
 } send_ctx;
 
-static void moved(zc_transfer *t, uint64_t n) { zc_bump(&t->bytes, n); }
+static void moved(send_ctx *c, uint64_t n) {
+  c->sent += n;
+  zc_bump(&c->t->bytes, n);
+}
+
+/*
+ * How many bytes the next call may move, and from which offset (c->off): 0 when the
+ * trial is over. One rule for every method: one pass ends at the file's end; a looped
+ * trial starts the file again there, until its byte limit or its deadline.
+ */
+static uint64_t next_piece(send_ctx *c) {
+  c->rewound = 0;
+  if (zc_cancelled(c->t)) return 0;
+  if (c->limit && c->sent >= c->limit) return 0;
+  /* clock_gettime is a vDSO call: the deadline costs no syscall */
+  if (c->deadline_ns && zc_now_ns() >= c->deadline_ns) return 0;
+  if (c->off >= c->size) {
+    if (!c->loop) return 0;
+    c->off = 0;
+    c->rewound = 1;
+    c->t->file_passes++;
+  }
+  zc_note_cpu(c->t);
+  uint64_t want = c->size - c->off < c->chunk ? c->size - c->off : c->chunk;
+  if (c->limit && c->limit - c->sent < want) want = c->limit - c->sent;
+  return want;
+}
 
 static int fail_io(send_ctx *c, const char *syscall, int err) {
   if (zc_cancelled(c->t)) zc_error_set(&c->t->err, "ZC_CANCELLED", "cancelled");
@@ -63,7 +97,7 @@ static int write_all(send_ctx *c, const uint8_t *buf, uint64_t len) {
       if (errno == EINTR) continue;
       return fail_io(c, "write", errno);
     }
-    moved(c->t, (uint64_t)n);
+    moved(c, (uint64_t)n);
     buf += n;
     len -= (uint64_t)n;
   }
@@ -74,8 +108,16 @@ static int send_copy(send_ctx *c) {
   uint8_t *buf = zc_buffer_alloc(c->chunk);
   if (!buf) return fail_io(c, "mmap", ENOMEM);
   int rc = 0;
-  for (uint64_t off = 0; off < c->size && !zc_cancelled(c->t);) {
-    uint64_t want = c->size - off < c->chunk ? c->size - off : c->chunk;
+  for (uint64_t want; (want = next_piece(c)) > 0;) {
+    if (c->rewound) {
+      /* copy re-reads the file: back to its start, one counted call */
+      off_t r = lseek(c->file_fd, 0, SEEK_SET);
+      CALL(c->t, ZC_SYS_LSEEK);
+      if (r < 0) {
+        rc = fail_io(c, "lseek", errno);
+        break;
+      }
+    }
     ssize_t n = read(c->file_fd, buf, want);
     CALL(c->t, ZC_SYS_READ);
     if (n < 0) {
@@ -88,24 +130,22 @@ static int send_copy(send_ctx *c) {
       break;
     }
     if ((rc = write_all(c, buf, (uint64_t)n))) break;
-    off += (uint64_t)n;
+    c->off += (uint64_t)n;
   }
   zc_buffer_free(buf, c->chunk);
   return rc;
 }
 
+/* mmap reuses its mapping on every pass */
 static int send_mmap(send_ctx *c) {
-  for (uint64_t off = 0; off < c->size && !zc_cancelled(c->t); off += c->chunk) {
-    uint64_t want = c->size - off < c->chunk ? c->size - off : c->chunk;
-    if (write_all(c, c->map + off, want)) return -1;
-  }
+  for (uint64_t want; (want = next_piece(c)) > 0; c->off += want)
+    if (write_all(c, c->map + c->off, want)) return -1;
   return 0;
 }
 
 static int send_sendfile(send_ctx *c) {
-  off_t off = 0;
-  while ((uint64_t)off < c->size && !zc_cancelled(c->t)) {
-    uint64_t want = c->size - (uint64_t)off < c->chunk ? c->size - (uint64_t)off : c->chunk;
+  for (uint64_t want; (want = next_piece(c)) > 0;) {
+    off_t off = (off_t)c->off;
     ssize_t n = sendfile(c->sock, c->file_fd, &off, want);
     CALL(c->t, ZC_SYS_SENDFILE);
     if (n < 0) {
@@ -113,7 +153,8 @@ static int send_sendfile(send_ctx *c) {
       return fail_io(c, "sendfile", errno);
     }
     if (n == 0) return short_file(c);
-    moved(c->t, (uint64_t)n);
+    moved(c, (uint64_t)n);
+    c->off += (uint64_t)n;
   }
   return 0;
 }
@@ -124,12 +165,11 @@ static int send_splice(send_ctx *c) {
   /* the pipe's capacity bounds one splice; the kernel caps it at pipe-max-size */
   int cap = fcntl(p[1], F_SETPIPE_SZ, (int)(c->chunk > (1u << 30) ? (1u << 30) : c->chunk));
   if (cap < 0) cap = fcntl(p[1], F_GETPIPE_SZ);
-  uint64_t chunk = cap > 0 && (uint64_t)cap < c->chunk ? (uint64_t)cap : c->chunk;
-  c->t->effective_chunk_bytes = chunk;
+  if (cap > 0 && (uint64_t)cap < c->chunk) c->chunk = (uint64_t)cap;
+  c->t->effective_chunk_bytes = c->chunk;
   int rc = 0;
-  loff_t off = 0;
-  while ((uint64_t)off < c->size && !zc_cancelled(c->t)) {
-    uint64_t want = c->size - (uint64_t)off < chunk ? c->size - (uint64_t)off : chunk;
+  for (uint64_t want; (want = next_piece(c)) > 0;) {
+    loff_t off = (loff_t)c->off;
     ssize_t in = splice(c->file_fd, &off, p[1], NULL, want, SPLICE_F_MOVE | SPLICE_F_MORE);
     CALL(c->t, ZC_SYS_SPLICE);
     if (in < 0) {
@@ -141,6 +181,7 @@ static int send_splice(send_ctx *c) {
       rc = short_file(c);
       break;
     }
+    c->off += (uint64_t)in;
     while (in > 0) {
       ssize_t out = splice(p[0], NULL, c->sock, NULL, (size_t)in, SPLICE_F_MOVE | SPLICE_F_MORE);
       CALL(c->t, ZC_SYS_SPLICE);
@@ -149,7 +190,7 @@ static int send_splice(send_ctx *c) {
         rc = fail_io(c, "splice", errno);
         goto done;
       }
-      moved(c->t, (uint64_t)out);
+      moved(c, (uint64_t)out);
       in -= out;
     }
   }
@@ -216,10 +257,9 @@ static int send_msg_zerocopy(send_ctx *c) {
   }
   /* completions are reaped in batches: one recvmsg per batch instead of per send */
   const uint64_t max_outstanding = 256;
-  for (uint64_t off = 0; off < c->size && !zc_cancelled(c->t);) {
+  for (uint64_t want; (want = next_piece(c)) > 0;) {
     if (outstanding(c->t) >= max_outstanding && reap_completions(c) == 0) wait_completion(c, 100);
-    uint64_t want = c->size - off < c->chunk ? c->size - off : c->chunk;
-    ssize_t n = send(c->sock, c->map + off, want, MSG_ZEROCOPY | MSG_NOSIGNAL);
+    ssize_t n = send(c->sock, c->map + c->off, want, MSG_ZEROCOPY | MSG_NOSIGNAL);
     CALL(c->t, ZC_SYS_SENDTO);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -231,8 +271,8 @@ static int send_msg_zerocopy(send_ctx *c) {
       return fail_io(c, "send", errno);
     }
     zc_bump(&c->t->zc_sends, 1);
-    moved(c->t, (uint64_t)n);
-    off += (uint64_t)n;
+    moved(c, (uint64_t)n);
+    c->off += (uint64_t)n;
   }
   /* the pages stay pinned until every notification has come back */
   uint64_t deadline = zc_now_ns() + 5000000000ull;
@@ -280,12 +320,28 @@ static void wait_confirm(send_ctx *c) {
   }
 }
 
+/* the data connection's local port: the receiver sees it as its peer's, so the two pair up */
+static int local_port(int fd) {
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) return 0;
+  if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+  return 0;
+}
+
 void zc_run_sender(zc_transfer *t) {
   zc_sender_config *cfg = &t->send;
-  send_ctx c = {.t = t, .file_fd = -1, .sock = -1, .chunk = cfg->chunk_bytes ? cfg->chunk_bytes : 131072};
+  send_ctx c = {.t = t, .file_fd = -1, .sock = -1, .chunk = cfg->chunk_bytes ? cfg->chunk_bytes : ZC_DEFAULT_CHUNK_BYTES};
+  c.loop = cfg->loop;
+  c.limit = cfg->limit_bytes;
   t->effective_chunk_bytes = c.chunk;
   void *map = MAP_FAILED;
 
+  if (cfg->loop && !cfg->limit_bytes && !cfg->duration_ns) {
+    zc_error_set(&t->err, "ZC_BAD_ARGUMENT", "a looped trial needs a byte limit or a duration");
+    return;
+  }
   c.file_fd = open(cfg->file, O_RDONLY | O_CLOEXEC);
   if (c.file_fd < 0) {
     zc_error_set_errno(&t->err, "open", errno, "cannot open the file to send");
@@ -302,6 +358,10 @@ void zc_run_sender(zc_transfer *t) {
   }
   c.size = (uint64_t)st.st_size;
   t->file_bytes = c.size;
+  if (cfg->loop && c.size == 0) {
+    zc_error_set(&t->err, "ZC_EMPTY_FILE", "an empty file cannot be sent for a duration or a byte count");
+    goto out;
+  }
   if (methods[cfg->method].needs_map && c.size > 0) {
     map = mmap(NULL, c.size, PROT_READ, MAP_SHARED, c.file_fd, 0);
     if (map == MAP_FAILED) {
@@ -314,9 +374,13 @@ void zc_run_sender(zc_transfer *t) {
   if (zc_connect(&cfg->target, cfg->connect_timeout_ms, &t->cancel, &t->calls[ZC_SYS_POLL], &c.sock, &t->err))
     goto out;
   zc_transfer_set_sock(t, c.sock);
+  t->local_port = local_port(c.sock);
   atomic_store(&t->phase, 2);
-  /* the throughput clock starts at the first send, after open/map/connect */
-  atomic_store(&t->first_byte_ns, zc_now_ns());
+  /* the throughput clock starts at the first send, after open/map/connect; so does a duration */
+  uint64_t first = zc_now_ns();
+  atomic_store(&t->first_byte_ns, first);
+  if (cfg->duration_ns) c.deadline_ns = first + cfg->duration_ns;
+  t->file_passes = c.size > 0 ? 1 : 0;
 
   if (methods[cfg->method].run(&c) == 0) {
     if (zc_cancelled(t)) zc_error_set(&t->err, "ZC_CANCELLED", "cancelled");

@@ -1,4 +1,5 @@
 /* TCP_INFO lives in its own file: <linux/tcp.h> clashes with <netinet/tcp.h>. */
+#define _GNU_SOURCE
 #include "zc.h"
 
 #include <linux/tcp.h>

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 const char *const zc_syscall_names[ZC_SYS_COUNT] = {
-    "read", "write", "sendfile", "splice", "sendto", "recvfrom", "recvmsg", "poll"};
+    "read", "write", "sendfile", "splice", "sendto", "recvfrom", "recvmsg", "poll", "lseek"};
 const char *const zc_method_names[ZC_METHOD_COUNT] = {"copy", "mmap", "sendfile", "splice", "msg-zerocopy"};
 const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard"};
 
@@ -57,13 +57,28 @@ void zc_transfer_close_sock(zc_transfer *t) {
   pthread_mutex_unlock(&t->sock_lock);
 }
 
+/* Pins the calling thread before anything is counted: a refused set fails the transfer. */
+static int apply_placement(zc_transfer *t) {
+  const zc_placement *p = t->is_sender ? &t->send.placement : &t->recv.placement;
+  if (!p->pinned) return 0;
+  if (sched_setaffinity(0, sizeof p->cpus, &p->cpus) == 0) return 0;
+  zc_error_set_errno(&t->err, "sched_setaffinity", errno, "cannot pin the transfer thread to the CPUs asked for");
+  snprintf(t->err.code, sizeof t->err.code, "ZC_PIN");
+  return -1;
+}
+
 static void *thread_main(void *arg) {
   zc_transfer *t = arg;
+  int pinned_ok = apply_placement(t) == 0;
   zc_counters_open(&t->counters, t->is_sender ? t->send.pmu : t->recv.pmu);
   atomic_store(&t->start_ns, zc_now_ns());
-  if (t->is_sender) zc_run_sender(t);
-  else zc_run_receiver(t);
+  if (pinned_ok) {
+    if (t->is_sender) zc_run_sender(t);
+    else zc_run_receiver(t);
+  }
   zc_transfer_close_sock(t);
+  /* where the thread was allowed to run at the end: pinning held, or was changed under us */
+  t->affinity_valid = sched_getaffinity(0, sizeof t->affinity_end, &t->affinity_end) == 0;
   zc_counters_finish(&t->counters);
   atomic_store(&t->phase, 3);
   t->done(t, t->user);
@@ -74,6 +89,7 @@ static int start(zc_transfer *t, zc_done_fn done, void *user) {
   t->done = done;
   t->user = user;
   t->sock_fd = -1;
+  atomic_store(&t->cpu.last, -1);
   pthread_mutex_init(&t->sock_lock, NULL);
   int r = pthread_create(&t->thread, NULL, thread_main, t);
   if (r != 0) {

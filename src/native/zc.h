@@ -10,6 +10,7 @@
 #define ZC_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -66,7 +67,7 @@ void zc_counters_close(zc_counters *c);
 /* ---- data syscalls a loop makes, counted by the loop itself ---- */
 enum {
   ZC_SYS_READ, ZC_SYS_WRITE, ZC_SYS_SENDFILE, ZC_SYS_SPLICE, ZC_SYS_SENDTO,
-  ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_COUNT
+  ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_LSEEK, ZC_SYS_COUNT
 };
 extern const char *const zc_syscall_names[ZC_SYS_COUNT];
 
@@ -92,6 +93,8 @@ typedef struct {
 void zc_tcp_info_read(int fd, zc_tcp_info *out);
 
 /* ---- transfers ---- */
+/* bytes per call when none is given: the sender's chunk and the receiver's buffer */
+#define ZC_DEFAULT_CHUNK_BYTES 131072
 typedef enum {
   ZC_METHOD_COPY = 0, ZC_METHOD_MMAP, ZC_METHOD_SENDFILE, ZC_METHOD_SPLICE, ZC_METHOD_MSG_ZEROCOPY,
   ZC_METHOD_COUNT
@@ -100,6 +103,20 @@ typedef enum { ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_COUNT 
 
 extern const char *const zc_method_names[ZC_METHOD_COUNT];
 extern const char *const zc_recv_mode_names[ZC_RECV_COUNT];
+
+/* where a transfer thread may run: pinned to a set of CPUs, or wherever the scheduler likes */
+typedef struct {
+  int pinned;               /* 0: not pinned */
+  cpu_set_t cpus;
+} zc_placement;
+
+/* CPUs the loop was seen on: sched_getcpu() per call (rseq/vDSO, no syscall) */
+#define ZC_MAX_CPUS 1024
+typedef struct {
+  _Atomic uint64_t seen[ZC_MAX_CPUS / 64];
+  atomic_int last;          /* -1 before the first look */
+  _Atomic uint64_t migrations;
+} zc_cpu_trace;
 
 typedef struct zc_transfer zc_transfer;
 typedef void (*zc_done_fn)(zc_transfer *t, void *user);
@@ -112,6 +129,13 @@ typedef struct {
   int connect_timeout_ms;
   int confirm_timeout_ms;   /* wait for the receiver to close after our EOF */
   zc_pmu_mode pmu;
+  /* How long a trial is: with loop 0, one pass over the file. With loop 1 the file
+   * starts again at its end, until limit_bytes are sent or duration_ns has passed
+   * since the first send (whichever is set; both 0 with loop 1 is refused). */
+  int loop;
+  uint64_t limit_bytes;
+  uint64_t duration_ns;
+  zc_placement placement;
 } zc_sender_config;
 
 typedef struct {
@@ -123,6 +147,7 @@ typedef struct {
   zc_pmu_mode pmu;
   uint64_t max_bytes;       /* 0: no limit; more than this ends the trial with ZC_LIMIT */
   char expected_peer[64];   /* numeric IP the data connection must come from; "" for any */
+  zc_placement placement;
 } zc_receiver_config;
 
 struct zc_transfer {
@@ -142,6 +167,7 @@ struct zc_transfer {
   _Atomic uint64_t zc_sends, zc_completed, zc_copied;
   _Atomic uint64_t start_ns, first_byte_ns, last_byte_ns;
   atomic_int phase;            /* 0 starting, 1 connected/accepted, 2 moving, 3 done */
+  zc_cpu_trace cpu;
 
   /* results, valid once done */
   uint64_t file_bytes;
@@ -149,6 +175,10 @@ struct zc_transfer {
   uint32_t crc32c;
   int peer_confirmed;
   uint64_t effective_chunk_bytes;
+  uint64_t file_passes;        /* sender: times it started the file (1 for one pass) */
+  int local_port, peer_port;   /* the data connection's ends (TCP): pairs a sender with its receiver */
+  cpu_set_t affinity_end;      /* the thread's allowed CPUs, read back as it ends */
+  int affinity_valid;
   zc_tcp_info tcp;
   zc_error err;
 
@@ -180,6 +210,17 @@ static inline void zc_bump(_Atomic uint64_t *v, uint64_t by) {
 static inline int zc_cancelled(zc_transfer *t) {
   return atomic_load_explicit(&t->cancel, memory_order_relaxed);
 }
+/* notes the CPU the loop is on now; called once per loop call */
+static inline void zc_note_cpu(zc_transfer *t) {
+  int cpu = sched_getcpu();
+  if (cpu < 0 || cpu >= ZC_MAX_CPUS) return;
+  int last = atomic_load_explicit(&t->cpu.last, memory_order_relaxed);
+  if (cpu == last) return;
+  if (last >= 0) zc_bump(&t->cpu.migrations, 1);
+  atomic_store_explicit(&t->cpu.last, cpu, memory_order_relaxed);
+  _Atomic uint64_t *w = &t->cpu.seen[cpu / 64];
+  atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) | (1ull << (cpu % 64)), memory_order_relaxed);
+}
 void zc_transfer_set_sock(zc_transfer *t, int fd);
 void zc_transfer_close_sock(zc_transfer *t);
 
@@ -190,6 +231,10 @@ void zc_buffer_free(void *p, uint64_t bytes);
 
 /* ---- checksum and file utilities ---- */
 uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);
+/* crc32c(A ‖ B) from crc32c(A), crc32c(B) and B's length, without the bytes */
+uint32_t zc_crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
+/* crc32c of the file's bytes repeated until total_bytes (a looped trial's stream) */
+int zc_file_crc32c_repeated(const char *path, uint64_t total_bytes, uint32_t *out, zc_error *e);
 int zc_file_crc32c(const char *path, uint32_t *out, uint64_t *out_bytes, zc_error *e);
 /* mode 0: evict from the page cache, 1: read it all into the page cache */
 int zc_file_cache(const char *path, int warm, zc_error *e);
