@@ -63,6 +63,8 @@ export interface NativeResult extends NativeProgress {
   cpuMigrations: number
   /** the CPUs the thread was allowed at its end (read back with sched_getaffinity) */
   affinityEnd?: number[]
+  /** the CPUs it was asked to run on; absent when not pinned */
+  pinnedCpus?: number[]
   counters: NativeCounters
   tcpInfo?: TcpInfo
 }

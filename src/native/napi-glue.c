@@ -219,6 +219,8 @@ static napi_value result_object(napi_env env, handle *h) {
   napi_set_named_property(env, o, "cpusSeen", seen_array(env, &t->cpu));
   set_num(env, o, "cpuMigrations", (double)atomic_load(&t->cpu.migrations));
   if (t->affinity_valid) napi_set_named_property(env, o, "affinityEnd", cpu_array(env, &t->affinity_end));
+  const zc_placement *pin = t->is_sender ? &t->send.placement : &t->recv.placement;
+  if (pin->pinned) napi_set_named_property(env, o, "pinnedCpus", cpu_array(env, &pin->cpus));
   napi_set_named_property(env, o, "counters", counters_object(env, &t->counters, 1));
   if (t->tcp.valid) {
     napi_value tcp;

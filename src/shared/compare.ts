@@ -6,7 +6,9 @@
 import { environmentFacts } from './environment-facts'
 import { reportTitle } from './export/report-title'
 import type { MethodAggregate, Report } from './report'
-import { tQuantile95, type Stat } from './statistics'
+import { ratioOfMeans, type RatioEstimate, type Stat } from './statistics'
+
+export { ratioOfMeans, type RatioEstimate }
 
 export type StatMetric = {
   [K in keyof MethodAggregate]: MethodAggregate[K] extends Stat | null ? K : never
@@ -37,13 +39,6 @@ export const DEFAULT_GATE_METRICS: readonly StatMetric[] = ['throughputBitsPerSe
  * no-spread: neither side repeated, so the noise is unknown.
  */
 export type Verdict = 'better' | 'worse' | 'within-noise' | 'no-spread' | 'missing'
-
-export interface RatioEstimate {
-  /** other mean / baseline mean */
-  ratio: number
-  ci95Low: number
-  ci95High: number
-}
 
 export interface MetricComparison {
   metric: StatMetric
@@ -126,28 +121,6 @@ function normalTarget(target: string): string {
 }
 
 const rowId = (a: RowKey) => `${a.method}|${normalTarget(a.target)}|${a.fileBytes}|${a.chunkBytes}`
-
-/**
- * The ratio of two means with a 95% interval: the delta method on log means
- * (Welch degrees of freedom). With one unrepeated side, the other side's relative
- * spread stands for both; with neither repeated, there is no interval.
- */
-export function ratioOfMeans(base: Stat, other: Stat): RatioEstimate | null {
-  if (base.mean === 0 || !Number.isFinite(base.mean) || !Number.isFinite(other.mean)) return null
-  const ratio = other.mean / base.mean
-  const cvB = base.n > 1 && base.mean !== 0 ? base.stddev / Math.abs(base.mean) : null
-  const cvO = other.n > 1 && other.mean !== 0 ? other.stddev / Math.abs(other.mean) : null
-  if (cvB === null && cvO === null) return { ratio, ci95Low: Number.NaN, ci95High: Number.NaN }
-  const vB = (cvB ?? cvO!) ** 2 / base.n
-  const vO = (cvO ?? cvB!) ** 2 / other.n
-  const se = Math.sqrt(vB + vO)
-  if (se === 0) return { ratio, ci95Low: ratio, ci95High: ratio }
-  const dfPart = (v: number, n: number) => (n > 1 ? v ** 2 / (n - 1) : 0)
-  const denominator = dfPart(vB, base.n) + dfPart(vO, other.n)
-  const df = denominator > 0 ? (vB + vO) ** 2 / denominator : 1
-  const t = tQuantile95(Math.max(1, Math.floor(df)))
-  return { ratio, ci95Low: ratio * Math.exp(-t * se), ci95High: ratio * Math.exp(t * se) }
-}
 
 export function compareMetric(
   metric: MetricInfo,

@@ -15,6 +15,9 @@ export interface TrialRef {
   target: string
   fileBytes: number
   chunkBytes: number
+  /** timed trials: how long; null when bounded by bytes or one pass */
+  durationMs: number | null
+  streams: number
   repetition: number
   warmup: boolean
 }

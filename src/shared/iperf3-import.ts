@@ -6,6 +6,7 @@ import { aggregateTrials } from './aggregate'
 import type { Environment, Report, SideFigures, TrialRecord } from './report'
 import { SCHEMA_VERSION } from './report'
 import type { MethodName } from './methods'
+import { warning } from './warnings'
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -29,6 +30,11 @@ export interface Iperf3ImportOptions {
    * copy path; with it, sendfile(). The caller says which when it knows.
    */
   method?: Extract<MethodName, 'copy' | 'sendfile'>
+  /**
+   * iperf3 records each end's CPU share but no clock: with one, its CPU time becomes a
+   * process-level cycles estimate (labelled so), comparable with zcprof's CPU-time ones.
+   */
+  clockHz?: number | null
 }
 
 /** `Linux vm 6.18.44-fc #1 SMP ... x86_64` → os, hostname, kernel, arch */
@@ -51,14 +57,21 @@ function hostFromUname(uname: string): Environment {
   }
 }
 
-function processSide(cpuPercent: number | null, seconds: number, bytes: number): SideFigures | null {
+function processSide(
+  cpuPercent: number | null,
+  seconds: number,
+  bytes: number,
+  clockHz: number | null
+): SideFigures | null {
   if (cpuPercent === null) return null
+  const cpuNs = (cpuPercent / 100) * seconds * 1e9
+  const cycles = clockHz ? (cpuNs / 1e9) * clockHz : null
   return {
     scope: 'process',
-    cpuNs: (cpuPercent / 100) * seconds * 1e9,
-    cycles: null,
-    cyclesSource: 'none',
-    cyclesPerBit: null,
+    cpuNs,
+    cycles,
+    cyclesSource: cycles === null ? 'none' : 'process-cpu-estimate',
+    cyclesPerBit: cycles === null || bytes <= 0 ? null : cycles / (bytes * 8),
     instructions: null,
     contextSwitches: null,
     contextSwitchesVoluntary: null,
@@ -70,7 +83,13 @@ function processSide(cpuPercent: number | null, seconds: number, bytes: number):
     syscallsPerGiB: null,
     pageFaults: null,
     pageFaultsPerGiB: null,
-    sources: { cpuNs: `iperf3 cpu_utilization_percent × ${seconds.toFixed(3)} s over ${bytes} bytes` }
+    sources: {
+      cpuNs: `iperf3 cpu_utilization_percent × ${seconds.toFixed(3)} s over ${bytes} bytes`,
+      cycles:
+        cycles === null
+          ? 'none'
+          : `process CPU time × ${(clockHz! / 1e9).toFixed(2)} GHz (the importing host's clock; iperf3 records none)`
+    }
   }
 }
 
@@ -98,10 +117,12 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
   const localCpu = numberAt(cpu, 'host_total')
   const remoteCpu = numberAt(cpu, 'remote_total')
   const method = options.method ?? 'copy'
+  const clockHz = options.clockHz ?? null
   const sender = processSide(
     localSends ? localCpu : remoteCpu,
     numberAt(sum, 'seconds') ?? 0,
-    numberAt(sum, 'bytes') ?? 0
+    numberAt(sum, 'bytes') ?? 0,
+    clockHz
   )
   if (!sender) throw new Iperf3ImportError('it has no end.cpu_utilization_percent for the sending end')
   const bytes = numberAt(sum, 'bytes')!
@@ -110,6 +131,9 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
   const chunkBytes = numberAt(testStart, 'blksize') ?? 131072
   const startMs = (numberAt(start.timestamp, 'timesecs') ?? 0) * 1000
   const retransmits = numberAt(sent, 'retransmits')
+  const streams = Math.min(64, Math.max(1, Math.round(numberAt(testStart, 'num_streams') ?? 1)))
+  const omitSeconds = numberAt(testStart, 'omit') ?? 0
+  const durationMs = Math.round(seconds * 1000)
 
   const intervals = Array.isArray(doc.intervals) ? doc.intervals.filter(isObject) : []
   let cumulative = 0
@@ -140,6 +164,10 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     // a timed stream, not a file: 0, so iperf3 runs of any length align with each other
     fileBytes: 0,
     chunkBytes,
+    durationMs,
+    omitMs: Math.round(omitSeconds * 1000),
+    trialBytes: null,
+    streams,
     repetition: 0,
     warmup: false,
     cache: 'warm',
@@ -152,14 +180,21 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       throughputBitsPerSec: throughput,
       confirmed: received !== null,
       sender,
-      receiver: processSide(localSends ? remoteCpu : localCpu, seconds, bytes),
+      receiver: processSide(localSends ? remoteCpu : localCpu, seconds, bytes, clockHz),
       system: null,
       receiverSystem: null,
       zeroCopy: null,
       tcpInfo: null,
       integrity: { checked: false, ok: true, expectedCrc32c: null, receivedCrc32c: null },
       contaminated: false,
-      warnings: retransmits ? [`${retransmits} TCP retransmits (iperf3)`] : []
+      // iperf3 leaves its -O omitted seconds out of its sums, as zcprof leaves out a ramp
+      steady: { rampMs: omitSeconds * 1000, rampBytes: 0, rampThroughputBitsPerSec: null, windowMs: seconds * 1000 },
+      streams: [],
+      fairness: null,
+      placement: null,
+      notes: retransmits
+        ? [warning('RETRANSMITS', `${retransmits} TCP retransmits (iperf3)`, { scope: 'trial', method, trial: 0 })]
+        : []
     },
     error: null
   }
@@ -175,7 +210,10 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       notes: [
         `iperf3 sends from memory, not a file; counted as ${method}${options.method ? ' (as told at import)' : ' (iperf3 does not record -Z; import with method sendfile if it ran with -Z)'}`,
         'CPU is each end’s whole-process CPU (cpu_utilization_percent × duration); iperf3 counts no cycles, syscalls, context switches or page faults',
-        `parallel streams: ${numberAt(testStart, 'num_streams') ?? 1}`
+        clockHz
+          ? `cycles/bit is a process-level estimate: that CPU time × ${(clockHz / 1e9).toFixed(2)} GHz, the importing host's clock (iperf3 records none)`
+          : 'no clock was known at import, so no cycles/bit estimate',
+        `parallel streams: ${streams}; a timed stream of ${seconds.toFixed(1)} s, so it aligns with zcprof's timed runs`
       ]
     },
     start: {
@@ -192,7 +230,14 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
         receiverMode: 'read',
         checksum: false,
         sampleIntervalMs: intervalMs,
-        pmu: 'off'
+        pmu: 'off',
+        durationMs,
+        omitMs: Math.round(omitSeconds * 1000),
+        trialBytes: null,
+        streams,
+        senderCpus: null,
+        receiverCpus: null,
+        lineRatesBitsPerSec: null
       },
       environment: { sender: hostFromUname(uname), receivers: [{ target, environment: null }] }
     },
@@ -203,11 +248,11 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       incomplete: false,
       aggregates: aggregateTrials([trial]),
       warnings: [
-        {
-          code: 'FOREIGN',
-          message:
-            'imported from iperf3: throughput and process CPU only; cycles, syscalls, context switches and page faults were not measured'
-        }
+        warning(
+          'FOREIGN',
+          'imported from iperf3: throughput and process CPU only; syscalls, context switches and page faults were not measured',
+          { scope: 'run' }
+        )
       ]
     }
   }

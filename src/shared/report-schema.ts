@@ -1,4 +1,4 @@
-// The JSON Schema of a current (schema 2) report: what every load checks, after
+// The JSON Schema of a current (schema 3) report: what every load checks, after
 // migration. Plain data, so it can be published beside docs/report-schema.md.
 // Derived figures may be null: JSON has no NaN, and imports lack some figures.
 
@@ -27,6 +27,21 @@ function obj(properties: Record<string, Schema>, optional: string[] = []): Schem
 }
 
 const method: Schema = { enum: [...METHODS] }
+const CYCLES_SOURCES = ['pmu', 'cpu-time-estimate', 'process-cpu-estimate', 'none']
+const cpuList: Schema = arrayOf({ type: 'integer', minimum: 0 }, 4096)
+const cpuListOrNull: Schema = nullable(cpuList)
+
+const warningSchema = obj(
+  {
+    code: str,
+    message: str,
+    hint: strOrNull,
+    scope: { enum: ['run', 'method', 'trial'] },
+    method,
+    trials: arrayOf(int, 1_000_000)
+  },
+  ['method', 'trials']
+)
 
 const stat = nullable(
   obj({ n: int, median: num, min: num, max: num, mean: num, stddev: num, ci95Low: num, ci95High: num })
@@ -54,7 +69,7 @@ const side = obj({
   scope: { enum: ['thread', 'process'] },
   cpuNs: num,
   cycles: numOrNull,
-  cyclesSource: { enum: ['pmu', 'cpu-time-estimate', 'none'] },
+  cyclesSource: { enum: CYCLES_SOURCES },
   cyclesPerBit: numOrNull,
   instructions: numOrNull,
   contextSwitches: numOrNull,
@@ -78,17 +93,48 @@ const hostCpu = obj({
   otherCpuCores: numOrNull
 })
 
-const sideSample = obj({
-  bytes: num,
+const sideSample = obj(
+  {
+    bytes: num,
+    streamBytes: arrayOf(num, 64),
   bytesPerSec: num,
   cpuNs: numOrNull,
   cycles: numOrNull,
   contextSwitches: numOrNull,
-  syscalls: numOrNull,
-  pageFaults: numOrNull
-})
+    syscalls: numOrNull,
+    pageFaults: numOrNull
+  },
+  ['streamBytes']
+)
 
 const errorInfo = obj({ code: str, message: str, hint: str, errno: num, syscall: str }, ['hint', 'errno', 'syscall'])
+
+const integrity = obj({ checked: bool, ok: bool, expectedCrc32c: numOrNull, receivedCrc32c: numOrNull })
+
+const threadPlacement = obj({
+  tid: num,
+  requestedCpus: cpuListOrNull,
+  ranOn: cpuList,
+  migrations: num,
+  allowedAtEnd: cpuListOrNull,
+  held: { type: ['boolean', 'null'] }
+})
+
+const cpuActivity = obj({ cpu: int, busyCores: num, softirqCores: num, netRx: num, netTx: num })
+
+const streamSummary = obj({
+  index: int,
+  bytes: num,
+  durationNs: num,
+  throughputBitsPerSec: numOrNull,
+  sender: nullable(side),
+  receiver: nullable(side),
+  senderThread: nullable(threadPlacement),
+  receiverThread: nullable(threadPlacement),
+  tcpInfo: nullable({ type: 'object', additionalProperties: numOrNull }),
+  integrity,
+  error: nullable(obj({ code: str, message: str }, []))
+})
 
 const summary = obj({
   bytes: num,
@@ -101,9 +147,20 @@ const summary = obj({
   receiverSystem: nullable(hostCpu),
   zeroCopy: nullable(obj({ sends: num, completed: num, copied: num, fallbackShare: numOrNull })),
   tcpInfo: nullable({ type: 'object', additionalProperties: numOrNull }),
-  integrity: obj({ checked: bool, ok: bool, expectedCrc32c: numOrNull, receivedCrc32c: numOrNull }),
+  integrity,
   contaminated: bool,
-  warnings: arrayOf(str, 10_000)
+  steady: nullable(obj({ rampMs: num, rampBytes: num, rampThroughputBitsPerSec: numOrNull, windowMs: num })),
+  streams: arrayOf(streamSummary, 64),
+  fairness: nullable(obj({ minBitsPerSec: numOrNull, maxBitsPerSec: numOrNull, minOverMax: numOrNull })),
+  placement: nullable(
+    obj({
+      held: { type: ['boolean', 'null'] },
+      sendingHost: arrayOf(cpuActivity, 4096),
+      receivingHost: nullable(arrayOf(cpuActivity, 4096)),
+      softirqOnSenderCpusShare: numOrNull
+    })
+  ),
+  notes: arrayOf(warningSchema, 10_000)
 })
 
 const trial = obj({
@@ -112,6 +169,10 @@ const trial = obj({
   target: str,
   fileBytes: num,
   chunkBytes: num,
+  durationMs: numOrNull,
+  omitMs: numOrNull,
+  trialBytes: numOrNull,
+  streams: int,
   repetition: int,
   warmup: bool,
   cache: { enum: ['warm', 'cold'] },
@@ -122,11 +183,16 @@ const trial = obj({
   error: nullable(errorInfo)
 })
 
+const ratioEstimate = nullable(obj({ ratio: num, ci95Low: numOrNull, ci95High: numOrNull }))
+
 const aggregate = obj({
   method,
   target: str,
   fileBytes: num,
   chunkBytes: num,
+  durationMs: numOrNull,
+  trialBytes: numOrNull,
+  streams: int,
   trials: int,
   failed: int,
   throughputBitsPerSec: stat,
@@ -134,13 +200,25 @@ const aggregate = obj({
   receiverCyclesPerBit: stat,
   systemCyclesPerBit: stat,
   receiverSystemCyclesPerBit: stat,
+  allHostsCyclesPerBit: stat,
   contextSwitchesPerGiB: stat,
   syscallsPerGiB: stat,
   pageFaultsPerGiB: stat,
-  cyclesSource: { enum: ['pmu', 'cpu-time-estimate', 'none'] },
+  cyclesSource: { enum: CYCLES_SOURCES },
   speedupVsCopy: numOrNull,
-  senderCpuSavingVsCopy: numOrNull,
-  zeroCopyFallbackShare: numOrNull
+  vsCopy: nullable(
+    obj({
+      throughput: ratioEstimate,
+      senderCyclesPerBit: ratioEstimate,
+      receiverCyclesPerBit: ratioEstimate,
+      systemCyclesPerBit: ratioEstimate,
+      verdict: {
+        enum: ['baseline', 'saves', 'costs-more', 'cost-moved', 'partly-moved', 'kernel-copied', 'no-clear-change', 'unrepeated', 'unknown']
+      }
+    })
+  ),
+  zeroCopyFallbackShare: numOrNull,
+  notes: arrayOf(obj({ code: str, trials: int }), 1024)
 })
 
 const plan = obj({
@@ -155,7 +233,14 @@ const plan = obj({
   receiverMode: { enum: [...RECEIVER_MODES] },
   checksum: bool,
   sampleIntervalMs: num,
-  pmu: { enum: ['auto', 'off'] }
+  pmu: { enum: ['auto', 'off'] },
+  durationMs: numOrNull,
+  omitMs: numOrNull,
+  trialBytes: numOrNull,
+  streams: int,
+  senderCpus: cpuListOrNull,
+  receiverCpus: cpuListOrNull,
+  lineRatesBitsPerSec: nullable(arrayOf(num, 16))
 })
 
 export const REPORT_SCHEMA: Schema = {
@@ -180,7 +265,7 @@ export const REPORT_SCHEMA: Schema = {
       durationMs: num,
       incomplete: bool,
       aggregates: arrayOf(aggregate),
-      warnings: arrayOf(obj({ code: str, message: str, method }, ['method']), 10_000)
+      warnings: arrayOf(warningSchema, 10_000)
     })
   })
 }

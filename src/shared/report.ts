@@ -1,20 +1,25 @@
 // The report: one plain typed record per run, iperf3-shaped (start / trials / end).
-// Units live in the names. Schema 2 (see docs/report-schema.md): schema 1 plus `meta`
-// (title, tags), `foreign` (imports from other tools), NICs in the environment, and
-// nulls where a figure was not measured. Older schemas migrate in report-migrate.ts.
+// Units live in the names. Schema 3 (see docs/report-schema.md): schema 2 plus timed
+// and byte-bounded trials with their ramp left out, parallel streams, CPU placement,
+// warnings as data, and each method's cost against copy with its interval.
+// Older schemas migrate in report-migrate.ts.
 
 import type { MethodName, ReceiverMode } from './methods'
-import type { Stat } from './statistics'
+import type { RatioEstimate, Stat } from './statistics'
 import type { ErrorInfo } from './errors'
 
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 /** the largest report any part of zcprof takes in (loader, UI bridge, import picker) */
 export const MAX_REPORT_BYTES = 100 * 1024 * 1024
 /** the oldest schema this build still reads (and migrates) */
 export const OLDEST_SCHEMA_VERSION = 1
 
-/** 'none': not measured (reports imported from tools that do not count cycles) */
-export type CyclesSource = 'pmu' | 'cpu-time-estimate' | 'none'
+/**
+ * pmu: counted. cpu-time-estimate: the thread's CPU time × the clock.
+ * process-cpu-estimate: a whole process's CPU share × duration × a clock (iperf3 imports).
+ * none: not measured.
+ */
+export type CyclesSource = 'pmu' | 'cpu-time-estimate' | 'process-cpu-estimate' | 'none'
 export type CacheState = 'warm' | 'cold'
 
 export interface Plan {
@@ -31,6 +36,22 @@ export interface Plan {
   checksum: boolean
   sampleIntervalMs: number
   pmu: 'auto' | 'off'
+  /**
+   * How long a trial is. durationMs: timed, the file started again at its end until then
+   * (its first omitMs, the ramp, left out of the figures; null omitMs: the rule in
+   * plan-rules.ts). trialBytes: that many bytes, all streams together. Both null: one
+   * pass over the file per stream.
+   */
+  durationMs: number | null
+  omitMs: number | null
+  trialBytes: number | null
+  /** data connections per trial, each with its own sender and receiver thread */
+  streams: number
+  /** pin stream i's sending thread to senderCpus[i % length]; null: not pinned */
+  senderCpus: number[] | null
+  receiverCpus: number[] | null
+  /** links the headroom figures are sized for; null: the NIC's speed, else 10/25/100/400 Gbit/s */
+  lineRatesBitsPerSec: number[] | null
 }
 
 export interface PmuState {
@@ -114,6 +135,42 @@ export interface SideFigures {
   sources: Record<string, string>
 }
 
+/** Where one transfer thread ran. */
+export interface ThreadPlacement {
+  tid: number
+  /** the CPUs it was pinned to; null when not pinned */
+  requestedCpus: number[] | null
+  /** every CPU the loop was seen on (sched_getcpu at each call) */
+  ranOn: number[]
+  /** moves between CPUs the loop saw */
+  migrations: number
+  /** the CPUs it was allowed at its end, read back */
+  allowedAtEnd: number[] | null
+  /** it ran only where asked and its mask was unchanged; null when not pinned */
+  held: boolean | null
+}
+
+/** One CPU over a trial's measured window: how busy, and how much of it was softirq. */
+export interface CpuActivity {
+  cpu: number
+  busyCores: number
+  softirqCores: number
+  /** NET_RX / NET_TX softirqs raised on it (/proc/softirqs) */
+  netRx: number
+  netTx: number
+}
+
+export interface TrialPlacement {
+  /** every pinned thread stayed where asked; null when nothing was pinned */
+  held: boolean | null
+  /** the sending host's CPUs (on loopback also the receiving host) */
+  sendingHost: CpuActivity[]
+  /** a remote agent's host, when there is one */
+  receivingHost: CpuActivity[] | null
+  /** of the sending host's softirq time, the share on CPUs its sender threads ran on */
+  softirqOnSenderCpusShare: number | null
+}
+
 export interface TcpInfo {
   rttUs: number
   rttVarUs: number
@@ -126,7 +183,32 @@ export interface TcpInfo {
   deliveryRateBytesPerSec: number
 }
 
+/** One data connection of a trial. */
+export interface StreamSummary {
+  index: number
+  bytes: number
+  durationNs: number
+  throughputBitsPerSec: number
+  sender: SideFigures | null
+  receiver: SideFigures | null
+  senderThread: ThreadPlacement | null
+  receiverThread: ThreadPlacement | null
+  tcpInfo: TcpInfo | null
+  integrity: { checked: boolean; ok: boolean; expectedCrc32c: number | null; receivedCrc32c: number | null }
+  error: ErrorInfo | null
+}
+
+/** A timed trial's ramp: measured, then left out of its figures. */
+export interface SteadyState {
+  rampMs: number
+  rampBytes: number
+  rampThroughputBitsPerSec: number | null
+  /** the window the trial's figures cover */
+  windowMs: number
+}
+
 export interface TrialSummary {
+  /** over the measured window: all streams, the ramp left out of timed trials */
   bytes: number
   durationNs: number
   throughputBitsPerSec: number
@@ -142,12 +224,22 @@ export interface TrialSummary {
   tcpInfo: TcpInfo | null
   integrity: { checked: boolean; ok: boolean; expectedCrc32c: number | null; receivedCrc32c: number | null }
   contaminated: boolean
-  warnings: string[]
+  /** null for one-pass and byte-bounded trials, which have no ramp left out */
+  steady: SteadyState | null
+  /** one per data connection */
+  streams: StreamSummary[]
+  /** the slowest and fastest stream; null with one stream */
+  fairness: { minBitsPerSec: number; maxBitsPerSec: number; minOverMax: number } | null
+  placement: TrialPlacement | null
+  /** what this trial noticed, scope 'trial' */
+  notes: Warning[]
 }
 
 /** Cumulative counts at a sample; null where the source measured none (imports). */
 export interface SideSample {
   bytes: number
+  /** each stream's bytes so far, with more than one stream */
+  streamBytes?: number[]
   bytesPerSec: number
   cpuNs: number | null
   cycles: number | null
@@ -170,6 +262,11 @@ export interface TrialRecord {
   target: string
   fileBytes: number
   chunkBytes: number
+  /** how the trial was bounded (see Plan) */
+  durationMs: number | null
+  omitMs: number | null
+  trialBytes: number | null
+  streams: number
   repetition: number
   warmup: boolean
   cache: CacheState
@@ -181,11 +278,46 @@ export interface TrialRecord {
   error: ErrorInfo | null
 }
 
+/**
+ * What a method costs against copy, measured in the same run: each ratio is the
+ * method's mean over copy's, with a 95% interval (Welch, on log means).
+ */
+export interface VsCopy {
+  throughput: RatioEstimate | null
+  senderCyclesPerBit: RatioEstimate | null
+  receiverCyclesPerBit: RatioEstimate | null
+  /** every host measured: the headline */
+  systemCyclesPerBit: RatioEstimate | null
+  verdict: CostVerdict
+}
+
+/**
+ * saves / costs-more: the whole system's interval is below / above copy's.
+ * cost-moved: the sender saves but the whole system does not: the receiver paid it back.
+ * partly-moved: the whole system saves, but less than the sender: the receiver pays more.
+ * kernel-copied: a zero-copy method the kernel copied anyway: never a zero-copy win.
+ * no-clear-change: the interval includes no change. unrepeated: no interval (n = 1).
+ */
+export type CostVerdict =
+  | 'baseline'
+  | 'saves'
+  | 'costs-more'
+  | 'cost-moved'
+  | 'partly-moved'
+  | 'kernel-copied'
+  | 'no-clear-change'
+  | 'unrepeated'
+  | 'unknown'
+
 export interface MethodAggregate {
   method: MethodName
   target: string
   fileBytes: number
   chunkBytes: number
+  /** timed rows align by method and target whatever their file size or duration */
+  durationMs: number | null
+  trialBytes: number | null
+  streams: number
   trials: number
   failed: number
   throughputBitsPerSec: Stat | null
@@ -194,21 +326,31 @@ export interface MethodAggregate {
   systemCyclesPerBit: Stat | null
   /** the receiving host's, when it is another host with an agent */
   receiverSystemCyclesPerBit: Stat | null
+  /** what every host measured pays per bit: the sending host, plus the receiving host when it is another */
+  allHostsCyclesPerBit: Stat | null
   contextSwitchesPerGiB: Stat | null
   syscallsPerGiB: Stat | null
   pageFaultsPerGiB: Stat | null
   cyclesSource: CyclesSource
   /** median throughput / copy's median throughput on the same target, size and chunk */
   speedupVsCopy: number | null
-  /** 1 - median sender cycles per bit / copy's */
-  senderCpuSavingVsCopy: number | null
+  /** null for copy itself and where copy did not run beside it */
+  vsCopy: VsCopy | null
   zeroCopyFallbackShare: number | null
+  /** the warnings its trials carry, and on how many of them: each table marks the row */
+  notes: { code: string; trials: number }[]
 }
 
+/** A warning or a note, as data (catalogue: warnings.ts). */
 export interface Warning {
   code: string
   message: string
+  /** what to do about it; null when there is nothing to do */
+  hint: string | null
+  scope: 'run' | 'method' | 'trial'
   method?: MethodName
+  /** the trials it applies to, by index */
+  trials?: number[]
 }
 
 /** What a report imported from another tool holds, and what it lacks. */

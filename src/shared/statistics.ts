@@ -57,3 +57,39 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
   if (!Number.isFinite(a) || !Number.isFinite(b)) return null
   return a / b
 }
+
+export interface RatioEstimate {
+  /** other mean / baseline mean */
+  ratio: number
+  /** NaN (null once written as JSON) when neither side was repeated: no interval can be had */
+  ci95Low: number
+  ci95High: number
+}
+
+/**
+ * The ratio of two means with a 95% interval: the delta method on log means
+ * (Welch degrees of freedom). With one unrepeated side, the other side's relative
+ * spread stands for both; with neither repeated, there is no interval.
+ */
+export function ratioOfMeans(base: Stat, other: Stat): RatioEstimate | null {
+  if (base.mean === 0 || !Number.isFinite(base.mean) || !Number.isFinite(other.mean)) return null
+  const ratio = other.mean / base.mean
+  const cvB = base.n > 1 && base.mean !== 0 ? base.stddev / Math.abs(base.mean) : null
+  const cvO = other.n > 1 && other.mean !== 0 ? other.stddev / Math.abs(other.mean) : null
+  if (cvB === null && cvO === null) return { ratio, ci95Low: Number.NaN, ci95High: Number.NaN }
+  const vB = (cvB ?? cvO!) ** 2 / base.n
+  const vO = (cvO ?? cvB!) ** 2 / other.n
+  const se = Math.sqrt(vB + vO)
+  if (se === 0) return { ratio, ci95Low: ratio, ci95High: ratio }
+  const dfPart = (v: number, n: number) => (n > 1 ? v ** 2 / (n - 1) : 0)
+  const denominator = dfPart(vB, base.n) + dfPart(vO, other.n)
+  const df = denominator > 0 ? (vB + vO) ** 2 / denominator : 1
+  const t = tQuantile95(Math.max(1, Math.floor(df)))
+  return { ratio, ci95Low: ratio * Math.exp(-t * se), ci95High: ratio * Math.exp(t * se) }
+}
+
+/** the interval lies wholly below 1, wholly above, or includes it; null without an interval */
+export function ratioSide(r: RatioEstimate | null): 'below' | 'above' | 'includes' | null {
+  if (!r || !Number.isFinite(r.ci95Low)) return null
+  return r.ci95High < 1 ? 'below' : r.ci95Low > 1 ? 'above' : 'includes'
+}

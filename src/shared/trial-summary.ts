@@ -2,7 +2,7 @@
 // the UI and the tests compute them the same way.
 
 import { BYTES_PER_GIB } from './units'
-import type { SideFigures } from './report'
+import type { SideFigures, ThreadPlacement } from './report'
 
 /** What a side measured over one trial, straight from its counters. */
 export interface SideTotals {
@@ -80,4 +80,50 @@ export function diffTotals(end: SideTotals, start: SideTotals | null): SideTotal
     pageFaults: end.pageFaults - start.pageFaults,
     syscalls
   }
+}
+
+/** Streams' counters together: every count adds up; a count any stream lacks stays unknown. */
+export function sumTotals(list: readonly SideTotals[]): SideTotals {
+  if (list.length === 0) throw new RangeError('sumTotals needs at least one side')
+  if (list.length === 1) return list[0]
+  const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b)
+  return list.slice(1).reduce<SideTotals>((acc, t) => {
+    let syscalls: Record<string, number> | null = null
+    if (acc.syscalls && t.syscalls) {
+      syscalls = { ...acc.syscalls }
+      for (const [k, v] of Object.entries(t.syscalls)) syscalls[k] = (syscalls[k] ?? 0) + v
+    }
+    return {
+      ...acc,
+      cpuNs: acc.cpuNs + t.cpuNs,
+      cycles: add(acc.cycles, t.cycles),
+      instructions: add(acc.instructions, t.instructions),
+      contextSwitches: acc.contextSwitches + t.contextSwitches,
+      contextSwitchesVoluntary: add(acc.contextSwitchesVoluntary, t.contextSwitchesVoluntary),
+      contextSwitchesInvoluntary: add(acc.contextSwitchesInvoluntary, t.contextSwitchesInvoluntary),
+      pageFaults: acc.pageFaults + t.pageFaults,
+      syscalls
+    }
+  }, list[0])
+}
+
+const sameSet = (a: readonly number[], b: readonly number[]) =>
+  a.length === new Set(b).size && a.every((x) => b.includes(x))
+
+/**
+ * Where a thread ran. Pinning held when the loop was seen only on the CPUs asked for
+ * and its mask at the end is still that set: a cpuset change mid-run shows in either.
+ */
+export function threadPlacement(
+  tid: number,
+  requestedCpus: number[] | null,
+  ranOn: number[],
+  migrations: number,
+  allowedAtEnd: number[] | null
+): ThreadPlacement {
+  const held =
+    requestedCpus === null
+      ? null
+      : ranOn.every((c) => requestedCpus.includes(c)) && (allowedAtEnd === null || sameSet(allowedAtEnd, requestedCpus))
+  return { tid, requestedCpus, ranOn, migrations, allowedAtEnd, held }
 }

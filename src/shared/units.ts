@@ -76,3 +76,84 @@ export function formatDurationMs(ms: number): string {
     .toString()
     .padStart(2, '0')}s`
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 }
+
+/** "10s", "500ms", "1.5m", or a bare number of seconds (as iperf3 -t takes it), into milliseconds */
+export function parseDurationMs(text: string, what = 'duration'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text)
+  if (!m) throw new RangeError(`${what} '${text}' is not a duration: use e.g. 10s, 500ms, 2m (a bare number is seconds)`)
+  const ms = Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()]
+  if (!Number.isFinite(ms)) throw new RangeError(`${what} '${text}' is too long`)
+  return Math.round(ms)
+}
+
+const RATE_UNITS: Record<string, number> = {
+  '': 1e9,
+  g: 1e9,
+  gbit: 1e9,
+  gbps: 1e9,
+  'gbit/s': 1e9,
+  m: 1e6,
+  mbit: 1e6,
+  mbps: 1e6,
+  'mbit/s': 1e6,
+  t: 1e12,
+  tbit: 1e12,
+  tbps: 1e12,
+  'tbit/s': 1e12
+}
+
+/** "100G", "25Gbit", "400" (Gbit/s when bare), "800M" into bits per second; a list with commas */
+export function parseBitRateList(text: string, what = 'line rate'): number[] {
+  const out = text
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((s) => {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z/]*)\s*$/.exec(s)
+      const unit = m ? m[2].toLowerCase() : 'x'
+      if (!m || !(unit in RATE_UNITS) || !(Number(m[1]) > 0))
+        throw new RangeError(`${what} '${s.trim()}' is not a rate: use e.g. 10G, 25Gbit, 100 (Gbit/s), 800M`)
+      return Number(m[1]) * RATE_UNITS[unit]
+    })
+  if (out.length === 0) throw new RangeError(`${what} is empty: give a rate, e.g. 100G`)
+  return out
+}
+
+/** a link rate as people say it: 10G, 25G, 400G, 800M */
+export function formatLineRate(bitsPerSec: number): string {
+  if (bitsPerSec >= 1e12) return `${Number((bitsPerSec / 1e12).toPrecision(3))}T`
+  if (bitsPerSec >= 1e9) return `${Number((bitsPerSec / 1e9).toPrecision(3))}G`
+  return `${Number((bitsPerSec / 1e6).toPrecision(3))}M`
+}
+
+/** "0,2,4-7" (taskset's form) into [0, 2, 4, 5, 6, 7]; order kept, duplicates dropped */
+export function parseCpuList(text: string, what = 'CPU list'): number[] {
+  const out: number[] = []
+  for (const part of text.split(',')) {
+    const p = part.trim()
+    if (p === '') continue
+    const m = /^(\d+)(?:-(\d+))?$/.exec(p)
+    if (!m) throw new RangeError(`${what} '${text}' has '${p}', which is not a CPU number or a range like 4-7`)
+    const lo = Number(m[1])
+    const hi = m[2] === undefined ? lo : Number(m[2])
+    if (hi < lo) throw new RangeError(`${what} '${text}' has the range ${p}, which runs backwards`)
+    if (hi - lo > 4096) throw new RangeError(`${what} '${text}' has a range of more than 4096 CPUs`)
+    for (let c = lo; c <= hi; c++) if (!out.includes(c)) out.push(c)
+  }
+  if (out.length === 0) throw new RangeError(`${what} is empty: give CPUs, e.g. 0,2 or 4-7`)
+  return out
+}
+
+/** [0, 1, 2, 5] → "0-2,5" */
+export function formatCpuList(cpus: readonly number[]): string {
+  const s = [...new Set(cpus)].sort((a, b) => a - b)
+  const parts: string[] = []
+  for (let i = 0; i < s.length; ) {
+    let j = i
+    while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++
+    parts.push(j > i ? `${s[i]}-${s[j]}` : String(s[i]))
+    i = j + 1
+  }
+  return parts.join(',')
+}

@@ -7,8 +7,9 @@ import net from 'node:net'
 import * as native from '../../native'
 import type { ErrorInfo } from '../../shared/errors'
 import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
+import { PLAN_LIMITS, cpuForStream } from '../../shared/plan-rules'
 import type { Environment } from '../../shared/report'
-import { processCpuNs, readSystemCpu } from '../host/system-cpu'
+import { readHostSnapshot } from '../host/system-cpu'
 import {
   BadMessage,
   FrameDecoder,
@@ -21,6 +22,7 @@ import {
   type Prepare,
   type Reply,
   type Request,
+  type StreamResult,
   type TrialResult
 } from './protocol'
 
@@ -45,9 +47,8 @@ export interface AgentOptions {
 
 interface Trial {
   id: number
-  transfer: native.Transfer
-  listenFd: number
-  unixPath: string | null
+  /** one receiver per stream, each on its own listener */
+  transfers: native.Transfer[]
 }
 
 interface Client {
@@ -122,7 +123,7 @@ export class AgentServer {
   }
 
   close(): Promise<void> {
-    for (const t of this.trials.values()) t.transfer.cancel()
+    for (const t of this.trials.values()) for (const x of t.transfers) x.cancel()
     return new Promise((resolve) => this.server.close(() => resolve()))
   }
 
@@ -208,7 +209,7 @@ export class AgentServer {
     sock.on('close', () => {
       clearTimeout(helloTimer)
       this.clients--
-      for (const id of client.owned) this.trials.get(id)?.transfer.cancel()
+      for (const id of client.owned) for (const x of this.trials.get(id)?.transfers ?? []) x.cancel()
     })
   }
 
@@ -221,19 +222,20 @@ export class AgentServer {
       case 'sample': {
         const t0 = native.threadCpuNs()
         const t = trialOf(m.trial)
-        const progress = t ? t.transfer.progress() : null
-        const counters = t ? t.transfer.counters(false) : null
+        // a detailed sample marks a ramp's end: the full counters (with their splits) and this host
+        const detail = m.detail === true
+        const streams = (t?.transfers ?? []).map((x) => ({ progress: x.progress(), counters: x.counters(detail) }))
         return client.send({
           type: 'sample',
           re,
           trial: m.trial,
-          progress,
-          counters,
+          streams,
+          host: t && detail ? readHostSnapshot() : null,
           busyNs: native.threadCpuNs() - t0
         })
       }
       case 'cancel':
-        trialOf(m.trial)?.transfer.cancel()
+        for (const x of trialOf(m.trial)?.transfers ?? []) x.cancel()
         return client.send({ type: 'ok', re })
       default:
         return client.send({
@@ -256,7 +258,8 @@ export class AgentServer {
       receiverModes: [...RECEIVER_MODES],
       families: 'path' in this.opts.address ? ['inet', 'inet6', 'unix'] : ['inet', 'inet6'],
       limits: this.limits,
-      environment: this.environment
+      environment: this.environment,
+      cpus: native.allowedCpus()
     }
   }
 
@@ -273,17 +276,41 @@ export class AgentServer {
       return 'maxBytes must be a positive whole number'
     if (m.maxDurationMs !== undefined && !isInt(m.maxDurationMs, 1, Number.MAX_SAFE_INTEGER))
       return 'maxDurationMs must be a positive whole number'
+    const S = PLAN_LIMITS.streams
+    if (m.streams !== undefined && !isInt(m.streams, S.min, S.max))
+      return `streams must be a whole number in ${S.min}..${S.max}`
+    if (m.cpus !== undefined) {
+      const allowed = native.allowedCpus()
+      if (!Array.isArray(m.cpus) || m.cpus.length === 0 || m.cpus.length > PLAN_LIMITS.cpu.max + 1)
+        return 'cpus must be a non-empty list of CPU numbers'
+      const bad = m.cpus.filter((c) => !isInt(c, 0, PLAN_LIMITS.cpu.max) || !allowed.includes(c))
+      if (bad.length)
+        return `cpus ${bad.map((c) => String(c).slice(0, 12)).join(', ')} are not CPUs this agent may run on (it may use ${allowed.join(',')})`
+    }
     if (!client.local) return null // remote clients choose nothing about where we listen
     if (m.family === 'unix') {
-      if (typeof m.path !== 'string' || !m.path.startsWith('/') || Buffer.byteLength(m.path) > 107)
-        return 'path must be an absolute unix socket path'
+      // stream i > 0 listens at PATH.i
+      const longest = (m.streams ?? 1) > 1 ? `${m.path}.${(m.streams ?? 1) - 1}` : m.path
+      if (typeof m.path !== 'string' || !m.path.startsWith('/') || Buffer.byteLength(String(longest)) > 107)
+        return 'path must be an absolute unix socket path (with .N added for streams after the first: 107 bytes at most)'
       return null
     }
     if (m.family !== 'inet' && m.family !== 'inet6') return "family must be 'inet', 'inet6' or 'unix'"
     if (typeof m.host !== 'string' || net.isIP(m.host) !== (m.family === 'inet' ? 4 : 6))
       return `host must be a numeric ${m.family === 'inet' ? 'IPv4' : 'IPv6'} address`
     if (m.port !== undefined && !isInt(m.port, 0, 65535)) return 'port must be in 0..65535'
+    if (m.port && m.port + (m.streams ?? 1) - 1 > 65535) return 'port + streams - 1 must be in 0..65535'
     return null
+  }
+
+  /** where stream i listens: a local client chooses (PATH.i, PORT + i); a remote one reaches us where it did */
+  private streamAddress(client: Client, m: Prepare, i: number): native.NativeAddress {
+    if (!client.local) {
+      const local = plainIp(client.sock.localAddress)
+      return { family: net.isIPv6(local) ? 'inet6' : 'inet', host: local, port: 0 }
+    }
+    if (m.family === 'unix') return { family: 'unix', path: i === 0 ? m.path : `${m.path}.${i}` }
+    return { family: m.family, host: m.host, port: m.port ? m.port + i : 0 }
   }
 
   private prepare(client: Client, m: Prepare, re: number): Reply {
@@ -296,79 +323,77 @@ export class AgentServer {
         error: { code: 'ZC_BUSY', message: `agent runs at most ${this.limits.maxTrials} trials at once` }
       }
     }
-    // a remote client's data connection goes to the address it reached us on, from its own address
-    const sock = client.sock
-    const local = plainIp(sock.localAddress)
-    const address: native.NativeAddress = client.local
-      ? { family: m.family, host: m.host, port: m.port ?? 0, path: m.path }
-      : { family: net.isIPv6(local) ? 'inet6' : 'inet', host: local, port: 0 }
     const maxBytes = Math.min(m.maxBytes ?? this.limits.maxTrialBytes, this.limits.maxTrialBytes)
     const maxDurationMs = Math.min(m.maxDurationMs ?? this.limits.maxTrialDurationMs, this.limits.maxTrialDurationMs)
-    let listenFd = -1
-    try {
-      const l = native.listen(address, 4)
-      listenFd = l.fd
-      const id = this.nextTrial++
-      const cpuStart = processCpuNs()
-      const sysStart = readSystemCpu()
-      const wallStart = native.nowNs()
-      const transfer = native.startReceiver({
-        mode: m.mode,
-        listenFd,
-        bufferBytes: m.bufferBytes,
-        checksum: m.checksum,
-        acceptTimeoutMs: m.acceptTimeoutMs,
-        pmu: m.pmu,
-        maxBytes,
-        expectedPeer: client.local ? undefined : plainIp(sock.remoteAddress)
-      })
-      const trial: Trial = {
-        id,
-        transfer,
-        listenFd,
-        unixPath: address.family === 'unix' ? (address.path ?? null) : null
-      }
-      this.trials.set(id, trial)
-      client.owned.add(id)
-      let timedOut = false
-      const timer = setTimeout(() => {
-        timedOut = true
-        transfer.cancel()
-      }, maxDurationMs)
-      const finish = (result: native.NativeResult | null, error: ErrorInfo | null) => {
-        clearTimeout(timer)
-        native.closeFd(listenFd)
+    const n = m.streams ?? 1
+    // every listener first: a port in use fails the trial before any receiver starts
+    const listeners: { fd: number; port: number; path: string | null }[] = []
+    const closeAll = () => {
+      for (const l of listeners) {
+        native.closeFd(l.fd)
         // the socket file is ours: bind() refuses a path that exists, so we made it
-        if (trial.unixPath) rmSync(trial.unixPath, { force: true })
-        this.trials.delete(id)
-        client.owned.delete(id)
-        if (timedOut && error?.code === 'ZC_CANCELLED') {
-          error = { code: 'ZC_LIMIT', message: `the trial passed this agent's limit of ${maxDurationMs} ms` }
-        }
-        client.send({
-          type: 'result',
-          trial: id,
-          result,
-          error,
-          processCpuNs: processCpuNs() - cpuStart,
-          systemBusyNs: readSystemCpu().busyNs - sysStart.busyNs,
-          wallNs: native.nowNs() - wallStart
-        })
+        if (l.path) rmSync(l.path, { force: true })
       }
-      transfer.done.then(
-        (r) => finish(r, null),
-        (e: native.NativeError) => finish(e.partial ?? null, errorInfo(e))
-      )
-      return {
-        type: 'prepared',
-        re,
-        trial: id,
-        port: l.port,
-        path: address.family === 'unix' ? (address.path ?? null) : null
+    }
+    try {
+      for (let i = 0; i < n; i++) {
+        const address = this.streamAddress(client, m, i)
+        const l = native.listen(address, 4)
+        listeners.push({ fd: l.fd, port: l.port, path: address.family === 'unix' ? (address.path ?? null) : null })
       }
     } catch (e) {
-      if (listenFd >= 0) native.closeFd(listenFd)
+      closeAll()
       return { type: 'error', re, error: errorInfo(e) }
     }
+    const id = this.nextTrial++
+    const hostStart = readHostSnapshot()
+    const transfers: native.Transfer[] = []
+    try {
+      for (const [i, l] of listeners.entries())
+        transfers.push(
+          native.startReceiver({
+            mode: m.mode,
+            listenFd: l.fd,
+            bufferBytes: m.bufferBytes,
+            checksum: m.checksum,
+            acceptTimeoutMs: m.acceptTimeoutMs,
+            pmu: m.pmu,
+            maxBytes,
+            expectedPeer: client.local ? undefined : plainIp(client.sock.remoteAddress),
+            cpus: cpuForStream(m.cpus ?? null, i) ?? undefined
+          })
+        )
+    } catch (e) {
+      for (const x of transfers) x.cancel()
+      // the listeners go once the receivers that use them have ended
+      void Promise.allSettled(transfers.map((x) => x.done)).then(closeAll)
+      return { type: 'error', re, error: errorInfo(e) }
+    }
+    this.trials.set(id, { id, transfers })
+    client.owned.add(id)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      for (const x of transfers) x.cancel()
+    }, maxDurationMs)
+    const settle = (x: native.Transfer): Promise<StreamResult> =>
+      x.done.then(
+        (result) => ({ result, error: null }),
+        (e: native.NativeError) => {
+          let error = errorInfo(e)
+          if (timedOut && error.code === 'ZC_CANCELLED')
+            error = { code: 'ZC_LIMIT', message: `the trial passed this agent's limit of ${maxDurationMs} ms` }
+          return { result: e.partial ?? null, error }
+        }
+      )
+    void Promise.all(transfers.map(settle)).then((streams) => {
+      clearTimeout(timer)
+      closeAll()
+      this.trials.delete(id)
+      client.owned.delete(id)
+      const result: TrialResult = { type: 'result', trial: id, streams, hostStart, hostEnd: readHostSnapshot() }
+      client.send(result)
+    })
+    return { type: 'prepared', re, trial: id, streams: listeners.map((l) => ({ port: l.port, path: l.path })) }
   }
 }

@@ -5,8 +5,14 @@ import type { ReceiverMode } from '../../shared/methods'
 import type { Environment } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
 import type { NativeCounters, NativeProgress, NativeResult } from '../../native'
+import type { HostSnapshot } from '../host/system-cpu'
 
-export const PROTOCOL_VERSION = 1
+/**
+ * 2: trials with several streams (one listener and receiver thread each), receiver
+ * CPU pinning, host snapshots (per-CPU busy and softirq time) in detailed samples
+ * and results. A peer on another version is refused at hello with both named.
+ */
+export const PROTOCOL_VERSION = 2
 /** what an agent reads before the client has proven itself: room for a hello, no more */
 export const PRE_AUTH_MAX_FRAME_BYTES = 4096
 /** requests after hello; replies (which carry environments) may use MAX_FRAME_BYTES */
@@ -42,6 +48,8 @@ export interface HelloReply {
   families: string[]
   limits: AgentLimits
   environment: Environment | null
+  /** the CPUs receiver threads may be pinned to (this agent's sched_getaffinity) */
+  cpus: number[]
 }
 export interface Prepare {
   type: 'prepare'
@@ -54,25 +62,35 @@ export interface Prepare {
   checksum: boolean
   acceptTimeoutMs: number
   pmu: 'auto' | 'off'
-  /** the trial ends with ZC_LIMIT past these; the agent caps both with its own limits */
+  /** per stream: it ends with ZC_LIMIT past these; the agent caps both with its own limits */
   maxBytes?: number
   maxDurationMs?: number
+  /** data connections, each with its own listener and receiver thread (1 when absent) */
+  streams?: number
+  /** stream i's receiver thread is pinned to cpus[i mod length] */
+  cpus?: number[]
 }
+/** Where each stream connects: stream i to streams[i]. */
 export interface Prepared {
   type: 'prepared'
   trial: number
-  port: number
-  path: string | null
+  streams: { port: number; path: string | null }[]
 }
 export interface SampleRequest {
   type: 'sample'
   trial: number
+  /** also the agent host's snapshot (per-CPU times, its own CPU): for a trial's ramp mark */
+  detail?: boolean
+}
+export interface StreamProgress {
+  progress: NativeProgress | null
+  counters: NativeCounters | null
 }
 export interface SampleReply {
   type: 'sample'
   trial: number
-  progress: NativeProgress | null
-  counters: NativeCounters | null
+  streams: StreamProgress[]
+  host: HostSnapshot | null
   /** CPU time the agent spent answering, so the sampler's cost counts both sides */
   busyNs: number
 }
@@ -80,17 +98,18 @@ export interface Cancel {
   type: 'cancel'
   trial: number
 }
-/** Unsolicited, when a receiver finishes or fails. */
+export interface StreamResult {
+  result: NativeResult | null
+  error: ErrorInfo | null
+}
+/** Unsolicited, when every receiver of a trial has finished or failed. */
 export interface TrialResult {
   type: 'result'
   trial: number
-  result: NativeResult | null
-  error: ErrorInfo | null
-  /** the agent process's CPU during the trial, for contamination accounting */
-  processCpuNs: number
-  /** the agent host's whole-system busy CPU and wall time over the trial */
-  systemBusyNs: number
-  wallNs: number
+  streams: StreamResult[]
+  /** the agent host at prepare and at the end: its CPUs, and the agent process's own CPU */
+  hostStart: HostSnapshot
+  hostEnd: HostSnapshot
 }
 export interface ErrorReply {
   type: 'error'

@@ -7,7 +7,8 @@ import { ZcprofError } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
-import { formatBitsPerSec, formatBytes, parseSizeList } from '../../shared/units'
+import { PLAN_LIMITS } from '../../shared/plan-rules'
+import { formatBitsPerSec, formatBytes, parseBitRateList, parseCpuList, parseDurationMs, parseSize, parseSizeList } from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { writeReport } from '../engine/report-store'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
@@ -21,6 +22,14 @@ export interface RunFlags {
   chunk?: string
   repeat?: string
   warmup?: string
+  duration?: string
+  omit?: string
+  bytes?: string
+  once?: boolean
+  streams?: string
+  cpus?: string
+  receiverCpus?: string
+  lineRate?: string
   cache?: string
   receiver?: string
   verify?: boolean
@@ -35,15 +44,16 @@ export interface RunFlags {
   library?: string
 }
 
-function int(text: string | undefined, what: string, fallback: number): number {
+function int(text: string | undefined, what: string, fallback: number, range?: { min: number; max: number }): number {
   if (text === undefined) return fallback
-  if (!/^\d+$/.test(text))
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || (range && (n < range.min || n > range.max)))
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
-      message: `${what} '${text}' is not a whole number`,
-      hint: `e.g. --${what} 3`
+      message: `--${what} '${text}' is not a whole number${range ? ` from ${range.min} to ${range.max}` : ''}`,
+      hint: `e.g. --${what} ${range ? Math.min(range.max, 4) : 3}`
     })
-  return Number(text)
+  return n
 }
 
 export function planFromFlags(f: RunFlags): Plan {
@@ -74,22 +84,41 @@ export function planFromFlags(f: RunFlags): Plan {
   const pmu = f.pmu ?? 'auto'
   if (pmu !== 'auto' && pmu !== 'off')
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--pmu '${pmu}' must be auto or off` })
-  const interval = f.interval ?? '100'
+  const interval = f.interval ?? String(DEFAULT_PLAN.sampleIntervalMs)
   const intervalMs = Number(interval.replace(/ms$/, ''))
   if (!Number.isFinite(intervalMs))
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
       message: `--interval '${interval}' is not a number of milliseconds`
     })
+  const bounds = [f.duration !== undefined && '--duration', f.bytes !== undefined && '--bytes', f.once && '--once'].filter(Boolean)
+  if (bounds.length > 1)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `${bounds.join(' and ')} each bound a trial: give one`,
+      hint: '--duration 10s (timed, the default), --bytes 4GiB, or --once (one pass over the file)'
+    })
+  const durationMs = f.once || f.bytes !== undefined ? null : f.duration ? wrapSize(() => [parseDurationMs(f.duration!, '--duration')])[0] : DEFAULT_PLAN.durationMs
+  if (f.omit !== undefined && durationMs === null)
+    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: '--omit leaves out a timed trial\'s ramp', hint: 'use it with --duration' })
+  const cpus = (text: string | undefined, what: string) => (text === undefined ? null : wrapSize(() => parseCpuList(text, what)))
   return {
     ...DEFAULT_PLAN,
+    durationMs,
+    omitMs: f.omit === undefined ? null : wrapSize(() => [parseDurationMs(f.omit!, '--omit')])[0],
+    trialBytes: f.bytes === undefined ? null : wrapSize(() => [parseSize(f.bytes!, '--bytes')])[0],
+    streams: int(f.streams, 'streams', 1, PLAN_LIMITS.streams),
+    senderCpus: cpus(f.cpus, '--cpus'),
+    receiverCpus: cpus(f.receiverCpus, '--receiver-cpus'),
+    lineRatesBitsPerSec: f.lineRate === undefined ? null : wrapSize(() => parseBitRateList(f.lineRate!, '--line-rate')),
     methods: methods as MethodName[],
     targets: f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets,
     fileBytes: f.size ? wrapSize(() => parseSizeList(f.size!, '--size')) : DEFAULT_PLAN.fileBytes,
     file: f.file ?? null,
     chunkBytes: f.chunk ? wrapSize(() => parseSizeList(f.chunk!, '--chunk')) : DEFAULT_PLAN.chunkBytes,
     repeat: int(f.repeat, 'repeat', DEFAULT_PLAN.repeat),
-    warmup: int(f.warmup, 'warmup', DEFAULT_PLAN.warmup),
+    // a timed trial leaves out its own ramp; a one-pass trial is short enough to need a warm-up round
+    warmup: int(f.warmup, 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),
     cache,
     receiverMode: (f.receiver ?? 'read') as Plan['receiverMode'],
     checksum: Boolean(f.verify),

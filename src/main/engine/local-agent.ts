@@ -16,6 +16,9 @@ export interface LocalAgent {
   stop(): void
 }
 
+/** an hour plus the slack a trial's set-up and drain need */
+const LOCAL_MAX_TRIAL_MS = 2 * 60 * 60_000
+
 export function cliEntry(): string {
   return path.join(packageRoot(), 'out', 'main', 'cli.js')
 }
@@ -29,7 +32,9 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   // control over a private unix socket: TCP control messages on loopback would run
   // the data flow's pending softirq work on the sampler's thread and bill it there
   const control = path.join(os.tmpdir(), `zcprof-agent-${process.pid}-${randomBytes(4).toString('hex')}.sock`)
-  const child = spawn(process.execPath, [entry, 'agent', '--listen', `unix:${control}`, '--announce'], {
+  // the agent is ours: the caps that guard a remote agent from strangers would only cut long timed trials short
+  const args = ['agent', '--listen', `unix:${control}`, '--announce', '--max-trial-bytes', '4096TiB']
+  const child = spawn(process.execPath, [entry, ...args, '--max-trial-duration', String(LOCAL_MAX_TRIAL_MS)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
   })

@@ -3,7 +3,8 @@
 import { aggregateTrials } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { METHODS, isMethod, isReceiverMode, type MethodName } from '../../shared/methods'
+import { METHODS, type MethodName } from '../../shared/methods'
+import { DEFAULT_DURATION_MS, DEFAULT_SAMPLE_INTERVAL_MS, omitMsOf, planProblems } from '../../shared/plan-rules'
 import {
   SCHEMA_VERSION,
   type Environment,
@@ -12,15 +13,23 @@ import {
   type TrialRecord,
   type Warning
 } from '../../shared/report'
-import { isLocal, isLoopback, parseTarget, type Target } from '../../shared/targets'
+import { parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
+import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
+import type { RatioEstimate } from '../../shared/statistics'
 import * as native from '../../native'
 import { captureEnvironment } from '../host/environment'
 import { Receivers } from './receivers'
 import { checkUserFile, ensureTestFile } from './test-file'
-import { runTrial, type TrialSpec } from './trial'
+import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import { TOOL_VERSION } from './version'
 
+/**
+ * Every method on loopback, 2 s timed trials (the first 10% left out as ramp), three
+ * repetitions interleaved, sampled every 50 ms: about 40 s here, and each measured
+ * trial rests on 36 samples and over 100 clock ticks. No warm-up round: each timed
+ * trial leaves its own ramp out.
+ */
 export const DEFAULT_PLAN: Plan = {
   methods: [...METHODS],
   targets: ['tcp://127.0.0.1'],
@@ -28,12 +37,19 @@ export const DEFAULT_PLAN: Plan = {
   file: null,
   chunkBytes: [128 * 1024],
   repeat: 3,
-  warmup: 1,
+  warmup: 0,
   cache: 'warm',
   receiverMode: 'read',
   checksum: false,
-  sampleIntervalMs: 100,
-  pmu: 'auto'
+  sampleIntervalMs: DEFAULT_SAMPLE_INTERVAL_MS,
+  pmu: 'auto',
+  durationMs: DEFAULT_DURATION_MS,
+  omitMs: null,
+  trialBytes: null,
+  streams: 1,
+  senderCpus: null,
+  receiverCpus: null,
+  lineRatesBitsPerSec: null
 }
 
 export interface RunOptions {
@@ -48,45 +64,21 @@ export interface RunOptions {
   agentTimeoutMs?: number
 }
 
-/** Checks a plan before anything runs; every problem names the input and the fix. */
+/**
+ * Checks a plan before anything runs, by the rules every front end shares
+ * (shared/plan-rules.ts); each problem names the input and the fix.
+ */
 export function validatePlan(plan: Plan): Target[] {
-  const bad = (message: string, hint: string): never => {
-    throw new ZcprofError({ code: 'ZC_BAD_PLAN', message, hint })
+  const problems = planProblems(plan, native.allowedCpus())
+  if (problems.length) {
+    const [first, ...rest] = problems
+    throw new ZcprofError({
+      code: 'ZC_BAD_PLAN',
+      message: first.message + (rest.length ? ` (and ${rest.length} more: ${rest.map((p) => p.message).join('; ')})` : ''),
+      hint: first.hint
+    })
   }
-  if (plan.methods.length === 0) bad('no methods to run', `pick some of: ${METHODS.join(', ')}`)
-  for (const m of plan.methods) {
-    if (!isMethod(m)) bad(`unknown method '${String(m)}'`, `methods are: ${METHODS.join(', ')}`)
-  }
-  if (!isReceiverMode(plan.receiverMode))
-    bad(`unknown receiver mode '${String(plan.receiverMode)}'`, 'receiver modes are: read, splice, discard')
-  if (!Number.isInteger(plan.repeat) || plan.repeat < 1)
-    bad(`repeat must be a whole number ≥ 1, not ${plan.repeat}`, 'e.g. --repeat 5')
-  if (!Number.isInteger(plan.warmup) || plan.warmup < 0)
-    bad(`warmup must be a whole number ≥ 0, not ${plan.warmup}`, 'e.g. --warmup 1')
-  if (!(plan.sampleIntervalMs === 0 || plan.sampleIntervalMs >= 10)) {
-    bad(`sample interval ${plan.sampleIntervalMs} ms is too short`, 'use 10 ms or more, or 0 to turn sampling off')
-  }
-  if (plan.chunkBytes.length === 0 || plan.chunkBytes.some((c) => !(c >= 1)))
-    bad('chunk sizes must be positive', 'e.g. --chunk 128KiB,1MiB')
-  if (!plan.file && (plan.fileBytes.length === 0 || plan.fileBytes.some((s) => !(s >= 1))))
-    bad('file sizes must be positive', 'e.g. --size 256MiB')
-  if (plan.targets.length === 0) bad('no targets', 'e.g. --target tcp://127.0.0.1')
-  const targets = plan.targets.map(parseTarget)
-  for (const t of targets) {
-    if (isLocal(t) && !isLoopback(t)) {
-      bad(
-        `target ${t.text} is not on this host`,
-        'tcp:// targets are loopback (127.0.0.0/8, ::1); for another host use agent://HOST:PORT (a zcprof agent there) or raw://HOST:PORT (any TCP sink)'
-      )
-    }
-    if (t.kind === 'unix' && plan.receiverMode === 'discard') {
-      bad(
-        `receiver mode discard cannot be used with ${t.text}`,
-        'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
-      )
-    }
-  }
-  return targets
+  return plan.targets.map(parseTarget)
 }
 
 /** Interleaved: every repetition runs each method once, so drift spreads over all of them. */
@@ -103,6 +95,12 @@ export function planTrials(plan: Plan, targets: Target[], sizes: number[]): Omit
               target,
               fileBytes,
               chunkBytes,
+              durationMs: plan.durationMs,
+              omitMs: plan.durationMs === null ? null : omitMsOf(plan),
+              trialBytes: plan.trialBytes,
+              streams: plan.streams,
+              senderCpus: plan.senderCpus,
+              receiverCpus: plan.receiverCpus,
               repetition: warmup ? rep : rep - plan.warmup,
               warmup,
               cache: plan.cache,
@@ -114,10 +112,11 @@ export function planTrials(plan: Plan, targets: Target[], sizes: number[]): Omit
 }
 
 function pmuWarning(reason: string | null, clockHz: number): Warning {
-  return {
-    code: 'CYCLES_ESTIMATED',
-    message: `cycles are estimated from CPU time × ${(clockHz / 1e9).toFixed(2)} GHz, not counted: ${reason ?? 'the PMU is closed'}`
-  }
+  return warning(
+    'CYCLES_ESTIMATED',
+    `cycles are estimated from CPU time × ${(clockHz / 1e9).toFixed(2)} GHz, not counted: ${reason ?? 'the PMU is closed'}`,
+    { scope: 'run' }
+  )
 }
 
 export async function runPlan(opts: RunOptions): Promise<Report> {
@@ -125,43 +124,50 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const emit = (e: RunEvent) => opts.onEvent?.(e)
   const targets = validatePlan(plan)
   const started = Date.now()
-  const environment = await captureEnvironment(plan.pmu)
-
-  // files first: a missing file fails before any receiver starts
+  // files first: a missing file fails before any receiver starts; the environment is
+  // collected meanwhile, so a small run spends its time moving data
   const files = new Map<number, string>()
-  if (plan.file) files.set(checkUserFile(plan.file), plan.file)
-  else {
-    for (const size of plan.fileBytes) {
-      const file = await ensureTestFile(size, opts.cacheDir, (doneBytes) =>
-        emit({ type: 'file-progress', file: `generated ${formatBytes(size)}`, doneBytes, totalBytes: size })
-      )
-      files.set(size, file)
-    }
+  const prepareFiles = async () => {
+    if (plan.file) files.set(checkUserFile(plan.file), plan.file)
+    else
+      for (const size of plan.fileBytes) {
+        const file = await ensureTestFile(size, opts.cacheDir, (doneBytes) =>
+          emit({ type: 'file-progress', file: `generated ${formatBytes(size)}`, doneBytes, totalBytes: size })
+        )
+        files.set(size, file)
+      }
   }
+  const [environment] = await Promise.all([captureEnvironment(plan.pmu), prepareFiles()])
   const sizes = [...files.keys()]
   const specs = planTrials(plan, targets, sizes)
   emit({ type: 'run-start', plan, environment, trials: specs.length })
 
   const warnings: Warning[] = []
+  // each warning once: a trial's joins the one already given for its code and method
   const warn = (w: Warning) => {
-    if (warnings.some((x) => x.code === w.code && x.method === w.method && x.message === w.message)) return
-    warnings.push(w)
-    emit({ type: 'warning', warning: w })
+    const { warning: merged, added } = mergeWarning(warnings, w)
+    if (added) emit({ type: 'warning', warning: merged })
   }
   if (!environment.pmu.available) warn(pmuWarning(environment.pmu.reason, environment.cpuClockHz))
   if (plan.methods.includes('node-stream')) {
-    warn({
-      code: 'PROCESS_SCOPE',
-      method: 'node-stream',
-      message:
-        'node-stream runs on the JS thread: its counters cover the whole sending process and its syscalls are not counted'
-    })
+    warn(
+      warning(
+        'PROCESS_SCOPE',
+        'node-stream runs on the JS thread: its counters cover the whole sending process and its syscalls are not counted',
+        { scope: 'method', method: 'node-stream' }
+      )
+    )
+    if (plan.senderCpus)
+      warn(warning('PIN_IGNORED', 'node-stream is not pinned: --cpus applies to native sender threads', { scope: 'method', method: 'node-stream' }))
   }
   if (plan.checksum && plan.receiverMode !== 'read') {
-    warn({
-      code: 'CHECKSUM_COPIES',
-      message: `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`
-    })
+    warn(
+      warning(
+        'CHECKSUM_COPIES',
+        `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
+        { scope: 'run' }
+      )
+    )
   }
 
   const crcs = new Map<string, number>()
@@ -178,6 +184,18 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const receivers = new Receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
   const receiverEnvironments = new Map<string, Environment | null>()
   try {
+    // every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2)
+    if (plan.receiverCpus)
+      for (const t of targets) {
+        if (t.kind === 'raw') continue
+        try {
+          const r = await receivers.for(t)
+          checkReceiverCpus(r.agent?.hello ?? null, plan.receiverCpus, t.text)
+        } catch (e) {
+          if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
+          // an agent that cannot be reached fails its first trial below, as it always has
+        }
+      }
     for (let i = 0; i < specs.length; i++) {
       if (opts.signal?.aborted) {
         incomplete = true
@@ -187,11 +205,12 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       if (skipped.has(spec.method)) continue
       const unsupportedHere = spec.method === 'msg-zerocopy' && spec.target.kind === 'unix'
       if (unsupportedHere) {
-        warn({
-          code: 'UNSUPPORTED',
-          method: spec.method,
-          message: `msg-zerocopy needs TCP; skipped on ${spec.target.text}`
-        })
+        warn(
+          warning('UNSUPPORTED', `msg-zerocopy needs TCP; skipped on ${spec.target.text}`, {
+            scope: 'method',
+            method: spec.method
+          })
+        )
         continue
       }
       const file = files.get(spec.fileBytes)!
@@ -204,6 +223,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
           target: spec.target.text,
           fileBytes: spec.fileBytes,
           chunkBytes: spec.chunkBytes,
+          durationMs: spec.durationMs,
+          streams: spec.streams,
           repetition: spec.repetition,
           warmup: spec.warmup
         }
@@ -213,10 +234,13 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         const receiver = await receivers.for(spec.target)
         receiverEnvironments.set(spec.target.text, receiver.environment)
         if (!receiver.agent) {
-          warn({
-            code: 'SENDER_ONLY',
-            message: `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`
-          })
+          warn(
+            warning(
+              'SENDER_ONLY',
+              `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`,
+              { scope: 'run' }
+            )
+          )
         }
         rec = await runTrial(
           {
@@ -224,7 +248,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
             sameHost: receiver.sameHost,
             receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
             file,
-            expectedCrc32c: crcs.get(file) ?? null,
+            fileCrc32c: crcs.get(file) ?? null,
             checksum: plan.checksum,
             clockHz: environment.cpuClockHz,
             sampleIntervalMs: plan.sampleIntervalMs,
@@ -236,6 +260,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         )
       } catch (e) {
         // the receiver could not be set up: this target cannot work, so stop here
+        if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
         fatal =
           e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
         incomplete = true
@@ -245,17 +270,19 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       }
       if (rec.error?.code === 'ZC_UNSUPPORTED') {
         skipped.add(spec.method)
-        warn({ code: 'UNSUPPORTED', method: spec.method, message: `${spec.method} skipped: ${rec.error.message}` })
+        warn(
+          warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error.message}`, {
+            scope: 'method',
+            method: spec.method
+          })
+        )
         continue
       }
       trials.push(rec)
       emit({ type: 'trial-end', trial: rec })
-      // what one trial noticed (zero-copy fell back, the window limited it) belongs in the
-      // run's warnings too; contamination has its own, once
-      for (const note of rec.summary?.warnings ?? []) {
-        if (!note.startsWith('other processes used'))
-          warn({ code: 'TRIAL_NOTE', method: rec.method, message: `${rec.method}: ${note}` })
-      }
+      // what a measured trial noticed (the kernel copied, the window limited it, other
+      // processes took CPU) is the run's warning too, naming the trials it applies to
+      if (!rec.warmup) for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
       if (rec.error?.code === 'ZC_CANCELLED' || opts.signal?.aborted) {
         incomplete = true
         break
@@ -265,23 +292,34 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         incomplete = true
         break
       }
-      if (rec.summary?.contaminated)
-        warn({
-          code: 'CONTAMINATED',
-          message: 'some trials ran while other processes used significant CPU; their figures are marked'
-        })
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
     await receivers.close()
   }
   if (fatal) {
-    warn({ code: fatal.code, message: fatal.message + (fatal.hint ? ` (${fatal.hint})` : '') })
+    warn(errorWarning(fatal, { scope: 'run' }))
     emit({ type: 'error', error: fatal })
   }
   for (const t of trials) {
     if (t.error && t.error.code !== 'ZC_CANCELLED')
-      warn({ code: t.error.code, method: t.method, message: `${t.method}: ${t.error.message}` })
+      warn(errorWarning({ ...t.error, message: `${t.method}: ${t.error.message}` }, { scope: 'trial', method: t.method, trial: t.index }))
+  }
+  const aggregates = aggregateTrials(trials)
+  for (const a of aggregates) {
+    const v = a.vsCopy
+    if (v?.verdict !== 'cost-moved' && v?.verdict !== 'partly-moved') continue
+    const pct = (r: RatioEstimate | null) => (r ? `${Math.abs((r.ratio - 1) * 100).toFixed(0)}%` : '?')
+    const receiver = v.receiverCyclesPerBit && v.receiverCyclesPerBit.ratio > 1 ? `the receiver pays ${pct(v.receiverCyclesPerBit)} more` : 'the rest of the system pays it back'
+    warn(
+      warning(
+        'COST_MOVED',
+        v.verdict === 'cost-moved'
+          ? `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves nothing clear. The cost moved; it was not saved`
+          : `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves ${pct(v.systemCyclesPerBit)}`,
+        { scope: 'method', method: a.method }
+      )
+    )
   }
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
@@ -301,7 +339,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       timestamp: new Date().toISOString(),
       durationMs: Date.now() - started,
       incomplete,
-      aggregates: aggregateTrials(trials),
+      aggregates,
       warnings
     }
   }

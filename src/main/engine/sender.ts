@@ -1,41 +1,78 @@
-// One interface over the two kinds of sender: a native loop on its own thread,
+// One interface over the two kinds of sender: native loops, one thread per stream,
 // or the node-stream baseline on the JS thread with process-level counters.
 
-import { createReadStream } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import net from 'node:net'
 import * as native from '../../native'
 import type { NativeMethod } from '../../shared/methods'
-import { diffTotals, type SideTotals } from '../../shared/trial-summary'
-import type { TcpInfo } from '../../shared/report'
+import { cpuForStream } from '../../shared/plan-rules'
+import type { TcpInfo, ThreadPlacement } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
+import { diffTotals, sumTotals, threadPlacement, type SideTotals } from '../../shared/trial-summary'
 import { explainError } from './explain-error'
 
-export interface SenderOutcome {
+/** What one stream's sender measured. */
+export interface StreamOutcome {
   bytes: number
   firstByteNs: number
   lastByteNs: number
   /** receiver closed after our EOF: last byte confirmed, on the same clock */
   confirmedNs: number | null
-  totals: SideTotals
+  /** null for node-stream: its counters are the process's, no one stream's */
+  totals: SideTotals | null
   zeroCopy: { sends: number; completed: number; copied: number } | null
   tcpInfo: TcpInfo | null
+  /** the data connection's local port (TCP): its receiver's peer port */
+  localPort: number | null
+  /** null for node-stream, which runs on the JS thread */
+  thread: ThreadPlacement | null
   error: ErrorInfo | null
 }
 
+export interface SenderOutcome {
+  streams: StreamOutcome[]
+  /** all streams together: their threads' counters summed, or the process's (node-stream) */
+  totals: SideTotals
+  /** the first failure that is not a cancel caused by another stream's */
+  error: ErrorInfo | null
+}
+
+/** Cumulative, at one instant: bytes and counters, each stream and all together. */
+export interface SenderSnapshot {
+  bytes: number
+  streamBytes: number[]
+  totals: SideTotals | null
+  /** null for a stream whose thread has not started, or has been joined */
+  streamTotals: (SideTotals | null)[]
+}
+
 export interface SenderRun {
-  /** live, cheap: bytes so far and cumulative counters */
-  snapshot(): { bytes: number; totals: SideTotals | null }
+  /**
+   * live and cheap: split false skips the voluntary/involuntary and minor/major splits
+   * where perf gives the totals (a ramp mark asks for them)
+   */
+  snapshot(split?: boolean): SenderSnapshot
   done: Promise<SenderOutcome>
   cancel(): void
 }
+
+/** How long each stream sends. */
+export type SendBound =
+  | { kind: 'file' }
+  | { kind: 'bytes'; streamBytes: number[] }
+  | { kind: 'duration'; durationMs: number }
 
 export interface SenderSpec {
   method: NativeMethod | 'node-stream'
   file: string
   chunkBytes: number
-  address: native.NativeAddress
+  /** one per stream */
+  addresses: native.NativeAddress[]
   targetText: string
   pmu: 'auto' | 'off'
+  bound: SendBound
+  /** stream i's thread is pinned to cpus[i mod length]; null: not pinned */
+  cpus: number[] | null
   /** how long to wait for the receiver's close after our EOF */
   confirmTimeoutMs?: number
 }
@@ -61,16 +98,27 @@ export function nativeTotals(c: native.NativeCounters, syscalls: Record<string, 
   }
 }
 
-function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
+/** where a native transfer's thread ran, as the report says it */
+export function placementOf(r: native.NativeResult): ThreadPlacement {
+  return threadPlacement(r.counters.tid, r.pinnedCpus ?? null, r.cpusSeen, r.cpuMigrations, r.affinityEnd ?? null)
+}
+
+function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
+  const requested = cpuForStream(spec.cpus, i)
+  const b = spec.bound
   const t = native.startSender({
     method: spec.method,
     file: spec.file,
     chunkBytes: spec.chunkBytes,
-    target: spec.address,
+    target: spec.addresses[i],
     pmu: spec.pmu,
-    confirmTimeoutMs: spec.confirmTimeoutMs
+    confirmTimeoutMs: spec.confirmTimeoutMs,
+    loop: b.kind !== 'file',
+    limitBytes: b.kind === 'bytes' ? b.streamBytes[i] : undefined,
+    durationMs: b.kind === 'duration' ? b.durationMs : undefined,
+    cpus: requested ?? undefined
   })
-  const outcome = (r: native.NativeResult, error: ErrorInfo | null): SenderOutcome => ({
+  const outcome = (r: native.NativeResult, error: ErrorInfo | null): StreamOutcome => ({
     bytes: r.bytes,
     firstByteNs: r.firstByteNs,
     lastByteNs: r.lastByteNs,
@@ -81,22 +129,55 @@ function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
         ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
         : null,
     tcpInfo: r.tcpInfo ?? null,
+    localPort: r.localPort || null,
+    thread: placementOf(r),
     error
   })
+  const done = t.done.then(
+    (r) => outcome(r, null),
+    (e: native.NativeError) => {
+      if (!e.partial) throw explainError(e, { target: spec.targetText, file: spec.file })
+      return outcome(e.partial, explainError(e, { target: spec.targetText, file: spec.file }).toInfo())
+    }
+  )
+  return { t, done }
+}
+
+/** the failure that explains a trial: a stream's own, not the cancel another's failure caused */
+function firstError(streams: StreamOutcome[]): ErrorInfo | null {
+  const errors = streams.map((s) => s.error).filter((e): e is ErrorInfo => e !== null)
+  return errors.find((e) => e.code !== 'ZC_CANCELLED') ?? errors[0] ?? null
+}
+
+function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
+  const streams = spec.addresses.map((_, i) => nativeStream(spec, i))
+  const cancel = () => streams.forEach((s) => s.t.cancel())
+  // a stream that fails fails the trial: the others stop rather than run on alone
+  for (const s of streams) void s.done.then((o) => o.error && cancel(), cancel)
   return {
-    snapshot() {
-      const p = t.progress()
-      const c = t.counters(false)
-      return { bytes: p.bytes, totals: c ? nativeTotals(c, p.syscalls) : null }
-    },
-    done: t.done.then(
-      (r) => outcome(r, null),
-      (e: native.NativeError) => {
-        if (!e.partial) throw explainError(e, { target: spec.targetText, file: spec.file })
-        return outcome(e.partial, explainError(e, { target: spec.targetText, file: spec.file }).toInfo())
+    snapshot(split = false) {
+      const streamBytes: number[] = []
+      const streamTotals: (SideTotals | null)[] = []
+      for (const s of streams) {
+        const p = s.t.progress()
+        const c = s.t.counters(split)
+        streamBytes.push(p.bytes)
+        streamTotals.push(c ? nativeTotals(c, p.syscalls) : null)
       }
-    ),
-    cancel: () => t.cancel()
+      const all = streamTotals.every((x) => x !== null) ? sumTotals(streamTotals as SideTotals[]) : null
+      return { bytes: streamBytes.reduce((a, b) => a + b, 0), streamBytes, totals: all, streamTotals }
+    },
+    done: Promise.allSettled(streams.map((s) => s.done)).then((settled) => {
+      const failed = settled.find((x) => x.status === 'rejected')
+      if (failed) throw (failed as PromiseRejectedResult).reason
+      const outcomes = settled.map((x) => (x as PromiseFulfilledResult<StreamOutcome>).value)
+      return {
+        streams: outcomes,
+        totals: sumTotals(outcomes.map((o) => o.totals as SideTotals)),
+        error: firstError(outcomes)
+      }
+    }),
+    cancel
   }
 }
 
@@ -122,13 +203,19 @@ function processTotals(): SideTotals {
   }
 }
 
-/** fs.createReadStream(file).pipe(socket): what a Node developer would write. */
-function startNodeStream(spec: SenderSpec): SenderRun {
-  const base = processTotals()
+/**
+ * fs.createReadStream(file).pipe(socket): what a Node developer would write, on one
+ * connection. A looped trial pipes the file again at its end, and stops at its byte
+ * limit or deadline; counters are the process's, so a stream has none of its own.
+ */
+function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
   let sock: net.Socket | null = null
   let firstByteNs = 0
   let lastByteNs = 0
-  const done = new Promise<SenderOutcome>((resolve) => {
+  let stop: () => void = () => undefined
+  const b = spec.bound
+  const limit = b.kind === 'bytes' ? b.streamBytes[i] : null
+  const done = new Promise<StreamOutcome & { processTotals: SideTotals }>((resolve) => {
     let settled = false
     const finish = (confirmedNs: number | null, error: ErrorInfo | null) => {
       if (settled) return
@@ -139,25 +226,68 @@ function startNodeStream(spec: SenderSpec): SenderRun {
         firstByteNs,
         lastByteNs,
         confirmedNs,
-        totals: diffTotals(processTotals(), base),
+        totals: null,
+        processTotals: diffTotals(processTotals(), base),
         zeroCopy: null,
         tcpInfo: null,
+        localPort: sock?.localPort ?? null,
+        thread: null,
         error
       })
     }
-    const a = spec.address
+    const a = spec.addresses[i]
     sock =
       a.family === 'unix'
         ? net.connect({ path: a.path!, allowHalfOpen: true })
         : net.connect({ host: a.host!, port: a.port!, allowHalfOpen: true })
     sock.on('connect', () => {
       firstByteNs = native.nowNs()
-      const rs = createReadStream(spec.file, { highWaterMark: spec.chunkBytes })
-      rs.on('error', (e) => {
+      const deadline = b.kind === 'duration' ? firstByteNs + b.durationMs * 1e6 : null
+      let fileBytes = 0
+      try {
+        fileBytes = statSync(spec.file).size
+      } catch (e) {
         finish(null, explainError(e, { file: spec.file }).toInfo())
         sock?.destroy()
-      })
-      rs.pipe(sock!)
+        return
+      }
+      let piped = 0
+      let current: ReturnType<typeof createReadStream> | null = null
+      stop = () => {
+        current?.unpipe(sock!)
+        current?.destroy()
+        current = null
+        sock!.end()
+      }
+      const over = () =>
+        (deadline !== null && native.nowNs() >= deadline) || (limit !== null && piped >= limit)
+      const pass = () => {
+        if (sock!.destroyed) return
+        if (b.kind !== 'file' && (over() || fileBytes === 0)) return stop()
+        const left = limit === null ? fileBytes : Math.min(fileBytes, limit - piped)
+        const rs = createReadStream(spec.file, {
+          highWaterMark: spec.chunkBytes,
+          end: left < fileBytes ? left - 1 : undefined
+        })
+        current = rs
+        rs.on('error', (e) => {
+          finish(null, explainError(e, { file: spec.file }).toInfo())
+          sock?.destroy()
+        })
+        rs.on('end', () => {
+          if (current !== rs) return
+          if (b.kind === 'file') return sock!.end()
+          pass()
+        })
+        rs.pipe(sock!, { end: false })
+        // after pipe's own listener, so a chunk is written before a deadline stops the pass:
+        // the timed trial ends within a chunk of its deadline
+        rs.on('data', (d) => {
+          piped += d.length
+          if (deadline !== null && native.nowNs() >= deadline) stop()
+        })
+      }
+      pass()
     })
     sock.on('finish', () => {
       lastByteNs = native.nowNs()
@@ -177,10 +307,31 @@ function startNodeStream(spec: SenderSpec): SenderRun {
       finish(null, { code: 'ZC_CANCELLED', message: 'the connection closed before the receiver confirmed' })
     )
   })
+  return { bytes: () => sock?.bytesWritten ?? 0, done, cancel: () => sock?.destroy() }
+}
+
+function startNodeStream(spec: SenderSpec): SenderRun {
+  const base = processTotals()
+  const streams = spec.addresses.map((_, i) => nodeStream(spec, i, base))
   return {
-    snapshot: () => ({ bytes: sock?.bytesWritten ?? 0, totals: diffTotals(processTotals(), base) }),
-    done,
-    cancel: () => sock?.destroy()
+    snapshot: () => {
+      const streamBytes = streams.map((s) => s.bytes())
+      const totals = diffTotals(processTotals(), base)
+      return {
+        bytes: streamBytes.reduce((a, b) => a + b, 0),
+        streamBytes,
+        totals,
+        // the process's counters belong to no one stream
+        streamTotals: streams.map(() => null)
+      }
+    },
+    done: Promise.all(streams.map((s) => s.done)).then((ended) => {
+      // each stream read the process's totals as it ended: the trial's are the last one's
+      const last = ended.reduce((a, o) => (o.processTotals.cpuNs > a.processTotals.cpuNs ? o : a), ended[0])
+      const outcomes: StreamOutcome[] = ended.map(({ processTotals: _p, ...o }) => o)
+      return { streams: outcomes, totals: last.processTotals, error: firstError(outcomes) }
+    }),
+    cancel: () => streams.forEach((s) => s.cancel())
   }
 }
 

@@ -1,20 +1,32 @@
-// One trial: make the receiver ready, start the sender, sample both sides while
-// the data moves, then turn the totals into a summary.
+// One trial: make the receivers ready (one per stream), start the senders, sample both
+// sides while the data moves, mark the end of a timed trial's ramp, then turn what
+// was measured into a summary (trial-figures.ts).
 
 import os from 'node:os'
 import * as native from '../../native'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
-import type { HostCpu, Sample, SideSample, TrialRecord, TrialSummary } from '../../shared/report'
+import { streamBytesOf, trialMode } from '../../shared/plan-rules'
+import type { Sample, SideSample, TrialRecord } from '../../shared/report'
 import type { Target } from '../../shared/targets'
-import { estimateCycles, sideFigures, sumValues, type SideTotals } from '../../shared/trial-summary'
+import { estimateCycles, sumTotals, sumValues, type SideTotals } from '../../shared/trial-summary'
 import type { AgentClient } from '../agent/agent-client'
-import type { Prepared, SampleReply, TrialResult } from '../agent/protocol'
+import type { HelloReply, Prepared, SampleReply, TrialResult } from '../agent/protocol'
+import { readHostSnapshot, readSystemCpu } from '../host/system-cpu'
 import { explainError } from './explain-error'
-import { nativeTotals, startSender, type SenderOutcome, type SenderRun } from './sender'
-import { processCpuNs, readSystemCpu } from '../host/system-cpu'
+import { nativeTotals, startSender, type SendBound, type SenderOutcome, type SenderRun } from './sender'
+import {
+  summarizeTrial,
+  type RampMark,
+  type ReceiverOutcome,
+  type ReceiverSnapshot
+} from './trial-figures'
 
-/** What to run: a trial record's identity, with the target parsed. */
-export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & { target: Target }
+/** What to run: a trial record's identity, with the target parsed and where its threads go. */
+export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & {
+  target: Target
+  senderCpus: number[] | null
+  receiverCpus: number[] | null
+}
 
 export interface TrialContext {
   /** null for raw sinks: nobody of ours receives */
@@ -23,7 +35,8 @@ export interface TrialContext {
   sameHost: boolean
   receiverClockHz: number
   file: string
-  expectedCrc32c: number | null
+  /** the whole file's crc32c, when verifying one-pass trials */
+  fileCrc32c: number | null
   checksum: boolean
   clockHz: number
   sampleIntervalMs: number
@@ -33,16 +46,31 @@ export interface TrialContext {
   onStart?: (cancel: () => void) => void
 }
 
-/** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
-export const CONTAMINATION_CORES = 0.5
+/** how long a prepared receiver waits for its sender to connect */
+const ACCEPT_TIMEOUT_MS = 10_000
+/** a sample's answer from the agent: past this, the sample goes without the receiver */
+const SAMPLE_REPLY_TIMEOUT_MS = 1000
+/** after the senders end, how long the receivers' result may take */
+const RESULT_TIMEOUT_MS = 15_000
+/** a raw sink may never close: don't wait long for its confirmation */
+const RAW_CONFIRM_TIMEOUT_MS = 3000
+
+export { CONTAMINATION_CORES } from './trial-figures'
 
 function unixPath(index: number): string {
   return `${os.tmpdir()}/zcprof-${process.pid}-${index}.sock`
 }
 
-function sideSample(bytes: number, prevBytes: number, dtNs: number, t: SideTotals | null, clockHz: number): SideSample {
+function sideSample(
+  bytes: number,
+  prevBytes: number,
+  dtNs: number,
+  t: SideTotals | null,
+  clockHz: number,
+  streamBytes?: number[]
+): SideSample {
   // no counter reading at this instant: null, not 0, which a cumulative series would read as a drop
-  return {
+  const s: SideSample = {
     bytes,
     bytesPerSec: dtNs > 0 ? ((bytes - prevBytes) * 1e9) / dtNs : 0,
     cpuNs: t?.cpuNs ?? null,
@@ -51,181 +79,121 @@ function sideSample(bytes: number, prevBytes: number, dtNs: number, t: SideTotal
     syscalls: t ? sumValues(t.syscalls) : null,
     pageFaults: t?.pageFaults ?? null
   }
+  if (streamBytes && streamBytes.length > 1) s.streamBytes = streamBytes
+  return s
 }
 
-/**
- * Samples on the JS thread while the loops run on theirs: a snapshot of atomics
- * and counter fds here, one control round-trip for the receiver.
- */
 interface Sampler {
   stop(): void
   /** what the sampler cost, both sides, so far: CPU time of the threads doing it */
   stats(): TrialRecord['sampling']
+  /** the ramp's end: null when the trial is not timed, keeps its ramp, or ended first */
+  mark: Promise<RampMark | null>
 }
 
+/**
+ * Samples on the JS thread while the loops run on theirs: a snapshot of atomics and
+ * counter fds here, one control round-trip for the receivers. A timed trial's ramp
+ * mark is one more, detailed, snapshot of both sides and the host.
+ */
 function startSampler(
   ctx: TrialContext,
+  spec: TrialSpec,
   sender: SenderRun,
   rx: ReceiverTrial,
   t0Ns: number,
   samples: Sample[]
 ): Sampler {
   let busyNs = 0
-  const stats = () => ({ intervalMs: ctx.sampleIntervalMs, samples: samples.length, busyMs: busyNs / 1e6 })
-  // 0 turns sampling off: the benchmark measures what sampling costs
-  if (ctx.sampleIntervalMs === 0) return { stop: () => undefined, stats }
-  let prevNs = t0Ns
-  let prevSend = 0
-  let prevRecv = 0
-  let prevSys = readSystemCpu()
-  let inFlight = false
   let stopped = false
-  const timer = setInterval(() => {
-    if (inFlight) return
-    inFlight = true
-    const tick = native.threadCpuNs()
-    const snap = sender.snapshot()
-    const request = rx.sample()
-    busyNs += native.threadCpuNs() - tick
-    request
-      .catch(() => null)
-      .then((r) => {
-        // a reply that lands after the trial ended belongs to no trial
-        if (stopped) return
-        const reply = native.threadCpuNs()
-        inFlight = false
-        const now = native.nowNs()
-        const sys = readSystemCpu()
-        const dt = now - prevNs
-        const recvBytes = r?.progress?.bytes ?? 0
-        const recvTotals = r?.counters ? nativeTotals(r.counters, r.progress?.syscalls ?? null) : null
-        const s: Sample = {
-          tMs: (now - t0Ns) / 1e6,
-          sender: sideSample(snap.bytes, prevSend, dt, snap.totals, ctx.clockHz),
-          receiver: r ? sideSample(recvBytes, prevRecv, dt, recvTotals, ctx.clockHz) : null,
-          systemBusyCores: dt > 0 ? (sys.busyNs - prevSys.busyNs) / dt : 0
-        }
-        prevNs = now
-        prevSend = snap.bytes
-        prevRecv = recvBytes
-        prevSys = sys
-        samples.push(s)
-        ctx.onSample?.(s)
-        busyNs += native.threadCpuNs() - reply + (r?.busyNs ?? 0)
-      })
-  }, ctx.sampleIntervalMs)
+  const stats = () => ({ intervalMs: ctx.sampleIntervalMs, samples: samples.length, busyMs: busyNs / 1e6 })
+  let resolveMark!: (m: RampMark | null) => void
+  const mark = new Promise<RampMark | null>((r) => (resolveMark = r))
+  let sendersDone = false
+  sender.done.then(
+    () => (sendersDone = true),
+    () => (sendersDone = true)
+  )
+  const omitMs = spec.durationMs !== null ? (spec.omitMs ?? 0) : 0
+  const markTimer =
+    omitMs > 0
+      ? setTimeout(() => {
+          if (stopped || sendersDone) return resolveMark(null)
+          const snap = sender.snapshot(true)
+          const host = readHostSnapshot()
+          rx.sample(true).then(
+            (receiver) => resolveMark({ atNs: host.atNs, sender: snap, receiver, host }),
+            () => resolveMark({ atNs: host.atNs, sender: snap, receiver: null, host })
+          )
+        }, omitMs)
+      : null
+  if (!markTimer) resolveMark(null)
+
+  // 0 turns sampling off: the benchmark measures what sampling costs
+  const timer =
+    ctx.sampleIntervalMs === 0
+      ? null
+      : (() => {
+          let prevNs = t0Ns
+          let prevSend = 0
+          let prevRecv = 0
+          let prevSys = readSystemCpu()
+          let inFlight = false
+          return setInterval(() => {
+            if (inFlight) return
+            inFlight = true
+            const tick = native.threadCpuNs()
+            const snap = sender.snapshot()
+            const request = rx.sample(false)
+            busyNs += native.threadCpuNs() - tick
+            request
+              .catch(() => null)
+              .then((r) => {
+                // a reply that lands after the trial ended belongs to no trial
+                if (stopped) return
+                const reply = native.threadCpuNs()
+                inFlight = false
+                const now = native.nowNs()
+                const sys = readSystemCpu()
+                const dt = now - prevNs
+                const recvBytes = r?.bytes ?? 0
+                const s: Sample = {
+                  tMs: (now - t0Ns) / 1e6,
+                  sender: sideSample(snap.bytes, prevSend, dt, snap.totals, ctx.clockHz, snap.streamBytes),
+                  receiver: r ? sideSample(recvBytes, prevRecv, dt, r.totals, ctx.receiverClockHz) : null,
+                  systemBusyCores: dt > 0 ? (sys.busyNs - prevSys.busyNs) / dt : 0
+                }
+                prevNs = now
+                prevSend = snap.bytes
+                prevRecv = recvBytes
+                prevSys = sys
+                samples.push(s)
+                ctx.onSample?.(s)
+                busyNs += native.threadCpuNs() - reply + (r?.busyNs ?? 0)
+              })
+          }, ctx.sampleIntervalMs)
+        })()
   return {
     stop: () => {
       stopped = true
-      clearInterval(timer)
+      if (timer) clearInterval(timer)
+      if (markTimer) clearTimeout(markTimer)
+      resolveMark(null)
     },
-    stats
+    stats,
+    mark
   }
 }
 
-function hostCpu(busyNs: number, otherNs: number, wallNs: number, bytes: number, clockHz: number): HostCpu {
-  const cycles = estimateCycles(busyNs, clockHz)
-  return {
-    busyCpuNs: busyNs,
-    cycles,
-    cyclesSource: 'cpu-time-estimate',
-    cyclesPerBit: bytes > 0 ? cycles / (bytes * 8) : Number.NaN,
-    otherCpuCores: Math.max(0, otherNs) / wallNs
-  }
-}
-
-function summarize(
-  spec: TrialSpec,
-  ctx: TrialContext,
-  sent: SenderOutcome,
-  recv: TrialResult | null,
-  busyNs: number,
-  wallNs: number,
-  ownCpuNs: number
-): { summary: TrialSummary; error: ErrorInfo | null } {
-  const r = recv?.result ?? null
-  const bytes = r ? r.bytes : sent.bytes
-  // one host, one CLOCK_MONOTONIC: the receiver's last byte ends the clock; across
-  // hosts, the receiver's close after our EOF, seen on our clock
-  const endNs = ctx.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (sent.confirmedNs ?? sent.lastByteNs)
-  const durationNs = Math.max(1, endNs - sent.firstByteNs)
-  const sender = sideFigures(sent.totals, bytes, durationNs, ctx.clockHz)
-  const receiver = r ? sideFigures(nativeTotals(r.counters, r.syscalls), bytes, durationNs, ctx.receiverClockHz) : null
-  const warnings: string[] = []
-  let error: ErrorInfo | null = sent.error ?? recv?.error ?? null
-
-  // on one host the agent's CPU is ours too; on another, it is that host's own
-  const system = hostCpu(
-    busyNs,
-    busyNs - ownCpuNs - (ctx.sameHost ? (recv?.processCpuNs ?? 0) : 0),
-    wallNs,
-    bytes,
-    ctx.clockHz
-  )
-  const receiverSystem =
-    !ctx.sameHost && recv
-      ? hostCpu(
-          recv.systemBusyNs,
-          recv.systemBusyNs - recv.processCpuNs,
-          Math.max(1, recv.wallNs),
-          bytes,
-          ctx.receiverClockHz
-        )
-      : null
-  const otherCpuCores = Math.max(system.otherCpuCores, receiverSystem?.otherCpuCores ?? 0)
-
-  const integrity = {
-    checked: ctx.checksum && r !== null,
-    ok: true,
-    expectedCrc32c: ctx.checksum ? ctx.expectedCrc32c : null,
-    receivedCrc32c: ctx.checksum && r ? r.crc32c : null
-  }
-  if (!error && r && r.bytes !== spec.fileBytes) {
-    error = { code: 'ZC_SHORT', message: `the receiver got ${r.bytes} of ${spec.fileBytes} bytes` }
-  }
-  if (integrity.checked && r && r.crc32c !== ctx.expectedCrc32c) {
-    integrity.ok = false
-    error ??= {
-      code: 'ZC_CHECKSUM',
-      message: `checksum mismatch: sent crc32c ${ctx.expectedCrc32c}, received ${r.crc32c}`
+/** the bytes each stream must send, and how its sender is bounded */
+function boundOf(spec: TrialSpec): SendBound {
+  if (spec.durationMs !== null) return { kind: 'duration', durationMs: spec.durationMs }
+  if (spec.trialBytes !== null)
+    return {
+      kind: 'bytes',
+      streamBytes: Array.from({ length: spec.streams }, (_, i) => streamBytesOf(spec.trialBytes!, spec.streams, i))
     }
-  }
-  if (!r && sent.confirmedNs === null && !error) {
-    warnings.push("the receiver did not close after the sender's end: the time ends at the last send")
-  }
-  const zc = sent.zeroCopy
-  const zeroCopy = zc ? { ...zc, fallbackShare: zc.completed > 0 ? zc.copied / zc.completed : 0 } : null
-  if (zeroCopy && zeroCopy.fallbackShare > 0) {
-    warnings.push(
-      `MSG_ZEROCOPY fell back to copying for ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of sends` +
-        (spec.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (the kernel always copies on loopback)' : '')
-    )
-  }
-  const contaminated = otherCpuCores > CONTAMINATION_CORES
-  if (contaminated) warnings.push(`other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
-  const tcp = sent.tcpInfo
-  if (tcp && tcp.rwndLimitedUs > 0.2 * (durationNs / 1000))
-    warnings.push('the receiver window limited the sender for over 20% of the time')
-  if (tcp && tcp.sndbufLimitedUs > 0.2 * (durationNs / 1000))
-    warnings.push('the send buffer limited the sender for over 20% of the time')
-  return {
-    error,
-    summary: {
-      bytes,
-      durationNs,
-      throughputBitsPerSec: (bytes * 8 * 1e9) / durationNs,
-      confirmed: r !== null || sent.confirmedNs !== null,
-      sender,
-      receiver,
-      system,
-      receiverSystem,
-      zeroCopy,
-      tcpInfo: tcp,
-      integrity,
-      contaminated,
-      warnings
-    }
-  }
+  return { kind: 'file' }
 }
 
 export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<TrialRecord> {
@@ -235,6 +203,10 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     target: spec.target.text,
     fileBytes: spec.fileBytes,
     chunkBytes: spec.chunkBytes,
+    durationMs: spec.durationMs,
+    omitMs: spec.omitMs,
+    trialBytes: spec.trialBytes,
+    streams: spec.streams,
     repetition: spec.repetition,
     warmup: spec.warmup,
     cache: spec.cache,
@@ -246,25 +218,26 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   }
   await native.setPageCache(ctx.file, spec.cache)
   const t = spec.target
-  const rx = await prepareReceiver(ctx, spec)
-  const sysStart = readSystemCpu()
-  const ownStart = processCpuNs()
-  const t0 = native.nowNs()
+  const bound = boundOf(spec)
+  const rx = await prepareReceiver(ctx, spec, bound)
+  const hostStart = readHostSnapshot()
+  const t0 = hostStart.atNs
   const sender = startSender({
     method: spec.method,
     file: ctx.file,
     chunkBytes: spec.chunkBytes,
-    address: rx.address,
+    addresses: rx.addresses,
     targetText: t.text,
     pmu: ctx.pmu,
-    // a raw sink may never close: don't wait long for its confirmation
-    confirmTimeoutMs: ctx.agent ? undefined : 3000
+    bound,
+    cpus: spec.senderCpus,
+    confirmTimeoutMs: ctx.agent ? undefined : RAW_CONFIRM_TIMEOUT_MS
   })
   ctx.onStart?.(() => {
     sender.cancel()
     rx.cancel()
   })
-  const sampler = startSampler(ctx, sender, rx, t0, record.samples)
+  const sampler = startSampler(ctx, spec, sender, rx, t0, record.samples)
   let sent: SenderOutcome
   try {
     sent = await sender.done
@@ -276,54 +249,110 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     return record
   }
   if (sent.error) rx.cancel()
-  let recv: TrialResult | null = null
+  let recv: ReceiverOutcome | null = null
   let recvError: ErrorInfo | null = null
   try {
-    recv = await rx.result(15000)
+    recv = await rx.result(RESULT_TIMEOUT_MS)
   } catch (e) {
     recvError = explainError(e, { target: t.text }).toInfo()
   }
+  const mark = await sampler.mark
   sampler.stop()
-  const sysEnd = readSystemCpu()
-  const wallNs = Math.max(1, native.nowNs() - t0)
-  const { summary, error } = summarize(
-    spec,
-    ctx,
+  const hostEnd = readHostSnapshot()
+
+  const mode = trialMode(spec)
+  const expectedBytes = sent.streams.map((s, i) =>
+    mode === 'timed' ? s.bytes : bound.kind === 'bytes' ? bound.streamBytes[i] : spec.fileBytes
+  )
+  // a looped stream's checksum: the file's, combined over the bytes that stream carried
+  const expectedCrc32c = await Promise.all(
+    expectedBytes.map(async (b) =>
+      !ctx.checksum ? null : mode === 'file' ? ctx.fileCrc32c : (await native.fileCrc32cRepeated(ctx.file, b)).crc32c
+    )
+  )
+  const { summary, error } = summarizeTrial({
+    method: spec.method,
+    index: spec.index,
+    target: t,
+    fileBytes: spec.fileBytes,
+    mode,
+    expectedBytes,
+    expectedCrc32c,
+    checksum: ctx.checksum,
+    sameHost: ctx.sameHost,
+    clockHz: ctx.clockHz,
+    receiverClockHz: ctx.receiverClockHz,
+    sampleIntervalMs: ctx.sampleIntervalMs,
     sent,
     recv,
-    sysEnd.busyNs - sysStart.busyNs,
-    wallNs,
-    processCpuNs() - ownStart
-  )
+    mark,
+    hostStart,
+    hostEnd
+  })
   record.sampling = sampler.stats()
-  record.summary = sent.bytes > 0 ? summary : null
+  record.summary = sent.streams.some((s) => s.bytes > 0) ? summary : null
   // a lost agent explains everything after it (the sender's EPIPE included): say that first
   record.error = (recvError?.code === 'ZC_AGENT_GONE' ? recvError : null) ?? error ?? recvError
   return record
 }
 
-/** The receiving end of one trial: an agent's receiver, or a raw sink we only send to. */
-interface ReceiverTrial {
-  address: native.NativeAddress
-  sample(): Promise<SampleReply | null>
+/** The receiving end of one trial: an agent's receivers, or a raw sink we only send to. */
+export interface ReceiverTrial {
+  /** where stream i connects */
+  addresses: native.NativeAddress[]
+  /** null for raw sinks, or when the agent did not answer */
+  sample(detail: boolean): Promise<ReceiverSnapshot | null>
   cancel(): void
   /** null for raw sinks */
-  result(timeoutMs: number): Promise<TrialResult | null>
+  result(timeoutMs: number): Promise<ReceiverOutcome | null>
 }
 
-async function prepareReceiver(ctx: TrialContext, spec: TrialSpec): Promise<ReceiverTrial> {
+function receiverSnapshot(r: SampleReply): ReceiverSnapshot {
+  const streamBytes = r.streams.map((s) => s.progress?.bytes ?? 0)
+  const streamTotals = r.streams.map((s) => (s.counters ? nativeTotals(s.counters, s.progress?.syscalls ?? null) : null))
+  return {
+    bytes: streamBytes.reduce((a, b) => a + b, 0),
+    streamBytes,
+    totals: streamTotals.length && streamTotals.every((x) => x) ? sumTotals(streamTotals as SideTotals[]) : null,
+    streamTotals,
+    host: r.host,
+    busyNs: r.busyNs
+  }
+}
+
+function receiverOutcome(r: TrialResult): ReceiverOutcome {
+  return { streams: r.streams, hostStart: r.hostStart, hostEnd: r.hostEnd }
+}
+
+/** The receiver CPUs asked for must be ones the agent may use: checked before any trial runs. */
+export function checkReceiverCpus(hello: HelloReply | null, cpus: number[] | null, where: string): void {
+  if (!cpus || !hello) return
+  const missing = cpus.filter((c) => !hello.cpus.includes(c))
+  if (missing.length)
+    throw new ZcprofError({
+      code: 'ZC_BAD_PLAN',
+      message: `--receiver-cpus names CPU${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the receiver at ${where} may not run on`,
+      hint: `that host allows CPUs ${hello.cpus.join(',') || 'none'}`
+    })
+}
+
+async function prepareReceiver(ctx: TrialContext, spec: TrialSpec, bound: SendBound): Promise<ReceiverTrial> {
   const t = spec.target
   const agent = ctx.agent
+  const n = spec.streams
   if (!agent || t.kind === 'raw') {
     if (t.kind === 'unix' || t.kind === 'tcp') throw new Error(`internal: ${t.text} needs an agent`)
     return {
-      address: { family: t.family, host: t.host, port: t.port },
+      addresses: Array.from({ length: n }, () => ({ family: t.family, host: t.host, port: t.port })),
       sample: async () => null,
       cancel: () => undefined,
       result: async () => null
     }
   }
   const path = t.kind === 'unix' ? (t.path ?? unixPath(spec.index)) : undefined
+  // a stream may not pass what it is meant to carry: one pass, or its share of the bytes
+  const maxBytes =
+    bound.kind === 'file' ? spec.fileBytes : bound.kind === 'bytes' ? Math.max(...bound.streamBytes) : undefined
   const prepared = (await agent
     .request({
       type: 'prepare',
@@ -335,18 +364,25 @@ async function prepareReceiver(ctx: TrialContext, spec: TrialSpec): Promise<Rece
       mode: spec.receiverMode,
       bufferBytes: spec.chunkBytes,
       checksum: ctx.checksum,
-      acceptTimeoutMs: 10000,
+      acceptTimeoutMs: ACCEPT_TIMEOUT_MS,
       pmu: ctx.pmu,
-      maxBytes: spec.fileBytes
+      maxBytes,
+      streams: n,
+      cpus: spec.receiverCpus ?? undefined
     })
     .catch((e: unknown) => {
       throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })
     })) as Prepared
   const trial = prepared.trial
   return {
-    address: t.kind === 'unix' ? { family: 'unix', path } : { family: t.family, host: t.host, port: prepared.port },
-    sample: () => agent.request({ type: 'sample', trial }, 1000).then((r) => r as SampleReply),
+    addresses: prepared.streams.map((s) =>
+      t.kind === 'unix' ? { family: 'unix', path: s.path! } : { family: t.family, host: t.host, port: s.port }
+    ),
+    sample: (detail) =>
+      agent
+        .request({ type: 'sample', trial, detail }, SAMPLE_REPLY_TIMEOUT_MS)
+        .then((r) => receiverSnapshot(r as SampleReply)),
     cancel: () => void agent.request({ type: 'cancel', trial }).catch(() => undefined),
-    result: (timeoutMs) => agent.result(trial, timeoutMs)
+    result: (timeoutMs) => agent.result(trial, timeoutMs).then(receiverOutcome)
   }
 }

@@ -5,6 +5,7 @@ import { readFileSync, readlinkSync } from 'node:fs'
 import path from 'node:path'
 import si from 'systeminformation'
 import * as native from '../../native'
+import { cpuClockHz } from './clock'
 import type { MeasuredEnvironment, NetworkInterface, PmuState } from '../../shared/report'
 
 export function readParanoid(): number | null {
@@ -21,18 +22,6 @@ export function pmuState(mode: 'auto' | 'off' = 'auto'): PmuState {
     return { available: false, reason: 'hardware counters turned off by request (--pmu off)', perfEventParanoid }
   const p = native.pmuProbe()
   return { available: p.available, reason: p.available ? null : (p.reason ?? 'unknown'), perfEventParanoid }
-}
-
-/** Nominal clock, used only to turn CPU time into estimated cycles. */
-function clockHzFromProc(): number | null {
-  try {
-    const mhz = [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) =>
-      Number(m[1])
-    )
-    return mhz.length ? Math.max(...mhz) * 1e6 : null
-  } catch {
-    return null
-  }
 }
 
 function driverOf(iface: string): string | null {
@@ -75,7 +64,7 @@ export function captureEnvironment(pmu: 'auto' | 'off' = 'auto'): Promise<Measur
       cpuModel: `${cpu.manufacturer} ${cpu.brand}`.trim() || os.cpus()[0]?.model || 'unknown',
       cpuCores: cpu.cores || os.cpus().length,
       cpuPhysicalCores: cpu.physicalCores || cpu.cores,
-      cpuClockHz: clockHzFromProc() ?? (siHz || 2e9),
+      cpuClockHz: cpuClockHz() ?? (siHz || 2e9),
       memoryBytes: mem.total,
       os: `${osInfo.distro} ${osInfo.release}`.trim(),
       kernel: osInfo.kernel || os.release(),

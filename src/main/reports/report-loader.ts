@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import Ajv from 'ajv'
 import { ZcprofError } from '../../shared/errors'
+import { cpuClockHz } from '../host/clock'
 import { importIperf3, Iperf3ImportError, looksLikeIperf3, type Iperf3ImportOptions } from '../../shared/iperf3-import'
 import {
   MAX_REPORT_BYTES,
@@ -144,7 +145,8 @@ export function reportFromDocument(doc: unknown, source: string, options: Iperf3
     refuse('ZC_REPORT_FOREIGN', source, 'it is JSON but not an object, so not a report', 'choose a zcprof report')
   if (looksLikeIperf3(doc)) {
     try {
-      const report = importIperf3(doc as Record<string, unknown>, options)
+      // iperf3 records no clock: this host's turns its CPU time into a labelled estimate
+      const report = importIperf3(doc as Record<string, unknown>, { clockHz: cpuClockHz(), ...options })
       return check(report, 0, source)
     } catch (e) {
       if (e instanceof Iperf3ImportError)

@@ -1,16 +1,25 @@
 // How a figure is written for people, in every format (terminal table, Markdown,
 // HTML, the app): one place, so a number reads the same everywhere.
 
-import type { RatioEstimate, RowKey, StatMetric } from '../compare'
-import type { MethodAggregate } from '../report'
-import type { Stat } from '../statistics'
-import { formatBytes, formatRatio } from '../units'
+import type { RowKey, StatMetric } from '../compare'
+import { headroomOf, ruleOfThumbCores } from '../headroom'
+import type { CostVerdict, MethodAggregate } from '../report'
+import type { RatioEstimate, Stat } from '../statistics'
+import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../units'
+import { marksText } from '../warnings'
 
 export const DASH = '—'
 
 /** a trial's size: a file's bytes, or a timed stream (imports from iperf3 send for a duration) */
 export function sizeText(fileBytes: number): string {
   return fileBytes === 0 ? 'timed stream' : formatBytes(fileBytes)
+}
+
+/** what bounded a row's trials: "timed 2.0 s", "1GiB", "file 256MiB" (one pass) */
+export function boundText(a: Pick<MethodAggregate, 'durationMs' | 'trialBytes' | 'fileBytes'>): string {
+  if (a.durationMs !== null) return `timed ${formatDurationMs(a.durationMs)}`
+  if (a.trialBytes !== null) return `${formatBytes(a.trialBytes)} per trial`
+  return `file ${sizeText(a.fileBytes)}`
 }
 
 export function gbitsRange(s: Stat | null): string {
@@ -27,6 +36,43 @@ export function percentText(v: number | null): string {
   return v === null ? DASH : `${v >= 0 ? '' : '−'}${Math.abs(v * 100).toFixed(0)}%`
 }
 
+/**
+ * A change against copy with its 95% interval, at the precision the interval
+ * supports: "−35% [−41, −28]", "+1.2% [+0.4, +2.0]", "−12% (n=1)" without one.
+ * One definition and one sign everywhere: negative is less than copy.
+ */
+export function changeWithInterval(r: RatioEstimate | null): string {
+  if (!r) return DASH
+  const c = (r.ratio - 1) * 100
+  const sign = (v: number) => (v >= 0 ? '+' : '−')
+  if (!Number.isFinite(r.ci95Low) || !Number.isFinite(r.ci95High)) return `${sign(c)}${Math.abs(c).toFixed(0)}% (n=1)`
+  const lo = (r.ci95Low - 1) * 100
+  const hi = (r.ci95High - 1) * 100
+  // a digit only where the interval is narrow enough for it to mean something
+  const digits = hi - lo < 4 ? 1 : 0
+  const f = (v: number) => `${sign(v)}${Math.abs(v).toFixed(digits)}`
+  return `${f(c)}% [${f(lo)}, ${f(hi)}]`
+}
+
+export const VERDICT_TEXT: Record<CostVerdict, string> = {
+  baseline: 'baseline',
+  saves: 'saves CPU',
+  'costs-more': 'costs more CPU',
+  'cost-moved': 'cost moved to the receiver',
+  'partly-moved': 'saves CPU; part moved to the receiver',
+  'kernel-copied': 'kernel copied: no zero-copy win',
+  'no-clear-change': 'no clear change',
+  unrepeated: 'unrepeated: no interval',
+  unknown: 'not measured'
+}
+
+/** the headline of a row: what the whole system pays per bit against copy, and the verdict */
+export function headlineText(a: MethodAggregate): string {
+  if (a.method === 'copy') return 'baseline'
+  if (!a.vsCopy) return DASH
+  return `${changeWithInterval(a.vsCopy.systemCyclesPerBit)} · ${VERDICT_TEXT[a.vsCopy.verdict]}`
+}
+
 export function timesText(v: number | null): string {
   return v === null ? DASH : `${v.toFixed(2)}×`
 }
@@ -37,19 +83,32 @@ export function changeText(ratio: number): string {
   return `${c >= 0 ? '+' : '−'}${Math.abs(c).toFixed(1)}%`
 }
 
+/** the row's marks: each warning its trials carry (on how many), and what the figures are */
 export function aggregateNotes(a: MethodAggregate): string {
   const n: string[] = []
-  if (a.failed) n.push(`${a.failed} failed`)
+  const measured = a.trials
+  const marks = marksText(
+    a.notes.filter((x) => x.code !== 'SHORT_TRIAL' || x.trials > 0),
+    measured
+  )
+  if (marks) n.push(marks)
   if (a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0)
-    n.push(`zc copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%`)
+    n.push(`copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}% of sends`)
   if (a.method === 'node-stream') n.push('process-level')
   if (a.target.startsWith('raw://')) n.push('sender only')
-  if (a.cyclesSource === 'none') n.push('no cycles (import)')
+  if (a.streams > 1) n.push(`${a.streams} streams`)
+  if (a.cyclesSource === 'none' && a.trials > a.failed) n.push('no cycles (import)')
+  if (a.cyclesSource === 'process-cpu-estimate') n.push('cycles: process-level estimate')
   return n.join('; ')
 }
 
-/** the columns of a per-method table, shared by the CLI, Markdown and HTML */
-export function aggregateColumns(estimated: boolean): { head: string; cell: (a: MethodAggregate) => string }[] {
+export interface Column {
+  head: string
+  cell: (a: MethodAggregate) => string
+}
+
+/** the per-method figures, shared by the CLI, Markdown and HTML */
+export function aggregateColumns(estimated: boolean): Column[] {
   const cyc = estimated ? 'cyc/bit*' : 'cyc/bit'
   return [
     { head: 'method', cell: (a) => a.method },
@@ -66,11 +125,72 @@ export function aggregateColumns(estimated: boolean): { head: string; cell: (a: 
     },
     { head: 'ctxsw/GiB', cell: (a) => medianText(a.contextSwitchesPerGiB, 3) },
     { head: 'syscalls/GiB', cell: (a) => medianText(a.syscallsPerGiB, 4) },
-    { head: 'speed-up vs copy', cell: (a) => timesText(a.speedupVsCopy) },
-    { head: 'send CPU saved vs copy', cell: (a) => percentText(a.senderCpuSavingVsCopy) },
     { head: 'notes', cell: aggregateNotes }
   ]
 }
+
+/**
+ * Against copy, from the same run: each figure's change with its 95% interval, and
+ * the verdict, which reads the whole system (every host measured).
+ */
+export const VS_COPY_COLUMNS: readonly Column[] = [
+  { head: 'method', cell: (a) => a.method },
+  { head: 'throughput', cell: (a) => (a.method === 'copy' ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null)) },
+  { head: 'sender CPU/bit', cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null)) },
+  {
+    head: 'receiver CPU/bit',
+    cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.receiverCyclesPerBit ?? null))
+  },
+  { head: 'system CPU/bit', cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null)) },
+  { head: 'verdict', cell: (a) => (a.method === 'copy' ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH) }
+]
+
+export const VS_COPY_FOOTNOTE =
+  'against copy in this run: change in mean, [95% interval] over repetitions; negative is cheaper. The verdict reads the whole system.'
+
+function coresText(v: number | null): string {
+  if (v === null) return DASH
+  return v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)
+}
+
+function perCoreText(bitsPerSec: number | null): string {
+  return bitsPerSec === null ? DASH : (bitsPerSec / 1e9).toPrecision(3)
+}
+
+/**
+ * Headroom: Gbit/s one core sustains (sender / receiver / system) and the cores the
+ * whole system needs to fill each line rate, from the medians and the hosts' clocks.
+ */
+export function headroomColumns(
+  lineRates: readonly number[],
+  senderClockHz: number | null,
+  receiverClockHz: number | null
+): Column[] {
+  const h = (a: MethodAggregate) => headroomOf(a, senderClockHz, receiverClockHz, lineRates)
+  return [
+    { head: 'method', cell: (a) => a.method },
+    {
+      head: 'Gbit/s per core send / recv / system',
+      cell: (a) => {
+        const p = h(a).perCoreBitsPerSec
+        return `${perCoreText(p.sender)} / ${perCoreText(p.receiver)} / ${perCoreText(p.system)}`
+      }
+    },
+    ...lineRates.map((rate, i) => ({
+      head: `cores @ ${formatLineRate(rate)}`,
+      cell: (a: MethodAggregate) => coresText(h(a).coresAt[i].system)
+    }))
+  ]
+}
+
+/** the rule-of-thumb row beside them: one cycle per bit */
+export function ruleOfThumbRow(lineRates: readonly number[], clockHz: number | null): string[] {
+  const perCore = clockHz ? (clockHz / 1e9).toPrecision(3) : DASH
+  return ['1 cycle/bit rule', `${perCore} (any side)`, ...lineRates.map((r) => coresText(ruleOfThumbCores(clockHz, r)))]
+}
+
+export const HEADROOM_FOOTNOTE =
+  'cores needed = line rate × system cycles per bit / clock (every host measured); per-core rates from the median cost'
 
 export const ESTIMATE_FOOTNOTE = '* cycles estimated from CPU time × clock rate (no PMU count); see warnings'
 
@@ -89,7 +209,10 @@ export function groupAggregates(
 ): Map<string, MethodAggregate[]> {
   const groups = new Map<string, MethodAggregate[]>()
   for (const a of aggregates) {
-    const k = [a.target, `file ${sizeText(a.fileBytes)}`, `chunk ${formatBytes(a.chunkBytes)}`].join(separator)
+    const parts = [a.target, boundText(a), `chunk ${formatBytes(a.chunkBytes)}`]
+    if (a.durationMs !== null || a.trialBytes !== null) parts.splice(2, 0, `file ${sizeText(a.fileBytes)}`)
+    if (a.streams > 1) parts.push(`${a.streams} streams`)
+    const k = parts.join(separator)
     groups.set(k, [...(groups.get(k) ?? []), a])
   }
   return groups
@@ -108,5 +231,5 @@ export function meanText(metric: StatMetric, s: Stat | null): string {
 
 /** ' [−21.8%, −18.2%]', or nothing when no interval could be had */
 export function intervalText(r: RatioEstimate): string {
-  return Number.isNaN(r.ci95Low) ? '' : ` [${changeText(r.ci95Low)}, ${changeText(r.ci95High)}]`
+  return !Number.isFinite(r.ci95Low) ? '' : ` [${changeText(r.ci95Low)}, ${changeText(r.ci95High)}]`
 }

@@ -1,0 +1,306 @@
+// What one trial measured, turned into its summary: the window its figures cover
+// (a timed trial's ramp left out), each stream and all together, both hosts' CPU,
+// where the threads ran, and what the trial noticed. Pure: tests plant the inputs.
+
+import type { NativeResult } from '../../native'
+import type { ErrorInfo } from '../../shared/errors'
+import type { MethodName } from '../../shared/methods'
+import type {
+  HostCpu,
+  SteadyState,
+  StreamSummary,
+  TrialPlacement,
+  TrialSummary,
+  Warning
+} from '../../shared/report'
+import type { Target } from '../../shared/targets'
+import { diffTotals, estimateCycles, sideFigures, sumTotals, type SideTotals } from '../../shared/trial-summary'
+import { warning } from '../../shared/warnings'
+import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
+import { nativeTotals, placementOf, type SenderOutcome, type SenderSnapshot } from './sender'
+
+/** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
+export const CONTAMINATION_CORES = 0.5
+/** a figure repeats when it rests on at least this many sampling intervals and clock ticks */
+export const MIN_TRIAL_INTERVALS = 20
+export const MIN_TRIAL_TICKS = 100
+/** a TCP limit that held the sender this share of the time is worth saying */
+const LIMITED_SHARE = 0.2
+
+/** The receiving side at one instant: each stream's bytes and counters, and (asked for) its host. */
+export interface ReceiverSnapshot {
+  bytes: number
+  streamBytes: number[]
+  totals: SideTotals | null
+  streamTotals: (SideTotals | null)[]
+  host: HostSnapshot | null
+  /** CPU the agent spent answering */
+  busyNs: number
+}
+
+export interface ReceiverOutcome {
+  streams: { result: NativeResult | null; error: ErrorInfo | null }[]
+  hostStart: HostSnapshot | null
+  hostEnd: HostSnapshot | null
+}
+
+/** Where a timed trial's ramp ends: both sides and the host, at one instant. */
+export interface RampMark {
+  atNs: number
+  sender: SenderSnapshot
+  receiver: ReceiverSnapshot | null
+  host: HostSnapshot
+}
+
+export interface TrialMeasurements {
+  method: MethodName
+  index: number
+  target: Target
+  fileBytes: number
+  mode: 'file' | 'bytes' | 'timed'
+  /** bytes each stream must deliver (for timed trials, what its sender sent) */
+  expectedBytes: number[]
+  /** crc32c each stream's receiver must report; null when not verified */
+  expectedCrc32c: (number | null)[]
+  checksum: boolean
+  sameHost: boolean
+  clockHz: number
+  receiverClockHz: number
+  sampleIntervalMs: number
+  sent: SenderOutcome
+  recv: ReceiverOutcome | null
+  mark: RampMark | null
+  hostStart: HostSnapshot
+  hostEnd: HostSnapshot
+}
+
+function hostCpu(busyNs: number, otherNs: number, wallNs: number, bytes: number, clockHz: number): HostCpu {
+  const cycles = estimateCycles(busyNs, clockHz)
+  return {
+    busyCpuNs: busyNs,
+    cycles,
+    cyclesSource: 'cpu-time-estimate',
+    cyclesPerBit: bytes > 0 ? cycles / (bytes * 8) : Number.NaN,
+    otherCpuCores: Math.max(0, otherNs) / Math.max(1, wallNs)
+  }
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
+
+export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; error: ErrorInfo | null } {
+  const { sent, recv, mark } = m
+  const n = sent.streams.length
+  const notes: Warning[] = []
+  let error: ErrorInfo | null = sent.error ?? recv?.streams.find((s) => s.error)?.error ?? null
+
+  const firstByteNs = Math.min(...sent.streams.map((s) => s.firstByteNs).filter((t) => t > 0), Number.MAX_VALUE)
+  const startNs = mark ? mark.atNs : firstByteNs
+
+  const streams: StreamSummary[] = sent.streams.map((s, i) => {
+    const r = recv?.streams[i]?.result ?? null
+    // one host, one CLOCK_MONOTONIC: the receiver's last byte ends the clock; across
+    // hosts, the receiver's close after our EOF, seen on our clock
+    const endNs = m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
+    const atMark = mark ? (mark.receiver?.streamBytes[i] ?? mark.sender.streamBytes[i] ?? 0) : 0
+    const bytes = (r ? r.bytes : s.bytes) - atMark
+    const durationNs = Math.max(1, endNs - (mark ? mark.atNs : s.firstByteNs))
+    const senderTotals = s.totals ? diffTotals(s.totals, mark?.sender.streamTotals[i] ?? null) : null
+    const receiverTotals = r
+      ? diffTotals(nativeTotals(r.counters, r.syscalls), mark?.receiver?.streamTotals[i] ?? null)
+      : null
+    const checked = m.checksum && r !== null
+    const integrity = {
+      checked,
+      ok: !checked || r!.crc32c === m.expectedCrc32c[i],
+      expectedCrc32c: m.checksum ? m.expectedCrc32c[i] : null,
+      receivedCrc32c: m.checksum && r ? r.crc32c : null
+    }
+    let streamError: ErrorInfo | null = s.error ?? recv?.streams[i]?.error ?? null
+    if (!streamError && r && r.bytes !== m.expectedBytes[i])
+      streamError = { code: 'ZC_SHORT', message: `stream ${i}: the receiver got ${r.bytes} of ${m.expectedBytes[i]} bytes` }
+    // TCP: a sender and its receiver are the two ends of one connection
+    if (!streamError && r && s.localPort && r.peerPort && s.localPort !== r.peerPort)
+      streamError = {
+        code: 'ZC_PAIRING',
+        message: `stream ${i}: the receiver's connection came from port ${r.peerPort}, not the sender's ${s.localPort}`
+      }
+    if (!integrity.ok)
+      streamError ??= {
+        code: 'ZC_CHECKSUM',
+        message: `stream ${i}: checksum mismatch: sent crc32c ${m.expectedCrc32c[i]}, received ${r!.crc32c}`
+      }
+    return {
+      index: i,
+      bytes,
+      durationNs,
+      throughputBitsPerSec: (bytes * 8 * 1e9) / durationNs,
+      sender: senderTotals ? sideFigures(senderTotals, bytes, durationNs, m.clockHz) : null,
+      receiver: receiverTotals ? sideFigures(receiverTotals, bytes, durationNs, m.receiverClockHz) : null,
+      senderThread: s.thread,
+      receiverThread: r ? placementOf(r) : null,
+      tcpInfo: s.tcpInfo,
+      integrity,
+      error: streamError
+    }
+  })
+  error ??= streams.find((s) => s.error)?.error ?? null
+
+  const bytes = sum(streams.map((s) => s.bytes))
+  const endNs = Math.max(
+    ...sent.streams.map((s, i) => {
+      const r = recv?.streams[i]?.result ?? null
+      return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
+    })
+  )
+  const durationNs = Math.max(1, endNs - startNs)
+  const senderTotals = mark
+    ? diffTotals(sent.totals, mark.sender.totals)
+    : sent.totals
+  const receivedTotals = recv?.streams.every((s) => s.result)
+    ? sumTotals(recv.streams.map((s) => nativeTotals(s.result!.counters, s.result!.syscalls)))
+    : null
+  const receiverTotals = receivedTotals ? diffTotals(receivedTotals, mark?.receiver?.totals ?? null) : null
+
+  // the sending host over the window; on one host the agent's CPU is ours too
+  const from = mark?.host ?? m.hostStart
+  const wallNs = Math.max(1, m.hostEnd.atNs - from.atNs)
+  const busyNs = m.hostEnd.busyNs - from.busyNs
+  const ownNs = m.hostEnd.processCpuNs - from.processCpuNs
+  const agentFrom = mark?.receiver?.host ?? recv?.hostStart ?? null
+  const agentNs =
+    m.sameHost && recv?.hostEnd && agentFrom ? recv.hostEnd.processCpuNs - agentFrom.processCpuNs : 0
+  const system = hostCpu(busyNs, busyNs - ownNs - agentNs, wallNs, bytes, m.clockHz)
+  let receiverSystem: HostCpu | null = null
+  if (!m.sameHost && recv?.hostEnd && agentFrom) {
+    const rBusy = recv.hostEnd.busyNs - agentFrom.busyNs
+    const rWall = Math.max(1, recv.hostEnd.atNs - agentFrom.atNs)
+    receiverSystem = hostCpu(rBusy, rBusy - (recv.hostEnd.processCpuNs - agentFrom.processCpuNs), rWall, bytes, m.receiverClockHz)
+  }
+  const otherCpuCores = Math.max(system.otherCpuCores, receiverSystem?.otherCpuCores ?? 0)
+  const contaminated = otherCpuCores > CONTAMINATION_CORES
+
+  const placement = trialPlacement(m, streams, from, wallNs, agentFrom)
+  const steady = steadyState(m, firstByteNs, durationNs)
+  const zc = sent.streams.map((s) => s.zeroCopy).filter((z) => z !== null)
+  const zeroCopy = zc.length
+    ? (() => {
+        const t = {
+          sends: sum(zc.map((z) => z.sends)),
+          completed: sum(zc.map((z) => z.completed)),
+          copied: sum(zc.map((z) => z.copied))
+        }
+        return { ...t, fallbackShare: t.completed > 0 ? t.copied / t.completed : 0 }
+      })()
+    : null
+
+  const rates = streams.map((s) => s.throughputBitsPerSec)
+  const fairness =
+    n > 1
+      ? { minBitsPerSec: Math.min(...rates), maxBitsPerSec: Math.max(...rates), minOverMax: Math.min(...rates) / Math.max(...rates) }
+      : null
+
+  const trialScope = { scope: 'trial' as const, method: m.method, trial: m.index }
+  const note = (code: Parameters<typeof warning>[0], message: string, hint?: string) =>
+    notes.push(warning(code, message, trialScope, hint))
+  if (!recv && sent.streams.some((s) => s.confirmedNs === null) && !error)
+    note('NOT_CONFIRMED', "the receiver did not close after the sender's end: the time ends at the last send")
+  if (zeroCopy && zeroCopy.fallbackShare > 0)
+    note(
+      'ZC_COPIED',
+      `the kernel copied ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of zero-copy sends` +
+        (m.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (it always copies on loopback)' : '')
+    )
+  if (contaminated) note('CONTAMINATED', `other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
+  for (const s of sent.streams) {
+    const tcp = s.tcpInfo
+    const lifeUs = Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
+    if (tcp && tcp.rwndLimitedUs > LIMITED_SHARE * lifeUs) {
+      note('RECEIVER_WINDOW_LIMITED', 'the receiver window limited the sender for over 20% of the time')
+      break
+    }
+  }
+  for (const s of sent.streams) {
+    const tcp = s.tcpInfo
+    const lifeUs = Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
+    if (tcp && tcp.sndbufLimitedUs > LIMITED_SHARE * lifeUs) {
+      note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
+      break
+    }
+  }
+  const intervals = m.sampleIntervalMs > 0 ? durationNs / 1e6 / m.sampleIntervalMs : null
+  const ticks = busyNs / NS_PER_TICK
+  if (bytes > 0 && ((intervals !== null && intervals < MIN_TRIAL_INTERVALS) || ticks < MIN_TRIAL_TICKS))
+    note(
+      'SHORT_TRIAL',
+      `this trial's figures rest on ${intervals === null ? 'no samples' : `${Math.floor(intervals)} sampling intervals`} and ${Math.round(ticks)} clock ticks of system CPU` +
+        ` (at least ${MIN_TRIAL_INTERVALS} and ${MIN_TRIAL_TICKS} make a figure repeat)`
+    )
+  if (placement.held === false)
+    note('PINNING_NOT_HELD', 'a pinned thread ran on a CPU it was not pinned to, or its CPU mask changed')
+
+  const first = streams[0]
+  return {
+    error,
+    summary: {
+      bytes,
+      durationNs,
+      throughputBitsPerSec: (bytes * 8 * 1e9) / durationNs,
+      confirmed: recv !== null || sent.streams.every((s) => s.confirmedNs !== null),
+      sender: sideFigures(senderTotals, bytes, durationNs, m.clockHz),
+      receiver: receiverTotals ? sideFigures(receiverTotals, bytes, durationNs, m.receiverClockHz) : null,
+      system,
+      receiverSystem,
+      zeroCopy,
+      tcpInfo: first?.tcpInfo ?? null,
+      integrity: {
+        checked: streams.every((s) => s.integrity.checked),
+        ok: streams.every((s) => s.integrity.ok),
+        expectedCrc32c: first?.integrity.expectedCrc32c ?? null,
+        receivedCrc32c: first?.integrity.receivedCrc32c ?? null
+      },
+      contaminated,
+      steady,
+      streams,
+      fairness,
+      placement,
+      notes
+    }
+  }
+}
+
+function steadyState(m: TrialMeasurements, firstByteNs: number, durationNs: number): SteadyState | null {
+  if (m.mode !== 'timed') return null
+  if (!m.mark) return { rampMs: 0, rampBytes: 0, rampThroughputBitsPerSec: null, windowMs: durationNs / 1e6 }
+  const rampNs = Math.max(0, m.mark.atNs - firstByteNs)
+  const rampBytes = m.mark.receiver?.bytes ?? m.mark.sender.bytes
+  return {
+    rampMs: rampNs / 1e6,
+    rampBytes,
+    rampThroughputBitsPerSec: rampNs > 0 ? (rampBytes * 8 * 1e9) / rampNs : null,
+    windowMs: durationNs / 1e6
+  }
+}
+
+function trialPlacement(
+  m: TrialMeasurements,
+  streams: StreamSummary[],
+  from: HostSnapshot,
+  wallNs: number,
+  agentFrom: HostSnapshot | null
+): TrialPlacement {
+  const sendingHost = cpuActivity(from, m.hostEnd, wallNs)
+  const receivingHost =
+    !m.sameHost && m.recv?.hostEnd && agentFrom
+      ? cpuActivity(agentFrom, m.recv.hostEnd, Math.max(1, m.recv.hostEnd.atNs - agentFrom.atNs))
+      : null
+  const senderCpus = new Set(streams.flatMap((s) => s.senderThread?.ranOn ?? []))
+  const softirq = sum(sendingHost.map((c) => c.softirqCores))
+  const onSender = sum(sendingHost.filter((c) => senderCpus.has(c.cpu)).map((c) => c.softirqCores))
+  const pinned = streams.flatMap((s) => [s.senderThread, s.receiverThread]).filter((t) => t && t.held !== null)
+  return {
+    held: pinned.length ? pinned.every((t) => t!.held) : null,
+    sendingHost,
+    receivingHost,
+    softirqOnSenderCpusShare: softirq > 0 && senderCpus.size ? onSender / softirq : null
+  }
+}

@@ -1,0 +1,187 @@
+// The plan's rules, in one place: limits and checks that the CLI, the setup form,
+// the engine, the UI bridge and the agent all apply. Pure, so each front end shows
+// the same message for the same mistake.
+
+import { METHODS, RECEIVER_MODES, isMethod, isReceiverMode } from './methods'
+import type { Plan } from './report'
+import { isLocal, isLoopback, parseTarget } from './targets'
+import { formatDurationMs } from './units'
+
+export const PLAN_LIMITS = {
+  /** a timed trial: long enough to sample, short enough to finish */
+  durationMs: { min: 100, max: 60 * 60_000 },
+  /** of a timed trial, at most half may be ramp */
+  omitShareMax: 0.5,
+  trialBytes: { min: 1, max: 2 ** 50 },
+  streams: { min: 1, max: 64 },
+  repeat: { min: 1, max: 1000 },
+  warmup: { min: 0, max: 100 },
+  chunkBytes: { min: 1, max: 1024 ** 3 },
+  fileBytes: { min: 1, max: 2 ** 50 },
+  /** every trial of a run, warm-ups included */
+  totalTrials: 10_000,
+  /** CPU numbers the native layer can pin to */
+  cpu: { min: 0, max: 1023 },
+  sampleIntervalMs: { min: 10, max: 60_000 },
+  lineRateBitsPerSec: { min: 1e6, max: 1e13 }
+} as const
+
+/** The default: a timed trial of 2 s with 50 ms samples leaves 1.8 s measured after the ramp (36 samples). */
+export const DEFAULT_DURATION_MS = 2000
+export const DEFAULT_SAMPLE_INTERVAL_MS = 50
+
+/**
+ * The ramp a timed trial leaves out when none is given: its first 10%, at most 1 s.
+ * Slow start on loopback is over in milliseconds; on a long fat path it takes a few
+ * round trips per doubling, and a second covers it on links up to 100 Gbit/s at 10 ms RTT.
+ */
+export function rampRuleMs(durationMs: number): number {
+  return Math.min(1000, Math.round(durationMs * 0.1))
+}
+
+/** the ramp a plan's timed trials leave out; 0 for trials that are not timed */
+export function omitMsOf(plan: Pick<Plan, 'durationMs' | 'omitMs'>): number {
+  if (plan.durationMs === null) return 0
+  return plan.omitMs ?? rampRuleMs(plan.durationMs)
+}
+
+/** what bounds a trial, in words: "timed 2 s", "64MiB", "one pass" */
+export type TrialMode = 'timed' | 'bytes' | 'file'
+export function trialMode(p: { durationMs: number | null; trialBytes: number | null }): TrialMode {
+  return p.durationMs !== null ? 'timed' : p.trialBytes !== null ? 'bytes' : 'file'
+}
+
+/** Stream i's thread goes to cpus[i mod length]: one CPU each, round robin. */
+export function cpuForStream(cpus: readonly number[] | null, stream: number): number[] | null {
+  return cpus && cpus.length ? [cpus[stream % cpus.length]] : null
+}
+
+/** The bytes stream i sends in a byte-bounded trial: the total split evenly, the remainder to the first. */
+export function streamBytesOf(totalBytes: number, streams: number, stream: number): number {
+  const each = Math.floor(totalBytes / streams)
+  return stream === 0 ? totalBytes - each * (streams - 1) : each
+}
+
+export interface PlanProblem {
+  /** the plan field at fault */
+  field: keyof Plan
+  message: string
+  hint: string
+}
+
+const whole = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+
+/** every trial the plan runs, warm-ups included (the generated sizes count, or one file) */
+export function trialCount(plan: Plan): number {
+  const sizes = plan.file ? 1 : plan.fileBytes.length
+  return (plan.warmup + plan.repeat) * plan.methods.length * plan.targets.length * sizes * plan.chunkBytes.length
+}
+
+/** How long a timed run takes at least, in ms (null when its trials are not timed). */
+export function timedRunMs(plan: Plan): number | null {
+  return plan.durationMs === null ? null : trialCount(plan) * plan.durationMs
+}
+
+/**
+ * Everything wrong with a plan, each naming the field and the fix; [] when it can run.
+ * allowedCpus: the CPUs this host lets threads run on, when the caller knows them.
+ */
+export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanProblem[] {
+  const out: PlanProblem[] = []
+  const bad = (field: keyof Plan, message: string, hint: string) => out.push({ field, message, hint })
+  const L = PLAN_LIMITS
+  if (!Array.isArray(plan.methods) || plan.methods.length === 0)
+    bad('methods', 'no methods to run', `pick some of: ${METHODS.join(', ')}`)
+  else
+    for (const m of plan.methods)
+      if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${METHODS.join(', ')}`)
+  if (!isReceiverMode(plan.receiverMode))
+    bad('receiverMode', `unknown receiver mode '${String(plan.receiverMode)}'`, `receiver modes are: ${RECEIVER_MODES.join(', ')}`)
+  if (!whole(plan.repeat, L.repeat.min, L.repeat.max))
+    bad('repeat', `repeat must be a whole number from ${L.repeat.min} to ${L.repeat.max}, not ${plan.repeat}`, 'e.g. --repeat 5')
+  if (!whole(plan.warmup, L.warmup.min, L.warmup.max))
+    bad('warmup', `warmup must be a whole number from ${L.warmup.min} to ${L.warmup.max}, not ${plan.warmup}`, 'e.g. --warmup 1')
+  const si = plan.sampleIntervalMs
+  if (!(si === 0 || (typeof si === 'number' && si >= L.sampleIntervalMs.min && si <= L.sampleIntervalMs.max)))
+    bad(
+      'sampleIntervalMs',
+      `sample interval ${si} ms is ${si < L.sampleIntervalMs.min ? 'too short' : 'not usable'}`,
+      `use ${L.sampleIntervalMs.min}–${L.sampleIntervalMs.max} ms, or 0 to turn sampling off`
+    )
+  if (!Array.isArray(plan.chunkBytes) || plan.chunkBytes.length === 0 || plan.chunkBytes.some((c) => !whole(c, L.chunkBytes.min, L.chunkBytes.max)))
+    bad('chunkBytes', 'chunk sizes must be whole numbers of bytes from 1 B to 1 GiB', 'e.g. --chunk 128KiB,1MiB')
+  if (!plan.file && (!Array.isArray(plan.fileBytes) || plan.fileBytes.length === 0 || plan.fileBytes.some((s) => !whole(s, L.fileBytes.min, L.fileBytes.max))))
+    bad('fileBytes', 'file sizes must be positive whole numbers of bytes', 'e.g. --size 256MiB')
+  if (plan.durationMs !== null && plan.trialBytes !== null)
+    bad('trialBytes', 'a trial is bounded by a duration or by bytes, not both', 'give --duration or --bytes')
+  if (plan.durationMs !== null) {
+    if (!whole(plan.durationMs, L.durationMs.min, L.durationMs.max))
+      bad(
+        'durationMs',
+        `a trial's duration must be from ${formatDurationMs(L.durationMs.min)} to ${formatDurationMs(L.durationMs.max)}, not ${plan.durationMs} ms`,
+        'e.g. --duration 10s'
+      )
+    else if (plan.omitMs !== null && !whole(plan.omitMs, 0, Math.floor(plan.durationMs * L.omitShareMax)))
+      bad(
+        'omitMs',
+        `the ramp left out (${plan.omitMs} ms) must be at most half the trial (${formatDurationMs(plan.durationMs * L.omitShareMax)})`,
+        'e.g. --omit 1s with --duration 10s, or --omit 0 to keep the ramp'
+      )
+  } else if (plan.omitMs !== null && plan.omitMs !== 0)
+    bad('omitMs', 'only timed trials leave out a ramp', 'give --duration with --omit')
+  if (plan.trialBytes !== null && !whole(plan.trialBytes, L.trialBytes.min, L.trialBytes.max))
+    bad('trialBytes', `a trial's byte count must be a positive whole number, not ${plan.trialBytes}`, 'e.g. --bytes 1GiB')
+  if (!whole(plan.streams, L.streams.min, L.streams.max))
+    bad('streams', `streams must be a whole number from ${L.streams.min} to ${L.streams.max}, not ${plan.streams}`, 'e.g. --streams 4')
+  else if (plan.trialBytes !== null && plan.trialBytes < plan.streams)
+    bad('trialBytes', `${plan.trialBytes} bytes cannot be split over ${plan.streams} streams`, 'give at least one byte per stream')
+  for (const field of ['senderCpus', 'receiverCpus'] as const) {
+    const cpus = plan[field]
+    if (cpus === null) continue
+    const flag = field === 'senderCpus' ? '--cpus' : '--receiver-cpus'
+    if (!Array.isArray(cpus) || cpus.length === 0 || cpus.length > L.cpu.max + 1 || cpus.some((c) => !whole(c, L.cpu.min, L.cpu.max))) {
+      bad(field, `${flag} must list CPU numbers from ${L.cpu.min} to ${L.cpu.max}`, `e.g. ${flag} 0,2 or ${flag} 4-7`)
+      continue
+    }
+    // the receiving host's CPUs are its own: a remote agent checks them against its own
+    const local = field === 'senderCpus' || plan.targets.every((t) => !/^(agent|raw):/.test(t))
+    if (allowedCpus && local) {
+      const missing = cpus.filter((c) => !allowedCpus.includes(c))
+      if (missing.length)
+        bad(
+          field,
+          `${flag} names CPU${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which this host does not let zcprof run on`,
+          `this host allows CPUs ${allowedCpus.join(',') || 'none'} (see taskset -p $$ and /sys/devices/system/cpu/online)`
+        )
+    }
+  }
+  if (plan.lineRatesBitsPerSec !== null) {
+    const r = plan.lineRatesBitsPerSec
+    if (!Array.isArray(r) || r.length === 0 || r.length > 16 || r.some((v) => !(v >= L.lineRateBitsPerSec.min && v <= L.lineRateBitsPerSec.max)))
+      bad('lineRatesBitsPerSec', 'line rates must be from 1 Mbit/s to 10 Tbit/s, at most 16 of them', 'e.g. --line-rate 25G,100G')
+  }
+  if (!Array.isArray(plan.targets) || plan.targets.length === 0) bad('targets', 'no targets', 'e.g. --target tcp://127.0.0.1')
+  else
+    for (const text of plan.targets) {
+      let t
+      try {
+        t = parseTarget(text)
+      } catch (e) {
+        bad('targets', (e as Error).message.split('\n')[0], (e as { hint?: string }).hint ?? 'check the target')
+        continue
+      }
+      if (isLocal(t) && !isLoopback(t)) {
+        bad(
+          'targets',
+          `target ${t.text} is not on this host`,
+          'tcp:// targets are loopback (127.0.0.0/8, ::1); for another host use agent://HOST:PORT (a zcprof agent there) or raw://HOST:PORT (any TCP sink)'
+        )
+      }
+      if (t.kind === 'unix' && plan.receiverMode === 'discard')
+        bad('receiverMode', `receiver mode discard cannot be used with ${t.text}`, 'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets')
+    }
+  if (out.length === 0 && trialCount(plan) > L.totalTrials)
+    bad('repeat', `the plan has ${trialCount(plan)} trials, more than ${L.totalTrials}`, 'run fewer repetitions, methods, sizes or chunk sizes')
+  return out
+}
