@@ -106,7 +106,10 @@ export async function rejection(p: Promise<unknown>): Promise<native.NativeError
   throw new Error('expected a rejection')
 }
 
-/** A quick plan for engine tests: one measured round, checksums on, fast sampling. */
+/**
+ * A quick plan for engine tests: one pass over the file (so every byte count is the
+ * file's), one measured round, checksums on, fast sampling.
+ */
 export function testPlan(file: string, p: Partial<Plan> = {}): Plan {
-  return { ...DEFAULT_PLAN, file, repeat: 1, warmup: 0, checksum: true, sampleIntervalMs: 20, ...p }
+  return { ...DEFAULT_PLAN, file, durationMs: null, repeat: 1, warmup: 0, checksum: true, sampleIntervalMs: 20, ...p }
 }

@@ -19,6 +19,8 @@ export interface Capabilities {
   methods: MethodCapability[]
   receiverModes: { name: ReceiverMode; description: string }[]
   defaults: Plan
+  /** the CPUs this host lets zcprof pin threads to */
+  allowedCpus: number[]
 }
 
 export type StartResult = { ok: true; runId: string } | { ok: false; error: ErrorInfo }

@@ -25,6 +25,7 @@ export const COMPARE_METRICS: readonly MetricInfo[] = [
   { key: 'senderCyclesPerBit', label: 'sender cycles/bit', better: 'lower' },
   { key: 'receiverCyclesPerBit', label: 'receiver cycles/bit', better: 'lower' },
   { key: 'systemCyclesPerBit', label: 'system cycles/bit', better: 'lower' },
+  { key: 'allHostsCyclesPerBit', label: 'all hosts cycles/bit', better: 'lower' },
   { key: 'contextSwitchesPerGiB', label: 'context switches/GiB', better: 'lower' },
   { key: 'syscallsPerGiB', label: 'syscalls/GiB', better: 'lower' },
   { key: 'pageFaultsPerGiB', label: 'page faults/GiB', better: 'lower' }
@@ -51,8 +52,13 @@ export interface MetricComparison {
 export interface RowKey {
   method: MethodAggregate['method']
   target: string
+  /** 0 for timed rows: they align whatever file they looped over */
   fileBytes: number
   chunkBytes: number
+  /** timed rows align whatever their duration: true, not the duration */
+  timed: boolean
+  trialBytes: number | null
+  streams: number
 }
 
 export interface CompareRow {
@@ -120,7 +126,26 @@ function normalTarget(target: string): string {
   return target.replace(/^(tcp|agent|raw):\/\/(\[[^\]]+\]|[^/:]+)(:\d+)?/, '$1://$2')
 }
 
-const rowId = (a: RowKey) => `${a.method}|${normalTarget(a.target)}|${a.fileBytes}|${a.chunkBytes}`
+/**
+ * What makes two rows the same measurement. A timed row is a stream held for a while:
+ * it aligns with any other timed row of its method, target, chunk and streams, whatever
+ * file it looped over or how long it ran (an iperf3 -t import with a zcprof timed run).
+ */
+function rowKeyOf(a: MethodAggregate): RowKey {
+  const timed = a.durationMs !== null
+  return {
+    method: a.method,
+    target: normalTarget(a.target),
+    fileBytes: timed ? 0 : a.fileBytes,
+    chunkBytes: a.chunkBytes,
+    timed,
+    trialBytes: timed ? null : a.trialBytes,
+    streams: a.streams
+  }
+}
+
+const rowId = (k: RowKey) =>
+  `${k.method}|${k.target}|${k.timed ? 'timed' : k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
 
 export function compareMetric(
   metric: MetricInfo,
@@ -155,19 +180,14 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   const keys = new Map<string, RowKey>()
   const byReport = reports.map((r) => {
     const m = new Map<string, MethodAggregate>()
-    for (const a of r.end.aggregates) m.set(rowId(a), a)
+    for (const a of r.end.aggregates) m.set(rowId(rowKeyOf(a)), a)
     return m
   })
   for (const i of [baseline, ...reports.keys()]) {
     for (const a of reports[i].end.aggregates) {
-      const id = rowId(a)
+      const id = rowId(rowKeyOf(a))
       if (keys.has(id)) continue
-      keys.set(id, {
-        method: a.method,
-        target: normalTarget(a.target),
-        fileBytes: a.fileBytes,
-        chunkBytes: a.chunkBytes
-      })
+      keys.set(id, rowKeyOf(a))
       order.push(id)
     }
   }
@@ -204,6 +224,10 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   if (reports.some((r) => r.foreign))
     notes.push('imported reports (iperf3) carry throughput and process CPU only; their other figures are missing')
   const sources = new Set(reports.map((r) => r.end.aggregates[0]?.cyclesSource).filter(Boolean))
+  if (sources.has('process-cpu-estimate'))
+    notes.push(
+      "iperf3 imports' cycles/bit are process-level estimates (the whole process's CPU × a clock): they compare loosely with a thread's"
+    )
   if (sources.has('pmu') && sources.has('cpu-time-estimate'))
     notes.push(
       'some reports count cycles with the PMU and others estimate them from CPU time: cycles/bit compare loosely'

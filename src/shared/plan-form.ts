@@ -3,9 +3,18 @@
 
 import { ZcprofError } from './errors'
 import { METHODS, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
+import { PLAN_LIMITS, planProblems, trialMode, type TrialMode } from './plan-rules'
 import type { CacheState, Plan } from './report'
 import { parseTarget } from './targets'
-import { formatBytes, parseSizeList } from './units'
+import {
+  formatBytes,
+  formatCpuList,
+  formatDurationMs,
+  parseCpuList,
+  parseDurationMs,
+  parseSize,
+  parseSizeList
+} from './units'
 
 export interface PlanDraft {
   methods: MethodName[]
@@ -21,6 +30,14 @@ export interface PlanDraft {
   verify: boolean
   /** for agent:// targets */
   token: string
+  /** what bounds a trial: a duration, a byte count, or one pass over the file */
+  trialMode: TrialMode
+  duration: string
+  bytes: string
+  streams: string
+  /** CPU lists, e.g. 0,2 or 4-7; empty: not pinned */
+  senderCpus: string
+  receiverCpus: string
 }
 
 export type FieldErrors = Partial<Record<keyof PlanDraft, string>>
@@ -38,7 +55,13 @@ export function draftFromPlan(p: Plan): PlanDraft {
     cache: p.cache,
     receiverMode: p.receiverMode,
     verify: p.checksum,
-    token: ''
+    token: '',
+    trialMode: trialMode(p),
+    duration: formatDurationMs(p.durationMs ?? 2000).replace(' ', ''),
+    bytes: p.trialBytes === null ? '1GiB' : formatBytes(p.trialBytes),
+    streams: String(p.streams),
+    senderCpus: p.senderCpus ? formatCpuList(p.senderCpus) : '',
+    receiverCpus: p.receiverCpus ? formatCpuList(p.receiverCpus) : ''
   }
 }
 
@@ -48,8 +71,33 @@ function whole(text: string, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null
 }
 
-/** Every field's problem, and the plan when there is none. */
-export function validateDraft(d: PlanDraft, base: Plan): { errors: FieldErrors; plan: Plan | null } {
+/** the plan field a rule names → the form field that shows it */
+const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
+  methods: 'methods',
+  targets: 'target',
+  fileBytes: 'size',
+  chunkBytes: 'chunks',
+  repeat: 'repeat',
+  warmup: 'warmup',
+  receiverMode: 'receiverMode',
+  durationMs: 'duration',
+  omitMs: 'duration',
+  trialBytes: 'bytes',
+  streams: 'streams',
+  senderCpus: 'senderCpus',
+  receiverCpus: 'receiverCpus'
+}
+
+/**
+ * Every field's problem, and the plan when there is none. The form's own parsing
+ * comes first; then the rules every front end shares (plan-rules.ts), shown beside
+ * the field they name. allowedCpus: where this host lets threads run, when known.
+ */
+export function validateDraft(
+  d: PlanDraft,
+  base: Plan,
+  allowedCpus?: readonly number[]
+): { errors: FieldErrors; plan: Plan | null } {
   const errors: FieldErrors = {}
   if (d.methods.length === 0) errors.methods = 'pick at least one method'
   else if (d.methods.some((m) => !(METHODS as readonly string[]).includes(m))) errors.methods = 'unknown method'
@@ -83,15 +131,42 @@ export function validateDraft(d: PlanDraft, base: Plan): { errors: FieldErrors; 
   } catch (e) {
     errors.chunks = (e as Error).message
   }
-  const repeat = whole(d.repeat, 1, 1000)
-  if (repeat === null) errors.repeat = 'a whole number from 1 to 1000'
-  const warmup = whole(d.warmup, 0, 100)
-  if (warmup === null) errors.warmup = 'a whole number from 0 to 100'
+  const L = PLAN_LIMITS
+  const repeat = whole(d.repeat, L.repeat.min, L.repeat.max)
+  if (repeat === null) errors.repeat = `a whole number from ${L.repeat.min} to ${L.repeat.max}`
+  const warmup = whole(d.warmup, L.warmup.min, L.warmup.max)
+  if (warmup === null) errors.warmup = `a whole number from ${L.warmup.min} to ${L.warmup.max}`
   if (!(RECEIVER_MODES as readonly string[]).includes(d.receiverMode)) errors.receiverMode = 'unknown receiver mode'
+  const streams = whole(d.streams, L.streams.min, L.streams.max)
+  if (streams === null) errors.streams = `a whole number from ${L.streams.min} to ${L.streams.max}`
+  let durationMs: number | null = null
+  let trialBytes: number | null = null
+  if (d.trialMode === 'timed') {
+    try {
+      durationMs = parseDurationMs(d.duration, 'duration')
+    } catch (e) {
+      errors.duration = (e as Error).message
+    }
+  } else if (d.trialMode === 'bytes') {
+    try {
+      trialBytes = parseSize(d.bytes, 'bytes per trial')
+    } catch (e) {
+      errors.bytes = (e as Error).message
+    }
+  }
+  const cpuList = (text: string, field: 'senderCpus' | 'receiverCpus'): number[] | null => {
+    if (text.trim() === '') return null
+    try {
+      return parseCpuList(text, 'CPU list')
+    } catch (e) {
+      errors[field] = (e as Error).message
+      return null
+    }
+  }
+  const senderCpus = cpuList(d.senderCpus, 'senderCpus')
+  const receiverCpus = cpuList(d.receiverCpus, 'receiverCpus')
   if (Object.keys(errors).length > 0) return { errors, plan: null }
-  return {
-    errors,
-    plan: {
+  const plan: Plan = {
       ...base,
       methods: d.methods,
       targets: [d.target.trim()],
@@ -102,7 +177,19 @@ export function validateDraft(d: PlanDraft, base: Plan): { errors: FieldErrors; 
       warmup: warmup!,
       cache: d.cache,
       receiverMode: d.receiverMode,
-      checksum: d.verify
-    }
+      checksum: d.verify,
+      durationMs,
+      // the ramp rule, unless the plan asked for its own
+      omitMs: durationMs === null ? null : base.durationMs === durationMs ? base.omitMs : null,
+      trialBytes,
+      streams: streams!,
+      senderCpus,
+      receiverCpus
   }
+  // the rules every front end shares, beside the field each names
+  for (const p of planProblems(plan, allowedCpus)) {
+    const field = FIELD_OF[p.field] ?? 'methods'
+    errors[field] ??= p.message
+  }
+  return Object.keys(errors).length > 0 ? { errors, plan: null } : { errors, plan }
 }

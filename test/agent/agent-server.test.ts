@@ -5,6 +5,7 @@ import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentServer } from '../../src/main/agent/agent-server'
 import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
+import type { HostSnapshot } from '../../src/main/host/system-cpu'
 import * as native from '../../src/native'
 import { randomFile, tempDir } from '../helpers'
 import { RawControl } from './control-client'
@@ -78,7 +79,9 @@ describe('handshake', () => {
       'ZC_AUTH',
       /wrong token/
     ],
-    ['another version', { type: 'hello', seq: 1, version: 99, token: TOKEN }, 'ZC_VERSION', /protocol 1.*version 99/],
+    ['another version', { type: 'hello', seq: 1, version: 99, token: TOKEN }, 'ZC_VERSION', /protocol 2.*version 99/],
+    // a zcprof 0.2 client: protocol 1 had no streams, so it is told both versions, not misread
+    ['the previous version', { type: 'hello', seq: 1, version: 1, token: TOKEN }, 'ZC_VERSION', /protocol 2.*version 1\b/],
     ['a request before hello', prepare(1), 'ZC_PROTOCOL', /before hello/]
   ])('refuses %s and closes', async (_what, msg, code, text) => {
     const c = await RawControl.connect(port)
@@ -157,7 +160,11 @@ describe('requests', () => {
     [{ checksum: 'yes' }, /checksum/],
     [{ acceptTimeoutMs: -1 }, /acceptTimeoutMs/],
     [{ pmu: 'on' }, /pmu/],
-    [{ maxBytes: 1.5 }, /maxBytes/]
+    [{ maxBytes: 1.5 }, /maxBytes/],
+    [{ streams: 0 }, /streams must be a whole number in 1\.\.64/],
+    [{ streams: 65 }, /streams must be a whole number in 1\.\.64/],
+    [{ cpus: [] }, /cpus must be a non-empty list/],
+    [{ cpus: ['0'] }, /are not CPUs this agent may run on/]
   ])('refuses a bad prepare %j and keeps the connection', async (extra, why) => {
     const c = await greeted()
     c.send(prepare(7, extra))
@@ -174,11 +181,11 @@ describe('requests', () => {
     const c = await greeted()
     c.send(prepare(3, { family: 'unix', path, host: '0.0.0.0', port: 80 }))
     const r = (await c.reply(3))!
-    expect(r).toMatchObject({ type: 'prepared', path: null })
-    expect(r.port).not.toBe(80)
+    expect(r).toMatchObject({ type: 'prepared', streams: [{ path: null }] })
+    expect(streamPort(r)).not.toBe(80)
     expect(existsSync(path)).toBe(false)
     c.send({ type: 'cancel', seq: 4, trial: r.trial })
-    expect((await c.next((m) => m.type === 'result'))!.error).toMatchObject({ code: 'ZC_CANCELLED' })
+    expect(streamOf(await c.next((m) => m.type === 'result')).error).toMatchObject({ code: 'ZC_CANCELLED' })
     c.close()
   })
 
@@ -190,11 +197,11 @@ describe('requests', () => {
     b.send({ type: 'cancel', seq: 3, trial: p.trial })
     await b.reply(3)
     b.send({ type: 'sample', seq: 4, trial: p.trial })
-    expect(await b.reply(4)).toMatchObject({ progress: null, counters: null })
+    expect(await b.reply(4)).toMatchObject({ streams: [], host: null })
     a.send({ type: 'sample', seq: 5, trial: p.trial })
-    expect((await a.reply(5))!.progress).not.toBeNull() // b's cancel did nothing
+    expect(((await a.reply(5))!.streams as { progress: unknown }[])[0].progress).not.toBeNull() // b's cancel did nothing
     a.send({ type: 'cancel', seq: 6, trial: p.trial })
-    expect((await a.next((m) => m.type === 'result'))!.error).toMatchObject({ code: 'ZC_CANCELLED' })
+    expect(streamOf(await a.next((m) => m.type === 'result')).error).toMatchObject({ code: 'ZC_CANCELLED' })
     a.close()
     b.close()
   })
@@ -232,7 +239,7 @@ describe('a trial', () => {
       method: 'sendfile',
       file,
       chunkBytes: 65536,
-      target: { family: 'inet', host: '127.0.0.1', port: p.port as number }
+      target: { family: 'inet', host: '127.0.0.1', port: streamPort(p) }
     })
     // a trial the agent ends early resets the sender: that rejection is expected here
     const outcome = sent.done.catch((e: Error) => e)
@@ -243,20 +250,22 @@ describe('a trial', () => {
   it('returns the receiver’s figures, the host’s CPU and exact bytes', async () => {
     const c = await greeted()
     const { result } = await sendTo(c)
-    expect(result.error).toBeNull()
-    const r = result.result as native.NativeResult
+    expect(streamOf(result).error).toBeNull()
+    const r = streamOf(result).result as native.NativeResult
     expect(r.bytes).toBe(4 * 1024 * 1024)
     expect(r.crc32c).toBe((await native.fileCrc32c(file)).crc32c)
     expect(r.counters.taskClockNs).toBeGreaterThan(0)
-    expect(result.systemBusyNs).toBeGreaterThanOrEqual(0)
-    expect(result.wallNs).toBeGreaterThan(0)
+    const [start, end] = [result.hostStart, result.hostEnd] as HostSnapshot[]
+    expect(end.busyNs).toBeGreaterThanOrEqual(start.busyNs)
+    expect(end.atNs).toBeGreaterThan(start.atNs)
+    expect(end.perCpu.length).toBeGreaterThan(0)
     c.close()
   })
 
   it('stops past its byte limit', async () => {
     const c = await greeted()
     const { result } = await sendTo(c, { maxBytes: 1024 * 1024 })
-    expect(result.error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/limit of 1048576 bytes/) })
+    expect(streamOf(result).error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/limit of 1048576 bytes/) })
     c.close()
   })
 
@@ -265,7 +274,7 @@ describe('a trial', () => {
     c.send(prepare(2)) // nobody connects: the agent's 1.5 s limit ends it
     await c.reply(2)
     const result = (await c.next((m) => m.type === 'result'))!
-    expect(result.error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/1500 ms/) })
+    expect(streamOf(result).error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/1500 ms/) })
     c.close()
   })
 
@@ -274,7 +283,7 @@ describe('a trial', () => {
     c.send(prepare(2))
     const p = (await c.reply(2))!
     // a stranger on 127.0.0.2 races for the port: accepted by the kernel, closed by the agent
-    const stranger = net.connect({ host: '127.0.0.1', port: p.port as number, localAddress: '127.0.0.2' })
+    const stranger = net.connect({ host: '127.0.0.1', port: streamPort(p), localAddress: '127.0.0.2' })
     const strangerClosed = new Promise<boolean>((r) => {
       stranger.on('close', () => r(true))
       stranger.on('error', () => undefined)
@@ -284,11 +293,58 @@ describe('a trial', () => {
       method: 'copy',
       file,
       chunkBytes: 65536,
-      target: { family: 'inet', host: '127.0.0.1', port: p.port as number }
+      target: { family: 'inet', host: '127.0.0.1', port: streamPort(p) }
     })
     await sent.done
     const result = (await c.next((m) => m.type === 'result'))!
-    expect((result.result as native.NativeResult).bytes).toBe(4 * 1024 * 1024)
+    expect((streamOf(result).result as native.NativeResult).bytes).toBe(4 * 1024 * 1024)
+    c.close()
+  })
+
+  it('runs several streams, each on its own listener and receiver thread, pinned where asked', async () => {
+    const c = await greeted()
+    const cpus = native.allowedCpus()
+    c.send(prepare(2, { streams: 3, cpus: [cpus.at(-1)] }))
+    const p = (await c.reply(2))!
+    const ports = (p.streams as { port: number }[]).map((s) => s.port)
+    expect(new Set(ports).size).toBe(3)
+    const sent = await Promise.all(
+      ports.map(
+        (port) =>
+          native.startSender({ method: 'copy', file, chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port } })
+            .done
+      )
+    )
+    const result = (await c.next((m) => m.type === 'result'))!
+    const streams = result.streams as { result: native.NativeResult; error: unknown }[]
+    expect(streams).toHaveLength(3)
+    for (const [i, s] of streams.entries()) {
+      expect(s.error).toBeNull()
+      expect(s.result.bytes).toBe(4 * 1024 * 1024)
+      // each receiver's connection is its own sender's: the ports pair them
+      expect(s.result.peerPort).toBe(sent[i].localPort)
+      expect(s.result.pinnedCpus).toEqual([cpus.at(-1)])
+      expect(s.result.cpusSeen).toEqual([cpus.at(-1)])
+    }
+    c.close()
+  })
+
+  it('says which CPUs it may use, and refuses others before any receiver starts', async () => {
+    const c = await RawControl.connect(port)
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
+    expect((await c.reply(1))!.cpus).toEqual(native.allowedCpus())
+    c.send(prepare(2, { cpus: [4000] }))
+    const r = (await c.reply(2))!
+    expect(r.type).toBe('error')
+    expect((r.error as { message: string }).message).toMatch(/cpus 4000 are not CPUs this agent may run on/)
     c.close()
   })
 })
+
+function streamOf(m: Record<string, unknown> | null, i = 0): { result: unknown; error: unknown } {
+  return (m!.streams as { result: unknown; error: unknown }[])[i]
+}
+
+function streamPort(m: Record<string, unknown>, i = 0): number {
+  return (m.streams as { port: number }[])[i].port
+}

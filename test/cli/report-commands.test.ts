@@ -68,7 +68,7 @@ describe('zcprof report', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^# vm · 2026-/)
     expect(r.stdout).toMatch(/^\| sendfile \|/m)
-    expect(r.stderr).toMatch(/schema 1; it was read as schema 2/)
+    expect(r.stderr).toMatch(/schema 1; it was read as schema 3/)
     expect(readFileSync(`${dir}/r.html`, 'utf8')).toMatch(/^<!doctype html>/)
     expect(readFileSync(`${dir}/t.csv`, 'utf8').split('\r\n')).toHaveLength(4 + 2) // head, 4 trials, final newline
     expect(readFileSync(`${dir}/s.csv`, 'utf8')).toMatch(/^trial,method,target/)

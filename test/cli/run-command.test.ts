@@ -13,15 +13,26 @@ const cacheHome = tempDir('zcprof-cache-')
 const zcprof = (args: string[]) => runZcprof(args, { XDG_CACHE_HOME: cacheHome })
 
 describe('zcprof run', () => {
-  it('with no flags runs every method on loopback with a generated file', () => {
+  it('by default runs every method on loopback in timed trials over a generated file', () => {
     const dir = tempDir()
-    const r = zcprof(['run', '--repeat', '1', '--warmup', '0', '--json', `${dir}/r.json`])
+    const r = zcprof(['run', '--repeat', '1', '--json', `${dir}/r.json`])
     expect(r.code, r.stderr).toBe(0)
     for (const m of ['copy', 'mmap', 'sendfile', 'splice', 'msg-zerocopy', 'node-stream']) expect(r.stdout).toContain(m)
     const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
-    expect(report.start.plan.fileBytes).toEqual([256 * 1024 * 1024])
+    expect(report.start.plan).toMatchObject({ fileBytes: [256 * 1024 * 1024], durationMs: 2000, warmup: 0, streams: 1 })
     expect(report.trials).toHaveLength(6)
-    expect(report.trials.every((t) => t.summary!.bytes === 256 * 1024 * 1024)).toBe(true)
+    for (const t of report.trials) {
+      // 2 s each, the first 10% (200 ms) measured but left out
+      expect(t.durationMs).toBe(2000)
+      expect(t.omitMs).toBe(200)
+      expect(t.summary!.steady!.rampMs).toBeGreaterThanOrEqual(150)
+      expect(t.summary!.steady!.rampBytes).toBeGreaterThan(0)
+      expect(t.summary!.bytes).toBeGreaterThan(0)
+      // 1.8 s measured at 50 ms: enough samples that no trial is flagged short for want of them
+      expect(t.samples.length).toBeGreaterThanOrEqual(20)
+    }
+    expect(r.stdout).toMatch(/against copy:/)
+    expect(r.stdout).toMatch(/cores @ 100G/)
   })
 
   it('ends with the table and writes per-trial figures to the JSON report', () => {
@@ -42,7 +53,7 @@ describe('zcprof run', () => {
     ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/Gbit\/s median \(min–max\)/)
-    expect(r.stdout).toMatch(/speed-up vs copy/)
+    expect(r.stdout).toMatch(/against copy:[\s\S]*system CPU\/bit[\s\S]*verdict/)
     expect(r.stdout).toMatch(/│ sendfile\s+│ \d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
     expect(r.stdout).toMatch(/report: .*r\.json/)
     const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
@@ -87,7 +98,7 @@ describe('zcprof run', () => {
   it('Ctrl-C keeps what was measured and exits non-zero', async () => {
     const dir = tempDir()
     const file = randomFile(256 * 1024 * 1024, dir)
-    const args = ['run', '--file', file, '--methods', 'copy', '--chunk', '4KiB', '--repeat', '50', '--warmup', '0']
+    const args = ['run', '--file', file, '--methods', 'copy', '--chunk', '4KiB', '--repeat', '50', '--warmup', '0', '--once']
     // detached: its own process group, so Ctrl-C reaches the agent child too, as in a terminal
     const child = spawn(process.execPath, [ZCPROF_BIN, ...args, '--interval', '20', '--json', '-'], { detached: true })
     let out = ''

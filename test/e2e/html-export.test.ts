@@ -31,7 +31,11 @@ describe.skipIf(!haveBrowser)('HTML export in Chromium', () => {
     page.on('pageerror', (e) => problems.push(e.message))
     await page.goto('file://' + file)
     expect(await page.title()).toBe('lab-a baseline · zcprof')
-    expect(await page.locator('svg').count()).toBe(3)
+    // throughput, cycles/bit, cores needed at line rate, throughput over time
+    expect(await page.locator('svg').count()).toBe(4)
+    // the headroom chart drew a bar per method at each line rate, beside the 1 cycle/bit rule
+    const headroom = page.locator('svg[aria-label="Cores needed at line rate (whole system)"]')
+    expect(await headroom.locator('rect title').count()).toBeGreaterThanOrEqual(4)
     // the bars were laid out: each method's throughput bar has a height
     const heights = await page
       .locator('svg')

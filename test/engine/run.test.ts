@@ -52,7 +52,9 @@ describe('runPlan', () => {
     expect(byMethod.copy.sender.scope).toBe('thread')
     expect(byMethod.copy.sender.syscallsPerGiB).toBeGreaterThan(0)
     expect(byMethod['msg-zerocopy'].zeroCopy!.fallbackShare).toBe(1)
-    expect(byMethod['msg-zerocopy'].warnings.join()).toMatch(/always copies on loopback/)
+    expect(byMethod['msg-zerocopy'].notes).toContainEqual(
+      expect.objectContaining({ code: 'ZC_COPIED', scope: 'trial', message: expect.stringMatching(/always copies on loopback/) })
+    )
     // the run told its front ends what happened, in order
     expect(events[0].type).toBe('run-start')
     expect(events.at(-1)!.type).toBe('run-end')
@@ -156,7 +158,7 @@ describe('contamination', () => {
       expect(flagged.length).toBeGreaterThan(0)
       for (const t of flagged) {
         expect(t.summary!.system!.otherCpuCores).toBeGreaterThan(0.5)
-        expect(t.summary!.warnings.join()).toMatch(/other processes used \d\.\d\d cores/)
+        expect(t.summary!.notes.find((n) => n.code === 'CONTAMINATED')?.message).toMatch(/other processes used \d\.\d\d cores/)
       }
       expect(report.end.warnings.map((w) => w.code)).toContain('CONTAMINATED')
     } finally {
@@ -242,17 +244,20 @@ describe('events', () => {
 })
 
 describe('run warnings', () => {
-  it('carry what a trial noticed, once per method', async () => {
+  it('carry what a trial noticed, once per method, naming the trials', async () => {
     const report = await runPlan({ plan: plan({ methods: ['copy', 'msg-zerocopy'], repeat: 2 }) })
-    const notes = report.end.warnings.filter((w) => w.code === 'TRIAL_NOTE')
-    const zc = notes.filter((w) => /fell back to copying/.test(w.message))
+    const zc = report.end.warnings.filter((w) => w.code === 'ZC_COPIED')
     expect(zc).toEqual([
       expect.objectContaining({
         method: 'msg-zerocopy',
-        message: expect.stringMatching(/^msg-zerocopy: MSG_ZEROCOPY fell back to copying for 100%/)
+        scope: 'trial',
+        message: expect.stringMatching(/^msg-zerocopy: the kernel copied 100% of zero-copy sends/),
+        hint: expect.stringMatching(/cannot save anything here/),
+        trials: report.trials.filter((t) => t.method === 'msg-zerocopy').map((t) => t.index)
       })
     ])
-    // two repetitions, each note once
-    expect(new Set(notes.map((w) => w.message)).size).toBe(notes.length)
+    // two repetitions, each code once per method
+    const keys = report.end.warnings.map((w) => `${w.code}|${w.method}`)
+    expect(new Set(keys).size).toBe(keys.length)
   })
 })

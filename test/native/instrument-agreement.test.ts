@@ -109,8 +109,10 @@ describe.skipIf(!has('perf'))('context switches agree with perf, per thread', ()
       .map((l) => Number(l.trim()))
       .filter((n) => n > 0))
       perTid.set(t, (perTid.get(t) ?? 0) + 1)
+    // the receiver waits for its first byte, so the pair switched; a sender that never
+    // blocked may rightly count 0, and the agreement below still holds it to perf's count
+    expect(got.sender.contextSwitches + got.receiver.contextSwitches).toBeGreaterThan(0)
     for (const side of [got.sender, got.receiver]) {
-      expect(side.contextSwitches).toBeGreaterThan(0)
       // perf sees the thread's whole life; zcprof's last read comes just before the
       // thread hands its result to JS and exits, where it can (rarely) be switched out once
       const seen = perTid.get(side.tid) ?? 0

@@ -8,7 +8,8 @@ import type { Capabilities } from '../../src/shared/api'
 import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
 import { draftFromPlan, type PlanDraft } from '../../src/shared/plan-form'
 import type { Plan } from '../../src/shared/report'
-import { LiveChart } from '../../src/renderer/src/charts/live-charts'
+import { StreamsChart, TrialChart, TrialPointsChart } from '../../src/renderer/src/charts/live-charts'
+import type { TrialPoint } from '../../src/renderer/src/state/run-state'
 import { SetupView } from '../../src/renderer/src/views/setup-view'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
 
@@ -62,7 +63,8 @@ const caps: Capabilities = {
   version: 'test',
   methods: Object.values(METHOD_INFO).map((m) => ({ ...m, supported: true })),
   receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
-  defaults: DEFAULT_PLAN
+  defaults: DEFAULT_PLAN,
+  allowedCpus: [0, 1]
 }
 
 /** a SetupView whose draft lives here, as it lives in the App */
@@ -124,21 +126,20 @@ describe('SetupView', () => {
 /** recharts 3 registers series in effects and draws them on a later pass */
 const settle = () => act(async () => await new Promise((r) => setTimeout(r, 50)))
 
-describe('LiveChart', () => {
-  const series = {
-    copy: [
-      { t: 0.1, gbps: 9, cyclesPerBit: 0.2, ctxPerSec: 50 },
-      { t: 0.2, gbps: 10, cyclesPerBit: 0.21, ctxPerSec: 60 }
-    ],
-    sendfile: [{ t: 0.3, gbps: 14, cyclesPerBit: 0.1, ctxPerSec: 40 }]
-  }
-  it('draws one line per method, counts its points, and marks estimates', async () => {
+describe('live charts', () => {
+  const points = [
+    { t: 0.1, gbps: 9, cyclesPerBit: 0.2, ctxPerSec: 50 },
+    { t: 0.2, gbps: 10, cyclesPerBit: 0.21, ctxPerSec: 60 },
+    { t: 0.3, gbps: 14, cyclesPerBit: null, ctxPerSec: null }
+  ]
+  it('draw the running trial, count its points, name its method and mark estimates', async () => {
     const node = render(
-      <LiveChart
-        series={series}
+      <TrialChart
+        points={points}
         metric="cyclesPerBit"
         title="Sender cycles per bit"
         unit="cycles/bit"
+        method="sendfile"
         reference={1}
         estimated
       />
@@ -147,41 +148,73 @@ describe('LiveChart', () => {
     await settle()
     expect(fig.getAttribute('data-points')).toBe('3')
     expect(fig.querySelector('figcaption')!.textContent).toMatch(/cycles\/bit, estimated/)
-    // one named series per method (jsdom has no layout for the lines themselves: the e2e test sees those)
+    // the method is named (jsdom has no layout for the lines themselves: the e2e test sees those)
     const legend = [...node.querySelectorAll('.recharts-legend-item-text')].map((e) => e.textContent)
-    expect(legend).toEqual(['copy', 'sendfile'])
+    expect(legend).toEqual(['sendfile'])
   })
-  it('shows the 1 cycle/bit rule of thumb', async () => {
-    const node = render(<LiveChart series={series} metric="cyclesPerBit" title="c" unit="cycles/bit" reference={1} />)
+  it('show the 1 cycle/bit rule of thumb', async () => {
+    const node = render(
+      <TrialChart points={points} metric="cyclesPerBit" title="c" unit="cycles/bit" method="copy" reference={1} />
+    )
     await settle()
     expect(node.querySelector('.recharts-reference-line')).not.toBeNull()
     expect(node.textContent).toMatch(/1 cycle\/bit/)
   })
-  it('draws nothing but axes with no data', async () => {
-    const node = render(<LiveChart series={{}} metric="gbps" title="Throughput" unit="Gbit/s" />)
+  it('draw nothing but axes with no data', async () => {
+    const node = render(<TrialChart points={[]} metric="gbps" title="Throughput" unit="Gbit/s" method={null} />)
     await settle()
     expect(node.querySelector('[data-testid="live-gbps"]')!.getAttribute('data-points')).toBe('0')
     expect(node.querySelectorAll('.recharts-legend-item').length).toBe(0)
   })
+  it('stack streams, one series each', async () => {
+    const streams = points.map((p) => ({ ...p, streamGbps: [p.gbps / 2, p.gbps / 2] }))
+    const node = render(<StreamsChart points={streams} streams={2} />)
+    await settle()
+    const legend = [...node.querySelectorAll('.recharts-legend-item-text')].map((e) => e.textContent)
+    expect(legend).toEqual(['stream 0', 'stream 1'])
+    expect(node.querySelector('[data-testid="live-streams"]')!.getAttribute('data-streams')).toBe('2')
+  })
+  it('plot a point per measured trial, one series per method, warm-ups and failures left out', async () => {
+    const p = (index: number, method: TrialPoint['method'], gbps: number | null, warmup = false): TrialPoint => ({
+      index,
+      method,
+      warmup,
+      gbps,
+      cyclesPerBit: 0.1,
+      systemCyclesPerBit: 0.2,
+      notes: [],
+      failed: gbps === null
+    })
+    const trials = [p(0, 'copy', 9, true), p(1, 'copy', 10), p(2, 'sendfile', 14), p(3, 'sendfile', null)]
+    const node = render(<TrialPointsChart trials={trials} metric="gbps" title="Throughput by trial" unit="Gbit/s" />)
+    await settle()
+    expect(node.querySelector('[data-testid="trials-gbps"]')!.getAttribute('data-points')).toBe('2')
+    const legend = [...node.querySelectorAll('.recharts-legend-item-text')].map((e) => e.textContent)
+    expect(legend).toEqual(['copy', 'sendfile'])
+  })
 })
 
-describe('warnings in plain words', () => {
-  it('explain a zero-copy fallback and a window-limited link', async () => {
-    const { plainWarning } = await import('../../src/renderer/src/views/results-view')
-    expect(
-      plainWarning({ code: 'TRIAL_NOTE', message: 'msg-zerocopy: MSG_ZEROCOPY fell back to copying for 100% of sends' })
-    ).toMatch(/only pays off across a real network device/)
-    expect(
-      plainWarning({
-        code: 'TRIAL_NOTE',
-        message: 'copy: the receiver window limited the sender for over 20% of the time'
-      })
-    ).toMatch(/receiver did not keep up/)
-    expect(
-      plainWarning({
-        code: 'CYCLES_ESTIMATED',
-        message: 'cycles are estimated from CPU time × 2.60 GHz, not counted: no PMU here'
-      })
-    ).toMatch(/^Cycles are estimated.*no PMU here/)
+describe('warnings as data', () => {
+  it("show the catalogue's mark, the trials they apply to, and the hint", async () => {
+    const { WarningItem } = await import('../../src/renderer/src/views/results-view')
+    const node = render(
+      <ul>
+        <WarningItem
+          w={{
+            code: 'ZC_COPIED',
+            message: 'msg-zerocopy: the kernel copied 100% of zero-copy sends',
+            hint: 'it pays off across a real network device',
+            scope: 'trial',
+            method: 'msg-zerocopy',
+            trials: [2, 5]
+          }}
+        />
+      </ul>
+    )
+    const li = node.querySelector('li')!
+    expect(li.getAttribute('data-code')).toBe('ZC_COPIED')
+    expect(li.querySelector('.badge')!.textContent).toBe('kernel copied')
+    expect(li.textContent).toMatch(/\(2 trials\)/)
+    expect(li.querySelector('.hint')!.textContent).toMatch(/real network device/)
   })
 })

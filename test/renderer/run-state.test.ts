@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/events'
-import type { Sample } from '../../src/shared/report'
+import type { Sample, TrialRecord } from '../../src/shared/report'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
 import {
   MAX_POINTS,
@@ -24,7 +24,18 @@ const sample = (tMs: number): Sample => ({ tMs, sender: side(tMs * 1e6, tMs), re
 const ev = (s: RunState, event: RunEvent, nowMs = 0) => runReducer(s, { type: 'event', event, nowMs })
 const trialStart = (index: number): RunEvent => ({
   type: 'trial-start',
-  trial: { index, total: 2, method: 'copy', target: 't', fileBytes: 1, chunkBytes: 1, repetition: 0, warmup: false }
+  trial: {
+    index,
+    total: 2,
+    method: 'copy',
+    target: 't',
+    fileBytes: 1,
+    chunkBytes: 1,
+    durationMs: 2000,
+    streams: 1,
+    repetition: 0,
+    warmup: false
+  }
 })
 
 describe('run state', () => {
@@ -33,7 +44,7 @@ describe('run state', () => {
     s = ev(s, trialStart(0), 1000)
     s = ev(s, { type: 'sample', trial: 0, sample: sample(100) })
     s = ev(s, { type: 'sample', trial: 0, sample: sample(200) })
-    const [a, b] = s.series.copy
+    const [a, b] = s.live
     expect(a.gbps).toBe(8)
     expect(b.cyclesPerBit).toBeCloseTo(0.25) // 2 cycles per byte
     expect(b.ctxPerSec).toBeCloseTo(1000)
@@ -48,7 +59,7 @@ describe('run state', () => {
     blind.sender = { ...blind.sender, cpuNs: null, cycles: null, contextSwitches: null, pageFaults: null }
     s = ev(s, { type: 'sample', trial: 0, sample: blind })
     s = ev(s, { type: 'sample', trial: 0, sample: sample(300) })
-    const [, gap, after] = s.series.copy
+    const [, gap, after] = s.live
     expect(gap.gbps).toBe(8) // throughput still plots
     expect(gap.cyclesPerBit).toBeNull()
     expect(gap.ctxPerSec).toBeNull()
@@ -57,10 +68,10 @@ describe('run state', () => {
     expect(downsample([gap, after])[0].cyclesPerBit).toBeCloseTo(0.25)
   })
 
-  it('keeps every series under MAX_POINTS however long the run', () => {
+  it('keeps a trial under MAX_POINTS however long it runs', () => {
     let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(0))
     for (let i = 1; i <= 6000; i++) s = ev(s, { type: 'sample', trial: 0, sample: sample(i * 100) }) // ten minutes at 10/s
-    const pts = s.series.copy
+    const pts = s.live
     expect(pts.length).toBeLessThanOrEqual(MAX_POINTS)
     expect(pts.length).toBeGreaterThan(MAX_POINTS / 2)
     expect(pts.at(-1)!.t).toBeCloseTo(600)
@@ -75,7 +86,50 @@ describe('run state', () => {
   it('ignores samples of a trial that is not the current one', () => {
     let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(1))
     s = ev(s, { type: 'sample', trial: 0, sample: sample(100) })
-    expect(s.series).toEqual({})
+    expect(s.live).toEqual([])
+  })
+
+  it('draws each stream over the same interval as the total', () => {
+    let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(0))
+    const at = (tMs: number, streamBytes: number[]): Sample => {
+      const x = sample(tMs)
+      x.sender = { ...x.sender, streamBytes, bytes: streamBytes[0] + streamBytes[1] }
+      return x
+    }
+    s = ev(s, { type: 'sample', trial: 0, sample: at(100, [1e8, 2e8]) })
+    s = ev(s, { type: 'sample', trial: 0, sample: at(200, [1.5e8, 2e8]) })
+    // 1e8 bytes in 0.1 s is 8 Gbit/s; then 0.5e8 more in 0.1 s is 4, and nothing is 0
+    expect(s.live[0].streamGbps).toEqual([expect.closeTo(8, 9), expect.closeTo(16, 9)])
+    expect(s.live[1].streamGbps).toEqual([expect.closeTo(4, 9), expect.closeTo(0, 9)])
+  })
+
+  it("adds a point per finished trial, and starts each trial's drawing afresh", () => {
+    let s = ev(runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 }), trialStart(0))
+    s = ev(s, { type: 'sample', trial: 0, sample: sample(100) })
+    s = ev(s, { type: 'trial-end', trial: finished(0, 12e9) })
+    s = ev(s, trialStart(1))
+    expect(s.live).toEqual([])
+    expect(s.trials).toEqual([
+      expect.objectContaining({ index: 0, method: 'copy', gbps: 12, cyclesPerBit: 0.2, systemCyclesPerBit: 0.5, failed: false })
+    ])
+  })
+
+  it('holds a ten-minute run in bounded memory: the running trial, and a point per trial', () => {
+    // 300 timed trials of 2 s with 4 streams, sampled every 50 ms: ten minutes
+    let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 })
+    for (let t = 0; t < 300; t++) {
+      s = ev(s, trialStart(t))
+      for (let i = 1; i <= 40; i++) {
+        const x = sample(i * 50)
+        x.sender = { ...x.sender, streamBytes: [1, 2, 3, 4].map((k) => k * i * 1e7) }
+        s = ev(s, { type: 'sample', trial: t, sample: x })
+      }
+      s = ev(s, { type: 'trial-end', trial: finished(t, 10e9) })
+    }
+    expect(s.live.length).toBeLessThanOrEqual(40)
+    expect(s.trials).toHaveLength(300)
+    // what the view keeps, whatever the run's length: well under 100 kB as JSON
+    expect(JSON.stringify({ ...s, report: null }).length).toBeLessThan(100_000)
   })
 
   it('estimates the time left from the pace so far', () => {
@@ -84,3 +138,19 @@ describe('run state', () => {
     expect(etaSeconds({ ...s, doneTrials: 0 }, 8000)).toBeNull()
   })
 })
+
+function finished(index: number, bitsPerSec: number): TrialRecord {
+  return {
+    index,
+    method: 'copy',
+    warmup: false,
+    error: null,
+    summary: {
+      bytes: 1e9,
+      throughputBitsPerSec: bitsPerSec,
+      sender: { cyclesPerBit: 0.2 },
+      system: { cyclesPerBit: 0.5 },
+      notes: []
+    }
+  } as unknown as TrialRecord
+}

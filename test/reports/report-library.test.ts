@@ -6,6 +6,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultLibraryFolder, ReportLibrary } from '../../src/main/reports/report-library'
 import { loadReportFile } from '../../src/main/reports/report-loader'
+import { SCHEMA_VERSION } from '../../src/shared/report'
 import { tempDir } from '../helpers'
 
 const fixtures = path.join(__dirname, '../fixtures/reports')
@@ -19,7 +20,8 @@ describe('ReportLibrary', () => {
     expect(saved.id).toMatch(/^2026-.*-vm\.json$/)
     const [entry] = lib.list().entries
     expect(entry).toMatchObject({ id: saved.id, host: 'vm', methods: ['copy', 'sendfile'], problem: null })
-    expect(entry.headline).toMatch(/^sendfile \d\.\d\d× copy, [−+]\d+% send CPU$/)
+    // the one definition every view uses: the whole system's CPU per bit against copy, and a verdict
+    expect(entry.headline).toMatch(/^sendfile: system CPU\/bit vs copy [−+]\d+(\.\d)?% (\[[^\]]+\]|\(n=1\)) · [a-z]/)
     expect(lib.open(saved.id).report).toEqual(report)
     expect(readdirSync(lib.folder).filter((n) => n.endsWith('.tmp'))).toEqual([])
   })
@@ -36,7 +38,7 @@ describe('ReportLibrary', () => {
     const lib = new ReportLibrary(tempDir())
     const old = lib.importFile(path.join(fixtures, 'v1-loopback.json'))
     expect(old.id).toBe('v1-loopback.json')
-    expect(JSON.parse(readFileSync(path.join(lib.folder, old.id), 'utf8')).schemaVersion).toBe(2)
+    expect(JSON.parse(readFileSync(path.join(lib.folder, old.id), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION)
     const ip = lib.importText('iperf3-run.json', readFileSync(path.join(fixtures, 'iperf3-loopback.json'), 'utf8'))
     expect(ip).toMatchObject({ foreign: true, methods: ['copy'], tool: 'iperf3 3.12' })
     expect(ip.headline).toMatch(/^copy \d+\.\d\d Gbit\/s$/)

@@ -34,8 +34,39 @@ describe('current and older reports', () => {
     expect(report.meta).toEqual({ title: null, tags: [] })
     expect(report.foreign).toBeNull()
     expect(report.start.environment.sender.nics).toBeNull()
-    expect(report.trials).toEqual(original.trials)
-    expect(report.end).toEqual(original.end)
+    // schema 3's fields at their defaults: one-pass trials of one stream, notes as data
+    const noteCode = (text: string) =>
+      /fell back/.test(text) ? 'ZC_COPIED' : /other processes/.test(text) ? 'CONTAMINATED' : expect.any(String)
+    expect(report.trials).toEqual(
+      original.trials.map((t: Record<string, any>) => {
+        const { warnings, ...summary } = t.summary ?? {}
+        return {
+          ...t,
+          durationMs: null,
+          omitMs: null,
+          trialBytes: null,
+          streams: 1,
+          summary: t.summary && {
+            ...summary,
+            steady: null,
+            streams: [],
+            fairness: null,
+            placement: null,
+            notes: (warnings as string[]).map((message) =>
+              expect.objectContaining({ code: noteCode(message), message, scope: 'trial', trials: [t.index] })
+            )
+          }
+        }
+      })
+    )
+    // the same measurements: the aggregates, made again from the trials, give the same statistics
+    for (const a of original.end.aggregates) {
+      const b = report.end.aggregates.find((x) => x.method === a.method)!
+      for (const k of ['throughputBitsPerSec', 'senderCyclesPerBit', 'receiverCyclesPerBit', 'systemCyclesPerBit'])
+        expect(b[k as keyof typeof b], `${a.method} ${k}`).toEqual(a[k])
+      expect(b.speedupVsCopy).toBe(a.speedupVsCopy)
+    }
+    expect(report.end.warnings.length).toBe(original.end.warnings.length)
   })
 
   it('round trip: save → load gives back the same report', () => {
@@ -54,7 +85,7 @@ describe('refusals', () => {
     const doc = { ...JSON.parse(v1Text), schemaVersion: 9, tool: { name: 'zcprof', version: '3.0.0' } }
     const e = refusal(() => parseReport(JSON.stringify(doc), 'new.json'))
     expect(e.code).toBe('ZC_REPORT_NEWER')
-    expect(e.message).toMatch(/new\.json: .*schema 9 by zcprof 3\.0\.0.*reads schemas 1–2/)
+    expect(e.message).toMatch(/new\.json: .*schema 9 by zcprof 3\.0\.0.*reads schemas 1–3/)
     expect(e.hint).toMatch(/update zcprof/)
   })
 
@@ -82,11 +113,11 @@ describe('refusals', () => {
   it('the wrong shape names the paths that are wrong', () => {
     const doc = JSON.parse(v1Text)
     delete doc.trials[0].summary.bytes
-    doc.end.aggregates[0].method = 'teleport'
+    doc.trials[1].method = 'teleport'
     const e = refusal(() => parseReport(JSON.stringify(doc), 'bad.json'))
     expect(e.code).toBe('ZC_REPORT_SCHEMA')
     expect(e.message).toMatch(/\/trials\/0\/summary must have required property 'bytes'/)
-    expect(e.message).toMatch(/\/end\/aggregates\/0\/method must be equal to one of the allowed values/)
+    expect(e.message).toMatch(/\/trials\/1\/method must be equal to one of the allowed values/)
     expect(e.message).toMatch(/after migrating from 1/)
   })
 
@@ -150,13 +181,18 @@ describe('iperf3 -J imports', () => {
     expect(s.bytes).toBe(raw.end.sum_received.bytes)
     const cpuNs = (raw.end.cpu_utilization_percent.host_total / 100) * raw.end.sum_received.seconds * 1e9
     expect(s.sender.cpuNs).toBeCloseTo(cpuNs, -3)
-    expect(s.sender.cyclesPerBit).toBeNull()
-    expect(s.sender.cyclesSource).toBe('none')
+    // iperf3 records no clock: this host's (read here from /proc/cpuinfo) makes a labelled estimate
+    const mhz = Math.max(...[...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1])))
+    expect(s.sender.cyclesSource).toBe('process-cpu-estimate')
+    expect(s.sender.cyclesPerBit).toBeCloseTo(((cpuNs / 1e9) * mhz * 1e6) / (raw.end.sum_received.bytes * 8), 6)
+    expect(s.sender.sources.cycles).toMatch(/importing host's clock/)
+    expect(report.trials[0].durationMs).toBe(Math.round(raw.end.sum_received.seconds * 1000))
     expect(report.trials[0].samples).toHaveLength(raw.intervals.length)
     expect(report.start.environment.sender.kernel).toBe(raw.start.system_info.split(' ')[2])
     const agg = report.end.aggregates[0]
     expect(agg.method).toBe('copy')
-    expect(agg.senderCyclesPerBit).toBeNull()
+    expect(agg.cyclesSource).toBe('process-cpu-estimate')
+    expect(agg.durationMs).toBe(report.trials[0].durationMs)
     expect(agg.throughputBitsPerSec?.median).toBeCloseTo(raw.end.sum_received.bits_per_second, 3)
   })
 

@@ -1,22 +1,32 @@
 import { describe, expect, it } from 'vitest'
-import { aggregateTrials } from '../../src/shared/aggregate'
-import type { TrialRecord, TrialSummary } from '../../src/shared/report'
+import { aggregateTrials, costVerdict } from '../../src/shared/aggregate'
+import type { TrialRecord, TrialSummary, VsCopy } from '../../src/shared/report'
+import type { RatioEstimate } from '../../src/shared/statistics'
 import type { MethodName } from '../../src/shared/methods'
 
-function trial(method: MethodName, gbits: number, cpb: number, warmup = false): TrialRecord {
-  const side = {
-    cyclesPerBit: cpb,
+function trial(
+  method: MethodName,
+  gbits: number,
+  cpb: number,
+  warmup = false,
+  receiverCpb = cpb,
+  systemCpb = cpb * 2
+): TrialRecord {
+  const side = (c: number) => ({
+    cyclesPerBit: c,
     cyclesSource: 'pmu',
     contextSwitchesPerGiB: 10,
     syscallsPerGiB: 100,
     pageFaultsPerGiB: 1
-  }
+  })
   const summary = {
     bytes: 1,
     throughputBitsPerSec: gbits * 1e9,
-    sender: side,
-    receiver: side,
-    system: { cyclesPerBit: cpb * 2 },
+    sender: side(cpb),
+    receiver: side(receiverCpb),
+    system: { cyclesPerBit: systemCpb },
+    receiverSystem: null,
+    notes: [],
     zeroCopy: method === 'msg-zerocopy' ? { sends: 10, completed: 10, copied: 10, fallbackShare: 1 } : null
   } as unknown as TrialSummary
   return {
@@ -25,6 +35,10 @@ function trial(method: MethodName, gbits: number, cpb: number, warmup = false): 
     target: 'tcp://127.0.0.1',
     fileBytes: 100,
     chunkBytes: 10,
+    durationMs: 2000,
+    omitMs: 200,
+    trialBytes: null,
+    streams: 1,
     repetition: 0,
     warmup,
     cache: 'warm',
@@ -53,10 +67,33 @@ describe('aggregateTrials', () => {
     expect(by('copy').trials).toBe(2)
     expect(by('copy').throughputBitsPerSec!.median).toBe(11e9)
   })
-  it('compares with copy: speed-up and sender CPU saved', () => {
+  it('compares with copy: speed-up, and each figure as a ratio of means', () => {
     expect(by('sendfile').speedupVsCopy).toBeCloseTo(21 / 11)
-    expect(by('sendfile').senderCpuSavingVsCopy).toBeCloseTo(1 - 0.1 / 0.5)
+    // copy's sender mean is (0.4 + 0.6) / 2 = 0.5, sendfile's 0.1
+    expect(by('sendfile').vsCopy!.senderCyclesPerBit!.ratio).toBeCloseTo(0.1 / 0.5)
+    expect(by('sendfile').vsCopy!.systemCyclesPerBit!.ratio).toBeCloseTo(0.2 / 1.0)
     expect(by('copy').speedupVsCopy).toBe(1)
+    expect(by('copy').vsCopy).toBeNull()
+  })
+  it('a zero-copy path the kernel copied is never a zero-copy win', () => {
+    expect(by('msg-zerocopy').vsCopy!.verdict).toBe('kernel-copied')
+  })
+  it('says where a sender saving went: planted trials, three repetitions each', () => {
+    // copy: sender 0.40, receiver 0.10, system 0.50 (± a little)
+    const copy = [0.39, 0.4, 0.41].map((c, i) => trial('copy', 10, c, false, 0.1 + i * 0.001, 0.5 + i * 0.01))
+    // sendfile halves the sender, but the receiver doubles and the system stays where it was
+    const moved = [0.19, 0.2, 0.21].map((c, i) => trial('sendfile', 10, c, false, 0.2 + i * 0.001, 0.49 + i * 0.02))
+    // splice halves the sender, the receiver pays a third of it back: the system still saves
+    const partly = [0.19, 0.2, 0.21].map((c, i) => trial('splice', 10, c, false, 0.15 + i * 0.001, 0.42 + i * 0.01))
+    // mmap saves on every side
+    const saves = [0.29, 0.3, 0.31].map((c, i) => trial('mmap', 10, c, false, 0.1 + i * 0.001, 0.4 + i * 0.01))
+    const a = aggregateTrials([...copy, ...moved, ...partly, ...saves])
+    const v = (m: MethodName) => a.find((x) => x.method === m)!.vsCopy!.verdict
+    expect(v('sendfile')).toBe('cost-moved')
+    expect(v('splice')).toBe('partly-moved')
+    expect(v('mmap')).toBe('saves')
+    // the row carries the mark every table shows
+    expect(a.find((x) => x.method === 'sendfile')!.notes).toContainEqual({ code: 'COST_MOVED', trials: 3 })
   })
   it('reports the zero-copy fallback share', () => {
     expect(by('msg-zerocopy').zeroCopyFallbackShare).toBe(1)
@@ -72,5 +109,36 @@ describe('aggregateTrials', () => {
   it('counts failed trials', () => {
     const failed = { ...trial('copy', 1, 1), summary: null, error: { code: 'X', message: 'x' } }
     expect(aggregateTrials([failed, trial('copy', 10, 1)])[0]).toMatchObject({ trials: 2, failed: 1 })
+  })
+})
+
+describe('costVerdict, on planted intervals', () => {
+  const r = (ratio: number, lo: number, hi: number): RatioEstimate => ({ ratio, ci95Low: lo, ci95High: hi })
+  const below = r(0.5, 0.4, 0.6)
+  const above = r(1.5, 1.3, 1.7)
+  const around = r(1.0, 0.9, 1.1)
+  const none = r(0.8, Number.NaN, Number.NaN)
+  const v = (s: RatioEstimate | null, rc: RatioEstimate | null, sys: RatioEstimate | null, share: number | null = null) =>
+    costVerdict('sendfile', share, { senderCyclesPerBit: s, receiverCyclesPerBit: rc, systemCyclesPerBit: sys } as VsCopy)
+  it.each([
+    ['sender saves, system saves, receiver no worse', below, around, below, 'saves'],
+    ['sender saves, system does not', below, above, around, 'cost-moved'],
+    ['sender saves, system costs more', below, above, above, 'cost-moved'],
+    ['system saves, receiver pays more', below, above, below, 'partly-moved'],
+    ['nothing clear', around, around, around, 'no-clear-change'],
+    ['system costs more', above, above, above, 'costs-more'],
+    ['one repetition: no interval', below, below, none, 'unrepeated'],
+    ['no system figure', below, below, null, 'unknown']
+  ] as const)('%s', (_, s, rc, sys, expected) => {
+    expect(v(s, rc, sys)).toBe(expected)
+  })
+  it('the kernel copying half the sends or more wins over any saving', () => {
+    expect(v(below, below, below, 0.5)).toBe('kernel-copied')
+    expect(v(below, below, below, 0.49)).toBe('saves')
+  })
+  it('copy is the baseline', () => {
+    expect(costVerdict('copy', null, { senderCyclesPerBit: below, receiverCyclesPerBit: below, systemCyclesPerBit: below })).toBe(
+      'baseline'
+    )
   })
 })

@@ -117,8 +117,11 @@ describe('iperf3 imports in a comparison', () => {
     const cmp = compareReports([one, two])
     expect(cmp.rows).toHaveLength(1)
     expect(cell(cmp, 'copy', 1, 'throughputBitsPerSec').verdict).toBe('no-spread') // one run each
-    expect(cell(cmp, 'copy', 1, 'senderCyclesPerBit').verdict).toBe('missing')
+    // each has a process-level estimate of cycles, unrepeated
+    expect(cell(cmp, 'copy', 1, 'senderCyclesPerBit').verdict).toBe('no-spread')
+    expect(cell(cmp, 'copy', 1, 'syscallsPerGiB').verdict).toBe('missing')
     expect(cmp.notes.join(' ')).toMatch(/imported reports \(iperf3\) carry throughput and process CPU only/)
+    expect(cmp.notes.join(' ')).toMatch(/process-level estimates/)
   })
 })
 

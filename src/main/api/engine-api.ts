@@ -10,6 +10,7 @@ import { ZcprofError } from '../../shared/errors'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from '../../shared/library'
 import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../shared/methods'
 import type { Environment, Plan, Report } from '../../shared/report'
+import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../engine/version'
 import { captureEnvironment } from '../host/environment'
@@ -66,7 +67,8 @@ export class EngineApi implements ZcprofApi {
         reason: linux ? (m.name === 'msg-zerocopy' ? 'TCP targets only' : undefined) : 'zcprof measures Linux kernels'
       })),
       receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
-      defaults: DEFAULT_PLAN
+      defaults: DEFAULT_PLAN,
+      allowedCpus: native.allowedCpus()
     }
   }
 

@@ -183,7 +183,7 @@ export function App({ api }: { api: ZcprofApi }) {
                 <ResultsView report={run.report} />
               </>
             )}
-            {(view === 'live' || (view === 'results' && Object.keys(run.series).length > 0)) && (
+            {view === 'live' && (
               <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />
             )}
           </div>

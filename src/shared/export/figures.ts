@@ -220,7 +220,8 @@ export function groupAggregates(
 
 /** a comparison row's name: method · target · size · chunk */
 export function rowKeyText(k: RowKey): string {
-  return `${k.method} · ${k.target} · ${sizeText(k.fileBytes)} · ${formatBytes(k.chunkBytes)}`
+  const bound = k.timed ? 'timed' : k.trialBytes !== null ? `${formatBytes(k.trialBytes)} per trial` : sizeText(k.fileBytes)
+  return `${k.method} · ${k.target} · ${bound} · ${formatBytes(k.chunkBytes)}${k.streams > 1 ? ` · ${k.streams} streams` : ''}`
 }
 
 /** a compared figure's mean, in the unit people read it in */

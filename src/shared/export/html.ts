@@ -2,12 +2,25 @@
 // offline in any browser, and its CSP forbids anything else from loading.
 
 import { environmentFacts } from '../environment-facts'
+import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
 import { METHOD_COLORS } from '../method-colors'
 import type { MethodAggregate, Report } from '../report'
-import { formatDurationMs } from '../units'
-import { aggregateColumns, cyclesEstimated, ESTIMATE_FOOTNOTE, groupAggregates } from './figures'
+import { formatDurationMs, formatLineRate } from '../units'
+import {
+  aggregateColumns,
+  cyclesEstimated,
+  ESTIMATE_FOOTNOTE,
+  groupAggregates,
+  HEADROOM_FOOTNOTE,
+  headroomColumns,
+  ruleOfThumbRow,
+  VS_COPY_COLUMNS,
+  VS_COPY_FOOTNOTE,
+  type Column
+} from './figures'
+import { planText } from './markdown'
 import { reportTitle } from './report-title'
-import { barChartSvg, escapeXml as esc, lineChartSvg } from './svg-charts'
+import { barChartSvg, escapeXml as esc, groupedBarChartSvg, lineChartSvg } from './svg-charts'
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#1d1d1f;padding:0 16px}
@@ -48,7 +61,12 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
       !t.warmup &&
       rows.some(
         (a) =>
-          a.method === t.method && a.target === t.target && a.fileBytes === t.fileBytes && a.chunkBytes === t.chunkBytes
+          a.method === t.method &&
+          a.target === t.target &&
+          a.fileBytes === t.fileBytes &&
+          a.chunkBytes === t.chunkBytes &&
+          a.durationMs === t.durationMs &&
+          a.streams === t.streams
       )
   )
   const overTime = lineChartSvg(
@@ -61,7 +79,36 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
       points: t.samples.map((s) => [s.tMs / 1000, (s.sender.bytesPerSec * 8) / 1e9] as [number, number])
     }))
   )
-  return `<div class="charts" data-group="${esc(title)}">${throughput}${cycles}${trials.some((t) => t.samples.length) ? overTime : ''}</div>`
+  return `<div class="charts" data-group="${esc(title)}">${throughput}${cycles}${headroomChart(rows, report)}${trials.some((t) => t.samples.length) ? overTime : ''}</div>`
+}
+
+/** cores the whole system needs to fill each line rate, per method, beside the 1 cycle/bit rule */
+export function headroomChart(rows: readonly MethodAggregate[], report: Report): string {
+  const env = report.start.environment
+  const clock = env.sender.cpuClockHz
+  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? clock
+  const rates = lineRatesFor(report.start.plan, env.sender)
+  const per = rows.map((a) => ({ a, h: headroomOf(a, clock, receiverClock, rates) }))
+  return groupedBarChartSvg(
+    'Cores needed at line rate (whole system)',
+    'cores',
+    rates.map((rate, i) => ({
+      label: `${formatLineRate(rate)}bit/s`,
+      bars: [
+        ...per.map(({ a, h }) => ({ label: a.method, value: h.coresAt[i].system, color: METHOD_COLORS[a.method] ?? '#888' })),
+        { label: '1 cycle/bit', value: ruleOfThumbCores(clock, rate), color: '#888', dashed: true }
+      ]
+    }))
+  )
+}
+
+function htmlTable(columns: readonly Column[], rows: readonly MethodAggregate[], extra: string[][] = []): string {
+  const cells = [...rows.map((a) => columns.map((c) => c.cell(a))), ...extra]
+  return (
+    `<table><thead><tr>${columns.map((c) => `<th>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>` +
+    cells.map((r) => `<tr>${r.map((v, i) => `<td${i ? ' class="num"' : ''}>${esc(v)}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table>'
+  )
 }
 
 export function reportHtml(report: Report): string {
@@ -69,6 +116,10 @@ export function reportHtml(report: Report): string {
   const est = cyclesEstimated(report.end.aggregates)
   const columns = aggregateColumns(est)
   const groups = groupAggregates(report.end.aggregates)
+  const env = report.start.environment
+  const clock = env.sender.cpuClockHz
+  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? clock
+  const rates = lineRatesFor(report.start.plan, env.sender)
   const parts: string[] = []
   parts.push(`<h1>${esc(title)}</h1>`)
   parts.push(
@@ -83,23 +134,30 @@ export function reportHtml(report: Report): string {
   for (const [group, rows] of groups) {
     parts.push(`<h2>${esc(group)}</h2>`)
     parts.push(chartsFor(group, rows, report))
+    parts.push(htmlTable(columns, rows))
+    if (rows.some((a) => a.vsCopy)) parts.push('<h3>Against copy</h3>', htmlTable(VS_COPY_COLUMNS, rows))
     parts.push(
-      `<table><thead><tr>${columns.map((c) => `<th>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>` +
-        rows
-          .map(
-            (a) => `<tr>${columns.map((c, i) => `<td${i ? ' class="num"' : ''}>${esc(c.cell(a))}</td>`).join('')}</tr>`
-          )
-          .join('') +
-        '</tbody></table>'
+      '<h3>Headroom</h3>',
+      htmlTable(headroomColumns(rates, clock, receiverClock), rows, [ruleOfThumbRow(rates, clock)])
     )
   }
+  if (report.end.aggregates.some((a) => a.vsCopy)) parts.push(`<p class="muted">${esc(VS_COPY_FOOTNOTE)}</p>`)
+  if (report.end.aggregates.length) parts.push(`<p class="muted">${esc(HEADROOM_FOOTNOTE)}</p>`)
   if (est) parts.push(`<p class="muted">${esc(ESTIMATE_FOOTNOTE)}</p>`)
+  parts.push(`<p class="muted">Plan: ${esc(planText(report))}</p>`)
   parts.push('<h2>Environment</h2><table><tbody>')
   for (const f of environmentFacts(report.start.environment.sender))
     parts.push(`<tr><th>${esc(f.label)}</th><td>${esc(f.value)}</td></tr>`)
   parts.push('</tbody></table>')
   if (report.end.warnings.length)
-    parts.push(`<h2>Warnings</h2><ul>${report.end.warnings.map((w) => `<li>${esc(w.message)}</li>`).join('')}</ul>`)
+    parts.push(
+      `<h2>Warnings</h2><ul>${report.end.warnings
+        .map(
+          (w) =>
+            `<li data-code="${esc(w.code)}"><b>${esc(w.code)}</b> ${esc(w.message)}${w.trials?.length ? ` (${w.trials.length} trials)` : ''}${w.hint ? `<br><span class="muted">${esc(w.hint)}</span>` : ''}</li>`
+        )
+        .join('')}</ul>`
+    )
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -2,8 +2,22 @@
 
 import { environmentFacts } from '../environment-facts'
 import type { Report } from '../report'
-import { formatBytes, formatDurationMs } from '../units'
-import { aggregateColumns, cyclesEstimated, ESTIMATE_FOOTNOTE, groupAggregates, sizeText } from './figures'
+import { lineRatesFor } from '../headroom'
+import { formatBytes, formatCpuList, formatDurationMs } from '../units'
+import {
+  aggregateColumns,
+  boundText,
+  cyclesEstimated,
+  ESTIMATE_FOOTNOTE,
+  groupAggregates,
+  HEADROOM_FOOTNOTE,
+  headroomColumns,
+  ruleOfThumbRow,
+  sizeText,
+  VS_COPY_COLUMNS,
+  VS_COPY_FOOTNOTE,
+  type Column
+} from './figures'
 import { reportTitle } from './report-title'
 
 /** | and newlines would break a table row */
@@ -34,18 +48,27 @@ export function reportMarkdown(report: Report): string {
   }
   if (report.end.incomplete) out.push('', '**Incomplete run:** the figures cover the trials that finished.')
   const est = cyclesEstimated(report.end.aggregates)
-  const columns = aggregateColumns(est)
+  const env = report.start.environment
+  const senderClock = env.sender.cpuClockHz
+  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? senderClock
+  const lineRates = lineRatesFor(report.start.plan, env.sender)
   const groups = groupAggregates(report.end.aggregates)
+  const rowsOf = (columns: readonly Column[], rows: typeof report.end.aggregates) =>
+    table(
+      columns.map((c) => c.head),
+      rows.map((a) => columns.map((c) => c.cell(a)))
+    )
   out.push('', '## Results')
   for (const [title, rows] of groups) {
     out.push('', `### ${mdCell(title)}`, '')
-    out.push(
-      ...table(
-        columns.map((c) => c.head),
-        rows.map((a) => columns.map((c) => c.cell(a)))
-      )
-    )
+    out.push(...rowsOf(aggregateColumns(est), rows))
+    if (rows.some((a) => a.vsCopy)) out.push('', '**Against copy**', '', ...rowsOf(VS_COPY_COLUMNS, rows))
+    const head = headroomColumns(lineRates, senderClock, receiverClock)
+    out.push('', '**Headroom**', '', ...rowsOf(head, rows))
+    out.push(`| ${ruleOfThumbRow(lineRates, senderClock).map(mdCell).join(' | ')} |`)
   }
+  if (report.end.aggregates.some((a) => a.vsCopy)) out.push('', mdCell(VS_COPY_FOOTNOTE))
+  if (report.end.aggregates.length) out.push('', mdCell(HEADROOM_FOOTNOTE))
   if (est) out.push('', `\\${ESTIMATE_FOOTNOTE}`)
   out.push('', '## Environment', '')
   out.push(
@@ -64,14 +87,36 @@ export function reportMarkdown(report: Report): string {
             .join(' · ')
         )}`
       )
-  const p = report.start.plan
-  out.push(
-    '',
-    `Plan: ${p.methods.join(', ')} → ${p.targets.join(', ')}; ${p.file ?? p.fileBytes.map(sizeText).join(', ')}; chunk ${p.chunkBytes.map(formatBytes).join(', ')}; ${p.repeat} repetitions after ${p.warmup} warm-up; cache ${p.cache}; receiver ${p.receiverMode}`
-  )
+  out.push('', `Plan: ${mdCell(planText(report))}`)
   if (report.end.warnings.length) {
     out.push('', '## Warnings', '')
-    for (const w of report.end.warnings) out.push(`- ${mdCell(w.message)}`)
+    for (const w of report.end.warnings)
+      out.push(
+        `- **${mdCell(w.code)}** ${mdCell(w.message)}${w.trials?.length ? ` (${w.trials.length} trials)` : ''}${w.hint ? ` — ${mdCell(w.hint)}` : ''}`
+      )
   }
   return out.join('\n') + '\n'
+}
+
+/** the plan in one line: what ran, how long, where */
+export function planText(report: Report): string {
+  const p = report.start.plan
+  const bound = boundText({
+    durationMs: p.durationMs,
+    trialBytes: p.trialBytes,
+    fileBytes: p.fileBytes[0] ?? 0
+  })
+  const parts = [
+    `${p.methods.join(', ')} → ${p.targets.join(', ')}`,
+    `${p.file ?? p.fileBytes.map(sizeText).join(', ')}`,
+    p.durationMs !== null ? `${bound} (ramp of ${formatDurationMs(report.trials[0]?.omitMs ?? 0)} left out)` : bound,
+    `chunk ${p.chunkBytes.map(formatBytes).join(', ')}`,
+    `${p.streams} stream${p.streams > 1 ? 's' : ''}`,
+    `${p.repeat} repetitions after ${p.warmup} warm-up`,
+    `cache ${p.cache}`,
+    `receiver ${p.receiverMode}`
+  ]
+  if (p.senderCpus) parts.push(`sender CPUs ${formatCpuList(p.senderCpus)}`)
+  if (p.receiverCpus) parts.push(`receiver CPUs ${formatCpuList(p.receiverCpus)}`)
+  return parts.join('; ')
 }

@@ -133,3 +133,44 @@ export function lineChartSvg(title: string, xLabel: string, yLabel: string, seri
   const xAxis = `<text x="${W - M.right}" y="${H - M.bottom + 16}" text-anchor="end" font-size="11" fill="#555">${escapeXml(xLabel)} (0–${tickText(xMax)})</text>`
   return frame(title, yLabel, lines + legend + xAxis, ticks, y)
 }
+
+export interface BarGroup {
+  label: string
+  bars: { label: string; value: number | null; color: string; dashed?: boolean }[]
+}
+
+/** Bars in groups (one group per x label), with a legend of the bars' labels. */
+export function groupedBarChartSvg(title: string, yLabel: string, groups: readonly BarGroup[]): string {
+  const values = groups.flatMap((g) => g.bars.map((b) => b.value ?? 0))
+  const ticks = niceTicks(maxOf(values))
+  const top = ticks[ticks.length - 1]
+  const plotH = H - M.top - M.bottom
+  const y = (v: number) => M.top + plotH - (v / top) * plotH
+  const slot = (W - M.left - M.right) / Math.max(1, groups.length)
+  const body = groups
+    .map((g, i) => {
+      const x0 = M.left + i * slot + slot * 0.1
+      const w = (slot * 0.8) / Math.max(1, g.bars.length)
+      const bars = g.bars
+        .map((b, k) => {
+          const x = x0 + k * w
+          if (b.value === null || !Number.isFinite(b.value)) return ''
+          const style = b.dashed ? ` fill="none" stroke="${b.color}" stroke-dasharray="3 2"` : ` fill="${b.color}"`
+          return `<rect x="${x.toFixed(1)}" y="${y(b.value).toFixed(1)}" width="${(w * 0.9).toFixed(1)}" height="${(y(0) - y(b.value)).toFixed(1)}"${style}><title>${escapeXml(`${g.label} · ${b.label}: ${b.value.toPrecision(3)}`)}</title></rect>`
+        })
+        .join('')
+      return (
+        bars +
+        `<text x="${(x0 + slot * 0.4).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(g.label)}</text>`
+      )
+    })
+    .join('')
+  const names = [...new Map(groups.flatMap((g) => g.bars.map((b) => [b.label, b] as const))).values()]
+  const legend = names
+    .map(
+      (b, i) =>
+        `<rect x="${M.left + i * 96}" y="${H - 14}" width="10" height="10" ${b.dashed ? `fill="none" stroke="${b.color}" stroke-dasharray="3 2"` : `fill="${b.color}"`}/><text x="${M.left + i * 96 + 14}" y="${H - 5}" font-size="11">${escapeXml(b.label)}</text>`
+    )
+    .join('')
+  return frame(title, yLabel, body + legend, ticks, y)
+}

@@ -1,62 +1,71 @@
-// Live charts: one line per method over run time. Animation is off for live series:
-// it would replay on every sample.
+// Live charts: the running trial as it goes (streams stacked), and one point per
+// finished trial. Animation is off for live series: it would replay on every sample.
 
 import {
+  Area,
+  AreaChart,
   CartesianGrid,
   Legend,
   Line,
   LineChart,
   ReferenceLine,
   ResponsiveContainer,
+  Scatter,
+  ScatterChart,
   Tooltip,
   XAxis,
   YAxis
 } from 'recharts'
 import type { MethodName } from '../../../shared/methods'
-import type { SeriesPoint } from '../state/run-state'
 import { METHOD_COLORS } from '../../../shared/method-colors'
+import type { SeriesPoint, TrialPoint } from '../state/run-state'
 
-interface Props {
-  series: Record<string, SeriesPoint[]>
+const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(2))
+
+interface TrialChartProps {
+  points: SeriesPoint[]
   metric: 'gbps' | 'cyclesPerBit' | 'ctxPerSec'
   title: string
   unit: string
+  method: MethodName | null
   /** the 1 cycle/bit rule of thumb */
   reference?: number
   estimated?: boolean
 }
 
-export function LiveChart({ series, metric, title, unit, reference, estimated }: Props) {
-  const methods = Object.keys(series) as MethodName[]
+function Caption({ title, unit, estimated }: { title: string; unit: string; estimated?: boolean }) {
   return (
-    <figure
-      className="chart"
-      data-testid={`live-${metric}`}
-      data-points={methods.reduce((n, m) => n + series[m].length, 0)}
-    >
-      <figcaption>
-        {title}{' '}
-        <span className="unit">
-          ({unit}
-          {estimated ? ', estimated' : ''})
-        </span>
-      </figcaption>
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
+    <figcaption>
+      {title}{' '}
+      <span className="unit">
+        ({unit}
+        {estimated ? ', estimated' : ''})
+      </span>
+    </figcaption>
+  )
+}
+
+/** one figure of the running trial over its seconds */
+export function TrialChart({ points, metric, title, unit, method, reference, estimated }: TrialChartProps) {
+  return (
+    <figure className="chart" data-testid={`live-${metric}`} data-points={points.length}>
+      <Caption title={title} unit={unit} estimated={estimated} />
+      <ResponsiveContainer width="100%" height={200}>
+        <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
           <XAxis
             dataKey="t"
             type="number"
-            domain={['dataMin', 'dataMax']}
+            domain={[0, 'dataMax']}
             tickFormatter={(v: number) => `${v.toFixed(1)}s`}
-            allowDuplicatedCategory={false}
+            label={{ value: 's into the trial', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
           />
-          <YAxis width={56} tickFormatter={(v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(2))} />
+          <YAxis width={56} tickFormatter={axisNumber} label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11 }} />
           <Tooltip
             formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}
             labelFormatter={(t) => `${Number(t).toFixed(2)} s`}
           />
-          <Legend />
+          {method && <Legend />}
           {reference !== undefined && (
             <ReferenceLine
               y={reference}
@@ -66,19 +75,98 @@ export function LiveChart({ series, metric, title, unit, reference, estimated }:
               label={{ value: '1 cycle/bit', position: 'insideTopRight', fontSize: 11 }}
             />
           )}
-          {methods.map((m) => (
+          {method && (
             <Line
-              key={m}
-              name={m}
-              data={series[m]}
+              name={method}
               dataKey={metric}
-              stroke={METHOD_COLORS[m]}
+              stroke={METHOD_COLORS[method]}
               dot={false}
               strokeWidth={2}
               isAnimationActive={false}
+              connectNulls={false}
+            />
+          )}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  )
+}
+
+/** each stream's throughput, stacked: the top edge is the trial's total */
+export function StreamsChart({ points, streams }: { points: SeriesPoint[]; streams: number }) {
+  const data = points.map((p) => ({
+    t: p.t,
+    ...Object.fromEntries((p.streamGbps ?? []).map((v, i) => [`stream ${i}`, v]))
+  }))
+  const names = Array.from({ length: streams }, (_, i) => `stream ${i}`)
+  return (
+    <figure className="chart" data-testid="live-streams" data-points={points.length} data-streams={streams}>
+      <Caption title={`Throughput of ${streams} streams, stacked`} unit="Gbit/s" />
+      <ResponsiveContainer width="100%" height={200}>
+        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+          <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(1)}s`} />
+          <YAxis width={56} tickFormatter={axisNumber} label={{ value: 'Gbit/s', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
+          {streams <= 8 && <Legend />}
+          {names.map((n, i) => (
+            <Area
+              key={n}
+              dataKey={n}
+              stackId="streams"
+              // one hue, lighter per stream: streams are parts of one whole, not rival series
+              fill={`hsl(195, 70%, ${30 + ((i * 47) % 50)}%)`}
+              stroke="none"
+              isAnimationActive={false}
             />
           ))}
-        </LineChart>
+        </AreaChart>
+      </ResponsiveContainer>
+    </figure>
+  )
+}
+
+/** one point per finished trial, by method: drift across the run shows at a glance */
+export function TrialPointsChart({
+  trials,
+  metric,
+  title,
+  unit
+}: {
+  trials: TrialPoint[]
+  metric: 'gbps' | 'systemCyclesPerBit'
+  title: string
+  unit: string
+}) {
+  const methods = [...new Set(trials.map((t) => t.method))]
+  const measured = trials.filter((t) => !t.warmup && t[metric] !== null)
+  return (
+    <figure className="chart" data-testid={`trials-${metric}`} data-points={measured.length}>
+      <Caption title={title} unit={unit} />
+      <ResponsiveContainer width="100%" height={200}>
+        <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+          <XAxis
+            dataKey="index"
+            type="number"
+            name="trial"
+            allowDecimals={false}
+            domain={[0, 'dataMax']}
+            label={{ value: 'trial', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
+          />
+          <YAxis dataKey={metric} width={56} tickFormatter={axisNumber} name={unit} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
+          <Legend />
+          {methods.map((m) => (
+            <Scatter
+              key={m}
+              name={m}
+              data={measured.filter((t) => t.method === m)}
+              fill={METHOD_COLORS[m]}
+              isAnimationActive={false}
+            />
+          ))}
+        </ScatterChart>
       </ResponsiveContainer>
     </figure>
   )

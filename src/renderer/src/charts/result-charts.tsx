@@ -1,7 +1,10 @@
 // Results relative to copy: how much faster, and how much CPU per bit, each method is.
 
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+import { headroomOf, ruleOfThumbCores } from '../../../shared/headroom'
+import { METHOD_COLORS } from '../../../shared/method-colors'
 import type { MethodAggregate } from '../../../shared/report'
+import { formatLineRate } from '../../../shared/units'
 import { ChartFigure } from '../components/chart-figure'
 
 interface Props {
@@ -73,5 +76,37 @@ export function CyclesBars({ aggregates }: Props) {
         { name: 'system', pick: (x) => x.systemCyclesPerBit?.median, color: '#30638e' }
       ]}
     />
+  )
+}
+
+interface HeadroomProps {
+  aggregates: MethodAggregate[]
+  lineRates: number[]
+  senderClockHz: number | null
+  receiverClockHz: number | null
+}
+
+/** cores the whole system needs to keep each link full, per method, beside the 1 cycle/bit rule */
+export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverClockHz }: HeadroomProps) {
+  const per = aggregates.map((a) => ({ a, h: headroomOf(a, senderClockHz, receiverClockHz, lineRates) }))
+  const data = lineRates.map((rate, i) => ({
+    rate: `${formatLineRate(rate)}bit/s`,
+    ...Object.fromEntries(per.map(({ a, h }) => [a.method, h.coresAt[i].system])),
+    '1 cycle/bit': ruleOfThumbCores(senderClockHz, rate)
+  }))
+  return (
+    <ChartFigure testId="bars-headroom" title="Cores needed at line rate" unit="whole system, cores" heightPx={260}>
+      <BarChart data={data}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+        <XAxis dataKey="rate" />
+        <YAxis width={48} label={{ value: 'cores', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+        <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toPrecision(3)} cores` : '—')} />
+        <Legend />
+        {per.map(({ a }) => (
+          <Bar key={a.method} dataKey={a.method} fill={METHOD_COLORS[a.method]} isAnimationActive={false} />
+        ))}
+        <Bar dataKey="1 cycle/bit" fill="#fff" stroke="#888" strokeDasharray="3 2" isAnimationActive={false} />
+      </BarChart>
+    </ChartFigure>
   )
 }

@@ -1,20 +1,40 @@
 // The UI's model of one run, built from the engine's events. Pure: tests feed events.
-// Series are bounded: past MAX_POINTS a series halves by averaging neighbours, so a
-// ten-minute run at 10 samples/s draws as fast as a ten-second one.
+// Two views of a run: the trial running now, drawn sample by sample (each stream's
+// throughput, cycles per bit, context switches), and one point per finished trial.
+// Both are bounded: past MAX_POINTS the running trial halves by averaging neighbours,
+// and a run has at most PLAN_LIMITS.totalTrials trials, so a ten-minute run draws as
+// fast, and holds as little, as a ten-second one.
 
 import type { ErrorInfo } from '../../../shared/errors'
 import type { RunEvent, TrialRef } from '../../../shared/events'
-import type { Environment, Plan, Report, Warning } from '../../../shared/report'
+import type { MethodName } from '../../../shared/methods'
+import type { Environment, Plan, Report, TrialRecord, Warning } from '../../../shared/report'
 
 export const MAX_POINTS = 400
 
+/** One sample of the running trial. */
 export interface SeriesPoint {
-  /** seconds since the run started */
+  /** seconds since the trial's first send */
   t: number
   gbps: number
   /** null where the sample had no counter reading (the thread not yet started, or joined): a gap, not a dip */
   cyclesPerBit: number | null
   ctxPerSec: number | null
+  /** each stream's Gbit/s over the interval, with more than one stream */
+  streamGbps?: number[]
+}
+
+/** One finished trial: a point on the run's per-trial chart. */
+export interface TrialPoint {
+  index: number
+  method: MethodName
+  warmup: boolean
+  gbps: number | null
+  cyclesPerBit: number | null
+  systemCyclesPerBit: number | null
+  /** codes of what the trial noticed */
+  notes: string[]
+  failed: boolean
 }
 
 export interface RunState {
@@ -28,8 +48,11 @@ export interface RunState {
   startedAtMs: number
   trialStartedAtMs: number
   current: TrialRef | null
-  series: Record<string, SeriesPoint[]>
-  last: { tMs: number; bytes: number; cycles: number; ctx: number } | null
+  /** the running trial, as it goes */
+  live: SeriesPoint[]
+  /** every finished trial, in order */
+  trials: TrialPoint[]
+  last: { tMs: number; bytes: number; streamBytes: number[] | null; cycles: number; ctx: number } | null
   warnings: Warning[]
   report: Report | null
   error: ErrorInfo | null
@@ -45,7 +68,8 @@ export const initialRunState: RunState = {
   startedAtMs: 0,
   trialStartedAtMs: 0,
   current: null,
-  series: {},
+  live: [],
+  trials: [],
   last: null,
   warnings: [],
   report: null,
@@ -70,12 +94,14 @@ export function downsample(points: SeriesPoint[]): SeriesPoint[] {
   for (let i = 0; i + 1 < points.length; i += 2) {
     const a = points[i]
     const b = points[i + 1]
-    out.push({
+    const p: SeriesPoint = {
       t: b.t,
       gbps: (a.gbps + b.gbps) / 2,
       cyclesPerBit: mean2(a.cyclesPerBit, b.cyclesPerBit),
       ctxPerSec: mean2(a.ctxPerSec, b.ctxPerSec)
-    })
+    }
+    if (a.streamGbps && b.streamGbps) p.streamGbps = a.streamGbps.map((v, k) => (v + (b.streamGbps![k] ?? v)) / 2)
+    out.push(p)
   }
   if (points.length % 2) out.push(points[points.length - 1])
   return out
@@ -97,6 +123,22 @@ export function runReducer(s: RunState, a: RunAction): RunState {
   }
 }
 
+/** a finished trial as one point: its summary's figures over its measured window */
+export function trialPoint(t: TrialRecord): TrialPoint {
+  const s = t.summary
+  const ok = t.error === null && s !== null && s.bytes > 0
+  return {
+    index: t.index,
+    method: t.method,
+    warmup: t.warmup,
+    gbps: ok ? s.throughputBitsPerSec / 1e9 : null,
+    cyclesPerBit: ok ? s.sender.cyclesPerBit : null,
+    systemCyclesPerBit: ok ? (s.system?.cyclesPerBit ?? null) : null,
+    notes: (s?.notes ?? []).map((n) => n.code),
+    failed: !ok
+  }
+}
+
 function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
   switch (e.type) {
     case 'run-start':
@@ -108,12 +150,11 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
         startedAtMs: s.startedAtMs || nowMs
       }
     case 'trial-start':
-      return { ...s, current: e.trial, trialStartedAtMs: nowMs, last: null }
+      return { ...s, current: e.trial, trialStartedAtMs: nowMs, last: null, live: [] }
     case 'sample': {
-      const method = s.current?.method
-      if (!method || s.current?.index !== e.trial) return s
+      if (!s.current || s.current.index !== e.trial) return s
       const x = e.sample
-      const prev = s.last ?? { tMs: 0, bytes: 0, cycles: 0, ctx: 0 }
+      const prev = s.last ?? { tMs: 0, bytes: 0, streamBytes: null, cycles: 0, ctx: 0 }
       const cycles = x.sender.cycles
       const ctx = x.sender.contextSwitches
       // no counter reading in this sample: throughput still plots; the per-interval
@@ -122,21 +163,31 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
       const dBits = (x.sender.bytes - prev.bytes) * 8
       const dt = (x.tMs - prev.tMs) / 1000
       const point: SeriesPoint = {
-        t: (s.trialStartedAtMs - s.startedAtMs) / 1000 + x.tMs / 1000,
+        t: x.tMs / 1000,
         gbps: (x.sender.bytesPerSec * 8) / 1e9,
         cyclesPerBit: counted && dBits > 0 ? (cycles - prev.cycles) / dBits : null,
         ctxPerSec: counted && dt > 0 ? (ctx - prev.ctx) / dt : null
       }
-      let points = [...(s.series[method] ?? []), point]
-      if (points.length > MAX_POINTS) points = downsample(points)
+      const streams = x.sender.streamBytes
+      if (streams && streams.length > 1) {
+        // each stream over the same interval as the total: from the previous sample
+        const before = s.live.length ? s.live.at(-1)!.t : 0
+        const span = x.tMs / 1000 - before
+        const was = s.last?.streamBytes ?? null
+        point.streamGbps = streams.map((b, i) => (span > 0 ? ((b - (was?.[i] ?? 0)) * 8) / span / 1e9 : 0))
+      }
+      let live = [...s.live, point]
+      if (live.length > MAX_POINTS) live = downsample(live)
       return {
         ...s,
-        series: { ...s.series, [method]: points },
-        last: counted ? { tMs: x.tMs, bytes: x.sender.bytes, cycles, ctx } : s.last
+        live,
+        last: counted
+          ? { tMs: x.tMs, bytes: x.sender.bytes, streamBytes: streams ?? null, cycles, ctx }
+          : { ...prev, streamBytes: streams ?? prev.streamBytes }
       }
     }
     case 'trial-end':
-      return { ...s, doneTrials: s.doneTrials + 1, current: null }
+      return { ...s, doneTrials: s.doneTrials + 1, current: null, trials: [...s.trials, trialPoint(e.trial)] }
     case 'warning':
       return { ...s, warnings: [...s.warnings, e.warning] }
     case 'error':

@@ -1,46 +1,32 @@
-// After a run: per-method figures with their spread, charts relative to copy, and
-// the warnings in plain words.
+// After a run: per-method figures with their spread, what each costs against copy
+// (with intervals and a verdict), the cores a link would need, and the warnings,
+// each with what to do about it.
 
 import {
+  aggregateNotes,
+  changeWithInterval,
   cyclesEstimated,
   gbitsRange,
   groupAggregates,
   medianText,
-  percentText,
-  timesText
+  VERDICT_TEXT,
+  VS_COPY_FOOTNOTE
 } from '../../../shared/export/figures'
+import { lineRatesFor } from '../../../shared/headroom'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
-import { CyclesBars, ThroughputBars } from '../charts/result-charts'
+import { warningInfo } from '../../../shared/warnings'
+import { CyclesBars, HeadroomChart, ThroughputBars } from '../charts/result-charts'
 
 /** half the 95% interval of the mean, in Gbit/s */
 function ci(s: Stat | null): string {
   return s && s.n > 1 ? `±${((s.ci95High - s.ci95Low) / 2 / 1e9).toFixed(2)}` : '—'
 }
 
-/** what a warning means for the reader, and what to do about it */
-export function plainWarning(w: Warning): string {
-  switch (w.code) {
-    case 'CYCLES_ESTIMATED':
-      return `Cycles are estimated from CPU time, not counted. ${w.message.split(': ').slice(1).join(': ')}`
-    case 'CONTAMINATED':
-      return 'Other programs used the CPU during some trials; their figures are marked and less trustworthy. Close them and run again.'
-    case 'TRIAL_NOTE':
-      if (/MSG_ZEROCOPY fell back/.test(w.message))
-        return `${w.message}. The kernel copied the data after all, so MSG_ZEROCOPY cannot save anything here; it only pays off across a real network device.`
-      if (/receiver window limited/.test(w.message))
-        return `${w.message}: the receiver did not keep up, so the sender waited. A cheaper receiver mode (splice, discard) or a faster receiving host shows the sender's own limit.`
-      if (/send buffer limited/.test(w.message))
-        return `${w.message}: a larger socket send buffer may raise throughput.`
-      return w.message
-    default:
-      return w.message
-  }
-}
-
 function Row({ a }: { a: MethodAggregate }) {
+  const notes = aggregateNotes(a)
   return (
-    <tr data-testid={`result-${a.method}`}>
+    <tr data-testid={`result-${a.method}`} className={a.notes.length ? 'marked' : undefined}>
       <th scope="row">{a.method}</th>
       <td>{gbitsRange(a.throughputBitsPerSec)}</td>
       <td>{ci(a.throughputBitsPerSec)}</td>
@@ -49,13 +35,52 @@ function Row({ a }: { a: MethodAggregate }) {
       <td>{medianText(a.systemCyclesPerBit)}</td>
       <td>{medianText(a.contextSwitchesPerGiB)}</td>
       <td>{medianText(a.syscallsPerGiB, 4)}</td>
-      <td>{timesText(a.speedupVsCopy)}</td>
-      <td>{percentText(a.senderCpuSavingVsCopy)}</td>
+      <td data-testid={`notes-${a.method}`}>{notes}</td>
+    </tr>
+  )
+}
+
+function VsCopyRow({ a }: { a: MethodAggregate }) {
+  const v = a.vsCopy
+  if (a.method === 'copy')
+    return (
+      <tr>
+        <th scope="row">copy</th>
+        <td colSpan={5} className="muted">
+          baseline
+        </td>
+      </tr>
+    )
+  return (
+    <tr data-testid={`vs-copy-${a.method}`} data-verdict={v?.verdict ?? 'unknown'}>
+      <th scope="row">{a.method}</th>
+      <td>{changeWithInterval(v?.throughput ?? null)}</td>
+      <td>{changeWithInterval(v?.senderCyclesPerBit ?? null)}</td>
+      <td>{changeWithInterval(v?.receiverCyclesPerBit ?? null)}</td>
       <td>
-        {a.failed ? `${a.failed} failed ` : ''}
-        {a.zeroCopyFallbackShare ? `copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}%` : ''}
+        <b>{changeWithInterval(v?.systemCyclesPerBit ?? null)}</b>
+      </td>
+      <td>
+        <span className={`verdict verdict-${v?.verdict ?? 'unknown'}`}>{v ? VERDICT_TEXT[v.verdict] : '—'}</span>
       </td>
     </tr>
+  )
+}
+
+/** a warning in plain words, with what to do about it, from the catalogue's data */
+export function WarningItem({ w }: { w: Warning }) {
+  const info = warningInfo(w.code)
+  return (
+    <li data-code={w.code} className={`warning-${info.severity}`}>
+      <span className="badge">{info.mark}</span> {w.message}
+      {w.trials && w.trials.length > 0 && (
+        <span className="muted">
+          {' '}
+          ({w.trials.length} trial{w.trials.length > 1 ? 's' : ''})
+        </span>
+      )}
+      {w.hint && <div className="hint">{w.hint}</div>}
+    </li>
   )
 }
 
@@ -63,6 +88,10 @@ export function ResultsView({ report }: { report: Report }) {
   const aggs = report.end.aggregates
   const estimated = cyclesEstimated(aggs)
   const groups = [...groupAggregates(aggs)]
+  const env = report.start.environment
+  const senderClock = env.sender.cpuClockHz
+  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? senderClock
+  const lineRates = lineRatesFor(report.start.plan, env.sender)
   return (
     <section className="results" aria-label="results">
       {report.end.incomplete && (
@@ -88,8 +117,6 @@ export function ResultsView({ report }: { report: Report }) {
                 <th>system</th>
                 <th>ctxsw/GiB</th>
                 <th>syscalls/GiB</th>
-                <th>speed-up vs copy</th>
-                <th>send CPU saved</th>
                 <th>notes</th>
               </tr>
             </thead>
@@ -99,17 +126,44 @@ export function ResultsView({ report }: { report: Report }) {
               ))}
             </tbody>
           </table>
+          {rows.some((a) => a.vsCopy) && (
+            <table data-testid="vs-copy-table">
+              <caption>Against copy: change, [95% interval]; negative is cheaper</caption>
+              <thead>
+                <tr>
+                  <th>method</th>
+                  <th>throughput</th>
+                  <th>sender CPU/bit</th>
+                  <th>receiver CPU/bit</th>
+                  <th>system CPU/bit</th>
+                  <th>verdict</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <VsCopyRow key={a.method} a={a} />
+                ))}
+              </tbody>
+            </table>
+          )}
           <div className="chart-row">
             <ThroughputBars aggregates={rows} />
             <CyclesBars aggregates={rows} />
+            <HeadroomChart
+              aggregates={rows}
+              lineRates={lineRates}
+              senderClockHz={senderClock}
+              receiverClockHz={receiverClock}
+            />
           </div>
         </div>
       ))}
+      {aggs.some((a) => a.vsCopy) && <p className="muted">{VS_COPY_FOOTNOTE}</p>}
       {estimated && <p className="muted">* cycles estimated from CPU time × clock rate</p>}
       {report.end.warnings.length > 0 && (
         <ul className="warnings" data-testid="warnings">
           {report.end.warnings.map((w, i) => (
-            <li key={i}>{plainWarning(w)}</li>
+            <WarningItem key={i} w={w} />
           ))}
         </ul>
       )}

@@ -26,7 +26,19 @@ function FieldError({ errors, field }: { errors: FieldErrors; field: keyof PlanD
 
 interface TextFieldProps {
   label: string
-  field: 'target' | 'token' | 'size' | 'file' | 'chunks' | 'repeat' | 'warmup'
+  field:
+    | 'target'
+    | 'token'
+    | 'size'
+    | 'file'
+    | 'chunks'
+    | 'repeat'
+    | 'warmup'
+    | 'duration'
+    | 'bytes'
+    | 'streams'
+    | 'senderCpus'
+    | 'receiverCpus'
   draft: PlanDraft
   errors: FieldErrors
   set(field: keyof PlanDraft, value: string): void
@@ -55,7 +67,10 @@ function TextField({ label, field, draft, errors, set, type = 'text', placeholde
 }
 
 export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }: Props) {
-  const { errors, plan } = useMemo(() => validateDraft(draft, capabilities.defaults), [draft, capabilities.defaults])
+  const { errors, plan } = useMemo(
+    () => validateDraft(draft, capabilities.defaults, capabilities.allowedCpus),
+    [draft, capabilities.defaults, capabilities.allowedCpus]
+  )
   const set = <K extends keyof PlanDraft>(k: K, v: PlanDraft[K]) => onDraftChange({ ...draft, [k]: v })
   const toggle = (m: MethodName) =>
     set('methods', draft.methods.includes(m) ? draft.methods.filter((x) => x !== m) : [...draft.methods, m])
@@ -150,6 +165,51 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           />
         )}
         <TextField label="Chunk sizes" field="chunks" draft={draft} errors={errors} set={set} />
+      </fieldset>
+
+      <fieldset>
+        <legend>How long</legend>
+        {(
+          [
+            ['timed', 'for a duration'],
+            ['bytes', 'for a byte count'],
+            ['file', 'one pass over the file']
+          ] as const
+        ).map(([mode, label]) => (
+          <label className="inline" key={mode}>
+            <input
+              type="radio"
+              name="trialMode"
+              value={mode}
+              checked={draft.trialMode === mode}
+              onChange={() => set('trialMode', mode)}
+            />{' '}
+            {label}
+          </label>
+        ))}
+        {draft.trialMode === 'timed' && (
+          <TextField label="Duration of a trial" field="duration" placeholder="10s" draft={draft} errors={errors} set={set} />
+        )}
+        {draft.trialMode === 'bytes' && (
+          <TextField label="Bytes per trial" field="bytes" placeholder="4GiB" draft={draft} errors={errors} set={set} />
+        )}
+        <TextField label="Parallel streams" field="streams" numeric draft={draft} errors={errors} set={set} />
+        <TextField
+          label="Sender CPUs (optional)"
+          field="senderCpus"
+          placeholder={`e.g. ${capabilities.allowedCpus.slice(0, 2).join(',') || '0'}`}
+          draft={draft}
+          errors={errors}
+          set={set}
+        />
+        <TextField
+          label="Receiver CPUs (optional)"
+          field="receiverCpus"
+          placeholder="e.g. 1"
+          draft={draft}
+          errors={errors}
+          set={set}
+        />
         <TextField label="Repetitions" field="repeat" numeric draft={draft} errors={errors} set={set} />
         <TextField label="Warm-up rounds" field="warmup" numeric draft={draft} errors={errors} set={set} />
         <label>
