@@ -4,7 +4,11 @@
  * process over loopback TCP. zcprof's figures should match it: any gap is
  * overhead zcprof adds.
  *
- *   baseline METHOD FILE CHUNK_BYTES   ->  {"method":..,"bytes":..,"ns":..}
+ *   baseline METHOD FILE CHUNK_BYTES [DURATION_MS]   ->  {"method":..,"bytes":..,"ns":..}
+ *
+ * With DURATION_MS, a timed trial by zcprof's rule: the clock is read before each
+ * call, and the file starts again at its end (copy seeks back, sendfile and splice
+ * reset their offset, mmap and msg-zerocopy reuse the mapping).
  *
  * Timing: from the first send to the receiver's last byte, CLOCK_MONOTONIC on
  * both sides (same host), as zcprof times a local trial.
@@ -89,11 +93,26 @@ static uint64_t reap(int s) {
   }
 }
 
+/* the next call's length from offset *off, 0 when the trial is over; a timed trial wraps at the end */
+static uint64_t deadline = 0;
+static size_t next_len(size_t *off, size_t size, size_t chunk, int *wrapped) {
+  *wrapped = 0;
+  if (deadline) {
+    if (now_ns() >= deadline) return 0;
+    if (*off >= size) {
+      *off = 0;
+      *wrapped = 1;
+    }
+  } else if (*off >= size) return 0;
+  return chunk < size - *off ? chunk : size - *off;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: %s copy|mmap|sendfile|splice|msg-zerocopy FILE CHUNK_BYTES\n", argv[0]);
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: %s copy|mmap|sendfile|splice|msg-zerocopy FILE CHUNK_BYTES [DURATION_MS]\n", argv[0]);
     return 2;
   }
+  uint64_t duration_ns = argc == 5 ? strtoull(argv[4], NULL, 10) * 1000000ull : 0;
   const char *method = argv[1];
   size_t chunk = strtoull(argv[3], NULL, 10);
   int fd = open(argv[2], O_RDONLY);
@@ -121,29 +140,39 @@ int main(int argc, char **argv) {
   }
 
   uint64_t t0 = now_ns();
+  if (duration_ns) deadline = t0 + duration_ns;
+  size_t off = 0, len;
+  int wrapped;
   if (!strcmp(method, "copy")) {
     char *buf = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    for (size_t off = 0; off < size;) {
-      ssize_t n = read(fd, buf, chunk < size - off ? chunk : size - off);
+    while ((len = next_len(&off, size, chunk, &wrapped))) {
+      if (wrapped && lseek(fd, 0, SEEK_SET) < 0) die("lseek");
+      ssize_t n = read(fd, buf, len);
       if (n <= 0) die("read");
       write_all(s, buf, (size_t)n);
       off += (size_t)n;
     }
   } else if (!strcmp(method, "mmap")) {
-    for (size_t off = 0; off < size; off += chunk) write_all(s, map + off, chunk < size - off ? chunk : size - off);
+    while ((len = next_len(&off, size, chunk, &wrapped))) {
+      write_all(s, map + off, len);
+      off += len;
+    }
   } else if (!strcmp(method, "sendfile")) {
-    off_t off = 0;
-    while ((size_t)off < size)
-      if (sendfile(s, fd, &off, chunk < size - (size_t)off ? chunk : size - (size_t)off) <= 0) die("sendfile");
+    while ((len = next_len(&off, size, chunk, &wrapped))) {
+      off_t o = (off_t)off;
+      if (sendfile(s, fd, &o, len) <= 0) die("sendfile");
+      off = (size_t)o;
+    }
   } else if (!strcmp(method, "splice")) {
     int p[2];
     if (pipe(p)) die("pipe");
     int cap = fcntl(p[1], F_SETPIPE_SZ, (int)chunk);
     if (cap > 0 && (size_t)cap < chunk) chunk = (size_t)cap;
-    loff_t off = 0;
-    while ((size_t)off < size) {
-      ssize_t in = splice(fd, &off, p[1], NULL, chunk < size - (size_t)off ? chunk : size - (size_t)off, SPLICE_F_MOVE | SPLICE_F_MORE);
+    while ((len = next_len(&off, size, chunk, &wrapped))) {
+      loff_t o = (loff_t)off;
+      ssize_t in = splice(fd, &o, p[1], NULL, len, SPLICE_F_MOVE | SPLICE_F_MORE);
       if (in <= 0) die("splice in");
+      off = (size_t)o;
       while (in > 0) {
         ssize_t out = splice(p[0], NULL, s, NULL, (size_t)in, SPLICE_F_MOVE | SPLICE_F_MORE);
         if (out <= 0) die("splice out");
@@ -154,7 +183,7 @@ int main(int argc, char **argv) {
     int one = 1;
     if (setsockopt(s, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof one)) die("SO_ZEROCOPY");
     uint64_t sent = 0, done = 0;
-    for (size_t off = 0; off < size;) {
+    while ((len = next_len(&off, size, chunk, &wrapped))) {
       if (sent - done >= 256) {
         uint64_t got = reap(s);
         if (!got) {
@@ -163,7 +192,7 @@ int main(int argc, char **argv) {
         }
         done += got;
       }
-      ssize_t n = send(s, map + off, chunk < size - off ? chunk : size - off, MSG_ZEROCOPY);
+      ssize_t n = send(s, map + off, len, MSG_ZEROCOPY);
       if (n < 0 && errno == ENOBUFS) {
         done += reap(s);
         continue;
@@ -190,5 +219,5 @@ int main(int argc, char **argv) {
   waitpid(child, NULL, 0);
   printf("{\"method\":\"%s\",\"bytes\":%llu,\"ns\":%llu}\n", method, (unsigned long long)msg[0],
          (unsigned long long)(msg[1] - t0));
-  return msg[0] == size ? 0 : 1;
+  return duration_ns || msg[0] == size ? 0 : 1;
 }

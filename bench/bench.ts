@@ -1,10 +1,15 @@
-// `npm run bench`: the figures the measuring core promises, measured in one run.
-//   1. every method on loopback, with zcprof's own table
-//   2. zcprof against a minimal C program making the same syscalls (ratio, interleaved)
-//   3. what sampling every 100 ms costs (ratio against sampling off, interleaved)
-// Timings on a shared machine are ratios within this run, never absolutes.
+// `npm run bench`: the figures the README quotes, measured in one run.
+//   1. every method on loopback: the default run's tables
+//   2. zcprof against a minimal C program making the same syscalls, on timed trials
+//   3. how much the headline moves between identical runs: timed trials vs one pass
+//   4. one stream against two, in aggregate
+//   5. what sampling costs (ratio against sampling off, interleaved)
+//   6. what the app holds for a ten-minute run
+// Timings on a shared machine are ratios within this run, never absolutes; each comes
+// with its 95% interval and a verdict that says whether the data can tell.
 //
-// Environment: BENCH_SIZE (default 512MiB), BENCH_PAIRS (7), BENCH_CHUNK (128KiB).
+// Environment: BENCH_ONLY (e.g. "2,4": those sections), BENCH_PAIRS (C pairs, 4),
+// BENCH_RUNS (identical runs in 3, 5), BENCH_CHUNK (128KiB).
 
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
@@ -13,14 +18,18 @@ import path from 'node:path'
 import { DEFAULT_PLAN, runPlan } from '../src/main/engine/run'
 import { ensureTestFile } from '../src/main/engine/test-file'
 import { renderSummary } from '../src/main/cli/summary-table'
+import { changeWithInterval } from '../src/shared/export/figures'
 import { NATIVE_METHODS, type MethodName } from '../src/shared/methods'
-import type { Plan } from '../src/shared/report'
-import { median, summarize } from '../src/shared/statistics'
+import type { Plan, Report } from '../src/shared/report'
+import { median, tQuantile95 } from '../src/shared/statistics'
 import { formatBytes, parseSize } from '../src/shared/units'
+import { initialRunState, runReducer } from '../src/renderer/src/state/run-state'
 
-const size = parseSize(process.env.BENCH_SIZE ?? '512MiB', 'BENCH_SIZE')
 const chunk = parseSize(process.env.BENCH_CHUNK ?? '128KiB', 'BENCH_CHUNK')
-const pairs = Number(process.env.BENCH_PAIRS ?? 7)
+const pairs = Number(process.env.BENCH_PAIRS ?? 4)
+const runs = Number(process.env.BENCH_RUNS ?? 5)
+const only = process.env.BENCH_ONLY?.split(',').map(Number)
+const wanted = (n: number) => !only || only.includes(n)
 const here = path.dirname(new URL(import.meta.url).pathname)
 
 function buildBaseline(): string {
@@ -31,142 +40,237 @@ function buildBaseline(): string {
   return exe
 }
 
-function baselineBitsPerSec(exe: string, method: string, file: string): number {
-  const out = JSON.parse(execFileSync(exe, [method, file, String(chunk)], { encoding: 'utf8' })) as {
-    bytes: number
-    ns: number
-  }
+function baselineBitsPerSec(exe: string, method: string, file: string, durationMs: number): number {
+  const out = JSON.parse(
+    execFileSync(exe, [method, file, String(chunk), String(durationMs)], { encoding: 'utf8' })
+  ) as { bytes: number; ns: number }
   return (out.bytes * 8 * 1e9) / out.ns
 }
 
-async function zcprofTrial(method: MethodName, file: string, sampleIntervalMs: number, chunkBytes = chunk) {
-  const plan: Plan = {
-    ...DEFAULT_PLAN,
-    methods: [method],
-    file,
-    chunkBytes: [chunkBytes],
-    repeat: 1,
-    warmup: 0,
-    sampleIntervalMs
-  }
-  const report = await runPlan({ plan })
-  const t = report.trials[0]
+async function run(plan: Partial<Plan>): Promise<Report> {
+  return runPlan({ plan: { ...DEFAULT_PLAN, ...plan } })
+}
+
+/** one timed trial: throughput from its first send to its last byte, its ramp included, as C times it */
+async function zcprofTimed(method: MethodName, file: string, durationMs: number, sampleIntervalMs: number) {
+  const r = await run({ methods: [method], file, chunkBytes: [chunk], repeat: 1, durationMs, sampleIntervalMs })
+  const t = r.trials[0]
   if (!t?.summary || t.error) throw new Error(`zcprof ${method} failed: ${t?.error?.message}`)
-  return { bitsPerSec: t.summary.throughputBitsPerSec, durationMs: t.summary.durationNs / 1e6, sampling: t.sampling }
+  const s = t.summary
+  const steady = s.steady!
+  return {
+    bitsPerSec: ((s.bytes + steady.rampBytes) * 8 * 1e3) / (steady.rampMs + steady.windowMs),
+    steadyBitsPerSec: s.throughputBitsPerSec,
+    sampling: t.sampling,
+    durationMs: steady.windowMs
+  }
 }
 
-async function zcprofBitsPerSec(method: MethodName, file: string, sampleIntervalMs: number): Promise<number> {
-  return (await zcprofTrial(method, file, sampleIntervalMs)).bitsPerSec
+/**
+ * The geometric mean of paired ratios with a 95% t interval on their logs: a ratio
+ * of two timings is log-normal-ish, and pairing takes out the machine's drift.
+ */
+function ratioInterval(ratios: number[]): { ratio: number; low: number; high: number } {
+  const logs = ratios.map(Math.log)
+  const n = logs.length
+  const mean = logs.reduce((a, b) => a + b, 0) / n
+  const sd = n > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : Number.NaN
+  const half = n > 1 ? (tQuantile95(n - 1) * sd) / Math.sqrt(n) : Number.NaN
+  return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) }
 }
 
-const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)}%`
+/** two-sided: within ±tol, or clearly off it either way, or the data cannot tell */
+function verdict(r: { low: number; high: number }, tol = 0.05): string {
+  if (!Number.isFinite(r.low)) return 'one pair: no interval'
+  if (r.low >= 1 - tol && r.high <= 1 + tol) return `within ±${tol * 100}%`
+  if (r.high < 1 - tol) return `SLOWER by over ${tol * 100}%`
+  if (r.low > 1 + tol) return `faster by over ${tol * 100}%: they measure differently`
+  return `unresolved: the interval is wider than ±${tol * 100}%`
+}
+
+const ratioText = (r: { ratio: number; low: number; high: number }) => {
+  const digits = r.high - r.low < 0.02 ? 3 : 2
+  return Number.isFinite(r.low)
+    ? `${r.ratio.toFixed(digits)} [${r.low.toFixed(digits)}, ${r.high.toFixed(digits)}]`
+    : r.ratio.toFixed(digits)
+}
 const gbit = (v: number) => (v / 1e9).toFixed(2)
 
 async function main(): Promise<void> {
-  const file = await ensureTestFile(size)
+  const file = await ensureTestFile(DEFAULT_PLAN.fileBytes[0])
   console.log(
-    `zcprof bench: ${formatBytes(size)} file, ${formatBytes(chunk)} chunks, loopback TCP, ${os.cpus().length} cores, ${os.cpus()[0]?.model}\n`
+    `zcprof bench: ${formatBytes(DEFAULT_PLAN.fileBytes[0])} file, ${formatBytes(chunk)} chunks, loopback TCP, ${os.cpus().length} cores, ${os.cpus()[0]?.model}\n`
   )
 
-  console.log(`== 1. every method on loopback (5 repetitions after a warm-up) ==`)
-  const all = await runPlan({ plan: { ...DEFAULT_PLAN, file, chunkBytes: [chunk], repeat: 5, warmup: 1 } })
-  console.log(renderSummary(all))
+  if (wanted(1)) {
+    console.log('== 1. every method on loopback: the default run (npx zcprof run) ==')
+    const t0 = Date.now()
+    const all = await run({ file, chunkBytes: [chunk] })
+    console.log(renderSummary(all))
+    console.log(`(the run took ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  }
 
-  console.log(`\n== 2. zcprof vs a minimal C program with the same syscalls (${pairs} interleaved pairs each) ==`)
-  const exe = buildBaseline()
-  const rows: string[][] = [
-    ['method', 'C Gbit/s', 'zcprof Gbit/s', 'zcprof / C (median of pairs)', 'pair ratios min–max', 'within 5%']
-  ]
-  for (const method of NATIVE_METHODS) {
-    baselineBitsPerSec(exe, method, file) // warm-up, not counted
-    await zcprofBitsPerSec(method, file, 100)
-    const c: number[] = []
-    const z: number[] = []
-    const ratios: number[] = []
-    for (let i = 0; i < pairs; i++) {
-      // alternate who goes first, so a drift in the machine hurts both equally
-      let cv: number
-      let zv: number
-      if (i % 2 === 0) {
-        cv = baselineBitsPerSec(exe, method, file)
-        zv = await zcprofBitsPerSec(method, file, 100)
-      } else {
-        zv = await zcprofBitsPerSec(method, file, 100)
-        cv = baselineBitsPerSec(exe, method, file)
+  if (wanted(2)) {
+    const durationMs = 5000
+    console.log(
+      `\n== 2. zcprof vs a minimal C program with the same syscalls: ${durationMs / 1000} s timed trials, ${pairs} interleaved pairs each ==`
+    )
+    const exe = buildBaseline()
+    const rows: string[][] = [['method', 'C Gbit/s', 'zcprof Gbit/s', 'zcprof / C [95% CI]', 'pairs min–max', 'verdict']]
+    for (const method of NATIVE_METHODS) {
+      const c: number[] = []
+      const z: number[] = []
+      const ratios: number[] = []
+      for (let i = 0; i < pairs; i++) {
+        // alternate who goes first, so a drift in the machine hurts both equally
+        const first = i % 2 === 0
+        const a = first ? baselineBitsPerSec(exe, method, file, durationMs) : (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec
+        const b = first ? (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec : baselineBitsPerSec(exe, method, file, durationMs)
+        const [cv, zv] = first ? [a, b] : [b, a]
+        c.push(cv)
+        z.push(zv)
+        ratios.push(zv / cv)
       }
-      c.push(cv)
-      z.push(zv)
-      ratios.push(zv / cv)
+      const r = ratioInterval(ratios)
+      rows.push([
+        method,
+        gbit(median(c)),
+        gbit(median(z)),
+        ratioText(r),
+        `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+        verdict(r)
+      ])
     }
-    const r = median(ratios)
-    rows.push([
-      method,
-      gbit(median(c)),
-      gbit(median(z)),
-      `${r.toFixed(3)} (${pct(r)})`,
-      `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
-      r >= 0.95 ? 'yes' : 'NO'
-    ])
+    printTable(rows)
+    console.log('zcprof / C is the geometric mean of paired ratios, with its t interval on the logs; both time first send to last byte.')
   }
-  printTable(rows)
 
-  // small chunks make trials long enough for a 100 ms sampler to fire many times
-  const samplerChunk = 4096
-  console.log(
-    `\n== 3. sampling cost: every 100 ms vs off (${formatBytes(samplerChunk)} chunks, ${pairs} interleaved pairs per method) ==`
-  )
-  const srows: string[][] = [
-    [
-      'method',
-      'trial s',
-      'samples',
-      'sampler busy / trial',
-      'µs per sample',
-      'off Gbit/s',
-      '100 ms Gbit/s',
-      'sampled / off (median)',
-      '95% CI of mean'
+  if (wanted(3)) {
+    console.log(`\n== 3. the headline across ${runs} identical runs: sendfile's whole-system CPU per bit against copy ==`)
+    const modes: [string, Partial<Plan>][] = [
+      ['one pass over 128MiB, 3 repetitions after 1 warm-up (zcprof 0.2)', { durationMs: null, fileBytes: [128 * 1024 ** 2], file: null, warmup: 1, sampleIntervalMs: 100 }],
+      ['timed 2 s trials, the default (3 repetitions)', {}]
     ]
-  ]
-  for (const method of ['copy', 'sendfile'] as const) {
-    const ratios: number[] = []
-    const on: number[] = []
-    const off: number[] = []
-    const busyShare: number[] = []
-    const perSample: number[] = []
-    const samples: number[] = []
-    const seconds: number[] = []
-    for (let i = 0; i < pairs; i++) {
-      const sampledFirst = i % 2 === 0
-      const x = await zcprofTrial(method, file, sampledFirst ? 100 : 0, samplerChunk)
-      const y = await zcprofTrial(method, file, sampledFirst ? 0 : 100, samplerChunk)
-      const [withS, without] = sampledFirst ? [x, y] : [y, x]
-      on.push(withS.bitsPerSec)
-      off.push(without.bitsPerSec)
-      ratios.push(withS.bitsPerSec / without.bitsPerSec)
-      busyShare.push(withS.sampling.busyMs / withS.durationMs)
-      perSample.push((withS.sampling.busyMs * 1000) / Math.max(1, withS.sampling.samples))
-      samples.push(withS.sampling.samples)
-      seconds.push(withS.durationMs / 1000)
+    for (const [label, p] of modes) {
+      const changes: number[] = []
+      const senderChanges: number[] = []
+      const texts: string[] = []
+      for (let i = 0; i < runs; i++) {
+        const r = await run({ methods: ['copy', 'sendfile'], ...p })
+        const a = r.end.aggregates.find((x) => x.method === 'sendfile')!
+        const sys = a.vsCopy!.systemCyclesPerBit!
+        changes.push((sys.ratio - 1) * 100)
+        senderChanges.push((a.vsCopy!.senderCyclesPerBit!.ratio - 1) * 100)
+        texts.push(changeWithInterval(sys))
+      }
+      const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs)
+      console.log(`${label}:`)
+      console.log(`  system CPU/bit vs copy, each run: ${texts.join(' · ')}`)
+      console.log(
+        `  spread of the system change: ${spread(changes).toFixed(1)} points (${Math.min(...changes).toFixed(1)}% to ${Math.max(...changes).toFixed(1)}%);` +
+          ` of the sender change: ${spread(senderChanges).toFixed(1)} points`
+      )
     }
-    const s = summarize(ratios)!
-    srows.push([
-      method,
-      median(seconds).toFixed(2),
-      String(median(samples)),
-      `${(median(busyShare) * 100).toFixed(3)}%`,
-      median(perSample).toFixed(0),
-      gbit(median(off)),
-      gbit(median(on)),
-      `${median(ratios).toFixed(3)} (${pct(median(ratios))})`,
-      `${s.ci95Low.toFixed(3)}–${s.ci95High.toFixed(3)}`
-    ])
   }
-  printTable(srows)
-  console.log(
-    '"sampler busy / trial" is the observer\'s own CPU time (engine tick + agent reply) over the trial: it bounds what sampling can take from the loops.'
-  )
-  console.log('\nA ratio above 1 means zcprof (or sampling) was faster; the spread is the machine, not the code.')
+
+  if (wanted(4)) {
+    console.log(`\n== 4. one stream against two, in aggregate (timed 2 s, ${runs} interleaved runs of copy and sendfile each) ==`)
+    const rows: string[][] = [['method', '1 stream Gbit/s', '2 streams Gbit/s', '2 / 1 [95% CI]', '1 stream sys cyc/bit', '2 streams sys cyc/bit']]
+    const by: Record<string, { one: number[]; two: number[]; c1: number[]; c2: number[] }> = {}
+    for (let i = 0; i < runs; i++) {
+      for (const streams of i % 2 === 0 ? [1, 2] : [2, 1]) {
+        const r = await run({ methods: ['copy', 'sendfile'], streams, repeat: 1 })
+        for (const a of r.end.aggregates) {
+          const m = (by[a.method] ??= { one: [], two: [], c1: [], c2: [] })
+          ;(streams === 1 ? m.one : m.two).push(a.throughputBitsPerSec!.median)
+          ;(streams === 1 ? m.c1 : m.c2).push(a.systemCyclesPerBit!.median)
+        }
+      }
+    }
+    for (const [method, m] of Object.entries(by)) {
+      const r = ratioInterval(m.two.map((v, i) => v / m.one[i]))
+      rows.push([method, gbit(median(m.one)), gbit(median(m.two)), ratioText(r), median(m.c1).toPrecision(3), median(m.c2).toPrecision(3)])
+    }
+    printTable(rows)
+    console.log(`On ${os.cpus().length} cores: two streams share the same CPUs, so the aggregate rises only where one stream left a core idle.`)
+  }
+
+  if (wanted(5)) {
+    console.log(`\n== 5. sampling cost: every 50 ms vs off (timed 2 s trials, ${pairs} interleaved pairs per method) ==`)
+    const srows: string[][] = [
+      ['method', 'samples', 'sampler busy / trial', 'µs per sample', 'off Gbit/s', '50 ms Gbit/s', 'sampled / off [95% CI]', 'verdict']
+    ]
+    for (const method of ['copy', 'sendfile'] as const) {
+      const ratios: number[] = []
+      const on: number[] = []
+      const off: number[] = []
+      const busyShare: number[] = []
+      const perSample: number[] = []
+      const samples: number[] = []
+      for (let i = 0; i < pairs; i++) {
+        const sampledFirst = i % 2 === 0
+        const x = await zcprofTimed(method, file, 2000, sampledFirst ? 50 : 0)
+        const y = await zcprofTimed(method, file, 2000, sampledFirst ? 0 : 50)
+        const [withS, without] = sampledFirst ? [x, y] : [y, x]
+        on.push(withS.steadyBitsPerSec)
+        off.push(without.steadyBitsPerSec)
+        ratios.push(withS.steadyBitsPerSec / without.steadyBitsPerSec)
+        busyShare.push(withS.sampling.busyMs / (withS.durationMs * 1.1))
+        perSample.push((withS.sampling.busyMs * 1000) / Math.max(1, withS.sampling.samples))
+        samples.push(withS.sampling.samples)
+      }
+      const r = ratioInterval(ratios)
+      srows.push([
+        method,
+        String(median(samples)),
+        `${(median(busyShare) * 100).toFixed(2)}%`,
+        median(perSample).toFixed(0),
+        gbit(median(off)),
+        gbit(median(on)),
+        ratioText(r),
+        verdict(r)
+      ])
+    }
+    printTable(srows)
+    console.log(
+      '"sampler busy / trial" is the observer\'s own CPU time (engine tick + agent reply) over the trial: it bounds what sampling can take from the loops.'
+    )
+  }
+
+  if (wanted(6)) {
+    console.log('\n== 6. what the app holds for a ten-minute run (its reducer, fed the events of 2 s trials with 4 streams) ==')
+    rendererMemory()
+  }
+}
+
+/**
+ * Ten minutes of a run's events, as the engine sends them, through the app's reducer:
+ * what the view holds after 1 minute and after 10 (JSON size and heap), with 4 streams
+ * sampled every 50 ms in 2 s trials.
+ */
+function rendererMemory(): void {
+  const minutes = (m: number) => {
+    let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 })
+    const trials = (m * 60) / 2
+    for (let t = 0; t < trials; t++) {
+      const ref = { index: t, total: trials, method: 'copy' as const, target: 't', fileBytes: 1, chunkBytes: 1, durationMs: 2000, streams: 4, repetition: 0, warmup: false }
+      s = runReducer(s, { type: 'event', event: { type: 'trial-start', trial: ref }, nowMs: t * 2000 })
+      for (let i = 1; i <= 40; i++) {
+        const bytes = [1, 2, 3, 4].map((k) => k * i * 1e7)
+        const side = { bytes: bytes.reduce((a, b) => a + b), bytesPerSec: 1e9, cpuNs: i * 1e7, cycles: i * 1e9, contextSwitches: i, syscalls: i, pageFaults: 0, streamBytes: bytes }
+        s = runReducer(s, { type: 'event', event: { type: 'sample', trial: t, sample: { tMs: i * 50, sender: side, receiver: null, systemBusyCores: 1 } }, nowMs: 0 })
+      }
+      const record = { index: t, method: 'copy', warmup: false, error: null, summary: { bytes: 1, throughputBitsPerSec: 1e10, sender: { cyclesPerBit: 0.1 }, system: { cyclesPerBit: 0.2 }, notes: [] } }
+      s = runReducer(s, { type: 'event', event: { type: 'trial-end', trial: record as never }, nowMs: 0 })
+    }
+    return s
+  }
+  const kb = (x: unknown) => (JSON.stringify(x).length / 1024).toFixed(1)
+  for (const m of [1, 10]) {
+    const s = minutes(m)
+    console.log(`after ${m} minute${m > 1 ? 's' : ''}: ${s.trials.length} trial points, ${s.live.length} points of the running trial, ${kb(s)} kB as JSON`)
+  }
+  console.log('The running trial is bounded by MAX_POINTS and starts afresh each trial; a point per trial is the only growth.')
 }
 
 function printTable(rows: string[][]): void {

@@ -38,6 +38,11 @@ const NASTY: unknown[] = [
   'x'.repeat(3000),
   '../../etc/passwd',
   '/tmp/zcprof-fuzz.sock',
+  64,
+  65,
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+  [1023, -1],
+  [0.5],
   '\u0000',
   '💥',
   'NaN',
@@ -55,25 +60,30 @@ function randomValue(depth = 0): unknown {
   if (r < 0.75) return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(depth + 1))
   const o: Record<string, unknown> = {}
   for (let i = 0; i < rand() * 5; i++)
-    o[pick(['type', 'seq', 'trial', 'mode', 'family', 'path', 'port', '__proto__', 'constructor', 'k' + i])] =
+    o[pick(['type', 'seq', 'trial', 'mode', 'family', 'path', 'port', 'streams', 'cpus', 'detail', '__proto__', 'constructor', 'k' + i])] =
       randomValue(depth + 1)
   return o
 }
 
+const PREPARE = {
+  type: 'prepare',
+  seq: 1,
+  family: 'inet',
+  mode: 'read',
+  bufferBytes: 4096,
+  checksum: false,
+  acceptTimeoutMs: 50,
+  pmu: 'auto'
+}
+
 const VALID = [
   { type: 'sample', seq: 1, trial: 1 },
+  // protocol 2: a detailed sample (the ramp's mark), and a prepare with streams and pinned receivers
+  { type: 'sample', seq: 1, trial: 1, detail: true },
+  { ...PREPARE, streams: 3, cpus: [0] },
   { type: 'cancel', seq: 1, trial: 1 },
   { type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN },
-  {
-    type: 'prepare',
-    seq: 1,
-    family: 'inet',
-    mode: 'read',
-    bufferBytes: 4096,
-    checksum: false,
-    acceptTimeoutMs: 50,
-    pmu: 'auto'
-  }
+  PREPARE
 ]
 
 function mutated(): unknown {

@@ -18,6 +18,15 @@ const ADDR_B = '10.233.0.2'
 const TOKEN = 'netns-token'
 const RATE_BITS = 1e9
 
+/** `zcprof ARGS…` run inside namespace A, the sending host */
+function zcprofInA(args: string[], env: Record<string, string> = {}) {
+  return spawnSync('ip', ['netns', 'exec', A, process.execPath, ZCPROF_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000
+  })
+}
+
 function sh(args: string[]): { ok: boolean; err: string } {
   const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' })
   return { ok: r.status === 0, err: (r.stderr || r.error?.message || '').trim() }
@@ -106,29 +115,10 @@ describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () =>
       '16MiB',
       '--once'
     ]
-    const r = spawnSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        A,
-        process.execPath,
-        ZCPROF_BIN,
-        ...args,
-        '--repeat',
-        '1',
-        '--warmup',
-        '0',
-        '--verify',
-        '--json',
-        out
-      ],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, ZCPROF_TOKEN: TOKEN, XDG_CACHE_HOME: dir },
-        timeout: 120_000
-      }
-    )
+    const r = zcprofInA([...args, '--repeat', '1', '--warmup', '0', '--verify', '--json', out], {
+      ZCPROF_TOKEN: TOKEN,
+      XDG_CACHE_HOME: dir
+    })
     expect(r.status, r.stderr + r.stdout).toBe(0)
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report
     expect(report.trials.map((t) => t.method)).toEqual(['copy', 'sendfile', 'splice', 'msg-zerocopy'])
@@ -151,30 +141,63 @@ describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () =>
     expect(r.stdout).toMatch(/agent:\/\/10\.233\.0\.2:7733/)
   })
 
-  it('a wrong token is refused with the fix named', () => {
-    const r = spawnSync(
-      'ip',
+  it('4 streams for 3 s: each stream verified, the trial bounded in time, both hosts measured', () => {
+    const dir = tempDir()
+    const out = path.join(dir, 'r.json')
+    const r = zcprofInA(
       [
-        'netns',
-        'exec',
-        A,
-        process.execPath,
-        ZCPROF_BIN,
         'run',
         '--target',
         `agent://${ADDR_B}:7733`,
         '--methods',
-        'copy',
+        'sendfile',
         '--size',
-        '1MiB',
-        '--token',
-        'nope'
+        '16MiB',
+        '--streams',
+        '4',
+        '--duration',
+        '3s',
+        '--repeat',
+        '1',
+        '--verify',
+        '--json',
+        out
       ],
-      {
-        encoding: 'utf8',
-        timeout: 60_000
-      }
+      { ZCPROF_TOKEN: TOKEN, XDG_CACHE_HOME: dir }
     )
+    expect(r.status, r.stderr + r.stdout).toBe(0)
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report
+    const t = report.trials[0]
+    expect(t.error).toBeNull()
+    const s = t.summary!
+    expect(s.streams).toHaveLength(4)
+    for (const st of s.streams) {
+      expect(st.bytes, `stream ${st.index}`).toBeGreaterThan(0)
+      expect(st.integrity, `stream ${st.index}`).toMatchObject({ checked: true, ok: true })
+      expect(st.receiver!.cpuNs).toBeGreaterThan(0)
+    }
+    const ranMs = s.steady!.rampMs + s.steady!.windowMs
+    expect(ranMs).toBeGreaterThan(3000 * 0.95)
+    expect(ranMs).toBeLessThan(3000 * 1.05)
+    expect(s.receiverSystem).not.toBeNull()
+    expect(s.placement!.receivingHost!.length).toBeGreaterThan(0)
+    // four flows share the link: together they cannot beat it by much
+    if (shaping) expect(s.throughputBitsPerSec).toBeLessThan(RATE_BITS * 1.15)
+    expect(s.fairness!.minOverMax).toBeGreaterThan(0)
+  })
+
+  it('a wrong token is refused with the fix named', () => {
+    const r = zcprofInA([
+      'run',
+      '--target',
+      `agent://${ADDR_B}:7733`,
+      '--methods',
+      'copy',
+      '--size',
+      '1MiB',
+      '--token',
+      'nope'
+    ])
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/refused the token: wrong token\n\s+hint: .*--token T or ZCPROF_TOKEN/)
   })

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runZcprof, tempDir } from '../helpers'
+import type { Comparison } from '../../src/shared/compare'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 const fx = (name: string) => path.join(F, name)
@@ -12,6 +13,26 @@ const zcprof = (args: string[], env: Record<string, string> = {}) =>
   runZcprof(args, { XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env })
 
 describe('zcprof compare', () => {
+  it('an iperf3 -J import lines up with a timed zcprof run of the same method and target', () => {
+    const dir = tempDir()
+    const out = path.join(dir, 'timed.json')
+    // timed 0.4 s, copy at 128 KiB, as iperf3 -l 128K -t 2 to 127.0.0.1 ran
+    const run = zcprof(['run', '--methods', 'copy', '--duration', '400ms', '--repeat', '2', '--json', out])
+    expect(run.code, run.stderr).toBe(0)
+    const cmp = path.join(dir, 'cmp.json')
+    const r = zcprof(['compare', out, fx('iperf3-loopback.json'), '--json', cmp])
+    expect(r.stderr).not.toMatch(/internal error/)
+    const c = JSON.parse(readFileSync(cmp, 'utf8')) as Comparison
+    // one row, both reports in it: the file size and the durations differ, the measurement does not
+    expect(c.rows).toHaveLength(1)
+    expect(c.rows[0].key).toMatchObject({ method: 'copy', target: 'tcp://127.0.0.1', timed: true, streams: 1 })
+    expect(c.rows[0].aggregates.every((a) => a !== null)).toBe(true)
+    // iperf3's process CPU shows as a labelled, process-level estimate
+    expect(c.rows[0].aggregates[1]!.cyclesSource).toBe('process-cpu-estimate')
+    expect(c.notes.join(' ')).toMatch(/process-level estimates/)
+    expect(r.stdout).toMatch(/copy · tcp:\/\/127\.0\.0\.1 · timed · 128KiB/)
+  })
+
   it('exits 1 on the planted 20% regression and names it', () => {
     const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '5%'])
     expect(r.code, r.stderr).toBe(1)

@@ -153,6 +153,28 @@ describe('zcprof run: clear errors', () => {
     expect(r.stderr).not.toMatch(/internal error|    at /)
   })
 
+  // the plan's rules (shared/plan-rules.ts): each mistake names the flag and exits 2
+  it.each([
+    [['--streams', '65'], /--streams '65' is not a whole number from 1 to 64/],
+    [['--streams', '0'], /--streams '0' is not a whole number from 1 to 64/],
+    [['--cpus', '4000'], /--cpus must list CPU numbers from 0 to 1023/],
+    [['--cpus', '1000'], /--cpus names CPU 1000, which this host does not let zcprof run on[\s\S]*hint: this host allows CPUs/],
+    [['--receiver-cpus', '999'], /--receiver-cpus names CPU 999/],
+    [['--cpus', '3-1'], /--cpus '3-1' has the range 3-1, which runs backwards/],
+    [['--cpus', 'two'], /--cpus 'two' has 'two', which is not a CPU number/],
+    [['--duration', 'forever'], /--duration 'forever' is not a duration/],
+    [['--duration', '50ms'], /a trial's duration must be from 100 ms/],
+    [['--duration', '2s', '--omit', '1.5s'], /the ramp left out \(1500 ms\) must be at most half the trial/],
+    [['--duration', '2s', '--bytes', '1GiB'], /--duration and --bytes each bound a trial: give one/],
+    [['--once', '--omit', '1s'], /--omit leaves out a timed trial's ramp/],
+    [['--line-rate', 'fast'], /--line-rate 'fast' is not a rate/]
+  ])('%j exits 2 and names the input', (args, message) => {
+    const r = zcprof(['run', ...(args as string[])])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(message as RegExp)
+    expect(r.stderr).not.toMatch(/internal error|    at /)
+  })
+
   it('a port in use names the port and exits 1 with the run marked incomplete', async () => {
     const holder = net.createServer()
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))

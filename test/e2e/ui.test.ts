@@ -1,5 +1,6 @@
 // The UI end to end, in real headless Chromium against `zcprof ui`: set up copy vs
-// sendfile, watch it live, read the results, cancel a second run; strangers refused.
+// sendfile in timed trials of 4 streams, watch them live, read the results and the
+// headroom, cancel a second run; strangers refused.
 
 import type { ChildProcess } from 'node:child_process'
 import path from 'node:path'
@@ -54,9 +55,10 @@ describe('browser mode refuses strangers', () => {
 })
 
 describe.skipIf(!haveBrowser)('in Chromium', () => {
-  const points = async () => Number(await page.getAttribute('[data-testid="live-gbps"]', 'data-points'))
+  const points = async (id: string) => Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-points'))
   /** polled from here: the page's CSP rightly forbids the eval a page-side predicate needs */
-  const pointsAtLeast = (n: number) => expect.poll(points, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(n)
+  const pointsAtLeast = (id: string, n: number) =>
+    expect.poll(() => points(id), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(n)
 
   it('validates the setup form beside the field', async () => {
     await page.goto(url)
@@ -71,21 +73,23 @@ describe.skipIf(!haveBrowser)('in Chromium', () => {
     expect(await page.isDisabled('button[type="submit"]')).toBe(false)
   })
 
-  it('runs copy vs sendfile: the live chart grows while it runs, then the results show both', async () => {
+  it('runs copy vs sendfile in timed trials of 4 streams: the running trial draws as it goes, then the results', async () => {
     for (const m of ['mmap', 'splice', 'msg-zerocopy', 'node-stream']) await page.uncheck(`input[name="method-${m}"]`)
-    await page.fill('input[name="chunks"]', '4KiB')
-    await page.fill('input[name="repeat"]', '3')
-    await page.fill('input[name="warmup"]', '1')
+    await page.fill('input[name="duration"]', '3s')
+    await page.fill('input[name="streams"]', '4')
+    await page.fill('input[name="repeat"]', '2')
     await page.click('button[type="submit"]')
     await page.waitForSelector('section[aria-label="live run"]')
-    // the chart grows while the run goes on
-    await pointsAtLeast(3)
-    const early = await points()
-    await pointsAtLeast(early + 1)
-    expect(await points()).toBeGreaterThan(early)
-    // drawn once the responsive container has measured itself
-    await expect.poll(() => page.locator('[data-testid="live-gbps"] .recharts-line-curve').count()).toBeGreaterThan(0)
-    await pointsAtLeast(12) // a little further in, for a screenshot worth reading
+    // the running trial grows while it runs, each of its 4 streams stacked
+    await pointsAtLeast('live-streams', 3)
+    const early = await points('live-streams')
+    await pointsAtLeast('live-streams', early + 1)
+    expect(await page.getAttribute('[data-testid="live-streams"]', 'data-streams')).toBe('4')
+    // drawn once the responsive container has measured itself: an area per stream
+    await expect.poll(() => page.locator('[data-testid="live-streams"] .recharts-area-area').count()).toBe(4)
+    // a finished trial is a point on the per-trial chart; the next trial draws afresh
+    await pointsAtLeast('trials-gbps', 1)
+    await pointsAtLeast('live-streams', 30) // well into a trial, for a screenshot worth reading
     await page.screenshot({ path: path.join(artifacts, 'live.png') })
 
     await page.waitForSelector('[data-testid="results-table"]', { timeout: 120_000 })
@@ -93,19 +97,29 @@ describe.skipIf(!haveBrowser)('in Chromium', () => {
     const sendfile = await page.textContent('[data-testid="result-sendfile"]')
     expect(copy).toMatch(/copy\s*\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
     expect(sendfile).toMatch(/sendfile\s*\d+\.\d\d/)
+    // against copy: the whole system's change with its interval, and a verdict in words
+    expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).toMatch(/[−+]\d+(\.\d)?% \[[−+]/)
+    expect(await page.getAttribute('[data-testid="vs-copy-sendfile"]', 'data-verdict')).toMatch(/^[a-z-]+$/)
     expect(await page.locator('[data-testid="bars-cycles"] .recharts-bar-rectangle').count()).toBeGreaterThan(0)
+    // cores needed at each line rate, per method, beside the 1 cycle/bit rule
+    const headroom = page.locator('[data-testid="bars-headroom"]')
+    await expect.poll(() => headroom.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(3 * 4)
+    await headroom.screenshot({ path: path.join(artifacts, 'headroom.png') })
+    // the live charts of a finished run give way to its results
+    expect(await page.locator('section[aria-label="live run"]').count()).toBe(0)
     await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true })
   })
 
   it('cancels a second run and says it is incomplete', async () => {
     // the setup kept what the person chose across the first run
     expect(await page.isChecked('input[name="method-mmap"]')).toBe(false)
-    expect(await page.inputValue('input[name="chunks"]')).toBe('4KiB')
+    expect(await page.inputValue('input[name="streams"]')).toBe('4')
+    await page.fill('input[name="duration"]', '500ms')
     await page.fill('input[name="repeat"]', '50')
     await page.click('button[type="submit"]')
     // the new run has started once Cancel is live, and has data once its chart restarts
     await page.waitForSelector('button:has-text("Cancel"):not([disabled])')
-    // past the warm-up: two measured trials done, so there is something to keep
+    // two measured trials done, so there is something to keep
     const done = async () =>
       Number(/^(\d+)\//.exec((await page.textContent('[data-testid="progress-text"]')) ?? '')?.[1] ?? 0)
     await expect.poll(done, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(3)

@@ -121,6 +121,32 @@ describe('SetupView', () => {
     act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
     expect(started).toMatchObject({ repeat: 7, methods: DEFAULT_PLAN.methods })
   })
+
+  it('bounds trials by a duration, a byte count or one pass, with streams and CPUs, by the shared rules', () => {
+    let started: Plan | null = null
+    const { node, type, submit } = setup((p) => (started = p))
+    // timed by default: a duration field, no byte field
+    expect(node.querySelector('input[name="duration"]')).not.toBeNull()
+    expect(node.querySelector('input[name="bytes"]')).toBeNull()
+    type('duration', '50ms')
+    expect(node.querySelector('[data-testid="error-duration"]')!.textContent).toMatch(/from 100 ms/)
+    expect(submit().disabled).toBe(true)
+    type('duration', '10s')
+    type('streams', '65')
+    expect(node.querySelector('[data-testid="error-streams"]')!.textContent).toMatch(/from 1 to 64/)
+    type('streams', '4')
+    // this host allows CPUs 0 and 1 (the capabilities say so): 7 is named beside its field
+    type('senderCpus', '7')
+    expect(node.querySelector('[data-testid="error-senderCpus"]')!.textContent).toMatch(/CPU 7, which this host does not let/)
+    type('senderCpus', '0-1')
+    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    expect(started).toMatchObject({ durationMs: 10_000, trialBytes: null, streams: 4, senderCpus: [0, 1], receiverCpus: null })
+    // a byte count instead
+    act(() => node.querySelector<HTMLInputElement>('input[name="trialMode"][value="bytes"]')!.click())
+    type('bytes', '2GiB')
+    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    expect(started).toMatchObject({ durationMs: null, omitMs: null, trialBytes: 2 * 1024 ** 3 })
+  })
 })
 
 /** recharts 3 registers series in effects and draws them on a later pass */

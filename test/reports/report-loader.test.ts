@@ -69,6 +69,30 @@ describe('current and older reports', () => {
     expect(report.end.warnings.length).toBe(original.end.warnings.length)
   })
 
+  it('a schema 2 report migrates: notes get their codes, aggregates their costs against copy', () => {
+    const doc = JSON.parse(readFileSync(fixture('real-loopback-v2.json'), 'utf8'))
+    expect(doc.schemaVersion).toBe(2)
+    const planted = doc.trials.find((t: { method: string; warmup: boolean }) => t.method === 'sendfile' && !t.warmup)
+    planted.summary.warnings = ['other processes used 0.80 cores during this trial', 'something schema 2 said']
+    doc.end.warnings.push({ code: 'TRIAL_NOTE', method: 'sendfile', message: 'sendfile: the receiver window limited the sender' })
+    const { report, fromVersion } = parseReport(JSON.stringify(doc), 'v2.json')
+    expect(fromVersion).toBe(2)
+    const t = report.trials[planted.index]
+    expect(t.summary!.notes.map((n) => [n.code, n.scope, n.trials])).toEqual([
+      ['CONTAMINATED', 'trial', [t.index]],
+      ['NOTE', 'trial', [t.index]]
+    ])
+    expect(report.end.warnings.at(-1)).toMatchObject({ code: 'RECEIVER_WINDOW_LIMITED', scope: 'method', hint: null })
+    // one-pass trials of one stream, as schema 2 ran them
+    expect(report.trials.every((x) => x.durationMs === null && x.streams === 1)).toBe(true)
+    expect(report.start.plan).toMatchObject({ durationMs: null, streams: 1, senderCpus: null })
+    // the aggregates are made again from the trials: the new figures are there, the rows marked
+    const sendfile = report.end.aggregates.find((a) => a.method === 'sendfile')!
+    expect(sendfile.vsCopy!.systemCyclesPerBit!.ratio).toBeGreaterThan(0)
+    expect(sendfile.allHostsCyclesPerBit).toEqual(sendfile.systemCyclesPerBit)
+    expect(sendfile.notes).toContainEqual({ code: 'CONTAMINATED', trials: 1 })
+  })
+
   it('round trip: save → load gives back the same report', () => {
     const { report } = loadReportFile(fixture('v1-loopback.json'))
     report.meta = { title: 'loopback, laptop', tags: ['baseline', 'kernel-6.18'] }

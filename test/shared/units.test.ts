@@ -31,3 +31,28 @@ describe('formatting', () => {
     expect(formatBitsPerSec(5e6)).toBe('5.0 Mbit/s')
   })
 })
+
+describe('durations, rates and CPU lists', () => {
+  it('durations: ms, s, m, or bare seconds as iperf3 -t takes them', async () => {
+    const { parseDurationMs } = await import('../../src/shared/units')
+    expect(parseDurationMs('10s')).toBe(10_000)
+    expect(parseDurationMs('500ms')).toBe(500)
+    expect(parseDurationMs('1.5m')).toBe(90_000)
+    expect(parseDurationMs('3')).toBe(3000)
+    expect(() => parseDurationMs('soon', '--duration')).toThrow(/--duration 'soon' is not a duration/)
+  })
+  it('line rates: G, Gbit, M, T, bare Gbit/s; formatted as people say them', async () => {
+    const { parseBitRateList, formatLineRate } = await import('../../src/shared/units')
+    expect(parseBitRateList('10G,25Gbit,100,800M,1.6T')).toEqual([10e9, 25e9, 100e9, 800e6, 1.6e12])
+    expect(() => parseBitRateList('0G')).toThrow(/not a rate/)
+    expect([10e9, 400e9, 800e6, 1.6e12].map(formatLineRate)).toEqual(['10G', '400G', '800M', '1.6T'])
+  })
+  it('CPU lists as taskset writes them, and back', async () => {
+    const { parseCpuList, formatCpuList } = await import('../../src/shared/units')
+    expect(parseCpuList('0,2,4-7,2')).toEqual([0, 2, 4, 5, 6, 7])
+    expect(formatCpuList([7, 0, 1, 2, 5])).toBe('0-2,5,7')
+    expect(() => parseCpuList('3-1')).toThrow(/runs backwards/)
+    expect(() => parseCpuList('a')).toThrow(/not a CPU number/)
+    expect(() => parseCpuList('0-100000')).toThrow(/more than 4096/)
+  })
+})

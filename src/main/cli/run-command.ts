@@ -8,7 +8,7 @@ import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
 import { PLAN_LIMITS } from '../../shared/plan-rules'
-import { formatBitsPerSec, formatBytes, parseBitRateList, parseCpuList, parseDurationMs, parseSize, parseSizeList } from '../../shared/units'
+import { formatBitsPerSec, formatBytes, formatDurationMs, parseBitRateList, parseCpuList, parseDurationMs, parseSize, parseSizeList } from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { writeReport } from '../engine/report-store'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
@@ -161,8 +161,10 @@ function progressReporter(enabled: boolean) {
         bar.start(e.trials, 0, { label: 'starting', rate: '' })
         started = true
       } else if (e.type === 'trial-start') {
+        const t = e.trial
+        const bound = t.durationMs !== null ? `for ${formatDurationMs(t.durationMs)}` : formatBytes(t.fileBytes)
         bar.update(done, {
-          label: `${e.trial.warmup ? 'warm-up ' : ''}${e.trial.method} ${formatBytes(e.trial.fileBytes)}`,
+          label: `${t.warmup ? 'warm-up ' : ''}${t.method} ${bound}${t.streams > 1 ? `, ${t.streams} streams` : ''}`,
           rate: ''
         })
       } else if (e.type === 'sample') {

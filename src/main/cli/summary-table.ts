@@ -2,49 +2,23 @@
 // copy (with intervals and a verdict), and the cores a link would need.
 
 import Table from 'cli-table3'
-import {
-  aggregateColumns,
-  cyclesEstimated,
-  ESTIMATE_FOOTNOTE,
-  groupAggregates,
-  HEADROOM_FOOTNOTE,
-  headroomColumns,
-  ruleOfThumbRow,
-  VS_COPY_COLUMNS,
-  VS_COPY_FOOTNOTE,
-  type Column
-} from '../../shared/export/figures'
-import { lineRatesFor } from '../../shared/headroom'
-import type { MethodAggregate, Report } from '../../shared/report'
+import { summaryTables, type TextTable } from '../../shared/export/figures'
+import type { Report } from '../../shared/report'
 
-function table(columns: readonly Column[], rows: MethodAggregate[], color: boolean, extra: string[][] = []): string {
-  const t = new Table({
-    head: columns.map((c) => c.head),
+function draw(t: TextTable, color: boolean): string {
+  const table = new Table({
+    head: t.head,
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }
   })
-  for (const a of rows) t.push(columns.map((c) => c.cell(a)))
-  for (const r of extra) t.push(r)
-  return t.toString()
+  for (const r of t.rows) table.push(r)
+  return (t.caption ? `${t.caption}:\n` : '') + table.toString()
 }
 
 export function renderSummary(report: Report, color = false): string {
-  const est = cyclesEstimated(report.end.aggregates)
-  const env = report.start.environment
-  const senderClock = env.sender.cpuClockHz
-  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? senderClock
-  const lineRates = lineRatesFor(report.start.plan, env.sender)
+  const { groups, footnotes } = summaryTables(report, '  ')
   const out: string[] = []
-  for (const [title, rows] of groupAggregates(report.end.aggregates, '  ')) {
-    out.push(title, table(aggregateColumns(est), rows, color))
-    if (rows.some((a) => a.vsCopy)) out.push('against copy:', table(VS_COPY_COLUMNS, rows, color))
-    out.push(
-      'headroom:',
-      table(headroomColumns(lineRates, senderClock, receiverClock), rows, color, [ruleOfThumbRow(lineRates, senderClock)])
-    )
-  }
-  if (report.end.aggregates.some((a) => a.vsCopy)) out.push(VS_COPY_FOOTNOTE)
-  if (report.end.aggregates.length) out.push(HEADROOM_FOOTNOTE)
-  if (est) out.push(ESTIMATE_FOOTNOTE)
+  for (const g of groups) out.push(g.title, ...g.tables.map((t) => draw(t, color)))
+  out.push(...footnotes)
   if (report.end.warnings.length) {
     out.push('', 'warnings:')
     for (const w of report.end.warnings) {

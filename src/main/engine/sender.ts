@@ -39,6 +39,8 @@ export interface SenderOutcome {
 
 /** Cumulative, at one instant: bytes and counters, each stream and all together. */
 export interface SenderSnapshot {
+  /** the earliest stream's first send (CLOCK_MONOTONIC ns); 0 before any has sent */
+  firstByteNs: number
   bytes: number
   streamBytes: number[]
   totals: SideTotals | null
@@ -158,14 +160,16 @@ function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
     snapshot(split = false) {
       const streamBytes: number[] = []
       const streamTotals: (SideTotals | null)[] = []
+      let firstByteNs = 0
       for (const s of streams) {
         const p = s.t.progress()
         const c = s.t.counters(split)
         streamBytes.push(p.bytes)
         streamTotals.push(c ? nativeTotals(c, p.syscalls) : null)
+        if (p.firstByteNs > 0 && (firstByteNs === 0 || p.firstByteNs < firstByteNs)) firstByteNs = p.firstByteNs
       }
       const all = streamTotals.every((x) => x !== null) ? sumTotals(streamTotals as SideTotals[]) : null
-      return { bytes: streamBytes.reduce((a, b) => a + b, 0), streamBytes, totals: all, streamTotals }
+      return { firstByteNs, bytes: streamBytes.reduce((a, b) => a + b, 0), streamBytes, totals: all, streamTotals }
     },
     done: Promise.allSettled(streams.map((s) => s.done)).then((settled) => {
       const failed = settled.find((x) => x.status === 'rejected')
@@ -307,7 +311,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
       finish(null, { code: 'ZC_CANCELLED', message: 'the connection closed before the receiver confirmed' })
     )
   })
-  return { bytes: () => sock?.bytesWritten ?? 0, done, cancel: () => sock?.destroy() }
+  return { bytes: () => sock?.bytesWritten ?? 0, firstByteNs: () => firstByteNs, done, cancel: () => sock?.destroy() }
 }
 
 function startNodeStream(spec: SenderSpec): SenderRun {
@@ -317,7 +321,9 @@ function startNodeStream(spec: SenderSpec): SenderRun {
     snapshot: () => {
       const streamBytes = streams.map((s) => s.bytes())
       const totals = diffTotals(processTotals(), base)
+      const firsts = streams.map((s) => s.firstByteNs()).filter((t) => t > 0)
       return {
+        firstByteNs: firsts.length ? Math.min(...firsts) : 0,
         bytes: streamBytes.reduce((a, b) => a + b, 0),
         streamBytes,
         totals,

@@ -96,11 +96,16 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const firstByteNs = Math.min(...sent.streams.map((s) => s.firstByteNs).filter((t) => t > 0), Number.MAX_VALUE)
   const startNs = mark ? mark.atNs : firstByteNs
 
+  // one host, one CLOCK_MONOTONIC: the receiver's last byte ends the clock; across
+  // hosts, the receiver's close after our EOF, seen on our clock
+  const endOf = (i: number) => {
+    const s = sent.streams[i]
+    const r = recv?.streams[i]?.result ?? null
+    return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
+  }
   const streams: StreamSummary[] = sent.streams.map((s, i) => {
     const r = recv?.streams[i]?.result ?? null
-    // one host, one CLOCK_MONOTONIC: the receiver's last byte ends the clock; across
-    // hosts, the receiver's close after our EOF, seen on our clock
-    const endNs = m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
+    const endNs = endOf(i)
     const atMark = mark ? (mark.receiver?.streamBytes[i] ?? mark.sender.streamBytes[i] ?? 0) : 0
     const bytes = (r ? r.bytes : s.bytes) - atMark
     const durationNs = Math.max(1, endNs - (mark ? mark.atNs : s.firstByteNs))
@@ -146,12 +151,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   error ??= streams.find((s) => s.error)?.error ?? null
 
   const bytes = sum(streams.map((s) => s.bytes))
-  const endNs = Math.max(
-    ...sent.streams.map((s, i) => {
-      const r = recv?.streams[i]?.result ?? null
-      return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
-    })
-  )
+  const endNs = Math.max(...sent.streams.map((_, i) => endOf(i)))
   const durationNs = Math.max(1, endNs - startNs)
   const senderTotals = mark
     ? diffTotals(sent.totals, mark.sender.totals)
@@ -181,17 +181,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
 
   const placement = trialPlacement(m, streams, from, wallNs, agentFrom)
   const steady = steadyState(m, firstByteNs, durationNs)
-  const zc = sent.streams.map((s) => s.zeroCopy).filter((z) => z !== null)
-  const zeroCopy = zc.length
-    ? (() => {
-        const t = {
-          sends: sum(zc.map((z) => z.sends)),
-          completed: sum(zc.map((z) => z.completed)),
-          copied: sum(zc.map((z) => z.copied))
-        }
-        return { ...t, fallbackShare: t.completed > 0 ? t.copied / t.completed : 0 }
-      })()
-    : null
+  const zeroCopy = zeroCopyOf(sent)
 
   const rates = streams.map((s) => s.throughputBitsPerSec)
   const fairness =
@@ -211,22 +201,12 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
         (m.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (it always copies on loopback)' : '')
     )
   if (contaminated) note('CONTAMINATED', `other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
-  for (const s of sent.streams) {
-    const tcp = s.tcpInfo
-    const lifeUs = Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
-    if (tcp && tcp.rwndLimitedUs > LIMITED_SHARE * lifeUs) {
-      note('RECEIVER_WINDOW_LIMITED', 'the receiver window limited the sender for over 20% of the time')
-      break
-    }
-  }
-  for (const s of sent.streams) {
-    const tcp = s.tcpInfo
-    const lifeUs = Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
-    if (tcp && tcp.sndbufLimitedUs > LIMITED_SHARE * lifeUs) {
-      note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
-      break
-    }
-  }
+  // TCP_INFO counts over a connection's life: compare with the stream's, ramp included
+  const limitedBy = (field: 'rwndLimitedUs' | 'sndbufLimitedUs') =>
+    sent.streams.some((s) => s.tcpInfo && s.tcpInfo[field] > LIMITED_SHARE * Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000))
+  if (limitedBy('rwndLimitedUs'))
+    note('RECEIVER_WINDOW_LIMITED', 'the receiver window limited the sender for over 20% of the time')
+  if (limitedBy('sndbufLimitedUs')) note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
   const intervals = m.sampleIntervalMs > 0 ? durationNs / 1e6 / m.sampleIntervalMs : null
   const ticks = busyNs / NS_PER_TICK
   if (bytes > 0 && ((intervals !== null && intervals < MIN_TRIAL_INTERVALS) || ticks < MIN_TRIAL_TICKS))
@@ -266,6 +246,16 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       notes
     }
   }
+}
+
+/** the streams' zero-copy sends together, and the share the kernel copied */
+function zeroCopyOf(sent: SenderOutcome): TrialSummary['zeroCopy'] {
+  const zc = sent.streams.map((s) => s.zeroCopy).filter((z) => z !== null)
+  if (!zc.length) return null
+  const sends = sum(zc.map((z) => z.sends))
+  const completed = sum(zc.map((z) => z.completed))
+  const copied = sum(zc.map((z) => z.copied))
+  return { sends, completed, copied, fallbackShare: completed > 0 ? copied / completed : 0 }
 }
 
 function steadyState(m: TrialMeasurements, firstByteNs: number, durationNs: number): SteadyState | null {

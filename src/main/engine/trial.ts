@@ -114,20 +114,27 @@ function startSampler(
     () => (sendersDone = true),
     () => (sendersDone = true)
   )
+  // the ramp runs from the first send (after connecting), not from when the senders started
   const omitMs = spec.durationMs !== null ? (spec.omitMs ?? 0) : 0
-  const markTimer =
-    omitMs > 0
-      ? setTimeout(() => {
-          if (stopped || sendersDone) return resolveMark(null)
-          const snap = sender.snapshot(true)
-          const host = readHostSnapshot()
-          rx.sample(true).then(
-            (receiver) => resolveMark({ atNs: host.atNs, sender: snap, receiver, host }),
-            () => resolveMark({ atNs: host.atNs, sender: snap, receiver: null, host })
-          )
-        }, omitMs)
-      : null
-  if (!markTimer) resolveMark(null)
+  let markTimer: NodeJS.Timeout | null = null
+  const takeMark = () => {
+    markTimer = null
+    if (stopped || sendersDone) return resolveMark(null)
+    const first = sender.snapshot().firstByteNs
+    const leftMs = first > 0 ? omitMs - (native.nowNs() - first) / 1e6 : omitMs
+    if (leftMs > 0.5) {
+      markTimer = setTimeout(takeMark, Math.ceil(leftMs))
+      return
+    }
+    const snap = sender.snapshot(true)
+    const host = readHostSnapshot()
+    rx.sample(true).then(
+      (receiver) => resolveMark({ atNs: host.atNs, sender: snap, receiver, host }),
+      () => resolveMark({ atNs: host.atNs, sender: snap, receiver: null, host })
+    )
+  }
+  if (omitMs > 0) markTimer = setTimeout(takeMark, omitMs)
+  else resolveMark(null)
 
   // 0 turns sampling off: the benchmark measures what sampling costs
   const timer =

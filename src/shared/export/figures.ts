@@ -2,8 +2,8 @@
 // HTML, the app): one place, so a number reads the same everywhere.
 
 import type { RowKey, StatMetric } from '../compare'
-import { headroomOf, ruleOfThumbCores } from '../headroom'
-import type { CostVerdict, MethodAggregate } from '../report'
+import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
+import type { CostVerdict, MethodAggregate, Report } from '../report'
 import type { RatioEstimate, Stat } from '../statistics'
 import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../units'
 import { marksText } from '../warnings'
@@ -87,13 +87,14 @@ export function changeText(ratio: number): string {
 export function aggregateNotes(a: MethodAggregate): string {
   const n: string[] = []
   const measured = a.trials
+  // the kernel's copying carries its share: one mark, not two
+  const copied = a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0
   const marks = marksText(
-    a.notes.filter((x) => x.code !== 'SHORT_TRIAL' || x.trials > 0),
+    a.notes.filter((x) => !(copied && x.code === 'ZC_COPIED')),
     measured
   )
+  if (copied) n.push(`kernel copied ${(a.zeroCopyFallbackShare! * 100).toFixed(0)}% of sends`)
   if (marks) n.push(marks)
-  if (a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0)
-    n.push(`copied ${(a.zeroCopyFallbackShare * 100).toFixed(0)}% of sends`)
   if (a.method === 'node-stream') n.push('process-level')
   if (a.target.startsWith('raw://')) n.push('sender only')
   if (a.streams > 1) n.push(`${a.streams} streams`)
@@ -233,4 +234,58 @@ export function meanText(metric: StatMetric, s: Stat | null): string {
 /** ' [−21.8%, −18.2%]', or nothing when no interval could be had */
 export function intervalText(r: RatioEstimate): string {
   return !Number.isFinite(r.ci95Low) ? '' : ` [${changeText(r.ci95Low)}, ${changeText(r.ci95High)}]`
+}
+
+/** A table as text, for any format to draw. */
+export interface TextTable {
+  /** what the table is, over its rows; null for a group's main table */
+  caption: string | null
+  head: string[]
+  rows: string[][]
+}
+
+export interface SummaryGroup {
+  /** what the rows were measured over: target · bound · chunk · streams */
+  title: string
+  aggregates: MethodAggregate[]
+  tables: TextTable[]
+}
+
+/** the clocks and links a report's headroom is figured with */
+export function headroomInputs(report: Report) {
+  const env = report.start.environment
+  const senderClockHz = env.sender.cpuClockHz
+  const receiverClockHz = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? senderClockHz
+  return { senderClockHz, receiverClockHz, lineRates: lineRatesFor(report.start.plan, env.sender) }
+}
+
+/**
+ * A report's results as tables, one group per measured condition: the figures, each
+ * method against copy, and the headroom. The terminal, Markdown and HTML draw these
+ * same tables, so a figure reads the same in each.
+ */
+export function summaryTables(report: Report, separator = ' · '): { groups: SummaryGroup[]; footnotes: string[] } {
+  const aggs = report.end.aggregates
+  const est = cyclesEstimated(aggs)
+  const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
+  const table = (caption: string | null, columns: readonly Column[], rows: MethodAggregate[], extra: string[][] = []) => ({
+    caption,
+    head: columns.map((c) => c.head),
+    rows: [...rows.map((a) => columns.map((c) => c.cell(a))), ...extra]
+  })
+  const groups = [...groupAggregates(aggs, separator)].map(([title, rows]) => {
+    const tables: TextTable[] = [table(null, aggregateColumns(est), rows)]
+    if (rows.some((a) => a.vsCopy)) tables.push(table('against copy', VS_COPY_COLUMNS, rows))
+    tables.push(
+      table('headroom', headroomColumns(lineRates, senderClockHz, receiverClockHz), rows, [
+        ruleOfThumbRow(lineRates, senderClockHz)
+      ])
+    )
+    return { title, aggregates: rows, tables }
+  })
+  const footnotes: string[] = []
+  if (aggs.some((a) => a.vsCopy)) footnotes.push(VS_COPY_FOOTNOTE)
+  if (aggs.length) footnotes.push(HEADROOM_FOOTNOTE)
+  if (est) footnotes.push(ESTIMATE_FOOTNOTE)
+  return { groups, footnotes }
 }

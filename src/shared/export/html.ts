@@ -2,22 +2,11 @@
 // offline in any browser, and its CSP forbids anything else from loading.
 
 import { environmentFacts } from '../environment-facts'
-import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
+import { headroomOf, ruleOfThumbCores } from '../headroom'
 import { METHOD_COLORS } from '../method-colors'
 import type { MethodAggregate, Report } from '../report'
 import { formatDurationMs, formatLineRate } from '../units'
-import {
-  aggregateColumns,
-  cyclesEstimated,
-  ESTIMATE_FOOTNOTE,
-  groupAggregates,
-  HEADROOM_FOOTNOTE,
-  headroomColumns,
-  ruleOfThumbRow,
-  VS_COPY_COLUMNS,
-  VS_COPY_FOOTNOTE,
-  type Column
-} from './figures'
+import { headroomInputs, summaryTables, type TextTable } from './figures'
 import { planText } from './markdown'
 import { reportTitle } from './report-title'
 import { barChartSvg, escapeXml as esc, groupedBarChartSvg, lineChartSvg } from './svg-charts'
@@ -84,42 +73,33 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
 
 /** cores the whole system needs to fill each line rate, per method, beside the 1 cycle/bit rule */
 export function headroomChart(rows: readonly MethodAggregate[], report: Report): string {
-  const env = report.start.environment
-  const clock = env.sender.cpuClockHz
-  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? clock
-  const rates = lineRatesFor(report.start.plan, env.sender)
-  const per = rows.map((a) => ({ a, h: headroomOf(a, clock, receiverClock, rates) }))
+  const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
+  const per = rows.map((a) => ({ a, h: headroomOf(a, senderClockHz, receiverClockHz, lineRates) }))
   return groupedBarChartSvg(
     'Cores needed at line rate (whole system)',
     'cores',
-    rates.map((rate, i) => ({
+    lineRates.map((rate, i) => ({
       label: `${formatLineRate(rate)}bit/s`,
       bars: [
         ...per.map(({ a, h }) => ({ label: a.method, value: h.coresAt[i].system, color: METHOD_COLORS[a.method] ?? '#888' })),
-        { label: '1 cycle/bit', value: ruleOfThumbCores(clock, rate), color: '#888', dashed: true }
+        { label: '1 cycle/bit', value: ruleOfThumbCores(senderClockHz, rate), color: '#888', dashed: true }
       ]
     }))
   )
 }
 
-function htmlTable(columns: readonly Column[], rows: readonly MethodAggregate[], extra: string[][] = []): string {
-  const cells = [...rows.map((a) => columns.map((c) => c.cell(a))), ...extra]
+function htmlTable(t: TextTable): string {
   return (
-    `<table><thead><tr>${columns.map((c) => `<th>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>` +
-    cells.map((r) => `<tr>${r.map((v, i) => `<td${i ? ' class="num"' : ''}>${esc(v)}</td>`).join('')}</tr>`).join('') +
+    (t.caption ? `<h3>${esc(t.caption[0].toUpperCase() + t.caption.slice(1))}</h3>` : '') +
+    `<table><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+    t.rows.map((r) => `<tr>${r.map((v, i) => `<td${i ? ' class="num"' : ''}>${esc(v)}</td>`).join('')}</tr>`).join('') +
     '</tbody></table>'
   )
 }
 
 export function reportHtml(report: Report): string {
   const title = reportTitle(report)
-  const est = cyclesEstimated(report.end.aggregates)
-  const columns = aggregateColumns(est)
-  const groups = groupAggregates(report.end.aggregates)
-  const env = report.start.environment
-  const clock = env.sender.cpuClockHz
-  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? clock
-  const rates = lineRatesFor(report.start.plan, env.sender)
+  const { groups, footnotes } = summaryTables(report)
   const parts: string[] = []
   parts.push(`<h1>${esc(title)}</h1>`)
   parts.push(
@@ -131,19 +111,12 @@ export function reportHtml(report: Report): string {
     )
   if (report.end.incomplete)
     parts.push('<p class="banner">Incomplete run: the figures cover the trials that finished.</p>')
-  for (const [group, rows] of groups) {
-    parts.push(`<h2>${esc(group)}</h2>`)
-    parts.push(chartsFor(group, rows, report))
-    parts.push(htmlTable(columns, rows))
-    if (rows.some((a) => a.vsCopy)) parts.push('<h3>Against copy</h3>', htmlTable(VS_COPY_COLUMNS, rows))
-    parts.push(
-      '<h3>Headroom</h3>',
-      htmlTable(headroomColumns(rates, clock, receiverClock), rows, [ruleOfThumbRow(rates, clock)])
-    )
+  for (const g of groups) {
+    parts.push(`<h2>${esc(g.title)}</h2>`)
+    parts.push(chartsFor(g.title, g.aggregates, report))
+    parts.push(...g.tables.map(htmlTable))
   }
-  if (report.end.aggregates.some((a) => a.vsCopy)) parts.push(`<p class="muted">${esc(VS_COPY_FOOTNOTE)}</p>`)
-  if (report.end.aggregates.length) parts.push(`<p class="muted">${esc(HEADROOM_FOOTNOTE)}</p>`)
-  if (est) parts.push(`<p class="muted">${esc(ESTIMATE_FOOTNOTE)}</p>`)
+  for (const f of footnotes) parts.push(`<p class="muted">${esc(f)}</p>`)
   parts.push(`<p class="muted">Plan: ${esc(planText(report))}</p>`)
   parts.push('<h2>Environment</h2><table><tbody>')
   for (const f of environmentFacts(report.start.environment.sender))

@@ -2,22 +2,8 @@
 
 import { environmentFacts } from '../environment-facts'
 import type { Report } from '../report'
-import { lineRatesFor } from '../headroom'
 import { formatBytes, formatCpuList, formatDurationMs } from '../units'
-import {
-  aggregateColumns,
-  boundText,
-  cyclesEstimated,
-  ESTIMATE_FOOTNOTE,
-  groupAggregates,
-  HEADROOM_FOOTNOTE,
-  headroomColumns,
-  ruleOfThumbRow,
-  sizeText,
-  VS_COPY_COLUMNS,
-  VS_COPY_FOOTNOTE,
-  type Column
-} from './figures'
+import { boundText, sizeText, summaryTables } from './figures'
 import { reportTitle } from './report-title'
 
 /** | and newlines would break a table row */
@@ -47,29 +33,14 @@ export function reportMarkdown(report: Report): string {
     for (const n of report.foreign.notes) out.push(`> - ${mdCell(n)}`)
   }
   if (report.end.incomplete) out.push('', '**Incomplete run:** the figures cover the trials that finished.')
-  const est = cyclesEstimated(report.end.aggregates)
-  const env = report.start.environment
-  const senderClock = env.sender.cpuClockHz
-  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? senderClock
-  const lineRates = lineRatesFor(report.start.plan, env.sender)
-  const groups = groupAggregates(report.end.aggregates)
-  const rowsOf = (columns: readonly Column[], rows: typeof report.end.aggregates) =>
-    table(
-      columns.map((c) => c.head),
-      rows.map((a) => columns.map((c) => c.cell(a)))
-    )
+  const { groups, footnotes } = summaryTables(report)
   out.push('', '## Results')
-  for (const [title, rows] of groups) {
-    out.push('', `### ${mdCell(title)}`, '')
-    out.push(...rowsOf(aggregateColumns(est), rows))
-    if (rows.some((a) => a.vsCopy)) out.push('', '**Against copy**', '', ...rowsOf(VS_COPY_COLUMNS, rows))
-    const head = headroomColumns(lineRates, senderClock, receiverClock)
-    out.push('', '**Headroom**', '', ...rowsOf(head, rows))
-    out.push(`| ${ruleOfThumbRow(lineRates, senderClock).map(mdCell).join(' | ')} |`)
+  for (const g of groups) {
+    out.push('', `### ${mdCell(g.title)}`)
+    for (const t of g.tables) out.push('', ...(t.caption ? [`**${mdCell(t.caption)}**`, ''] : []), ...table(t.head, t.rows))
   }
-  if (report.end.aggregates.some((a) => a.vsCopy)) out.push('', mdCell(VS_COPY_FOOTNOTE))
-  if (report.end.aggregates.length) out.push('', mdCell(HEADROOM_FOOTNOTE))
-  if (est) out.push('', `\\${ESTIMATE_FOOTNOTE}`)
+  // a leading * would start a list
+  for (const f of footnotes) out.push('', mdCell(f).replace(/^\*/, '\\*'))
   out.push('', '## Environment', '')
   out.push(
     ...table(

@@ -115,7 +115,7 @@ export function StreamsChart({ points, streams }: { points: SeriesPoint[]; strea
               dataKey={n}
               stackId="streams"
               // one hue, lighter per stream: streams are parts of one whole, not rival series
-              fill={`hsl(195, 70%, ${30 + ((i * 47) % 50)}%)`}
+              fill={`hsl(${195 + Math.floor(i / 4) * 40}, 65%, ${28 + (i % 4) * 16}%)`}
               stroke="none"
               isAnimationActive={false}
             />

@@ -1,6 +1,6 @@
 // Results relative to copy: how much faster, and how much CPU per bit, each method is.
 
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, LabelList, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
 import { headroomOf, ruleOfThumbCores } from '../../../shared/headroom'
 import { METHOD_COLORS } from '../../../shared/method-colors'
 import type { MethodAggregate } from '../../../shared/report'
@@ -92,8 +92,10 @@ export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverCl
   const data = lineRates.map((rate, i) => ({
     rate: `${formatLineRate(rate)}bit/s`,
     ...Object.fromEntries(per.map(({ a, h }) => [a.method, h.coresAt[i].system])),
-    '1 cycle/bit': ruleOfThumbCores(senderClockHz, rate)
+    ruleOfThumb: ruleOfThumbCores(senderClockHz, rate)
   }))
+  // small counts matter most (a fraction of a core at 10G): each bar says its value
+  const label = (v: unknown) => (typeof v === 'number' ? (v >= 10 ? v.toFixed(0) : v.toPrecision(2)) : '')
   return (
     <ChartFigure testId="bars-headroom" title="Cores needed at line rate" unit="whole system, cores" heightPx={260}>
       <BarChart data={data}>
@@ -103,9 +105,20 @@ export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverCl
         <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toPrecision(3)} cores` : '—')} />
         <Legend />
         {per.map(({ a }) => (
-          <Bar key={a.method} dataKey={a.method} fill={METHOD_COLORS[a.method]} isAnimationActive={false} />
+          <Bar key={a.method} dataKey={a.method} fill={METHOD_COLORS[a.method]} isAnimationActive={false}>
+            <LabelList dataKey={a.method} position="top" fontSize={10} formatter={label} />
+          </Bar>
         ))}
-        <Bar dataKey="1 cycle/bit" fill="#fff" stroke="#888" strokeDasharray="3 2" isAnimationActive={false} />
+        <Bar
+          dataKey="ruleOfThumb"
+          name="1 cycle/bit rule"
+          fill="#f4f4f4"
+          stroke="#888"
+          strokeDasharray="3 2"
+          isAnimationActive={false}
+        >
+          <LabelList dataKey="ruleOfThumb" position="top" fontSize={10} formatter={label} />
+        </Bar>
       </BarChart>
     </ChartFigure>
   )

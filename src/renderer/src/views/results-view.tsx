@@ -8,11 +8,11 @@ import {
   cyclesEstimated,
   gbitsRange,
   groupAggregates,
+  headroomInputs,
   medianText,
   VERDICT_TEXT,
   VS_COPY_FOOTNOTE
 } from '../../../shared/export/figures'
-import { lineRatesFor } from '../../../shared/headroom'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { warningInfo } from '../../../shared/warnings'
@@ -88,10 +88,7 @@ export function ResultsView({ report }: { report: Report }) {
   const aggs = report.end.aggregates
   const estimated = cyclesEstimated(aggs)
   const groups = [...groupAggregates(aggs)]
-  const env = report.start.environment
-  const senderClock = env.sender.cpuClockHz
-  const receiverClock = env.receivers.find((r) => r.environment)?.environment?.cpuClockHz ?? senderClock
-  const lineRates = lineRatesFor(report.start.plan, env.sender)
+  const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
   return (
     <section className="results" aria-label="results">
       {report.end.incomplete && (
@@ -152,8 +149,8 @@ export function ResultsView({ report }: { report: Report }) {
             <HeadroomChart
               aggregates={rows}
               lineRates={lineRates}
-              senderClockHz={senderClock}
-              receiverClockHz={receiverClock}
+              senderClockHz={senderClockHz}
+              receiverClockHz={receiverClockHz}
             />
           </div>
         </div>
