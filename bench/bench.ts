@@ -116,7 +116,9 @@ async function main(): Promise<void> {
       `\n== 2. zcprof vs a minimal C program with the same syscalls: ${durationMs / 1000} s timed trials, ${pairs} interleaved pairs each ==`
     )
     const exe = buildBaseline()
-    const rows: string[][] = [['method', 'C Gbit/s', 'zcprof Gbit/s', 'zcprof / C [95% CI]', 'pairs min–max', 'verdict']]
+    const rows: string[][] = [
+      ['method', 'C Gbit/s', 'zcprof Gbit/s', 'zcprof / C [95% CI]', 'pairs min–max', 'verdict']
+    ]
     for (const method of NATIVE_METHODS) {
       const c: number[] = []
       const z: number[] = []
@@ -124,8 +126,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < pairs; i++) {
         // alternate who goes first, so a drift in the machine hurts both equally
         const first = i % 2 === 0
-        const a = first ? baselineBitsPerSec(exe, method, file, durationMs) : (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec
-        const b = first ? (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec : baselineBitsPerSec(exe, method, file, durationMs)
+        const a = first
+          ? baselineBitsPerSec(exe, method, file, durationMs)
+          : (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec
+        const b = first
+          ? (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec
+          : baselineBitsPerSec(exe, method, file, durationMs)
         const [cv, zv] = first ? [a, b] : [b, a]
         c.push(cv)
         z.push(zv)
@@ -142,13 +148,20 @@ async function main(): Promise<void> {
       ])
     }
     printTable(rows)
-    console.log('zcprof / C is the geometric mean of paired ratios, with its t interval on the logs; both time first send to last byte.')
+    console.log(
+      'zcprof / C is the geometric mean of paired ratios, with its t interval on the logs; both time first send to last byte.'
+    )
   }
 
   if (wanted(3)) {
-    console.log(`\n== 3. the headline across ${runs} identical runs: sendfile's whole-system CPU per bit against copy ==`)
+    console.log(
+      `\n== 3. the headline across ${runs} identical runs: sendfile's whole-system CPU per bit against copy ==`
+    )
     const modes: [string, Partial<Plan>][] = [
-      ['one pass over 128MiB, 3 repetitions after 1 warm-up (zcprof 0.2)', { durationMs: null, fileBytes: [128 * 1024 ** 2], file: null, warmup: 1, sampleIntervalMs: 100 }],
+      [
+        'one pass over 128MiB, 3 repetitions after 1 warm-up (zcprof 0.2)',
+        { durationMs: null, fileBytes: [128 * 1024 ** 2], file: null, warmup: 1, sampleIntervalMs: 100 }
+      ],
       ['timed 2 s trials, the default (3 repetitions)', {}]
     ]
     for (const [label, p] of modes) {
@@ -174,8 +187,19 @@ async function main(): Promise<void> {
   }
 
   if (wanted(4)) {
-    console.log(`\n== 4. one stream against two, in aggregate (timed 2 s, ${runs} interleaved runs of copy and sendfile each) ==`)
-    const rows: string[][] = [['method', '1 stream Gbit/s', '2 streams Gbit/s', '2 / 1 [95% CI]', '1 stream sys cyc/bit', '2 streams sys cyc/bit']]
+    console.log(
+      `\n== 4. one stream against two, in aggregate (timed 2 s, ${runs} interleaved runs of copy and sendfile each) ==`
+    )
+    const rows: string[][] = [
+      [
+        'method',
+        '1 stream Gbit/s',
+        '2 streams Gbit/s',
+        '2 / 1 [95% CI]',
+        '1 stream sys cyc/bit',
+        '2 streams sys cyc/bit'
+      ]
+    ]
     const by: Record<string, { one: number[]; two: number[]; c1: number[]; c2: number[] }> = {}
     for (let i = 0; i < runs; i++) {
       for (const streams of i % 2 === 0 ? [1, 2] : [2, 1]) {
@@ -189,16 +213,36 @@ async function main(): Promise<void> {
     }
     for (const [method, m] of Object.entries(by)) {
       const r = ratioInterval(m.two.map((v, i) => v / m.one[i]))
-      rows.push([method, gbit(median(m.one)), gbit(median(m.two)), ratioText(r), median(m.c1).toPrecision(3), median(m.c2).toPrecision(3)])
+      rows.push([
+        method,
+        gbit(median(m.one)),
+        gbit(median(m.two)),
+        ratioText(r),
+        median(m.c1).toPrecision(3),
+        median(m.c2).toPrecision(3)
+      ])
     }
     printTable(rows)
-    console.log(`On ${os.cpus().length} cores: two streams share the same CPUs, so the aggregate rises only where one stream left a core idle.`)
+    console.log(
+      `On ${os.cpus().length} cores: two streams share the same CPUs, so the aggregate rises only where one stream left a core idle.`
+    )
   }
 
   if (wanted(5)) {
-    console.log(`\n== 5. sampling cost: every 50 ms vs off (timed 2 s trials, ${pairs} interleaved pairs per method) ==`)
+    console.log(
+      `\n== 5. sampling cost: every 50 ms vs off (timed 2 s trials, ${pairs} interleaved pairs per method) ==`
+    )
     const srows: string[][] = [
-      ['method', 'samples', 'sampler busy / trial', 'µs per sample', 'off Gbit/s', '50 ms Gbit/s', 'sampled / off [95% CI]', 'verdict']
+      [
+        'method',
+        'samples',
+        'sampler busy / trial',
+        'µs per sample',
+        'off Gbit/s',
+        '50 ms Gbit/s',
+        'sampled / off [95% CI]',
+        'verdict'
+      ]
     ]
     for (const method of ['copy', 'sendfile'] as const) {
       const ratios: number[] = []
@@ -238,7 +282,9 @@ async function main(): Promise<void> {
   }
 
   if (wanted(6)) {
-    console.log('\n== 6. what the app holds for a ten-minute run (its reducer, fed the events of 2 s trials with 4 streams) ==')
+    console.log(
+      '\n== 6. what the app holds for a ten-minute run (its reducer, fed the events of 2 s trials with 4 streams) =='
+    )
     rendererMemory()
   }
 }
@@ -253,14 +299,54 @@ function rendererMemory(): void {
     let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 })
     const trials = (m * 60) / 2
     for (let t = 0; t < trials; t++) {
-      const ref = { index: t, total: trials, method: 'copy' as const, target: 't', fileBytes: 1, chunkBytes: 1, durationMs: 2000, streams: 4, repetition: 0, warmup: false }
+      const ref = {
+        index: t,
+        total: trials,
+        method: 'copy' as const,
+        target: 't',
+        fileBytes: 1,
+        chunkBytes: 1,
+        durationMs: 2000,
+        streams: 4,
+        repetition: 0,
+        warmup: false
+      }
       s = runReducer(s, { type: 'event', event: { type: 'trial-start', trial: ref }, nowMs: t * 2000 })
       for (let i = 1; i <= 40; i++) {
         const bytes = [1, 2, 3, 4].map((k) => k * i * 1e7)
-        const side = { bytes: bytes.reduce((a, b) => a + b), bytesPerSec: 1e9, cpuNs: i * 1e7, cycles: i * 1e9, contextSwitches: i, syscalls: i, pageFaults: 0, streamBytes: bytes }
-        s = runReducer(s, { type: 'event', event: { type: 'sample', trial: t, sample: { tMs: i * 50, sender: side, receiver: null, systemBusyCores: 1 } }, nowMs: 0 })
+        const side = {
+          bytes: bytes.reduce((a, b) => a + b),
+          bytesPerSec: 1e9,
+          cpuNs: i * 1e7,
+          cycles: i * 1e9,
+          contextSwitches: i,
+          syscalls: i,
+          pageFaults: 0,
+          streamBytes: bytes
+        }
+        s = runReducer(s, {
+          type: 'event',
+          event: {
+            type: 'sample',
+            trial: t,
+            sample: { tMs: i * 50, sender: side, receiver: null, systemBusyCores: 1 }
+          },
+          nowMs: 0
+        })
       }
-      const record = { index: t, method: 'copy', warmup: false, error: null, summary: { bytes: 1, throughputBitsPerSec: 1e10, sender: { cyclesPerBit: 0.1 }, system: { cyclesPerBit: 0.2 }, notes: [] } }
+      const record = {
+        index: t,
+        method: 'copy',
+        warmup: false,
+        error: null,
+        summary: {
+          bytes: 1,
+          throughputBitsPerSec: 1e10,
+          sender: { cyclesPerBit: 0.1 },
+          system: { cyclesPerBit: 0.2 },
+          notes: []
+        }
+      }
       s = runReducer(s, { type: 'event', event: { type: 'trial-end', trial: record as never }, nowMs: 0 })
     }
     return s
@@ -268,9 +354,13 @@ function rendererMemory(): void {
   const kb = (x: unknown) => (JSON.stringify(x).length / 1024).toFixed(1)
   for (const m of [1, 10]) {
     const s = minutes(m)
-    console.log(`after ${m} minute${m > 1 ? 's' : ''}: ${s.trials.length} trial points, ${s.live.length} points of the running trial, ${kb(s)} kB as JSON`)
+    console.log(
+      `after ${m} minute${m > 1 ? 's' : ''}: ${s.trials.length} trial points, ${s.live.length} points of the running trial, ${kb(s)} kB as JSON`
+    )
   }
-  console.log('The running trial is bounded by MAX_POINTS and starts afresh each trial; a point per trial is the only growth.')
+  console.log(
+    'The running trial is bounded by MAX_POINTS and starts afresh each trial; a point per trial is the only growth.'
+  )
 }
 
 function printTable(rows: string[][]): void {

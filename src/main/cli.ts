@@ -59,9 +59,15 @@ export function main(argv: string[]): void {
     .option('-P, --streams <n>', 'parallel data connections per trial, each with its own threads (1..64)', '1')
     .option('--cpus <list>', 'pin sender threads: stream i to the i-th CPU of LIST, round robin (e.g. 0,2 or 4-7)')
     .option('--receiver-cpus <list>', 'pin receiver threads the same way, on the receiving host')
-    .option('--line-rate <rates>', 'links to size headroom for, e.g. 25G,100G (default: the NIC speed, else 10/25/100/400G)')
+    .option(
+      '--line-rate <rates>',
+      'links to size headroom for, e.g. 25G,100G (default: the NIC speed, else 10/25/100/400G)'
+    )
     .option('-r, --repeat <n>', 'measured repetitions of each trial', '3')
-    .option('-w, --warmup <n>', 'unmeasured warm-up rounds (default 0 for timed trials, which leave out their ramp; else 1)')
+    .option(
+      '-w, --warmup <n>',
+      'unmeasured warm-up rounds (default 0 for timed trials, which leave out their ramp; else 1)'
+    )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
     .addOption(
       new Option('--receiver <mode>', 'how the receiver drains').choices(['read', 'splice', 'discard']).default('read')

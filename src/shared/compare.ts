@@ -145,7 +145,7 @@ function rowKeyOf(a: MethodAggregate): RowKey {
 }
 
 const rowId = (k: RowKey) =>
-  `${k.method}|${k.target}|${k.timed ? 'timed' : k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
+  `${k.method}|${k.target}|${k.timed}|${k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
 
 export function compareMetric(
   metric: MetricInfo,

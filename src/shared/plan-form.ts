@@ -167,24 +167,24 @@ export function validateDraft(
   const receiverCpus = cpuList(d.receiverCpus, 'receiverCpus')
   if (Object.keys(errors).length > 0) return { errors, plan: null }
   const plan: Plan = {
-      ...base,
-      methods: d.methods,
-      targets: [d.target.trim()],
-      fileBytes: d.fileMode === 'generate' ? sizes : base.fileBytes,
-      file: d.fileMode === 'file' ? d.file.trim() : null,
-      chunkBytes: chunks,
-      repeat: repeat!,
-      warmup: warmup!,
-      cache: d.cache,
-      receiverMode: d.receiverMode,
-      checksum: d.verify,
-      durationMs,
-      // the ramp rule, unless the plan asked for its own
-      omitMs: durationMs === null ? null : base.durationMs === durationMs ? base.omitMs : null,
-      trialBytes,
-      streams: streams!,
-      senderCpus,
-      receiverCpus
+    ...base,
+    methods: d.methods,
+    targets: [d.target.trim()],
+    fileBytes: d.fileMode === 'generate' ? sizes : base.fileBytes,
+    file: d.fileMode === 'file' ? d.file.trim() : null,
+    chunkBytes: chunks,
+    repeat: repeat!,
+    warmup: warmup!,
+    cache: d.cache,
+    receiverMode: d.receiverMode,
+    checksum: d.verify,
+    durationMs,
+    // the ramp rule, unless the plan asked for its own
+    omitMs: durationMs === null ? null : base.durationMs === durationMs ? base.omitMs : null,
+    trialBytes,
+    streams: streams!,
+    senderCpus,
+    receiverCpus
   }
   // the rules every front end shares, beside the field each names
   for (const p of planProblems(plan, allowedCpus)) {

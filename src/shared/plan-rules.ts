@@ -97,11 +97,23 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
     for (const m of plan.methods)
       if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${METHODS.join(', ')}`)
   if (!isReceiverMode(plan.receiverMode))
-    bad('receiverMode', `unknown receiver mode '${String(plan.receiverMode)}'`, `receiver modes are: ${RECEIVER_MODES.join(', ')}`)
+    bad(
+      'receiverMode',
+      `unknown receiver mode '${String(plan.receiverMode)}'`,
+      `receiver modes are: ${RECEIVER_MODES.join(', ')}`
+    )
   if (!whole(plan.repeat, L.repeat.min, L.repeat.max))
-    bad('repeat', `repeat must be a whole number from ${L.repeat.min} to ${L.repeat.max}, not ${plan.repeat}`, 'e.g. --repeat 5')
+    bad(
+      'repeat',
+      `repeat must be a whole number from ${L.repeat.min} to ${L.repeat.max}, not ${plan.repeat}`,
+      'e.g. --repeat 5'
+    )
   if (!whole(plan.warmup, L.warmup.min, L.warmup.max))
-    bad('warmup', `warmup must be a whole number from ${L.warmup.min} to ${L.warmup.max}, not ${plan.warmup}`, 'e.g. --warmup 1')
+    bad(
+      'warmup',
+      `warmup must be a whole number from ${L.warmup.min} to ${L.warmup.max}, not ${plan.warmup}`,
+      'e.g. --warmup 1'
+    )
   const si = plan.sampleIntervalMs
   if (!(si === 0 || (typeof si === 'number' && si >= L.sampleIntervalMs.min && si <= L.sampleIntervalMs.max)))
     bad(
@@ -109,9 +121,18 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
       `sample interval ${si} ms is ${si < L.sampleIntervalMs.min ? 'too short' : 'not usable'}`,
       `use ${L.sampleIntervalMs.min}–${L.sampleIntervalMs.max} ms, or 0 to turn sampling off`
     )
-  if (!Array.isArray(plan.chunkBytes) || plan.chunkBytes.length === 0 || plan.chunkBytes.some((c) => !whole(c, L.chunkBytes.min, L.chunkBytes.max)))
+  if (
+    !Array.isArray(plan.chunkBytes) ||
+    plan.chunkBytes.length === 0 ||
+    plan.chunkBytes.some((c) => !whole(c, L.chunkBytes.min, L.chunkBytes.max))
+  )
     bad('chunkBytes', 'chunk sizes must be whole numbers of bytes from 1 B to 1 GiB', 'e.g. --chunk 128KiB,1MiB')
-  if (!plan.file && (!Array.isArray(plan.fileBytes) || plan.fileBytes.length === 0 || plan.fileBytes.some((s) => !whole(s, L.fileBytes.min, L.fileBytes.max))))
+  if (
+    !plan.file &&
+    (!Array.isArray(plan.fileBytes) ||
+      plan.fileBytes.length === 0 ||
+      plan.fileBytes.some((s) => !whole(s, L.fileBytes.min, L.fileBytes.max)))
+  )
     bad('fileBytes', 'file sizes must be positive whole numbers of bytes', 'e.g. --size 256MiB')
   if (plan.durationMs !== null && plan.trialBytes !== null)
     bad('trialBytes', 'a trial is bounded by a duration or by bytes, not both', 'give --duration or --bytes')
@@ -131,16 +152,33 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
   } else if (plan.omitMs !== null && plan.omitMs !== 0)
     bad('omitMs', 'only timed trials leave out a ramp', 'give --duration with --omit')
   if (plan.trialBytes !== null && !whole(plan.trialBytes, L.trialBytes.min, L.trialBytes.max))
-    bad('trialBytes', `a trial's byte count must be a positive whole number, not ${plan.trialBytes}`, 'e.g. --bytes 1GiB')
+    bad(
+      'trialBytes',
+      `a trial's byte count must be a positive whole number, not ${plan.trialBytes}`,
+      'e.g. --bytes 1GiB'
+    )
   if (!whole(plan.streams, L.streams.min, L.streams.max))
-    bad('streams', `streams must be a whole number from ${L.streams.min} to ${L.streams.max}, not ${plan.streams}`, 'e.g. --streams 4')
+    bad(
+      'streams',
+      `streams must be a whole number from ${L.streams.min} to ${L.streams.max}, not ${plan.streams}`,
+      'e.g. --streams 4'
+    )
   else if (plan.trialBytes !== null && plan.trialBytes < plan.streams)
-    bad('trialBytes', `${plan.trialBytes} bytes cannot be split over ${plan.streams} streams`, 'give at least one byte per stream')
+    bad(
+      'trialBytes',
+      `${plan.trialBytes} bytes cannot be split over ${plan.streams} streams`,
+      'give at least one byte per stream'
+    )
   for (const field of ['senderCpus', 'receiverCpus'] as const) {
     const cpus = plan[field]
     if (cpus === null) continue
     const flag = field === 'senderCpus' ? '--cpus' : '--receiver-cpus'
-    if (!Array.isArray(cpus) || cpus.length === 0 || cpus.length > L.cpu.max + 1 || cpus.some((c) => !whole(c, L.cpu.min, L.cpu.max))) {
+    if (
+      !Array.isArray(cpus) ||
+      cpus.length === 0 ||
+      cpus.length > L.cpu.max + 1 ||
+      cpus.some((c) => !whole(c, L.cpu.min, L.cpu.max))
+    ) {
       bad(field, `${flag} must list CPU numbers from ${L.cpu.min} to ${L.cpu.max}`, `e.g. ${flag} 0,2 or ${flag} 4-7`)
       continue
     }
@@ -158,10 +196,20 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
   }
   if (plan.lineRatesBitsPerSec !== null) {
     const r = plan.lineRatesBitsPerSec
-    if (!Array.isArray(r) || r.length === 0 || r.length > 16 || r.some((v) => !(v >= L.lineRateBitsPerSec.min && v <= L.lineRateBitsPerSec.max)))
-      bad('lineRatesBitsPerSec', 'line rates must be from 1 Mbit/s to 10 Tbit/s, at most 16 of them', 'e.g. --line-rate 25G,100G')
+    if (
+      !Array.isArray(r) ||
+      r.length === 0 ||
+      r.length > 16 ||
+      r.some((v) => !(v >= L.lineRateBitsPerSec.min && v <= L.lineRateBitsPerSec.max))
+    )
+      bad(
+        'lineRatesBitsPerSec',
+        'line rates must be from 1 Mbit/s to 10 Tbit/s, at most 16 of them',
+        'e.g. --line-rate 25G,100G'
+      )
   }
-  if (!Array.isArray(plan.targets) || plan.targets.length === 0) bad('targets', 'no targets', 'e.g. --target tcp://127.0.0.1')
+  if (!Array.isArray(plan.targets) || plan.targets.length === 0)
+    bad('targets', 'no targets', 'e.g. --target tcp://127.0.0.1')
   else
     for (const text of plan.targets) {
       let t
@@ -179,9 +227,17 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
         )
       }
       if (t.kind === 'unix' && plan.receiverMode === 'discard')
-        bad('receiverMode', `receiver mode discard cannot be used with ${t.text}`, 'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets')
+        bad(
+          'receiverMode',
+          `receiver mode discard cannot be used with ${t.text}`,
+          'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
+        )
     }
   if (out.length === 0 && trialCount(plan) > L.totalTrials)
-    bad('repeat', `the plan has ${trialCount(plan)} trials, more than ${L.totalTrials}`, 'run fewer repetitions, methods, sizes or chunk sizes')
+    bad(
+      'repeat',
+      `the plan has ${trialCount(plan)} trials, more than ${L.totalTrials}`,
+      'run fewer repetitions, methods, sizes or chunk sizes'
+    )
   return out
 }

@@ -97,10 +97,10 @@ const sideSample = obj(
   {
     bytes: num,
     streamBytes: arrayOf(num, 64),
-  bytesPerSec: num,
-  cpuNs: numOrNull,
-  cycles: numOrNull,
-  contextSwitches: numOrNull,
+    bytesPerSec: num,
+    cpuNs: numOrNull,
+    cycles: numOrNull,
+    contextSwitches: numOrNull,
     syscalls: numOrNull,
     pageFaults: numOrNull
   },
@@ -213,7 +213,17 @@ const aggregate = obj({
       receiverCyclesPerBit: ratioEstimate,
       systemCyclesPerBit: ratioEstimate,
       verdict: {
-        enum: ['baseline', 'saves', 'costs-more', 'cost-moved', 'partly-moved', 'kernel-copied', 'no-clear-change', 'unrepeated', 'unknown']
+        enum: [
+          'baseline',
+          'saves',
+          'costs-more',
+          'cost-moved',
+          'partly-moved',
+          'kernel-copied',
+          'no-clear-change',
+          'unrepeated',
+          'unknown'
+        ]
       }
     })
   ),

@@ -82,7 +82,8 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 }
 /** "10s", "500ms", "1.5m", or a bare number of seconds (as iperf3 -t takes it), into milliseconds */
 export function parseDurationMs(text: string, what = 'duration'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text)
-  if (!m) throw new RangeError(`${what} '${text}' is not a duration: use e.g. 10s, 500ms, 2m (a bare number is seconds)`)
+  if (!m)
+    throw new RangeError(`${what} '${text}' is not a duration: use e.g. 10s, 500ms, 2m (a bare number is seconds)`)
   const ms = Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()]
   if (!Number.isFinite(ms)) throw new RangeError(`${what} '${text}' is too long`)
   return Math.round(ms)

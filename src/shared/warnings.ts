@@ -91,21 +91,26 @@ export function warningInfo(code: string): WarningInfo {
   return (WARNING_CATALOGUE as Record<string, WarningInfo>)[code] ?? WARNING_CATALOGUE.ERROR
 }
 
-type Scope = { scope: 'run' } | { scope: 'method'; method: MethodName } | { scope: 'trial'; method: MethodName; trial: number }
+type Scope =
+  | { scope: 'run' }
+  | { scope: 'method'; method: MethodName }
+  | { scope: 'trial'; method: MethodName; trial: number }
 
 /** A warning from the catalogue; hint defaults to the catalogue's. */
 export function warning(code: WarningCode, message: string, where: Scope, hint?: string | null): Warning {
-  const w: Warning = { code, message, hint: hint === undefined ? WARNING_CATALOGUE[code].hint : hint, scope: where.scope }
+  const w: Warning = {
+    code,
+    message,
+    hint: hint === undefined ? WARNING_CATALOGUE[code].hint : hint,
+    scope: where.scope
+  }
   if (where.scope !== 'run') w.method = where.method
   if (where.scope === 'trial') w.trials = [where.trial]
   return w
 }
 
 /** A failure as a warning: its code stays the error's own, so a program can branch on it. */
-export function errorWarning(
-  error: { code: string; message: string; hint?: string },
-  where: Scope
-): Warning {
+export function errorWarning(error: { code: string; message: string; hint?: string }, where: Scope): Warning {
   const w: Warning = { code: error.code, message: error.message, hint: error.hint ?? null, scope: where.scope }
   if (where.scope !== 'run') w.method = where.method
   if (where.scope === 'trial') w.trials = [where.trial]

@@ -81,7 +81,12 @@ describe('handshake', () => {
     ],
     ['another version', { type: 'hello', seq: 1, version: 99, token: TOKEN }, 'ZC_VERSION', /protocol 2.*version 99/],
     // a zcprof 0.2 client: protocol 1 had no streams, so it is told both versions, not misread
-    ['the previous version', { type: 'hello', seq: 1, version: 1, token: TOKEN }, 'ZC_VERSION', /protocol 2.*version 1\b/],
+    [
+      'the previous version',
+      { type: 'hello', seq: 1, version: 1, token: TOKEN },
+      'ZC_VERSION',
+      /protocol 2.*version 1\b/
+    ],
     ['a request before hello', prepare(1), 'ZC_PROTOCOL', /before hello/]
   ])('refuses %s and closes', async (_what, msg, code, text) => {
     const c = await RawControl.connect(port)
@@ -265,7 +270,10 @@ describe('a trial', () => {
   it('stops past its byte limit', async () => {
     const c = await greeted()
     const { result } = await sendTo(c, { maxBytes: 1024 * 1024 })
-    expect(streamOf(result).error).toMatchObject({ code: 'ZC_LIMIT', message: expect.stringMatching(/limit of 1048576 bytes/) })
+    expect(streamOf(result).error).toMatchObject({
+      code: 'ZC_LIMIT',
+      message: expect.stringMatching(/limit of 1048576 bytes/)
+    })
     c.close()
   })
 
@@ -311,8 +319,12 @@ describe('a trial', () => {
     const sent = await Promise.all(
       ports.map(
         (port) =>
-          native.startSender({ method: 'copy', file, chunkBytes: 65536, target: { family: 'inet', host: '127.0.0.1', port } })
-            .done
+          native.startSender({
+            method: 'copy',
+            file,
+            chunkBytes: 65536,
+            target: { family: 'inet', host: '127.0.0.1', port }
+          }).done
       )
     )
     const result = (await c.next((m) => m.type === 'result'))!

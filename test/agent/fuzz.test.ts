@@ -60,8 +60,23 @@ function randomValue(depth = 0): unknown {
   if (r < 0.75) return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(depth + 1))
   const o: Record<string, unknown> = {}
   for (let i = 0; i < rand() * 5; i++)
-    o[pick(['type', 'seq', 'trial', 'mode', 'family', 'path', 'port', 'streams', 'cpus', 'detail', '__proto__', 'constructor', 'k' + i])] =
-      randomValue(depth + 1)
+    o[
+      pick([
+        'type',
+        'seq',
+        'trial',
+        'mode',
+        'family',
+        'path',
+        'port',
+        'streams',
+        'cpus',
+        'detail',
+        '__proto__',
+        'constructor',
+        'k' + i
+      ])
+    ] = randomValue(depth + 1)
   return o
 }
 

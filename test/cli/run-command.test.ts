@@ -98,7 +98,20 @@ describe('zcprof run', () => {
   it('Ctrl-C keeps what was measured and exits non-zero', async () => {
     const dir = tempDir()
     const file = randomFile(256 * 1024 * 1024, dir)
-    const args = ['run', '--file', file, '--methods', 'copy', '--chunk', '4KiB', '--repeat', '50', '--warmup', '0', '--once']
+    const args = [
+      'run',
+      '--file',
+      file,
+      '--methods',
+      'copy',
+      '--chunk',
+      '4KiB',
+      '--repeat',
+      '50',
+      '--warmup',
+      '0',
+      '--once'
+    ]
     // detached: its own process group, so Ctrl-C reaches the agent child too, as in a terminal
     const child = spawn(process.execPath, [ZCPROF_BIN, ...args, '--interval', '20', '--json', '-'], { detached: true })
     let out = ''
@@ -158,7 +171,10 @@ describe('zcprof run: clear errors', () => {
     [['--streams', '65'], /--streams '65' is not a whole number from 1 to 64/],
     [['--streams', '0'], /--streams '0' is not a whole number from 1 to 64/],
     [['--cpus', '4000'], /--cpus must list CPU numbers from 0 to 1023/],
-    [['--cpus', '1000'], /--cpus names CPU 1000, which this host does not let zcprof run on[\s\S]*hint: this host allows CPUs/],
+    [
+      ['--cpus', '1000'],
+      /--cpus names CPU 1000, which this host does not let zcprof run on[\s\S]*hint: this host allows CPUs/
+    ],
     [['--receiver-cpus', '999'], /--receiver-cpus names CPU 999/],
     [['--cpus', '3-1'], /--cpus '3-1' has the range 3-1, which runs backwards/],
     [['--cpus', 'two'], /--cpus 'two' has 'two', which is not a CPU number/],

@@ -53,7 +53,11 @@ describe('runPlan', () => {
     expect(byMethod.copy.sender.syscallsPerGiB).toBeGreaterThan(0)
     expect(byMethod['msg-zerocopy'].zeroCopy!.fallbackShare).toBe(1)
     expect(byMethod['msg-zerocopy'].notes).toContainEqual(
-      expect.objectContaining({ code: 'ZC_COPIED', scope: 'trial', message: expect.stringMatching(/always copies on loopback/) })
+      expect.objectContaining({
+        code: 'ZC_COPIED',
+        scope: 'trial',
+        message: expect.stringMatching(/always copies on loopback/)
+      })
     )
     // the run told its front ends what happened, in order
     expect(events[0].type).toBe('run-start')
@@ -158,7 +162,9 @@ describe('contamination', () => {
       expect(flagged.length).toBeGreaterThan(0)
       for (const t of flagged) {
         expect(t.summary!.system!.otherCpuCores).toBeGreaterThan(0.5)
-        expect(t.summary!.notes.find((n) => n.code === 'CONTAMINATED')?.message).toMatch(/other processes used \d\.\d\d cores/)
+        expect(t.summary!.notes.find((n) => n.code === 'CONTAMINATED')?.message).toMatch(
+          /other processes used \d\.\d\d cores/
+        )
       }
       expect(report.end.warnings.map((w) => w.code)).toContain('CONTAMINATED')
     } finally {

@@ -7,10 +7,11 @@ import { runPlan } from '../../src/main/engine/run'
 import { METHODS, type MethodName } from '../../src/shared/methods'
 import type { Plan } from '../../src/shared/report'
 import { ZcprofError } from '../../src/shared/errors'
-import { randomFile, testPlan } from '../helpers'
+import { randomFile, tempDir, testPlan } from '../helpers'
 
-// an odd size, so a looped stream wraps mid-chunk
-const FILE_BYTES = 3 * 1024 * 1024 + 4099
+// an odd size, so a looped stream wraps mid-chunk; under a stream's share of a
+// byte-bounded trial below, so every stream starts the file again
+const FILE_BYTES = 1024 * 1024 + 4099
 const file = randomFile(FILE_BYTES)
 const plan = (p: Partial<Plan>): Plan => testPlan(file, p)
 
@@ -33,8 +34,27 @@ describe('timed trials', () => {
       // looped: more than the file went by, every stream checked against the file repeated
       expect(s.bytes + s.steady!.rampBytes, t.method).toBeGreaterThan(FILE_BYTES)
       expect(s.streams).toHaveLength(2)
-      for (const st of s.streams) expect(st.integrity, `${t.method} stream ${st.index}`).toMatchObject({ checked: true, ok: true })
+      for (const st of s.streams)
+        expect(st.integrity, `${t.method} stream ${st.index}`).toMatchObject({ checked: true, ok: true })
     }
+  })
+
+  it('node-stream stops at its deadline mid-pass, not at the end of a big file', async () => {
+    // at a few Gbit/s one pass over 256 MiB takes far longer than the 5% slack of 400 ms
+    const big = randomFile(256 * 1024 * 1024, tempDir())
+    const report = await runPlan({
+      plan: plan({
+        file: big,
+        methods: ['node-stream'],
+        durationMs: 400,
+        omitMs: 50,
+        checksum: false,
+        sampleIntervalMs: 0
+      })
+    })
+    const s = report.trials[0].summary!
+    expect(s.steady!.rampMs + s.steady!.windowMs).toBeGreaterThan(400 * 0.95)
+    expect(s.steady!.rampMs + s.steady!.windowMs).toBeLessThan(400 * 1.05)
   })
 
   it('the ramp is subtracted: the window holds what moved after it, on both sides', async () => {
@@ -63,13 +83,17 @@ describe('parallel streams', () => {
     ['unix://', METHODS.filter((m) => m !== 'msg-zerocopy')]
   ]
   it.each(families)('4 streams × every method on %s: each stream byte-exact, verified', async (target, methods) => {
+    expect(shares[3]).toBeGreaterThan(2 * FILE_BYTES)
     const report = await runPlan({ plan: plan({ targets: [target], methods, trialBytes: TOTAL, streams: 4 }) })
     expect(report.trials.map((t) => t.method)).toEqual(methods)
     for (const t of report.trials) {
       expect(t.error, t.method).toBeNull()
       const s = t.summary!
       expect(s.bytes, t.method).toBe(TOTAL)
-      expect(s.streams.map((x) => x.bytes), t.method).toEqual(shares)
+      expect(
+        s.streams.map((x) => x.bytes),
+        t.method
+      ).toEqual(shares)
       for (const st of s.streams) {
         expect(st.integrity, `${t.method} stream ${st.index}`).toMatchObject({ checked: true, ok: true })
         expect(st.throughputBitsPerSec).toBeGreaterThan(0)
@@ -120,7 +144,12 @@ describe('CPU placement', () => {
     for (const t of report.trials) {
       const s = t.summary!
       for (const st of s.streams) {
-        expect(st.senderThread).toMatchObject({ requestedCpus: [last], ranOn: [last], allowedAtEnd: [last], held: true })
+        expect(st.senderThread).toMatchObject({
+          requestedCpus: [last],
+          ranOn: [last],
+          allowedAtEnd: [last],
+          held: true
+        })
         expect(st.receiverThread).toMatchObject({ requestedCpus: [first], ranOn: [first], held: true })
       }
       expect(s.placement!.held).toBe(true)

@@ -39,7 +39,13 @@ function counters(cpuNs: number, ctx = 0): NativeCounters {
     pageFaultsMinor: 0,
     pageFaultsMajor: 0,
     tid: 7,
-    sources: { cycles: 'none', taskClock: 'perf-software', contextSwitches: 'perf-software', pageFaults: 'perf-software', split: 'rusage' }
+    sources: {
+      cycles: 'none',
+      taskClock: 'perf-software',
+      contextSwitches: 'perf-software',
+      pageFaults: 'perf-software',
+      split: 'rusage'
+    }
   }
 }
 
@@ -198,7 +204,9 @@ describe('summarizeTrial', () => {
     expect(summarizeTrial(timedOneStream()).summary.notes.map((n) => n.code)).not.toContain('SHORT_TRIAL')
     // at 150 ms, 2 s is 13 intervals
     const few = summarizeTrial(timedOneStream({ sampleIntervalMs: 150 })).summary
-    expect(few.notes.find((n) => n.code === 'SHORT_TRIAL')?.message).toMatch(/13 sampling intervals and 400 clock ticks/)
+    expect(few.notes.find((n) => n.code === 'SHORT_TRIAL')?.message).toMatch(
+      /13 sampling intervals and 400 clock ticks/
+    )
     // 0.9 s busy is 90 ticks
     const idle = timedOneStream()
     idle.hostEnd = host(T(3), 2.9 * S, 1.6 * S)
@@ -210,7 +218,10 @@ describe('summarizeTrial', () => {
     m.sent = {
       streams: [
         sent(1 * GB, 1 * S, { localPort: 5000 }),
-        sent(3 * GB, 2 * S, { localPort: 5001, thread: { tid: 9, requestedCpus: [0], ranOn: [0, 1], migrations: 1, allowedAtEnd: [0], held: false } })
+        sent(3 * GB, 2 * S, {
+          localPort: 5001,
+          thread: { tid: 9, requestedCpus: [0], ranOn: [0, 1], migrations: 1, allowedAtEnd: [0], held: false }
+        })
       ],
       totals: totals(3 * S),
       error: null
@@ -227,7 +238,11 @@ describe('summarizeTrial', () => {
     expect(error).toBeNull()
     // stream 0: 1 GB in 2 s (4 Gbit/s); stream 1: 3 GB in 3 s (8 Gbit/s)
     expect(s.streams.map((x) => x.throughputBitsPerSec)).toEqual([expect.closeTo(4e9, 3), expect.closeTo(8e9, 3)])
-    expect(s.fairness).toEqual({ minBitsPerSec: expect.closeTo(4e9, 3), maxBitsPerSec: expect.closeTo(8e9, 3), minOverMax: 0.5 })
+    expect(s.fairness).toEqual({
+      minBitsPerSec: expect.closeTo(4e9, 3),
+      maxBitsPerSec: expect.closeTo(8e9, 3),
+      minOverMax: 0.5
+    })
     // the trial: 4 GB over the union of time, 0 to 3 s
     expect(s.bytes).toBe(4 * GB)
     expect(s.durationNs).toBe(3 * S)
@@ -242,7 +257,10 @@ describe('summarizeTrial', () => {
 
   it('a stream short of bytes, paired with the wrong connection, or with the wrong checksum fails the trial', () => {
     const short = timedOneStream({ mode: 'bytes', mark: null, expectedBytes: [4 * GB] })
-    expect(summarizeTrial(short).error).toMatchObject({ code: 'ZC_SHORT', message: expect.stringMatching(/got 3000000000 of 4000000000/) })
+    expect(summarizeTrial(short).error).toMatchObject({
+      code: 'ZC_SHORT',
+      message: expect.stringMatching(/got 3000000000 of 4000000000/)
+    })
     const stranger = timedOneStream()
     stranger.recv!.streams[0].result!.peerPort = 6000
     expect(summarizeTrial(stranger).error).toMatchObject({ code: 'ZC_PAIRING' })

@@ -30,7 +30,15 @@ describe('/proc parsers', () => {
     expect(parseSoftirqs(SOFTIRQS)).toEqual({ netRx: { 0: 4000, 1: 20 }, netTx: { 0: 7, 1: 3 } })
   })
   it('activity between two snapshots, as cores over the wall time', () => {
-    const a = { atNs: 0, busyNs: 0, totalNs: 0, processCpuNs: 0, perCpu: [{ cpu: 0, busyNs: 0, softirqNs: 0 }], netRx: { 0: 10 }, netTx: {} }
+    const a = {
+      atNs: 0,
+      busyNs: 0,
+      totalNs: 0,
+      processCpuNs: 0,
+      perCpu: [{ cpu: 0, busyNs: 0, softirqNs: 0 }],
+      netRx: { 0: 10 },
+      netTx: {}
+    }
     const b = { ...a, atNs: 2e9, perCpu: [{ cpu: 0, busyNs: 1e9, softirqNs: 0.5e9 }], netRx: { 0: 110 } }
     expect(cpuActivity(a, b, 2e9)).toEqual([{ cpu: 0, busyCores: 0.5, softirqCores: 0.25, netRx: 100, netTx: 0 }])
   })

@@ -28,6 +28,24 @@ describe('crc32c', () => {
   it('agrees with the file checksum', async () => {
     expect(native.crc32c(readFileSync(file))).toBe(expected)
   })
+
+  it("combines: a looped stream's checksum from one read, checked against hashing every byte", async () => {
+    const data = readFileSync(file)
+    const a = data.subarray(0, 1000)
+    const b = data.subarray(1000)
+    expect(native.crc32cCombine(native.crc32c(a), native.crc32c(b), b.length)).toBe(expected)
+    // the file repeated past 2^32 bits (and 2^29 bytes, where a 32-entry table would wrap), then a prefix
+    for (const total of [0, 7, FILE_BYTES, 3 * FILE_BYTES + 5, 300 * FILE_BYTES + 777]) {
+      let crc = 0
+      let left = total
+      while (left > 0) {
+        const take = Math.min(left, FILE_BYTES)
+        crc = native.crc32c(data.subarray(0, take), crc)
+        left -= take
+      }
+      expect((await native.fileCrc32cRepeated(file, total)).crc32c, `${total} bytes`).toBe(crc)
+    }
+  })
 })
 
 describe.each(['inet', 'inet6', 'unix'] as const)('%s sockets', (family) => {

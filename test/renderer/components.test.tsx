@@ -137,10 +137,18 @@ describe('SetupView', () => {
     type('streams', '4')
     // this host allows CPUs 0 and 1 (the capabilities say so): 7 is named beside its field
     type('senderCpus', '7')
-    expect(node.querySelector('[data-testid="error-senderCpus"]')!.textContent).toMatch(/CPU 7, which this host does not let/)
+    expect(node.querySelector('[data-testid="error-senderCpus"]')!.textContent).toMatch(
+      /CPU 7, which this host does not let/
+    )
     type('senderCpus', '0-1')
     act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
-    expect(started).toMatchObject({ durationMs: 10_000, trialBytes: null, streams: 4, senderCpus: [0, 1], receiverCpus: null })
+    expect(started).toMatchObject({
+      durationMs: 10_000,
+      trialBytes: null,
+      streams: 4,
+      senderCpus: [0, 1],
+      receiverCpus: null
+    })
     // a byte count instead
     act(() => node.querySelector<HTMLInputElement>('input[name="trialMode"][value="bytes"]')!.click())
     type('bytes', '2GiB')

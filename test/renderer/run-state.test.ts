@@ -110,7 +110,14 @@ describe('run state', () => {
     s = ev(s, trialStart(1))
     expect(s.live).toEqual([])
     expect(s.trials).toEqual([
-      expect.objectContaining({ index: 0, method: 'copy', gbps: 12, cyclesPerBit: 0.2, systemCyclesPerBit: 0.5, failed: false })
+      expect.objectContaining({
+        index: 0,
+        method: 'copy',
+        gbps: 12,
+        cyclesPerBit: 0.2,
+        systemCyclesPerBit: 0.5,
+        failed: false
+      })
     ])
   })
 

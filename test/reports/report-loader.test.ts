@@ -74,7 +74,11 @@ describe('current and older reports', () => {
     expect(doc.schemaVersion).toBe(2)
     const planted = doc.trials.find((t: { method: string; warmup: boolean }) => t.method === 'sendfile' && !t.warmup)
     planted.summary.warnings = ['other processes used 0.80 cores during this trial', 'something schema 2 said']
-    doc.end.warnings.push({ code: 'TRIAL_NOTE', method: 'sendfile', message: 'sendfile: the receiver window limited the sender' })
+    doc.end.warnings.push({
+      code: 'TRIAL_NOTE',
+      method: 'sendfile',
+      message: 'sendfile: the receiver window limited the sender'
+    })
     const { report, fromVersion } = parseReport(JSON.stringify(doc), 'v2.json')
     expect(fromVersion).toBe(2)
     const t = report.trials[planted.index]
@@ -206,7 +210,9 @@ describe('iperf3 -J imports', () => {
     const cpuNs = (raw.end.cpu_utilization_percent.host_total / 100) * raw.end.sum_received.seconds * 1e9
     expect(s.sender.cpuNs).toBeCloseTo(cpuNs, -3)
     // iperf3 records no clock: this host's (read here from /proc/cpuinfo) makes a labelled estimate
-    const mhz = Math.max(...[...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1])))
+    const mhz = Math.max(
+      ...[...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1]))
+    )
     expect(s.sender.cyclesSource).toBe('process-cpu-estimate')
     expect(s.sender.cyclesPerBit).toBeCloseTo(((cpuNs / 1e9) * mhz * 1e6) / (raw.end.sum_received.bytes * 8), 6)
     expect(s.sender.sources.cycles).toMatch(/importing host's clock/)

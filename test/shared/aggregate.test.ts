@@ -118,8 +118,17 @@ describe('costVerdict, on planted intervals', () => {
   const above = r(1.5, 1.3, 1.7)
   const around = r(1.0, 0.9, 1.1)
   const none = r(0.8, Number.NaN, Number.NaN)
-  const v = (s: RatioEstimate | null, rc: RatioEstimate | null, sys: RatioEstimate | null, share: number | null = null) =>
-    costVerdict('sendfile', share, { senderCyclesPerBit: s, receiverCyclesPerBit: rc, systemCyclesPerBit: sys } as VsCopy)
+  const v = (
+    s: RatioEstimate | null,
+    rc: RatioEstimate | null,
+    sys: RatioEstimate | null,
+    share: number | null = null
+  ) =>
+    costVerdict('sendfile', share, {
+      senderCyclesPerBit: s,
+      receiverCyclesPerBit: rc,
+      systemCyclesPerBit: sys
+    } as VsCopy)
   it.each([
     ['sender saves, system saves, receiver no worse', below, around, below, 'saves'],
     ['sender saves, system does not', below, above, around, 'cost-moved'],
@@ -137,8 +146,8 @@ describe('costVerdict, on planted intervals', () => {
     expect(v(below, below, below, 0.49)).toBe('saves')
   })
   it('copy is the baseline', () => {
-    expect(costVerdict('copy', null, { senderCyclesPerBit: below, receiverCyclesPerBit: below, systemCyclesPerBit: below })).toBe(
-      'baseline'
-    )
+    expect(
+      costVerdict('copy', null, { senderCyclesPerBit: below, receiverCyclesPerBit: below, systemCyclesPerBit: below })
+    ).toBe('baseline')
   })
 })

@@ -51,9 +51,17 @@ describe('headroom', () => {
     expect(ruleOfThumbCores(null, 300e9)).toBeNull()
   })
   it('sizes for the rates asked, else the fastest physical NIC, else 10/25/100/400 Gbit/s', () => {
-    const nic = (speedMbps: number | null, virtual = false) => ({ name: 'x', speedMbps, mtu: 1500, virtual, driver: 'd' })
+    const nic = (speedMbps: number | null, virtual = false) => ({
+      name: 'x',
+      speedMbps,
+      mtu: 1500,
+      virtual,
+      driver: 'd'
+    })
     expect(lineRatesFor({ lineRatesBitsPerSec: [25e9] }, { nics: [nic(100000)] })).toEqual([25e9])
-    expect(lineRatesFor({ lineRatesBitsPerSec: null }, { nics: [nic(25000), nic(100000), nic(400000, true)] })).toEqual([100e9])
+    expect(lineRatesFor({ lineRatesBitsPerSec: null }, { nics: [nic(25000), nic(100000), nic(400000, true)] })).toEqual(
+      [100e9]
+    )
     expect(lineRatesFor({ lineRatesBitsPerSec: null }, { nics: [nic(null)] })).toEqual([10e9, 25e9, 100e9, 400e9])
     expect(lineRatesFor({ lineRatesBitsPerSec: null }, null)).toEqual([10e9, 25e9, 100e9, 400e9])
   })

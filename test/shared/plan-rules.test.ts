@@ -13,7 +13,8 @@ import {
 import type { Plan } from '../../src/shared/report'
 
 const plan = (p: Partial<Plan>): Plan => ({ ...DEFAULT_PLAN, ...p })
-const problems = (p: Partial<Plan>, cpus?: number[]) => planProblems(plan(p), cpus).map((x) => `${x.field}: ${x.message}`)
+const problems = (p: Partial<Plan>, cpus?: number[]) =>
+  planProblems(plan(p), cpus).map((x) => `${x.field}: ${x.message}`)
 
 describe('plan rules', () => {
   it('the default plan is fine, and within a minute of trials here', () => {
@@ -35,7 +36,10 @@ describe('plan rules', () => {
     [{ lineRatesBitsPerSec: [0] }, /lineRatesBitsPerSec: line rates must be/],
     [{ sampleIntervalMs: 5 }, /sampleIntervalMs: sample interval 5 ms is too short/],
     [{ chunkBytes: [2 ** 31] }, /chunkBytes: chunk sizes must be whole numbers/],
-    [{ methods: [...DEFAULT_PLAN.methods], repeat: 1000, chunkBytes: [1, 2] }, /repeat: the plan has 12000 trials, more than 10000/]
+    [
+      { methods: [...DEFAULT_PLAN.methods], repeat: 1000, chunkBytes: [1, 2] },
+      /repeat: the plan has 12000 trials, more than 10000/
+    ]
   ] as const)('%j', (p, message) => {
     expect(problems(p as Partial<Plan>).join('\n')).toMatch(message)
   })

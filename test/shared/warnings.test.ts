@@ -5,7 +5,8 @@ import { marksText, mergeWarning, warning, warningInfo, WARNING_CATALOGUE } from
 describe('warnings as data', () => {
   it('a trial-scoped warning joins the one with its code and method, adding its trial', () => {
     const list: Warning[] = []
-    const w = (trial: number) => warning('ZC_COPIED', `copied (trial ${trial})`, { scope: 'trial', method: 'msg-zerocopy', trial })
+    const w = (trial: number) =>
+      warning('ZC_COPIED', `copied (trial ${trial})`, { scope: 'trial', method: 'msg-zerocopy', trial })
     expect(mergeWarning(list, w(1)).added).toBe(true)
     expect(mergeWarning(list, w(4)).added).toBe(false)
     expect(list).toEqual([
@@ -29,9 +30,15 @@ describe('warnings as data', () => {
     expect(list).toHaveLength(2)
   })
   it('marks a row with each warning, and on how many of its trials when not all', () => {
-    expect(marksText([{ code: 'CONTAMINATED', trials: 1 }, { code: 'ZC_COPIED', trials: 3 }], 3)).toBe(
-      'contaminated 1/3; kernel copied'
-    )
+    expect(
+      marksText(
+        [
+          { code: 'CONTAMINATED', trials: 1 },
+          { code: 'ZC_COPIED', trials: 3 }
+        ],
+        3
+      )
+    ).toBe('contaminated 1/3; kernel copied')
     // an error's own code reads as a failure
     expect(warningInfo('ECONNREFUSED')).toEqual(WARNING_CATALOGUE.ERROR)
   })

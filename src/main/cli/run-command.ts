@@ -8,7 +8,16 @@ import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
 import { PLAN_LIMITS } from '../../shared/plan-rules'
-import { formatBitsPerSec, formatBytes, formatDurationMs, parseBitRateList, parseCpuList, parseDurationMs, parseSize, parseSizeList } from '../../shared/units'
+import {
+  formatBitsPerSec,
+  formatBytes,
+  formatDurationMs,
+  parseBitRateList,
+  parseCpuList,
+  parseDurationMs,
+  parseSize,
+  parseSizeList
+} from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { writeReport } from '../engine/report-store'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
@@ -91,17 +100,31 @@ export function planFromFlags(f: RunFlags): Plan {
       code: 'ZC_BAD_ARGUMENT',
       message: `--interval '${interval}' is not a number of milliseconds`
     })
-  const bounds = [f.duration !== undefined && '--duration', f.bytes !== undefined && '--bytes', f.once && '--once'].filter(Boolean)
+  const bounds = [
+    f.duration !== undefined && '--duration',
+    f.bytes !== undefined && '--bytes',
+    f.once && '--once'
+  ].filter(Boolean)
   if (bounds.length > 1)
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
       message: `${bounds.join(' and ')} each bound a trial: give one`,
       hint: '--duration 10s (timed, the default), --bytes 4GiB, or --once (one pass over the file)'
     })
-  const durationMs = f.once || f.bytes !== undefined ? null : f.duration ? wrapSize(() => [parseDurationMs(f.duration!, '--duration')])[0] : DEFAULT_PLAN.durationMs
+  const durationMs =
+    f.once || f.bytes !== undefined
+      ? null
+      : f.duration
+        ? wrapSize(() => [parseDurationMs(f.duration!, '--duration')])[0]
+        : DEFAULT_PLAN.durationMs
   if (f.omit !== undefined && durationMs === null)
-    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: '--omit leaves out a timed trial\'s ramp', hint: 'use it with --duration' })
-  const cpus = (text: string | undefined, what: string) => (text === undefined ? null : wrapSize(() => parseCpuList(text, what)))
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: "--omit leaves out a timed trial's ramp",
+      hint: 'use it with --duration'
+    })
+  const cpus = (text: string | undefined, what: string) =>
+    text === undefined ? null : wrapSize(() => parseCpuList(text, what))
   return {
     ...DEFAULT_PLAN,
     durationMs,

@@ -74,7 +74,8 @@ export function validatePlan(plan: Plan): Target[] {
     const [first, ...rest] = problems
     throw new ZcprofError({
       code: 'ZC_BAD_PLAN',
-      message: first.message + (rest.length ? ` (and ${rest.length} more: ${rest.map((p) => p.message).join('; ')})` : ''),
+      message:
+        first.message + (rest.length ? ` (and ${rest.length} more: ${rest.map((p) => p.message).join('; ')})` : ''),
       hint: first.hint
     })
   }
@@ -158,7 +159,12 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       )
     )
     if (plan.senderCpus)
-      warn(warning('PIN_IGNORED', 'node-stream is not pinned: --cpus applies to native sender threads', { scope: 'method', method: 'node-stream' }))
+      warn(
+        warning('PIN_IGNORED', 'node-stream is not pinned: --cpus applies to native sender threads', {
+          scope: 'method',
+          method: 'node-stream'
+        })
+      )
   }
   if (plan.checksum && plan.receiverMode !== 'read') {
     warn(
@@ -282,7 +288,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       emit({ type: 'trial-end', trial: rec })
       // what a measured trial noticed (the kernel copied, the window limited it, other
       // processes took CPU) is the run's warning too, naming the trials it applies to
-      if (!rec.warmup) for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
+      if (!rec.warmup)
+        for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
       if (rec.error?.code === 'ZC_CANCELLED' || opts.signal?.aborted) {
         incomplete = true
         break
@@ -303,14 +310,22 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   }
   for (const t of trials) {
     if (t.error && t.error.code !== 'ZC_CANCELLED')
-      warn(errorWarning({ ...t.error, message: `${t.method}: ${t.error.message}` }, { scope: 'trial', method: t.method, trial: t.index }))
+      warn(
+        errorWarning(
+          { ...t.error, message: `${t.method}: ${t.error.message}` },
+          { scope: 'trial', method: t.method, trial: t.index }
+        )
+      )
   }
   const aggregates = aggregateTrials(trials)
   for (const a of aggregates) {
     const v = a.vsCopy
     if (v?.verdict !== 'cost-moved' && v?.verdict !== 'partly-moved') continue
     const pct = (r: RatioEstimate | null) => (r ? `${Math.abs((r.ratio - 1) * 100).toFixed(0)}%` : '?')
-    const receiver = v.receiverCyclesPerBit && v.receiverCyclesPerBit.ratio > 1 ? `the receiver pays ${pct(v.receiverCyclesPerBit)} more` : 'the rest of the system pays it back'
+    const receiver =
+      v.receiverCyclesPerBit && v.receiverCyclesPerBit.ratio > 1
+        ? `the receiver pays ${pct(v.receiverCyclesPerBit)} more`
+        : 'the rest of the system pays it back'
     warn(
       warning(
         'COST_MOVED',

@@ -263,8 +263,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
         current = null
         sock!.end()
       }
-      const over = () =>
-        (deadline !== null && native.nowNs() >= deadline) || (limit !== null && piped >= limit)
+      const over = () => (deadline !== null && native.nowNs() >= deadline) || (limit !== null && piped >= limit)
       const pass = () => {
         if (sock!.destroyed) return
         if (b.kind !== 'file' && (over() || fileBytes === 0)) return stop()

@@ -5,14 +5,7 @@
 import type { NativeResult } from '../../native'
 import type { ErrorInfo } from '../../shared/errors'
 import type { MethodName } from '../../shared/methods'
-import type {
-  HostCpu,
-  SteadyState,
-  StreamSummary,
-  TrialPlacement,
-  TrialSummary,
-  Warning
-} from '../../shared/report'
+import type { HostCpu, SteadyState, StreamSummary, TrialPlacement, TrialSummary, Warning } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { diffTotals, estimateCycles, sideFigures, sumTotals, type SideTotals } from '../../shared/trial-summary'
 import { warning } from '../../shared/warnings'
@@ -122,7 +115,10 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     }
     let streamError: ErrorInfo | null = s.error ?? recv?.streams[i]?.error ?? null
     if (!streamError && r && r.bytes !== m.expectedBytes[i])
-      streamError = { code: 'ZC_SHORT', message: `stream ${i}: the receiver got ${r.bytes} of ${m.expectedBytes[i]} bytes` }
+      streamError = {
+        code: 'ZC_SHORT',
+        message: `stream ${i}: the receiver got ${r.bytes} of ${m.expectedBytes[i]} bytes`
+      }
     // TCP: a sender and its receiver are the two ends of one connection
     if (!streamError && r && s.localPort && r.peerPort && s.localPort !== r.peerPort)
       streamError = {
@@ -153,9 +149,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const bytes = sum(streams.map((s) => s.bytes))
   const endNs = Math.max(...sent.streams.map((_, i) => endOf(i)))
   const durationNs = Math.max(1, endNs - startNs)
-  const senderTotals = mark
-    ? diffTotals(sent.totals, mark.sender.totals)
-    : sent.totals
+  const senderTotals = mark ? diffTotals(sent.totals, mark.sender.totals) : sent.totals
   const receivedTotals = recv?.streams.every((s) => s.result)
     ? sumTotals(recv.streams.map((s) => nativeTotals(s.result!.counters, s.result!.syscalls)))
     : null
@@ -167,14 +161,19 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const busyNs = m.hostEnd.busyNs - from.busyNs
   const ownNs = m.hostEnd.processCpuNs - from.processCpuNs
   const agentFrom = mark?.receiver?.host ?? recv?.hostStart ?? null
-  const agentNs =
-    m.sameHost && recv?.hostEnd && agentFrom ? recv.hostEnd.processCpuNs - agentFrom.processCpuNs : 0
+  const agentNs = m.sameHost && recv?.hostEnd && agentFrom ? recv.hostEnd.processCpuNs - agentFrom.processCpuNs : 0
   const system = hostCpu(busyNs, busyNs - ownNs - agentNs, wallNs, bytes, m.clockHz)
   let receiverSystem: HostCpu | null = null
   if (!m.sameHost && recv?.hostEnd && agentFrom) {
     const rBusy = recv.hostEnd.busyNs - agentFrom.busyNs
     const rWall = Math.max(1, recv.hostEnd.atNs - agentFrom.atNs)
-    receiverSystem = hostCpu(rBusy, rBusy - (recv.hostEnd.processCpuNs - agentFrom.processCpuNs), rWall, bytes, m.receiverClockHz)
+    receiverSystem = hostCpu(
+      rBusy,
+      rBusy - (recv.hostEnd.processCpuNs - agentFrom.processCpuNs),
+      rWall,
+      bytes,
+      m.receiverClockHz
+    )
   }
   const otherCpuCores = Math.max(system.otherCpuCores, receiverSystem?.otherCpuCores ?? 0)
   const contaminated = otherCpuCores > CONTAMINATION_CORES
@@ -186,7 +185,11 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const rates = streams.map((s) => s.throughputBitsPerSec)
   const fairness =
     n > 1
-      ? { minBitsPerSec: Math.min(...rates), maxBitsPerSec: Math.max(...rates), minOverMax: Math.min(...rates) / Math.max(...rates) }
+      ? {
+          minBitsPerSec: Math.min(...rates),
+          maxBitsPerSec: Math.max(...rates),
+          minOverMax: Math.min(...rates) / Math.max(...rates)
+        }
       : null
 
   const trialScope = { scope: 'trial' as const, method: m.method, trial: m.index }
@@ -203,10 +206,13 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   if (contaminated) note('CONTAMINATED', `other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
   // TCP_INFO counts over a connection's life: compare with the stream's, ramp included
   const limitedBy = (field: 'rwndLimitedUs' | 'sndbufLimitedUs') =>
-    sent.streams.some((s) => s.tcpInfo && s.tcpInfo[field] > LIMITED_SHARE * Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000))
+    sent.streams.some(
+      (s) => s.tcpInfo && s.tcpInfo[field] > LIMITED_SHARE * Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
+    )
   if (limitedBy('rwndLimitedUs'))
     note('RECEIVER_WINDOW_LIMITED', 'the receiver window limited the sender for over 20% of the time')
-  if (limitedBy('sndbufLimitedUs')) note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
+  if (limitedBy('sndbufLimitedUs'))
+    note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
   const intervals = m.sampleIntervalMs > 0 ? durationNs / 1e6 / m.sampleIntervalMs : null
   const ticks = busyNs / NS_PER_TICK
   if (bytes > 0 && ((intervals !== null && intervals < MIN_TRIAL_INTERVALS) || ticks < MIN_TRIAL_TICKS))

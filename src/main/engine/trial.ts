@@ -14,12 +14,7 @@ import type { HelloReply, Prepared, SampleReply, TrialResult } from '../agent/pr
 import { readHostSnapshot, readSystemCpu } from '../host/system-cpu'
 import { explainError } from './explain-error'
 import { nativeTotals, startSender, type SendBound, type SenderOutcome, type SenderRun } from './sender'
-import {
-  summarizeTrial,
-  type RampMark,
-  type ReceiverOutcome,
-  type ReceiverSnapshot
-} from './trial-figures'
+import { summarizeTrial, type RampMark, type ReceiverOutcome, type ReceiverSnapshot } from './trial-figures'
 
 /** What to run: a trial record's identity, with the target parsed and where its threads go. */
 export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & {
@@ -316,7 +311,9 @@ export interface ReceiverTrial {
 
 function receiverSnapshot(r: SampleReply): ReceiverSnapshot {
   const streamBytes = r.streams.map((s) => s.progress?.bytes ?? 0)
-  const streamTotals = r.streams.map((s) => (s.counters ? nativeTotals(s.counters, s.progress?.syscalls ?? null) : null))
+  const streamTotals = r.streams.map((s) =>
+    s.counters ? nativeTotals(s.counters, s.progress?.syscalls ?? null) : null
+  )
   return {
     bytes: streamBytes.reduce((a, b) => a + b, 0),
     streamBytes,

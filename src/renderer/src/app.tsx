@@ -183,9 +183,7 @@ export function App({ api }: { api: ZcprofApi }) {
                 <ResultsView report={run.report} />
               </>
             )}
-            {view === 'live' && (
-              <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />
-            )}
+            {view === 'live' && <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />}
           </div>
           {env && <EnvironmentPanel env={env} />}
         </main>

@@ -136,14 +136,26 @@ export function aggregateColumns(estimated: boolean): Column[] {
  */
 export const VS_COPY_COLUMNS: readonly Column[] = [
   { head: 'method', cell: (a) => a.method },
-  { head: 'throughput', cell: (a) => (a.method === 'copy' ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null)) },
-  { head: 'sender CPU/bit', cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null)) },
+  {
+    head: 'throughput',
+    cell: (a) => (a.method === 'copy' ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null))
+  },
+  {
+    head: 'sender CPU/bit',
+    cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null))
+  },
   {
     head: 'receiver CPU/bit',
     cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.receiverCyclesPerBit ?? null))
   },
-  { head: 'system CPU/bit', cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null)) },
-  { head: 'verdict', cell: (a) => (a.method === 'copy' ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH) }
+  {
+    head: 'system CPU/bit',
+    cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null))
+  },
+  {
+    head: 'verdict',
+    cell: (a) => (a.method === 'copy' ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH)
+  }
 ]
 
 export const VS_COPY_FOOTNOTE =
@@ -221,7 +233,11 @@ export function groupAggregates(
 
 /** a comparison row's name: method · target · size · chunk */
 export function rowKeyText(k: RowKey): string {
-  const bound = k.timed ? 'timed' : k.trialBytes !== null ? `${formatBytes(k.trialBytes)} per trial` : sizeText(k.fileBytes)
+  const bound = k.timed
+    ? 'timed'
+    : k.trialBytes !== null
+      ? `${formatBytes(k.trialBytes)} per trial`
+      : sizeText(k.fileBytes)
   return `${k.method} · ${k.target} · ${bound} · ${formatBytes(k.chunkBytes)}${k.streams > 1 ? ` · ${k.streams} streams` : ''}`
 }
 
@@ -268,7 +284,12 @@ export function summaryTables(report: Report, separator = ' · '): { groups: Sum
   const aggs = report.end.aggregates
   const est = cyclesEstimated(aggs)
   const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
-  const table = (caption: string | null, columns: readonly Column[], rows: MethodAggregate[], extra: string[][] = []) => ({
+  const table = (
+    caption: string | null,
+    columns: readonly Column[],
+    rows: MethodAggregate[],
+    extra: string[][] = []
+  ) => ({
     caption,
     head: columns.map((c) => c.head),
     rows: [...rows.map((a) => columns.map((c) => c.cell(a))), ...extra]

@@ -81,7 +81,11 @@ export function headroomChart(rows: readonly MethodAggregate[], report: Report):
     lineRates.map((rate, i) => ({
       label: `${formatLineRate(rate)}bit/s`,
       bars: [
-        ...per.map(({ a, h }) => ({ label: a.method, value: h.coresAt[i].system, color: METHOD_COLORS[a.method] ?? '#888' })),
+        ...per.map(({ a, h }) => ({
+          label: a.method,
+          value: h.coresAt[i].system,
+          color: METHOD_COLORS[a.method] ?? '#888'
+        })),
         { label: '1 cycle/bit', value: ruleOfThumbCores(senderClockHz, rate), color: '#888', dashed: true }
       ]
     }))

@@ -37,7 +37,8 @@ export function reportMarkdown(report: Report): string {
   out.push('', '## Results')
   for (const g of groups) {
     out.push('', `### ${mdCell(g.title)}`)
-    for (const t of g.tables) out.push('', ...(t.caption ? [`**${mdCell(t.caption)}**`, ''] : []), ...table(t.head, t.rows))
+    for (const t of g.tables)
+      out.push('', ...(t.caption ? [`**${mdCell(t.caption)}**`, ''] : []), ...table(t.head, t.rows))
   }
   // a leading * would start a list
   for (const f of footnotes) out.push('', mdCell(f).replace(/^\*/, '\\*'))

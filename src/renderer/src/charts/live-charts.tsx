@@ -60,7 +60,11 @@ export function TrialChart({ points, metric, title, unit, method, reference, est
             tickFormatter={(v: number) => `${v.toFixed(1)}s`}
             label={{ value: 's into the trial', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
           />
-          <YAxis width={56} tickFormatter={axisNumber} label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11 }} />
+          <YAxis
+            width={56}
+            tickFormatter={axisNumber}
+            label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11 }}
+          />
           <Tooltip
             formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}
             labelFormatter={(t) => `${Number(t).toFixed(2)} s`}
@@ -106,7 +110,11 @@ export function StreamsChart({ points, streams }: { points: SeriesPoint[]; strea
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
           <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(1)}s`} />
-          <YAxis width={56} tickFormatter={axisNumber} label={{ value: 'Gbit/s', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+          <YAxis
+            width={56}
+            tickFormatter={axisNumber}
+            label={{ value: 'Gbit/s', angle: -90, position: 'insideLeft', fontSize: 11 }}
+          />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
           {streams <= 8 && <Legend />}
           {names.map((n, i) => (

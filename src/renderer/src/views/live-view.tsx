@@ -48,7 +48,13 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
           reference={1}
           estimated={estimated}
         />
-        <TrialChart points={run.live} metric="ctxPerSec" title="Sender context switches" unit="per second" method={method} />
+        <TrialChart
+          points={run.live}
+          metric="ctxPerSec"
+          title="Sender context switches"
+          unit="per second"
+          method={method}
+        />
       </div>
       <h3 className="chart-heading">Every finished trial</h3>
       <div className="chart-grid">

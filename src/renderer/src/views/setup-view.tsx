@@ -188,7 +188,14 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           </label>
         ))}
         {draft.trialMode === 'timed' && (
-          <TextField label="Duration of a trial" field="duration" placeholder="10s" draft={draft} errors={errors} set={set} />
+          <TextField
+            label="Duration of a trial"
+            field="duration"
+            placeholder="10s"
+            draft={draft}
+            errors={errors}
+            set={set}
+          />
         )}
         {draft.trialMode === 'bytes' && (
           <TextField label="Bytes per trial" field="bytes" placeholder="4GiB" draft={draft} errors={errors} set={set} />
