@@ -3,6 +3,7 @@
 // headroom, cancel a second run; strangers refused.
 
 import type { ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -73,42 +74,60 @@ describe.skipIf(!haveBrowser)('in Chromium', () => {
     expect(await page.isDisabled('button[type="submit"]')).toBe(false)
   })
 
-  it('runs copy vs sendfile in timed trials of 4 streams: the running trial draws as it goes, then the results', async () => {
-    for (const m of ['mmap', 'splice', 'msg-zerocopy', 'node-stream']) await page.uncheck(`input[name="method-${m}"]`)
-    await page.fill('input[name="duration"]', '3s')
-    await page.fill('input[name="streams"]', '4')
-    await page.fill('input[name="repeat"]', '2')
-    await page.click('button[type="submit"]')
-    await page.waitForSelector('section[aria-label="live run"]')
-    // the running trial grows while it runs, each of its 4 streams stacked
-    await pointsAtLeast('live-streams', 3)
-    const early = await points('live-streams')
-    await pointsAtLeast('live-streams', early + 1)
-    expect(await page.getAttribute('[data-testid="live-streams"]', 'data-streams')).toBe('4')
-    // drawn once the responsive container has measured itself: an area per stream
-    await expect.poll(() => page.locator('[data-testid="live-streams"] .recharts-area-area').count()).toBe(4)
-    // a finished trial is a point on the per-trial chart; the next trial draws afresh
-    await pointsAtLeast('trials-gbps', 1)
-    await pointsAtLeast('live-streams', 30) // well into a trial, for a screenshot worth reading
-    await page.screenshot({ path: path.join(artifacts, 'live.png') })
+  it(
+    'runs copy vs sendfile in timed trials of 4 streams: the running trial draws as it goes, then the results',
+    { timeout: 120_000 },
+    async () => {
+      for (const m of ['mmap', 'splice', 'msg-zerocopy', 'node-stream']) await page.uncheck(`input[name="method-${m}"]`)
+      await page.fill('input[name="duration"]', '6s')
+      await page.fill('input[name="streams"]', '4')
+      await page.fill('input[name="repeat"]', '2')
+      await page.click('button[type="submit"]')
+      await page.waitForSelector('section[aria-label="live run"]')
+      // the running trial grows while it runs, each of its 4 streams stacked
+      await pointsAtLeast('live-streams', 3)
+      const early = await points('live-streams')
+      await pointsAtLeast('live-streams', early + 1)
+      expect(await page.getAttribute('[data-testid="live-streams"]', 'data-streams')).toBe('4')
+      // drawn once the responsive container has measured itself: an area per stream
+      await expect.poll(() => page.locator('[data-testid="live-streams"] .recharts-area-area').count()).toBe(4)
+      // a finished trial is a point on the per-trial chart; the next trial draws afresh
+      await pointsAtLeast('trials-gbps', 1)
+      // mid-trial (a 6 s trial has 120 samples), for a screenshot worth reading: the run keeps
+      // both cores busy, so a shot takes a while; keep it only if the same trial was still drawing
+      for (let tries = 0; tries < 4; tries++) {
+        await expect
+          .poll(async () => (await points('live-streams')) >= 20 && (await points('live-streams')) <= 60, {
+            timeout: 60_000,
+            interval: 50
+          })
+          .toBe(true)
+        const before = await points('live-streams')
+        const shot = await page.screenshot()
+        if ((await points('live-streams')) >= before) {
+          writeFileSync(path.join(artifacts, 'live.png'), shot)
+          break
+        }
+      }
 
-    await page.waitForSelector('[data-testid="results-table"]', { timeout: 120_000 })
-    const copy = await page.textContent('[data-testid="result-copy"]')
-    const sendfile = await page.textContent('[data-testid="result-sendfile"]')
-    expect(copy).toMatch(/copy\s*\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
-    expect(sendfile).toMatch(/sendfile\s*\d+\.\d\d/)
-    // against copy: the whole system's change with its interval, and a verdict in words
-    expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).toMatch(/[−+]\d+(\.\d)?% \[[−+]/)
-    expect(await page.getAttribute('[data-testid="vs-copy-sendfile"]', 'data-verdict')).toMatch(/^[a-z-]+$/)
-    expect(await page.locator('[data-testid="bars-cycles"] .recharts-bar-rectangle').count()).toBeGreaterThan(0)
-    // cores needed at each line rate, per method, beside the 1 cycle/bit rule
-    const headroom = page.locator('[data-testid="bars-headroom"]')
-    await expect.poll(() => headroom.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(3 * 4)
-    await headroom.screenshot({ path: path.join(artifacts, 'headroom.png') })
-    // the live charts of a finished run give way to its results
-    expect(await page.locator('section[aria-label="live run"]').count()).toBe(0)
-    await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true })
-  })
+      await page.waitForSelector('[data-testid="results-table"]', { timeout: 120_000 })
+      const copy = await page.textContent('[data-testid="result-copy"]')
+      const sendfile = await page.textContent('[data-testid="result-sendfile"]')
+      expect(copy).toMatch(/copy\s*\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
+      expect(sendfile).toMatch(/sendfile\s*\d+\.\d\d/)
+      // against copy: the whole system's change with its interval, and a verdict in words
+      expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).toMatch(/[−+]\d+(\.\d)?% \[[−+]/)
+      expect(await page.getAttribute('[data-testid="vs-copy-sendfile"]', 'data-verdict')).toMatch(/^[a-z-]+$/)
+      expect(await page.locator('[data-testid="bars-cycles"] .recharts-bar-rectangle').count()).toBeGreaterThan(0)
+      // cores needed at each line rate, per method, beside the 1 cycle/bit rule
+      const headroom = page.locator('[data-testid="bars-headroom"]')
+      await expect.poll(() => headroom.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(3 * 4)
+      await headroom.screenshot({ path: path.join(artifacts, 'headroom.png') })
+      // the live charts of a finished run give way to its results
+      expect(await page.locator('section[aria-label="live run"]').count()).toBe(0)
+      await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true })
+    }
+  )
 
   it('cancels a second run and says it is incomplete', async () => {
     // the setup kept what the person chose across the first run

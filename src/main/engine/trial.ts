@@ -91,7 +91,7 @@ interface Sampler {
  * counter fds here, one control round-trip for the receivers. A timed trial's ramp
  * mark is one more, detailed, snapshot of both sides and the host.
  */
-function startSampler(
+export function startSampler(
   ctx: TrialContext,
   spec: TrialSpec,
   sender: SenderRun,
@@ -136,7 +136,10 @@ function startSampler(
     ctx.sampleIntervalMs === 0
       ? null
       : (() => {
-          let prevNs = t0Ns
+          // each side's rate over the time between its own readings: the sender is read at
+          // the tick, the receiver when its answer arrives, which a busy host can delay
+          let prevSendNs = t0Ns
+          let prevRecvNs = t0Ns
           let prevSend = 0
           let prevRecv = 0
           let prevSys = readSystemCpu()
@@ -145,6 +148,7 @@ function startSampler(
             if (inFlight) return
             inFlight = true
             const tick = native.threadCpuNs()
+            const snapNs = native.nowNs()
             const snap = sender.snapshot()
             const request = rx.sample(false)
             busyNs += native.threadCpuNs() - tick
@@ -157,15 +161,22 @@ function startSampler(
                 inFlight = false
                 const now = native.nowNs()
                 const sys = readSystemCpu()
-                const dt = now - prevNs
                 const recvBytes = r?.bytes ?? 0
                 const s: Sample = {
-                  tMs: (now - t0Ns) / 1e6,
-                  sender: sideSample(snap.bytes, prevSend, dt, snap.totals, ctx.clockHz, snap.streamBytes),
-                  receiver: r ? sideSample(recvBytes, prevRecv, dt, r.totals, ctx.receiverClockHz) : null,
-                  systemBusyCores: dt > 0 ? (sys.busyNs - prevSys.busyNs) / dt : 0
+                  tMs: (snapNs - t0Ns) / 1e6,
+                  sender: sideSample(
+                    snap.bytes,
+                    prevSend,
+                    snapNs - prevSendNs,
+                    snap.totals,
+                    ctx.clockHz,
+                    snap.streamBytes
+                  ),
+                  receiver: r ? sideSample(recvBytes, prevRecv, now - prevRecvNs, r.totals, ctx.receiverClockHz) : null,
+                  systemBusyCores: now > prevRecvNs ? (sys.busyNs - prevSys.busyNs) / (now - prevRecvNs) : 0
                 }
-                prevNs = now
+                prevSendNs = snapNs
+                prevRecvNs = now
                 prevSend = snap.bytes
                 prevRecv = recvBytes
                 prevSys = sys
