@@ -91,6 +91,18 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
   const out: PlanProblem[] = []
   const bad = (field: keyof Plan, message: string, hint: string) => out.push({ field, message, hint })
   const L = PLAN_LIMITS
+  /** a whole number within its limits, or a problem that names the field and its range */
+  const inRange = (
+    field: keyof Plan,
+    what: string,
+    v: unknown,
+    range: { min: number; max: number },
+    example: string
+  ) => {
+    if (whole(v, range.min, range.max)) return true
+    bad(field, `${what} must be a whole number from ${range.min} to ${range.max}, not ${String(v)}`, example)
+    return false
+  }
   if (!Array.isArray(plan.methods) || plan.methods.length === 0)
     bad('methods', 'no methods to run', `pick some of: ${METHODS.join(', ')}`)
   else
@@ -102,18 +114,8 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
       `unknown receiver mode '${String(plan.receiverMode)}'`,
       `receiver modes are: ${RECEIVER_MODES.join(', ')}`
     )
-  if (!whole(plan.repeat, L.repeat.min, L.repeat.max))
-    bad(
-      'repeat',
-      `repeat must be a whole number from ${L.repeat.min} to ${L.repeat.max}, not ${plan.repeat}`,
-      'e.g. --repeat 5'
-    )
-  if (!whole(plan.warmup, L.warmup.min, L.warmup.max))
-    bad(
-      'warmup',
-      `warmup must be a whole number from ${L.warmup.min} to ${L.warmup.max}, not ${plan.warmup}`,
-      'e.g. --warmup 1'
-    )
+  inRange('repeat', 'repeat', plan.repeat, L.repeat, 'e.g. --repeat 5')
+  inRange('warmup', 'warmup', plan.warmup, L.warmup, 'e.g. --warmup 1')
   const si = plan.sampleIntervalMs
   if (!(si === 0 || (typeof si === 'number' && si >= L.sampleIntervalMs.min && si <= L.sampleIntervalMs.max)))
     bad(
@@ -157,13 +159,11 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
       `a trial's byte count must be a positive whole number, not ${plan.trialBytes}`,
       'e.g. --bytes 1GiB'
     )
-  if (!whole(plan.streams, L.streams.min, L.streams.max))
-    bad(
-      'streams',
-      `streams must be a whole number from ${L.streams.min} to ${L.streams.max}, not ${plan.streams}`,
-      'e.g. --streams 4'
-    )
-  else if (plan.trialBytes !== null && plan.trialBytes < plan.streams)
+  if (
+    inRange('streams', 'streams', plan.streams, L.streams, 'e.g. --streams 4') &&
+    plan.trialBytes !== null &&
+    plan.trialBytes < plan.streams
+  )
     bad(
       'trialBytes',
       `${plan.trialBytes} bytes cannot be split over ${plan.streams} streams`,

@@ -67,11 +67,16 @@ function frame(title: string, yLabel: string, body: string, ticks: number[], y: 
   )
 }
 
-export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[]): string {
-  const ticks = niceTicks(maxOf(bars.map((b) => Math.max(b.value, b.high ?? b.value))))
+/** round ticks up to the largest value, and the y pixel of a value on them */
+function yScale(max: number): { ticks: number[]; y: (v: number) => number } {
+  const ticks = niceTicks(max)
   const top = ticks[ticks.length - 1]
   const plotH = H - M.top - M.bottom
-  const y = (v: number) => M.top + plotH - (v / top) * plotH
+  return { ticks, y: (v: number) => M.top + plotH - (v / top) * plotH }
+}
+
+export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[]): string {
+  const { ticks, y } = yScale(maxOf(bars.map((b) => Math.max(b.value, b.high ?? b.value))))
   const slot = (W - M.left - M.right) / Math.max(1, bars.length)
   const body = bars
     .map((b, i) => {
@@ -141,11 +146,7 @@ export interface BarGroup {
 
 /** Bars in groups (one group per x label), with a legend of the bars' labels. */
 export function groupedBarChartSvg(title: string, yLabel: string, groups: readonly BarGroup[]): string {
-  const values = groups.flatMap((g) => g.bars.map((b) => b.value ?? 0))
-  const ticks = niceTicks(maxOf(values))
-  const top = ticks[ticks.length - 1]
-  const plotH = H - M.top - M.bottom
-  const y = (v: number) => M.top + plotH - (v / top) * plotH
+  const { ticks, y } = yScale(maxOf(groups.flatMap((g) => g.bars.map((b) => b.value ?? 0))))
   const slot = (W - M.left - M.right) / Math.max(1, groups.length)
   const body = groups
     .map((g, i) => {
