@@ -43,8 +43,6 @@ export interface NativeProgress {
   startNs: number
   firstByteNs: number
   lastByteNs: number
-  /** the CPU the loop was last seen on; -1 before its first call */
-  cpu: number
 }
 
 export interface NativeResult extends NativeProgress {
@@ -53,8 +51,6 @@ export interface NativeResult extends NativeProgress {
   peerConfirmed: boolean
   crc32c: number
   effectiveChunkBytes: number
-  /** sender: how many times the loop started the file (1 for one pass) */
-  filePasses: number
   /** the data connection's ends on TCP (0 on unix sockets): a sender's localPort is its receiver's peerPort */
   localPort: number
   peerPort: number

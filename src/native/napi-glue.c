@@ -201,7 +201,6 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   set_num(env, o, "startNs", (double)atomic_load(&t->start_ns));
   set_num(env, o, "firstByteNs", (double)atomic_load(&t->first_byte_ns));
   set_num(env, o, "lastByteNs", (double)atomic_load(&t->last_byte_ns));
-  set_num(env, o, "cpu", (double)atomic_load(&t->cpu.last));
   return o;
 }
 
@@ -213,7 +212,6 @@ static napi_value result_object(napi_env env, handle *h) {
   set_bool(env, o, "peerConfirmed", t->peer_confirmed);
   set_num(env, o, "crc32c", (double)t->crc32c);
   set_num(env, o, "effectiveChunkBytes", (double)t->effective_chunk_bytes);
-  set_num(env, o, "filePasses", (double)t->file_passes);
   set_num(env, o, "localPort", t->local_port);
   set_num(env, o, "peerPort", t->peer_port);
   napi_set_named_property(env, o, "cpusSeen", seen_array(env, &t->cpu));

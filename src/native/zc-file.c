@@ -101,8 +101,10 @@ uint32_t zc_crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b) {
   return multmodp(x2nmodp(len_b, 3), crc_a) ^ crc_b;
 }
 
-/* Reads a whole file in 1 MiB blocks; hashes it when crc is given. */
-static int read_all(int fd, uint32_t *crc, uint64_t *bytes, const char *why, zc_error *e) {
+/* Reads a whole file in 1 MiB blocks; hashes it when crc is given, and its first
+ * prefix_len bytes apart when prefix_crc is. */
+static int read_all(int fd, uint32_t *crc, uint64_t *bytes, uint64_t prefix_len, uint32_t *prefix_crc,
+                    const char *why, zc_error *e) {
   const size_t bufsz = 1 << 20;
   uint8_t *buf = malloc(bufsz);
   if (!buf) {
@@ -120,6 +122,10 @@ static int read_all(int fd, uint32_t *crc, uint64_t *bytes, const char *why, zc_
     }
     if (n <= 0) break;
     if (crc) *crc = zc_crc32c(*crc, buf, (size_t)n);
+    if (prefix_crc && total < prefix_len) {
+      uint64_t take = prefix_len - total < (uint64_t)n ? prefix_len - total : (uint64_t)n;
+      *prefix_crc = zc_crc32c(*prefix_crc, buf, (size_t)take);
+    }
     total += (uint64_t)n;
   }
   free(buf);
@@ -134,7 +140,7 @@ int zc_file_crc32c(const char *path, uint32_t *out, uint64_t *out_bytes, zc_erro
     return -1;
   }
   *out = 0;
-  int rc = read_all(fd, out, out_bytes, "cannot read the file to checksum", e);
+  int rc = read_all(fd, out, out_bytes, 0, NULL, "cannot read the file to checksum", e);
   close(fd);
   return rc;
 }
@@ -167,37 +173,15 @@ int zc_file_crc32c_repeated(const char *path, uint64_t total_bytes, uint32_t *ou
     zc_error_set(e, "ZC_EMPTY_FILE", "an empty file cannot make a stream of bytes");
     return -1;
   }
-  uint64_t whole = total_bytes / size, rest = total_bytes % size;
-  const size_t bufsz = 1 << 20;
-  uint8_t *buf = malloc(bufsz);
-  if (!buf) {
-    close(fd);
-    zc_error_set_errno(e, "malloc", ENOMEM, "cannot checksum the file");
-    return -1;
-  }
+  uint64_t whole = total_bytes / size, rest = total_bytes % size, got = 0;
   uint32_t file_crc = 0, prefix_crc = 0;
-  uint64_t done = 0;
-  int rc = 0;
-  while (done < size) {
-    ssize_t n = read(fd, buf, bufsz);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n < 0) zc_error_set_errno(e, "read", errno, "cannot read the file to checksum");
-      else zc_error_set(e, "ZC_SHORT_FILE", "the file shrank while it was being checksummed");
-      rc = -1;
-      break;
-    }
-    /* the prefix is the first `rest` bytes: hash that part of this block separately */
-    if (done < rest) {
-      uint64_t take = rest - done < (uint64_t)n ? rest - done : (uint64_t)n;
-      prefix_crc = zc_crc32c(prefix_crc, buf, take);
-    }
-    file_crc = zc_crc32c(file_crc, buf, (size_t)n);
-    done += (uint64_t)n;
-  }
-  free(buf);
+  int rc = read_all(fd, &file_crc, &got, rest, &prefix_crc, "cannot read the file to checksum", e);
   close(fd);
   if (rc) return rc;
+  if (got != size) {
+    zc_error_set(e, "ZC_SHORT_FILE", "the file changed size while it was being checksummed");
+    return -1;
+  }
   uint32_t crc = 0, power = file_crc;
   uint64_t power_len = size;
   for (uint64_t k = whole; k; k >>= 1) {
@@ -219,7 +203,7 @@ int zc_file_cache(const char *path, int warm, zc_error *e) {
   }
   int rc = 0;
   if (warm) {
-    rc = read_all(fd, NULL, NULL, "cannot read the file into the page cache", e);
+    rc = read_all(fd, NULL, NULL, 0, NULL, "cannot read the file into the page cache", e);
   } else {
     /* dirty pages are not dropped: flush first so DONTNEED really evicts */
     fdatasync(fd);

@@ -184,8 +184,7 @@ static int accept_one(zc_transfer *t, int *out) {
     int fd = accept4(t->recv.listen_fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
     if (fd >= 0) {
       if (peer_allowed(t, &peer)) {
-        if (peer.ss_family == AF_INET) t->peer_port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
-        else if (peer.ss_family == AF_INET6) t->peer_port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
+        t->peer_port = zc_sockaddr_port(&peer);
         *out = fd;
         return 0;
       }

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -67,7 +66,6 @@ static uint64_t next_piece(send_ctx *c) {
     if (!c->loop) return 0;
     c->off = 0;
     c->rewound = 1;
-    c->t->file_passes++;
   }
   zc_note_cpu(c->t);
   uint64_t want = c->size - c->off < c->chunk ? c->size - c->off : c->chunk;
@@ -324,10 +322,7 @@ static void wait_confirm(send_ctx *c) {
 static int local_port(int fd) {
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
-  if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) return 0;
-  if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-  if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-  return 0;
+  return getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ? 0 : zc_sockaddr_port(&ss);
 }
 
 void zc_run_sender(zc_transfer *t) {
@@ -380,7 +375,6 @@ void zc_run_sender(zc_transfer *t) {
   uint64_t first = zc_now_ns();
   atomic_store(&t->first_byte_ns, first);
   if (cfg->duration_ns) c.deadline_ns = first + cfg->duration_ns;
-  t->file_passes = c.size > 0 ? 1 : 0;
 
   if (methods[cfg->method].run(&c) == 0) {
     if (zc_cancelled(t)) zc_error_set(&t->err, "ZC_CANCELLED", "cancelled");

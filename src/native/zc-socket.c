@@ -47,6 +47,12 @@ bad:;
   return -1;
 }
 
+int zc_sockaddr_port(const struct sockaddr_storage *ss) {
+  if (ss->ss_family == AF_INET) return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+  if (ss->ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+  return 0;
+}
+
 static int domain_of(zc_family f) {
   return f == ZC_FAMILY_UNIX ? AF_UNIX : f == ZC_FAMILY_INET6 ? AF_INET6 : AF_INET;
 }
@@ -80,8 +86,7 @@ int zc_listen(const zc_address *a, int backlog, int *out_fd, int *out_port, zc_e
     struct sockaddr_storage got;
     socklen_t glen = sizeof got;
     getsockname(fd, (struct sockaddr *)&got, &glen);
-    *out_port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&got)->sin6_port
-                                                : ((struct sockaddr_in *)&got)->sin_port);
+    *out_port = zc_sockaddr_port(&got);
   }
   *out_fd = fd;
   return 0;

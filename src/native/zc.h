@@ -81,6 +81,9 @@ typedef struct {
 } zc_address;
 
 int zc_listen(const zc_address *a, int backlog, int *out_fd, int *out_port, zc_error *e);
+struct sockaddr_storage;
+/* the port of an inet/inet6 address; 0 for others (unix sockets) */
+int zc_sockaddr_port(const struct sockaddr_storage *ss);
 /* polls, when given, counts the poll() calls made while waiting: they are the thread's syscalls too */
 int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, _Atomic uint64_t *polls, int *out_fd,
                zc_error *e);
@@ -175,7 +178,6 @@ struct zc_transfer {
   uint32_t crc32c;
   int peer_confirmed;
   uint64_t effective_chunk_bytes;
-  uint64_t file_passes;        /* sender: times it started the file (1 for one pass) */
   int local_port, peer_port;   /* the data connection's ends (TCP): pairs a sender with its receiver */
   cpu_set_t affinity_end;      /* the thread's allowed CPUs, read back as it ends */
   int affinity_valid;

@@ -96,25 +96,22 @@ type Scope =
   | { scope: 'method'; method: MethodName }
   | { scope: 'trial'; method: MethodName; trial: number }
 
-/** A warning from the catalogue; hint defaults to the catalogue's. */
-export function warning(code: WarningCode, message: string, where: Scope, hint?: string | null): Warning {
-  const w: Warning = {
-    code,
-    message,
-    hint: hint === undefined ? WARNING_CATALOGUE[code].hint : hint,
-    scope: where.scope
-  }
+/** a warning put where it applies: the run, a method, or one trial of it */
+function placed(code: string, message: string, hint: string | null, where: Scope): Warning {
+  const w: Warning = { code, message, hint, scope: where.scope }
   if (where.scope !== 'run') w.method = where.method
   if (where.scope === 'trial') w.trials = [where.trial]
   return w
 }
 
+/** A warning from the catalogue; hint defaults to the catalogue's. */
+export function warning(code: WarningCode, message: string, where: Scope, hint?: string | null): Warning {
+  return placed(code, message, hint === undefined ? WARNING_CATALOGUE[code].hint : hint, where)
+}
+
 /** A failure as a warning: its code stays the error's own, so a program can branch on it. */
 export function errorWarning(error: { code: string; message: string; hint?: string }, where: Scope): Warning {
-  const w: Warning = { code: error.code, message: error.message, hint: error.hint ?? null, scope: where.scope }
-  if (where.scope !== 'run') w.method = where.method
-  if (where.scope === 'trial') w.trials = [where.trial]
-  return w
+  return placed(error.code, error.message, error.hint ?? null, where)
 }
 
 /**

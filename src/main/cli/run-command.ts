@@ -80,7 +80,7 @@ export function planFromFlags(f: RunFlags): Plan {
       hint: `methods are: ${METHODS.join(', ')}`
     })
   }
-  const wrapSize = (fn: () => number[]) => {
+  const wrapSize = <T>(fn: () => T): T => {
     try {
       return fn()
     } catch (e) {
@@ -115,7 +115,7 @@ export function planFromFlags(f: RunFlags): Plan {
     f.once || f.bytes !== undefined
       ? null
       : f.duration
-        ? wrapSize(() => [parseDurationMs(f.duration!, '--duration')])[0]
+        ? wrapSize(() => parseDurationMs(f.duration!, '--duration'))
         : DEFAULT_PLAN.durationMs
   if (f.omit !== undefined && durationMs === null)
     throw new ZcprofError({
@@ -128,8 +128,8 @@ export function planFromFlags(f: RunFlags): Plan {
   return {
     ...DEFAULT_PLAN,
     durationMs,
-    omitMs: f.omit === undefined ? null : wrapSize(() => [parseDurationMs(f.omit!, '--omit')])[0],
-    trialBytes: f.bytes === undefined ? null : wrapSize(() => [parseSize(f.bytes!, '--bytes')])[0],
+    omitMs: f.omit === undefined ? null : wrapSize(() => parseDurationMs(f.omit!, '--omit')),
+    trialBytes: f.bytes === undefined ? null : wrapSize(() => parseSize(f.bytes!, '--bytes')),
     streams: int(f.streams, 'streams', 1, PLAN_LIMITS.streams),
     senderCpus: cpus(f.cpus, '--cpus'),
     receiverCpus: cpus(f.receiverCpus, '--receiver-cpus'),

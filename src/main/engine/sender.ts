@@ -216,7 +216,6 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
   let sock: net.Socket | null = null
   let firstByteNs = 0
   let lastByteNs = 0
-  let stop: () => void = () => undefined
   const b = spec.bound
   const limit = b.kind === 'bytes' ? b.streamBytes[i] : null
   const done = new Promise<StreamOutcome & { processTotals: SideTotals }>((resolve) => {
@@ -257,7 +256,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
       }
       let piped = 0
       let current: ReturnType<typeof createReadStream> | null = null
-      stop = () => {
+      const stop = () => {
         current?.unpipe(sock!)
         current?.destroy()
         current = null

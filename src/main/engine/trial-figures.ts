@@ -49,7 +49,6 @@ export interface TrialMeasurements {
   method: MethodName
   index: number
   target: Target
-  fileBytes: number
   mode: 'file' | 'bytes' | 'timed'
   /** bytes each stream must deliver (for timed trials, what its sender sent) */
   expectedBytes: number[]

@@ -287,7 +287,6 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     method: spec.method,
     index: spec.index,
     target: t,
-    fileBytes: spec.fileBytes,
     mode,
     expectedBytes,
     expectedCrc32c,

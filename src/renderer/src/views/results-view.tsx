@@ -4,13 +4,12 @@
 
 import {
   aggregateNotes,
-  changeWithInterval,
   cyclesEstimated,
   gbitsRange,
   groupAggregates,
   headroomInputs,
   medianText,
-  VERDICT_TEXT,
+  VS_COPY_COLUMNS,
   VS_COPY_FOOTNOTE
 } from '../../../shared/export/figures'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
@@ -40,29 +39,22 @@ function Row({ a }: { a: MethodAggregate }) {
   )
 }
 
+/** a row of the against-copy table: the cells every format writes, the headline figure and the verdict marked */
 function VsCopyRow({ a }: { a: MethodAggregate }) {
-  const v = a.vsCopy
-  if (a.method === 'copy')
-    return (
-      <tr>
-        <th scope="row">copy</th>
-        <td colSpan={5} className="muted">
-          baseline
-        </td>
-      </tr>
-    )
+  const verdict = a.method === 'copy' ? 'baseline' : (a.vsCopy?.verdict ?? 'unknown')
+  const [method, ...cells] = VS_COPY_COLUMNS.map((c) => ({ head: c.head, text: c.cell(a) }))
   return (
-    <tr data-testid={`vs-copy-${a.method}`} data-verdict={v?.verdict ?? 'unknown'}>
-      <th scope="row">{a.method}</th>
-      <td>{changeWithInterval(v?.throughput ?? null)}</td>
-      <td>{changeWithInterval(v?.senderCyclesPerBit ?? null)}</td>
-      <td>{changeWithInterval(v?.receiverCyclesPerBit ?? null)}</td>
-      <td>
-        <b>{changeWithInterval(v?.systemCyclesPerBit ?? null)}</b>
-      </td>
-      <td>
-        <span className={`verdict verdict-${v?.verdict ?? 'unknown'}`}>{v ? VERDICT_TEXT[v.verdict] : '—'}</span>
-      </td>
+    <tr data-testid={`vs-copy-${a.method}`} data-verdict={verdict}>
+      <th scope="row">{method.text}</th>
+      {cells.map((c) =>
+        c.head === 'verdict' ? (
+          <td key={c.head}>
+            <span className={`verdict verdict-${verdict}`}>{c.text}</span>
+          </td>
+        ) : (
+          <td key={c.head}>{c.head === 'system CPU/bit' ? <b>{c.text}</b> : c.text}</td>
+        )
+      )}
     </tr>
   )
 }
@@ -128,12 +120,9 @@ export function ResultsView({ report }: { report: Report }) {
               <caption>Against copy: change, [95% interval]; negative is cheaper</caption>
               <thead>
                 <tr>
-                  <th>method</th>
-                  <th>throughput</th>
-                  <th>sender CPU/bit</th>
-                  <th>receiver CPU/bit</th>
-                  <th>system CPU/bit</th>
-                  <th>verdict</th>
+                  {VS_COPY_COLUMNS.map((c) => (
+                    <th key={c.head}>{c.head}</th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
