@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander'
 import { ZcprofError } from '../shared/errors'
+import { printable } from '../shared/printable'
 import { METHODS } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
 import { agentCommand } from './cli/agent-command'
@@ -13,12 +14,21 @@ import { uiCommand } from './cli/ui-command'
 import { TOOL_VERSION } from './engine/version'
 
 function fail(e: unknown): never {
+  // an error may quote a file, a peer or a report: only printable text reaches the terminal
   if (e instanceof ZcprofError) {
-    process.stderr.write(`zcprof: ${e.message}\n`)
+    process.stderr.write(`zcprof: ${printable(e.message)}\n`)
     process.exit(2)
   }
-  process.stderr.write(`zcprof: internal error (please report it):\n${(e as Error).stack ?? String(e)}\n`)
+  process.stderr.write(`zcprof: internal error (please report it):\n${printable((e as Error).stack ?? String(e))}\n`)
   process.exit(70)
+}
+
+/** a reader that went away (`zcprof run --json - | head -1`) ends the command quietly, not with a stack trace */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0)
+    throw e
+  })
 }
 
 /** a command's action: user errors print and exit 2, anything else is a bug (70) */
@@ -39,6 +49,8 @@ const importMethod = () =>
   ])
 
 export function main(argv: string[]): void {
+  quietOnClosedPipe(process.stdout)
+  quietOnClosedPipe(process.stderr)
   const program = new Command('zcprof')
     .version(TOOL_VERSION)
     .description('What does moving data cost the CPU, and how much does zero-copy save?')
@@ -93,6 +105,8 @@ export function main(argv: string[]): void {
     .option('--max-clients <n>', 'control connections at once', '16')
     .option('--max-trial-bytes <size>', 'bytes one trial may send', '64GiB')
     .option('--max-trial-duration <ms>', 'how long one trial may run', '600000')
+    .option('--max-trials-per-client <n>', 'trials one client may hold at once', '2')
+    .option('--idle-timeout <ms>', 'drop a client with no trial that sends nothing this long', '60000')
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
     .action(guarded(agentCommand))
 
@@ -105,6 +119,11 @@ export function main(argv: string[]): void {
       '--library <dir>',
       'the report library folder (default: the one chosen in the app, $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)'
     )
+    .option(
+      '--allow-file <path...>',
+      'a file the UI may send to agent:// and raw:// targets (else: generated data only)'
+    )
+    .option('--allow-target <target...>', 'an agent:// beyond loopback or raw:// target the UI may send to')
     .action(guarded(uiCommand))
 
   program
@@ -145,8 +164,8 @@ export function main(argv: string[]): void {
     .addOption(importMethod())
     .action(
       guarded(
-        (action: string, args: string[], flags: LibraryFlags) =>
-          (process.exitCode = libraryCommand(action, args, flags))
+        async (action: string, args: string[], flags: LibraryFlags) =>
+          (process.exitCode = await libraryCommand(action, args, flags))
       )
     )
 

@@ -10,8 +10,37 @@ import { warning } from './warnings'
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const numberAt = (o: unknown, key: string): number | null =>
-  isObject(o) && typeof o[key] === 'number' && Number.isFinite(o[key]) ? (o[key] as number) : null
+
+export class Iperf3ImportError extends Error {}
+
+const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v)
+
+/**
+ * A number iperf3 may have written at o[key]: null when absent; an error naming the
+ * field when it is there but not a finite number within [min, max]. Every number read
+ * from the file goes through here, so a hand-edited or hostile file is refused in words.
+ */
+function numberAt(o: unknown, key: string, where: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | null {
+  if (!isObject(o) || !(key in o) || o[key] === null || o[key] === undefined) return null
+  const v = o[key]
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Iperf3ImportError(
+      `${where}.${key} is ${typeof v === 'number' ? String(v) : kindOf(v)}, not a finite number`
+    )
+  if (v < min || v > max) throw new Iperf3ImportError(`${where}.${key} is ${v}, outside ${min}..${max}`)
+  return v
+}
+
+/** a string iperf3 may have written at o[key]: null when absent, an error when it is another type or too long */
+function stringAt(o: unknown, key: string, where: string, maxLength = 255): string | null {
+  if (!isObject(o) || !(key in o) || o[key] === null || o[key] === undefined) return null
+  const v = o[key]
+  if (typeof v !== 'string') throw new Iperf3ImportError(`${where}.${key} is ${kindOf(v)}, not text`)
+  if (v.length > maxLength) throw new Iperf3ImportError(`${where}.${key} is ${v.length} characters, over ${maxLength}`)
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(v)) throw new Iperf3ImportError(`${where}.${key} holds control characters`)
+  return v
+}
 
 /** iperf3's JSON has no version field of its own: its start block and end sums give it away. */
 export function looksLikeIperf3(doc: unknown): boolean {
@@ -21,8 +50,6 @@ export function looksLikeIperf3(doc: unknown): boolean {
     isObject(start) && (typeof start.version === 'string' ? start.version.startsWith('iperf') : 'test_start' in start)
   )
 }
-
-export class Iperf3ImportError extends Error {}
 
 export interface Iperf3ImportOptions {
   /**
@@ -39,7 +66,10 @@ export interface Iperf3ImportOptions {
 
 /** `Linux vm 6.18.44-fc #1 SMP ... x86_64` → os, hostname, kernel, arch */
 function hostFromUname(uname: string): Environment {
-  const parts = uname.trim().split(/\s+/)
+  const parts = uname
+    .trim()
+    .split(/\s+/)
+    .map((p) => p.slice(0, 255))
   return {
     hostname: parts[1] ?? 'unknown',
     cpuModel: 'unknown (iperf3 does not record it)',
@@ -93,60 +123,70 @@ function processSide(
   }
 }
 
+/** the largest figures a real run could have written: a year of 10 Tbit/s, 100 000 % CPU */
+const MAX_SECONDS = 365 * 86400
+const MAX_BYTES = 2 ** 62
+const MAX_EPOCH_SECONDS = 1e11
+
 export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Report {
   const start = doc.start as Json
   const end = isObject(doc.end) ? doc.end : {}
-  if (typeof doc.error === 'string') throw new Iperf3ImportError(`iperf3 reported an error: ${doc.error}`)
+  if (typeof doc.error === 'string') throw new Iperf3ImportError(`iperf3 reported an error: ${doc.error.slice(0, 300)}`)
   const sent = isObject(end.sum_sent) ? end.sum_sent : null
   const received = isObject(end.sum_received) ? end.sum_received : null
   const sum = received ?? sent
-  if (!sum || numberAt(sum, 'bytes') === null || numberAt(sum, 'seconds') === null)
+  const sumName = received ? 'end.sum_received' : 'end.sum_sent'
+  const bytes = numberAt(sum, 'bytes', sumName, 0, MAX_BYTES)
+  const seconds = numberAt(sum, 'seconds', sumName, 0, MAX_SECONDS)
+  if (!sum || bytes === null || seconds === null)
     throw new Iperf3ImportError(
       'it has no end.sum_received or end.sum_sent: only TCP results of a finished iperf3 -J run can be imported'
     )
+  if (seconds <= 0) throw new Iperf3ImportError(`${sumName}.seconds is 0: the run measured nothing`)
   const testStart = isObject(start.test_start) ? start.test_start : {}
   const connectingTo = isObject(start.connecting_to) ? start.connecting_to : null
   const connected = Array.isArray(start.connected) && isObject(start.connected[0]) ? start.connected[0] : {}
-  const host = connectingTo ? String(connectingTo.host) : String(connected.local_host ?? 'unknown')
-  const port = connectingTo ? Number(connectingTo.port) : Number(connected.local_port ?? 5201)
+  const host = connectingTo
+    ? (stringAt(connectingTo, 'host', 'start.connecting_to') ?? 'unknown')
+    : (stringAt(connected, 'local_host', 'start.connected[0]') ?? 'unknown')
+  const port = connectingTo
+    ? (numberAt(connectingTo, 'port', 'start.connecting_to', 0, 65535) ?? 5201)
+    : (numberAt(connected, 'local_port', 'start.connected[0]', 0, 65535) ?? 5201)
   const target = `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`
   // the local end sends unless exactly one of "server" and "--reverse" holds
-  const reverse = numberAt(testStart, 'reverse') === 1
+  const reverse = numberAt(testStart, 'reverse', 'start.test_start', 0, 1) === 1
   const localSends = connectingTo ? !reverse : reverse
   const cpu = isObject(end.cpu_utilization_percent) ? end.cpu_utilization_percent : {}
-  const localCpu = numberAt(cpu, 'host_total')
-  const remoteCpu = numberAt(cpu, 'remote_total')
+  const localCpu = numberAt(cpu, 'host_total', 'end.cpu_utilization_percent', 0, 100_000)
+  const remoteCpu = numberAt(cpu, 'remote_total', 'end.cpu_utilization_percent', 0, 100_000)
   const method = options.method ?? 'copy'
   const clockHz = options.clockHz ?? null
-  const sender = processSide(
-    localSends ? localCpu : remoteCpu,
-    numberAt(sum, 'seconds') ?? 0,
-    numberAt(sum, 'bytes') ?? 0,
-    clockHz
-  )
+  const sender = processSide(localSends ? localCpu : remoteCpu, seconds, bytes, clockHz)
   if (!sender) throw new Iperf3ImportError('it has no end.cpu_utilization_percent for the sending end')
-  const bytes = numberAt(sum, 'bytes')!
-  const seconds = numberAt(sum, 'seconds')!
-  const throughput = numberAt(sum, 'bits_per_second') ?? (bytes * 8) / seconds
-  const chunkBytes = numberAt(testStart, 'blksize') ?? 131072
-  const startMs = (numberAt(start.timestamp, 'timesecs') ?? 0) * 1000
-  const retransmits = numberAt(sent, 'retransmits')
-  const streams = Math.min(64, Math.max(1, Math.round(numberAt(testStart, 'num_streams') ?? 1)))
-  const omitSeconds = numberAt(testStart, 'omit') ?? 0
+  const throughput = numberAt(sum, 'bits_per_second', sumName, 0, 1e15) ?? (bytes * 8) / seconds
+  const chunkBytes = numberAt(testStart, 'blksize', 'start.test_start', 1, 1024 ** 3) ?? 131072
+  const startMs = (numberAt(start.timestamp, 'timesecs', 'start.timestamp', 0, MAX_EPOCH_SECONDS) ?? 0) * 1000
+  const retransmits = numberAt(sent, 'retransmits', 'end.sum_sent')
+  const streams = Math.min(
+    64,
+    Math.max(1, Math.round(numberAt(testStart, 'num_streams', 'start.test_start', 0, 1e6) ?? 1))
+  )
+  const omitSeconds = numberAt(testStart, 'omit', 'start.test_start', 0, MAX_SECONDS) ?? 0
   const durationMs = Math.round(seconds * 1000)
 
   const intervals = Array.isArray(doc.intervals) ? doc.intervals.filter(isObject) : []
   let cumulative = 0
   const samples: TrialRecord['samples'] = []
-  for (const iv of intervals) {
+  for (const [i, iv] of intervals.entries()) {
     const s = isObject(iv.sum) ? iv.sum : null
-    const ivBytes = numberAt(s, 'bytes')
-    const ivEnd = numberAt(s, 'end')
+    const where = `intervals[${i}].sum`
+    const ivBytes = numberAt(s, 'bytes', where, 0, MAX_BYTES)
+    const ivEnd = numberAt(s, 'end', where, 0, MAX_SECONDS)
     if (ivBytes === null || ivEnd === null) continue
     cumulative += ivBytes
     const side = {
       bytes: cumulative,
-      bytesPerSec: (numberAt(s, 'bits_per_second') ?? 0) / 8,
+      bytesPerSec: (numberAt(s, 'bits_per_second', where, 0, 1e15) ?? 0) / 8,
       cpuNs: null,
       cycles: null,
       contextSwitches: null,
@@ -155,7 +195,8 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     }
     samples.push({ tMs: ivEnd * 1000, sender: side, receiver: null, systemBusyCores: null })
   }
-  const intervalMs = samples.length > 0 ? (numberAt(intervals[0].sum, 'seconds') ?? 1) * 1000 : 0
+  const intervalMs =
+    samples.length > 0 ? (numberAt(intervals[0].sum, 'seconds', 'intervals[0].sum', 0, MAX_SECONDS) ?? 1) * 1000 : 0
 
   const trial: TrialRecord = {
     index: 0,
@@ -198,8 +239,8 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     },
     error: null
   }
-  const uname = typeof start.system_info === 'string' ? start.system_info : ''
-  const version = typeof start.version === 'string' ? start.version.replace(/^iperf\s*/, '') : 'unknown'
+  const uname = stringAt(start, 'system_info', 'start', 1000) ?? ''
+  const version = (stringAt(start, 'version', 'start', 100) ?? 'unknown').replace(/^iperf\s*/, '')
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'iperf3', version },

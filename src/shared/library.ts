@@ -24,6 +24,10 @@ export interface LibraryEntry {
   schemaVersion: number
   /** set when the file could not be read: it stays listed, with why */
   problem: ErrorInfo | null
+  /** the run stopped before it ended (cancelled, failed, or the process was killed): these are the trials that finished */
+  incomplete: boolean
+  /** a digest of the file as listed: a change made against an older revision is refused (someone else changed it) */
+  revision: string | null
 }
 
 export interface TrashEntry {
@@ -43,13 +47,13 @@ export interface LibraryListing {
 export interface ReportChanges {
   title?: string | null
   tags?: string[]
+  /** the revision the change was made against (from the listing): refused if the file changed since */
+  revision?: string | null
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 
-export const MAX_TAGS = 16
-export const MAX_TAG_LENGTH = 40
-export const MAX_TITLE_LENGTH = 200
+export { MAX_TAGS, MAX_TAG_LENGTH, MAX_TITLE_LENGTH } from './report'
 
 /**
  * A report in a line: the method with the cheapest whole system per bit against copy,
@@ -65,7 +69,13 @@ export function headline(report: Report): string {
   return top ? `${top.method} ${formatBitsPerSec(top.throughputBitsPerSec!.median)}` : 'no completed trials'
 }
 
-export function entryFor(id: string, report: Report, bytes: number, schemaVersion: number): LibraryEntry {
+export function entryFor(
+  id: string,
+  report: Report,
+  bytes: number,
+  schemaVersion: number,
+  revision: string | null = null
+): LibraryEntry {
   return {
     id,
     title: reportTitle(report),
@@ -78,6 +88,8 @@ export function entryFor(id: string, report: Report, bytes: number, schemaVersio
     headline: headline(report),
     bytes,
     schemaVersion,
-    problem: null
+    problem: null,
+    incomplete: report.end.incomplete,
+    revision
   }
 }

@@ -3,7 +3,7 @@
 // Derived figures may be null: JSON has no NaN, and imports lack some figures.
 
 import { METHODS, RECEIVER_MODES } from './methods'
-import { SCHEMA_VERSION } from './report'
+import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, SCHEMA_VERSION } from './report'
 
 type Schema = Record<string, unknown>
 
@@ -259,7 +259,10 @@ export const REPORT_SCHEMA: Schema = {
   ...obj({
     schemaVersion: { const: SCHEMA_VERSION },
     tool: obj({ name: { enum: ['zcprof', 'iperf3'] }, version: str }),
-    meta: obj({ title: strOrNull, tags: arrayOf({ type: 'string', maxLength: 64 }, 64) }),
+    meta: obj({
+      title: { type: ['string', 'null'], maxLength: MAX_TITLE_LENGTH },
+      tags: arrayOf({ type: 'string', maxLength: MAX_TAG_LENGTH }, MAX_TAGS)
+    }),
     foreign: nullable(obj({ format: { const: 'iperf3-json' }, measured: arrayOf(str, 64), notes: arrayOf(str, 64) })),
     start: obj({
       timestamp: str,

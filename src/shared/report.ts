@@ -11,6 +11,10 @@ import type { ErrorInfo } from './errors'
 export const SCHEMA_VERSION = 3
 /** the largest report any part of zcprof takes in (loader, UI bridge, import picker) */
 export const MAX_REPORT_BYTES = 100 * 1024 * 1024
+/** a report's labels: the same limits on every path (the app, the CLI, an import) */
+export const MAX_TITLE_LENGTH = 200
+export const MAX_TAGS = 16
+export const MAX_TAG_LENGTH = 40
 /** the oldest schema this build still reads (and migrates) */
 export const OLDEST_SCHEMA_VERSION = 1
 

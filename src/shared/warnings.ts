@@ -81,6 +81,11 @@ export const WARNING_CATALOGUE = {
   /** a note from a schema 2 report that no code above matches */
   NOTE: { mark: 'note', severity: 'info', hint: null },
   /** a trial or the run failed: the warning's code is the error's own (ECONNREFUSED, ZC_LIMIT, …) */
+  RUN_INTERRUPTED: {
+    mark: 'interrupted',
+    severity: 'error',
+    hint: 'the process running it ended before the run did (killed, crashed, or the machine stopped): run the rest again'
+  },
   ERROR: { mark: 'failed', severity: 'error', hint: null }
 } as const satisfies Record<string, WarningInfo>
 

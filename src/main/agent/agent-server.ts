@@ -31,8 +31,19 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxClients: 16,
   maxTrialBytes: 64 * 1024 ** 3,
   maxTrialDurationMs: 10 * 60_000,
-  maxBufferBytes: 64 * 1024 * 1024
+  maxBufferBytes: 64 * 1024 * 1024,
+  maxTrialsPerClient: 2,
+  idleTimeoutMs: 60_000
 }
+
+/**
+ * Connections that have not said hello are strangers: they get their own small
+ * allowance, per address and in all, apart from --max-clients, and a few seconds to
+ * authenticate. A flood of half-open sockets cannot keep a real client out.
+ */
+export const PRE_AUTH_LIMITS = { perAddress: 4, total: 64, helloTimeoutMs: 3000 } as const
+/** replies a client does not read: past this the agent stops reading its requests; past 8× it drops it */
+const REPLY_BACKLOG_BYTES = 1024 * 1024
 
 export interface AgentOptions {
   address: ControlAddress
@@ -91,7 +102,11 @@ export class AgentServer {
   private readonly limits: AgentLimits
   private nextTrial = 1
   private readonly trials = new Map<number, Trial>()
+  /** clients that said hello (what --max-clients counts) */
   private clients = 0
+  /** connections that have not said hello yet, by remote address */
+  private readonly strangers = new Map<string, number>()
+  private strangersTotal = 0
 
   constructor(private readonly opts: AgentOptions) {
     // undefined entries mean 'the default', not 'no limit'
@@ -133,23 +148,36 @@ export class AgentServer {
       local: 'path' in this.opts.address,
       owned: new Set(),
       send: (m) => {
-        if (!sock.destroyed && sock.writable) sock.write(encodeFrame(m))
+        if (sock.destroyed || !sock.writable) return
+        sock.write(encodeFrame(m))
+        // a client that asks and never reads would grow our memory: stop reading it, then drop it
+        if (sock.writableLength > 8 * REPLY_BACKLOG_BYTES) sock.destroy()
+        else if (sock.writableLength > REPLY_BACKLOG_BYTES && !sock.isPaused()) {
+          sock.pause()
+          sock.once('drain', () => sock.resume())
+        }
       }
     }
     sock.on('error', () => sock.destroy())
-    if (this.clients >= this.limits.maxClients) {
-      client.send({
-        type: 'error',
-        re: 0,
-        error: {
-          code: 'ZC_BUSY',
-          message: `agent serves at most ${this.limits.maxClients} clients at once; try again later`
-        }
-      })
+    const busy = (message: string) => {
+      client.send({ type: 'error', re: 0, error: { code: 'ZC_BUSY', message } })
       sock.end()
-      return
     }
-    this.clients++
+    const from = plainIp(sock.remoteAddress) || 'local'
+    const strangersHere = this.strangers.get(from) ?? 0
+    if (strangersHere >= PRE_AUTH_LIMITS.perAddress || this.strangersTotal >= PRE_AUTH_LIMITS.total)
+      return busy(`too many connections from ${from} have not said hello yet; try again in a few seconds`)
+    this.strangers.set(from, strangersHere + 1)
+    this.strangersTotal++
+    let stranger = true
+    const known = () => {
+      if (!stranger) return
+      stranger = false
+      this.strangersTotal--
+      const n = (this.strangers.get(from) ?? 1) - 1
+      if (n > 0) this.strangers.set(from, n)
+      else this.strangers.delete(from)
+    }
     const decoder = new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES)
     let greeted = false
     const helloTimer = setTimeout(() => {
@@ -157,7 +185,21 @@ export class AgentServer {
         client.send({ type: 'error', re: 0, error: { code: 'ETIMEDOUT', message: 'no hello in time' } })
         sock.destroy()
       }
-    }, this.opts.helloTimeoutMs ?? 10_000)
+    }, this.opts.helloTimeoutMs ?? PRE_AUTH_LIMITS.helloTimeoutMs)
+    // a greeted client that holds no trial and says nothing is holding a slot for nothing
+    let idleTimer: NodeJS.Timeout | null = null
+    const stillHere = () => {
+      if (idleTimer) clearTimeout(idleTimer)
+      idleTimer = setTimeout(() => {
+        if (client.owned.size > 0) return stillHere()
+        client.send({
+          type: 'error',
+          re: 0,
+          error: { code: 'ETIMEDOUT', message: `idle for ${this.limits.idleTimeoutMs} ms: disconnected` }
+        })
+        sock.end()
+      }, this.limits.idleTimeoutMs)
+    }
     const refuse = (re: number, code: string, message: string) => {
       client.send({ type: 'error', re, error: { code, message } })
       sock.end()
@@ -196,19 +238,38 @@ export class AgentServer {
               `agent speaks protocol ${PROTOCOL_VERSION}; the client sent version ${String(m.version).slice(0, 20)}`
             )
           }
-          greeted = true
           clearTimeout(helloTimer)
+          known()
+          if (this.clients >= this.limits.maxClients) {
+            client.send({
+              type: 'error',
+              re,
+              error: {
+                code: 'ZC_BUSY',
+                message: `agent serves at most ${this.limits.maxClients} clients at once; try again later`
+              }
+            })
+            sock.end()
+            sock.pause()
+            return
+          }
+          greeted = true
+          this.clients++
           decoder.maxFrameBytes = REQUEST_MAX_FRAME_BYTES
           client.send(this.hello(re))
+          stillHere()
           continue
         }
+        stillHere()
         this.handle(client, m, re)
       }
     })
     // a client that goes away takes its trials with it
     sock.on('close', () => {
       clearTimeout(helloTimer)
-      this.clients--
+      if (idleTimer) clearTimeout(idleTimer)
+      known()
+      if (greeted) this.clients--
       for (const id of client.owned) for (const x of this.trials.get(id)?.transfers ?? []) x.cancel()
     })
   }
@@ -316,6 +377,16 @@ export class AgentServer {
   private prepare(client: Client, m: Prepare, re: number): Reply {
     const why = this.invalid(client, m)
     if (why) return { type: 'error', re, error: { code: 'ZC_BAD_ARGUMENT', message: `prepare: ${why}` } }
+    if (client.owned.size >= this.limits.maxTrialsPerClient) {
+      return {
+        type: 'error',
+        re,
+        error: {
+          code: 'ZC_BUSY',
+          message: `one client may hold at most ${this.limits.maxTrialsPerClient} trials at once on this agent`
+        }
+      }
+    }
     if (this.trials.size >= this.limits.maxTrials) {
       return {
         type: 'error',

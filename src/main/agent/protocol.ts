@@ -38,6 +38,10 @@ export interface AgentLimits {
   maxTrialBytes: number
   maxTrialDurationMs: number
   maxBufferBytes: number
+  /** trials one client may hold at once, so one client cannot take every slot */
+  maxTrialsPerClient: number
+  /** a client with no trial that sends nothing this long is dropped */
+  idleTimeoutMs: number
 }
 export interface HelloReply {
   type: 'hello'

@@ -15,6 +15,8 @@ import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../engine/version'
 import { captureEnvironment } from '../host/environment'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { JournalWriter } from '../reports/journal-writer'
+import { CLOSED_POLICY, libraryFolderProblem, runPolicyProblem, type UiPolicy } from './ui-policy'
 import { defaultSettingsFile, readSettings, writeSettings } from '../settings'
 
 export interface EngineApiOptions {
@@ -24,12 +26,14 @@ export interface EngineApiOptions {
   defaultLibraryFolder?: string
   /** a folder asked for at launch (zcprof ui --library): wins over the remembered one */
   libraryFolder?: string
+  /** what the front end may make main do (see ui-policy.ts); closed unless the launch opened it */
+  policy?: UiPolicy
 }
 
 /** a user's mistake as data; anything else stays a bug and rejects */
-function attempt<T>(f: () => T): Result<T> {
+async function attempt<T>(f: () => T | Promise<T>): Promise<Result<T>> {
   try {
-    return { ok: true, value: f() }
+    return { ok: true, value: await f() }
   } catch (e) {
     if (e instanceof ZcprofError) return { ok: false, error: e.toInfo() }
     const code = (e as NodeJS.ErrnoException).code
@@ -48,8 +52,10 @@ export class EngineApi implements ZcprofApi {
   private current: { runId: string; abort: AbortController } | null = null
   private readonly settingsFile: string
   private reports: ReportLibrary
+  private readonly policy: UiPolicy
 
   constructor(options: EngineApiOptions = {}) {
+    this.policy = options.policy ?? CLOSED_POLICY
     this.settingsFile = options.settingsFile ?? defaultSettingsFile()
     const chosen = readSettings(this.settingsFile).libraryFolder
     this.reports = new ReportLibrary(
@@ -89,22 +95,26 @@ export class EngineApi implements ZcprofApi {
       if (e instanceof ZcprofError) return { ok: false, error: e.toInfo() }
       throw e
     }
+    // hold the slot while the policy asks (a dialog may wait on a person)
     const runId = randomUUID()
     const abort = new AbortController()
     this.current = { runId, abort }
+    const refused = await runPolicyProblem(plan, this.policy)
+    if (refused) {
+      this.current = null
+      return { ok: false, error: refused }
+    }
+    const library = this.reports
+    const journal = new JournalWriter(library)
     const emit = (event: ApiEvent['event']) => {
+      // every run the app makes lands in the library trial by trial, so neither a closed
+      // window nor a killed process loses a finished trial
+      const saved = journal.on(event)
       // the run is over once its report is out: free the slot before anyone hears of it
       if ((event.type === 'run-end' || event.type === 'run-failed') && this.current?.runId === runId)
         this.current = null
       for (const l of this.listeners) l({ runId, event })
-      // every run the app makes lands in the library, so nothing is lost when the window closes
-      if (event.type === 'run-end') {
-        const saved = attempt(() => this.reports.save(event.report))
-        const next: ApiEvent['event'] = saved.ok
-          ? { type: 'report-saved', entry: saved.value }
-          : { type: 'report-save-failed', error: saved.error }
-        for (const l of this.listeners) l({ runId, event: next })
-      }
+      if (saved) for (const l of this.listeners) l({ runId, event: saved })
     }
     // the run goes on in the background; its events (errors included) are the answer.
     // It starts after this call has answered, so a front end knows its run's id
@@ -136,7 +146,7 @@ export class EngineApi implements ZcprofApi {
     if (this.current?.runId === runId) this.current.abort.abort()
   }
 
-  async library(): Promise<Result<LibraryListing>> {
+  library(): Promise<Result<LibraryListing>> {
     return attempt(() => this.reports.list())
   }
 
@@ -162,7 +172,7 @@ export class EngineApi implements ZcprofApi {
   }
 
   async setLibraryFolder(folder: string): Promise<Result<LibraryListing>> {
-    return attempt(() => {
+    return attempt(async () => {
       const f = String(folder).trim()
       if (!path.isAbsolute(f))
         throw new ZcprofError({
@@ -170,6 +180,8 @@ export class EngineApi implements ZcprofApi {
           message: `"${f.slice(0, 200)}" is not an absolute path`,
           hint: 'give the whole path, e.g. /home/me/team-reports'
         })
+      const refused = await libraryFolderProblem(f, this.policy)
+      if (refused) throw new ZcprofError(refused)
       try {
         mkdirSync(f, { recursive: true })
       } catch (e) {
@@ -180,7 +192,7 @@ export class EngineApi implements ZcprofApi {
         })
       }
       const lib = new ReportLibrary(f)
-      const listing = lib.list()
+      const listing = await lib.list()
       this.reports = lib
       writeSettings(this.settingsFile, { libraryFolder: f })
       return listing

@@ -16,6 +16,13 @@ export interface AgentFlags {
   maxClients?: string
   maxTrialBytes?: string
   maxTrialDuration?: string
+  maxTrialsPerClient?: string
+  idleTimeout?: string
+}
+
+/** loopback by the address actually bound, never by how the name was spelled ("127.evil.example") */
+export function isLoopbackIp(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
 }
 
 function positive(text: string | undefined, flag: string): number | undefined {
@@ -55,16 +62,6 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
   const address = parseListen(flags.listen ?? '127.0.0.1:7733')
   const where = describeAddress(address)
   const token = flags.token ?? process.env.ZCPROF_TOKEN ?? null
-  if ('host' in address) {
-    const loopback = address.host.startsWith('127.') || address.host === '::1' || address.host === 'localhost'
-    if (!loopback && !token) {
-      throw new ZcprofError({
-        code: 'ZC_NEEDS_TOKEN',
-        message: `listening on ${address.host} exposes the agent beyond this host, so it needs a token`,
-        hint: 'add --token SECRET (or set ZCPROF_TOKEN) and give clients the same token; or listen on 127.0.0.1'
-      })
-    }
-  }
   let maxTrialBytes: number | undefined
   try {
     maxTrialBytes = flags.maxTrialBytes === undefined ? undefined : parseSize(flags.maxTrialBytes, '--max-trial-bytes')
@@ -79,7 +76,9 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
       maxTrials: positive(flags.maxTrials, 'max-trials'),
       maxClients: positive(flags.maxClients, 'max-clients'),
       maxTrialBytes,
-      maxTrialDurationMs: positive(flags.maxTrialDuration, 'max-trial-duration')
+      maxTrialDurationMs: positive(flags.maxTrialDuration, 'max-trial-duration'),
+      maxTrialsPerClient: positive(flags.maxTrialsPerClient, 'max-trials-per-client'),
+      idleTimeoutMs: positive(flags.idleTimeout, 'idle-timeout')
     },
     environment: () => captureEnvironment().catch(() => null)
   })
@@ -97,6 +96,15 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
             ? 'another agent holds that socket, or a stale file is left: remove it or pick another path'
             : 'pick another port with --listen, or stop what holds it'
           : undefined
+    })
+  }
+  // the token rule looks at where we are bound: a name that resolved beyond loopback needs one
+  if ('host' in bound && !isLoopbackIp(bound.host) && !token) {
+    await server.close()
+    throw new ZcprofError({
+      code: 'ZC_NEEDS_TOKEN',
+      message: `--listen ${'host' in address ? address.host : ''} bound ${bound.host}, beyond this host, so the agent needs a token`,
+      hint: 'add --token SECRET (or set ZCPROF_TOKEN) and give clients the same token; or listen on 127.0.0.1'
     })
   }
   // a socket file is ours once bound: remove it when we go

@@ -12,6 +12,7 @@ import {
   type MetricComparison,
   type StatMetric
 } from '../../shared/compare'
+import { printableDeep } from '../../shared/printable'
 import { ZcprofError } from '../../shared/errors'
 import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../shared/export/figures'
 import { writeFileAtomic } from '../engine/report-store'
@@ -132,7 +133,7 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
     thresholdFraction: parseThreshold(flags.threshold),
     gateMetrics: gate
   })
-  process.stdout.write(renderComparison(cmp, shown, gate, Boolean(process.stdout.isTTY)) + '\n')
+  process.stdout.write(renderComparison(printableDeep(cmp), shown, gate, Boolean(process.stdout.isTTY)) + '\n')
   if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
   return cmp.regressions.length > 0 ? 1 : 0
 }

@@ -3,6 +3,7 @@
 
 import Table from 'cli-table3'
 import { ZcprofError } from '../../shared/errors'
+import { printable, printableDeep } from '../../shared/printable'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 
 export interface LibraryFlags {
@@ -10,26 +11,37 @@ export interface LibraryFlags {
   method?: 'copy' | 'sendfile'
 }
 
-export function libraryCommand(action: string | undefined, args: string[], flags: LibraryFlags): number {
+export async function libraryCommand(action: string | undefined, args: string[], flags: LibraryFlags): Promise<number> {
   const lib = new ReportLibrary(flags.library ?? defaultLibraryFolder())
   switch (action ?? 'list') {
     case 'list': {
-      const { folder, entries, trash } = lib.list()
+      // names and titles come from files anyone with the folder may have written
+      const { folder, entries, trash } = printableDeep(await lib.list())
       process.stdout.write(`${folder}\n`)
       const table = new Table({ head: ['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'] })
       for (const e of entries)
         table.push(
           e.problem
             ? [e.id, `unreadable: ${e.problem.message}`, '', '', '', '', '']
-            : [
-                e.id,
-                e.title,
-                e.host,
-                e.timestamp.slice(0, 16).replace('T', ' '),
-                e.methods.join(', '),
-                e.headline,
-                e.tags.join(', ')
-              ]
+            : e.incomplete
+              ? [
+                  e.id,
+                  `${e.title} (INCOMPLETE)`,
+                  e.host,
+                  e.timestamp.slice(0, 16).replace('T', ' '),
+                  e.methods.join(', '),
+                  e.headline,
+                  e.tags.join(', ')
+                ]
+              : [
+                  e.id,
+                  e.title,
+                  e.host,
+                  e.timestamp.slice(0, 16).replace('T', ' '),
+                  e.methods.join(', '),
+                  e.headline,
+                  e.tags.join(', ')
+                ]
         )
       process.stdout.write(table.toString() + '\n')
       if (trash.length)
@@ -39,13 +51,14 @@ export function libraryCommand(action: string | undefined, args: string[], flags
       return 0
     }
     case 'import':
-      for (const f of args) process.stdout.write(`imported ${f} as ${lib.importFile(f, { method: flags.method }).id}\n`)
+      for (const f of args)
+        process.stdout.write(printable(`imported ${f} as ${lib.importFile(f, { method: flags.method }).id}\n`))
       return 0
     case 'rm':
-      for (const id of args) process.stdout.write(`moved ${id} to the trash as ${lib.remove(id).trashId}\n`)
+      for (const id of args) process.stdout.write(printable(`moved ${id} to the trash as ${lib.remove(id).trashId}\n`))
       return 0
     case 'restore':
-      for (const id of args) process.stdout.write(`restored ${id} as ${lib.restore(id).id}\n`)
+      for (const id of args) process.stdout.write(printable(`restored ${id} as ${lib.restore(id).id}\n`))
       return 0
     default:
       throw new ZcprofError({

@@ -4,6 +4,7 @@
 import { ZcprofError } from '../../shared/errors'
 import { exporterFor, type ExportFormat } from '../../shared/export/exporters'
 import { writeFileAtomic } from '../engine/report-store'
+import { printableDeep } from '../../shared/printable'
 import { loadReportFile } from '../reports/report-loader'
 import { renderSummary } from './summary-table'
 
@@ -34,14 +35,14 @@ export function reportCommand(file: string, flags: ReportFlags): number {
     })
   if (wanted.length === 0) {
     // no format asked for: the same table `zcprof run` prints
-    process.stdout.write(renderSummary(report, Boolean(process.stdout.isTTY)) + '\n')
+    process.stdout.write(renderSummary(printableDeep(report), Boolean(process.stdout.isTTY)) + '\n')
     return 0
   }
   for (const [format, to] of wanted) {
-    const text = exporterFor(format).render(report)
-    if (to === true || to === '-') process.stdout.write(text)
+    // a file keeps the report as it is; the terminal gets printable text only
+    if (to === true || to === '-') process.stdout.write(exporterFor(format).render(printableDeep(report)))
     else {
-      writeFileAtomic(to!, text)
+      writeFileAtomic(to!, exporterFor(format).render(report))
       process.stderr.write(`${format}: ${to}\n`)
     }
   }

@@ -3,6 +3,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
+import { printableDeep } from '../../shared/printable'
 import { ZcprofError } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
@@ -20,6 +21,7 @@ import {
 } from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { writeReport } from '../engine/report-store'
+import { JournalWriter } from '../reports/journal-writer'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { renderSummary } from './summary-table'
 
@@ -227,6 +229,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     abort.abort()
   }
   process.once('SIGINT', onSigint)
+  // --save journals the run into the library as it goes: a killed process keeps its finished trials
+  const lib = flags.save ? new ReportLibrary(flags.library ?? defaultLibraryFolder()) : null
+  const journal = lib ? new JournalWriter(lib) : null
+  let saved: RunEvent | null = null
   let report: Report
   try {
     report = await runPlan({
@@ -236,6 +242,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       token: flags.token ?? process.env.ZCPROF_TOKEN,
       agentTimeoutMs: int(flags.agentTimeout, 'agent-timeout', 5000),
       onEvent: (e) => {
+        const done = journal?.on(e) ?? null
+        if (done) saved = done
         progress.onEvent(e)
         if (ndjson) process.stdout.write(JSON.stringify(e) + '\n')
       }
@@ -245,19 +253,18 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.removeListener('SIGINT', onSigint)
   }
   const out = ndjson ? process.stderr : process.stdout
-  out.write(renderSummary(report, Boolean(out.isTTY)) + '\n')
+  out.write(renderSummary(printableDeep(report), Boolean(out.isTTY)) + '\n')
   if (flags.json && !ndjson) {
     const saved = saveReport(flags.json, report)
     out.write(`report: ${saved}\n`)
   }
-  if (flags.save) {
-    const lib = new ReportLibrary(flags.library ?? defaultLibraryFolder())
-    try {
-      out.write(`library: ${path.join(lib.folder, lib.save(report).id)}\n`)
-    } catch (e) {
-      if (!(e instanceof ZcprofError)) throw e
+  if (lib) {
+    const last = saved as RunEvent | null
+    if (last?.type === 'report-saved') out.write(`library: ${path.join(lib.folder, last.entry.id)}\n`)
+    else {
+      const why = last?.type === 'report-save-failed' ? last.error.message : 'the run ended without a report event'
       const fallback = saveReport(path.join(os.tmpdir(), `zcprof-report-${Date.now()}.json`), report)
-      process.stderr.write(`zcprof: ${e.message}\nzcprof: the report was saved to ${fallback} instead\n`)
+      process.stderr.write(`zcprof: ${why}\nzcprof: the report was saved to ${fallback} instead\n`)
     }
   }
   const failed = report.trials.some((t) => t.error && !t.warmup)

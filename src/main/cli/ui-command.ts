@@ -5,27 +5,51 @@ import path from 'node:path'
 import { packageRoot } from '../../native'
 import { ZcprofError } from '../../shared/errors'
 import { EngineApi } from '../api/engine-api'
-import { parseListen } from './agent-command'
+import { isLoopbackIp, parseListen } from './agent-command'
+import { parseTarget } from '../../shared/targets'
 import { startUiServer } from '../web/ui-server'
 
 export interface UiFlags {
   listen?: string
   open?: boolean
   library?: string
+  /** files the UI may send to agent:// and raw:// targets */
+  allowFile?: string[]
+  /** agent:// and raw:// targets the UI may send to */
+  allowTarget?: string[]
+}
+
+/** each --allow-target must be an agent:// or raw:// target as run would take it */
+function allowedTargets(texts: string[] = []): string[] {
+  for (const t of texts) {
+    const parsed = parseTarget(t)
+    if (parsed.kind !== 'agent' && parsed.kind !== 'raw')
+      throw new ZcprofError({
+        code: 'ZC_BAD_ARGUMENT',
+        message: `--allow-target ${t}: only agent:// and raw:// targets need allowing`,
+        hint: 'e.g. --allow-target raw://192.0.2.7:9000'
+      })
+  }
+  return texts
 }
 
 export async function uiCommand(flags: UiFlags): Promise<void> {
   const address = parseListen(flags.listen ?? '127.0.0.1:0')
   if ('path' in address)
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: '--listen for the UI takes HOST:PORT' })
-  const loopback = address.host.startsWith('127.') || address.host === '::1'
   let server
   try {
     server = await startUiServer({
       host: address.host,
       port: address.port,
       rendererDir: path.join(packageRoot(), 'out', 'renderer'),
-      api: new EngineApi({ libraryFolder: flags.library ? path.resolve(flags.library) : undefined })
+      api: new EngineApi({
+        libraryFolder: flags.library ? path.resolve(flags.library) : undefined,
+        policy: {
+          files: (flags.allowFile ?? []).map((f) => path.resolve(f)),
+          targets: allowedTargets(flags.allowTarget)
+        }
+      })
     })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
@@ -35,7 +59,7 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
       hint: code === 'EADDRINUSE' ? 'pick another port with --listen, or leave it out for a free one' : undefined
     })
   }
-  if (!loopback)
+  if (!isLoopbackIp(new URL(server.origin).hostname.replace(/^\[|\]$/g, '')))
     process.stderr.write(
       `zcprof: the UI listens on ${address.host}, beyond this host: only holders of the token can use it\n`
     )

@@ -52,14 +52,17 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
 
   const saveEdit = async () => {
     if (!editing) return
+    // made against the revision listed: if someone else changed the file since, main refuses and says so
+    const revision = listing?.entries.find((x) => x.id === editing.id)?.revision ?? null
     const changes =
       editing.field === 'title'
-        ? { title: editing.value }
+        ? { title: editing.value, revision }
         : {
             tags: editing.value
               .split(',')
               .map((t) => t.trim())
-              .filter(Boolean)
+              .filter(Boolean),
+            revision
           }
     await act(api.updateReport(editing.id, changes), () => setEditing(null))
   }
@@ -188,6 +191,14 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
                       ) : (
                         <>
                           {e.title} {e.foreign && <span className="chip">imported · {e.tool}</span>}
+                          {e.incomplete && (
+                            <span
+                              className="chip danger"
+                              title="the run stopped before it ended: these are the trials that finished"
+                            >
+                              incomplete
+                            </span>
+                          )}
                         </>
                       )}
                     </td>
