@@ -11,8 +11,8 @@ describe('statistics', () => {
     expect(s.n).toBe(3)
     expect(s.mean).toBe(12)
     expect(s.stddev).toBeCloseTo(2, 10)
-    // t(2) = 4.303; half-width = 4.303 * 2 / sqrt(3)
-    expect(s.ci95High - s.mean).toBeCloseTo((4.303 * 2) / Math.sqrt(3), 6)
+    // t(0.975, 2) = 4.302653 (scipy.stats.t.ppf); half-width = 4.302653 * 2 / sqrt(3)
+    expect(s.ci95High - s.mean).toBeCloseTo((4.302653 * 2) / Math.sqrt(3), 6)
     expect([s.min, s.max, s.median]).toEqual([10, 14, 12])
   })
   it('a single value has no spread', () => {
