@@ -3,6 +3,7 @@
 // inside the noise reads as noise. The CI gate (zcprof compare) and the app's
 // compare view both read this one record.
 
+import { aggregateTrials } from './aggregate'
 import { environmentFacts } from './environment-facts'
 import { reportTitle } from './export/report-title'
 import type { MethodAggregate, Report } from './report'
@@ -168,6 +169,12 @@ export function compareMetric(
   }
 }
 
+/** whether stored aggregates hold the figures recomputed from the trials (JSON turns NaN into null) */
+function sameFigures(stored: readonly MethodAggregate[], recomputed: readonly MethodAggregate[]): boolean {
+  const norm = (a: readonly MethodAggregate[]) => JSON.stringify(JSON.parse(JSON.stringify(a)))
+  return norm(stored) === norm(recomputed)
+}
+
 export function compareReports(reports: readonly Report[], options: CompareOptions = {}): Comparison {
   const baseline = options.baseline ?? 0
   if (reports.length < 2) throw new RangeError('compare needs at least two reports')
@@ -175,16 +182,21 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   const thresholdFraction = options.thresholdFraction ?? 0.05
   const gate = new Set(options.gateMetrics ?? DEFAULT_GATE_METRICS)
 
+  // The trials are the data; a report's stored aggregates are a cache of them that an
+  // edit (or a bug) can make disagree. Every figure compared is recomputed from trials.
+  const aggregates = reports.map((r) => aggregateTrials(r.trials))
+  const edited = reports.flatMap((r, i) => (sameFigures(r.end.aggregates, aggregates[i]) ? [] : [i]))
+
   // rows in the baseline's order, then rows only other reports have
   const order: string[] = []
   const keys = new Map<string, RowKey>()
-  const byReport = reports.map((r) => {
+  const byReport = aggregates.map((aggs) => {
     const m = new Map<string, MethodAggregate>()
-    for (const a of r.end.aggregates) m.set(rowId(rowKeyOf(a)), a)
+    for (const a of aggs) m.set(rowId(rowKeyOf(a)), a)
     return m
   })
   for (const i of [baseline, ...reports.keys()]) {
-    for (const a of reports[i].end.aggregates) {
+    for (const a of aggregates[i]) {
       const id = rowId(rowKeyOf(a))
       if (keys.has(id)) continue
       keys.set(id, rowKeyOf(a))
@@ -221,6 +233,10 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   })
 
   const notes: string[] = []
+  for (const i of edited)
+    notes.push(
+      `${reportTitle(reports[i])}: its stored summary disagrees with its trials (the file was edited or damaged); compared from its trials`
+    )
   if (reports.some((r) => r.foreign))
     notes.push('imported reports (iperf3) carry throughput and process CPU only; their other figures are missing')
   const sources = new Set(reports.map((r) => r.end.aggregates[0]?.cyclesSource).filter(Boolean))

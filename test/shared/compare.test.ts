@@ -63,10 +63,7 @@ describe('compareReports', () => {
 
   it('lower-is-better metrics: more cycles per bit is worse', () => {
     const slower = structuredClone(b)
-    for (const ag of slower.end.aggregates) {
-      const s = ag.senderCyclesPerBit!
-      ag.senderCyclesPerBit = { ...s, mean: s.mean * 1.3, median: s.median * 1.3 }
-    }
+    for (const t of slower.trials) if (t.summary) t.summary.sender.cyclesPerBit! *= 1.3
     const cmp = compareReports([a, slower])
     expect(cell(cmp, 'copy', 1, 'senderCyclesPerBit').verdict).toBe('worse')
     expect(cmp.regressions.some((r) => r.metric === 'senderCyclesPerBit')).toBe(true)
@@ -74,8 +71,8 @@ describe('compareReports', () => {
 
   it('rows align by method, target (port aside), size and chunk; missing rows stay missing', () => {
     const partial = structuredClone(b)
-    partial.end.aggregates = partial.end.aggregates.filter((x) => x.method === 'copy')
-    for (const ag of partial.end.aggregates) ag.target = ag.target + ':5201'
+    partial.trials = partial.trials.filter((x) => x.method === 'copy')
+    for (const t of partial.trials) t.target = t.target + ':5201'
     const cmp = compareReports([a, partial])
     expect(cmp.rows.map((r) => r.key.method)).toEqual(['copy', 'sendfile'])
     expect(cmp.rows[1].aggregates[1]).toBeNull()
@@ -94,16 +91,125 @@ describe('compareReports', () => {
   it('unrepeated rows have no spread and are never flagged', () => {
     const one = (x: typeof a) => {
       const r = structuredClone(x)
-      for (const ag of r.end.aggregates) {
-        const s = ag.throughputBitsPerSec!
-        ag.throughputBitsPerSec = { ...s, n: 1, stddev: 0 }
-      }
+      r.trials = r.trials.filter((t) => t.warmup || t.repetition === 0)
       return r
     }
     const cmp = compareReports([one(a), one(b)])
     expect(cell(cmp, 'sendfile', 1, 'throughputBitsPerSec').verdict).toBe('no-spread')
     expect(cmp.regressions.filter((r) => r.metric === 'throughputBitsPerSec')).toEqual([])
     expect(cmp.notes.join()).toMatch(/no spread/)
+  })
+})
+
+/** a machine's report with only some repetitions kept, and each named figure of each trial scaled */
+function variant(from: typeof a, reps: number, scale: Partial<Record<GatedFigure, number>>) {
+  const r = structuredClone(from)
+  r.trials = r.trials.filter((t) => t.warmup || t.repetition < reps)
+  for (const t of r.trials) {
+    const s = t.summary
+    if (!s) continue
+    s.throughputBitsPerSec! *= scale.throughputBitsPerSec ?? 1
+    s.sender.cyclesPerBit! *= scale.senderCyclesPerBit ?? 1
+    if (s.receiver?.cyclesPerBit) s.receiver.cyclesPerBit *= scale.receiverCyclesPerBit ?? 1
+    if (s.system?.cyclesPerBit) s.system.cyclesPerBit *= scale.systemCyclesPerBit ?? 1
+    s.sender.contextSwitchesPerGiB! *= scale.contextSwitchesPerGiB ?? 1
+    s.sender.syscallsPerGiB! *= scale.syscallsPerGiB ?? 1
+    s.sender.pageFaultsPerGiB! *= scale.pageFaultsPerGiB ?? 1
+  }
+  return r
+}
+type GatedFigure =
+  | 'throughputBitsPerSec'
+  | 'senderCyclesPerBit'
+  | 'receiverCyclesPerBit'
+  | 'systemCyclesPerBit'
+  | 'contextSwitchesPerGiB'
+  | 'syscallsPerGiB'
+  | 'pageFaultsPerGiB'
+
+describe('three reports, unequal repetitions, a change planted in every gated figure', () => {
+  const worse: Record<GatedFigure, number> = {
+    throughputBitsPerSec: 0.5,
+    senderCyclesPerBit: 2,
+    receiverCyclesPerBit: 2,
+    systemCyclesPerBit: 2,
+    contextSwitchesPerGiB: 10, // the noisiest figure here (48 to 240 per GiB): 3 runs detect only a large change
+    syscallsPerGiB: 2,
+    pageFaultsPerGiB: 2
+  }
+  /** the figure's mean over A's measured trials of a method, straight from the fixture's trials */
+  const meanOf = (method: string, metric: GatedFigure, reps: number) => {
+    const values = a.trials
+      .filter((t) => !t.warmup && t.method === method && t.repetition < reps && t.summary)
+      .map((t) => {
+        const s = t.summary!
+        return metric === 'throughputBitsPerSec'
+          ? s.throughputBitsPerSec!
+          : metric === 'receiverCyclesPerBit'
+            ? s.receiver!.cyclesPerBit!
+            : metric === 'systemCyclesPerBit'
+              ? s.system!.cyclesPerBit!
+              : metric === 'senderCyclesPerBit'
+                ? s.sender.cyclesPerBit!
+                : s.sender[metric]!
+      })
+    return values.reduce((x, y) => x + y, 0) / values.length
+  }
+  const gate = Object.keys(worse) as GatedFigure[]
+  // A has 5 runs a method; X has 3, every figure twice as bad; Y has 2, unchanged
+  const x = variant(a, 3, worse)
+  const y = variant(a, 2, {})
+  const cmp = compareReports([a, x, y], { gateMetrics: gate, thresholdFraction: 0.05 })
+
+  it('flags every planted figure of X, for each method, and nothing of Y', () => {
+    let planted = 0
+    for (const method of ['copy', 'sendfile'])
+      for (const metric of gate) {
+        if (meanOf(method, metric, 5) === 0) continue // none to scale (sendfile takes no page faults here)
+        planted++
+        const got = cmp.regressions.find((r) => r.report === 1 && r.key.method === method && r.metric === metric)
+        expect(got, `${method} ${metric}`).toBeDefined()
+        // X keeps the first 3 of A's 5 runs, scaled
+        const expected = (worse[metric] * meanOf(method, metric, 3)) / meanOf(method, metric, 5) - 1
+        expect(got!.change).toBeCloseTo(expected, 9)
+      }
+    expect(cmp.regressions.filter((r) => r.report === 2)).toEqual([])
+    expect(cmp.regressions).toHaveLength(planted)
+    expect(planted).toBeGreaterThanOrEqual(2 * gate.length - 1)
+  })
+  it('the unchanged 2-run report reads as within noise, with the wider interval 2 runs allow', () => {
+    const c = cell(cmp, 'copy', 2, 'throughputBitsPerSec')
+    expect(c.verdict).toBe('within-noise')
+    const c3 = cell(cmp, 'copy', 1, 'throughputBitsPerSec')
+    const width = (r: typeof c) => Math.log(r.ratio!.ci95High / r.ratio!.ci95Low)
+    // 2 runs: df 1 (t 12.7) against 3 runs: df 2 (t 4.3)
+    expect(width(c)).toBeGreaterThan(width(c3))
+  })
+})
+
+describe('a report is compared by its trials, never by its stored summary', () => {
+  it('halved stored aggregates do not flip the gate, and the comparison says the file disagrees', () => {
+    const edited = structuredClone(a)
+    for (const ag of edited.end.aggregates) {
+      const s = ag.throughputBitsPerSec!
+      ag.throughputBitsPerSec = { ...s, mean: s.mean / 2, median: s.median / 2 }
+    }
+    const cmp = compareReports([a, edited])
+    expect(cmp.regressions).toEqual([])
+    expect(cell(cmp, 'sendfile', 1, 'throughputBitsPerSec').ratio!.ratio).toBeCloseTo(1, 9)
+    expect(cmp.notes.join(' ')).toMatch(/stored summary disagrees with its trials/)
+  })
+  it('a stored stddev ×50 cannot hide a real 50% drop', () => {
+    const halved = variant(a, 5, { throughputBitsPerSec: 0.5 })
+    for (const ag of halved.end.aggregates) {
+      const s = ag.throughputBitsPerSec!
+      ag.throughputBitsPerSec = { ...s, stddev: s.stddev * 50, ci95Low: 0, ci95High: s.mean * 100 }
+    }
+    const cmp = compareReports([a, halved])
+    expect(cmp.regressions.map((r) => `${r.key.method} ${r.metric}`).sort()).toEqual([
+      'copy throughputBitsPerSec',
+      'sendfile throughputBitsPerSec'
+    ])
   })
 })
 

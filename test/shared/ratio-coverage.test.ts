@@ -79,7 +79,7 @@ describe('coverage of the 95% interval of a ratio of means', () => {
     const se = Math.sqrt(cv ** 2 / 1 + cv ** 2 / 3)
     expect(Math.log(r.ci95High / r.ratio) / se).toBeCloseTo(4.30265, 3)
   })
-  it('2 vs 10 uses Hsu\'s min(n) − 1 = 1; 10 vs 10 Welch–Satterthwaite (18 with equal spreads)', () => {
+  it("2 vs 10 uses Hsu's min(n) − 1 = 1; 10 vs 10 Welch–Satterthwaite (18 with equal spreads)", () => {
     const two = summarize([100, 102])!
     const ten = summarize([80, 81, 79, 80, 82, 78, 80, 81, 79, 80])!
     const r = ratioOfMeans(two, ten)!
