@@ -1,17 +1,29 @@
 // A Markdown summary: what a person pastes into a pull request or a wiki.
 
 import { environmentFacts } from '../environment-facts'
+import { printable } from '../printable'
 import type { Report } from '../report'
 import { formatBytes, formatCpuList, formatDurationMs } from '../units'
 import { boundText, sizeText, summaryTables } from './figures'
 import { reportTitle } from './report-title'
 
-/** | and newlines would break a table row */
+/**
+ * Text from a report as Markdown that reads as the same text: nothing in it may start
+ * a block (newlines), end a table cell (|), or become HTML, a link, an image or
+ * emphasis. HTML's three specials become entities; every other Markdown punctuation
+ * mark is backslash-escaped (CommonMark: any ASCII punctuation may be), and so are
+ * the parts of bare URLs and e-mail addresses GFM would make links of.
+ */
 export function mdCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
+  return (
+    printable(text)
+      .replace(/[\r\n\t]+/g, ' ')
+      .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+      .replace(/[\\`*_{}[\]()#+!|~@]/g, (c) => `\\${c}`)
+      // GFM turns bare URLs into links: break the patterns it looks for
+      .replace(/:\/\//g, ':\\/\\/')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
+  )
 }
 
 function table(head: string[], rows: string[][]): string[] {

@@ -1,6 +1,7 @@
 // Every exporter on a real report: the numbers survive, text cannot break the format.
 
 import path from 'node:path'
+import { marked } from 'marked'
 import { describe, expect, it } from 'vitest'
 import { loadReportFile, parseReport } from '../../../src/main/reports/report-loader'
 import { csvCell } from '../../../src/shared/export/csv'
@@ -80,7 +81,7 @@ describe('exporters', () => {
   it('Markdown: a table row per method, and text cannot break a row', () => {
     const md = render('markdown', evil())
     for (const a of real.end.aggregates) expect(md).toMatch(new RegExp(`^\\| ${a.method} \\|`, 'm'))
-    expect(md).toContain('# <script>alert(1)</script> \\| "quoted", =cmd')
+    expect(md).toContain('# &lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| "quoted", =cmd')
     expect(md).toMatch(/## Environment/)
     // every row of every table has as many cells as its header: nothing broke out of a cell
     const cells = (l: string) => l.split(/(?<!\\)\|/).length
@@ -92,6 +93,28 @@ describe('exporters', () => {
       for (let j = i; lines[j]?.startsWith('|'); j++) expect(cells(lines[j]), lines[j]).toBe(cells(lines[i]))
     }
     expect(tables).toBeGreaterThanOrEqual(4) // figures, against copy, headroom, environment
+  })
+
+  it('Markdown: no text from a report becomes HTML, a link, an image, a heading or a new block', () => {
+    const r = structuredClone(real)
+    r.meta.title = '<img src=x onerror=alert(1)> [click](http://evil.example) ![t](http://evil.example/t.png)'
+    r.meta.tags = ['**bold**', '`code`']
+    // a newline in the plan's file or a target used to inject whole blocks: the plan line skipped escaping
+    r.start.plan.file = '/tmp/x\n\n# Pwned\n\n<script>alert(2)</script>\n[link](http://evil.example)'
+    r.start.plan.targets = ['tcp://127.0.0.1\n<iframe src=http://evil.example>']
+    r.end.warnings[0] = { ...r.end.warnings[0], message: '\u001b]0;pwned\u0007 _under_ <b>x</b>' }
+    const md = render('markdown', r)
+    // rendered by an independent CommonMark/GFM parser, as a wiki or pull request would
+    const html = marked.parse(md, { async: false }) as string
+    expect(html).not.toMatch(/<(img|script|iframe|b)[\s>]/i)
+    for (const injected of ['<strong>bold</strong>', '<code>code</code>', '<em>under</em>'])
+      expect(html).not.toContain(injected)
+    expect(html).not.toMatch(/<a /i)
+    expect(html.match(/<h1[ >]/g)).toHaveLength(1)
+    expect(html).not.toMatch(/Pwned<\/h1>/)
+    expect(md).not.toContain('\u001b')
+    // and the text itself survives, shown as text
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; [click](http://evil.example)')
   })
 
   it('HTML: self-contained (no script, nothing fetched), escaped, with a chart per figure', () => {
