@@ -107,6 +107,8 @@ export class AgentServer {
   /** connections that have not said hello yet, by remote address */
   private readonly strangers = new Map<string, number>()
   private strangersTotal = 0
+  /** every open control connection, so close() can end them */
+  private readonly sockets = new Set<net.Socket>()
 
   constructor(private readonly opts: AgentOptions) {
     // undefined entries mean 'the default', not 'no limit'
@@ -139,10 +141,14 @@ export class AgentServer {
 
   close(): Promise<void> {
     for (const t of this.trials.values()) for (const x of t.transfers) x.cancel()
-    return new Promise((resolve) => this.server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    for (const s of this.sockets) s.destroy()
+    return closed
   }
 
   private serve(sock: net.Socket): void {
+    this.sockets.add(sock)
+    sock.once('close', () => this.sockets.delete(sock))
     const client: Client = {
       sock,
       local: 'path' in this.opts.address,
