@@ -18,7 +18,11 @@ export async function libraryCommand(action: string | undefined, args: string[],
       // names and titles come from files anyone with the folder may have written
       const { folder, entries, trash } = printableDeep(await lib.list())
       process.stdout.write(`${folder}\n`)
-      const table = new Table({ head: ['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'] })
+      const table = new Table({
+        head: ['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'],
+        // colour only for a terminal: a file or a pipe gets plain text
+        style: process.stdout.isTTY ? undefined : { head: [], border: [] }
+      })
       for (const e of entries)
         table.push(
           e.problem
