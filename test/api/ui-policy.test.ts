@@ -8,6 +8,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EngineApi } from '../../src/main/api/engine-api'
+import type { UiPolicy } from '../../src/main/api/ui-policy'
 import { LIBRARY_MARKER } from '../../src/main/reports/report-library'
 import type { ApiEvent } from '../../src/shared/api'
 import { randomFile, tempDir, testPlan } from '../helpers'
@@ -22,7 +23,7 @@ async function sink(): Promise<{ port: number; bytes: () => number; close: () =>
   return { port: (server.address() as net.AddressInfo).port, bytes: () => bytes, close: () => server.close() }
 }
 
-const api = (policy?: ConstructorParameters<typeof EngineApi>[0]['policy']) =>
+const api = (policy?: UiPolicy) =>
   new EngineApi({ settingsFile: path.join(tempDir(), 's.json'), defaultLibraryFolder: tempDir(), policy })
 
 function ended(a: EngineApi, runId: string): Promise<ApiEvent['event']> {

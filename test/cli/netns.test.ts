@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/shared/report'
 import { tempDir, ZCPROF_BIN } from '../helpers'
+import { skipWhen } from '../skips'
 
 const A = `zcA${process.pid}`
 const B = `zcB${process.pid}`
@@ -39,9 +40,14 @@ const probe = (() => {
   if (r.ok) sh(['ip', 'netns', 'del', name])
   return r
 })()
-if (!probe.ok) console.warn(`netns test skipped: the kernel refused a network namespace (${probe.err})`)
 
-describe.skipIf(!probe.ok)('across two network namespaces joined by veth', () => {
+describe.skipIf(
+  skipWhen(
+    !probe.ok,
+    'across two network namespaces joined by veth',
+    `the kernel refused a network namespace (${probe.err})`
+  )
+)('across two network namespaces joined by veth', () => {
   let agent: ChildProcess
   let shaping = ''
 

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers'
 import { artifacts, haveBrowser, launchBrowser, startUi } from './browser'
+import { skipWhen } from '../skips'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 let ui: ChildProcess
@@ -40,7 +41,13 @@ async function download(click: () => Promise<void>): Promise<Buffer> {
   return readFileSync((await d.path())!)
 }
 
-describe.skipIf(!haveBrowser)('library and compare in Chromium', () => {
+describe.skipIf(
+  skipWhen(
+    !haveBrowser,
+    'library and compare in Chromium',
+    'no Chromium at $CHROMIUM_PATH or /usr/bin/chromium (CI installs it)'
+  )
+)('library and compare in Chromium', () => {
   it('lists the library, with the damaged file and its reason', async () => {
     await page.getByRole('tab', { name: /Library/ }).click()
     await expect.poll(() => page.getByTestId('library-table').locator('tbody tr').count()).toBe(4)

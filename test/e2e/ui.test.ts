@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { artifacts, haveBrowser, launchBrowser, startUi } from './browser'
+import { skipWhen } from '../skips'
 
 let ui: ChildProcess
 let url = ''
@@ -55,7 +56,9 @@ describe('browser mode refuses strangers', () => {
   })
 })
 
-describe.skipIf(!haveBrowser)('in Chromium', () => {
+describe.skipIf(
+  skipWhen(!haveBrowser, 'in Chromium', 'no Chromium at $CHROMIUM_PATH or /usr/bin/chromium (CI installs it)')
+)('in Chromium', () => {
   const points = async (id: string) => Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-points'))
   /** polled from here: the page's CSP rightly forbids the eval a page-side predicate needs */
   const pointsAtLeast = (id: string, n: number) =>

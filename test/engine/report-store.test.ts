@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFileAtomic } from '../../src/main/engine/report-store'
 import { ensureTestFile } from '../../src/main/engine/test-file'
 import { tempDir } from '../helpers'
+import { skipWhen } from '../skips'
 
 describe('writeFileAtomic', () => {
   it('writes the whole file and leaves no temp file', () => {
@@ -21,7 +22,7 @@ describe('writeFileAtomic', () => {
 
 // A real full disk: a 2 MiB tmpfs. Mounting needs root, which CI has.
 const root = process.getuid?.() === 0 || process.env.CI === 'true'
-describe.skipIf(!root)('on a full disk', () => {
+describe.skipIf(skipWhen(!root, 'on a full disk', 'needs root to mount a 2 MiB tmpfs'))('on a full disk', () => {
   const dir = tempDir('zcprof-full-')
   beforeAll(() => execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]))
   afterAll(() => execFileSync('umount', [dir]))

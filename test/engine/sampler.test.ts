@@ -14,7 +14,13 @@ describe('the sampler', () => {
     const t0 = native.nowNs()
     const bytesNow = () => Math.round((native.nowNs() - t0) * RATE_BYTES_PER_NS)
     const sender = {
-      snapshot: () => ({ firstByteNs: t0, bytes: bytesNow(), streamBytes: [bytesNow()], totals: null, streamTotals: [null] }),
+      snapshot: () => ({
+        firstByteNs: t0,
+        bytes: bytesNow(),
+        streamBytes: [bytesNow()],
+        totals: null,
+        streamTotals: [null]
+      }),
       done: new Promise(() => undefined),
       cancel: () => undefined
     } as unknown as SenderRun

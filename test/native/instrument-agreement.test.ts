@@ -7,6 +7,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
 import { randomFile, tempDir } from '../helpers'
+import { skipWhen } from '../skips'
 
 const fixture = path.join(__dirname, '..', 'fixtures', 'transfer-once.cjs')
 const file = randomFile(8 * 1024 * 1024 + 333)
@@ -30,7 +31,13 @@ function countByName(traceFile: string): Record<string, number> {
   return out
 }
 
-describe.skipIf(!has('strace'))('syscall counts agree with strace -f, per thread', () => {
+describe.skipIf(
+  skipWhen(
+    !has('strace'),
+    'syscall counts agree with strace -f, per thread',
+    'strace is not installed (apt-get install strace)'
+  )
+)('syscall counts agree with strace -f, per thread', () => {
   const cases = [
     ...NATIVE_METHODS.map((m) => [m, 'read'] as const),
     ...RECEIVER_MODES.filter((r) => r !== 'read').map((r) => ['sendfile', r] as const)
@@ -71,7 +78,13 @@ describe.skipIf(!has('strace'))('syscall counts agree with strace -f, per thread
   })
 })
 
-describe.skipIf(!has('perf'))('context switches agree with perf, per thread', () => {
+describe.skipIf(
+  skipWhen(
+    !has('perf'),
+    'context switches agree with perf, per thread',
+    'perf is not installed (apt-get install linux-perf)'
+  )
+)('context switches agree with perf, per thread', () => {
   it.each([['copy'], ['sendfile'], ['splice']])('%s', (method) => {
     const dir = tempDir('zcprof-perf-')
     const data = path.join(dir, 'perf.data')
