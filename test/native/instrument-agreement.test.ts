@@ -15,10 +15,14 @@ const file = randomFile(8 * 1024 * 1024 + 333)
 const has = (tool: string) => process.env.CI === 'true' || spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
 const TRACED = ['read', 'write', 'sendfile', 'splice', 'sendto', 'recvfrom', 'recvmsg', 'poll']
 
+/** faults a thread takes before its counters open (stack, TLS, first calls): measured 1–4 here, of 4–20 */
+const PAGE_FAULT_SLACK = 8
+
 interface Side {
   tid: number
   syscalls: Record<string, number>
   contextSwitches: number
+  pageFaults: number
   bytes: number
 }
 
@@ -132,5 +136,62 @@ describe.skipIf(
       expect(seen, `tid ${side.tid}`).toBeGreaterThanOrEqual(side.contextSwitches)
       expect(seen, `tid ${side.tid}`).toBeLessThanOrEqual(side.contextSwitches + 1)
     }
+  })
+})
+
+describe.skipIf(
+  skipWhen(
+    !has('perf'),
+    'page faults agree with perf, per thread',
+    'perf is not installed (apt-get install linux-perf)'
+  )
+)('page faults agree with perf, per thread', () => {
+  // mmap faults the file's pages in on the sending thread; copy and sendfile touch a buffer once
+  it.each([['mmap'], ['copy'], ['sendfile']])('%s', (method) => {
+    const dir = tempDir('zcprof-perf-')
+    const data = path.join(dir, 'perf.data')
+    const rec = spawnSync(
+      'perf',
+      [
+        'record',
+        '-q',
+        '-e',
+        'page-faults',
+        '-c',
+        '1',
+        '-o',
+        data,
+        '--',
+        process.execPath,
+        fixture,
+        method,
+        'read',
+        file,
+        '65536'
+      ],
+      { encoding: 'utf8' }
+    )
+    expect(rec.status, rec.stderr).toBe(0)
+    const got = JSON.parse(rec.stdout.trim().split('\n').pop()!) as { sender: Side; receiver: Side }
+    const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
+    const perTid = new Map<number, number>()
+    for (const t of script
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0))
+      perTid.set(t, (perTid.get(t) ?? 0) + 1)
+    for (const side of [got.sender, got.receiver]) {
+      // perf sees the thread's whole life, zcprof from its counters' opening to its last read:
+      // the difference is the thread's start-up (its stack, its first calls), a handful of faults
+      const seen = perTid.get(side.tid) ?? 0
+      expect(seen, `tid ${side.tid}`).toBeGreaterThanOrEqual(side.pageFaults)
+      expect(seen - side.pageFaults, `tid ${side.tid}: ${seen} seen, ${side.pageFaults} counted`).toBeLessThanOrEqual(
+        PAGE_FAULT_SLACK
+      )
+    }
+    if (method === 'mmap') expect(got.sender.pageFaults).toBeGreaterThan(0)
   })
 })
