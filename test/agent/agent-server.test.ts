@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
 import type { HostSnapshot } from '../../src/main/host/system-cpu'
 import * as native from '../../src/native'
 import { randomFile, tempDir } from '../helpers'
-import { RawControl } from './control-client'
+import { prepareRequest, RawControl } from './control-client'
 
 const TOKEN = 'correct horse battery staple'
 let server: AgentServer
@@ -27,17 +27,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const prepare = (seq: number, extra: Record<string, unknown> = {}) => ({
-  type: 'prepare',
-  seq,
-  family: 'inet',
-  mode: 'read',
-  bufferBytes: 65536,
-  checksum: true,
-  acceptTimeoutMs: 5000,
-  pmu: 'auto',
-  ...extra
-})
+const prepare = prepareRequest
 
 async function greeted(): Promise<RawControl> {
   const c = await RawControl.connect(port)

@@ -71,3 +71,18 @@ export class RawControl {
     this.sock.destroy()
   }
 }
+
+/** a valid prepare request for a TCP receiver; extra fields override */
+export function prepareRequest(seq: number, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'prepare',
+    seq,
+    family: 'inet',
+    mode: 'read',
+    bufferBytes: 65536,
+    checksum: true,
+    acceptTimeoutMs: 5000,
+    pmu: 'auto',
+    ...extra
+  }
+}

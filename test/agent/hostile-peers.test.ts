@@ -11,20 +11,12 @@ import { PROTOCOL_VERSION } from '../../src/main/agent/protocol'
 import { isLoopbackIp } from '../../src/main/cli/agent-command'
 import * as native from '../../src/native'
 import { randomFile, runZcprof } from '../helpers'
-import { RawControl } from './control-client'
+import { prepareRequest, RawControl } from './control-client'
 
 const hello = (seq = 1) => ({ type: 'hello', seq, version: PROTOCOL_VERSION })
-const prepare = (seq: number, extra: Record<string, unknown> = {}) => ({
-  type: 'prepare',
-  seq,
-  family: 'inet',
-  mode: 'read',
-  bufferBytes: 65536,
-  checksum: false,
-  acceptTimeoutMs: 5000,
-  pmu: 'off',
-  ...extra
-})
+/** a receiver set up without checksums or the PMU: these tests are about the agent's limits */
+const prepare = (seq: number, extra: Record<string, unknown> = {}) =>
+  prepareRequest(seq, { checksum: false, pmu: 'off', ...extra })
 
 async function agent(limits: Record<string, number> = {}, helloTimeoutMs = 300) {
   const server = new AgentServer({ address: { host: '127.0.0.1', port: 0 }, limits, helloTimeoutMs })

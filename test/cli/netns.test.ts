@@ -2,19 +2,15 @@
 // (netem delay + rate where the kernel has netem, else a tbf rate limit). zcprof agent
 // runs in one, zcprof run in the other. Needs root; skips only where the kernel refuses.
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/shared/report'
 import { tempDir, ZCPROF_BIN } from '../helpers'
+import { makeNetnsPair, netnsRefused, startAgentIn, stopAgent, type NetnsPair } from '../netns-pair'
 import { skipWhen } from '../skips'
 
-const A = `zcA${process.pid}`
-const B = `zcB${process.pid}`
-const VA = `zva${process.pid}`.slice(0, 15)
-const VB = `zvb${process.pid}`.slice(0, 15)
-const ADDR_A = '10.233.0.1'
 const ADDR_B = '10.233.0.2'
 const TOKEN = 'netns-token'
 const RATE_BITS = 1e9
@@ -33,38 +29,24 @@ function sh(args: string[]): { ok: boolean; err: string } {
   return { ok: r.status === 0, err: (r.stderr || r.error?.message || '').trim() }
 }
 
-/** can this kernel give us namespaces? asked once, and the answer printed when it is no */
-const probe = (() => {
-  const name = `zcprobe${process.pid}`
-  const r = sh(['ip', 'netns', 'add', name])
-  if (r.ok) sh(['ip', 'netns', 'del', name])
-  return r
-})()
+const refused = netnsRefused(String(process.pid))
+let pair: NetnsPair
+let A = ''
 
 describe.skipIf(
   skipWhen(
-    !probe.ok,
+    refused !== null,
     'across two network namespaces joined by veth',
-    `the kernel refused a network namespace (${probe.err})`
+    `the kernel refused a network namespace (${refused})`
   )
 )('across two network namespaces joined by veth', () => {
   let agent: ChildProcess
   let shaping = ''
 
   beforeAll(async () => {
-    const run = (args: string[]) => execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
-    run(['ip', 'netns', 'add', A])
-    run(['ip', 'netns', 'add', B])
-    run(['ip', 'link', 'add', VA, 'netns', A, 'type', 'veth', 'peer', 'name', VB, 'netns', B])
-    run(['ip', '-n', A, 'addr', 'add', `${ADDR_A}/30`, 'dev', VA])
-    run(['ip', '-n', B, 'addr', 'add', `${ADDR_B}/30`, 'dev', VB])
-    for (const [ns, dev] of [
-      [A, VA],
-      [B, VB]
-    ]) {
-      run(['ip', '-n', ns, 'link', 'set', dev, 'up'])
-      run(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
-    }
+    pair = makeNetnsPair(String(process.pid), '10.233.0')
+    A = pair.a
+    const [B, VA] = [pair.b, pair.devA]
     // shape the sender's side of the link: a delay and a rate where netem exists
     const shape = (...qdisc: string[]) =>
       sh(['ip', 'netns', 'exec', A, 'tc', 'qdisc', 'add', 'dev', VA, 'root', ...qdisc])
@@ -76,36 +58,12 @@ describe.skipIf(
       shaping = tbf.ok ? 'tbf rate 1gbit' : ''
       if (!tbf.ok) console.warn(`tbf unavailable too (${tbf.err}); the link is unshaped`)
     }
-    agent = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        B,
-        process.execPath,
-        ZCPROF_BIN,
-        'agent',
-        '--listen',
-        `${ADDR_B}:7733`,
-        '--token',
-        TOKEN,
-        '--announce'
-      ],
-      {
-        stdio: ['pipe', 'pipe', 'inherit']
-      }
-    )
-    await new Promise<void>((resolve, reject) => {
-      agent.stdout!.once('data', () => resolve())
-      agent.once('exit', (c) => reject(new Error(`agent exited ${c}`)))
-    })
+    agent = await startAgentIn(B, ZCPROF_BIN, ADDR_B, TOKEN)
   })
 
   afterAll(() => {
-    agent?.stdin?.end()
-    agent?.kill('SIGTERM')
-    sh(['ip', 'netns', 'del', A])
-    sh(['ip', 'netns', 'del', B])
+    stopAgent(agent)
+    pair?.remove()
   })
 
   it('figures from both hosts arrive, and every byte is exact', () => {

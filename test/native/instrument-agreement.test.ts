@@ -82,6 +82,52 @@ describe.skipIf(
   })
 })
 
+/**
+ * One transfer in a fresh process under `perf record -e EVENT -c 1` (a sample on every
+ * event, so per-thread sample counts are exact): zcprof's own figures for each side,
+ * and perf's count for each thread id.
+ */
+function perfPerThread(
+  event: string,
+  method: string
+): { got: { sender: Side; receiver: Side }; perTid: Map<number, number> } {
+  const data = path.join(tempDir('zcprof-perf-'), 'perf.data')
+  const rec = spawnSync(
+    'perf',
+    [
+      'record',
+      '-q',
+      '-e',
+      event,
+      '-c',
+      '1',
+      '-o',
+      data,
+      '--',
+      process.execPath,
+      fixture,
+      method,
+      'read',
+      file,
+      '65536'
+    ],
+    { encoding: 'utf8' }
+  )
+  expect(rec.status, rec.stderr).toBe(0)
+  const got = JSON.parse(rec.stdout.trim().split('\n').pop()!) as { sender: Side; receiver: Side }
+  const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore']
+  })
+  const perTid = new Map<number, number>()
+  for (const t of script
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0))
+    perTid.set(t, (perTid.get(t) ?? 0) + 1)
+  return { got, perTid }
+}
+
 describe.skipIf(
   skipWhen(
     !has('perf'),
@@ -90,42 +136,7 @@ describe.skipIf(
   )
 )('context switches agree with perf, per thread', () => {
   it.each([['copy'], ['sendfile'], ['splice']])('%s', (method) => {
-    const dir = tempDir('zcprof-perf-')
-    const data = path.join(dir, 'perf.data')
-    // -c 1: a sample on every context switch, so per-thread sample counts are exact
-    const rec = spawnSync(
-      'perf',
-      [
-        'record',
-        '-q',
-        '-e',
-        'context-switches',
-        '-c',
-        '1',
-        '-o',
-        data,
-        '--',
-        process.execPath,
-        fixture,
-        method,
-        'read',
-        file,
-        '65536'
-      ],
-      { encoding: 'utf8' }
-    )
-    expect(rec.status, rec.stderr).toBe(0)
-    const got = JSON.parse(rec.stdout.trim().split('\n').pop()!) as { sender: Side; receiver: Side }
-    const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore']
-    })
-    const perTid = new Map<number, number>()
-    for (const t of script
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0))
-      perTid.set(t, (perTid.get(t) ?? 0) + 1)
+    const { got, perTid } = perfPerThread('context-switches', method)
     // the receiver waits for its first byte, so the pair switched; a sender that never
     // blocked may rightly count 0, and the agreement below still holds it to perf's count
     expect(got.sender.contextSwitches + got.receiver.contextSwitches).toBeGreaterThan(0)
@@ -148,41 +159,7 @@ describe.skipIf(
 )('page faults agree with perf, per thread', () => {
   // mmap faults the file's pages in on the sending thread; copy and sendfile touch a buffer once
   it.each([['mmap'], ['copy'], ['sendfile']])('%s', (method) => {
-    const dir = tempDir('zcprof-perf-')
-    const data = path.join(dir, 'perf.data')
-    const rec = spawnSync(
-      'perf',
-      [
-        'record',
-        '-q',
-        '-e',
-        'page-faults',
-        '-c',
-        '1',
-        '-o',
-        data,
-        '--',
-        process.execPath,
-        fixture,
-        method,
-        'read',
-        file,
-        '65536'
-      ],
-      { encoding: 'utf8' }
-    )
-    expect(rec.status, rec.stderr).toBe(0)
-    const got = JSON.parse(rec.stdout.trim().split('\n').pop()!) as { sender: Side; receiver: Side }
-    const script = execFileSync('perf', ['script', '-i', data, '-F', 'tid'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore']
-    })
-    const perTid = new Map<number, number>()
-    for (const t of script
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0))
-      perTid.set(t, (perTid.get(t) ?? 0) + 1)
+    const { got, perTid } = perfPerThread('page-faults', method)
     for (const side of [got.sender, got.receiver]) {
       // perf sees the thread's whole life, zcprof from its counters' opening to its last read:
       // the difference is the thread's start-up (its stack, its first calls), a handful of faults

@@ -64,7 +64,10 @@ describe('current and older reports', () => {
     for (const a of original.end.aggregates) {
       const b = report.end.aggregates.find((x) => x.method === a.method)!
       for (const k of ['throughputBitsPerSec', 'senderCyclesPerBit', 'receiverCyclesPerBit', 'systemCyclesPerBit']) {
-        const [now, then] = [b[k as keyof typeof b] as Record<string, number>, a[k] as Record<string, number>]
+        const [now, then] = [
+          b[k as keyof typeof b] as unknown as Record<string, number>,
+          a[k] as Record<string, number>
+        ]
         expect({ ...now, ci95Low: 0, ci95High: 0 }, `${a.method} ${k}`).toEqual({ ...then, ci95Low: 0, ci95High: 0 })
         for (const end of ['ci95Low', 'ci95High']) {
           const half = Math.abs(then[end] - then.mean)
