@@ -95,7 +95,8 @@ function verdict(r: { low: number; high: number }, tol = 0.05): string {
   if (r.low >= 1 - tol && r.high <= 1 + tol) return `within ±${tol * 100}%`
   if (r.high < 1 - tol) return `SLOWER by over ${tol * 100}%`
   if (r.low > 1 + tol) return `faster by over ${tol * 100}%: they measure differently`
-  return `unresolved: the interval is wider than ±${tol * 100}%`
+  if (r.high - r.low > 2 * tol) return `unresolved: the interval is wider than ±${tol * 100}%`
+  return `unresolved: the interval crosses the ±${tol * 100}% line`
 }
 
 const ratioText = (r: { ratio: number; low: number; high: number }) => {
