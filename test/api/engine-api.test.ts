@@ -77,7 +77,9 @@ describe('EngineApi library', () => {
     const off = api.onEvent((e) => seen.push(e.event))
     const r = await api.startRun(testPlan(file, { methods: ['copy'] }))
     if (!r.ok) throw new Error(r.error.message)
-    await expect.poll(() => seen.some((e) => e.type === 'report-saved' || e.type === 'report-save-failed')).toBe(true)
+    await expect
+      .poll(() => seen.some((e) => e.type === 'report-saved' || e.type === 'report-save-failed'), { timeout: 30_000 })
+      .toBe(true)
     off()
     const end = seen.find((e) => e.type === 'run-end')!
     const saved = seen.find((e) => e.type === 'report-saved')

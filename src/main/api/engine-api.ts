@@ -99,11 +99,13 @@ export class EngineApi implements ZcprofApi {
     const runId = randomUUID()
     const abort = new AbortController()
     this.current = { runId, abort }
-    const refused = await runPolicyProblem(plan, this.policy)
-    if (refused) {
-      this.current = null
-      return { ok: false, error: refused }
+    let refused
+    try {
+      refused = await runPolicyProblem(plan, this.policy)
+    } finally {
+      if (refused !== null) this.current = null // refused, or the question itself failed
     }
+    if (refused) return { ok: false, error: refused }
     const library = this.reports
     const journal = new JournalWriter(library)
     const emit = (event: ApiEvent['event']) => {

@@ -212,6 +212,8 @@ function stillRunning(pid: number, host: string): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
+/** journals this process is writing now: never recovered, never read while listing */
+const activeJournals = new Set<string>()
 /** another host's journal untouched this long is taken as abandoned */
 const FOREIGN_JOURNAL_STALE_MS = 6 * 3600_000
 
@@ -503,6 +505,7 @@ export class ReportLibrary {
       for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off)
       fdatasyncSync(fd)
     }
+    activeJournals.add(file)
     append({ kind: 'start', pid: process.pid, host: os.hostname(), report: started })
     const name = path.basename(file).slice(0, -JOURNAL_SUFFIX.length)
     return {
@@ -510,6 +513,7 @@ export class ReportLibrary {
       trial: (trial) => append({ kind: 'trial', trial }),
       warning: (w) => append({ kind: 'warning', warning: w }),
       finish: (report) => {
+        activeJournals.delete(file)
         closeSync(fd)
         const id = this.saveNew(report, name)
         rmSync(file, { force: true })
@@ -523,6 +527,7 @@ export class ReportLibrary {
   private async recoverJournals(names: string[]): Promise<void> {
     for (const name of names.filter((n) => n.endsWith(JOURNAL_SUFFIX))) {
       const file = path.join(this.folder, name)
+      if (activeJournals.has(file)) continue
       try {
         const st = await lstat(file)
         if (!st.isFile()) continue
