@@ -243,7 +243,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       agentTimeoutMs: int(flags.agentTimeout, 'agent-timeout', 5000),
       onEvent: (e) => {
         const done = journal?.on(e) ?? null
-        if (done) saved = done
+        if (done?.type === 'report-saved' || done?.type === 'report-save-failed') saved = done
+        else if (done) process.stderr.write(`zcprof: ${done.type === 'warning' ? done.warning.message : done.type}\n`)
         progress.onEvent(e)
         if (ndjson) process.stdout.write(JSON.stringify(e) + '\n')
       }

@@ -7,6 +7,7 @@ import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { SCHEMA_VERSION, type Report } from '../../shared/report'
 import { reportFromJournal } from '../../shared/run-journal'
+import { errorWarning } from '../../shared/warnings'
 import { TOOL_VERSION } from '../engine/version'
 import type { ReportLibrary, RunJournal } from './report-library'
 
@@ -19,7 +20,7 @@ function errorInfo(e: unknown): ErrorInfo {
 export class JournalWriter {
   private journal: RunJournal | null = null
   private trials = 0
-  /** a journal write that failed (a full disk): said once, and the run goes on */
+  /** a journal write that failed (a full disk): said once as a warning, and the run goes on */
   private failure: ErrorInfo | null = null
 
   constructor(private readonly library: ReportLibrary) {}
@@ -72,10 +73,20 @@ export class JournalWriter {
           return { type: 'report-save-failed', error: errorInfo(again) }
         }
       }
+      // the run goes on, and is saved whole when it ends; said once, as a warning of the run
       if (this.failure) return null
       this.failure = errorInfo(e)
       this.journal = null
-      return { type: 'report-save-failed', error: this.failure }
+      return {
+        type: 'warning',
+        warning: errorWarning(
+          {
+            ...this.failure,
+            message: `the run is not being journaled (${this.failure.message}): a crash now would lose it`
+          },
+          { scope: 'run' }
+        )
+      }
     }
   }
 
