@@ -5,14 +5,7 @@ import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import { DEFAULT_DURATION_MS, DEFAULT_SAMPLE_INTERVAL_MS, omitMsOf, planProblems } from '../../shared/plan-rules'
-import {
-  SCHEMA_VERSION,
-  type Environment,
-  type Plan,
-  type Report,
-  type TrialRecord,
-  type Warning
-} from '../../shared/report'
+import type { Environment, Plan, Report, TrialRecord, Warning } from '../../shared/report'
 import { parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
@@ -22,7 +15,7 @@ import { captureEnvironment } from '../host/environment'
 import { Receivers } from './receivers'
 import { checkUserFile, ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
-import { TOOL_VERSION } from './version'
+import { zcprofReport } from './version'
 
 /**
  * Every method on loopback, 2 s timed trials (the first 10% left out as ramp), three
@@ -336,12 +329,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       )
     )
   }
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'zcprof', version: TOOL_VERSION },
-    meta: { title: null, tags: [] },
-    foreign: null,
-    start: {
+  const report = zcprofReport(
+    {
       timestamp: new Date(started).toISOString(),
       plan,
       environment: {
@@ -350,14 +339,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       }
     },
     trials,
-    end: {
-      timestamp: new Date().toISOString(),
-      durationMs: Date.now() - started,
-      incomplete,
-      aggregates,
-      warnings
-    }
-  }
+    { timestamp: new Date().toISOString(), durationMs: Date.now() - started, incomplete, aggregates, warnings }
+  )
   emit({ type: 'run-end', report })
   return report
 }

@@ -5,10 +5,9 @@
 import { readFileSync, rmSync, statSync } from 'node:fs'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { SCHEMA_VERSION, type Report } from '../../shared/report'
 import { reportFromJournal } from '../../shared/run-journal'
 import { errorWarning } from '../../shared/warnings'
-import { TOOL_VERSION } from '../engine/version'
+import { zcprofReport } from '../engine/version'
 import type { ReportLibrary, RunJournal } from './report-library'
 
 function errorInfo(e: unknown): ErrorInfo {
@@ -30,19 +29,15 @@ export class JournalWriter {
     try {
       switch (event.type) {
         case 'run-start': {
-          const started: Report = {
-            schemaVersion: SCHEMA_VERSION,
-            tool: { name: 'zcprof', version: TOOL_VERSION },
-            meta: { title: null, tags: [] },
-            foreign: null,
-            start: {
+          const started = zcprofReport(
+            {
               timestamp: new Date().toISOString(),
               plan: event.plan,
               environment: { sender: event.environment, receivers: [] }
             },
-            trials: [],
-            end: { timestamp: '', durationMs: 0, incomplete: true, aggregates: [], warnings: [] }
-          }
+            [],
+            { timestamp: '', durationMs: 0, incomplete: true, aggregates: [], warnings: [] }
+          )
           this.journal = this.library.beginRun(started)
           return null
         }
