@@ -15,6 +15,8 @@ const file = randomFile(8 * 1024 * 1024 + 333)
 const has = (tool: string) => process.env.CI === 'true' || spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
 const TRACED = ['read', 'write', 'sendfile', 'splice', 'sendto', 'recvfrom', 'recvmsg', 'poll']
 
+/** switches a thread can take after its last counter read: the hand-off to JS and its exit */
+const CONTEXT_SWITCH_TAIL = 2
 /** faults a thread takes before its counters open (stack, TLS, first calls): measured 1–4 here, of 4–20 */
 const PAGE_FAULT_SLACK = 8
 
@@ -142,10 +144,12 @@ describe.skipIf(
     expect(got.sender.contextSwitches + got.receiver.contextSwitches).toBeGreaterThan(0)
     for (const side of [got.sender, got.receiver]) {
       // perf sees the thread's whole life; zcprof's last read comes just before the
-      // thread hands its result to JS and exits, where it can (rarely) be switched out once
+      // thread hands its result to JS (an eventfd write) and exits. That tail can block
+      // once and be preempted on a busy machine: seen once in CI as 2 switches past the
+      // last read. A count off by more than that tail fails.
       const seen = perTid.get(side.tid) ?? 0
       expect(seen, `tid ${side.tid}`).toBeGreaterThanOrEqual(side.contextSwitches)
-      expect(seen, `tid ${side.tid}`).toBeLessThanOrEqual(side.contextSwitches + 1)
+      expect(seen, `tid ${side.tid}`).toBeLessThanOrEqual(side.contextSwitches + CONTEXT_SWITCH_TAIL)
     }
   })
 })
