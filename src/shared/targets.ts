@@ -60,6 +60,11 @@ export function parseTarget(text: string): Target {
   return { kind: scheme, family, host, port, text }
 }
 
+/** an address a socket is bound to or comes from, as text: loopback by address, never by a name's spelling */
+export function isLoopbackIp(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
+}
+
 export function isLoopback(t: Target): boolean {
   if (t.kind === 'unix') return true
   return t.family === 'inet' ? t.host.startsWith('127.') : t.host === '::1'

@@ -2,6 +2,7 @@
 
 import { rmSync } from 'node:fs'
 import { ZcprofError } from '../../shared/errors'
+import { isLoopbackIp } from '../../shared/targets'
 import { AgentServer } from '../agent/agent-server'
 import { describeAddress, type ControlAddress } from '../agent/protocol'
 import { captureEnvironment } from '../host/environment'
@@ -18,11 +19,6 @@ export interface AgentFlags {
   maxTrialDuration?: string
   maxTrialsPerClient?: string
   idleTimeout?: string
-}
-
-/** loopback by the address actually bound, never by how the name was spelled ("127.evil.example") */
-export function isLoopbackIp(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
 }
 
 function positive(text: string | undefined, flag: string): number | undefined {

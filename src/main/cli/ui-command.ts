@@ -5,8 +5,8 @@ import path from 'node:path'
 import { packageRoot } from '../../native'
 import { ZcprofError } from '../../shared/errors'
 import { EngineApi } from '../api/engine-api'
-import { isLoopbackIp, parseListen } from './agent-command'
-import { parseTarget } from '../../shared/targets'
+import { parseListen } from './agent-command'
+import { isLoopbackIp, parseTarget } from '../../shared/targets'
 import { startUiServer } from '../web/ui-server'
 
 export interface UiFlags {

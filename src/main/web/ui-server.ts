@@ -11,6 +11,7 @@ import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_REPORT_BYTES } from '../../shared/report'
 import { API_CALLS, type ApiCall, type ZcprofApi } from '../../shared/api'
+import { isLoopbackIp } from '../../shared/targets'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -82,12 +83,8 @@ function requestUrl(req: http.IncomingMessage): URL | null {
 export function allowedHosts(listenHost: string, bound: string, port: number): Set<string> {
   const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
   const names = new Set([bound, listenHost])
-  if (isLoopbackAddress(bound)) for (const n of ['127.0.0.1', 'localhost', '::1']) names.add(n)
+  if (isLoopbackIp(bound)) for (const n of ['127.0.0.1', 'localhost', '::1']) names.add(n)
   return new Set([...names].map((h) => `${bracket(h).toLowerCase()}:${port}`))
-}
-
-function isLoopbackAddress(a: string): boolean {
-  return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.')
 }
 
 /**
