@@ -85,6 +85,9 @@ export function reportText(report: Report): string {
   return JSON.stringify(report, null, 1) + '\n'
 }
 
-export function writeReport(file: string, report: Report, options: AtomicWriteOptions = {}): void {
-  writeFileAtomic(file, reportText(report), options)
+/** writes the report and answers the text it wrote (what a digest or a size is taken of) */
+export function writeReport(file: string, report: Report, options: AtomicWriteOptions = {}): string {
+  const text = reportText(report)
+  writeFileAtomic(file, text, options)
+  return text
 }

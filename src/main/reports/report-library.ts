@@ -65,12 +65,16 @@ function badId(id: string): never {
   })
 }
 
-function linkRefused(file: string): never {
-  throw new ZcprofError({
+function linkProblem(file: string): ErrorInfo {
+  return {
     code: 'ZC_LIBRARY_LINK',
     message: `${file} is a symbolic link: zcprof follows no links in a report library`,
     hint: 'copy the report into the library instead of linking it'
-  })
+  }
+}
+
+function linkRefused(file: string): never {
+  throw new ZcprofError(linkProblem(file))
 }
 
 /** date-host, or an imported file's own name, made safe as a file name */
@@ -83,6 +87,11 @@ function baseName(report: Report, hint?: string): string {
 
 function revisionOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16)
+}
+
+/** the entry of a report just written as text: no need to read back what was written */
+function written(id: string, report: Report, text: string): LibraryEntry {
+  return entryFor(id, report, Buffer.byteLength(text), report.schemaVersion, revisionOf(text))
 }
 
 /** a file's text, read through a descriptor opened without following a link */
@@ -139,12 +148,7 @@ async function readNoFollowAsync(file: string): Promise<string> {
 function problemOf(file: string, e: unknown): ErrorInfo {
   if (e instanceof ZcprofError) return e.toInfo()
   const code = (e as NodeJS.ErrnoException).code
-  if (code === 'ELOOP')
-    return {
-      code: 'ZC_LIBRARY_LINK',
-      message: `${file} is a symbolic link`,
-      hint: 'zcprof follows no links in a library'
-    }
+  if (code === 'ELOOP') return linkProblem(file)
   return {
     code: 'ZC_REPORT_UNREADABLE',
     message: `${file} cannot be read as a report: ${(e as Error).message}`,
@@ -293,7 +297,7 @@ export class ReportLibrary {
         continue // removed while listing
       }
       if (st.isSymbolicLink()) {
-        entries.push(problemEntry(id, st, problemOf(file, Object.assign(new Error(''), { code: 'ELOOP' }))))
+        entries.push(problemEntry(id, st, linkProblem(file)))
         continue
       }
       if (!st.isFile()) continue
@@ -335,12 +339,11 @@ export class ReportLibrary {
   }
 
   /** saves under name, or the next free name; never over another report, even one saved this moment elsewhere */
-  private saveNew(report: Report, stem: string): string {
+  private saveNew(report: Report, stem: string): LibraryEntry {
     for (let i = 1; i < 10_000; i++) {
       const id = `${this.taken(stem, i)}.json`
       try {
-        writeReport(path.join(this.folder, id), report, { exclusive: true })
-        return id
+        return written(id, report, writeReport(path.join(this.folder, id), report, { exclusive: true }))
       } catch (e) {
         if ((e as ZcprofError).code !== 'EEXIST') throw e
       }
@@ -351,9 +354,7 @@ export class ReportLibrary {
   /** saves a report under a new name (never over another); returns its entry */
   save(report: Report, nameHint?: string): LibraryEntry {
     this.ensureFolder()
-    const id = this.saveNew(report, baseName(report, nameHint))
-    const text = readNoFollow(path.join(this.folder, id))
-    return entryFor(id, report, Buffer.byteLength(text), report.schemaVersion, revisionOf(text))
+    return this.saveNew(report, baseName(report, nameHint))
   }
 
   /** a file from elsewhere (zcprof report of any readable schema, or iperf3 -J), saved as the current schema */
@@ -394,9 +395,7 @@ export class ReportLibrary {
     const file = this.file(id)
     // the last moment to notice a change made in between (another machine on a share)
     if (revisionOf(readNoFollow(file)) !== revision) throw conflict()
-    writeReport(file, report)
-    const text = readNoFollow(file)
-    return entryFor(id, report, Buffer.byteLength(text), report.schemaVersion, revisionOf(text))
+    return written(id, report, writeReport(file, report))
   }
 
   /** moves a report into .trash: restore brings it back. Only reports: other files are not zcprof's to move */
@@ -515,10 +514,9 @@ export class ReportLibrary {
       finish: (report) => {
         activeJournals.delete(file)
         closeSync(fd)
-        const id = this.saveNew(report, name)
+        const entry = this.saveNew(report, name)
         rmSync(file, { force: true })
-        const text = readNoFollow(path.join(this.folder, id))
-        return entryFor(id, report, Buffer.byteLength(text), report.schemaVersion, revisionOf(text))
+        return entry
       }
     }
   }
