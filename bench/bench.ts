@@ -6,6 +6,7 @@
 //   5. what sampling costs (ratio against sampling off, interleaved)
 //   6. what the app holds for a ten-minute run
 //   7. across a veth pair between two network namespaces (needs root)
+//   8. start-up: the CLI's own time before it does anything, and a small run's share moving data
 // Timings on a shared machine are ratios within this run, never absolutes; each comes
 // with its 95% interval and a verdict that says whether the data can tell.
 //
@@ -26,6 +27,7 @@ import type { Plan, Report } from '../src/shared/report'
 import { median, tQuantile95 } from '../src/shared/statistics'
 import { formatBytes, parseSize } from '../src/shared/units'
 import { initialRunState, runReducer } from '../src/renderer/src/state/run-state'
+import { startupSection } from './startup'
 import { vethSection } from './veth'
 
 const chunk = parseSize(process.env.BENCH_CHUNK ?? '128KiB', 'BENCH_CHUNK')
@@ -313,6 +315,11 @@ async function main(): Promise<void> {
   if (wanted(7)) {
     console.log('\n== 7. across a veth pair between two network namespaces (agent in one, zcprof in the other) ==')
     await vethSection(path.join(here, '..', 'bin', 'zcprof.js'), runs > 3 ? 3 : runs)
+  }
+
+  if (wanted(8)) {
+    console.log('\n== 8. start-up: the CLI before it does anything, and how much of a small run moves data ==')
+    await startupSection()
   }
 }
 

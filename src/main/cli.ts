@@ -5,13 +5,25 @@ import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
 import { METHODS } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
-import { agentCommand } from './cli/agent-command'
-import { compareCommand, type CompareFlags } from './cli/compare-command'
-import { libraryCommand, type LibraryFlags } from './cli/library-command'
-import { reportCommand, type ReportFlags } from './cli/report-command'
-import { runCommand, type RunFlags } from './cli/run-command'
-import { uiCommand } from './cli/ui-command'
+import type { AgentFlags } from './cli/agent-command'
+import type { CompareFlags } from './cli/compare-command'
+import type { LibraryFlags } from './cli/library-command'
+import type { ReportFlags } from './cli/report-command'
+import type { RunFlags } from './cli/run-command'
+import type { UiFlags } from './cli/ui-command'
 import { TOOL_VERSION } from './engine/version'
+
+// Each command's module (and what it pulls in: the addon, systeminformation, ajv, the
+// UI server, table drawing) loads when that command runs, so `zcprof --help` and
+// `zcprof agent` start without the rest: bench/startup.ts measures it.
+const commands = {
+  run: () => import('./cli/run-command'),
+  agent: () => import('./cli/agent-command'),
+  ui: () => import('./cli/ui-command'),
+  report: () => import('./cli/report-command'),
+  compare: () => import('./cli/compare-command'),
+  library: () => import('./cli/library-command')
+}
 
 function fail(e: unknown): never {
   // an error may quote a file, a peer or a report: only printable text reaches the terminal
@@ -94,7 +106,7 @@ export function main(argv: string[]): void {
     .option('--no-progress', 'no progress bar')
     .option('--save', 'also save the report into the report library', false)
     .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
-    .action(guarded(async (flags: RunFlags) => (process.exitCode = await runCommand(flags))))
+    .action(guarded(async (flags: RunFlags) => (process.exitCode = await (await commands.run()).runCommand(flags))))
 
   program
     .command('agent')
@@ -108,7 +120,7 @@ export function main(argv: string[]): void {
     .option('--max-trials-per-client <n>', 'trials one client may hold at once', '2')
     .option('--idle-timeout <ms>', 'drop a client with no trial that sends nothing this long', '60000')
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
-    .action(guarded(agentCommand))
+    .action(guarded(async (flags: AgentFlags) => (await commands.agent()).agentCommand(flags)))
 
   program
     .command('ui')
@@ -124,7 +136,7 @@ export function main(argv: string[]): void {
       'a file the UI may send to agent:// and raw:// targets (else: generated data only)'
     )
     .option('--allow-target <target...>', 'an agent:// beyond loopback or raw:// target the UI may send to')
-    .action(guarded(uiCommand))
+    .action(guarded(async (flags: UiFlags) => (await commands.ui()).uiCommand(flags)))
 
   program
     .command('report')
@@ -136,7 +148,12 @@ export function main(argv: string[]): void {
     .option('--csv-samples <out>', 'CSV, one row per sample')
     .option('--json <out>', 'the report in the current schema (migrates older ones)')
     .addOption(importMethod())
-    .action(guarded((file: string, flags: ReportFlags) => (process.exitCode = reportCommand(file, flags))))
+    .action(
+      guarded(
+        async (file: string, flags: ReportFlags) =>
+          (process.exitCode = (await commands.report()).reportCommand(file, flags))
+      )
+    )
 
   program
     .command('compare')
@@ -150,8 +167,8 @@ export function main(argv: string[]): void {
     .option('--json <out>', 'write the comparison as JSON')
     .action(
       guarded(
-        (base: string, others: string[], flags: CompareFlags) =>
-          (process.exitCode = compareCommand([base, ...others], flags))
+        async (base: string, others: string[], flags: CompareFlags) =>
+          (process.exitCode = (await commands.compare()).compareCommand([base, ...others], flags))
       )
     )
 
@@ -165,7 +182,7 @@ export function main(argv: string[]): void {
     .action(
       guarded(
         async (action: string, args: string[], flags: LibraryFlags) =>
-          (process.exitCode = await libraryCommand(action, args, flags))
+          (process.exitCode = await (await commands.library()).libraryCommand(action, args, flags))
       )
     )
 

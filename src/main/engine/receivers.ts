@@ -21,6 +21,15 @@ export class Receivers {
 
   constructor(private readonly opts: { token?: string; timeoutMs?: number } = {}) {}
 
+  /**
+   * Starts connecting to every receiver the plan needs, so the local agent's start-up
+   * and a remote hello overlap the run's preparation. A failure is not lost: it
+   * surfaces at that target's first trial, where `for` awaits the same promise.
+   */
+  prepare(targets: readonly Target[]): void {
+    for (const t of targets) if (t.kind !== 'raw') void this.for(t).catch(() => undefined)
+  }
+
   async for(t: Target): Promise<Receiver> {
     if (t.kind === 'raw') return { agent: null, sameHost: false, environment: null }
     if (t.kind === 'agent') {

@@ -5,7 +5,7 @@ import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import { DEFAULT_DURATION_MS, DEFAULT_SAMPLE_INTERVAL_MS, omitMsOf, planProblems } from '../../shared/plan-rules'
-import type { Environment, Plan, Report, TrialRecord, Warning } from '../../shared/report'
+import type { Environment, MeasuredEnvironment, Plan, Report, TrialRecord, Warning } from '../../shared/report'
 import { parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
@@ -118,20 +118,28 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const emit = (e: RunEvent) => opts.onEvent?.(e)
   const targets = validatePlan(plan)
   const started = Date.now()
-  // files first: a missing file fails before any receiver starts; the environment is
-  // collected meanwhile, so a small run spends its time moving data
+  // a missing file fails before any receiver starts; then the receivers start, the
+  // environment is collected and the test files made side by side, so a small run
+  // spends its time moving data rather than waiting on each in turn
   const files = new Map<number, string>()
-  const prepareFiles = async () => {
-    if (plan.file) files.set(checkUserFile(plan.file), plan.file)
-    else
-      for (const size of plan.fileBytes) {
-        const file = await ensureTestFile(size, opts.cacheDir, (doneBytes) =>
-          emit({ type: 'file-progress', file: `generated ${formatBytes(size)}`, doneBytes, totalBytes: size })
-        )
-        files.set(size, file)
-      }
+  if (plan.file) files.set(checkUserFile(plan.file), plan.file)
+  const generateFiles = async () => {
+    for (const size of plan.file ? [] : plan.fileBytes) {
+      const file = await ensureTestFile(size, opts.cacheDir, (doneBytes) =>
+        emit({ type: 'file-progress', file: `generated ${formatBytes(size)}`, doneBytes, totalBytes: size })
+      )
+      files.set(size, file)
+    }
   }
-  const [environment] = await Promise.all([captureEnvironment(plan.pmu), prepareFiles()])
+  const receivers = new Receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
+  receivers.prepare(targets)
+  let environment: MeasuredEnvironment
+  try {
+    ;[environment] = await Promise.all([captureEnvironment(plan.pmu), generateFiles()])
+  } catch (e) {
+    await receivers.close()
+    throw e
+  }
   const sizes = [...files.keys()]
   const specs = planTrials(plan, targets, sizes)
   emit({ type: 'run-start', plan, environment, trials: specs.length })
@@ -169,9 +177,6 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     )
   }
 
-  const crcs = new Map<string, number>()
-  if (plan.checksum) for (const f of files.values()) crcs.set(f, (await native.fileCrc32c(f)).crc32c)
-
   const trials: TrialRecord[] = []
   const skipped = new Set<MethodName>()
   let incomplete = false
@@ -180,9 +185,10 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const onAbort = () => cancelCurrent?.()
   opts.signal?.addEventListener('abort', onAbort)
 
-  const receivers = new Receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
   const receiverEnvironments = new Map<string, Environment | null>()
+  const crcs = new Map<string, number>()
   try {
+    if (plan.checksum) for (const f of files.values()) crcs.set(f, (await native.fileCrc32c(f)).crc32c)
     // every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2)
     if (plan.receiverCpus)
       for (const t of targets) {

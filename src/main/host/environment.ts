@@ -1,9 +1,9 @@
-// What machine a run happened on, captured once per run with systeminformation.
+// What machine a run happened on, captured once per run with systeminformation
+// (loaded on first use: it costs start-up time that --help and agent need not pay).
 
 import os from 'node:os'
 import { readFileSync, readlinkSync } from 'node:fs'
 import path from 'node:path'
-import si from 'systeminformation'
 import * as native from '../../native'
 import { cpuClockHz } from './clock'
 import type { MeasuredEnvironment, NetworkInterface, PmuState } from '../../shared/report'
@@ -32,8 +32,11 @@ function driverOf(iface: string): string | null {
   }
 }
 
+const systeminformation = async () => (await import('systeminformation')).default
+
 /** The NICs a transfer could cross (loopback left out: it is in every report). */
 async function networkInterfaces(): Promise<NetworkInterface[]> {
+  const si = await systeminformation()
   const all = await si.networkInterfaces().catch(() => [])
   return (Array.isArray(all) ? all : [all])
     .filter((i) => !i.internal)
@@ -51,6 +54,7 @@ let cached: Promise<MeasuredEnvironment> | null = null
 export function captureEnvironment(pmu: 'auto' | 'off' = 'auto'): Promise<MeasuredEnvironment> {
   if (cached && pmu === 'auto') return cached
   const p = (async (): Promise<MeasuredEnvironment> => {
+    const si = await systeminformation()
     const [cpu, mem, osInfo, system, nics] = await Promise.all([
       si.cpu(),
       si.mem(),

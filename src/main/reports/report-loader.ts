@@ -3,7 +3,8 @@
 // the schema. Each refusal is a ZcprofError naming the input and what to do.
 
 import { readFileSync, statSync } from 'node:fs'
-import Ajv from 'ajv'
+import { createRequire } from 'node:module'
+import type { default as AjvClass, ValidateFunction } from 'ajv'
 import { ZcprofError } from '../../shared/errors'
 import { cpuClockHz } from '../host/clock'
 import { importIperf3, Iperf3ImportError, looksLikeIperf3, type Iperf3ImportOptions } from '../../shared/iperf3-import'
@@ -30,9 +31,22 @@ export interface LoadedReport {
   source: string
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
-const validate = ajv.compile(REPORT_SCHEMA)
-const validateEnvironment = ajv.compile(ENVIRONMENT_SCHEMA)
+// Ajv and its compiled validators cost about 250 ms: made on first use, so commands
+// that never read a report (--help, agent) don't pay for them
+let ajv: AjvClass | null = null
+const compiled = new Map<object, ValidateFunction>()
+function validatorFor(schema: object): ValidateFunction {
+  let v = compiled.get(schema)
+  if (!v) {
+    if (!ajv) {
+      const Ajv = (createRequire(import.meta.url)('ajv') as { default: typeof AjvClass }).default
+      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+    }
+    v = ajv.compile(schema)
+    compiled.set(schema, v)
+  }
+  return v
+}
 
 /**
  * An environment another host sent (an agent's hello), as a report may hold it: an
@@ -42,7 +56,7 @@ const validateEnvironment = ajv.compile(ENVIRONMENT_SCHEMA)
 export function acceptEnvironment(env: unknown): Environment | null {
   if (typeof env !== 'object' || env === null) return null
   const e = 'nics' in env ? env : { ...env, nics: null }
-  return validateEnvironment(e) ? (e as Environment) : null
+  return validatorFor(ENVIRONMENT_SCHEMA)(e) ? (e as Environment) : null
 }
 
 function refuse(code: string, source: string, message: string, hint: string): never {
@@ -133,7 +147,7 @@ function parse(text: string, source: string): unknown {
   return doc
 }
 
-function schemaErrors(): string {
+function schemaErrors(validate: ValidateFunction): string {
   const errors = validate.errors ?? []
   const shown = errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
   return shown.join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '')
@@ -196,11 +210,12 @@ export function reportFromDocument(doc: unknown, source: string, options: Iperf3
 }
 
 function check(doc: unknown, fromVersion: number, source: string): LoadedReport {
+  const validate = validatorFor(REPORT_SCHEMA)
   if (!validate(doc))
     refuse(
       'ZC_REPORT_SCHEMA',
       source,
-      `it does not match report schema ${SCHEMA_VERSION}${fromVersion && fromVersion !== SCHEMA_VERSION ? ` (after migrating from ${fromVersion})` : ''}: ${schemaErrors()}`,
+      `it does not match report schema ${SCHEMA_VERSION}${fromVersion && fromVersion !== SCHEMA_VERSION ? ` (after migrating from ${fromVersion})` : ''}: ${schemaErrors(validate)}`,
       'the file was edited or damaged: use the original, or run the trials again'
     )
   return { report: doc as Report, fromVersion, source }
