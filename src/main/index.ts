@@ -4,10 +4,11 @@
 // may make main do is the UI policy (ui-policy.ts), whose questions main asks in
 // native dialogs the page cannot answer for the user.
 
-import { app, BrowserWindow, dialog, net, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, net, protocol, session, utilityProcess } from 'electron'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { EngineApi } from './api/engine-api'
+import { useNodeSpawner } from './engine/local-agent'
 import { registerIpc } from './ipc/register-ipc'
 
 const CSP =
@@ -72,6 +73,11 @@ app.whenReady().then(() => {
   // nothing is granted, and nothing is reported as granted
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
   session.defaultSession.setPermissionCheckHandler(() => false)
+  // the local receiver runs in a utility process: the packaged app's RunAsNode fuse is
+  // off, so this binary cannot be started as plain Node (electron-builder.json)
+  useNodeSpawner((entry, args, env) =>
+    utilityProcess.fork(entry, args, { stdio: 'pipe', env, serviceName: 'zcprof receiver' })
+  )
   // the engine runs trials on native threads and a child agent: the main thread only relays
   const userData = app.getPath('userData')
   registerIpc(

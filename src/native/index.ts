@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NativeMethod, ReceiverMode } from '../shared/methods'
+import { ZcprofError } from '../shared/errors'
 import type { TcpInfo } from '../shared/report'
 
 export type AddressFamily = 'inet' | 'inet6' | 'unix'
@@ -151,14 +152,41 @@ export function packageRoot(): string {
 
 let binding: Binding | null = null
 
+/**
+ * Where the addon may be, best first: the one built here (a checkout, or an install
+ * whose prebuilt binary did not fit), then the prebuilt one the package ships.
+ */
+export function addonCandidates(root = packageRoot()): string[] {
+  return [
+    path.join(root, 'src', 'native', 'build', 'Release', 'zcprof.node'),
+    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'zcprof.node')
+  ]
+}
+
 function load(): Binding {
   if (binding) return binding
-  const file = path.join(packageRoot(), 'src', 'native', 'build', 'Release', 'zcprof.node')
-  if (!existsSync(file)) {
-    throw new Error(`zcprof: the native addon is not built (${file} is missing). Run \`npm run build:native\`.`)
+  const tried: string[] = []
+  for (const file of addonCandidates()) {
+    if (!existsSync(file)) continue
+    try {
+      binding = createRequire(file)(file) as Binding
+      return binding
+    } catch (e) {
+      tried.push(`${file}: ${String((e as Error).message).split('\n')[0]}`)
+    }
   }
-  binding = createRequire(file)(file) as Binding
-  return binding
+  // a checkout has the sources and npm scripts; an installed package has the build script
+  const root = packageRoot()
+  const buildCommand = existsSync(path.join(root, 'src', 'main'))
+    ? 'npm run build:native'
+    : `node ${path.join(root, 'scripts', 'build-native.mjs')}`
+  throw new ZcprofError({
+    code: 'ZC_NOT_BUILT',
+    message: tried.length
+      ? `zcprof's native addon does not load here:\n${tried.map((t) => `  ${t}`).join('\n')}`
+      : `zcprof's native addon is not built (looked for ${addonCandidates(root).join(' and ')})`,
+    hint: `build it for this machine: ${buildCommand} (it needs a C compiler, make, python3 and Node's headers, and names any that are missing)`
+  })
 }
 
 /** A transfer running on its own native thread. */

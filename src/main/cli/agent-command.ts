@@ -117,9 +117,13 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
     // and the parent, which keeps the trial in flight, decides when we stop. It
     // holds our stdin: when that closes, or on SIGTERM, we go.
     process.on('SIGINT', () => undefined)
-    process.stdin.on('end', stop)
-    process.stdin.on('error', stop)
-    process.stdin.resume()
+    // an Electron utility process (the packaged app's) has no stdin: Electron ends it with its parent
+    const utilityProcess = 'parentPort' in process && (process as { parentPort?: unknown }).parentPort !== undefined
+    if (!utilityProcess) {
+      process.stdin.on('end', stop)
+      process.stdin.on('error', stop)
+      process.stdin.resume()
+    }
   } else {
     process.once('SIGINT', stop)
   }

@@ -1,7 +1,7 @@
 // A receiver on this host runs as a child process: sender and receiver costs stay
 // apart, and it speaks the same protocol a remote agent does.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
@@ -12,8 +12,37 @@ import { AgentClient } from '../agent/agent-client'
 
 export interface LocalAgent {
   client: AgentClient
-  child: ChildProcess
+  child: NodeChild
   stop(): void
+}
+
+/**
+ * A Node process running zcprof's CLI. Under plain Node (CLI, browser mode) it is a
+ * child process; the packaged desktop app, whose RunAsNode fuse is off, forks an
+ * Electron utility process instead (src/main/index.ts installs that spawner).
+ */
+export interface NodeChild {
+  readonly stdout: NodeJS.ReadableStream | null
+  readonly stderr: NodeJS.ReadableStream | null
+  once(event: 'exit', listener: (code: number | null, signal?: NodeJS.Signals | null) => void): unknown
+  removeAllListeners(event: 'exit'): unknown
+  /** SIGTERM: the agent closes its trials and goes */
+  kill(): boolean
+}
+export type NodeSpawner = (entry: string, args: string[], env: NodeJS.ProcessEnv) => NodeChild
+
+/** plain Node: the agent watches its stdin, so it also goes when this process dies */
+const spawnNode: NodeSpawner = (entry, args, env) =>
+  spawn(process.execPath, [entry, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...env, ELECTRON_RUN_AS_NODE: '1' }
+  })
+
+let spawner: NodeSpawner = spawnNode
+
+/** how local agents are started from now on (the desktop app's utility processes) */
+export function useNodeSpawner(s: NodeSpawner): void {
+  spawner = s
 }
 
 /** an hour plus the slack a trial's set-up and drain need */
@@ -28,16 +57,12 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   if (!existsSync(entry)) {
     throw new ZcprofError({ code: 'ZC_NOT_BUILT', message: `${entry} is missing`, hint: 'run `npm run build`' })
   }
-  // inside Electron, execPath is the Electron binary: run it as plain Node
   // control over a private unix socket: TCP control messages on loopback would run
   // the data flow's pending softirq work on the sampler's thread and bill it there
   const control = path.join(os.tmpdir(), `zcprof-agent-${process.pid}-${randomBytes(4).toString('hex')}.sock`)
   // the agent is ours: the caps that guard a remote agent from strangers would only cut long timed trials short
   const args = ['agent', '--listen', `unix:${control}`, '--announce', '--max-trial-bytes', '4096TiB']
-  const child = spawn(process.execPath, [entry, ...args, '--max-trial-duration', String(LOCAL_MAX_TRIAL_MS)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
-  })
+  const child = spawner(entry, [...args, '--max-trial-duration', String(LOCAL_MAX_TRIAL_MS)], process.env)
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000)
@@ -47,7 +72,7 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs)
     const fail = (why: string) => {
       clearTimeout(timer)
-      child.kill('SIGKILL')
+      child.kill()
       reject(
         new ZcprofError({
           code: 'ZC_AGENT_START',
@@ -76,8 +101,7 @@ export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
     child,
     stop() {
       client.close()
-      child.stdin?.end()
-      if (child.exitCode === null) child.kill('SIGTERM')
+      child.kill()
     }
   }
 }
