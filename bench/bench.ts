@@ -7,6 +7,7 @@
 //   6. what the app holds for a ten-minute run
 //   7. across a veth pair between two network namespaces (needs root)
 //   8. start-up: the CLI's own time before it does anything, and a small run's share moving data
+//   9. the npm package: its size, and the time to install it with production dependencies only
 // Timings on a shared machine are ratios within this run, never absolutes; each comes
 // with its 95% interval and a verdict that says whether the data can tell.
 //
@@ -27,6 +28,7 @@ import type { Plan, Report } from '../src/shared/report'
 import { median, tQuantile95 } from '../src/shared/statistics'
 import { formatBytes, parseSize } from '../src/shared/units'
 import { initialRunState, runReducer } from '../src/renderer/src/state/run-state'
+import { packageSection } from './package'
 import { startupSection } from './startup'
 import { vethSection } from './veth'
 
@@ -320,6 +322,11 @@ async function main(): Promise<void> {
   if (wanted(8)) {
     console.log('\n== 8. start-up: the CLI before it does anything, and how much of a small run moves data ==')
     await startupSection()
+  }
+
+  if (wanted(9)) {
+    console.log('\n== 9. the npm package: its size, and installing it with production dependencies only ==')
+    packageSection()
   }
 }
 

@@ -15,15 +15,30 @@ export default class SkipReporter implements Reporter {
       }
       rmSync(log, { force: true })
     }
-    const skipped: string[] = []
+    // grouped by reason, so "11 tests: no Chromium (install it so)" reads as one thing to fix
+    const byReason = new Map<string, string[]>()
     for (const m of modules)
       for (const t of m.children.allTests('skipped')) {
         const suite = t.parent.type === 'suite' ? t.parent.name : ''
         const why = t.result().state === 'skipped' ? (t.result() as { note?: string }).note : undefined
-        skipped.push(
-          `  ${m.moduleId.replace(process.cwd() + '/', '')} > ${t.fullName}: ${why ?? reasons.get(suite) ?? 'no reason given'}`
-        )
+        const reason = why ?? reasons.get(suite) ?? 'no reason given'
+        const file = m.moduleId.replace(process.cwd() + '/', '')
+        byReason.set(reason, [...(byReason.get(reason) ?? []), `${file} > ${t.fullName}`])
       }
-    if (skipped.length) process.stdout.write(`\nSkipped ${skipped.length} test(s):\n${skipped.join('\n')}\n`)
+    const total = [...byReason.values()].reduce((n, ts) => n + ts.length, 0)
+    if (!total) return
+    const colour = process.stdout.isTTY && !process.env.NO_COLOR
+    const loud = (text: string) => (colour ? `\x1b[1;33m${text}\x1b[0m` : text)
+    const lines = [
+      '',
+      loud(`!! ${total} test(s) SKIPPED: what they check was not tested on this machine`),
+      ...[...byReason.entries()].flatMap(([reason, tests]) => [
+        loud(`   ${tests.length} because ${reason}`),
+        ...tests.map((t) => `     - ${t}`)
+      ]),
+      loud('   Fix what each reason names and run the tests again to cover them.'),
+      ''
+    ]
+    process.stdout.write(lines.join('\n'))
   }
 }

@@ -11,6 +11,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const artifacts = path.join(__dirname, '..', '..', 'test-artifacts')
 // CI installs Chromium (.ci/run): there a missing browser fails instead of skipping
 export const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true'
+/** why the browser tests skip, and how to run them */
+export const NO_BROWSER = `no Chromium at ${CHROMIUM}: install it (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH to a Chromium binary`
 
 export function launchBrowser(): Promise<Browser> {
   mkdirSync(artifacts, { recursive: true })

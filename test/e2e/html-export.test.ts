@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadReportFile } from '../../src/main/reports/report-loader'
 import { reportHtml } from '../../src/shared/export/html'
 import { tempDir } from '../helpers'
-import { artifacts, haveBrowser, launchBrowser } from './browser'
+import { artifacts, haveBrowser, NO_BROWSER, launchBrowser } from './browser'
 import { skipWhen } from '../skips'
 
 let browser: Browser
@@ -18,13 +18,7 @@ beforeAll(async () => {
 })
 afterAll(async () => browser?.close())
 
-describe.skipIf(
-  skipWhen(
-    !haveBrowser,
-    'HTML export in Chromium',
-    'no Chromium at $CHROMIUM_PATH or /usr/bin/chromium (CI installs it)'
-  )
-)('HTML export in Chromium', () => {
+describe.skipIf(skipWhen(!haveBrowser, 'HTML export in Chromium', NO_BROWSER))('HTML export in Chromium', () => {
   it('renders offline with its charts, and a screenshot is kept', async () => {
     const { report } = loadReportFile(path.join(__dirname, '../fixtures/reports/machine-a.json'))
     const file = path.join(tempDir(), 'report.html')

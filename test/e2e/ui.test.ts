@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { artifacts, haveBrowser, launchBrowser, startUi } from './browser'
+import { artifacts, haveBrowser, NO_BROWSER, launchBrowser, startUi } from './browser'
 import { skipWhen } from '../skips'
 
 let ui: ChildProcess
@@ -56,9 +56,7 @@ describe('browser mode refuses strangers', () => {
   })
 })
 
-describe.skipIf(
-  skipWhen(!haveBrowser, 'in Chromium', 'no Chromium at $CHROMIUM_PATH or /usr/bin/chromium (CI installs it)')
-)('in Chromium', () => {
+describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium', () => {
   const points = async (id: string) => Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-points'))
   /** polled from here: the page's CSP rightly forbids the eval a page-side predicate needs */
   const pointsAtLeast = (id: string, n: number) =>

@@ -166,6 +166,28 @@ describe('the npm package', () => {
     expect(list.stdout).toContain('copy, sendfile')
   })
 
+  it('runs with npx from the tarball', () => {
+    const r = spawnSync(
+      'npx',
+      ['--yes', '--prefer-offline', '--package', packed.tarball, 'zcprof', 'run', '--methods', 'sendfile'].concat([
+        '--size',
+        '4MiB',
+        '--once',
+        '-r',
+        '1',
+        '-w',
+        '0',
+        '--cache-dir',
+        cacheDir,
+        '--json',
+        path.join(work, 'npx.json')
+      ]),
+      { encoding: 'utf8', cwd: work, timeout: 120_000 }
+    )
+    expect(r.status, r.stderr).toBe(0)
+    expect(report(path.join(work, 'npx.json')).trials[0]).toMatchObject({ method: 'sendfile', error: null })
+  })
+
   it('builds the addon at install when the prebuilt one does not load here', () => {
     // the same package, but its prebuilt binary is for another machine: not a loadable ELF here
     const unpacked = path.join(work, 'unpacked')
