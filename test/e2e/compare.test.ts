@@ -41,101 +41,100 @@ async function download(click: () => Promise<void>): Promise<Buffer> {
   return readFileSync((await d.path())!)
 }
 
-describe.skipIf(skipWhen(!haveBrowser, 'library and compare in Chromium', NO_BROWSER))(
-  'library and compare in Chromium',
-  () => {
-    it('lists the library, with the damaged file and its reason', async () => {
-      await page.getByRole('tab', { name: /Library/ }).click()
-      await expect.poll(() => page.getByTestId('library-table').locator('tbody tr').count()).toBe(4)
-      expect(await page.getByTestId('entry-machine-b.json').textContent()).toMatch(
-        /lab-b new kernel.*lab-b.*copy, sendfile.*kernel-6\.19/
-      )
-      expect(await page.getByTestId('entry-cut-short.json').textContent()).toMatch(/cannot be read: .*truncated/)
-    })
+const noBrowser = skipWhen(!haveBrowser, 'library and compare in Chromium', NO_BROWSER)
 
-    it('imports iperf3 output beside them', async () => {
-      await page.getByTestId('import-input').setInputFiles(path.join(F, 'iperf3-loopback.json'))
-      await expect
-        .poll(() => page.getByTestId('library-info').first().textContent())
-        .toMatch(/Imported iperf3-loopback\.json/)
-      await expect.poll(() => page.getByTestId('library-table').locator('tbody tr').count()).toBe(5)
-      expect(await page.getByTestId('entry-iperf3-loopback.json').textContent()).toMatch(/imported · iperf3 3\.12/)
-    })
+describe.skipIf(noBrowser)('library and compare in Chromium', () => {
+  it('lists the library, with the damaged file and its reason', async () => {
+    await page.getByRole('tab', { name: /Library/ }).click()
+    await expect.poll(() => page.getByTestId('library-table').locator('tbody tr').count()).toBe(4)
+    expect(await page.getByTestId('entry-machine-b.json').textContent()).toMatch(
+      /lab-b new kernel.*lab-b.*copy, sendfile.*kernel-6\.19/
+    )
+    expect(await page.getByTestId('entry-cut-short.json').textContent()).toMatch(/cannot be read: .*truncated/)
+  })
 
-    it('compares two machines: the 20% regression flagged, the 2% difference shown as noise', async () => {
-      await page.getByLabel('select lab-a baseline').check()
-      await page.getByLabel('select lab-b new kernel').check()
-      await page.getByTestId('compare-selected').click()
-      const verdict = page.getByTestId('compare-verdict')
-      await expect
-        .poll(() => verdict.textContent())
-        .toMatch(/1 regression beyond 5\.0% and the noise: lab-b new kernel: sendfile throughput −20\.0%/)
-      const sendfileB = page.getByTestId('cmp-sendfile-1')
-      expect(await sendfileB.locator('[data-verdict="worse"]').first().textContent()).toMatch(
-        /−20\.0%.*worse.*regression/
-      )
-      const copyB = page.getByTestId('cmp-copy-1')
-      expect(await copyB.locator('[data-verdict]').first().getAttribute('data-verdict')).toBe('within-noise')
-      expect(await copyB.locator('.regression').count()).toBe(0)
-      // the environments side by side, differences marked
-      const fact = (label: string) => page.getByTestId('env-diff').locator(`tr:has(th:text-is("${label}"))`)
-      const kernel = fact('kernel')
-      expect(await kernel.getAttribute('data-differs')).toBe('true')
-      expect(await kernel.textContent()).toMatch(/6\.18\.44.*6\.19\.2/)
-      expect(await fact('PMU').getAttribute('data-differs')).toBe('false')
-      expect(await fact('NICs').textContent()).toMatch(/virtio_net.*mlx5_core, 25 Gb\/s/)
-      // both charts drew a bar per report per method
-      for (const id of ['compare-throughput', 'compare-cycles'])
-        await expect.poll(() => page.getByTestId(id).locator('.recharts-bar-rectangle').count()).toBe(4)
-      await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true })
-    })
+  it('imports iperf3 output beside them', async () => {
+    await page.getByTestId('import-input').setInputFiles(path.join(F, 'iperf3-loopback.json'))
+    await expect
+      .poll(() => page.getByTestId('library-info').first().textContent())
+      .toMatch(/Imported iperf3-loopback\.json/)
+    await expect.poll(() => page.getByTestId('library-table').locator('tbody tr').count()).toBe(5)
+    expect(await page.getByTestId('entry-iperf3-loopback.json').textContent()).toMatch(/imported · iperf3 3\.12/)
+  })
 
-    it('a chart saves as a PNG', async () => {
-      const png = await download(() =>
-        page.getByTestId('compare-throughput').getByRole('button', { name: 'PNG' }).click()
-      )
-      expect(png.subarray(1, 4).toString()).toBe('PNG')
-      expect(png.readUInt32BE(16)).toBeGreaterThan(400) // width, at 2×
-      expect(png.length).toBeGreaterThan(5000)
-    })
+  it('compares two machines: the 20% regression flagged, the 2% difference shown as noise', async () => {
+    await page.getByLabel('select lab-a baseline').check()
+    await page.getByLabel('select lab-b new kernel').check()
+    await page.getByTestId('compare-selected').click()
+    const verdict = page.getByTestId('compare-verdict')
+    await expect
+      .poll(() => verdict.textContent())
+      .toMatch(/1 regression beyond 5\.0% and the noise: lab-b new kernel: sendfile throughput −20\.0%/)
+    const sendfileB = page.getByTestId('cmp-sendfile-1')
+    expect(await sendfileB.locator('[data-verdict="worse"]').first().textContent()).toMatch(
+      /−20\.0%.*worse.*regression/
+    )
+    const copyB = page.getByTestId('cmp-copy-1')
+    expect(await copyB.locator('[data-verdict]').first().getAttribute('data-verdict')).toBe('within-noise')
+    expect(await copyB.locator('.regression').count()).toBe(0)
+    // the environments side by side, differences marked
+    const fact = (label: string) => page.getByTestId('env-diff').locator(`tr:has(th:text-is("${label}"))`)
+    const kernel = fact('kernel')
+    expect(await kernel.getAttribute('data-differs')).toBe('true')
+    expect(await kernel.textContent()).toMatch(/6\.18\.44.*6\.19\.2/)
+    expect(await fact('PMU').getAttribute('data-differs')).toBe('false')
+    expect(await fact('NICs').textContent()).toMatch(/virtio_net.*mlx5_core, 25 Gb\/s/)
+    // both charts drew a bar per report per method
+    for (const id of ['compare-throughput', 'compare-cycles'])
+      await expect.poll(() => page.getByTestId(id).locator('.recharts-bar-rectangle').count()).toBe(4)
+    await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true })
+  })
 
-    it('another baseline, or a higher threshold, changes the verdict', async () => {
-      await page.getByTestId('baseline').selectOption({ label: 'lab-b new kernel' })
-      await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/No regression/)
-      expect(
-        await page.getByTestId('cmp-sendfile-0').locator('[data-verdict]').first().getAttribute('data-verdict')
-      ).toBe('better')
-      await page.getByTestId('baseline').selectOption({ label: 'lab-a baseline' })
-      await page.getByTestId('threshold').fill('25%')
-      await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/No regression beyond 25\.0%/)
-    })
+  it('a chart saves as a PNG', async () => {
+    const png = await download(() =>
+      page.getByTestId('compare-throughput').getByRole('button', { name: 'PNG' }).click()
+    )
+    expect(png.subarray(1, 4).toString()).toBe('PNG')
+    expect(png.readUInt32BE(16)).toBeGreaterThan(400) // width, at 2×
+    expect(png.length).toBeGreaterThan(5000)
+  })
 
-    it('opens one report and exports it as HTML', async () => {
-      await page.getByRole('tab', { name: /Library/ }).click()
-      await page.getByTestId('entry-machine-a.json').getByRole('button', { name: 'Open' }).click()
-      await expect.poll(() => page.getByTestId('report-title').textContent()).toBe('lab-a baseline')
-      const html = (await download(() => page.getByTestId('export-html').click())).toString()
-      expect(html).toMatch(/^<!doctype html>/)
-      expect(html).toContain('<title>lab-a baseline · zcprof</title>')
-      const csv = (await download(() => page.getByTestId('export-csv-trials').click())).toString()
-      expect(csv.split('\r\n')[0]).toMatch(/^trial,method,target/)
-    })
+  it('another baseline, or a higher threshold, changes the verdict', async () => {
+    await page.getByTestId('baseline').selectOption({ label: 'lab-b new kernel' })
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/No regression/)
+    expect(
+      await page.getByTestId('cmp-sendfile-0').locator('[data-verdict]').first().getAttribute('data-verdict')
+    ).toBe('better')
+    await page.getByTestId('baseline').selectOption({ label: 'lab-a baseline' })
+    await page.getByTestId('threshold').fill('25%')
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/No regression beyond 25\.0%/)
+  })
 
-    it('renames, then deletes with undo', async () => {
-      await page.getByRole('tab', { name: /Library/ }).click()
-      const row = page.getByTestId('entry-machine-c-noisy.json')
-      await row.getByRole('button', { name: 'Rename' }).click()
-      await row.getByLabel('title').fill('lab-c, busy week')
-      await row.getByRole('button', { name: 'Save' }).click()
-      await expect.poll(() => row.textContent()).toMatch(/lab-c, busy week/)
-      expect(JSON.parse(readFileSync(path.join(library, 'machine-c-noisy.json'), 'utf8')).meta.title).toBe(
-        'lab-c, busy week'
-      )
-      await row.getByRole('button', { name: 'Delete' }).click()
-      await expect.poll(() => page.getByTestId('entry-machine-c-noisy.json').count()).toBe(0)
-      await page.getByRole('button', { name: 'Undo' }).click()
-      await expect.poll(() => page.getByTestId('entry-machine-c-noisy.json').count()).toBe(1)
-      await page.screenshot({ path: path.join(artifacts, 'library.png'), fullPage: true })
-    })
-  }
-)
+  it('opens one report and exports it as HTML', async () => {
+    await page.getByRole('tab', { name: /Library/ }).click()
+    await page.getByTestId('entry-machine-a.json').getByRole('button', { name: 'Open' }).click()
+    await expect.poll(() => page.getByTestId('report-title').textContent()).toBe('lab-a baseline')
+    const html = (await download(() => page.getByTestId('export-html').click())).toString()
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('<title>lab-a baseline · zcprof</title>')
+    const csv = (await download(() => page.getByTestId('export-csv-trials').click())).toString()
+    expect(csv.split('\r\n')[0]).toMatch(/^trial,method,target/)
+  })
+
+  it('renames, then deletes with undo', async () => {
+    await page.getByRole('tab', { name: /Library/ }).click()
+    const row = page.getByTestId('entry-machine-c-noisy.json')
+    await row.getByRole('button', { name: 'Rename' }).click()
+    await row.getByLabel('title').fill('lab-c, busy week')
+    await row.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => row.textContent()).toMatch(/lab-c, busy week/)
+    expect(JSON.parse(readFileSync(path.join(library, 'machine-c-noisy.json'), 'utf8')).meta.title).toBe(
+      'lab-c, busy week'
+    )
+    await row.getByRole('button', { name: 'Delete' }).click()
+    await expect.poll(() => page.getByTestId('entry-machine-c-noisy.json').count()).toBe(0)
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await expect.poll(() => page.getByTestId('entry-machine-c-noisy.json').count()).toBe(1)
+    await page.screenshot({ path: path.join(artifacts, 'library.png'), fullPage: true })
+  })
+})
