@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     console.log('== 1. every method on loopback: the default run (npx zcprof run) ==')
     const t0 = Date.now()
     const all = await run({ file, chunkBytes: [chunk] })
-    console.log(renderSummary(all))
+    console.log(renderSummary(all, { wide: true }))
     console.log(`(the run took ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   }
 

@@ -25,20 +25,26 @@ export default class SkipReporter implements Reporter {
         const file = m.moduleId.replace(process.cwd() + '/', '')
         byReason.set(reason, [...(byReason.get(reason) ?? []), `${file} > ${t.fullName}`])
       }
+    // tests left out by a name filter (-t) carry no reason: one count, not the banner
+    const unexplained = byReason.get('no reason given') ?? []
+    byReason.delete('no reason given')
     const total = [...byReason.values()].reduce((n, ts) => n + ts.length, 0)
-    if (!total) return
     const colour = process.stdout.isTTY && !process.env.NO_COLOR
     const loud = (text: string) => (colour ? `\x1b[1;33m${text}\x1b[0m` : text)
-    const lines = [
-      '',
-      loud(`!! ${total} test(s) SKIPPED: what they check was not tested on this machine`),
-      ...[...byReason.entries()].flatMap(([reason, tests]) => [
-        loud(`   ${tests.length} because ${reason}`),
-        ...tests.map((t) => `     - ${t}`)
-      ]),
-      loud('   Fix what each reason names and run the tests again to cover them.'),
-      ''
-    ]
+    const lines = ['']
+    if (total)
+      lines.push(
+        loud(`!! ${total} test(s) SKIPPED: what they check was not tested on this machine`),
+        ...[...byReason.entries()].flatMap(([reason, tests]) => [
+          loud(`   ${tests.length} because ${reason}`),
+          ...tests.map((t) => `     - ${t}`)
+        ]),
+        loud('   Fix what each reason names and run the tests again to cover them.')
+      )
+    if (unexplained.length)
+      lines.push(`${unexplained.length} test(s) not run and given no reason (left out by a filter, or skipped in code)`)
+    if (lines.length === 1) return
+    lines.push('')
     process.stdout.write(lines.join('\n'))
   }
 }

@@ -25,11 +25,14 @@ const commands = {
   library: () => import('./cli/library-command')
 }
 
+/** exit statuses: 0 done, 1 a regression or a failed trial, 2 bad input or usage, 70 a bug */
+const EXIT_USAGE = 2
+
 function fail(e: unknown): never {
   // an error may quote a file, a peer or a report: only printable text reaches the terminal
   if (e instanceof ZcprofError) {
     process.stderr.write(`zcprof: ${printable(e.message)}\n`)
-    process.exit(2)
+    process.exit(EXIT_USAGE)
   }
   process.stderr.write(`zcprof: internal error (please report it):\n${printable((e as Error).stack ?? String(e))}\n`)
   process.exit(70)
@@ -67,6 +70,10 @@ export function main(argv: string[]): void {
     .version(TOOL_VERSION)
     .description('What does moving data cost the CPU, and how much does zero-copy save?')
     .showHelpAfterError()
+    // usage errors (an unknown command or option, a missing argument, a value not among
+    // the choices) exit 2, as every other bad input does; help and --version exit 0.
+    // Set before the commands are made, so each inherits it
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE))
 
   program
     .command('run', { isDefault: false })
@@ -105,6 +112,7 @@ export function main(argv: string[]): void {
     .option('--cache-dir <dir>', 'where generated test files are kept')
     .option('--no-progress', 'no progress bar')
     .option('--save', 'also save the report into the report library', false)
+    .option('--wide', 'every column in the final tables (default: what fits 100 columns)', false)
     .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
     .action(guarded(async (flags: RunFlags) => (process.exitCode = await (await commands.run()).runCommand(flags))))
 
@@ -147,6 +155,7 @@ export function main(argv: string[]): void {
     .option('--csv <out>', 'CSV, one row per trial')
     .option('--csv-samples <out>', 'CSV, one row per sample')
     .option('--json <out>', 'the report in the current schema (migrates older ones)')
+    .option('--wide', 'with no format asked: every column in the tables', false)
     .addOption(importMethod())
     .action(
       guarded(

@@ -84,6 +84,33 @@ export function timedRunMs(plan: Plan): number | null {
 }
 
 /**
+ * What a run's length is estimated from before it starts: a fast loopback, a system
+ * call costing at least a microsecond (so 1-byte chunks show as the hours they take),
+ * and each trial's set-up and drain. An estimate to warn by, not a measurement.
+ */
+export const ESTIMATE = { bitsPerSec: 20e9, syscallNs: 1000, trialOverheadMs: 150 } as const
+
+/** about how long the run takes, in ms; `userFileBytes`: the size of plan.file, when there is one */
+export function estimateRunMs(plan: Plan, userFileBytes?: number): number {
+  const rounds = (plan.warmup + plan.repeat) * plan.methods.length * plan.targets.length
+  const sizes = plan.file ? [userFileBytes ?? 0] : plan.fileBytes
+  let total = 0
+  for (const size of sizes)
+    for (const chunk of plan.chunkBytes) {
+      let trialMs: number
+      if (plan.durationMs !== null) trialMs = plan.durationMs
+      else {
+        const bytes = plan.trialBytes ?? size * plan.streams
+        // streams send side by side: each makes its share of the calls
+        const syscallMs = ((bytes / chunk / plan.streams) * ESTIMATE.syscallNs) / 1e6
+        trialMs = Math.max((bytes * 8 * 1000) / ESTIMATE.bitsPerSec, syscallMs)
+      }
+      total += rounds * (trialMs + ESTIMATE.trialOverheadMs)
+    }
+  return total
+}
+
+/**
  * Everything wrong with a plan, each naming the field and the fix; [] when it can run.
  * allowedCpus: the CPUs this host lets threads run on, when the caller knows them.
  */

@@ -72,6 +72,10 @@ export function formatDurationMs(ms: number): string {
   if (ms < 1000) return `${ms.toFixed(0)} ms`
   const s = ms / 1000
   if (s < 120) return `${s.toFixed(1)} s`
+  if (s >= 3600)
+    return `${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)
+      .toString()
+      .padStart(2, '0')}m`
   return `${Math.floor(s / 60)}m${Math.round(s % 60)
     .toString()
     .padStart(2, '0')}s`

@@ -162,7 +162,8 @@ describe.skipIf(
       '--token',
       'nope'
     ])
-    expect(r.status).toBe(1)
-    expect(r.stdout).toMatch(/refused the token: wrong token\n\s+hint: .*--token T or ZCPROF_TOKEN/)
+    // bad input: exit 2, and what stopped the run is the last thing said
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/the run stopped: .*refused the token: wrong token\n\s+hint: .*--token T or ZCPROF_TOKEN/)
   })
 })

@@ -31,7 +31,7 @@ describe('zcprof run', () => {
       // 1.8 s measured at 50 ms: enough samples that no trial is flagged short for want of them
       expect(t.samples.length).toBeGreaterThanOrEqual(20)
     }
-    expect(r.stdout).toMatch(/against copy:/)
+    expect(r.stdout).toMatch(/system CPU\/bit vs copy \[95% CI\]/)
     expect(r.stdout).toMatch(/cores @ 100G/)
   })
 
@@ -52,9 +52,9 @@ describe('zcprof run', () => {
       `${dir}/r.json`
     ])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/Gbit\/s median \(min–max\)/)
-    expect(r.stdout).toMatch(/against copy:[\s\S]*system CPU\/bit[\s\S]*verdict/)
-    expect(r.stdout).toMatch(/│ sendfile\s+│ \d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
+    // the default table: median ±σ, the system's cost, and the headline against copy
+    expect(r.stdout).toMatch(/method +Gbit\/s ±σ +system cyc\/bit\*? +system CPU\/bit vs copy \[95% CI\]/)
+    expect(r.stdout).toMatch(/\nsendfile +\d+\.\d\d ±\d+\.\d\d +[\d.]+ +[+−]\d+(\.\d)?% \[[+−][\d.]+, [+−][\d.]+\] · /)
     expect(r.stdout).toMatch(/report: .*r\.json/)
     const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
     const measured = report.trials.filter((t) => !t.warmup)
@@ -191,13 +191,13 @@ describe('zcprof run: clear errors', () => {
     expect(r.stderr).not.toMatch(/internal error|    at /)
   })
 
-  it('a port in use names the port and exits 1 with the run marked incomplete', async () => {
+  it('a port in use names the port and exits 2 (bad input) with the run marked incomplete', async () => {
     const holder = net.createServer()
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))
     const port = (holder.address() as net.AddressInfo).port
     const r = zcprof(['run', '--methods', 'copy', '--size', '1MiB', '--target', `tcp://127.0.0.1:${port}`])
     holder.close()
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: the port is in use`))
     expect(r.stdout).toMatch(/INCOMPLETE/)
   })

@@ -75,3 +75,93 @@ describe('a closed pipe', () => {
     expect(r.status).toBe(0)
   })
 })
+
+/** a command under a pseudo-terminal (util-linux `script`), as a person at a terminal runs it */
+function inTerminal(command: string, env: Record<string, string> = {}) {
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000
+  })
+  return { code: r.status, out: r.stdout }
+}
+const zcprofCommand = (args: string) => `"${process.execPath}" "${path.join(__dirname, '../../bin/zcprof.js')}" ${args}`
+/** characters per line, as a terminal shows them (colour codes take no room) */
+const widths = (text: string) =>
+  text
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split(/\r?\n/)
+    .map((l) => l.length)
+
+describe('tables fit the terminal', () => {
+  const reports = ['machine-a.json', 'machine-c-noisy.json', 'real-loopback-v2.json', 'iperf3-loopback.json']
+
+  it.each(reports)('%s: the default fits 100 columns, with no rule between rows', (name) => {
+    const r = runZcprof(['report', path.join(fixtures, name)])
+    expect(r.code).toBe(0)
+    expect(Math.max(...widths(r.stdout))).toBeLessThanOrEqual(100)
+    // the rows follow one another: a rule only under each head
+    const lines = r.stdout.split('\n')
+    const rules = lines.filter((l) => /^─+(  ─+)*$/.test(l))
+    const heads = lines.filter((l) => l.startsWith('method '))
+    expect(rules.length).toBe(heads.length)
+  })
+
+  it('--wide has every column; the default has the headline and no empty notes column', () => {
+    const file = path.join(fixtures, 'machine-a.json')
+    const wide = runZcprof(['report', file, '--wide']).stdout
+    for (const head of ['cyc/bit* send', 'cyc/bit* recv', 'ctxsw/GiB', 'syscalls/GiB', 'receiver CPU/bit', 'per core'])
+      expect(wide).toContain(head)
+    const narrow = runZcprof(['report', file]).stdout
+    expect(narrow).toContain('system CPU/bit vs copy [95% CI]')
+    expect(narrow).toMatch(/sendfile +20\.10 ±0\.30 +0\.242 +−2% \[−17, \+16\] · cost moved to the receiver/)
+    expect(narrow).not.toContain('ctxsw/GiB')
+    // the notes column only where a row has notes: copy vs copy has none
+    const onlyCopy = loadReportFile(file).report
+    onlyCopy.end.aggregates = onlyCopy.end.aggregates.filter((x) => x.method === 'copy')
+    const f = path.join(tempDir(), 'copy-only.json')
+    writeFileSync(f, JSON.stringify(onlyCopy))
+    expect(runZcprof(['report', f]).stdout).not.toMatch(/\bnotes\b/)
+  })
+
+  it('a terminal 72 columns wide: every line fits, the notes going under the table', () => {
+    const r = inTerminal(zcprofCommand(`report ${path.join(fixtures, 'machine-a.json')}`), { COLUMNS: '72' })
+    expect(r.code).toBe(0)
+    expect(Math.max(...widths(r.out))).toBeLessThanOrEqual(72)
+    expect(r.out).toMatch(/\n {2}sendfile: cost moved/)
+  })
+})
+
+describe('colour', () => {
+  const folder = () => {
+    const dir = tempDir()
+    writeFileSync(path.join(dir, 'a.json'), readFileSync(path.join(fixtures, 'machine-a.json')))
+    return dir
+  }
+  it('a terminal gets colour; NO_COLOR, a pipe or a file get none', () => {
+    const dir = folder()
+    for (const args of [`library list --library ${dir}`, `report ${path.join(fixtures, 'machine-a.json')}`]) {
+      expect(inTerminal(zcprofCommand(args)).out, args).toContain(`${ESC}[`)
+      expect(inTerminal(zcprofCommand(args), { NO_COLOR: '1' }).out, args).not.toContain(ESC)
+      expect(inTerminal(`${zcprofCommand(args)} | cat`).out, args).not.toContain(ESC)
+    }
+  })
+})
+
+describe('Ctrl-C', () => {
+  it('the message has its own line, and the progress bar never draws over it', () => {
+    // 1-byte chunks: a run long enough to interrupt, announced before it starts
+    const r = inTerminal(
+      `timeout --foreground -s INT 3 ${zcprofCommand('run -m copy --chunk 1 --once -s 64MiB -r 1 -w 0 --cache-dir ' + tempDir())}`
+    )
+    expect(r.out).toMatch(/this run will take about .* 1B chunks are a system call each/)
+    const at = r.out.indexOf('zcprof: cancelling')
+    expect(at, r.out.slice(-2000)).toBeGreaterThan(0)
+    // what came before it ends a line; nothing after it is the bar or moves the cursor back
+    expect(r.out.slice(0, at)).toMatch(/\n$/)
+    const after = r.out.slice(at)
+    expect(after).not.toMatch(/trials \|/)
+    expect(after).not.toMatch(/\r(?!\n)|\u001b\[\d*[GK]/)
+    expect(after).toMatch(/\r?\nwarnings:/)
+  })
+})

@@ -108,8 +108,8 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
     if ('path' in bound) rmSync(bound.path, { force: true })
   }
   process.once('exit', cleanup)
-  if (flags.announce) process.stdout.write(JSON.stringify(bound) + '\n')
-  else process.stderr.write(`zcprof agent listening on ${describeAddress(bound)}\n`)
+  // every way to stop is in place before the address is given out: a parent that
+  // stops us the moment we announce must still get a clean exit (and no stale socket)
   const stop = () => void server.close().then(() => process.exit(0))
   process.once('SIGTERM', stop)
   if (flags.announce) {
@@ -127,4 +127,6 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
   } else {
     process.once('SIGINT', stop)
   }
+  if (flags.announce) process.stdout.write(JSON.stringify(bound) + '\n')
+  else process.stderr.write(`zcprof agent listening on ${describeAddress(bound)}\n`)
 }

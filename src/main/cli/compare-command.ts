@@ -16,6 +16,7 @@ import { printableDeep } from '../../shared/printable'
 import { ZcprofError } from '../../shared/errors'
 import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../shared/export/figures'
 import { writeFileAtomic } from '../engine/report-store'
+import { colorFor } from './terminal'
 import { loadReportFile } from '../reports/report-loader'
 
 export interface CompareFlags {
@@ -111,6 +112,27 @@ export function renderComparison(
   return out.join('\n')
 }
 
+/**
+ * Reports that share no row compare nothing: that is an input error, not "no
+ * regression". The message lists each report's rows, so the reason is in sight.
+ */
+function nothingAligned(cmp: Comparison, files: string[]): void {
+  const aligned = cmp.rows.some(
+    (r) => r.aggregates[cmp.baseline] && r.aggregates.some((a, i) => a && i !== cmp.baseline)
+  )
+  if (aligned) return
+  const rowsOf = (i: number) => cmp.rows.filter((r) => r.aggregates[i]).map((r) => rowKeyText(r.key))
+  throw new ZcprofError({
+    code: 'ZC_NOTHING_ALIGNED',
+    message:
+      `the reports share no row to compare: rows align on method, target, size (or timed), chunk and streams.\n` +
+      files
+        .map((f, i) => `  ${f}${i === cmp.baseline ? ' (baseline)' : ''}: ${rowsOf(i).join('; ') || 'no rows'}`)
+        .join('\n'),
+    hint: 'compare runs made with the same methods, target, size (or both timed) and chunk'
+  })
+}
+
 export function compareCommand(files: string[], flags: CompareFlags): number {
   if (files.length < 2)
     throw new ZcprofError({
@@ -133,7 +155,8 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
     thresholdFraction: parseThreshold(flags.threshold),
     gateMetrics: gate
   })
-  process.stdout.write(renderComparison(printableDeep(cmp), shown, gate, Boolean(process.stdout.isTTY)) + '\n')
+  nothingAligned(cmp, files)
+  process.stdout.write(renderComparison(printableDeep(cmp), shown, gate, colorFor(process.stdout)) + '\n')
   if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
   return cmp.regressions.length > 0 ? 1 : 0
 }

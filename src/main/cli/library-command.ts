@@ -5,6 +5,7 @@ import Table from 'cli-table3'
 import { ZcprofError } from '../../shared/errors'
 import { printable, printableDeep } from '../../shared/printable'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { colorFor } from './terminal'
 
 export interface LibraryFlags {
   library?: string
@@ -20,8 +21,8 @@ export async function libraryCommand(action: string | undefined, args: string[],
       process.stdout.write(`${folder}\n`)
       const table = new Table({
         head: ['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'],
-        // colour only for a terminal: a file or a pipe gets plain text
-        style: process.stdout.isTTY ? undefined : { head: [], border: [] }
+        // colour only for a terminal, and not under NO_COLOR: a file or a pipe gets plain text
+        style: colorFor(process.stdout) ? undefined : { head: [], border: [] }
       })
       for (const e of entries)
         table.push(

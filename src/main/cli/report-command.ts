@@ -7,8 +7,10 @@ import { writeFileAtomic } from '../engine/report-store'
 import { printableDeep } from '../../shared/printable'
 import { loadReportFile } from '../reports/report-loader'
 import { renderSummary } from './summary-table'
+import { colorFor, widthFor } from './terminal'
 
 export interface ReportFlags {
+  wide?: boolean
   html?: string
   md?: string | true
   csv?: string
@@ -35,7 +37,13 @@ export function reportCommand(file: string, flags: ReportFlags): number {
     })
   if (wanted.length === 0) {
     // no format asked for: the same table `zcprof run` prints
-    process.stdout.write(renderSummary(printableDeep(report), Boolean(process.stdout.isTTY)) + '\n')
+    process.stdout.write(
+      renderSummary(printableDeep(report), {
+        color: colorFor(process.stdout),
+        width: widthFor(process.stdout),
+        wide: flags.wide
+      }) + '\n'
+    )
     return 0
   }
   for (const [format, to] of wanted) {

@@ -1,14 +1,15 @@
 // `zcprof run`: a progress bar while it goes, a table at the end, a JSON report.
 
+import { statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
 import { printableDeep } from '../../shared/printable'
-import { ZcprofError } from '../../shared/errors'
+import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
-import { PLAN_LIMITS } from '../../shared/plan-rules'
+import { estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import {
   formatBitsPerSec,
   formatBytes,
@@ -24,8 +25,11 @@ import { writeReport } from '../engine/report-store'
 import { JournalWriter } from '../reports/journal-writer'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { renderSummary } from './summary-table'
+import { colorFor, widthFor } from './terminal'
 
 export interface RunFlags {
+  /** every column in the final tables */
+  wide?: boolean
   methods?: string
   target?: string[]
   size?: string
@@ -152,12 +156,15 @@ export function planFromFlags(f: RunFlags): Plan {
   }
 }
 
-/** Progress on stderr, only on a terminal: scripts get clean output. */
-function progressReporter(enabled: boolean) {
+/**
+ * Progress on stderr, only on a terminal: scripts get clean output. The time left is
+ * the run's estimate until a trial has finished, then the pace so far.
+ */
+function progressReporter(enabled: boolean, estimateMs: number) {
   if (!enabled) return { onEvent: (_e: RunEvent) => undefined, stop: () => undefined }
   const bar = new cliProgress.SingleBar(
     {
-      format: ' {bar} {value}/{total} trials | {label} | {rate} | ETA {eta_formatted}',
+      format: ' {bar} {value}/{total} trials | {label} | {rate} | {left} left',
       hideCursor: true,
       clearOnComplete: true,
       stream: process.stderr
@@ -166,9 +173,19 @@ function progressReporter(enabled: boolean) {
   )
   let fileBar: cliProgress.SingleBar | null = null
   let started = false
+  let stopped = false
   let done = 0
+  let total = 0
+  let startedAt = 0
+  const left = () => {
+    const elapsed = Date.now() - startedAt
+    const ms = done > 0 ? (elapsed / done) * (total - done) : Math.max(0, estimateMs - elapsed)
+    return `~${formatDurationMs(ms)}`
+  }
   return {
     onEvent(e: RunEvent) {
+      // after Ctrl-C the bar is gone: nothing may draw over the message
+      if (stopped) return
       if (e.type === 'file-progress') {
         if (!fileBar) {
           fileBar = new cliProgress.SingleBar(
@@ -183,7 +200,9 @@ function progressReporter(enabled: boolean) {
           fileBar = null
         }
       } else if (e.type === 'run-start') {
-        bar.start(e.trials, 0, { label: 'starting', rate: '' })
+        total = e.trials
+        startedAt = Date.now()
+        bar.start(e.trials, 0, { label: 'starting', rate: '', left: left() })
         started = true
       } else if (e.type === 'trial-start') {
         const t = e.trial
@@ -193,17 +212,36 @@ function progressReporter(enabled: boolean) {
           rate: ''
         })
       } else if (e.type === 'sample') {
-        bar.update(done, { rate: formatBitsPerSec(e.sample.sender.bytesPerSec * 8) })
+        bar.update(done, { rate: formatBitsPerSec(e.sample.sender.bytesPerSec * 8), left: left() })
       } else if (e.type === 'trial-end') {
         done = e.trial.index + 1
-        bar.update(done)
+        bar.update(done, { left: left() })
       }
     },
     stop() {
+      if (stopped) return
+      stopped = true
       if (started) bar.stop()
       fileBar?.stop()
     }
   }
+}
+
+/** a run estimated longer than this is announced before it starts */
+const LONG_RUN_MS = 60_000
+
+function fileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size
+  } catch {
+    return undefined // the engine names a missing file
+  }
+}
+
+/** why a sized run is slow, when its chunks are small enough to be the reason */
+function smallestChunk(plan: Plan): string {
+  const chunk = Math.min(...plan.chunkBytes)
+  return plan.durationMs === null && chunk < 4096 ? `; ${formatBytes(chunk)} chunks are a system call each` : ''
 }
 
 /** Saves the report; on failure, saves it somewhere that works and says where. */
@@ -222,9 +260,17 @@ function saveReport(file: string, report: Report): string {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const plan = planFromFlags(flags)
   const ndjson = flags.json === '-'
-  const progress = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY) && !ndjson)
+  const estimateMs = estimateRunMs(plan, plan.file ? fileSize(plan.file) : undefined)
+  // a run that will take a while says so before it starts: 1-byte chunks take hours
+  if (estimateMs > LONG_RUN_MS)
+    process.stderr.write(
+      `zcprof: this run will take about ${formatDurationMs(estimateMs)} (${trialCount(plan)} trials${smallestChunk(plan)}); Ctrl-C stops it and keeps the trials that finished\n`
+    )
+  const progress = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY) && !ndjson, estimateMs)
   const abort = new AbortController()
   const onSigint = () => {
+    // the bar goes first, so the message has its own line and nothing draws over it
+    progress.stop()
     process.stderr.write('\nzcprof: cancelling; the trials that finished are kept\n')
     abort.abort()
   }
@@ -233,6 +279,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const lib = flags.save ? new ReportLibrary(flags.library ?? defaultLibraryFolder()) : null
   const journal = lib ? new JournalWriter(lib) : null
   let saved: RunEvent | null = null
+  let fatal: ErrorInfo | null = null
   let report: Report
   try {
     report = await runPlan({
@@ -242,6 +289,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       token: flags.token ?? process.env.ZCPROF_TOKEN,
       agentTimeoutMs: int(flags.agentTimeout, 'agent-timeout', 5000),
       onEvent: (e) => {
+        if (e.type === 'error') fatal = e.error
         const done = journal?.on(e) ?? null
         if (done?.type === 'report-saved' || done?.type === 'report-save-failed') saved = done
         else if (done) process.stderr.write(`zcprof: ${done.type === 'warning' ? done.warning.message : done.type}\n`)
@@ -254,7 +302,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.removeListener('SIGINT', onSigint)
   }
   const out = ndjson ? process.stderr : process.stdout
-  out.write(renderSummary(printableDeep(report), Boolean(out.isTTY)) + '\n')
+  out.write(
+    renderSummary(printableDeep(report), { color: colorFor(out), width: widthFor(out), wide: flags.wide }) + '\n'
+  )
   if (flags.json && !ndjson) {
     const saved = saveReport(flags.json, report)
     out.write(`report: ${saved}\n`)
@@ -269,5 +319,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     }
   }
   const failed = report.trials.some((t) => t.error && !t.warmup)
+  // what stopped the run is the last thing said; with nothing measured it is bad input
+  // or an unreachable host (exit 2), as a missing file is
+  if (fatal) {
+    const f = fatal as ErrorInfo
+    process.stderr.write(`zcprof: the run stopped: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}\n`)
+    if (!report.trials.some((t) => !t.warmup && t.summary)) return 2
+  }
   return report.end.incomplete || failed ? 1 : 0
 }

@@ -1,32 +1,66 @@
-// The tables `zcprof run` ends with: each method's figures, what it costs against
-// copy (with intervals and a verdict), and the cores a link would need.
+// The tables `zcprof run` and `zcprof report` end with. By default one narrow table
+// (fits 100 columns: each method's throughput, its whole-system cost per bit and that
+// against copy) and the cores each needs; --wide adds every figure: per side, context
+// switches, syscalls, each change against copy, the per-core rates.
 
-import Table from 'cli-table3'
-import { summaryTables, type TextTable } from '../../shared/export/figures'
+import { summaryTables } from '../../shared/export/figures'
 import type { Report } from '../../shared/report'
+import { drawTable, wrap } from './text-table'
+import { bold } from './terminal'
 
-function draw(t: TextTable, color: boolean): string {
-  const table = new Table({
-    head: t.head,
-    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }
-  })
-  for (const r of t.rows) table.push(r)
-  return (t.caption ? `${t.caption}:\n` : '') + table.toString()
+export interface SummaryOptions {
+  color?: boolean
+  /** every column, in three tables */
+  wide?: boolean
+  /** the terminal's width: the notes wrap to it */
+  width?: number
 }
 
-export function renderSummary(report: Report, color = false): string {
-  const { groups, footnotes } = summaryTables(report, '  ')
+export function renderSummary(report: Report, opts: SummaryOptions = {}): string {
+  const color = opts.color ?? false
+  const { groups, footnotes } = summaryTables(report, '  ', opts.wide ? 'wide' : 'compact')
   const out: string[] = []
-  for (const g of groups) out.push(g.title, ...g.tables.map((t) => draw(t, color)))
-  out.push(...footnotes)
+  const proseWidth = opts.width ?? Number.POSITIVE_INFINITY
+  /** prose wrapped to the width, its first line after `first`, the rest after `rest` */
+  const para = (text: string, first = '', rest = first) =>
+    wrap(text, Math.max(20, proseWidth - rest.length)).map((l, i) => (i === 0 ? first : rest) + l)
+  for (const g of groups) {
+    out.push(bold(g.title, color))
+    for (const t of g.tables) {
+      if (t.caption) out.push(`${t.caption}:`)
+      // --wide keeps every row on one line: it is for wide terminals and files
+      const width = opts.wide ? undefined : opts.width
+      const drawn = drawTable(t.head, t.rows, { color: false, width })
+      const tooNarrow = width !== undefined && drawn.split('\n').some((l) => l.length > width)
+      if (tooNarrow && t.head.at(-1) === 'notes') {
+        // no room for a notes column: the notes go under the table, one line a method
+        out.push(
+          drawTable(
+            t.head.slice(0, -1),
+            t.rows.map((r) => r.slice(0, -1)),
+            { color, width }
+          )
+        )
+        for (const r of t.rows) if (r.at(-1)) out.push(...para(`${r[0]}: ${r.at(-1)}`, '  ', '    '))
+        out.push('')
+      } else out.push(drawTable(t.head, t.rows, { color, width }), '')
+    }
+  }
+  for (const f of footnotes) out.push(...para(f))
   if (report.end.warnings.length) {
     out.push('', 'warnings:')
     for (const w of report.end.warnings) {
       const which = w.trials?.length ? ` [${w.trials.length} trial${w.trials.length > 1 ? 's' : ''}]` : ''
-      out.push(`  - ${w.message}${which}`)
-      if (w.hint) out.push(`    hint: ${w.hint}`)
+      out.push(...para(`${w.message}${which}`, '  - ', '    '))
+      if (w.hint) out.push(...para(w.hint, '    hint: ', '          '))
     }
   }
-  if (report.end.incomplete) out.push('', 'the run is INCOMPLETE: the figures above cover the trials that finished')
+  if (report.end.incomplete)
+    out.push(
+      '',
+      report.trials.some((t) => !t.warmup && t.summary)
+        ? 'the run is INCOMPLETE: the figures above cover the trials that finished'
+        : 'the run is INCOMPLETE: no trial finished, so there are no figures'
+    )
   return out.join('\n')
 }

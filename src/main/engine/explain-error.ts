@@ -60,7 +60,7 @@ export function explainError(e: unknown, ctx: Context = {}): ZcprofError {
       return new ZcprofError({
         ...base,
         message: `file '${ctx.file ?? '?'}' does not exist`,
-        hint: 'pass an existing file with --file'
+        hint: 'choose an existing file (--file in the CLI)'
       })
     case 'EACCES':
       return new ZcprofError({

@@ -24,14 +24,14 @@ export function checkUserFile(file: string): number {
       code: code ?? 'ENOENT',
       message:
         code === 'ENOENT' ? `file '${file}' does not exist` : `cannot read file '${file}': ${(e as Error).message}`,
-      hint: 'pass an existing regular file with --file, or leave --file out to send a generated one of --size bytes'
+      hint: 'choose an existing regular file (--file in the CLI), or none to send generated data of the size asked'
     })
   }
   if (!st.isFile()) {
     throw new ZcprofError({
       code: 'ZC_NOT_A_FILE',
       message: `'${file}' is not a regular file`,
-      hint: 'pass a regular file with --file'
+      hint: 'choose a regular file (--file in the CLI): not a folder, device or pipe'
     })
   }
   try {

@@ -68,7 +68,7 @@ export const VERDICT_TEXT: Record<CostVerdict, string> = {
 
 /** the headline of a row: what the whole system pays per bit against copy, and the verdict */
 export function headlineText(a: MethodAggregate): string {
-  if (a.method === 'copy') return 'baseline'
+  if (a.method === 'copy') return a.throughputBitsPerSec ? 'baseline' : DASH
   if (!a.vsCopy) return DASH
   return `${changeWithInterval(a.vsCopy.systemCyclesPerBit)} · ${VERDICT_TEXT[a.vsCopy.verdict]}`
 }
@@ -127,6 +127,31 @@ export function aggregateColumns(estimated: boolean): Column[] {
     { head: 'ctxsw/GiB', cell: (a) => medianText(a.contextSwitchesPerGiB, 3) },
     { head: 'syscalls/GiB', cell: (a) => medianText(a.syscallsPerGiB, 4) },
     { head: 'notes', cell: aggregateNotes }
+  ]
+}
+
+/** median ± standard deviation over repetitions, in Gbit/s; the median alone for one */
+export function gbitsSpread(s: Stat | null): string {
+  if (!s) return DASH
+  const g = (v: number) => (v / 1e9).toFixed(2)
+  return s.n > 1 && Number.isFinite(s.stddev) ? `${g(s.median)} ±${g(s.stddev)}` : g(s.median)
+}
+
+/**
+ * The terminal's default table, narrow enough for 100 columns: each method's
+ * throughput, what the whole system pays per bit, and that against copy with its
+ * interval and verdict (the headline). Notes are added only where a row has any.
+ */
+export function compactColumns(estimated: boolean, withNotes: boolean): Column[] {
+  const cyc = estimated ? 'cyc/bit*' : 'cyc/bit'
+  const all = aggregateColumns(estimated)
+  const system = all.find((c) => c.head === `${cyc} system`)!
+  return [
+    { head: 'method', cell: (a) => a.method },
+    { head: 'Gbit/s ±σ', cell: (a) => gbitsSpread(a.throughputBitsPerSec) },
+    { head: `system ${cyc}`, cell: system.cell },
+    { head: 'system CPU/bit vs copy [95% CI]', cell: headlineText },
+    ...(withNotes ? [{ head: 'notes', cell: aggregateNotes }] : [])
   ]
 }
 
@@ -280,7 +305,11 @@ export function headroomInputs(report: Report) {
  * method against copy, and the headroom. The terminal, Markdown and HTML draw these
  * same tables, so a figure reads the same in each.
  */
-export function summaryTables(report: Report, separator = ' · '): { groups: SummaryGroup[]; footnotes: string[] } {
+export function summaryTables(
+  report: Report,
+  separator = ' · ',
+  layout: 'wide' | 'compact' = 'wide'
+): { groups: SummaryGroup[]; footnotes: string[] } {
   const aggs = report.end.aggregates
   const est = cyclesEstimated(aggs)
   const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
@@ -295,13 +324,20 @@ export function summaryTables(report: Report, separator = ' · '): { groups: Sum
     rows: [...rows.map((a) => columns.map((c) => c.cell(a))), ...extra]
   })
   const groups = [...groupAggregates(aggs, separator)].map(([title, rows]) => {
+    const headroom = headroomColumns(lineRates, senderClockHz, receiverClockHz)
+    const rule = ruleOfThumbRow(lineRates, senderClockHz)
+    if (layout === 'compact') {
+      // the cores each method needs, without the per-core rates (--wide has them)
+      const withNotes = rows.some((a) => aggregateNotes(a) !== '')
+      const tables: TextTable[] = [
+        table(null, compactColumns(est, withNotes), rows),
+        table('cores needed', [headroom[0], ...headroom.slice(2)], rows, [[rule[0], ...rule.slice(2)]])
+      ]
+      return { title, aggregates: rows, tables }
+    }
     const tables: TextTable[] = [table(null, aggregateColumns(est), rows)]
     if (rows.some((a) => a.vsCopy)) tables.push(table('against copy', VS_COPY_COLUMNS, rows))
-    tables.push(
-      table('headroom', headroomColumns(lineRates, senderClockHz, receiverClockHz), rows, [
-        ruleOfThumbRow(lineRates, senderClockHz)
-      ])
-    )
+    tables.push(table('headroom', headroom, rows, [rule]))
     return { title, aggregates: rows, tables }
   })
   const footnotes: string[] = []

@@ -1,0 +1,50 @@
+// A borderless table for the terminal, as hyperfine and iperf3 print theirs: a head,
+// a rule under it, one line a row (no rule between rows), two spaces between columns.
+// The last column wraps to fit the width; a table that cannot fit says so by
+// overflowing rather than by cutting figures.
+
+import { cyan, dim } from './terminal'
+
+export interface DrawOptions {
+  color?: boolean
+  /** the last column wraps to keep each line within this many columns */
+  width?: number
+}
+
+const GUTTER = '  '
+
+/** words of `text` in lines of at most `width` (a word longer than that stands alone) */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
+  }
+  return line || !lines.length ? [...lines, line] : lines
+}
+
+export function drawTable(head: string[], rows: string[][], opts: DrawOptions = {}): string {
+  const color = opts.color ?? false
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)))
+  const last = head.length - 1
+  if (opts.width !== undefined) {
+    // the last column gets what the others leave, but never less than its head
+    const others = widths.slice(0, last).reduce((a, w) => a + w + GUTTER.length, 0)
+    widths[last] = Math.max(head[last].length, Math.min(widths[last], opts.width - others))
+  }
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === last ? cell : cell.padEnd(widths[c])))
+      .join(GUTTER)
+      .trimEnd()
+  const out = [cyan(line(head), color), dim(line(widths.map((w) => '─'.repeat(w))), color)]
+  for (const r of rows) {
+    const wrapped = wrap(r[last] ?? '', widths[last])
+    out.push(line([...r.slice(0, last), wrapped[0]]))
+    for (const more of wrapped.slice(1)) out.push(line([...widths.slice(0, last).map(() => ''), more]))
+  }
+  return out.join('\n')
+}
