@@ -107,10 +107,16 @@ export function main(argv: string[]): void {
     .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '50')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
     .option('-j, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
+    .option('--md <file>', 'also write a Markdown summary')
+    .option('--csv <file>', 'also write CSV, one row per trial')
+    .option('--csv-samples <file>', 'also write CSV, one row per sample')
+    .option('--html <file>', 'also write a self-contained HTML report with charts')
     .option('--token <token>', 'token for agent:// targets (or ZCPROF_TOKEN, which keeps it out of ps)')
     .option('--agent-timeout <ms>', 'how long an agent may take to answer', '5000')
     .option('--cache-dir <dir>', 'where generated test files are kept')
     .option('--no-progress', 'no progress bar')
+    .option('--title <text>', "the report's title (default: what ran, where, and when)")
+    .option('--tag <tags>', 'comma-separated tags for the report, e.g. kernel-6.18,baseline')
     .option('--save', 'also save the report into the report library', false)
     .option('--wide', 'every column in the final tables (default: what fits 100 columns)', false)
     .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
@@ -174,6 +180,8 @@ export function main(argv: string[]): void {
     .option('--gate <metrics>', 'metrics that can fail the gate (comma-separated, or all)')
     .option('--metrics <metrics>', 'metrics to show (comma-separated, or all)')
     .option('--json <out>', 'write the comparison as JSON')
+    .option('--md [out]', 'the comparison as Markdown, for a pull request (to standard output without a file)')
+    .option('--html <out>', 'the comparison as a self-contained HTML page')
     .action(
       guarded(
         async (base: string, others: string[], flags: CompareFlags) =>

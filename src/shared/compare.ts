@@ -253,11 +253,14 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
       'rows run once on both sides have no spread, so their noise is unknown: repeat them (--repeat 3 or more)'
     )
 
+  // two reports may read alike (the same plan in the same minute): their order tells them apart
+  const titles = reports.map((r, i) => options.labels?.[i] ?? reportTitle(r))
+  const labels = titles.map((t, i) => (titles.indexOf(t) !== titles.lastIndexOf(t) ? `${t} #${i + 1}` : t))
   return {
     baseline,
     thresholdFraction,
     columns: reports.map((r, i) => ({
-      label: options.labels?.[i] ?? reportTitle(r),
+      label: labels[i],
       host: r.start.environment.sender.hostname,
       timestamp: r.start.timestamp,
       tool: `${r.tool.name} ${r.tool.version}`,

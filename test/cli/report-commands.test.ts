@@ -87,7 +87,8 @@ describe('zcprof report', () => {
       `${dir}/s.csv`
     ])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/^# vm · 2026-/)
+    // the default title says what ran, where, and on which host when
+    expect(r.stdout).toMatch(/^# copy, sendfile → tcp:\\\/\\\/127\.0\.0\.1 · .* · vm · 2026-/)
     expect(r.stdout).toMatch(/^\| sendfile \|/m)
     expect(r.stderr).toMatch(/schema 1; it was read as schema 3/)
     expect(readFileSync(`${dir}/r.html`, 'utf8')).toMatch(/^<!doctype html>/)

@@ -59,7 +59,8 @@ describe('ReportLibrary', () => {
     expect(after.trials).toEqual(real().trials)
     expect((await lib.list()).entries[0].title).toBe('kernel 6.19 on lab-b')
     expect(() => lib.update(id, { tags: ['x'.repeat(41)] })).toThrow(/over 40 characters/)
-    expect(lib.update(id, { title: '' }).title).toMatch(/^vm · /) // back to host and date
+    // back to the default: what ran, where, on which host and when
+    expect(lib.update(id, { title: '' }).title).toMatch(/^copy, sendfile → tcp:\/\/127\.0\.0\.1 · .* · vm · \d{4}-/)
   })
 
   it('delete moves to the trash; restore brings it back whole', async () => {

@@ -9,17 +9,24 @@ import {
   DEFAULT_GATE_METRICS,
   parseThresholdFraction,
   type Comparison,
-  type MetricComparison,
   type StatMetric
 } from '../../shared/compare'
 import { printableDeep } from '../../shared/printable'
 import { ZcprofError } from '../../shared/errors'
-import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../shared/export/figures'
+import {
+  comparisonHtml,
+  comparisonMarkdown,
+  comparisonText,
+  type ComparisonText
+} from '../../shared/export/compare-export'
+import { rowKeyText } from '../../shared/export/figures'
 import { writeFileAtomic } from '../engine/report-store'
 import { colorFor } from './terminal'
 import { loadReportFile } from '../reports/report-loader'
 
 export interface CompareFlags {
+  md?: string | true
+  html?: string
   threshold?: string
   baseline?: string
   metrics?: string
@@ -53,62 +60,18 @@ function metricList(text: string | undefined, fallback: readonly StatMetric[], f
   return keys as StatMetric[]
 }
 
-function verdictText(c: MetricComparison): string {
-  if (c.verdict === 'missing') return DASH
-  const r = c.ratio!
-  const word = { better: 'better', worse: 'worse', 'within-noise': 'noise', 'no-spread': 'no spread', missing: '' }[
-    c.verdict
-  ]
-  return `${changeText(r.ratio)}${intervalText(r)} ${word}${c.regression ? ' ✗ REGRESSION' : ''}`
-}
-
-export function renderComparison(
-  cmp: Comparison,
-  shown: readonly StatMetric[],
-  gate: readonly StatMetric[],
-  color = false
-): string {
-  const metrics = COMPARE_METRICS.filter((m) => shown.includes(m.key))
-  const out: string[] = []
-  out.push(`baseline: ${cmp.columns[cmp.baseline].label} (${cmp.columns[cmp.baseline].tool})`)
+/** the comparison for a terminal: the same cells as the Markdown and HTML exports */
+export function renderComparison(t: ComparisonText, color = false): string {
+  const out: string[] = [...t.reports]
   const table = new Table({
-    head: ['method · target · size · chunk', 'report', ...metrics.flatMap((m) => [m.label, `vs baseline (95% CI)`])],
+    head: t.head,
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }
   })
-  for (const row of cmp.rows) {
-    const name = rowKeyText(row.key)
-    row.aggregates.forEach((a, i) => {
-      const cells = metrics.flatMap((m) => {
-        const value = meanText(m.key, a?.[m.key] ?? null)
-        const c = row.comparisons[i]?.find((x) => x.metric === m.key)
-        return [value, i === cmp.baseline ? 'baseline' : c ? verdictText(c) : DASH]
-      })
-      table.push([i === 0 ? name : '', cmp.columns[i].label, ...cells])
-    })
-  }
-  out.push(table.toString())
-  out.push(`means compared; "noise": the 95% interval of the ratio includes no change`)
-  const differs = cmp.environment.filter((e) => e.differs)
-  if (differs.length) {
-    out.push('', 'environment differences:')
-    for (const e of differs)
-      out.push(`  ${e.label}: ${e.values.map((v, i) => `[${cmp.columns[i].label}] ${v}`).join('  vs  ')}`)
-  }
-  for (const n of cmp.notes) out.push(`note: ${n}`)
-  const pct = `${(cmp.thresholdFraction * 100).toFixed(1)}%`
-  const gated = COMPARE_METRICS.filter((m) => gate.includes(m.key))
-    .map((m) => m.label)
-    .join(', ')
-  if (cmp.regressions.length === 0) out.push('', `no regression beyond ${pct} and the noise in ${gated}`)
-  else {
-    out.push('', `${cmp.regressions.length} regression(s) beyond ${pct} and the noise:`)
-    for (const r of cmp.regressions) {
-      const label = COMPARE_METRICS.find((m) => m.key === r.metric)!.label
-      out.push(
-        `  ${cmp.columns[r.report].label}: ${r.key.method} ${r.key.target} ${label} ${changeText(1 + r.change)} (95% CI ${changeText(1 + r.ci95[0])} to ${changeText(1 + r.ci95[1])})`
-      )
-    }
-  }
+  for (const r of t.rows) table.push(r)
+  out.push(table.toString(), t.legend)
+  if (t.environment.length) out.push('', 'environment differences:', ...t.environment.map((e) => `  ${e}`))
+  for (const n of t.notes) out.push(`note: ${n}`)
+  out.push('', t.verdict[0], ...t.verdict.slice(1).map((v) => `  ${v}`))
   return out.join('\n')
 }
 
@@ -131,6 +94,11 @@ function nothingAligned(cmp: Comparison, files: string[]): void {
         .join('\n'),
     hint: 'compare runs made with the same methods, target, size (or both timed) and chunk'
   })
+}
+
+function writeOutput(file: string, text: string, format: string): void {
+  writeFileAtomic(file, text)
+  process.stderr.write(`${format}: ${file}\n`)
 }
 
 export function compareCommand(files: string[], flags: CompareFlags): number {
@@ -156,7 +124,13 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
     gateMetrics: gate
   })
   nothingAligned(cmp, files)
-  process.stdout.write(renderComparison(printableDeep(cmp), shown, gate, colorFor(process.stdout)) + '\n')
+  const text = comparisonText(cmp, shown, gate)
+  // a file keeps the text as it is; the terminal gets printable text only
+  const toTerminal = printableDeep(text)
+  if (flags.md === true || flags.md === '-') process.stdout.write(comparisonMarkdown(toTerminal))
+  else process.stdout.write(renderComparison(toTerminal, colorFor(process.stdout)) + '\n')
   if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
+  if (typeof flags.md === 'string' && flags.md !== '-') writeOutput(flags.md, comparisonMarkdown(text), 'markdown')
+  if (flags.html) writeOutput(flags.html, comparisonHtml(text), 'html')
   return cmp.regressions.length > 0 ? 1 : 0
 }

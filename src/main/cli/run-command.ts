@@ -23,11 +23,15 @@ import {
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { writeReport } from '../engine/report-store'
 import { JournalWriter } from '../reports/journal-writer'
-import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { requestedExports, writeExports, type ExportFlags } from './export-outputs'
 import { renderSummary } from './summary-table'
 import { colorFor, widthFor } from './terminal'
 
-export interface RunFlags {
+export interface RunFlags extends ExportFlags {
+  title?: string
+  /** comma-separated */
+  tag?: string
   /** every column in the final tables */
   wide?: boolean
   methods?: string
@@ -260,6 +264,10 @@ function saveReport(file: string, report: Report): string {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const plan = planFromFlags(flags)
   const ndjson = flags.json === '-'
+  // checked before the run: a bad export request or label must not cost the run
+  const exports = requestedExports(flags)
+  const labels = cleanChanges({ title: flags.title ?? null, tags: flags.tag?.split(',') ?? [] })
+  const meta = { title: labels.title ?? null, tags: labels.tags ?? [] }
   const estimateMs = estimateRunMs(plan, plan.file ? fileSize(plan.file) : undefined)
   // a run that will take a while says so before it starts: 1-byte chunks take hours
   if (estimateMs > LONG_RUN_MS)
@@ -288,6 +296,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       signal: abort.signal,
       token: flags.token ?? process.env.ZCPROF_TOKEN,
       agentTimeoutMs: int(flags.agentTimeout, 'agent-timeout', 5000),
+      meta,
       onEvent: (e) => {
         if (e.type === 'error') fatal = e.error
         const done = journal?.on(e) ?? null
@@ -309,6 +318,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     const saved = saveReport(flags.json, report)
     out.write(`report: ${saved}\n`)
   }
+  writeExports(report, exports)
   if (lib) {
     const last = saved as RunEvent | null
     if (last?.type === 'report-saved') out.write(`library: ${path.join(lib.folder, last.entry.id)}\n`)

@@ -55,6 +55,8 @@ export interface RunOptions {
   token?: string
   /** how long any agent may take to answer (default 5 s) */
   agentTimeoutMs?: number
+  /** the report's title and tags (checked by the caller) */
+  meta?: Report['meta']
 }
 
 /**
@@ -345,7 +347,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       }
     },
     trials,
-    { timestamp: new Date().toISOString(), durationMs: Date.now() - started, incomplete, aggregates, warnings }
+    { timestamp: new Date().toISOString(), durationMs: Date.now() - started, incomplete, aggregates, warnings },
+    opts.meta
   )
   emit({ type: 'run-end', report })
   return report

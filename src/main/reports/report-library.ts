@@ -175,7 +175,8 @@ function problemEntry(id: string, st: Stats, problem: ErrorInfo): LibraryEntry {
   }
 }
 
-function cleanChanges(changes: ReportChanges): ReportChanges {
+/** a title and tags as the library and `zcprof run --title/--tag` accept them: trimmed, within the limits */
+export function cleanChanges(changes: ReportChanges): ReportChanges {
   const out: ReportChanges = {}
   if (changes.title !== undefined) {
     const t = changes.title === null ? null : String(changes.title).trim()

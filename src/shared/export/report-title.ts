@@ -1,11 +1,28 @@
+import { METHODS } from '../methods'
 import type { Report } from '../report'
+import { formatBytes, formatDurationMs } from '../units'
 
-/** the library's title, or what the report is: host and time */
+/**
+ * The library's title, or one that tells runs apart: what ran, where, how long, on
+ * which host and when, e.g. "copy, sendfile → tcp://127.0.0.1 · 2 s trials · vm ·
+ * 2026-11-27 17:32". Every method is "every method".
+ */
 export function reportTitle(report: Report): string {
-  return (
-    report.meta.title ??
-    `${report.start.environment.sender.hostname} · ${report.start.timestamp.slice(0, 16).replace('T', ' ')}`
-  )
+  if (report.meta.title) return report.meta.title
+  const plan = report.start.plan
+  const when = `${report.start.environment.sender.hostname} · ${report.start.timestamp.slice(0, 16).replace('T', ' ')}`
+  // an older report may lack a plan's newer fields: the host and time still tell it apart
+  if (!plan?.methods?.length) return when
+  const methods = METHODS.every((m) => plan.methods.includes(m)) ? 'every method' : plan.methods.join(', ')
+  const bound =
+    plan.durationMs != null
+      ? `${formatDurationMs(plan.durationMs)} trials`
+      : plan.trialBytes != null
+        ? `${formatBytes(plan.trialBytes)} trials`
+        : plan.file
+          ? 'one pass over a file'
+          : `${plan.fileBytes.map((b) => formatBytes(b)).join(', ')} once`
+  return `${methods} → ${plan.targets.join(', ')} · ${bound} · ${when}`
 }
 
 /** text made safe as a file name on every file system: [A-Za-z0-9._-], starting with a letter or digit */

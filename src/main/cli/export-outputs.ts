@@ -1,0 +1,47 @@
+// The export flags `zcprof report` and `zcprof run` share (--html, --md, --csv,
+// --csv-samples): which formats were asked for, and writing each one atomically.
+
+import { ZcprofError } from '../../shared/errors'
+import { exporterFor, type ExportFormat } from '../../shared/export/exporters'
+import { printableDeep } from '../../shared/printable'
+import type { Report } from '../../shared/report'
+import { writeFileAtomic } from '../engine/report-store'
+
+export interface ExportFlags {
+  html?: string
+  md?: string | true
+  csv?: string
+  csvSamples?: string
+}
+
+export type ExportRequest = [ExportFormat, string | true]
+
+/** json: the report itself, for `zcprof report` (`zcprof run` writes its own) */
+export function requestedExports(flags: ExportFlags, json?: string): ExportRequest[] {
+  const all: [ExportFormat, string | true | undefined][] = [
+    ['json', json],
+    ['html', flags.html],
+    ['markdown', flags.md],
+    ['csv-trials', flags.csv],
+    ['csv-samples', flags.csvSamples]
+  ]
+  const wanted = all.filter((e): e is ExportRequest => e[1] !== undefined)
+  if (wanted.filter(([, to]) => to === true || to === '-').length > 1)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: 'only one format can go to standard output',
+      hint: 'give the others a file name, e.g. --html out.html'
+    })
+  return wanted
+}
+
+/** each export to its file (atomically; its path said on stderr), or to standard output as printable text */
+export function writeExports(report: Report, wanted: readonly ExportRequest[]): void {
+  for (const [format, to] of wanted) {
+    if (to === true || to === '-') process.stdout.write(exporterFor(format).render(printableDeep(report)))
+    else {
+      writeFileAtomic(to, exporterFor(format).render(report))
+      process.stderr.write(`${format}: ${to}\n`)
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// A comparison as text: one table and one verdict, drawn by the terminal, Markdown
+// (for a pull-request comment) and self-contained HTML from the same cells.
+
+import { COMPARE_METRICS, type Comparison, type MetricComparison, type StatMetric } from '../compare'
+import { changeText, DASH, intervalText, meanText, rowKeyText } from './figures'
+import { mdCell } from './markdown'
+import { escapeXml as esc } from './svg-charts'
+
+export interface ComparisonText {
+  baseline: string
+  /** each report by its letter (A, B, …), which the rows use: titles are long */
+  reports: string[]
+  head: string[]
+  rows: string[][]
+  /** how means are compared */
+  legend: string
+  environment: string[]
+  notes: string[]
+  /** the gate's answer: the first line, then one per regression */
+  verdict: string[]
+}
+
+export function comparisonVerdictCell(c: MetricComparison): string {
+  if (c.verdict === 'missing') return DASH
+  const r = c.ratio!
+  const word = { better: 'better', worse: 'worse', 'within-noise': 'noise', 'no-spread': 'no spread', missing: '' }[
+    c.verdict
+  ]
+  return `${changeText(r.ratio)}${intervalText(r)} ${word}${c.regression ? ' ✗ REGRESSION' : ''}`
+}
+
+/** A, B, … Z, then 27, 28, …: a report's short name in the table */
+const letter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
+
+export function comparisonText(
+  cmp: Comparison,
+  shown: readonly StatMetric[],
+  gate: readonly StatMetric[]
+): ComparisonText {
+  const metrics = COMPARE_METRICS.filter((m) => shown.includes(m.key))
+  const rows: string[][] = []
+  for (const row of cmp.rows) {
+    const name = rowKeyText(row.key)
+    row.aggregates.forEach((a, i) => {
+      const cells = metrics.flatMap((m) => {
+        const value = meanText(m.key, a?.[m.key] ?? null)
+        const c = row.comparisons[i]?.find((x) => x.metric === m.key)
+        return [value, i === cmp.baseline ? 'baseline' : c ? comparisonVerdictCell(c) : DASH]
+      })
+      rows.push([i === 0 ? name : '', letter(i), ...cells])
+    })
+  }
+  const pct = `${(cmp.thresholdFraction * 100).toFixed(1)}%`
+  const gated = COMPARE_METRICS.filter((m) => gate.includes(m.key))
+    .map((m) => m.label)
+    .join(', ')
+  const verdict =
+    cmp.regressions.length === 0
+      ? [`no regression beyond ${pct} and the noise in ${gated}`]
+      : [
+          `${cmp.regressions.length} regression(s) beyond ${pct} and the noise:`,
+          ...cmp.regressions.map((r) => {
+            const label = COMPARE_METRICS.find((m) => m.key === r.metric)!.label
+            return `${letter(r.report)}: ${r.key.method} ${r.key.target} ${label} ${changeText(1 + r.change)} (95% CI ${changeText(1 + r.ci95[0])} to ${changeText(1 + r.ci95[1])})`
+          })
+        ]
+  return {
+    baseline: `${letter(cmp.baseline)}: ${cmp.columns[cmp.baseline].label} (${cmp.columns[cmp.baseline].tool})`,
+    reports: cmp.columns.map((c, i) => `${letter(i)}: ${c.label}${i === cmp.baseline ? ' (baseline)' : ''}`),
+    head: ['method · target · size · chunk', 'report', ...metrics.flatMap((m) => [m.label, 'vs baseline (95% CI)'])],
+    rows,
+    legend: 'means compared; "noise": the 95% interval of the ratio includes no change',
+    environment: cmp.environment
+      .filter((e) => e.differs)
+      .map((e) => `${e.label}: ${e.values.map((v, i) => `[${letter(i)}] ${v}`).join('  vs  ')}`),
+    notes: cmp.notes,
+    verdict
+  }
+}
+
+/** for a pull-request comment: the verdict first, then the table */
+export function comparisonMarkdown(t: ComparisonText): string {
+  const out = [
+    `### zcprof compare: ${mdCell(t.verdict[0])}`,
+    '',
+    ...t.verdict.slice(1).map((v) => `- ${mdCell(v)}`),
+    ...(t.verdict.length > 1 ? [''] : []),
+    'Reports:',
+    '',
+    ...t.reports.map((r) => `- ${mdCell(r)}`),
+    '',
+    `| ${t.head.map(mdCell).join(' | ')} |`,
+    `|${t.head.map(() => ' --- ').join('|')}|`,
+    ...t.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
+    '',
+    `_${mdCell(t.legend)}_`
+  ]
+  if (t.environment.length)
+    out.push('', '**Environment differences**', '', ...t.environment.map((e) => `- ${mdCell(e)}`))
+  if (t.notes.length) out.push('', ...t.notes.map((n) => `- note: ${mdCell(n)}`))
+  return out.join('\n') + '\n'
+}
+
+/** self-contained: inline CSS, no script, a CSP that loads nothing */
+export function comparisonHtml(t: ComparisonText): string {
+  const regressed = t.verdict.length > 1
+  const body = [
+    '<h1>zcprof compare</h1>',
+    `<p class="verdict ${regressed ? 'bad' : 'good'}">${t.verdict.map(esc).join('<br>')}</p>`,
+    `<ul class="muted">${t.reports.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`,
+    `<table><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+      t.rows
+        .map(
+          (r) =>
+            `<tr>${r.map((v, i) => `<td${i > 1 ? ' class="num"' : ''}${v.includes('REGRESSION') ? ' data-regression' : ''}>${esc(v)}</td>`).join('')}</tr>`
+        )
+        .join('') +
+      '</tbody></table>',
+    `<p class="muted">${esc(t.legend)}</p>`
+  ]
+  if (t.environment.length)
+    body.push(`<h2>Environment differences</h2><ul>${t.environment.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`)
+  if (t.notes.length) body.push(`<ul>${t.notes.map((n) => `<li>note: ${esc(n)}</li>`).join('')}</ul>`)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>zcprof compare</title><style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1400px;color:#1d1d1f;padding:0 16px}
+h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:24px 0 8px}.muted{color:#666}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}
+th{background:#f5f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}td[data-regression]{color:#b3261e;font-weight:600}
+.verdict{padding:8px 12px;border-radius:6px}.verdict.good{background:#e8f5e9;border:1px solid #9ccc9c}.verdict.bad{background:#fdecea;border:1px solid #e6a19a}
+</style></head>
+<body>${body.join('\n')}</body></html>
+`
+}
