@@ -1,7 +1,9 @@
-// One colour per method, in the app's charts and in exported reports alike.
+// The charts' colours, in the app and in exported reports alike. Each colour means
+// one thing everywhere: a method's colour is never a side's or a report's.
 
 import type { MethodName } from './methods'
 
+/** one saturated hue per method */
 export const METHOD_COLORS: Record<MethodName, string> = {
   copy: '#d1495b',
   mmap: '#edae49',
@@ -10,3 +12,9 @@ export const METHOD_COLORS: Record<MethodName, string> = {
   'msg-zerocopy': '#8e44ad',
   'node-stream': '#6c757d'
 }
+
+/** who pays: slate shades, light to dark, parts of one whole */
+export const SIDE_COLORS = { sender: '#90a4ae', receiver: '#546e7a', system: '#1c2a30' } as const
+
+/** compared reports A, B, …: greens, olive and browns, none a method's or a side's */
+export const REPORT_COLORS = ['#1b5e20', '#81c784', '#9e9d24', '#6d4c41', '#558b2f', '#827717'] as const

@@ -162,3 +162,19 @@ export function formatCpuList(cpus: readonly number[]): string {
   }
   return parts.join(',')
 }
+
+/**
+ * Round axis ticks from 0 to at least `max`: steps of 1, 2, 2.5 or 5 times a power of
+ * ten (0.05, 0.1, 0.25…, never 0.065), about `count` of them.
+ */
+export function niceTicks(max: number, count = 5): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1]
+  const rough = max / count
+  const power = 10 ** Math.floor(Math.log10(rough))
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough)!
+  const top = Math.ceil(max / step - 1e-9) * step
+  const ticks: number[] = []
+  // built from integers so no tick is 0.30000000000000004
+  for (let i = 0; i * step <= top + step / 1e6; i++) ticks.push(Number((i * step).toPrecision(12)))
+  return ticks
+}

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { tempDir, ZCPROF_BIN } from '../helpers'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -43,4 +43,33 @@ export async function startUi(env: Record<string, string> = {}): Promise<{ ui: C
     ui.once('exit', (c) => reject(new Error(`zcprof ui exited ${c}`)))
   })
   return { ui, url }
+}
+
+/**
+ * Every console error and uncaught page error from now on. Each test file asserts the
+ * list is empty after every test, so any flow that logs an error fails.
+ */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = []
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  return problems
+}
+
+/** the two window sizes every view is looked at in: a laptop and a desktop */
+export const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 }
+] as const
+
+/** the view as each size shows it (what is above the fold), then the page as it was */
+export async function screenshotViewports(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize()
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize(v)
+    // from the top, as the view opens: what a person sees first
+    await page.mouse.wheel(0, -100_000)
+    await page.screenshot({ path: path.join(artifacts, `${name}-${v.width}x${v.height}.png`) })
+  }
+  if (before) await page.setViewportSize(before)
 }

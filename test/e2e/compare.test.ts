@@ -7,9 +7,17 @@ import type { ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers'
-import { artifacts, haveBrowser, NO_BROWSER, launchBrowser, startUi } from './browser'
+import {
+  artifacts,
+  collectProblems,
+  haveBrowser,
+  NO_BROWSER,
+  launchBrowser,
+  screenshotViewports,
+  startUi
+} from './browser'
 import { skipWhen } from '../skips'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
@@ -28,7 +36,14 @@ beforeAll(async () => {
   if (!haveBrowser) return
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, acceptDownloads: true })
+  problems = collectProblems(page)
   await page.goto(url)
+})
+
+let problems: string[] = []
+// any console or page error in a flow fails that flow
+afterEach(() => {
+  expect(problems.splice(0)).toEqual([])
 })
 
 afterAll(async () => {
@@ -88,6 +103,7 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     for (const id of ['compare-throughput', 'compare-cycles'])
       await expect.poll(() => page.getByTestId(id).locator('.recharts-bar-rectangle').count()).toBe(4)
     await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true })
+    await screenshotViewports(page, 'compare')
   })
 
   it('a chart saves as a PNG', async () => {
@@ -114,6 +130,7 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     await page.getByRole('tab', { name: /Library/ }).click()
     await page.getByTestId('entry-machine-a.json').getByRole('button', { name: 'Open' }).click()
     await expect.poll(() => page.getByTestId('report-title').textContent()).toBe('lab-a baseline')
+    await screenshotViewports(page, 'report')
     const html = (await download(() => page.getByTestId('export-html').click())).toString()
     expect(html).toMatch(/^<!doctype html>/)
     expect(html).toContain('<title>lab-a baseline · zcprof</title>')
@@ -136,5 +153,6 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     await page.getByRole('button', { name: 'Undo' }).click()
     await expect.poll(() => page.getByTestId('entry-machine-c-noisy.json').count()).toBe(1)
     await page.screenshot({ path: path.join(artifacts, 'library.png'), fullPage: true })
+    await screenshotViewports(page, 'library')
   })
 })

@@ -6,9 +6,17 @@ import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { artifacts, haveBrowser, NO_BROWSER, launchBrowser, startUi } from './browser'
+import {
+  artifacts,
+  collectProblems,
+  haveBrowser,
+  NO_BROWSER,
+  launchBrowser,
+  screenshotViewports,
+  startUi
+} from './browser'
 import { skipWhen } from '../skips'
 
 let ui: ChildProcess
@@ -23,6 +31,13 @@ beforeAll(async () => {
   if (!haveBrowser) return
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
+  problems = collectProblems(page)
+})
+
+let problems: string[] = []
+// any console or page error in a flow fails that flow
+afterEach(() => {
+  expect(problems.splice(0)).toEqual([])
 })
 
 afterAll(async () => {
@@ -65,6 +80,22 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
   it('validates the setup form beside the field', async () => {
     await page.goto(url)
     await page.waitForSelector('form[aria-label="run setup"]')
+    // first paint, measured by the browser: printed, not judged (a shared machine's timing is noise)
+    const paint = await page.evaluate(() => {
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null
+      const scripts = performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.endsWith('.js'))
+        .map((r) => (r as unknown as { decodedBodySize: number }).decodedBodySize)
+      return { fcp, scripts }
+    })
+    expect(paint.fcp).toBeGreaterThan(0)
+    // the library and compare views are chunks of their own: not loaded for a run
+    expect(paint.scripts).toHaveLength(1)
+    console.log(
+      `first contentful paint: ${paint.fcp!.toFixed(0)} ms; script: ${(paint.scripts[0] / 1024).toFixed(0)} KiB`
+    )
+    await screenshotViewports(page, 'setup')
     await page.fill('input[name="size"]', '12XB')
     await expect(page.textContent('[data-testid="error-size"]')).resolves.toMatch(/not a size/)
     expect(await page.isDisabled('button[type="submit"]')).toBe(true)
@@ -110,6 +141,7 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
           break
         }
       }
+      await screenshotViewports(page, 'live')
 
       await page.waitForSelector('[data-testid="results-table"]', { timeout: 120_000 })
       const copy = await page.textContent('[data-testid="result-copy"]')
@@ -120,6 +152,24 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).toMatch(/[−+]\d+(\.\d)?% \[[−+]/)
       expect(await page.getAttribute('[data-testid="vs-copy-sendfile"]', 'data-verdict')).toMatch(/^[a-z-]+$/)
       expect(await page.locator('[data-testid="bars-cycles"] .recharts-bar-rectangle').count()).toBeGreaterThan(0)
+      // the legend in the order the bars are drawn, a whisker on each bar, units on the axis
+      const cycles = page.locator('[data-testid="bars-cycles"]')
+      expect(await cycles.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+        'sender',
+        'receiver',
+        'system'
+      ])
+      expect(await cycles.locator('.recharts-errorBar').count()).toBeGreaterThanOrEqual(6)
+      expect(await cycles.locator('svg text', { hasText: '× copy' }).count()).toBe(1)
+      // round steps: every tick a whole number of one step of 1, 2, 2.5 or 5 × 10^k
+      const ticks = (await cycles.locator('.recharts-yAxis-tick-labels text').allTextContents()).map(Number)
+      const step = ticks[1] - ticks[0]
+      const mantissa = step / 10 ** Math.floor(Math.log10(step))
+      expect(
+        [1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9),
+        `ticks ${ticks.join(', ')}`
+      ).toBe(true)
+      for (const [i, t] of ticks.entries()) expect(t).toBeCloseTo(i * step, 9)
       // cores needed at each line rate, per method, beside the 1 cycle/bit rule
       const headroom = page.locator('[data-testid="bars-headroom"]')
       await expect.poll(() => headroom.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(3 * 4)
@@ -127,10 +177,17 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       // the live charts of a finished run give way to its results
       expect(await page.locator('section[aria-label="live run"]').count()).toBe(0)
       await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true })
+      await screenshotViewports(page, 'results')
     }
   )
 
   it('cancels a second run and says it is incomplete', async () => {
+    // after a run its results come first, and the setup is folded below them
+    const results = await page.locator('[data-testid="results-table"]').boundingBox()
+    const setupAgain = await page.locator('[data-testid="setup-again"]').boundingBox()
+    expect(results!.y).toBeLessThan(setupAgain!.y)
+    expect(await page.isVisible('form[aria-label="run setup"]')).toBe(false)
+    await page.click('text=Change the setup and run again')
     // the setup kept what the person chose across the first run
     expect(await page.isChecked('input[name="method-mmap"]')).toBe(false)
     expect(await page.inputValue('input[name="streams"]')).toBe('4')
@@ -146,6 +203,7 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
     await page.click('text=Cancel')
     await page.waitForSelector('text=This run is incomplete', { timeout: 30_000 })
     await page.screenshot({ path: path.join(artifacts, 'cancelled.png'), fullPage: true })
+    await screenshotViewports(page, 'cancelled')
     expect(await page.locator('[data-testid="results-table"]').count()).toBeGreaterThan(0)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBitsPerSec, formatBytes, parseSize, parseSizeList } from '../../src/shared/units'
+import { formatBitsPerSec, formatBytes, parseSize, parseSizeList, niceTicks } from '../../src/shared/units'
 
 describe('parseSize', () => {
   it.each([
@@ -54,5 +54,19 @@ describe('durations, rates and CPU lists', () => {
     expect(() => parseCpuList('3-1')).toThrow(/runs backwards/)
     expect(() => parseCpuList('a')).toThrow(/not a CPU number/)
     expect(() => parseCpuList('0-100000')).toThrow(/more than 4096/)
+  })
+})
+
+describe('niceTicks', () => {
+  it.each([
+    [0.195, 4, [0, 0.05, 0.1, 0.15, 0.2]],
+    [1.8, 4, [0, 0.5, 1, 1.5, 2]],
+    [1.6, 4, [0, 0.5, 1, 1.5, 2]],
+    [160, 4, [0, 50, 100, 150, 200]],
+    [0.9, 4, [0, 0.25, 0.5, 0.75, 1]],
+    [7, 5, [0, 2, 4, 6, 8]],
+    [0, 5, [0, 1]]
+  ])('%d in about %i steps: %j', (max, count, expected) => {
+    expect(niceTicks(max, count)).toEqual(expected)
   })
 })

@@ -1,7 +1,7 @@
 // The app: a run (setup, live, results), the report library, one saved report, and
 // a comparison of several. One API, two hosts (Electron or browser).
 
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
 import type { Capabilities, ZcprofApi } from '../../shared/api'
 import type { ErrorInfo } from '../../shared/errors'
 import type { LibraryEntry, LibraryListing } from '../../shared/library'
@@ -11,10 +11,14 @@ import { initialRunState, runReducer } from './state/run-state'
 import { EnvironmentPanel, PmuBanner } from './views/environment-panel'
 import { LiveView } from './views/live-view'
 import { ResultsView } from './views/results-view'
-import { CompareView } from './views/compare-view'
 import { ExportBar } from './views/export-bar'
-import { LibraryView } from './views/library-view'
 import { SetupView } from './views/setup-view'
+import { reportTitle } from '../../shared/export/report-title'
+
+// the library and compare views load when first opened: a run needs neither
+const LibraryView = lazy(() => import('./views/library-view').then((m) => ({ default: m.LibraryView })))
+const CompareView = lazy(() => import('./views/compare-view').then((m) => ({ default: m.CompareView })))
+const loading = <p className="muted">Loading…</p>
 
 type Tab = 'run' | 'library' | 'report' | 'compare'
 interface Opened {
@@ -111,6 +115,15 @@ export function App({ api }: { api: ZcprofApi }) {
           : 'setup',
     [run.status, run.report]
   )
+  const setupForm = (capabilities: Capabilities, current: PlanDraft) => (
+    <SetupView
+      capabilities={capabilities}
+      draft={current}
+      onDraftChange={setDraft}
+      busy={run.status === 'running' || run.status === 'starting'}
+      onStart={start}
+    />
+  )
   return (
     <div className="app">
       <header>
@@ -127,7 +140,7 @@ export function App({ api }: { api: ZcprofApi }) {
           [
             ['run', 'Run'],
             ['library', `Library${listing ? ` (${listing.entries.length})` : ''}`],
-            ...(opened ? [['report', `Report: ${opened.report.meta.title ?? opened.id}`]] : []),
+            ...(opened ? [['report', `Report: ${reportTitle(opened.report)}`]] : []),
             ...(comparing ? [['compare', `Compare (${comparing.length})`]] : [])
           ] as [Tab, string][]
         ).map(([t, label]) => (
@@ -143,7 +156,7 @@ export function App({ api }: { api: ZcprofApi }) {
           </button>
         ))}
       </nav>
-      {tab === 'run' && env && <PmuBanner env={env} />}
+      {tab === 'run' && view !== 'results' && env && <PmuBanner env={env} />}
       {tab === 'run' && run.status === 'failed' && run.error && (
         <p className="banner error" role="alert" data-testid="run-error">
           {run.error.message}
@@ -153,15 +166,7 @@ export function App({ api }: { api: ZcprofApi }) {
       {tab === 'run' && (
         <main>
           <div className="primary">
-            {caps && draft && (view === 'setup' || view === 'results') && (
-              <SetupView
-                capabilities={caps}
-                draft={draft}
-                onDraftChange={setDraft}
-                busy={run.status === 'running' || run.status === 'starting'}
-                onStart={start}
-              />
-            )}
+            {caps && draft && view === 'setup' && setupForm(caps, draft)}
             {view === 'results' && run.report && (
               <>
                 <div className="saved-line" data-testid="saved-line">
@@ -183,6 +188,13 @@ export function App({ api }: { api: ZcprofApi }) {
                 <ResultsView report={run.report} />
               </>
             )}
+            {/* after a run its results come first; the setup waits, folded, below them */}
+            {caps && draft && view === 'results' && (
+              <details className="setup-again" data-testid="setup-again">
+                <summary>Change the setup and run again</summary>
+                {setupForm(caps, draft)}
+              </details>
+            )}
             {view === 'live' && <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />}
           </div>
           {env && <EnvironmentPanel env={env} />}
@@ -190,19 +202,21 @@ export function App({ api }: { api: ZcprofApi }) {
       )}
       {tab === 'library' && (
         <main className="wide">
-          <LibraryView
-            api={api}
-            listing={listing}
-            onChanged={refreshLibrary}
-            onOpen={(id) => void open(id)}
-            onCompare={(ids) => void compare(ids)}
-          />
+          <Suspense fallback={loading}>
+            <LibraryView
+              api={api}
+              listing={listing}
+              onChanged={refreshLibrary}
+              onOpen={(id) => void open(id)}
+              onCompare={(ids) => void compare(ids)}
+            />
+          </Suspense>
         </main>
       )}
       {tab === 'report' && opened && (
         <main>
           <div className="primary">
-            <h2 data-testid="report-title">{opened.report.meta.title ?? opened.id}</h2>
+            <h2 data-testid="report-title">{reportTitle(opened.report)}</h2>
             {opened.report.foreign && (
               <p className="banner warn">
                 Imported from {opened.report.foreign.format}: {opened.report.foreign.notes.join(' ')}
@@ -216,7 +230,9 @@ export function App({ api }: { api: ZcprofApi }) {
       )}
       {tab === 'compare' && comparing && (
         <main className="wide">
-          <CompareView reports={comparing} onClose={() => setTab('library')} />
+          <Suspense fallback={loading}>
+            <CompareView reports={comparing} onClose={() => setTab('library')} />
+          </Suspense>
         </main>
       )}
     </div>

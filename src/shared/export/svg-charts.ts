@@ -1,19 +1,10 @@
 // Charts as plain SVG strings: the exported HTML report draws them with no script,
 // so it opens offline, in any browser, under a CSP that forbids scripts.
 
+import { niceTicks } from '../units'
+
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-}
-
-/** round tick steps (1, 2, 5 × 10^k) covering 0..max */
-export function niceTicks(max: number, count = 5): number[] {
-  if (!(max > 0) || !Number.isFinite(max)) return [0, 1]
-  const raw = max / count
-  const mag = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
-  const ticks: number[] = []
-  for (let v = 0; v <= max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)))
-  return ticks
 }
 
 /** max without spreading: a long trial has more samples than the call stack has room for arguments */

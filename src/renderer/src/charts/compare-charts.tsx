@@ -6,10 +6,10 @@ import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Tooltip, XAxis, YAxis }
 import type { Comparison } from '../../../shared/compare'
 import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
-import { formatBytes } from '../../../shared/units'
+import { REPORT_COLORS } from '../../../shared/method-colors'
+import { formatBytes, niceTicks } from '../../../shared/units'
+import { inDrawOrder } from './result-charts'
 import { ChartFigure } from '../components/chart-figure'
-
-export const REPORT_COLORS = ['#30638e', '#d1495b', '#00798c', '#edae49', '#8e44ad', '#6c757d']
 
 interface Props {
   comparison: Comparison
@@ -36,19 +36,34 @@ export function CompareBars({ comparison, testId, title, unit, pick, scale = 1 }
     })
     return point
   })
+  const ticks = niceTicks(
+    Math.max(
+      ...data.flatMap((d) =>
+        comparison.columns.map((_, i) => ((d[`r${i}`] as number) ?? 0) + ((d[`e${i}`] as number[])?.[1] ?? 0))
+      )
+    ),
+    4
+  )
+  // each report by its letter, as the tables name it
+  const names = comparison.columns.map((c, i) => `${String.fromCharCode(65 + i)}: ${c.label}`)
   return (
     <ChartFigure testId={testId} title={title} unit={`${unit}; median, min–max`} heightPx={260}>
       <BarChart data={data}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
         <XAxis dataKey="row" />
-        <YAxis width={56} />
+        <YAxis
+          width={64}
+          ticks={ticks}
+          domain={[0, ticks.at(-1)!]}
+          label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11 }}
+        />
         <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
-        <Legend />
-        {comparison.columns.map((c, i) => (
+        <Legend itemSorter={inDrawOrder(names)} />
+        {comparison.columns.map((_, i) => (
           <Bar
             key={i}
             dataKey={`r${i}`}
-            name={c.label}
+            name={names[i]}
             fill={REPORT_COLORS[i % REPORT_COLORS.length]}
             isAnimationActive={false}
           >

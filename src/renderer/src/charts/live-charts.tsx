@@ -47,9 +47,19 @@ function Caption({ title, unit, estimated }: { title: string; unit: string; esti
 
 /** one figure of the running trial over its seconds */
 export function TrialChart({ points, metric, title, unit, method, reference, estimated }: TrialChartProps) {
+  // the 1 cycle/bit line is drawn only where the data comes near it: stretching the
+  // axis to 1 would squash 0.1–0.25 into its bottom quarter. Off the scale, an edge
+  // label says where it is instead
+  const peak = Math.max(0, ...points.map((p) => (p[metric] as number | null) ?? 0))
+  const showReference = reference !== undefined && peak >= reference / 2
   return (
     <figure className="chart" data-testid={`live-${metric}`} data-points={points.length}>
       <Caption title={title} unit={unit} estimated={estimated} />
+      {reference !== undefined && !showReference && points.length > 0 && (
+        <p className="edge-label" data-testid={`reference-off-scale-${metric}`}>
+          ↑ 1 cycle/bit is off this scale, {(reference / Math.max(peak, 1e-9)).toFixed(0)}× the peak
+        </p>
+      )}
       <ResponsiveContainer width="100%" height={200}>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
@@ -70,7 +80,7 @@ export function TrialChart({ points, metric, title, unit, method, reference, est
             labelFormatter={(t) => `${Number(t).toFixed(2)} s`}
           />
           {method && <Legend />}
-          {reference !== undefined && (
+          {showReference && (
             <ReferenceLine
               y={reference}
               ifOverflow="extendDomain"

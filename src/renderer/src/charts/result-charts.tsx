@@ -1,50 +1,95 @@
 // Results relative to copy: how much faster, and how much CPU per bit, each method is.
 
-import { Bar, BarChart, CartesianGrid, LabelList, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ErrorBar,
+  LabelList,
+  Legend,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis
+} from 'recharts'
 import { headroomOf, ruleOfThumbCores } from '../../../shared/headroom'
-import { METHOD_COLORS } from '../../../shared/method-colors'
+import { METHOD_COLORS, SIDE_COLORS } from '../../../shared/method-colors'
 import type { MethodAggregate } from '../../../shared/report'
-import { formatLineRate } from '../../../shared/units'
+import type { Stat } from '../../../shared/statistics'
+import { formatLineRate, niceTicks } from '../../../shared/units'
 import { ChartFigure } from '../components/chart-figure'
 
 interface Props {
   aggregates: MethodAggregate[]
 }
 
-type Pick = (x: MethodAggregate) => number | undefined
+type Pick = (x: MethodAggregate) => Stat | null | undefined
 
-/** value / copy's value for the same figure; null where either is missing */
-function relativeToCopy(aggregates: MethodAggregate[], pick: Pick) {
-  const base = aggregates.find((x) => x.method === 'copy')
-  const b = base ? pick(base) : undefined
-  return (a: MethodAggregate) => {
-    const v = pick(a)
-    return v === undefined || !b ? null : v / b
-  }
-}
+/** the legend in the order the bars are drawn (recharts sorts by name otherwise) */
+export const inDrawOrder = (names: readonly string[]) => (item: { value?: unknown }) =>
+  names.indexOf(String(item.value))
 
 interface RelativeBarsProps extends Props {
   testId: string
   title: string
   unit: string
-  bars: { name: string; pick: Pick; color: string }[]
+  /** the y axis's label */
+  axis: string
+  /** one bar per method and figure; with one figure, each bar in its method's colour */
+  bars: { name: string; pick: Pick; color: string | null }[]
 }
 
-/** one bar group per method, each bar relative to copy, with copy's level marked at 1× */
-function RelativeBars({ aggregates, testId, title, unit, bars }: RelativeBarsProps) {
-  const rel = bars.map((b) => ({ ...b, of: relativeToCopy(aggregates, b.pick) }))
-  const data = aggregates.map((a) => Object.fromEntries([['method', a.method], ...rel.map((b) => [b.name, b.of(a)])]))
+/**
+ * One bar group per method, each bar its median relative to copy's median, with the
+ * min–max over repetitions as a whisker, and copy's level marked at 1×.
+ */
+function RelativeBars({ aggregates, testId, title, unit, axis, bars }: RelativeBarsProps) {
+  const copy = aggregates.find((x) => x.method === 'copy')
+  const data = aggregates.map((a) => {
+    const point: Record<string, unknown> = { method: a.method }
+    for (const b of bars) {
+      const s = b.pick(a)
+      const base = copy ? b.pick(copy)?.median : undefined
+      if (!s || !base) continue
+      point[b.name] = s.median / base
+      point[`${b.name}-spread`] = [(s.median - s.min) / base, (s.max - s.median) / base]
+    }
+    return point
+  })
+  const top = Math.max(
+    1,
+    ...data.flatMap((d) =>
+      bars.map((b) => {
+        const v = d[b.name] as number | undefined
+        const e = d[`${b.name}-spread`] as number[] | undefined
+        return v === undefined ? 0 : v + (e?.[1] ?? 0)
+      })
+    )
+  )
+  const ticks = niceTicks(top, 4)
   return (
-    <ChartFigure testId={testId} title={title} unit={unit} heightPx={240}>
-      <BarChart data={data}>
+    <ChartFigure testId={testId} title={title} unit={`${unit}; median, min–max`} heightPx={240}>
+      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
         <XAxis dataKey="method" />
-        <YAxis width={48} />
+        <YAxis
+          width={56}
+          ticks={ticks}
+          domain={[0, ticks.at(-1)!]}
+          label={{ value: axis, angle: -90, position: 'insideLeft', fontSize: 11 }}
+        />
         <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : '—')} />
-        {bars.length > 1 && <Legend />}
+        {bars.length > 1 && <Legend itemSorter={inDrawOrder(bars.map((b) => b.name))} />}
         <ReferenceLine y={1} stroke="#999" />
         {bars.map((b) => (
-          <Bar key={b.name} dataKey={b.name} fill={b.color} isAnimationActive={false} />
+          <Bar key={b.name} dataKey={b.name} fill={b.color ?? '#888'} isAnimationActive={false}>
+            {b.color === null &&
+              data.map((d) => (
+                <Cell key={String(d.method)} fill={METHOD_COLORS[d.method as MethodAggregate['method']]} />
+              ))}
+            <ErrorBar dataKey={`${b.name}-spread`} width={4} stroke="#222" />
+          </Bar>
         ))}
       </BarChart>
     </ChartFigure>
@@ -58,7 +103,8 @@ export function ThroughputBars({ aggregates }: Props) {
       testId="bars-throughput"
       title="Throughput relative to copy"
       unit="× copy's median"
-      bars={[{ name: 'throughput vs copy', pick: (x) => x.throughputBitsPerSec?.median, color: '#00798c' }]}
+      axis="× copy"
+      bars={[{ name: 'throughput vs copy', pick: (x) => x.throughputBitsPerSec, color: null }]}
     />
   )
 }
@@ -70,10 +116,11 @@ export function CyclesBars({ aggregates }: Props) {
       testId="bars-cycles"
       title="Cycles per bit relative to copy"
       unit="lower is cheaper"
+      axis="× copy"
       bars={[
-        { name: 'sender', pick: (x) => x.senderCyclesPerBit?.median, color: '#d1495b' },
-        { name: 'receiver', pick: (x) => x.receiverCyclesPerBit?.median, color: '#edae49' },
-        { name: 'system', pick: (x) => x.systemCyclesPerBit?.median, color: '#30638e' }
+        { name: 'sender', pick: (x) => x.senderCyclesPerBit, color: SIDE_COLORS.sender },
+        { name: 'receiver', pick: (x) => x.receiverCyclesPerBit, color: SIDE_COLORS.receiver },
+        { name: 'system', pick: (x) => x.systemCyclesPerBit, color: SIDE_COLORS.system }
       ]}
     />
   )
@@ -96,14 +143,27 @@ export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverCl
   }))
   // small counts matter most (a fraction of a core at 10G): each bar says its value
   const label = (v: unknown) => (typeof v === 'number' ? (v >= 10 ? v.toFixed(0) : v.toPrecision(2)) : '')
+  const ticks = niceTicks(
+    Math.max(...data.flatMap((d) => Object.values(d).filter((v): v is number => typeof v === 'number'))),
+    4
+  )
   return (
     <ChartFigure testId="bars-headroom" title="Cores needed at line rate" unit="whole system, cores" heightPx={260}>
       <BarChart data={data}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
         <XAxis dataKey="rate" />
-        <YAxis width={48} label={{ value: 'cores', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+        <YAxis
+          width={48}
+          ticks={ticks}
+          domain={[0, ticks.at(-1)!]}
+          label={{ value: 'cores', angle: -90, position: 'insideLeft', fontSize: 11 }}
+        />
         <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toPrecision(3)} cores` : '—')} />
-        <Legend />
+        <Legend
+          itemSorter={inDrawOrder([...per.map(({ a }) => a.method), '1 cycle/bit rule'])}
+          // the rule's bar is near white: its name in the text colour, so it can be read
+          formatter={(v) => <span style={{ color: '#333' }}>{v}</span>}
+        />
         {per.map(({ a }) => (
           <Bar key={a.method} dataKey={a.method} fill={METHOD_COLORS[a.method]} isAnimationActive={false}>
             <LabelList dataKey={a.method} position="top" fontSize={10} formatter={label} />
