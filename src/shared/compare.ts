@@ -50,6 +50,18 @@ export interface MetricComparison {
   regression: boolean
 }
 
+/**
+ * The smallest change this comparison could tell from noise: the half-width of the
+ * ratio's 95% interval, as a fraction of the ratio. A cell "within noise" whose
+ * detectable change exceeds the threshold says too little was measured to judge,
+ * not that nothing changed. null where there is no interval (unrepeated sides).
+ */
+export function detectableChange(c: MetricComparison): number | null {
+  const r = c.ratio
+  if (!r || !Number.isFinite(r.ci95Low) || !Number.isFinite(r.ci95High) || r.ratio <= 0) return null
+  return (r.ci95High - r.ci95Low) / 2 / r.ratio
+}
+
 export interface RowKey {
   method: MethodAggregate['method']
   target: string

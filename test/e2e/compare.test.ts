@@ -84,7 +84,9 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     const verdict = page.getByTestId('compare-verdict')
     await expect
       .poll(() => verdict.textContent())
-      .toMatch(/1 regression beyond 5\.0% and the noise: lab-b new kernel: sendfile throughput −20\.0%/)
+      .toMatch(
+        /1 regression beyond 5\.0% and the noise in the gated figures \(throughput, sender cycles\/bit\): B: sendfile throughput −20\.0%/
+      )
     const sendfileB = page.getByTestId('cmp-sendfile-1')
     expect(await sendfileB.locator('[data-verdict="worse"]').first().textContent()).toMatch(
       /−20\.0%.*worse.*regression/
@@ -102,8 +104,35 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     // both charts drew a bar per report per method
     for (const id of ['compare-throughput', 'compare-cycles'])
       await expect.poll(() => page.getByTestId(id).locator('.recharts-bar-rectangle').count()).toBe(4)
+    // each cell says the smallest change its repetitions can tell from noise
+    expect(await copyB.getByTestId('detectable').first().textContent()).toMatch(/detects ±\d+(\.\d)?%/)
     await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true })
     await screenshotViewports(page, 'compare')
+  })
+
+  it('one verdict: the gate is chosen in the view, and a regression outside it is named, not hidden', async () => {
+    await page.getByLabel('throughput', { exact: true }).uncheck()
+    const verdict = page.getByTestId('compare-verdict')
+    await expect
+      .poll(() => verdict.textContent())
+      .toMatch(/No regression beyond 5\.0% and the noise in the gated figures: sender cycles\/bit\./)
+    expect(await page.getByTestId('ungated-regressions').textContent()).toMatch(
+      /not gated: B: sendfile throughput −20\.0%/
+    )
+    // the table's chip agrees with the banner: worse, but not gated
+    expect(await page.getByTestId('cmp-sendfile-1').locator('.chip').first().textContent()).toBe('worse (not gated)')
+    await page.getByLabel('throughput', { exact: true }).check()
+    await expect.poll(() => verdict.textContent()).toMatch(/^1 regression/)
+  })
+
+  it('exports the comparison as Markdown and HTML', async () => {
+    const md = (await download(() => page.getByTestId('compare-export-md').click())).toString()
+    expect(md).toMatch(/^### zcprof compare: 1 regression\\\(s\\\)/)
+    expect(md).toContain('- B: lab-b new kernel')
+    const html = (await download(() => page.getByTestId('compare-export-html').click())).toString()
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('class="verdict bad"')
+    expect(html).not.toMatch(/<script/i)
   })
 
   it('a chart saves as a PNG', async () => {

@@ -6,13 +6,18 @@ import { useMemo, useState } from 'react'
 import {
   COMPARE_METRICS,
   compareReports,
+  DEFAULT_GATE_METRICS,
+  detectableChange,
   parseThresholdFraction,
+  type Comparison,
   type MetricComparison,
   type StatMetric
 } from '../../../shared/compare'
+import { comparisonHtml, comparisonMarkdown, comparisonText } from '../../../shared/export/compare-export'
 import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../../shared/export/figures'
 import type { Report } from '../../../shared/report'
 import { CompareBars } from '../charts/compare-charts'
+import { downloadText } from '../download'
 
 const SHOWN: StatMetric[] = [
   'throughputBitsPerSec',
@@ -29,32 +34,67 @@ const VERDICT_WORDS: Record<MetricComparison['verdict'], string> = {
   missing: ''
 }
 
-function Change({ c }: { c: MetricComparison | undefined }) {
+const letter = (i: number) => String.fromCharCode(65 + i)
+const pctText = (f: number) => `${(f * 100).toFixed(f < 0.1 ? 1 : 0)}%`
+
+function Change({ c, gated, threshold }: { c: MetricComparison | undefined; gated: boolean; threshold: number }) {
   if (!c || c.verdict === 'missing' || !c.ratio) return <span className="muted">{DASH}</span>
   const r = c.ratio
+  const detectable = detectableChange(c)
+  // "within noise" from too few repetitions must not read as "no change"
+  const blind = detectable !== null && detectable > threshold && c.verdict === 'within-noise'
   return (
     <span className={`verdict verdict-${c.verdict}${c.regression ? ' regression' : ''}`} data-verdict={c.verdict}>
       {changeText(r.ratio)}
       <span className="interval">{intervalText(r)}</span> {VERDICT_WORDS[c.verdict]}
-      {c.regression && <b className="chip danger">regression</b>}
+      {c.regression && (
+        <b className={`chip ${gated ? 'danger' : 'warn'}`}>{gated ? 'regression' : 'worse (not gated)'}</b>
+      )}
+      <span className={`detectable${blind ? ' blind' : ''}`} data-testid="detectable">
+        {detectable === null
+          ? ' · no interval: repeat the runs'
+          : ` · detects ±${pctText(detectable)}${blind ? `: too few repetitions to see ${pctText(threshold)}` : ''}`}
+      </span>
     </span>
+  )
+}
+
+/** every worse-beyond-threshold-and-noise figure the gate does not cover */
+function ungatedRegressions(cmp: Comparison, gate: readonly StatMetric[]) {
+  return cmp.rows.flatMap((row) =>
+    row.comparisons.flatMap((cs, i) =>
+      (cs ?? [])
+        .filter((c) => c.regression && !gate.includes(c.metric))
+        .map((c) => ({ report: i, method: row.key.method, metric: c.metric, ratio: c.ratio! }))
+    )
   )
 }
 
 export function CompareView({ reports, onClose }: { reports: { id: string; report: Report }[]; onClose: () => void }) {
   const [baseline, setBaseline] = useState(0)
   const [thresholdText, setThresholdText] = useState('5%')
+  const [gate, setGate] = useState<StatMetric[]>([...DEFAULT_GATE_METRICS])
   const threshold = parseThresholdFraction(thresholdText)
   const cmp = useMemo(
     () =>
       compareReports(
         reports.map((r) => r.report),
-        { baseline, thresholdFraction: threshold ?? 0.05 }
+        { baseline, thresholdFraction: threshold ?? 0.05, gateMetrics: gate }
       ),
-    [reports, baseline, threshold]
+    [reports, baseline, threshold, gate]
   )
-  const metrics = COMPARE_METRICS.filter((m) => SHOWN.includes(m.key))
+  // the table shows every gated figure too
+  const metrics = COMPARE_METRICS.filter((m) => SHOWN.includes(m.key) || gate.includes(m.key))
   const pct = `${((threshold ?? 0.05) * 100).toFixed(1)}%`
+  const labelOf = (key: StatMetric) => COMPARE_METRICS.find((m) => m.key === key)!.label
+  const gatedText = gate.length ? gate.map(labelOf).join(', ') : 'nothing (no figure is gated)'
+  const outside = ungatedRegressions(cmp, gate)
+  const exported = () =>
+    comparisonText(
+      cmp,
+      metrics.map((m) => m.key),
+      gate
+    )
   return (
     <section className="compare" aria-label="compare reports">
       <div className="library-bar">
@@ -83,17 +123,66 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
           Back to the library
         </button>
       </div>
-      <p className={`banner ${cmp.regressions.length ? 'error' : 'ok'}`} data-testid="compare-verdict" role="status">
-        {cmp.regressions.length === 0
-          ? `No regression beyond ${pct} and the noise in throughput or sender cycles/bit.`
-          : `${cmp.regressions.length} regression${cmp.regressions.length > 1 ? 's' : ''} beyond ${pct} and the noise: ` +
-            cmp.regressions
-              .map(
-                (r) =>
-                  `${cmp.columns[r.report].label}: ${r.key.method} ${COMPARE_METRICS.find((m) => m.key === r.metric)!.label} ${changeText(1 + r.change)}`
-              )
+      <fieldset className="gate" data-testid="gate">
+        <legend>Gated figures (a regression in these fails the comparison, as --gate does)</legend>
+        {COMPARE_METRICS.map((m) => (
+          <label key={m.key}>
+            <input
+              type="checkbox"
+              name={`gate-${m.key}`}
+              checked={gate.includes(m.key)}
+              onChange={(e) => setGate((g) => (e.target.checked ? [...g, m.key] : g.filter((k) => k !== m.key)))}
+            />{' '}
+            {m.label}
+          </label>
+        ))}
+      </fieldset>
+      <div className={`banner ${cmp.regressions.length ? 'error' : 'ok'}`} data-testid="compare-verdict" role="status">
+        <p>
+          {cmp.regressions.length === 0
+            ? `No regression beyond ${pct} and the noise in the gated figures: ${gatedText}.`
+            : `${cmp.regressions.length} regression${cmp.regressions.length > 1 ? 's' : ''} beyond ${pct} and the noise in the gated figures (${gatedText}): ` +
+              cmp.regressions
+                .map((r) => `${letter(r.report)}: ${r.key.method} ${labelOf(r.metric)} ${changeText(1 + r.change)}`)
+                .join('; ')}
+        </p>
+        {outside.length > 0 && (
+          <p data-testid="ungated-regressions">
+            Worse beyond {pct} and the noise, but not gated:{' '}
+            {outside
+              .map((r) => `${letter(r.report)}: ${r.method} ${labelOf(r.metric)} ${changeText(r.ratio.ratio)}`)
               .join('; ')}
-      </p>
+            .
+          </p>
+        )}
+      </div>
+      <div className="export-bar">
+        Export the comparison:{' '}
+        <button
+          type="button"
+          className="small"
+          data-testid="compare-export-md"
+          onClick={() => downloadText('zcprof-compare.md', comparisonMarkdown(exported()), 'text/markdown')}
+        >
+          Markdown (for a pull request)
+        </button>{' '}
+        <button
+          type="button"
+          className="small"
+          data-testid="compare-export-html"
+          onClick={() => downloadText('zcprof-compare.html', comparisonHtml(exported()), 'text/html')}
+        >
+          HTML
+        </button>
+      </div>
+      <ul className="report-letters">
+        {cmp.columns.map((c, i) => (
+          <li key={i}>
+            <b>{letter(i)}</b> {c.label}
+            {i === cmp.baseline && <span className="muted"> (baseline)</span>}
+          </li>
+        ))}
+      </ul>
       <div className="chart-row">
         <CompareBars
           comparison={cmp}
@@ -132,7 +221,7 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
                 className={i === 0 ? 'group-start' : undefined}
               >
                 <td>{i === 0 && rowKeyText(row.key)}</td>
-                <td>{cmp.columns[i].label}</td>
+                <td title={cmp.columns[i].label}>{letter(i)}</td>
                 {metrics.map((m) => {
                   const value = meanText(m.key, a?.[m.key] ?? null)
                   return (
@@ -141,7 +230,11 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
                       {i === cmp.baseline ? (
                         <span className="muted">baseline</span>
                       ) : (
-                        <Change c={row.comparisons[i]?.find((c) => c.metric === m.key)} />
+                        <Change
+                          c={row.comparisons[i]?.find((c) => c.metric === m.key)}
+                          gated={gate.includes(m.key)}
+                          threshold={threshold ?? 0.05}
+                        />
                       )}
                     </td>
                   )
@@ -153,7 +246,8 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
       </table>
       <p className="muted">
         Means against the baseline's, with the 95% interval of the ratio (Welch). “Within noise”: the interval includes
-        no change, whatever the point estimate. A regression is worse by more than the threshold and beyond the noise.
+        no change, whatever the point estimate; “detects ±x%” is the smallest change its repetitions can tell from
+        noise. A regression is worse by more than the threshold and beyond the noise.
       </p>
       {cmp.notes.map((n) => (
         <p key={n} className="banner warn">
@@ -167,7 +261,7 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
             <th />
             {cmp.columns.map((c, i) => (
               <th key={i}>
-                {c.label}
+                {letter(i)}: {c.label}
                 {c.foreign && <span className="chip">imported</span>}
               </th>
             ))}
