@@ -6,7 +6,7 @@ import { IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiEvent, type ZcprofApi } from '..
 const api: ZcprofApi = {
   capabilities: () => ipcRenderer.invoke(IPC_PREFIX + 'capabilities'),
   environment: () => ipcRenderer.invoke(IPC_PREFIX + 'environment'),
-  startRun: (plan, token) => ipcRenderer.invoke(IPC_PREFIX + 'startRun', plan, token),
+  startRun: (plan, token, meta) => ipcRenderer.invoke(IPC_PREFIX + 'startRun', plan, token, meta),
   cancelRun: (runId) => ipcRenderer.invoke(IPC_PREFIX + 'cancelRun', runId),
   library: () => ipcRenderer.invoke(IPC_PREFIX + 'library'),
   openReport: (id) => ipcRenderer.invoke(IPC_PREFIX + 'openReport', id),

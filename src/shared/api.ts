@@ -6,7 +6,7 @@ import type { ErrorInfo } from './errors'
 import type { RunEvent } from './events'
 import type { MethodInfo, ReceiverMode } from './methods'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from './library'
-import type { Environment, Plan, Report } from './report'
+import type { Environment, Plan, Report, ReportMeta } from './report'
 
 export interface MethodCapability extends MethodInfo {
   supported: boolean
@@ -35,10 +35,11 @@ export interface ZcprofApi {
   capabilities(): Promise<Capabilities>
   environment(): Promise<Environment>
   /**
-   * token: for agent:// targets; it is not stored in the report. The answer comes
-   * before any event of the run it starts, so listeners can match events by runId.
+   * token: for agent:// targets; it is not stored in the report. meta: the report's
+   * title and tags. The answer comes before any event of the run it starts, so
+   * listeners can match events by runId.
    */
-  startRun(plan: Plan, token?: string): Promise<StartResult>
+  startRun(plan: Plan, token?: string, meta?: ReportMeta): Promise<StartResult>
   cancelRun(runId: string): Promise<void>
   /** returns the unsubscribe function */
   onEvent(listener: (e: ApiEvent) => void): () => void

@@ -93,3 +93,55 @@ export function entryFor(
     revision
   }
 }
+
+export type LibrarySort = 'newest' | 'oldest' | 'title' | 'host'
+
+/** what the library view is narrowed to: empty text and null filters keep everything */
+export interface LibraryQuery {
+  /** matched, case-insensitive, against the title, host, tags, methods, headline and file name */
+  text: string
+  tag: string | null
+  host: string | null
+  method: string | null
+  sort: LibrarySort
+}
+
+export const ALL_ENTRIES: LibraryQuery = { text: '', tag: null, host: null, method: null, sort: 'newest' }
+
+/**
+ * The entries a query keeps, in its order. An unreadable file has no tags, host or
+ * methods: it stays listed while no filter asks for one (its name still matches
+ * text), and sorts last, so a damaged file is never hidden by default.
+ */
+export function queryLibrary(entries: readonly LibraryEntry[], q: LibraryQuery): LibraryEntry[] {
+  const words = q.text.toLowerCase().split(/\s+/).filter(Boolean)
+  const kept = entries.filter((e) => {
+    const haystack = [e.id, e.title, e.host, e.headline, ...e.tags, ...e.methods].join(' ').toLowerCase()
+    if (!words.every((w) => haystack.includes(w))) return false
+    if (q.tag !== null && !e.tags.includes(q.tag)) return false
+    if (q.host !== null && e.host !== q.host) return false
+    if (q.method !== null && !e.methods.includes(q.method)) return false
+    return true
+  })
+  const key: Record<LibrarySort, (a: LibraryEntry, b: LibraryEntry) => number> = {
+    newest: (a, b) => b.timestamp.localeCompare(a.timestamp),
+    oldest: (a, b) => a.timestamp.localeCompare(b.timestamp),
+    title: (a, b) => a.title.localeCompare(b.title),
+    host: (a, b) => a.host.localeCompare(b.host) || b.timestamp.localeCompare(a.timestamp)
+  }
+  return kept.sort((a, b) => Number(a.problem !== null) - Number(b.problem !== null) || key[q.sort](a, b))
+}
+
+/** every tag, host and method in the library, for the filters' choices */
+export function libraryFacets(entries: readonly LibraryEntry[]): {
+  tags: string[]
+  hosts: string[]
+  methods: string[]
+} {
+  const sorted = (xs: Iterable<string>) => [...new Set(xs)].filter(Boolean).sort()
+  return {
+    tags: sorted(entries.flatMap((e) => e.tags)),
+    hosts: sorted(entries.map((e) => e.host)),
+    methods: sorted(entries.flatMap((e) => e.methods))
+  }
+}

@@ -4,7 +4,7 @@
 import { ZcprofError } from './errors'
 import { METHODS, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
 import { PLAN_LIMITS, planProblems, trialMode, type TrialMode } from './plan-rules'
-import type { CacheState, Plan } from './report'
+import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, type CacheState, type Plan, type ReportMeta } from './report'
 import { parseTarget } from './targets'
 import {
   formatBytes,
@@ -30,6 +30,9 @@ export interface PlanDraft {
   verify: boolean
   /** for agent:// targets */
   token: string
+  /** the report's title (empty: the default, which says what ran) and comma-separated tags */
+  title: string
+  tags: string
   /** what bounds a trial: a duration, a byte count, or one pass over the file */
   trialMode: TrialMode
   duration: string
@@ -41,6 +44,22 @@ export interface PlanDraft {
 }
 
 export type FieldErrors = Partial<Record<keyof PlanDraft, string>>
+
+/** the report's title and tags as the form has them: trimmed, empty tags dropped, each once */
+export function metaFromDraft(d: Pick<PlanDraft, 'title' | 'tags'>): ReportMeta {
+  const title = d.title.trim()
+  return {
+    title: title || null,
+    tags: [
+      ...new Set(
+        d.tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      )
+    ]
+  }
+}
 
 export function draftFromPlan(p: Plan): PlanDraft {
   return {
@@ -56,6 +75,8 @@ export function draftFromPlan(p: Plan): PlanDraft {
     receiverMode: p.receiverMode,
     verify: p.checksum,
     token: '',
+    title: '',
+    tags: '',
     trialMode: trialMode(p),
     duration: formatDurationMs(p.durationMs ?? 2000).replace(' ', ''),
     bytes: p.trialBytes === null ? '1GiB' : formatBytes(p.trialBytes),
@@ -113,6 +134,12 @@ export function validateDraft(
   if (target?.kind === 'agent' && d.token.trim() === '' && !target.host.startsWith('127.')) {
     errors.token = 'an agent on another host needs the token it was started with'
   }
+  const meta = metaFromDraft(d)
+  if (meta.title !== null && meta.title.length > MAX_TITLE_LENGTH)
+    errors.title = `${MAX_TITLE_LENGTH} characters at most`
+  const longTag = meta.tags.find((t) => t.length > MAX_TAG_LENGTH)
+  if (longTag) errors.tags = `the tag "${longTag.slice(0, 20)}…" is over ${MAX_TAG_LENGTH} characters`
+  else if (meta.tags.length > MAX_TAGS) errors.tags = `${MAX_TAGS} tags at most`
   let sizes: number[] = []
   if (d.fileMode === 'generate') {
     try {

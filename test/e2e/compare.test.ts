@@ -77,6 +77,64 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     expect(await page.getByTestId('entry-iperf3-loopback.json').textContent()).toMatch(/imported · iperf3 3\.12/)
   })
 
+  it('searches, filters and sorts the library', async () => {
+    const rows = () => page.getByTestId('library-table').locator('tbody tr').count()
+    await page.getByTestId('library-search').fill('new kernel')
+    await expect.poll(rows).toBe(1)
+    expect(await page.getByTestId('library-count').textContent()).toBe('1 of 5 reports')
+    await page.getByTestId('library-search').fill('')
+    await page.getByTestId('filter-host').selectOption('lab-a')
+    await expect.poll(rows).toBe(1)
+    await page.getByTestId('filter-host').selectOption('')
+    await page.getByTestId('filter-tag').selectOption('kernel-6.19')
+    await expect.poll(rows).toBe(1)
+    await page.getByRole('button', { name: 'Show all' }).click()
+    await expect.poll(rows).toBe(5)
+    await page.getByTestId('library-sort').selectOption('title')
+    // by title, the damaged file last
+    const titles = await page.getByTestId('library-table').locator('tbody tr').allTextContents()
+    expect(titles.at(-1)).toMatch(/cut-short\.json cannot be read/)
+  })
+
+  it('the library and compare views work from the keyboard alone', async () => {
+    /** presses Tab until `target` has the focus, as a person would; it must show that it has it */
+    async function tabTo(target: ReturnType<typeof page.locator>) {
+      for (let i = 0; i < 120; i++) {
+        if (await target.evaluate((el) => el.matches(':focus'))) {
+          // the page's own getComputedStyle: the test's tsconfig has no DOM types
+          const outline = await target.evaluate(
+            (el) =>
+              (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el)
+                .outlineStyle
+          )
+          expect(outline).not.toBe('none')
+          return
+        }
+        await page.keyboard.press('Tab')
+      }
+      throw new Error('never reached by Tab')
+    }
+    await page.getByTestId('library-sort').selectOption('newest')
+    await tabTo(page.getByLabel('select lab-a baseline'))
+    await page.keyboard.press('Space')
+    await tabTo(page.getByLabel('select lab-b new kernel'))
+    await page.keyboard.press('Space')
+    await tabTo(page.getByTestId('compare-selected'))
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^1 regression/)
+    // the gate, from the keyboard
+    await tabTo(page.getByLabel('throughput', { exact: true }))
+    await page.keyboard.press('Space')
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^No regression/)
+    await page.keyboard.press('Space')
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^1 regression/)
+    await tabTo(page.getByRole('button', { name: 'Back to the library' }))
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('library-table').isVisible()).toBe(true)
+    // leave the selection as the next test expects to make it
+    for (const name of ['select lab-a baseline', 'select lab-b new kernel']) await page.getByLabel(name).uncheck()
+  })
+
   it('compares two machines: the 20% regression flagged, the 2% difference shown as noise', async () => {
     await page.getByLabel('select lab-a baseline').check()
     await page.getByLabel('select lab-b new kernel').check()

@@ -114,6 +114,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       await page.fill('input[name="duration"]', '6s')
       await page.fill('input[name="streams"]', '4')
       await page.fill('input[name="repeat"]', '2')
+      await page.fill('input[name="title"]', 'e2e: copy vs sendfile, 4 streams')
+      await page.fill('input[name="tags"]', 'e2e, four-streams')
       await page.click('button[type="submit"]')
       await page.waitForSelector('section[aria-label="live run"]')
       // the running trial grows while it runs, each of its 4 streams stacked
@@ -174,6 +176,10 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       const headroom = page.locator('[data-testid="bars-headroom"]')
       await expect.poll(() => headroom.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(3 * 4)
       await headroom.screenshot({ path: path.join(artifacts, 'headroom.png') })
+      // saved under the title and tags given in the setup form
+      await expect
+        .poll(() => page.getByTestId('saved-line').textContent())
+        .toMatch(/Saved to the library as “e2e: copy vs sendfile, 4 streams”/)
       // the live charts of a finished run give way to its results
       expect(await page.locator('section[aria-label="live run"]').count()).toBe(0)
       await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true })

@@ -9,12 +9,12 @@ import type { ApiEvent, Capabilities, StartResult, ZcprofApi } from '../../share
 import { ZcprofError } from '../../shared/errors'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from '../../shared/library'
 import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../shared/methods'
-import type { Environment, Plan, Report } from '../../shared/report'
+import type { Environment, Plan, Report, ReportMeta } from '../../shared/report'
 import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../engine/version'
 import { captureEnvironment } from '../host/environment'
-import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { JournalWriter } from '../reports/journal-writer'
 import { CLOSED_POLICY, libraryFolderProblem, runPolicyProblem, type UiPolicy } from './ui-policy'
 import { defaultSettingsFile, readSettings, writeSettings } from '../settings'
@@ -82,15 +82,19 @@ export class EngineApi implements ZcprofApi {
     return captureEnvironment()
   }
 
-  async startRun(plan: Plan, token?: string): Promise<StartResult> {
+  async startRun(plan: Plan, token?: string, meta?: ReportMeta): Promise<StartResult> {
     if (this.current) {
       return {
         ok: false,
         error: { code: 'ZC_BUSY', message: 'a run is in progress', hint: 'cancel it or wait for it to end' }
       }
     }
+    let labels: ReportMeta
     try {
       validatePlan(plan)
+      // the same limits as the library's rename and tag
+      const clean = cleanChanges({ title: meta?.title ?? null, tags: meta?.tags ?? [] })
+      labels = { title: clean.title ?? null, tags: clean.tags ?? [] }
     } catch (e) {
       if (e instanceof ZcprofError) return { ok: false, error: e.toInfo() }
       throw e
@@ -121,18 +125,19 @@ export class EngineApi implements ZcprofApi {
     // the run goes on in the background; its events (errors included) are the answer.
     // It starts after this call has answered, so a front end knows its run's id
     // before the first event arrives (the contract in shared/api.ts)
-    setImmediate(() => this.run(plan, token, abort.signal, emit, runId))
+    setImmediate(() => this.run(plan, token, labels, abort.signal, emit, runId))
     return { ok: true, runId }
   }
 
   private run(
     plan: Plan,
     token: string | undefined,
+    meta: ReportMeta,
     signal: AbortSignal,
     emit: (e: ApiEvent['event']) => void,
     runId: string
   ): void {
-    runPlan({ plan, signal, token: token || undefined, onEvent: emit })
+    runPlan({ plan, signal, token: token || undefined, meta, onEvent: emit })
       .catch((e: unknown) => {
         const error =
           e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }

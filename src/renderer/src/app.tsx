@@ -6,7 +6,7 @@ import type { Capabilities, ZcprofApi } from '../../shared/api'
 import type { ErrorInfo } from '../../shared/errors'
 import type { LibraryEntry, LibraryListing } from '../../shared/library'
 import { draftFromPlan, type PlanDraft } from '../../shared/plan-form'
-import type { Plan, Report } from '../../shared/report'
+import type { Plan, Report, ReportMeta } from '../../shared/report'
 import { initialRunState, runReducer } from './state/run-state'
 import { EnvironmentPanel, PmuBanner } from './views/environment-panel'
 import { LiveView } from './views/live-view'
@@ -95,11 +95,11 @@ export function App({ api }: { api: ZcprofApi }) {
     })
   }, [api, refreshLibrary])
 
-  const start = async (plan: Plan, token: string) => {
+  const start = async (plan: Plan, token: string, meta: ReportMeta) => {
     runId.current = null
     setSaved(null)
     dispatch({ type: 'starting', plan, nowMs: performance.now() })
-    const r = await api.startRun(plan, token || undefined)
+    const r = await api.startRun(plan, token || undefined, meta)
     if (!r.ok) return dispatch({ type: 'start-failed', error: r.error })
     runId.current = r.runId
     dispatch({ type: 'started', runId: r.runId })

@@ -1,10 +1,19 @@
 // The report library: every saved run and import, with what a person scans for;
 // open, rename, tag, delete (with undo), import, and pick reports to compare.
 
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { ZcprofApi } from '../../../shared/api'
 import type { ErrorInfo } from '../../../shared/errors'
-import type { LibraryEntry, LibraryListing, Result } from '../../../shared/library'
+import {
+  ALL_ENTRIES,
+  libraryFacets,
+  queryLibrary,
+  type LibraryEntry,
+  type LibraryListing,
+  type LibraryQuery,
+  type LibrarySort,
+  type Result
+} from '../../../shared/library'
 import { MAX_REPORT_BYTES } from '../../../shared/report'
 import { formatBytes } from '../../../shared/units'
 
@@ -24,6 +33,7 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
   const [messages, setMessages] = useState<{ kind: 'error' | 'info'; text: string; undo?: string }[]>([])
   const [folder, setFolder] = useState<string | null>(null)
   const [iperfMethod, setIperfMethod] = useState<'copy' | 'sendfile'>('copy')
+  const [query, setQuery] = useState<LibraryQuery>(ALL_ENTRIES)
 
   const fail = (e: ErrorInfo) =>
     setMessages((m) => [...m, { kind: 'error', text: e.hint ? `${e.message} — ${e.hint}` : e.message }])
@@ -76,6 +86,9 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]))
   const entries = listing?.entries ?? []
   const readable = selected.filter((id) => entries.some((e) => e.id === id && !e.problem))
+  const facets = useMemo(() => libraryFacets(entries), [entries])
+  const shown = useMemo(() => queryLibrary(entries, query), [entries, query])
+  const narrowed = (patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch }))
 
   return (
     <section className="library" aria-label="report library">
@@ -148,6 +161,64 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
           )}
         </p>
       ))}
+      {entries.length > 0 && (
+        <div className="library-filters" role="search" aria-label="find reports">
+          <label>
+            Search{' '}
+            <input
+              type="search"
+              data-testid="library-search"
+              value={query.text}
+              placeholder="title, host, tag, method…"
+              onChange={(e) => narrowed({ text: e.target.value })}
+            />
+          </label>
+          <Facet
+            label="Tag"
+            testId="filter-tag"
+            value={query.tag}
+            options={facets.tags}
+            set={(tag) => narrowed({ tag })}
+          />
+          <Facet
+            label="Host"
+            testId="filter-host"
+            value={query.host}
+            options={facets.hosts}
+            set={(host) => narrowed({ host })}
+          />
+          <Facet
+            label="Method"
+            testId="filter-method"
+            value={query.method}
+            options={facets.methods}
+            set={(method) => narrowed({ method })}
+          />
+          <label>
+            Sort{' '}
+            <select
+              data-testid="library-sort"
+              value={query.sort}
+              onChange={(e) => narrowed({ sort: e.target.value as LibrarySort })}
+            >
+              <option value="newest">newest first</option>
+              <option value="oldest">oldest first</option>
+              <option value="title">by title</option>
+              <option value="host">by host</option>
+            </select>
+          </label>
+          <span className="muted" data-testid="library-count" role="status">
+            {shown.length === entries.length
+              ? `${entries.length} reports`
+              : `${shown.length} of ${entries.length} reports`}
+          </span>
+          {shown.length !== entries.length && (
+            <button type="button" className="small" onClick={() => setQuery(ALL_ENTRIES)}>
+              Show all
+            </button>
+          )}
+        </div>
+      )}
       {entries.length === 0 ? (
         <p className="muted" data-testid="library-empty">
           No reports yet. Runs you start here are saved when they end; import zcprof or iperf3 -J files to compare them.
@@ -167,7 +238,7 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
             </tr>
           </thead>
           <tbody>
-            {entries.map((e) => (
+            {shown.map((e) => (
               <tr key={e.id} data-testid={`entry-${e.id}`} className={e.problem ? 'unreadable' : undefined}>
                 <td>
                   <input
@@ -266,6 +337,35 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
         </details>
       )}
     </section>
+  )
+}
+
+/** a filter over one of the library's facets: any, or one value */
+function Facet({
+  label,
+  testId,
+  value,
+  options,
+  set
+}: {
+  label: string
+  testId: string
+  value: string | null
+  options: string[]
+  set: (v: string | null) => void
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select data-testid={testId} value={value ?? ''} onChange={(e) => set(e.target.value || null)}>
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
 

@@ -3,8 +3,8 @@
 import { useMemo } from 'react'
 import type { Capabilities } from '../../../shared/api'
 import type { MethodName } from '../../../shared/methods'
-import { validateDraft, type FieldErrors, type PlanDraft } from '../../../shared/plan-form'
-import type { Plan } from '../../../shared/report'
+import { metaFromDraft, validateDraft, type FieldErrors, type PlanDraft } from '../../../shared/plan-form'
+import type { Plan, ReportMeta } from '../../../shared/report'
 
 interface Props {
   capabilities: Capabilities
@@ -12,7 +12,7 @@ interface Props {
   draft: PlanDraft
   onDraftChange(d: PlanDraft): void
   busy: boolean
-  onStart(plan: Plan, token: string): void
+  onStart(plan: Plan, token: string, meta: ReportMeta): void
 }
 
 function FieldError({ errors, field }: { errors: FieldErrors; field: keyof PlanDraft }) {
@@ -39,6 +39,8 @@ interface TextFieldProps {
     | 'streams'
     | 'senderCpus'
     | 'receiverCpus'
+    | 'title'
+    | 'tags'
   draft: PlanDraft
   errors: FieldErrors
   set(field: keyof PlanDraft, value: string): void
@@ -81,7 +83,7 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
       aria-label="run setup"
       onSubmit={(e) => {
         e.preventDefault()
-        if (plan) onStart(plan, draft.token)
+        if (plan) onStart(plan, draft.token, metaFromDraft(draft))
       }}
     >
       <fieldset>
@@ -235,6 +237,25 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           />{' '}
           verify every byte (crc32c)
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>Label the report</legend>
+        <TextField
+          label="Title"
+          field="title"
+          placeholder="default: what ran, where, and when"
+          draft={draft}
+          errors={errors}
+          set={set}
+        />
+        <TextField
+          label="Tags"
+          field="tags"
+          placeholder="e.g. kernel-6.18, baseline"
+          draft={draft}
+          errors={errors}
+          set={set}
+        />
       </fieldset>
       <button type="submit" disabled={!plan || busy}>
         Run
