@@ -121,6 +121,9 @@ async function main(): Promise<void> {
     console.log('== 1. every method on loopback: the default run (npx zcprof run) ==')
     const t0 = Date.now()
     const all = await run({ file, chunkBytes: [chunk] })
+    // as `npx zcprof run` prints it (fitted to 100 columns), then every column (--wide)
+    console.log(renderSummary(all, { width: 100 }))
+    console.log('\n-- the same run, --wide --\n')
     console.log(renderSummary(all, { wide: true }))
     console.log(`(the run took ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   }

@@ -6,7 +6,8 @@
 // it), so the time is npm's work and the addon's install step, not the network. The
 // time with a cold cache is the same plus downloading the production dependencies.
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import os from 'node:os'
 import path from 'node:path'
 import { duBytes, installTarball, packProject } from '../test/package-install'
@@ -48,6 +49,15 @@ export function packageSection(): void {
     console.log(
       `installed with production dependencies only: ${mib(installed)} on disk; npm install -g --omit=dev took ${(median(times) / 1000).toFixed(1)} s (median of ${reps}: ${times.map((t) => (t / 1000).toFixed(1)).join(', ')} s, npm's cache warm, the prebuilt addon used)`
     )
+    // the browser UI's scripts: what a page downloads first, and the views loaded when opened
+    const assets = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'out', 'renderer', 'assets')
+    const scripts = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => {
+        const bytes = readFileSync(path.join(assets, f))
+        return `${f.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')} ${kib(bytes.length)} (${kib(gzipSync(bytes).length)} gzipped)`
+      })
+    console.log(`the UI's scripts (minified): ${scripts.join('; ')}`)
     const checkoutModules = duBytes(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules'))
     console.log(`for comparison, a checkout's node_modules (every devDependency): ${mib(checkoutModules)}`)
   } finally {

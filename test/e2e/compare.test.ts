@@ -200,6 +200,15 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG')
     expect(png.readUInt32BE(16)).toBeGreaterThan(400) // width, at 2×
     expect(png.length).toBeGreaterThan(5000)
+    // the image stands alone: a title band above the chart and a legend band below it,
+    // so it is taller (at 2×) than the chart's own surface by both
+    const svgHeight = await page
+      .getByTestId('compare-throughput')
+      .locator('.recharts-wrapper > svg.recharts-surface')
+      .evaluate(
+        (el) => (el as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect().height
+      )
+    expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(Math.round((svgHeight + 28 + 24) * 2) - 2)
   })
 
   it('another baseline, or a higher threshold, changes the verdict', async () => {

@@ -186,13 +186,26 @@ describe('live charts', () => {
     const legend = [...node.querySelectorAll('.recharts-legend-item-text')].map((e) => e.textContent)
     expect(legend).toEqual(['sendfile'])
   })
-  it('show the 1 cycle/bit rule of thumb', async () => {
+  it('show the 1 cycle/bit rule of thumb where the data comes near it', async () => {
+    const near = points.map((p) => ({ ...p, cyclesPerBit: p.cyclesPerBit === null ? null : p.cyclesPerBit * 4 }))
     const node = render(
-      <TrialChart points={points} metric="cyclesPerBit" title="c" unit="cycles/bit" method="copy" reference={1} />
+      <TrialChart points={near} metric="cyclesPerBit" title="c" unit="cycles/bit" method="copy" reference={1} />
     )
     await settle()
     expect(node.querySelector('.recharts-reference-line')).not.toBeNull()
     expect(node.textContent).toMatch(/1 cycle\/bit/)
+    expect(node.querySelector('[data-testid="reference-off-scale-cyclesPerBit"]')).toBeNull()
+  })
+  it('say where the rule is, rather than squash 0.2 cycles/bit under a line at 1', async () => {
+    const node = render(
+      <TrialChart points={points} metric="cyclesPerBit" title="c" unit="cycles/bit" method="copy" reference={1} />
+    )
+    await settle()
+    expect(node.querySelector('.recharts-reference-line')).toBeNull()
+    // the peak is 0.21: the rule is about 5× above it
+    expect(node.querySelector('[data-testid="reference-off-scale-cyclesPerBit"]')!.textContent).toBe(
+      '↑ 1 cycle/bit is off this scale, 5× the peak'
+    )
   })
   it('draw nothing but axes with no data', async () => {
     const node = render(<TrialChart points={[]} metric="gbps" title="Throughput" unit="Gbit/s" method={null} />)

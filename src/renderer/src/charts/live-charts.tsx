@@ -18,9 +18,11 @@ import {
 } from 'recharts'
 import type { MethodName } from '../../../shared/methods'
 import { METHOD_COLORS } from '../../../shared/method-colors'
+import { niceTicks } from '../../../shared/units'
 import type { SeriesPoint, TrialPoint } from '../state/run-state'
 
-const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(2))
+/** a tick as short as it can be: 0.005, 0.01, 2.5, 150 (round ticks have few digits) */
+const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))))
 
 interface TrialChartProps {
   points: SeriesPoint[]
@@ -52,6 +54,8 @@ export function TrialChart({ points, metric, title, unit, method, reference, est
   // label says where it is instead
   const peak = Math.max(0, ...points.map((p) => (p[metric] as number | null) ?? 0))
   const showReference = reference !== undefined && peak >= reference / 2
+  // round steps, up to the reference line when it is drawn
+  const ticks = niceTicks(Math.max(peak, showReference ? reference! : 0), 4)
   return (
     <figure className="chart" data-testid={`live-${metric}`} data-points={points.length}>
       <Caption title={title} unit={unit} estimated={estimated} />
@@ -71,9 +75,11 @@ export function TrialChart({ points, metric, title, unit, method, reference, est
             label={{ value: 's into the trial', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
           />
           <YAxis
-            width={56}
+            width={64}
+            ticks={ticks}
+            domain={[0, ticks.at(-1)!]}
             tickFormatter={axisNumber}
-            label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11 }}
+            label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11, dx: -6 }}
           />
           <Tooltip
             formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}

@@ -6,8 +6,8 @@ export function PmuBanner({ env }: { env: Environment }) {
   return (
     <p className="banner warn" role="status" data-testid="pmu-banner">
       <b>Cycles are estimated</b> from CPU time ×{' '}
-      {env.cpuClockHz === null ? 'an unknown clock' : `${(env.cpuClockHz / 1e9).toFixed(2)} GHz`}: the PMU is closed
-      here. {env.pmu.reason}
+      {env.cpuClockHz === null ? 'an unknown clock' : `${(env.cpuClockHz / 1e9).toFixed(2)} GHz`}, not counted:{' '}
+      {env.pmu.reason ?? 'the PMU is closed here'}
     </p>
   )
 }
