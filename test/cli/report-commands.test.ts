@@ -38,7 +38,9 @@ describe('zcprof compare', () => {
     expect(r.code, r.stderr).toBe(1)
     expect(r.stdout).toMatch(/sendfile .*throughput −20\.0% \(95% CI −2\d\.\d% to −1\d\.\d%\)/)
     expect(r.stdout).toMatch(/−1\.6% \[[^\]]+\] noise/) // copy: inside the spread
-    expect(r.stdout).toMatch(/kernel: \[lab-a baseline\] 6\.18\.44 · x64 {2}vs {2}\[lab-b new kernel\] 6\.19\.2/)
+    // each report by its letter, the letters named once above the table
+    expect(r.stdout).toMatch(/^A: lab-a baseline \(baseline\)\nB: lab-b new kernel\n/)
+    expect(r.stdout).toMatch(/kernel: \[A\] 6\.18\.44 · x64 {2}vs {2}\[B\] 6\.19\.2/)
   })
 
   it('exits 0 when the difference is inside the noise, or under the threshold', () => {

@@ -61,6 +61,8 @@ const noBrowser = skipWhen(!haveBrowser, 'library and compare in Chromium', NO_B
 describe.skipIf(noBrowser)('library and compare in Chromium', () => {
   it('lists the library, with the damaged file and its reason', async () => {
     await page.getByRole('tab', { name: /Library/ }).click()
+    // the view is a chunk of its own, loaded on this first visit: a busy machine may take a moment
+    await page.waitForSelector('[data-testid="library-table"]', { timeout: 30_000 })
     await expect.poll(() => page.getByTestId('library-table').locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('entry-machine-b.json').textContent()).toMatch(
       /lab-b new kernel.*lab-b.*copy, sendfile.*kernel-6\.19/
@@ -121,6 +123,8 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     await page.keyboard.press('Space')
     await tabTo(page.getByTestId('compare-selected'))
     await page.keyboard.press('Enter')
+    // the compare view's chunk loads on this first visit
+    await page.waitForSelector('[data-testid="compare-verdict"]', { timeout: 30_000 })
     await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^1 regression/)
     // the gate, from the keyboard
     await tabTo(page.getByLabel('throughput', { exact: true }))

@@ -24,7 +24,7 @@ describe('preload', () => {
   const CALLS: Record<string, unknown[]> = {
     capabilities: [],
     environment: [],
-    startRun: [{ plan: 1 }, 'agent-token'],
+    startRun: [{ plan: 1 }, 'agent-token', { title: 'before the upgrade', tags: ['lab-a'] }],
     cancelRun: ['run-id'],
     library: [],
     openReport: ['a.json'],

@@ -173,27 +173,22 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
               onChange={(e) => narrowed({ text: e.target.value })}
             />
           </label>
-          <Facet
-            label="Tag"
-            testId="filter-tag"
-            value={query.tag}
-            options={facets.tags}
-            set={(tag) => narrowed({ tag })}
-          />
-          <Facet
-            label="Host"
-            testId="filter-host"
-            value={query.host}
-            options={facets.hosts}
-            set={(host) => narrowed({ host })}
-          />
-          <Facet
-            label="Method"
-            testId="filter-method"
-            value={query.method}
-            options={facets.methods}
-            set={(method) => narrowed({ method })}
-          />
+          {(
+            [
+              ['Tag', 'tag', facets.tags],
+              ['Host', 'host', facets.hosts],
+              ['Method', 'method', facets.methods]
+            ] as const
+          ).map(([label, key, options]) => (
+            <Facet
+              key={key}
+              label={label}
+              testId={`filter-${key}`}
+              value={query[key]}
+              options={options}
+              set={(v) => narrowed({ [key]: v })}
+            />
+          ))}
           <label>
             Sort{' '}
             <select
