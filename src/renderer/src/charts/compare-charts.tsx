@@ -8,7 +8,7 @@ import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { REPORT_COLORS } from '../../../shared/method-colors'
 import { formatBytes, niceTicks } from '../../../shared/units'
-import { inDrawOrder } from './result-charts'
+import { inDrawOrder } from './legend-order'
 import { ChartFigure } from '../components/chart-figure'
 
 interface Props {

@@ -19,6 +19,7 @@ import {
 import type { MethodName } from '../../../shared/methods'
 import { METHOD_COLORS } from '../../../shared/method-colors'
 import { niceTicks } from '../../../shared/units'
+import { inDrawOrder } from './legend-order'
 import type { SeriesPoint, TrialPoint } from '../state/run-state'
 
 /** a tick as short as it can be: 0.005, 0.01, 2.5, 150 (round ticks have few digits) */
@@ -132,7 +133,7 @@ export function StreamsChart({ points, streams }: { points: SeriesPoint[]; strea
             label={{ value: 'Gbit/s', angle: -90, position: 'insideLeft', fontSize: 11 }}
           />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
-          {streams <= 8 && <Legend />}
+          {streams <= 8 && <Legend itemSorter={inDrawOrder(names)} />}
           {names.map((n, i) => (
             <Area
               key={n}
@@ -164,6 +165,7 @@ export function TrialPointsChart({
 }) {
   const methods = [...new Set(trials.map((t) => t.method))]
   const measured = trials.filter((t) => !t.warmup && t[metric] !== null)
+  const trialTicks = niceTicks(Math.max(0, ...measured.map((t) => t[metric] as number)), 4)
   return (
     <figure className="chart" data-testid={`trials-${metric}`} data-points={measured.length}>
       <Caption title={title} unit={unit} />
@@ -178,9 +180,17 @@ export function TrialPointsChart({
             domain={[0, 'dataMax']}
             label={{ value: 'trial', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
           />
-          <YAxis dataKey={metric} width={56} tickFormatter={axisNumber} name={unit} />
+          <YAxis
+            dataKey={metric}
+            width={64}
+            tickFormatter={axisNumber}
+            name={unit}
+            ticks={trialTicks}
+            domain={[0, trialTicks.at(-1)!]}
+            label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11, dx: -6 }}
+          />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
-          <Legend />
+          <Legend itemSorter={inDrawOrder(methods)} />
           {methods.map((m) => (
             <Scatter
               key={m}

@@ -19,16 +19,13 @@ import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { formatLineRate, niceTicks } from '../../../shared/units'
 import { ChartFigure } from '../components/chart-figure'
+import { inDrawOrder } from './legend-order'
 
 interface Props {
   aggregates: MethodAggregate[]
 }
 
 type Pick = (x: MethodAggregate) => Stat | null | undefined
-
-/** the legend in the order the bars are drawn (recharts sorts by name otherwise) */
-export const inDrawOrder = (names: readonly string[]) => (item: { value?: unknown }) =>
-  names.indexOf(String(item.value))
 
 interface RelativeBarsProps extends Props {
   testId: string
