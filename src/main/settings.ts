@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { writeFileAtomic } from './engine/report-store'
+import { writeFileAtomic } from './storage/atomic-file'
 
 export interface Settings {
   libraryFolder?: string

@@ -1,12 +1,12 @@
 // The only place that loads zcprof.node. Everything above sees typed promises.
 
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { NativeMethod, ReceiverMode } from '../shared/methods'
 import { ZcprofError } from '../shared/errors'
 import type { TcpInfo } from '../shared/report'
+import { packageRoot } from './package-root'
 
 export type AddressFamily = 'inet' | 'inet6' | 'unix'
 export interface NativeAddress {
@@ -128,26 +128,6 @@ interface Binding {
   pmuProbe(): { available: boolean; reason?: string; errno?: number }
   nowNs(): number
   threadCpuNs(): number
-}
-
-function here(): string {
-  // bundled CJS has __dirname; vitest and ESM have import.meta.url
-  return typeof __dirname !== 'undefined' ? __dirname : path.dirname(fileURLToPath(import.meta.url))
-}
-
-/** The zcprof package root: the nearest package.json named zcprof above this file. */
-export function packageRoot(): string {
-  for (let dir = here(); ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json')
-    if (existsSync(pkg)) {
-      try {
-        if (JSON.parse(readFileSync(pkg, 'utf8')).name === 'zcprof') return dir
-      } catch {
-        // keep walking
-      }
-    }
-    if (path.dirname(dir) === dir) throw new Error(`zcprof: cannot find the package root above ${here()}`)
-  }
 }
 
 let binding: Binding | null = null

@@ -15,7 +15,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeFileAtomic } from '../../src/main/engine/report-store'
+import { writeFileAtomic } from '../../src/main/storage/atomic-file'
 import { ReportLibrary } from '../../src/main/reports/report-library'
 import { loadReportFile } from '../../src/main/reports/report-loader'
 import { randomFile, tempDir } from '../helpers'

@@ -4,7 +4,7 @@
 import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeReport } from '../../src/main/engine/report-store'
+import { writeReport } from '../../src/main/storage/atomic-file'
 import { acceptEnvironment, loadReportFile, parseReport } from '../../src/main/reports/report-loader'
 import { ZcprofError } from '../../src/shared/errors'
 import { MAX_REPORT_BYTES, SCHEMA_VERSION } from '../../src/shared/report'

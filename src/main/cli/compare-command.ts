@@ -20,7 +20,7 @@ import {
   type ComparisonText
 } from '../../shared/export/compare-export'
 import { rowKeyText } from '../../shared/export/figures'
-import { writeFileAtomic } from '../engine/report-store'
+import { writeFileAtomic } from '../storage/atomic-file'
 import { colorFor } from './terminal'
 import { loadReportFile } from '../reports/report-loader'
 

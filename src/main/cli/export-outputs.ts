@@ -5,7 +5,7 @@ import { ZcprofError } from '../../shared/errors'
 import { exporterFor, type ExportFormat } from '../../shared/export/exporters'
 import { printableDeep } from '../../shared/printable'
 import type { Report } from '../../shared/report'
-import { writeFileAtomic } from '../engine/report-store'
+import { writeFileAtomic } from '../storage/atomic-file'
 
 export interface ExportFlags {
   html?: string

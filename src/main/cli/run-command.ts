@@ -21,7 +21,7 @@ import {
   parseSizeList
 } from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
-import { writeReport } from '../engine/report-store'
+import { writeReport } from '../storage/atomic-file'
 import { JournalWriter } from '../reports/journal-writer'
 import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { requestedExports, writeExports, type ExportFlags } from './export-outputs'

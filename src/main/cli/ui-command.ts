@@ -2,7 +2,7 @@
 
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { packageRoot } from '../../native'
+import { packageRoot } from '../../native/package-root'
 import { ZcprofError } from '../../shared/errors'
 import { EngineApi } from '../api/engine-api'
 import { parseListen } from './agent-command'

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
-import { packageRoot } from '../../native'
+import { packageRoot } from '../../native/package-root'
 import { ZcprofError } from '../../shared/errors'
 import { AgentClient } from '../agent/agent-client'
 

@@ -39,7 +39,7 @@ import {
 import { safeFileStem } from '../../shared/export/report-title'
 import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
 import { reportFromJournal, type JournalLine } from '../../shared/run-journal'
-import { moveNoReplace, writeReport } from '../engine/report-store'
+import { moveNoReplace, writeReport } from '../storage/atomic-file'
 import { parseReport, type LoadedReport } from './report-loader'
 
 const TRASH = '.trash'

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFileAtomic } from '../../src/main/engine/report-store'
+import { writeFileAtomic } from '../../src/main/storage/atomic-file'
 import { ensureTestFile } from '../../src/main/engine/test-file'
 import { tempDir } from '../helpers'
 import { skipWhen } from '../skips'

@@ -1,4 +1,4 @@
-// Reports (and settings) are written atomically: a temp file with a random name,
+// Every file zcprof writes (reports, exports, settings) is written atomically: a temp file with a random name,
 // created exclusively and without following links, in the target's folder; fsync
 // the file, rename (or link, when the name must not be taken), fsync the folder.
 // A crash or a full disk never leaves a half report under the real name, and a link
@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, constants, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
+import { exporterFor } from '../../shared/export/exporters'
 import type { Report } from '../../shared/report'
 
 const { O_CREAT, O_EXCL, O_NOFOLLOW, O_WRONLY, O_RDONLY, O_DIRECTORY } = constants
@@ -81,13 +82,12 @@ export function writeFileAtomic(file: string, data: string, options: AtomicWrite
   }
 }
 
-export function reportText(report: Report): string {
-  return JSON.stringify(report, null, 1) + '\n'
-}
-
-/** writes the report and answers the text it wrote (what a digest or a size is taken of) */
+/**
+ * writes the report in its one JSON form (the JSON exporter's, shared/export) and
+ * answers the text it wrote (what a digest or a size is taken of)
+ */
 export function writeReport(file: string, report: Report, options: AtomicWriteOptions = {}): string {
-  const text = reportText(report)
+  const text = exporterFor('json').render(report)
   writeFileAtomic(file, text, options)
   return text
 }
