@@ -1,24 +1,19 @@
 // Exposes exactly the ZcprofApi, nothing else, to the sandboxed renderer.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiEvent, type ZcprofApi } from '../shared/api'
+import { API_CALLS, IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiEvent, type ZcprofApi } from '../shared/api'
+
+// each call goes to its own channel with every argument, as main's handlers expect
+const calls = Object.fromEntries(
+  API_CALLS.map((call) => [call, (...args: unknown[]) => ipcRenderer.invoke(IPC_PREFIX + call, ...args)])
+) as Omit<ZcprofApi, 'onEvent'>
 
 const api: ZcprofApi = {
-  capabilities: () => ipcRenderer.invoke(IPC_PREFIX + 'capabilities'),
-  environment: () => ipcRenderer.invoke(IPC_PREFIX + 'environment'),
-  startRun: (plan, token, meta) => ipcRenderer.invoke(IPC_PREFIX + 'startRun', plan, token, meta),
-  cancelRun: (runId) => ipcRenderer.invoke(IPC_PREFIX + 'cancelRun', runId),
-  library: () => ipcRenderer.invoke(IPC_PREFIX + 'library'),
-  openReport: (id) => ipcRenderer.invoke(IPC_PREFIX + 'openReport', id),
-  importReport: (fileName, text, method) => ipcRenderer.invoke(IPC_PREFIX + 'importReport', fileName, text, method),
-  updateReport: (id, changes) => ipcRenderer.invoke(IPC_PREFIX + 'updateReport', id, changes),
-  deleteReport: (id) => ipcRenderer.invoke(IPC_PREFIX + 'deleteReport', id),
-  restoreReport: (trashId) => ipcRenderer.invoke(IPC_PREFIX + 'restoreReport', trashId),
-  setLibraryFolder: (folder) => ipcRenderer.invoke(IPC_PREFIX + 'setLibraryFolder', folder),
-  onEvent: (listener) => {
+  ...calls,
+  onEvent: (listener: (e: ApiEvent) => void) => {
     const relay = (_e: IpcRendererEvent, data: ApiEvent) => listener(data)
     ipcRenderer.on(IPC_EVENT_CHANNEL, relay)
-    return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, relay)
+    return () => void ipcRenderer.removeListener(IPC_EVENT_CHANNEL, relay)
   }
 }
 

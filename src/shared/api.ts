@@ -60,19 +60,25 @@ export interface ZcprofApi {
 
 /** The request/response calls (everything but onEvent), as the transports carry them. */
 export type ApiCall = Exclude<keyof ZcprofApi, 'onEvent'>
-export const API_CALLS: readonly ApiCall[] = [
-  'capabilities',
-  'environment',
-  'startRun',
-  'cancelRun',
-  'library',
-  'openReport',
-  'importReport',
-  'updateReport',
-  'deleteReport',
-  'restoreReport',
-  'setLibraryFolder'
-]
+/**
+ * The one list of calls: the preload, the renderer's WebSocket bridge, the IPC
+ * handlers and the UI server all derive theirs from it. A Record, so adding a call to
+ * ZcprofApi without adding it here does not compile.
+ */
+const CALLS: Record<ApiCall, true> = {
+  capabilities: true,
+  environment: true,
+  startRun: true,
+  cancelRun: true,
+  library: true,
+  openReport: true,
+  importReport: true,
+  updateReport: true,
+  deleteReport: true,
+  restoreReport: true,
+  setLibraryFolder: true
+}
+export const API_CALLS = Object.keys(CALLS) as readonly ApiCall[]
 
 export const IPC_PREFIX = 'zcprof:'
 export const IPC_EVENT_CHANNEL = 'zcprof:event'

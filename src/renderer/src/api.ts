@@ -1,6 +1,6 @@
 // The only file that touches window.zcprof or the WebSocket bridge.
 
-import type { ApiCall, ApiEvent, ZcprofApi } from '../../shared/api'
+import { API_CALLS, type ApiCall, type ApiEvent, type ZcprofApi } from '../../shared/api'
 
 declare global {
   interface Window {
@@ -50,17 +50,7 @@ export function webSocketApi(url: string): ZcprofApi {
       })
     }
   return {
-    capabilities: call('capabilities'),
-    environment: call('environment'),
-    startRun: call('startRun'),
-    cancelRun: call('cancelRun'),
-    library: call('library'),
-    openReport: call('openReport'),
-    importReport: call('importReport'),
-    updateReport: call('updateReport'),
-    deleteReport: call('deleteReport'),
-    restoreReport: call('restoreReport'),
-    setLibraryFolder: call('setLibraryFolder'),
+    ...(Object.fromEntries(API_CALLS.map((c) => [c, call(c)])) as Omit<ZcprofApi, 'onEvent'>),
     onEvent: (l) => {
       listeners.add(l)
       return () => listeners.delete(l)
