@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { APP_CSP_META } from './src/shared/csp'
 
 export default defineConfig({
   main: {
@@ -18,6 +19,10 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     // minified: the bundle is what a browser-mode page downloads and parses first
     build: { minify: true, rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
-    plugins: [react()]
+    plugins: [
+      react(),
+      // the page's meta CSP is the app's one policy (src/shared/csp.ts), not a copy
+      { name: 'zcprof-csp', transformIndexHtml: (html: string) => html.replace('%ZCPROF_CSP%', APP_CSP_META) }
+    ]
   }
 })

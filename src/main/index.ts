@@ -7,12 +7,11 @@
 import { app, BrowserWindow, dialog, net, protocol, session, utilityProcess } from 'electron'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { APP_CSP } from '../shared/csp'
 import { EngineApi } from './api/engine-api'
 import { useNodeSpawner } from './engine/local-agent'
 import { registerIpc } from './ipc/register-ipc'
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 const SCHEME = 'app'
 const RENDERER_DIR = path.join(__dirname, '../renderer')
 
@@ -68,7 +67,7 @@ function createWindow(): void {
 app.whenReady().then(() => {
   protocol.handle(SCHEME, serveRenderer)
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } })
   })
   // nothing is granted, and nothing is reported as granted
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { APP_CSP } from '../../shared/csp'
 import { MAX_REPORT_BYTES } from '../../shared/report'
 import { API_CALLS, type ApiCall, type ZcprofApi } from '../../shared/api'
 import { isLoopbackIp } from '../../shared/targets'
@@ -21,8 +22,6 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.json': 'application/json'
 }
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 const COOKIE = 'zcprof_token'
 
 export interface UiServerOptions {
@@ -134,7 +133,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const headers = {
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': APP_CSP,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store'
