@@ -266,7 +266,3 @@ export function nowNs(): number {
 export function threadCpuNs(): number {
   return load().threadCpuNs()
 }
-
-export function isNativeError(e: unknown): e is NativeError {
-  return e instanceof Error && typeof (e as NativeError).code === 'string' && 'syscall' in e
-}

@@ -91,7 +91,6 @@ void zc_counters_open(zc_counters *c, zc_pmu_mode mode) {
     open_hw(c);
   }
   c->fd_task_clock = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, 0);
-  if (c->fd_task_clock < 0) c->sw_errnum = errno;
   c->fd_ctx = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, 0);
   c->fd_faults = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, 0);
 }

@@ -44,7 +44,6 @@ typedef struct {
   int fd_cycles, fd_instructions, fd_task_clock, fd_ctx, fd_faults;
   int hw_errnum;                            /* why the PMU is closed, 0 when open */
   char hw_reason[200];
-  int sw_errnum;
   zc_counter_values final;                  /* written by the thread before it exits */
   atomic_int final_valid;
 } zc_counters;

@@ -8,6 +8,9 @@ import { SCHEMA_VERSION } from './report'
 import type { MethodName } from './methods'
 import { warning } from './warnings'
 
+/** iperf3's own TCP default for -l, used when its report leaves blksize out */
+const IPERF3_DEFAULT_BLKSIZE = 128 * 1024
+
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -164,7 +167,7 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
   const sender = processSide(localSends ? localCpu : remoteCpu, seconds, bytes, clockHz)
   if (!sender) throw new Iperf3ImportError('it has no end.cpu_utilization_percent for the sending end')
   const throughput = numberAt(sum, 'bits_per_second', sumName, 0, 1e15) ?? (bytes * 8) / seconds
-  const chunkBytes = numberAt(testStart, 'blksize', 'start.test_start', 1, 1024 ** 3) ?? 131072
+  const chunkBytes = numberAt(testStart, 'blksize', 'start.test_start', 1, 1024 ** 3) ?? IPERF3_DEFAULT_BLKSIZE
   const startMs = (numberAt(start.timestamp, 'timesecs', 'start.timestamp', 0, MAX_EPOCH_SECONDS) ?? 0) * 1000
   const retransmits = numberAt(sent, 'retransmits', 'end.sum_sent')
   const streams = Math.min(

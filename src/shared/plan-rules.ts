@@ -28,6 +28,8 @@ export const PLAN_LIMITS = {
 
 /** The default: a timed trial of 2 s with 50 ms samples leaves 1.8 s measured after the ramp (36 samples). */
 export const DEFAULT_DURATION_MS = 2000
+/** bytes per call unless asked otherwise (the addon's ZC_DEFAULT_CHUNK_BYTES is the same) */
+export const DEFAULT_CHUNK_BYTES = 128 * 1024
 export const DEFAULT_SAMPLE_INTERVAL_MS = 50
 
 /**

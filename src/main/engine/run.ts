@@ -4,7 +4,13 @@ import { aggregateTrials } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
-import { DEFAULT_DURATION_MS, DEFAULT_SAMPLE_INTERVAL_MS, omitMsOf, planProblems } from '../../shared/plan-rules'
+import {
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_DURATION_MS,
+  DEFAULT_SAMPLE_INTERVAL_MS,
+  omitMsOf,
+  planProblems
+} from '../../shared/plan-rules'
 import type { Environment, MeasuredEnvironment, Plan, Report, TrialRecord, Warning } from '../../shared/report'
 import { parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
@@ -28,7 +34,7 @@ export const DEFAULT_PLAN: Plan = {
   targets: ['tcp://127.0.0.1'],
   fileBytes: [256 * 1024 * 1024],
   file: null,
-  chunkBytes: [128 * 1024],
+  chunkBytes: [DEFAULT_CHUNK_BYTES],
   repeat: 3,
   warmup: 0,
   cache: 'warm',
