@@ -11,9 +11,10 @@ import {
   type LibraryEntry,
   type LibraryListing,
   type LibraryQuery,
-  type LibrarySort,
   type Result
 } from '../../../shared/library'
+import { LibraryFilters } from './library-filters'
+import { LibraryTrash } from './library-trash'
 import { MAX_REPORT_BYTES } from '../../../shared/report'
 import { formatBytes } from '../../../shared/units'
 
@@ -88,7 +89,6 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
   const readable = selected.filter((id) => entries.some((e) => e.id === id && !e.problem))
   const facets = useMemo(() => libraryFacets(entries), [entries])
   const shown = useMemo(() => queryLibrary(entries, query), [entries, query])
-  const narrowed = (patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch }))
 
   return (
     <section className="library" aria-label="report library">
@@ -162,57 +162,13 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
         </p>
       ))}
       {entries.length > 0 && (
-        <div className="library-filters" role="search" aria-label="find reports">
-          <label>
-            Search{' '}
-            <input
-              type="search"
-              data-testid="library-search"
-              value={query.text}
-              placeholder="title, host, tag, method…"
-              onChange={(e) => narrowed({ text: e.target.value })}
-            />
-          </label>
-          {(
-            [
-              ['Tag', 'tag', facets.tags],
-              ['Host', 'host', facets.hosts],
-              ['Method', 'method', facets.methods]
-            ] as const
-          ).map(([label, key, options]) => (
-            <Facet
-              key={key}
-              label={label}
-              testId={`filter-${key}`}
-              value={query[key]}
-              options={options}
-              set={(v) => narrowed({ [key]: v })}
-            />
-          ))}
-          <label>
-            Sort{' '}
-            <select
-              data-testid="library-sort"
-              value={query.sort}
-              onChange={(e) => narrowed({ sort: e.target.value as LibrarySort })}
-            >
-              <option value="newest">newest first</option>
-              <option value="oldest">oldest first</option>
-              <option value="title">by title</option>
-              <option value="host">by host</option>
-            </select>
-          </label>
-          <span className="muted" data-testid="library-count" role="status">
-            {shown.length === entries.length
-              ? `${entries.length} reports`
-              : `${shown.length} of ${entries.length} reports`}
-          </span>
-          {shown.length !== entries.length && (
-            <button type="button" className="small" onClick={() => setQuery(ALL_ENTRIES)}>
-              Show all
-            </button>
-          )}
-        </div>
+        <LibraryFilters
+          query={query}
+          facets={facets}
+          shownCount={shown.length}
+          totalCount={entries.length}
+          onChange={setQuery}
+        />
       )}
       {entries.length === 0 ? (
         <p className="muted" data-testid="library-empty">
@@ -317,50 +273,9 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
         </table>
       )}
       {listing && listing.trash.length > 0 && (
-        <details className="trash" data-testid="trash">
-          <summary>Trash ({listing.trash.length})</summary>
-          <ul>
-            {listing.trash.map((t) => (
-              <li key={t.trashId}>
-                {t.id} <span className="muted">deleted {t.deletedAt.slice(0, 16).replace('T', ' ')}</span>{' '}
-                <button type="button" className="small" onClick={() => void act(api.restoreReport(t.trashId))}>
-                  Restore
-                </button>
-              </li>
-            ))}
-          </ul>
-        </details>
+        <LibraryTrash trash={listing.trash} onRestore={(trashId) => void act(api.restoreReport(trashId))} />
       )}
     </section>
-  )
-}
-
-/** a filter over one of the library's facets: any, or one value */
-function Facet({
-  label,
-  testId,
-  value,
-  options,
-  set
-}: {
-  label: string
-  testId: string
-  value: string | null
-  options: string[]
-  set: (v: string | null) => void
-}) {
-  return (
-    <label>
-      {label}{' '}
-      <select data-testid={testId} value={value ?? ''} onChange={(e) => set(e.target.value || null)}>
-        <option value="">any</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
   )
 }
 
