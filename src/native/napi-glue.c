@@ -183,9 +183,10 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   napi_value o, calls;
   napi_create_object(env, &o);
   napi_create_object(env, &calls);
-  static const char *phases[] = {"starting", "connected", "moving", "done"};
+  static const char *phases[] = {
+      [ZC_PHASE_STARTING] = "starting", [ZC_PHASE_CONNECTED] = "connected", [ZC_PHASE_MOVING] = "moving", [ZC_PHASE_DONE] = "done"};
   int phase = atomic_load(&t->phase);
-  set_str(env, o, "phase", phases[phase & 3]);
+  set_str(env, o, "phase", phases[phase >= ZC_PHASE_STARTING && phase <= ZC_PHASE_DONE ? phase : ZC_PHASE_STARTING]);
   set_num(env, o, "bytes", (double)atomic_load_explicit(&t->bytes, memory_order_relaxed));
   double total = 0;
   for (int i = 0; i < ZC_SYS_COUNT; i++) {

@@ -30,8 +30,10 @@ typedef struct {
 static int got(recv_ctx *c, uint64_t n) {
   uint64_t now = zc_now_ns();
   zc_note_cpu(c->t);
-  if (atomic_load_explicit(&c->t->first_byte_ns, memory_order_relaxed) == 0)
+  if (atomic_load_explicit(&c->t->first_byte_ns, memory_order_relaxed) == 0) {
     atomic_store_explicit(&c->t->first_byte_ns, now, memory_order_relaxed);
+    atomic_store(&c->t->phase, ZC_PHASE_MOVING);
+  }
   atomic_store_explicit(&c->t->last_byte_ns, now, memory_order_relaxed);
   zc_bump(&c->t->bytes, n);
   uint64_t limit = c->t->recv.max_bytes;
@@ -210,7 +212,7 @@ void zc_run_receiver(zc_transfer *t) {
   }
   if (accept_one(t, &c.sock) == 0) {
     zc_transfer_set_sock(t, c.sock);
-    atomic_store(&t->phase, 2);
+    atomic_store(&t->phase, ZC_PHASE_CONNECTED);
     int domain = 0;
     socklen_t dl = sizeof domain;
     getsockopt(c.sock, SOL_SOCKET, SO_DOMAIN, &domain, &dl);

@@ -370,10 +370,11 @@ void zc_run_sender(zc_transfer *t) {
     goto out;
   zc_transfer_set_sock(t, c.sock);
   t->local_port = local_port(c.sock);
-  atomic_store(&t->phase, 2);
+  atomic_store(&t->phase, ZC_PHASE_CONNECTED);
   /* the throughput clock starts at the first send, after open/map/connect; so does a duration */
   uint64_t first = zc_now_ns();
   atomic_store(&t->first_byte_ns, first);
+  atomic_store(&t->phase, ZC_PHASE_MOVING);
   if (cfg->duration_ns) c.deadline_ns = first + cfg->duration_ns;
 
   if (methods[cfg->method].run(&c) == 0) {

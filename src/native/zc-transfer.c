@@ -80,7 +80,7 @@ static void *thread_main(void *arg) {
   /* where the thread was allowed to run at the end: pinning held, or was changed under us */
   t->affinity_valid = sched_getaffinity(0, sizeof t->affinity_end, &t->affinity_end) == 0;
   zc_counters_finish(&t->counters);
-  atomic_store(&t->phase, 3);
+  atomic_store(&t->phase, ZC_PHASE_DONE);
   t->done(t, t->user);
   return NULL;
 }

@@ -97,6 +97,14 @@ void zc_tcp_info_read(int fd, zc_tcp_info *out);
 /* ---- transfers ---- */
 /* bytes per call when none is given: the sender's chunk and the receiver's buffer */
 #define ZC_DEFAULT_CHUNK_BYTES 131072
+
+/* where a transfer is; its names are napi-glue.c's, in this order */
+typedef enum {
+  ZC_PHASE_STARTING = 0, /* opening, mapping, connecting or waiting to accept */
+  ZC_PHASE_CONNECTED,    /* the data connection is up, no byte moved yet */
+  ZC_PHASE_MOVING,       /* the first byte went (sender) or came (receiver) */
+  ZC_PHASE_DONE
+} zc_phase;
 typedef enum {
   ZC_METHOD_COPY = 0, ZC_METHOD_MMAP, ZC_METHOD_SENDFILE, ZC_METHOD_SPLICE, ZC_METHOD_MSG_ZEROCOPY,
   ZC_METHOD_COUNT
@@ -168,7 +176,7 @@ struct zc_transfer {
   _Atomic uint64_t calls[ZC_SYS_COUNT];
   _Atomic uint64_t zc_sends, zc_completed, zc_copied;
   _Atomic uint64_t start_ns, first_byte_ns, last_byte_ns;
-  atomic_int phase;            /* 0 starting, 1 connected/accepted, 2 moving, 3 done */
+  atomic_int phase;            /* a zc_phase */
   zc_cpu_trace cpu;
 
   /* results, valid once done */
