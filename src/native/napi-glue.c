@@ -4,6 +4,7 @@
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
+#include <errno.h>
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,15 @@ static napi_value make_error(napi_env env, const zc_error *e) {
 
 static napi_value throw_type(napi_env env, const char *msg) {
   napi_throw_type_error(env, "ZC_BAD_ARGUMENT", msg);
+  return NULL;
+}
+
+/* out of memory is an Error with code, errno and syscall like any failed call, not a
+ * TypeError: nothing the caller passed was wrong */
+static napi_value throw_oom(napi_env env, const char *what) {
+  zc_error e = {0};
+  zc_error_set_errno(&e, "calloc", ENOMEM, what);
+  napi_throw(env, make_error(env, &e));
   return NULL;
 }
 
@@ -366,7 +376,7 @@ static napi_value start_sender(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) return throw_type(env, "startSender(config, callback)");
   handle *h = calloc(1, sizeof *h);
-  if (!h) return throw_type(env, "out of memory");
+  if (!h) return throw_oom(env, "cannot allocate a sender");
   zc_sender_config *c = &h->t.send;
   char method[32];
   const char *why = NULL;
@@ -407,7 +417,7 @@ static napi_value start_receiver(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) return throw_type(env, "startReceiver(config, callback)");
   handle *h = calloc(1, sizeof *h);
-  if (!h) return throw_type(env, "out of memory");
+  if (!h) return throw_oom(env, "cannot allocate a receiver");
   zc_receiver_config *c = &h->t.recv;
   char mode[32];
   double num;
@@ -554,7 +564,7 @@ static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
   napi_value argv[2], promise, name;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   file_job *j = calloc(1, sizeof *j);
-  if (!j) return throw_type(env, "out of memory");
+  if (!j) return throw_oom(env, "cannot allocate a file job");
   size_t n = 0;
   if (argc < 1 || napi_get_value_string_utf8(env, argv[0], j->path, sizeof j->path, &n) != napi_ok ||
       n == 0 || n >= sizeof j->path - 1) {
