@@ -74,10 +74,8 @@ static int recv_read(recv_ctx *c) {
 
 static int recv_splice(recv_ctx *c) {
   int p[2], rc = 0;
-  if (pipe2(p, O_CLOEXEC) < 0) return fail_io(c, "pipe2", errno);
-  int cap = fcntl(p[1], F_SETPIPE_SZ, (int)(c->buf_bytes > (1u << 30) ? (1u << 30) : c->buf_bytes));
-  if (cap < 0) cap = fcntl(p[1], F_GETPIPE_SZ);
-  uint64_t chunk = cap > 0 && (uint64_t)cap < c->buf_bytes ? (uint64_t)cap : c->buf_bytes;
+  uint64_t chunk = zc_splice_pipe(p, c->buf_bytes);
+  if (!chunk) return fail_io(c, "pipe2", errno);
   c->t->effective_chunk_bytes = chunk;
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (devnull < 0) {

@@ -159,11 +159,10 @@ static int send_sendfile(send_ctx *c) {
 
 static int send_splice(send_ctx *c) {
   int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) return fail_io(c, "pipe2", errno);
-  /* the pipe's capacity bounds one splice; the kernel caps it at pipe-max-size */
-  int cap = fcntl(p[1], F_SETPIPE_SZ, (int)(c->chunk > (1u << 30) ? (1u << 30) : c->chunk));
-  if (cap < 0) cap = fcntl(p[1], F_GETPIPE_SZ);
-  if (cap > 0 && (uint64_t)cap < c->chunk) c->chunk = (uint64_t)cap;
+  /* the pipe's capacity bounds one splice */
+  uint64_t chunk = zc_splice_pipe(p, c->chunk);
+  if (!chunk) return fail_io(c, "pipe2", errno);
+  c->chunk = chunk;
   c->t->effective_chunk_bytes = c->chunk;
   int rc = 0;
   for (uint64_t want; (want = next_piece(c)) > 0;) {

@@ -97,6 +97,8 @@ void zc_tcp_info_read(int fd, zc_tcp_info *out);
 /* ---- transfers ---- */
 /* bytes per call when none is given: the sender's chunk and the receiver's buffer */
 #define ZC_DEFAULT_CHUNK_BYTES 131072
+/* the most a pipe is asked to hold: F_SETPIPE_SZ takes an int */
+#define ZC_PIPE_MAX_BYTES (1u << 30)
 
 /* where a transfer is; its names are napi-glue.c's, in this order */
 typedef enum {
@@ -237,6 +239,11 @@ void zc_transfer_close_sock(zc_transfer *t);
  * a thread arena, which would show up among the loop's syscalls. NULL on failure. */
 void *zc_buffer_alloc(uint64_t bytes);
 void zc_buffer_free(void *p, uint64_t bytes);
+
+/* A pipe for splice, sized to hold `want` bytes where the kernel allows (pipe-max-size
+ * caps it, and no pipe exceeds 1 GiB). Answers what one splice through it may move;
+ * 0 when pipe2 failed (errno set; p untouched). Shared by the sender and receiver. */
+uint64_t zc_splice_pipe(int p[2], uint64_t want);
 
 /* ---- checksum and file utilities ---- */
 uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);
