@@ -11,7 +11,15 @@ import {
   omitMsOf,
   planProblems
 } from '../../shared/plan-rules'
-import type { Environment, MeasuredEnvironment, Plan, Report, TrialRecord, Warning } from '../../shared/report'
+import type {
+  Environment,
+  MeasuredEnvironment,
+  MethodAggregate,
+  Plan,
+  Report,
+  TrialRecord,
+  Warning
+} from '../../shared/report'
 import { parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
@@ -121,14 +129,18 @@ function pmuWarning(reason: string | null, clockHz: number): Warning {
   )
 }
 
-export async function runPlan(opts: RunOptions): Promise<Report> {
-  const { plan } = opts
-  const emit = (e: RunEvent) => opts.onEvent?.(e)
-  const targets = validatePlan(plan)
-  const started = Date.now()
-  // a missing file fails before any receiver starts; then the receivers start, the
-  // environment is collected and the test files made side by side, so a small run
-  // spends its time moving data rather than waiting on each in turn
+/**
+ * Everything a run needs before its first trial. A user's missing file fails before
+ * any receiver starts; then the receivers start, the environment is collected and the
+ * test files made side by side, so a small run spends its time moving data rather
+ * than waiting on each in turn. On failure the receivers are closed again.
+ */
+async function prepareRun(
+  plan: Plan,
+  targets: Target[],
+  opts: RunOptions,
+  emit: (e: RunEvent) => void
+): Promise<{ files: Map<number, string>; environment: MeasuredEnvironment; receivers: Receivers }> {
   const files = new Map<number, string>()
   if (plan.file) files.set(checkUserFile(plan.file), plan.file)
   const generateFiles = async () => {
@@ -141,13 +153,76 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   }
   const receivers = new Receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
   receivers.prepare(targets)
-  let environment: MeasuredEnvironment
   try {
-    ;[environment] = await Promise.all([captureEnvironment(plan.pmu), generateFiles()])
+    const [environment] = await Promise.all([captureEnvironment(plan.pmu), generateFiles()])
+    return { files, environment, receivers }
   } catch (e) {
     await receivers.close()
     throw e
   }
+}
+
+/** what the plan itself means for the figures, said before the first trial */
+function planWarnings(plan: Plan, environment: MeasuredEnvironment): Warning[] {
+  const out: Warning[] = []
+  if (!environment.pmu.available) out.push(pmuWarning(environment.pmu.reason, environment.cpuClockHz))
+  if (plan.methods.includes('node-stream')) {
+    out.push(
+      warning(
+        'PROCESS_SCOPE',
+        'node-stream runs on the JS thread: its counters cover the whole sending process and its syscalls are not counted',
+        { scope: 'method', method: 'node-stream' }
+      )
+    )
+    if (plan.senderCpus)
+      out.push(
+        warning('PIN_IGNORED', 'node-stream is not pinned: --cpus applies to native sender threads', {
+          scope: 'method',
+          method: 'node-stream'
+        })
+      )
+  }
+  if (plan.checksum && plan.receiverMode !== 'read')
+    out.push(
+      warning(
+        'CHECKSUM_COPIES',
+        `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
+        { scope: 'run' }
+      )
+    )
+  return out
+}
+
+/** a sender's saving the receiver pays back is not a saving: each such method, said once */
+function costMovedWarnings(aggregates: MethodAggregate[]): Warning[] {
+  const out: Warning[] = []
+  for (const a of aggregates) {
+    const v = a.vsCopy
+    if (v?.verdict !== 'cost-moved' && v?.verdict !== 'partly-moved') continue
+    const pct = (r: RatioEstimate | null) => (r ? `${Math.abs((r.ratio - 1) * 100).toFixed(0)}%` : '?')
+    const receiver =
+      v.receiverCyclesPerBit && v.receiverCyclesPerBit.ratio > 1
+        ? `the receiver pays ${pct(v.receiverCyclesPerBit)} more`
+        : 'the rest of the system pays it back'
+    out.push(
+      warning(
+        'COST_MOVED',
+        v.verdict === 'cost-moved'
+          ? `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves nothing clear. The cost moved; it was not saved`
+          : `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves ${pct(v.systemCyclesPerBit)}`,
+        { scope: 'method', method: a.method }
+      )
+    )
+  }
+  return out
+}
+
+export async function runPlan(opts: RunOptions): Promise<Report> {
+  const { plan } = opts
+  const emit = (e: RunEvent) => opts.onEvent?.(e)
+  const targets = validatePlan(plan)
+  const started = Date.now()
+  const { files, environment, receivers } = await prepareRun(plan, targets, opts, emit)
   const sizes = [...files.keys()]
   const specs = planTrials(plan, targets, sizes)
   emit({ type: 'run-start', plan, environment, trials: specs.length })
@@ -158,32 +233,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     const { warning: merged, added } = mergeWarning(warnings, w)
     if (added) emit({ type: 'warning', warning: merged })
   }
-  if (!environment.pmu.available) warn(pmuWarning(environment.pmu.reason, environment.cpuClockHz))
-  if (plan.methods.includes('node-stream')) {
-    warn(
-      warning(
-        'PROCESS_SCOPE',
-        'node-stream runs on the JS thread: its counters cover the whole sending process and its syscalls are not counted',
-        { scope: 'method', method: 'node-stream' }
-      )
-    )
-    if (plan.senderCpus)
-      warn(
-        warning('PIN_IGNORED', 'node-stream is not pinned: --cpus applies to native sender threads', {
-          scope: 'method',
-          method: 'node-stream'
-        })
-      )
-  }
-  if (plan.checksum && plan.receiverMode !== 'read') {
-    warn(
-      warning(
-        'CHECKSUM_COPIES',
-        `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
-        { scope: 'run' }
-      )
-    )
-  }
+  for (const w of planWarnings(plan, environment)) warn(w)
 
   const trials: TrialRecord[] = []
   const skipped = new Set<MethodName>()
@@ -325,24 +375,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       )
   }
   const aggregates = aggregateTrials(trials)
-  for (const a of aggregates) {
-    const v = a.vsCopy
-    if (v?.verdict !== 'cost-moved' && v?.verdict !== 'partly-moved') continue
-    const pct = (r: RatioEstimate | null) => (r ? `${Math.abs((r.ratio - 1) * 100).toFixed(0)}%` : '?')
-    const receiver =
-      v.receiverCyclesPerBit && v.receiverCyclesPerBit.ratio > 1
-        ? `the receiver pays ${pct(v.receiverCyclesPerBit)} more`
-        : 'the rest of the system pays it back'
-    warn(
-      warning(
-        'COST_MOVED',
-        v.verdict === 'cost-moved'
-          ? `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves nothing clear. The cost moved; it was not saved`
-          : `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves ${pct(v.systemCyclesPerBit)}`,
-        { scope: 'method', method: a.method }
-      )
-    )
-  }
+  for (const w of costMovedWarnings(aggregates)) warn(w)
   const report = zcprofReport(
     {
       timestamp: new Date(started).toISOString(),
