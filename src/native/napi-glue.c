@@ -523,11 +523,19 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
 
 /* ---------- file work on the libuv pool: one-off, not the data path ---------- */
 
+/* what a file job does, on a worker thread */
+typedef enum {
+  FILE_JOB_CRC,          /* crc32c of the file */
+  FILE_JOB_EVICT,        /* drop it from the page cache */
+  FILE_JOB_WARM,         /* read it into the page cache */
+  FILE_JOB_CRC_REPEATED  /* crc32c of the file repeated to total_bytes */
+} file_job_kind;
+
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
   char path[4096];
-  int kind; /* 0 crc, 1 evict, 2 warm, 3 crc of the file repeated to total_bytes */
+  file_job_kind kind;
   uint64_t total_bytes;
   uint32_t crc;
   uint64_t bytes;
@@ -537,10 +545,10 @@ typedef struct {
 static void file_execute(napi_env env, void *data) {
   (void)env;
   file_job *j = data;
-  if (j->kind == 0) zc_file_crc32c(j->path, &j->crc, &j->bytes, &j->err);
-  else if (j->kind == 3) {
+  if (j->kind == FILE_JOB_CRC) zc_file_crc32c(j->path, &j->crc, &j->bytes, &j->err);
+  else if (j->kind == FILE_JOB_CRC_REPEATED) {
     if (zc_file_crc32c_repeated(j->path, j->total_bytes, &j->crc, &j->err) == 0) j->bytes = j->total_bytes;
-  } else zc_file_cache(j->path, j->kind == 2, &j->err);
+  } else zc_file_cache(j->path, j->kind == FILE_JOB_WARM, &j->err);
 }
 
 static void file_complete(napi_env env, napi_status status, void *data) {
@@ -559,7 +567,7 @@ static void file_complete(napi_env env, napi_status status, void *data) {
   free(j);
 }
 
-static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
+static napi_value file_op(napi_env env, napi_callback_info info, file_job_kind kind) {
   size_t argc = 2;
   napi_value argv[2], promise, name;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
@@ -572,7 +580,7 @@ static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
     return throw_type(env, "a file path is required");
   }
   j->kind = kind;
-  if (kind == 3) {
+  if (kind == FILE_JOB_CRC_REPEATED) {
     double total = -1;
     if (argc < 2 || napi_get_value_double(env, argv[1], &total) != napi_ok || total < 0 || total > 9007199254740991.0) {
       free(j);
@@ -587,10 +595,12 @@ static napi_value file_op(napi_env env, napi_callback_info info, int kind) {
   return promise;
 }
 
-static napi_value file_crc(napi_env env, napi_callback_info info) { return file_op(env, info, 0); }
-static napi_value file_evict(napi_env env, napi_callback_info info) { return file_op(env, info, 1); }
-static napi_value file_warm(napi_env env, napi_callback_info info) { return file_op(env, info, 2); }
-static napi_value file_crc_repeated(napi_env env, napi_callback_info info) { return file_op(env, info, 3); }
+static napi_value file_crc(napi_env env, napi_callback_info info) { return file_op(env, info, FILE_JOB_CRC); }
+static napi_value file_evict(napi_env env, napi_callback_info info) { return file_op(env, info, FILE_JOB_EVICT); }
+static napi_value file_warm(napi_env env, napi_callback_info info) { return file_op(env, info, FILE_JOB_WARM); }
+static napi_value file_crc_repeated(napi_env env, napi_callback_info info) {
+  return file_op(env, info, FILE_JOB_CRC_REPEATED);
+}
 
 /* crc32cCombine(crcA, crcB, lengthB) */
 static napi_value crc32c_combine_fn(napi_env env, napi_callback_info info) {

@@ -5,6 +5,13 @@
 #define _GNU_SOURCE
 #include "zc.h"
 
+/* MSG_ZEROCOPY: sends in flight before completions are reaped, how long one wait for a
+ * completion lasts, and how long the end of a trial waits for the last of them (the
+ * pages stay pinned until then) */
+#define ZC_MAX_OUTSTANDING_ZC_SENDS 256
+#define ZC_COMPLETION_WAIT_MS 100
+#define ZC_COMPLETION_DRAIN_NS 5000000000ull
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
@@ -253,16 +260,16 @@ static int send_msg_zerocopy(send_ctx *c) {
     return -1;
   }
   /* completions are reaped in batches: one recvmsg per batch instead of per send */
-  const uint64_t max_outstanding = 256;
+  const uint64_t max_outstanding = ZC_MAX_OUTSTANDING_ZC_SENDS;
   for (uint64_t want; (want = next_piece(c)) > 0;) {
-    if (outstanding(c->t) >= max_outstanding && reap_completions(c) == 0) wait_completion(c, 100);
+    if (outstanding(c->t) >= max_outstanding && reap_completions(c) == 0) wait_completion(c, ZC_COMPLETION_WAIT_MS);
     ssize_t n = send(c->sock, c->map + c->off, want, MSG_ZEROCOPY | MSG_NOSIGNAL);
     CALL(c->t, ZC_SYS_SENDTO);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == ENOBUFS) {
         /* optmem is full of pending notifications: drain some, then retry */
-        if (reap_completions(c) == 0) wait_completion(c, 100);
+        if (reap_completions(c) == 0) wait_completion(c, ZC_COMPLETION_WAIT_MS);
         continue;
       }
       return fail_io(c, "send", errno);
@@ -272,10 +279,10 @@ static int send_msg_zerocopy(send_ctx *c) {
     c->off += (uint64_t)n;
   }
   /* the pages stay pinned until every notification has come back */
-  uint64_t deadline = zc_now_ns() + 5000000000ull;
+  uint64_t deadline = zc_now_ns() + ZC_COMPLETION_DRAIN_NS;
   while (outstanding(c->t) > 0 && !zc_cancelled(c->t) && zc_now_ns() < deadline) {
     if (reap_completions(c) < 0) break;
-    if (outstanding(c->t) > 0) wait_completion(c, 100);
+    if (outstanding(c->t) > 0) wait_completion(c, ZC_COMPLETION_WAIT_MS);
   }
   return 0;
 }
