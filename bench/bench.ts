@@ -25,11 +25,13 @@ import { renderSummary } from '../src/main/cli/summary-table'
 import { changeWithInterval } from '../src/shared/export/figures'
 import { NATIVE_METHODS, type MethodName } from '../src/shared/methods'
 import type { Plan, Report } from '../src/shared/report'
-import { median, tQuantile95 } from '../src/shared/statistics'
+import { median } from '../src/shared/statistics'
 import { formatBytes, parseSize } from '../src/shared/units'
 import { initialRunState, runReducer } from '../src/renderer/src/state/run-state'
 import { packageSection } from './package'
 import { startupSection } from './startup'
+import { geometricInterval } from './geometric-interval'
+import { printTable } from './print-table'
 import { vethSection } from './veth'
 
 const chunk = parseSize(process.env.BENCH_CHUNK ?? '128KiB', 'BENCH_CHUNK')
@@ -78,19 +80,6 @@ async function zcprofTimed(method: MethodName, file: string, durationMs: number,
     /** every CPU of the host, busy, per byte in the steady window (/proc/stat): both processes and the kernel */
     hostNsPerByte: s.system?.busyCpuNs ? s.system.busyCpuNs / s.bytes : Number.NaN
   }
-}
-
-/**
- * The geometric mean of paired ratios with a 95% t interval on their logs: a ratio
- * of two timings is log-normal-ish, and pairing takes out the machine's drift.
- */
-function ratioInterval(ratios: number[]): { ratio: number; low: number; high: number } {
-  const logs = ratios.map(Math.log)
-  const n = logs.length
-  const mean = logs.reduce((a, b) => a + b, 0) / n
-  const sd = n > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : Number.NaN
-  const half = n > 1 ? (tQuantile95(n - 1) * sd) / Math.sqrt(n) : Number.NaN
-  return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) }
 }
 
 /** two-sided: within ±tol, or clearly off it either way, or the data cannot tell */
@@ -143,7 +132,7 @@ async function main(): Promise<void> {
       const ratios: number[] = []
       // at least `pairs`; then more until the interval settles the ±5% question, or maxPairs
       for (let i = 0; i < maxPairs; i++) {
-        if (i >= pairs && i % 2 === 0 && !verdict(ratioInterval(ratios)).startsWith('unresolved')) break
+        if (i >= pairs && i % 2 === 0 && !verdict(geometricInterval(ratios)).startsWith('unresolved')) break
         // alternate who goes first, so a drift in the machine hurts both equally
         const first = i % 2 === 0
         const a = first
@@ -157,7 +146,7 @@ async function main(): Promise<void> {
         z.push(zv)
         ratios.push(zv / cv)
       }
-      const r = ratioInterval(ratios)
+      const r = geometricInterval(ratios)
       rows.push([
         method,
         gbit(median(c)),
@@ -233,7 +222,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [method, m] of Object.entries(by)) {
-      const r = ratioInterval(m.two.map((v, i) => v / m.one[i]))
+      const r = geometricInterval(m.two.map((v, i) => v / m.one[i]))
       rows.push([
         method,
         gbit(median(m.one)),
@@ -289,7 +278,7 @@ async function main(): Promise<void> {
         perSample.push((withS.sampling.busyMs * 1000) / Math.max(1, withS.sampling.samples))
         samples.push(withS.sampling.samples)
       }
-      const r = ratioInterval(ratios)
+      const r = geometricInterval(ratios)
       srows.push([
         method,
         String(median(samples)),
@@ -298,8 +287,8 @@ async function main(): Promise<void> {
         gbit(median(off)),
         gbit(median(on)),
         ratioText(r),
-        ratioText(ratioInterval(processRatios)),
-        ratioText(ratioInterval(hostRatios))
+        ratioText(geometricInterval(processRatios)),
+        ratioText(geometricInterval(hostRatios))
       ])
     }
     printTable(srows)
@@ -405,14 +394,6 @@ function rendererMemory(): void {
   console.log(
     'The running trial is bounded by MAX_POINTS and starts afresh each trial; a point per trial is the only growth.'
   )
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  for (const [n, r] of rows.entries()) {
-    console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '))
-    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
-  }
 }
 
 main().catch((e) => {

@@ -14,7 +14,9 @@
 
 import { spawn, spawnSync } from 'node:child_process'
 import path from 'node:path'
-import { median, tQuantile95 } from '../src/shared/statistics'
+import { median } from '../src/shared/statistics'
+import { geometricInterval } from './geometric-interval'
+import { printTable } from './print-table'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
 const reps = Number(process.env.BENCH_STARTUP_REPS ?? 15)
@@ -84,29 +86,14 @@ function timeRun(cli: string): Promise<Timed> {
   })
 }
 
-/** geometric mean with a 95% t interval on the logs */
-function logInterval(values: number[]): { centre: number; low: number; high: number } {
-  const logs = values.map(Math.log)
-  const n = logs.length
-  const mean = logs.reduce((a, b) => a + b, 0) / n
-  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1))
-  const half = (tQuantile95(n - 1) * sd) / Math.sqrt(n)
-  return { centre: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) }
-}
-
 const ms = (v: number) => `${v.toFixed(0)} ms`
 const msInterval = (xs: number[]) => {
-  const r = logInterval(xs)
-  return `${ms(median(xs))} (mean ${r.centre.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}])`
+  const r = geometricInterval(xs)
+  return `${ms(median(xs))} (mean ${r.ratio.toFixed(0)} [${r.low.toFixed(0)}, ${r.high.toFixed(0)}])`
 }
 const ratioText = (xs: number[]) => {
-  const r = logInterval(xs)
-  return `${r.centre.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}]`
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))
-  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '))
+  const r = geometricInterval(xs)
+  return `${r.ratio.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}]`
 }
 
 interface Build {
@@ -175,9 +162,9 @@ export async function startupSection(): Promise<void> {
     ])
   }
   printTable(rows)
-  const help = logInterval(times.get(`${builds[0].name}|zcprof --help`)!)
+  const help = geometricInterval(times.get(`${builds[0].name}|zcprof --help`)!)
   console.log(
-    `--help against the 150 ms goal: ${help.high < 150 ? 'under it' : help.low > 150 ? 'OVER it' : 'the interval crosses it'} (mean ${help.centre.toFixed(0)} [${help.low.toFixed(0)}, ${help.high.toFixed(0)}] ms)`
+    `--help against the 150 ms goal: ${help.high < 150 ? 'under it' : help.low > 150 ? 'OVER it' : 'the interval crosses it'} (mean ${help.ratio.toFixed(0)} [${help.low.toFixed(0)}, ${help.high.toFixed(0)}] ms)`
   )
   if (builds.length > 1) {
     console.log('\nthis build / the baseline, per interleaved pair [95% CI]:')
