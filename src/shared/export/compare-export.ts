@@ -29,8 +29,8 @@ export function comparisonVerdictCell(c: MetricComparison): string {
   return `${changeText(r.ratio)}${intervalText(r)} ${word}${c.regression ? ' ✗ REGRESSION' : ''}`
 }
 
-/** A, B, … Z, then 27, 28, …: a report's short name in the table */
-const letter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
+/** A, B, … Z, then 27, 28, …: a report's short name in tables, charts and exports */
+export const reportLetter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
 
 export function comparisonText(
   cmp: Comparison,
@@ -47,7 +47,7 @@ export function comparisonText(
         const c = row.comparisons[i]?.find((x) => x.metric === m.key)
         return [value, i === cmp.baseline ? 'baseline' : c ? comparisonVerdictCell(c) : DASH]
       })
-      rows.push([i === 0 ? name : '', letter(i), ...cells])
+      rows.push([i === 0 ? name : '', reportLetter(i), ...cells])
     })
   }
   const pct = `${(cmp.thresholdFraction * 100).toFixed(1)}%`
@@ -61,18 +61,18 @@ export function comparisonText(
           `${cmp.regressions.length} regression(s) beyond ${pct} and the noise:`,
           ...cmp.regressions.map((r) => {
             const label = COMPARE_METRICS.find((m) => m.key === r.metric)!.label
-            return `${letter(r.report)}: ${r.key.method} ${r.key.target} ${label} ${changeText(1 + r.change)} (95% CI ${changeText(1 + r.ci95[0])} to ${changeText(1 + r.ci95[1])})`
+            return `${reportLetter(r.report)}: ${r.key.method} ${r.key.target} ${label} ${changeText(1 + r.change)} (95% CI ${changeText(1 + r.ci95[0])} to ${changeText(1 + r.ci95[1])})`
           })
         ]
   return {
-    baseline: `${letter(cmp.baseline)}: ${cmp.columns[cmp.baseline].label} (${cmp.columns[cmp.baseline].tool})`,
-    reports: cmp.columns.map((c, i) => `${letter(i)}: ${c.label}${i === cmp.baseline ? ' (baseline)' : ''}`),
+    baseline: `${reportLetter(cmp.baseline)}: ${cmp.columns[cmp.baseline].label} (${cmp.columns[cmp.baseline].tool})`,
+    reports: cmp.columns.map((c, i) => `${reportLetter(i)}: ${c.label}${i === cmp.baseline ? ' (baseline)' : ''}`),
     head: ['method · target · size · chunk', 'report', ...metrics.flatMap((m) => [m.label, 'vs baseline (95% CI)'])],
     rows,
     legend: 'means compared; "noise": the 95% interval of the ratio includes no change',
     environment: cmp.environment
       .filter((e) => e.differs)
-      .map((e) => `${e.label}: ${e.values.map((v, i) => `[${letter(i)}] ${v}`).join('  vs  ')}`),
+      .map((e) => `${e.label}: ${e.values.map((v, i) => `[${reportLetter(i)}] ${v}`).join('  vs  ')}`),
     notes: cmp.notes,
     verdict
   }

@@ -6,6 +6,7 @@ import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Tooltip, XAxis, YAxis }
 import type { Comparison } from '../../../shared/compare'
 import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
+import { reportLetter } from '../../../shared/export/compare-export'
 import { REPORT_COLORS } from '../../../shared/method-colors'
 import { formatBytes, niceTicks } from '../../../shared/units'
 import { inDrawOrder } from './legend-order'
@@ -45,7 +46,7 @@ export function CompareBars({ comparison, testId, title, unit, pick, scale = 1 }
     4
   )
   // each report by its letter, as the tables name it
-  const names = comparison.columns.map((c, i) => `${String.fromCharCode(65 + i)}: ${c.label}`)
+  const names = comparison.columns.map((c, i) => `${reportLetter(i)}: ${c.label}`)
   return (
     <ChartFigure testId={testId} title={title} unit={`${unit}; median, min–max`} heightPx={260}>
       <BarChart data={data}>

@@ -13,7 +13,12 @@ import {
   type MetricComparison,
   type StatMetric
 } from '../../../shared/compare'
-import { comparisonHtml, comparisonMarkdown, comparisonText } from '../../../shared/export/compare-export'
+import {
+  comparisonHtml,
+  comparisonMarkdown,
+  comparisonText,
+  reportLetter as letter
+} from '../../../shared/export/compare-export'
 import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../../shared/export/figures'
 import type { Report } from '../../../shared/report'
 import { CompareBars } from '../charts/compare-charts'
@@ -34,7 +39,6 @@ const VERDICT_WORDS: Record<MetricComparison['verdict'], string> = {
   missing: ''
 }
 
-const letter = (i: number) => String.fromCharCode(65 + i)
 const pctText = (f: number) => `${(f * 100).toFixed(f < 0.1 ? 1 : 0)}%`
 
 function Change({ c, gated, threshold }: { c: MetricComparison | undefined; gated: boolean; threshold: number }) {
