@@ -223,9 +223,6 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const targets = validatePlan(plan)
   const started = Date.now()
   const { files, environment, receivers } = await prepareRun(plan, targets, opts, emit)
-  const sizes = [...files.keys()]
-  const specs = planTrials(plan, targets, sizes)
-  emit({ type: 'run-start', plan, environment, trials: specs.length })
 
   const warnings: Warning[] = []
   // each warning once: a trial's joins the one already given for its code and method
@@ -233,8 +230,6 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     const { warning: merged, added } = mergeWarning(warnings, w)
     if (added) emit({ type: 'warning', warning: merged })
   }
-  for (const w of planWarnings(plan, environment)) warn(w)
-
   const trials: TrialRecord[] = []
   const skipped = new Set<MethodName>()
   let incomplete = false
@@ -245,7 +240,11 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
 
   const receiverEnvironments = new Map<string, Environment | null>()
   const crcs = new Map<string, number>()
+  // from here the receivers are running: whatever throws, the finally below closes them
   try {
+    const specs = planTrials(plan, targets, [...files.keys()])
+    emit({ type: 'run-start', plan, environment, trials: specs.length })
+    for (const w of planWarnings(plan, environment)) warn(w)
     if (plan.checksum) for (const f of files.values()) crcs.set(f, (await native.fileCrc32c(f)).crc32c)
     // every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2)
     if (plan.receiverCpus)
