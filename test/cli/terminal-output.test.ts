@@ -138,12 +138,17 @@ describe('colour', () => {
     writeFileSync(path.join(dir, 'a.json'), readFileSync(path.join(fixtures, 'machine-a.json')))
     return dir
   }
-  it('a terminal gets colour; NO_COLOR, a pipe or a file get none', () => {
+  it('a terminal gets colour, in CI too; NO_COLOR, TERM=dumb, a pipe or a file get none', () => {
     const dir = folder()
-    for (const args of [`library list --library ${dir}`, `report ${path.join(fixtures, 'machine-a.json')}`]) {
-      expect(inTerminal(zcprofCommand(args)).out, args).toContain(`${ESC}[`)
-      expect(inTerminal(zcprofCommand(args), { NO_COLOR: '1' }).out, args).not.toContain(ESC)
-      expect(inTerminal(`${zcprofCommand(args)} | cat`).out, args).not.toContain(ESC)
+    const a = path.join(fixtures, 'machine-a.json')
+    const b = path.join(fixtures, 'machine-b.json')
+    for (const args of [`library list --library ${dir}`, `report ${a}`, `compare ${a} ${b}`]) {
+      // CI consoles set $CI, and some leave $TERM unset: a table library with
+      // colour rules of its own dropped colour there, on a terminal
+      expect(inTerminal(zcprofCommand(args), { CI: '1', TERM: 'xterm' }).out, args).toContain(`${ESC}[`)
+      expect(inTerminal(zcprofCommand(args), { NO_COLOR: '1', TERM: 'xterm' }).out, args).not.toContain(ESC)
+      expect(inTerminal(zcprofCommand(args), { TERM: 'dumb' }).out, args).not.toContain(ESC)
+      expect(inTerminal(`${zcprofCommand(args)} | cat`, { TERM: 'xterm' }).out, args).not.toContain(ESC)
     }
   })
 })

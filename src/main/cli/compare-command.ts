@@ -21,7 +21,7 @@ import {
 } from '../../shared/export/compare-export'
 import { rowKeyText } from '../../shared/export/figures'
 import { writeFileAtomic } from '../storage/atomic-file'
-import { colorFor } from './terminal'
+import { boxTable, colorFor } from './terminal'
 import { loadReportFile } from '../reports/report-loader'
 
 export interface CompareFlags {
@@ -63,10 +63,7 @@ function metricList(text: string | undefined, fallback: readonly StatMetric[], f
 /** the comparison for a terminal: the same cells as the Markdown and HTML exports */
 export function renderComparison(t: ComparisonText, color = false): string {
   const out: string[] = [...t.reports]
-  const table = new Table({
-    head: t.head,
-    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }
-  })
+  const table = new Table(boxTable(t.head, color))
   for (const r of t.rows) table.push(r)
   out.push(table.toString(), t.legend)
   if (t.environment.length) out.push('', 'environment differences:', ...t.environment.map((e) => `  ${e}`))

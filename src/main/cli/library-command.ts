@@ -5,7 +5,7 @@ import Table from 'cli-table3'
 import { ZcprofError } from '../../shared/errors'
 import { printable, printableDeep } from '../../shared/printable'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
-import { colorFor } from './terminal'
+import { boxTable, colorFor } from './terminal'
 
 export interface LibraryFlags {
   library?: string
@@ -19,11 +19,9 @@ export async function libraryCommand(action: string | undefined, args: string[],
       // names and titles come from files anyone with the folder may have written
       const { folder, entries, trash } = printableDeep(await lib.list())
       process.stdout.write(`${folder}\n`)
-      const table = new Table({
-        head: ['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'],
-        // colour only for a terminal, and not under NO_COLOR: a file or a pipe gets plain text
-        style: colorFor(process.stdout) ? undefined : { head: [], border: [] }
-      })
+      const table = new Table(
+        boxTable(['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'], colorFor(process.stdout))
+      )
       for (const e of entries)
         table.push(
           e.problem

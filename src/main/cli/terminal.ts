@@ -7,6 +7,8 @@ export const DEFAULT_WIDTH = 100
 export function colorFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true
+  // a terminal that says it draws no colour (Emacs shells, some CI consoles)
+  if (env.TERM === 'dumb') return false
   return Boolean(stream.isTTY)
 }
 
@@ -20,3 +22,13 @@ export function widthFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = pr
 export const bold = (text: string, color: boolean) => (color ? `\x1b[1m${text}\x1b[0m` : text)
 export const cyan = (text: string, color: boolean) => (color ? `\x1b[36m${text}\x1b[0m` : text)
 export const dim = (text: string, color: boolean) => (color ? `\x1b[2m${text}\x1b[0m` : text)
+
+/**
+ * Options for a cli-table3 box whose colour follows colorFor. cli-table3 would
+ * otherwise ask its own colour library, which has its own rules (it drops colour
+ * when $TERM is unset or $CI is set, even on a terminal): the head is coloured
+ * here and the table's own styling is off.
+ */
+export function boxTable(head: string[], color: boolean) {
+  return { head: head.map((h) => cyan(h, color)), style: { head: [], border: [] } }
+}
