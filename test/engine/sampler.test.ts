@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
 import { startSampler, type ReceiverTrial, type TrialContext, type TrialSpec } from '../../src/main/engine/trial'
 import type { SenderRun } from '../../src/main/engine/sender'
+import { nativeTransport } from '../../src/main/engine/native-transport'
 import type { Sample } from '../../src/shared/report'
 
 const RATE_BYTES_PER_NS = 2 // 16 Gbit/s
@@ -38,7 +39,7 @@ describe('the sampler', () => {
       result: async () => null
     }
     const samples: Sample[] = []
-    const ctx = { sampleIntervalMs: 20, clockHz: 2e9, receiverClockHz: 2e9 } as TrialContext
+    const ctx = { transport: nativeTransport, sampleIntervalMs: 20, clockHz: 2e9, receiverClockHz: 2e9 } as TrialContext
     const spec = { durationMs: null, omitMs: null } as TrialSpec
     const sampler = startSampler(ctx, spec, sender, rx, t0, samples)
     await new Promise((r) => setTimeout(r, 600))

@@ -7,15 +7,25 @@ import {
   FrameDecoder,
   PROTOCOL_VERSION,
   describeAddress,
+  REPLY_TYPE,
   encodeFrame,
+  type CallRequest,
   type ControlAddress,
+  type Hello,
   type HelloReply,
   type Reply,
+  type ReplyTo,
   type TrialResult
 } from './protocol'
 
-type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
-type RequestBody = { type: string; [k: string]: unknown }
+type Pending = {
+  /** the reply type this request expects (protocol.ts's REPLY_TYPE) */
+  expects: string
+  type: string
+  resolve: (r: Reply) => void
+  reject: (e: Error) => void
+  timer: NodeJS.Timeout
+}
 
 export class AgentClient {
   private seq = 1
@@ -82,6 +92,13 @@ export class AgentClient {
     this.pending.delete(m.re)
     clearTimeout(p.timer)
     if (m.type === 'error') p.reject(new ZcprofError(m.error))
+    else if (m.type !== p.expects)
+      p.reject(
+        new ZcprofError({
+          code: 'ZC_PROTOCOL',
+          message: `agent at ${this.where} answered '${p.type}' with '${String(m.type).slice(0, 40)}', not '${p.expects}'`
+        })
+      )
     else p.resolve(m)
   }
 
@@ -117,9 +134,9 @@ export class AgentClient {
         sock.removeAllListeners('error')
         const c = new AgentClient(sock, where)
         try {
-          const hello: RequestBody = { type: 'hello', version: PROTOCOL_VERSION }
+          const hello: Hello = { type: 'hello', version: PROTOCOL_VERSION }
           if (opts.token !== undefined) hello.token = opts.token
-          c.hello = (await c.request(hello, timeoutMs)) as HelloReply
+          c.hello = await c.request(hello, timeoutMs)
           resolve(c)
         } catch (e) {
           sock.destroy()
@@ -129,10 +146,11 @@ export class AgentClient {
     })
   }
 
-  request(body: RequestBody, timeoutMs = 5000): Promise<Reply> {
+  /** one call of protocol.ts's table: the reply's type follows from the request's */
+  request<R extends CallRequest>(body: R, timeoutMs = 5000): Promise<ReplyTo<R>> {
     if (this.closedError) return Promise.reject(this.closedError)
     const seq = this.seq++
-    return new Promise((resolve, reject) => {
+    return new Promise<ReplyTo<R>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq)
         reject(
@@ -142,7 +160,13 @@ export class AgentClient {
           })
         )
       }, timeoutMs)
-      this.pending.set(seq, { resolve, reject, timer })
+      this.pending.set(seq, {
+        expects: REPLY_TYPE[body.type],
+        type: body.type,
+        resolve: resolve as (r: Reply) => void,
+        reject,
+        timer
+      })
       this.sock.write(encodeFrame({ ...body, seq }))
     })
   }

@@ -25,6 +25,7 @@ import {
   type StreamResult,
   type TrialResult
 } from './protocol'
+import { wireCounters, wireProgress, wireResult } from './wire'
 
 export const DEFAULT_LIMITS: AgentLimits = {
   maxTrials: 4,
@@ -291,7 +292,10 @@ export class AgentServer {
         const t = trialOf(m.trial)
         // a detailed sample marks a ramp's end: the full counters (with their splits) and this host
         const detail = m.detail === true
-        const streams = (t?.transfers ?? []).map((x) => ({ progress: x.progress(), counters: x.counters(detail) }))
+        const streams = (t?.transfers ?? []).map((x) => {
+          const counters = x.counters(detail)
+          return { progress: wireProgress(x.progress()), counters: counters && wireCounters(counters) }
+        })
         return client.send({
           type: 'sample',
           re,
@@ -455,12 +459,12 @@ export class AgentServer {
     }, maxDurationMs)
     const settle = (x: native.Transfer): Promise<StreamResult> =>
       x.done.then(
-        (result) => ({ result, error: null }),
+        (result) => ({ result: wireResult(result), error: null }),
         (e: native.NativeError) => {
           let error = errorInfo(e)
           if (timedOut && error.code === 'ZC_CANCELLED')
             error = { code: 'ZC_LIMIT', message: `the trial passed this agent's limit of ${maxDurationMs} ms` }
-          return { result: e.partial ?? null, error }
+          return { result: e.partial ? wireResult(e.partial) : null, error }
         }
       )
     void Promise.all(transfers.map(settle)).then((streams) => {

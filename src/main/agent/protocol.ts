@@ -2,9 +2,8 @@
 // versioned, bounded in size. Data travels on its own connections.
 
 import type { ReceiverMode } from '../../shared/methods'
-import type { Environment } from '../../shared/report'
+import type { Environment, TcpInfo } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
-import type { NativeCounters, NativeProgress, NativeResult } from '../../native'
 import type { HostSnapshot } from '../host/system-cpu'
 
 /**
@@ -87,8 +86,8 @@ export interface SampleRequest {
   detail?: boolean
 }
 export interface StreamProgress {
-  progress: NativeProgress | null
-  counters: NativeCounters | null
+  progress: WireProgress | null
+  counters: WireCounters | null
 }
 export interface SampleReply {
   type: 'sample'
@@ -102,8 +101,11 @@ export interface Cancel {
   type: 'cancel'
   trial: number
 }
+export interface Ok {
+  type: 'ok'
+}
 export interface StreamResult {
-  result: NativeResult | null
+  result: WireResult | null
   error: ErrorInfo | null
 }
 /** Unsolicited, when every receiver of a trial has finished or failed. */
@@ -120,9 +122,87 @@ export interface ErrorReply {
   error: ErrorInfo
 }
 
-export type Request = (Hello | Prepare | SampleRequest | Cancel) & { seq: number }
-export type Reply = (HelloReply | Prepared | SampleReply | ErrorReply | { type: 'ok' }) & { re: number }
+/**
+ * Every call a client may make, and what answers it: the one table both ends are
+ * typed from. A reply of another type than this (an error apart) is a protocol error.
+ */
+export interface Calls {
+  hello: { request: Hello; reply: HelloReply }
+  prepare: { request: Prepare; reply: Prepared }
+  sample: { request: SampleRequest; reply: SampleReply }
+  cancel: { request: Cancel; reply: Ok }
+}
+export type CallName = keyof Calls
+export type CallRequest = Calls[CallName]['request']
+/** the reply a request gets: hello → hello, prepare → prepared, sample → sample, cancel → ok */
+export type ReplyTo<R extends CallRequest> = Calls[R['type']]['reply']
+/** the type of the reply each call expects, checked when the reply arrives */
+export const REPLY_TYPE: { [K in CallName]: Calls[K]['reply']['type'] } = {
+  hello: 'hello',
+  prepare: 'prepared',
+  sample: 'sample',
+  cancel: 'ok'
+}
+
+export type Request = CallRequest & { seq: number }
+export type Reply = (Calls[CallName]['reply'] | ErrorReply) & { re: number }
 export type Message = Request | Reply | TrialResult
+
+// What a receiver reports, as it travels. These are the protocol's own shapes,
+// written field by field from the addon's (agent/wire.ts): renaming a field in the
+// addon cannot change the wire without a change here, and a version bump with it.
+
+/** a receiver thread's counters; the splits are filled in a detailed sample and a result */
+export interface WireCounters {
+  /** only when the PMU counted them */
+  cycles?: number
+  instructions?: number
+  taskClockNs: number
+  contextSwitches: number
+  contextSwitchesVoluntary: number
+  contextSwitchesInvoluntary: number
+  pageFaults: number
+  pageFaultsMinor: number
+  pageFaultsMajor: number
+  tid: number
+  /** where each figure came from (perf-software, procfs, …) */
+  sources: { cycles: string; taskClock: string; contextSwitches: string; pageFaults: string; split: string }
+  pmuReason?: string
+  pmuErrno?: number
+}
+
+/** a receiver's progress now; times are the agent host's CLOCK_MONOTONIC ns */
+export interface WireProgress {
+  phase: 'starting' | 'connected' | 'moving' | 'done'
+  bytes: number
+  /** calls by name (read, splice, recvmsg, …) */
+  syscalls: Record<string, number>
+  syscallsTotal: number
+  zeroCopySends: number
+  zeroCopyCompleted: number
+  zeroCopyCopied: number
+  startNs: number
+  firstByteNs: number
+  lastByteNs: number
+}
+
+/** a receiver's totals at its end, also after a failure (what it received before it) */
+export interface WireResult extends WireProgress {
+  fileBytes: number
+  confirmedNs: number
+  peerConfirmed: boolean
+  crc32c: number
+  effectiveChunkBytes: number
+  localPort: number
+  /** the port of the data connection it accepted: the sender's local port */
+  peerPort: number
+  cpusSeen: number[]
+  cpuMigrations: number
+  affinityEnd?: number[]
+  pinnedCpus?: number[]
+  counters: WireCounters
+  tcpInfo?: TcpInfo
+}
 
 export function encodeFrame(msg: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(msg), 'utf8')

@@ -1,21 +1,109 @@
 // Who receives for each target: the local child agent (tcp://, unix://), a remote
-// agent (agent://), or nobody of ours (raw://). Connections are made once per run.
+// agent (agent://), or nobody of ours (raw://). Connections are made once per run;
+// each trial asks its receiver for receiving threads, one per stream.
 
-import type { Environment } from '../../shared/report'
+import os from 'node:os'
+import { ZcprofError } from '../../shared/errors'
 import type { Target } from '../../shared/targets'
+import { sumTotals, type SideTotals } from '../../shared/trial-summary'
 import { AgentClient } from '../agent/agent-client'
+import type { SampleReply, TrialResult } from '../agent/protocol'
 import { acceptEnvironment } from '../reports/report-loader'
+import { explainError } from './explain-error'
 import { startLocalAgent, type LocalAgent } from './local-agent'
+import { nativeTotals } from './sender'
+import type { ReceiverOutcome, ReceiverSnapshot } from './trial-figures'
+import type { Receiver, ReceiverRequest, ReceiverSet, ReceiverTrial } from './transport'
 
-export interface Receiver {
-  /** null for raw targets: sender-side figures only */
-  agent: AgentClient | null
-  /** the receiver shares this host's clock and CPUs */
-  sameHost: boolean
-  environment: Environment | null
+/** how long a prepared receiver waits for its sender to connect */
+const ACCEPT_TIMEOUT_MS = 10_000
+/** a sample's answer from the agent: past this, the sample goes without the receiver */
+const SAMPLE_REPLY_TIMEOUT_MS = 1000
+
+function unixPath(index: number): string {
+  return `${os.tmpdir()}/zcprof-${process.pid}-${index}.sock`
 }
 
-export class Receivers {
+function receiverSnapshot(r: SampleReply): ReceiverSnapshot {
+  const streamBytes = r.streams.map((s) => s.progress?.bytes ?? 0)
+  const streamTotals = r.streams.map((s) =>
+    s.counters ? nativeTotals(s.counters, s.progress?.syscalls ?? null) : null
+  )
+  return {
+    bytes: streamBytes.reduce((a, b) => a + b, 0),
+    streamBytes,
+    totals: streamTotals.length && streamTotals.every((x) => x) ? sumTotals(streamTotals as SideTotals[]) : null,
+    streamTotals,
+    host: r.host,
+    busyNs: r.busyNs
+  }
+}
+
+function receiverOutcome(r: TrialResult): ReceiverOutcome {
+  return { streams: r.streams, hostStart: r.hostStart, hostEnd: r.hostEnd }
+}
+
+/** nobody of ours receives: each stream connects to the sink itself */
+function rawReceiver(t: Extract<Target, { kind: 'raw' }>): Receiver {
+  return {
+    ours: false,
+    sameHost: false,
+    environment: null,
+    cpus: null,
+    prepareTrial: async (req) => ({
+      addresses: Array.from({ length: req.streams }, () => ({ family: t.family, host: t.host, port: t.port })),
+      sample: async () => null,
+      cancel: () => undefined,
+      result: async () => null
+    })
+  }
+}
+
+function agentReceiver(agent: AgentClient, sameHost: boolean): Receiver {
+  return {
+    ours: true,
+    sameHost,
+    environment: acceptEnvironment(agent.hello?.environment),
+    cpus: agent.hello?.cpus ?? null,
+    prepareTrial: (req) => prepareAgentTrial(agent, req)
+  }
+}
+
+async function prepareAgentTrial(agent: AgentClient, req: ReceiverRequest): Promise<ReceiverTrial> {
+  const t = req.target
+  const prepared = await agent
+    .request({
+      type: 'prepare',
+      family: t.family,
+      // a remote agent listens where we reached it; only a local one takes an address
+      host: t.kind === 'tcp' ? t.host : undefined,
+      port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
+      path: t.kind === 'unix' ? (t.path ?? unixPath(req.index)) : undefined,
+      mode: req.mode,
+      bufferBytes: req.bufferBytes,
+      checksum: req.checksum,
+      acceptTimeoutMs: ACCEPT_TIMEOUT_MS,
+      pmu: req.pmu,
+      maxBytes: req.maxBytes,
+      streams: req.streams,
+      cpus: req.cpus ?? undefined
+    })
+    .catch((e: unknown) => {
+      throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })
+    })
+  const trial = prepared.trial
+  return {
+    addresses: prepared.streams.map((s) =>
+      t.kind === 'unix' ? { family: 'unix', path: s.path! } : { family: t.family, host: t.host, port: s.port }
+    ),
+    sample: (detail) =>
+      agent.request({ type: 'sample', trial, detail }, SAMPLE_REPLY_TIMEOUT_MS).then(receiverSnapshot),
+    cancel: () => void agent.request({ type: 'cancel', trial }).catch(() => undefined),
+    result: (timeoutMs) => agent.result(trial, timeoutMs).then(receiverOutcome)
+  }
+}
+
+export class Receivers implements ReceiverSet {
   private local: Promise<LocalAgent> | null = null
   private readonly remote = new Map<string, Promise<AgentClient>>()
 
@@ -31,7 +119,7 @@ export class Receivers {
   }
 
   async for(t: Target): Promise<Receiver> {
-    if (t.kind === 'raw') return { agent: null, sameHost: false, environment: null }
+    if (t.kind === 'raw') return rawReceiver(t)
     if (t.kind === 'agent') {
       const key = `${t.host}|${t.port}`
       let p = this.remote.get(key)
@@ -42,12 +130,10 @@ export class Receivers {
         )
         this.remote.set(key, p)
       }
-      const agent = await p
-      return { agent, sameHost: false, environment: acceptEnvironment(agent.hello?.environment) }
+      return agentReceiver(await p, false)
     }
     this.local ??= startLocalAgent()
-    const { client } = await this.local
-    return { agent: client, sameHost: true, environment: acceptEnvironment(client.hello?.environment) }
+    return agentReceiver((await this.local).client, true)
   }
 
   async close(): Promise<void> {

@@ -24,11 +24,10 @@ import { parseTarget, type Target } from '../../shared/targets'
 import { formatBytes } from '../../shared/units'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
 import type { RatioEstimate } from '../../shared/statistics'
-import * as native from '../../native'
-import { captureEnvironment } from '../host/environment'
-import { Receivers } from './receivers'
+import { nativeTransport } from './native-transport'
 import { checkUserFile, ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
+import type { ReceiverSet, Transport } from './transport'
 import { zcprofReport } from './version'
 
 /**
@@ -71,14 +70,16 @@ export interface RunOptions {
   agentTimeoutMs?: number
   /** the report's title and tags (checked by the caller) */
   meta?: Report['meta']
+  /** what moves the data and measures it: the addon and agents unless a test says otherwise */
+  transport?: Transport
 }
 
 /**
  * Checks a plan before anything runs, by the rules every front end shares
  * (shared/plan-rules.ts); each problem names the input and the fix.
  */
-export function validatePlan(plan: Plan): Target[] {
-  const problems = planProblems(plan, native.allowedCpus())
+export function validatePlan(plan: Plan, transport: Pick<Transport, 'allowedCpus'> = nativeTransport): Target[] {
+  const problems = planProblems(plan, transport.allowedCpus())
   if (problems.length) {
     const [first, ...rest] = problems
     throw new ZcprofError({
@@ -139,8 +140,9 @@ async function prepareRun(
   plan: Plan,
   targets: Target[],
   opts: RunOptions,
+  transport: Transport,
   emit: (e: RunEvent) => void
-): Promise<{ files: Map<number, string>; environment: MeasuredEnvironment; receivers: Receivers }> {
+): Promise<{ files: Map<number, string>; environment: MeasuredEnvironment; receivers: ReceiverSet }> {
   const files = new Map<number, string>()
   if (plan.file) files.set(checkUserFile(plan.file), plan.file)
   const generateFiles = async () => {
@@ -151,10 +153,10 @@ async function prepareRun(
       files.set(size, file)
     }
   }
-  const receivers = new Receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
+  const receivers = transport.receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
   receivers.prepare(targets)
   try {
-    const [environment] = await Promise.all([captureEnvironment(plan.pmu), generateFiles()])
+    const [environment] = await Promise.all([transport.environment(plan.pmu), generateFiles()])
     return { files, environment, receivers }
   } catch (e) {
     await receivers.close()
@@ -220,9 +222,10 @@ function costMovedWarnings(aggregates: MethodAggregate[]): Warning[] {
 export async function runPlan(opts: RunOptions): Promise<Report> {
   const { plan } = opts
   const emit = (e: RunEvent) => opts.onEvent?.(e)
-  const targets = validatePlan(plan)
+  const transport = opts.transport ?? nativeTransport
+  const targets = validatePlan(plan, transport)
   const started = Date.now()
-  const { files, environment, receivers } = await prepareRun(plan, targets, opts, emit)
+  const { files, environment, receivers } = await prepareRun(plan, targets, opts, transport, emit)
 
   const warnings: Warning[] = []
   // each warning once: a trial's joins the one already given for its code and method
@@ -245,14 +248,14 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     const specs = planTrials(plan, targets, [...files.keys()])
     emit({ type: 'run-start', plan, environment, trials: specs.length })
     for (const w of planWarnings(plan, environment)) warn(w)
-    if (plan.checksum) for (const f of files.values()) crcs.set(f, (await native.fileCrc32c(f)).crc32c)
+    if (plan.checksum) for (const f of files.values()) crcs.set(f, await transport.fileCrc32c(f))
     // every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2)
     if (plan.receiverCpus)
       for (const t of targets) {
         if (t.kind === 'raw') continue
         try {
           const r = await receivers.for(t)
-          checkReceiverCpus(r.agent?.hello ?? null, plan.receiverCpus, t.text)
+          checkReceiverCpus(r.cpus, plan.receiverCpus, t.text)
         } catch (e) {
           if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
           // an agent that cannot be reached fails its first trial below, as it always has
@@ -295,7 +298,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       try {
         const receiver = await receivers.for(spec.target)
         receiverEnvironments.set(spec.target.text, receiver.environment)
-        if (!receiver.agent) {
+        if (!receiver.ours) {
           warn(
             warning(
               'SENDER_ONLY',
@@ -306,8 +309,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         }
         rec = await runTrial(
           {
-            agent: receiver.agent,
-            sameHost: receiver.sameHost,
+            transport,
+            receiver,
             receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
             file,
             fileCrc32c: crcs.get(file) ?? null,

@@ -2,19 +2,17 @@
 // sides while the data moves, mark the end of a timed trial's ramp, then turn what
 // was measured into a summary (trial-figures.ts).
 
-import os from 'node:os'
-import * as native from '../../native'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import { streamBytesOf, trialMode } from '../../shared/plan-rules'
 import type { Sample, SideSample, TrialRecord } from '../../shared/report'
 import type { Target } from '../../shared/targets'
-import { estimateCycles, sumTotals, sumValues, type SideTotals } from '../../shared/trial-summary'
-import type { AgentClient } from '../agent/agent-client'
-import type { HelloReply, Prepared, SampleReply, TrialResult } from '../agent/protocol'
-import { readHostSnapshot, readSystemCpu } from '../host/system-cpu'
+import { estimateCycles, sumValues, type SideTotals } from '../../shared/trial-summary'
 import { explainError } from './explain-error'
-import { nativeTotals, startSender, type SendBound, type SenderOutcome, type SenderRun } from './sender'
-import { summarizeTrial, type RampMark, type ReceiverOutcome, type ReceiverSnapshot } from './trial-figures'
+import type { SendBound, SenderOutcome, SenderRun } from './sender'
+import { summarizeTrial, type RampMark, type ReceiverOutcome } from './trial-figures'
+import type { Receiver, ReceiverTrial, Transport } from './transport'
+
+export type { ReceiverTrial } from './transport'
 
 /** What to run: a trial record's identity, with the target parsed and where its threads go. */
 export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & {
@@ -24,10 +22,9 @@ export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 's
 }
 
 export interface TrialContext {
-  /** null for raw sinks: nobody of ours receives */
-  agent: AgentClient | null
-  /** the receiver runs on this host: one clock, one /proc/stat */
-  sameHost: boolean
+  transport: Transport
+  /** this trial's target's receiver: an agent, or nobody of ours (a raw sink) */
+  receiver: Receiver
   receiverClockHz: number
   file: string
   /** the whole file's crc32c, when verifying one-pass trials */
@@ -41,20 +38,12 @@ export interface TrialContext {
   onStart?: (cancel: () => void) => void
 }
 
-/** how long a prepared receiver waits for its sender to connect */
-const ACCEPT_TIMEOUT_MS = 10_000
-/** a sample's answer from the agent: past this, the sample goes without the receiver */
-const SAMPLE_REPLY_TIMEOUT_MS = 1000
 /** after the senders end, how long the receivers' result may take */
 const RESULT_TIMEOUT_MS = 15_000
 /** a raw sink may never close: don't wait long for its confirmation */
 const RAW_CONFIRM_TIMEOUT_MS = 3000
 
 export { CONTAMINATION_CORES } from './trial-figures'
-
-function unixPath(index: number): string {
-  return `${os.tmpdir()}/zcprof-${process.pid}-${index}.sock`
-}
 
 function sideSample(
   bytes: number,
@@ -99,6 +88,7 @@ export function startSampler(
   t0Ns: number,
   samples: Sample[]
 ): Sampler {
+  const clock = ctx.transport
   let busyNs = 0
   let stopped = false
   const stats = () => ({ intervalMs: ctx.sampleIntervalMs, samples: samples.length, busyMs: busyNs / 1e6 })
@@ -116,13 +106,13 @@ export function startSampler(
     markTimer = null
     if (stopped || sendersDone) return resolveMark(null)
     const first = sender.snapshot().firstByteNs
-    const leftMs = first > 0 ? omitMs - (native.nowNs() - first) / 1e6 : omitMs
+    const leftMs = first > 0 ? omitMs - (clock.nowNs() - first) / 1e6 : omitMs
     if (leftMs > 0.5) {
       markTimer = setTimeout(takeMark, Math.ceil(leftMs))
       return
     }
     const snap = sender.snapshot(true)
-    const host = readHostSnapshot()
+    const host = clock.hostSnapshot()
     rx.sample(true).then(
       (receiver) => resolveMark({ atNs: host.atNs, sender: snap, receiver, host }),
       () => resolveMark({ atNs: host.atNs, sender: snap, receiver: null, host })
@@ -142,25 +132,25 @@ export function startSampler(
           let prevRecvNs = t0Ns
           let prevSend = 0
           let prevRecv = 0
-          let prevSys = readSystemCpu()
+          let prevSys = clock.systemCpu()
           let inFlight = false
           return setInterval(() => {
             if (inFlight) return
             inFlight = true
-            const tick = native.threadCpuNs()
-            const snapNs = native.nowNs()
+            const tick = clock.threadCpuNs()
+            const snapNs = clock.nowNs()
             const snap = sender.snapshot()
             const request = rx.sample(false)
-            busyNs += native.threadCpuNs() - tick
+            busyNs += clock.threadCpuNs() - tick
             request
               .catch(() => null)
               .then((r) => {
                 // a reply that lands after the trial ended belongs to no trial
                 if (stopped) return
-                const reply = native.threadCpuNs()
+                const reply = clock.threadCpuNs()
                 inFlight = false
-                const now = native.nowNs()
-                const sys = readSystemCpu()
+                const now = clock.nowNs()
+                const sys = clock.systemCpu()
                 const recvBytes = r?.bytes ?? 0
                 const s: Sample = {
                   tMs: (snapNs - t0Ns) / 1e6,
@@ -182,7 +172,7 @@ export function startSampler(
                 prevSys = sys
                 samples.push(s)
                 ctx.onSample?.(s)
-                busyNs += native.threadCpuNs() - reply + (r?.busyNs ?? 0)
+                busyNs += clock.threadCpuNs() - reply + (r?.busyNs ?? 0)
               })
           }, ctx.sampleIntervalMs)
         })()
@@ -229,13 +219,26 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     summary: null,
     error: null
   }
-  await native.setPageCache(ctx.file, spec.cache)
+  const transport = ctx.transport
+  await transport.setPageCache(ctx.file, spec.cache)
   const t = spec.target
   const bound = boundOf(spec)
-  const rx = await prepareReceiver(ctx, spec, bound)
-  const hostStart = readHostSnapshot()
+  const rx = await ctx.receiver.prepareTrial({
+    target: t,
+    index: spec.index,
+    streams: spec.streams,
+    mode: spec.receiverMode,
+    bufferBytes: spec.chunkBytes,
+    checksum: ctx.checksum,
+    pmu: ctx.pmu,
+    // a stream may not pass what it is meant to carry: one pass, or its share of the bytes
+    maxBytes:
+      bound.kind === 'file' ? spec.fileBytes : bound.kind === 'bytes' ? Math.max(...bound.streamBytes) : undefined,
+    cpus: spec.receiverCpus
+  })
+  const hostStart = transport.hostSnapshot()
   const t0 = hostStart.atNs
-  const sender = startSender({
+  const sender = transport.startSender({
     method: spec.method,
     file: ctx.file,
     chunkBytes: spec.chunkBytes,
@@ -244,7 +247,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     pmu: ctx.pmu,
     bound,
     cpus: spec.senderCpus,
-    confirmTimeoutMs: ctx.agent ? undefined : RAW_CONFIRM_TIMEOUT_MS
+    confirmTimeoutMs: ctx.receiver.ours ? undefined : RAW_CONFIRM_TIMEOUT_MS
   })
   ctx.onStart?.(() => {
     sender.cancel()
@@ -271,7 +274,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   }
   const mark = await sampler.mark
   sampler.stop()
-  const hostEnd = readHostSnapshot()
+  const hostEnd = transport.hostSnapshot()
 
   const mode = trialMode(spec)
   const expectedBytes = sent.streams.map((s, i) =>
@@ -280,7 +283,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   // a looped stream's checksum: the file's, combined over the bytes that stream carried
   const expectedCrc32c = await Promise.all(
     expectedBytes.map(async (b) =>
-      !ctx.checksum ? null : mode === 'file' ? ctx.fileCrc32c : (await native.fileCrc32cRepeated(ctx.file, b)).crc32c
+      !ctx.checksum ? null : mode === 'file' ? ctx.fileCrc32c : await transport.fileCrc32c(ctx.file, b)
     )
   )
   const { summary, error } = summarizeTrial({
@@ -291,7 +294,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     expectedBytes,
     expectedCrc32c,
     checksum: ctx.checksum,
-    sameHost: ctx.sameHost,
+    sameHost: ctx.receiver.sameHost,
     clockHz: ctx.clockHz,
     receiverClockHz: ctx.receiverClockHz,
     sampleIntervalMs: ctx.sampleIntervalMs,
@@ -308,95 +311,14 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   return record
 }
 
-/** The receiving end of one trial: an agent's receivers, or a raw sink we only send to. */
-export interface ReceiverTrial {
-  /** where stream i connects */
-  addresses: native.NativeAddress[]
-  /** null for raw sinks, or when the agent did not answer */
-  sample(detail: boolean): Promise<ReceiverSnapshot | null>
-  cancel(): void
-  /** null for raw sinks */
-  result(timeoutMs: number): Promise<ReceiverOutcome | null>
-}
-
-function receiverSnapshot(r: SampleReply): ReceiverSnapshot {
-  const streamBytes = r.streams.map((s) => s.progress?.bytes ?? 0)
-  const streamTotals = r.streams.map((s) =>
-    s.counters ? nativeTotals(s.counters, s.progress?.syscalls ?? null) : null
-  )
-  return {
-    bytes: streamBytes.reduce((a, b) => a + b, 0),
-    streamBytes,
-    totals: streamTotals.length && streamTotals.every((x) => x) ? sumTotals(streamTotals as SideTotals[]) : null,
-    streamTotals,
-    host: r.host,
-    busyNs: r.busyNs
-  }
-}
-
-function receiverOutcome(r: TrialResult): ReceiverOutcome {
-  return { streams: r.streams, hostStart: r.hostStart, hostEnd: r.hostEnd }
-}
-
 /** The receiver CPUs asked for must be ones the agent may use: checked before any trial runs. */
-export function checkReceiverCpus(hello: HelloReply | null, cpus: number[] | null, where: string): void {
-  if (!cpus || !hello) return
-  const missing = cpus.filter((c) => !hello.cpus.includes(c))
+export function checkReceiverCpus(allowed: number[] | null, cpus: number[] | null, where: string): void {
+  if (!cpus || !allowed) return
+  const missing = cpus.filter((c) => !allowed.includes(c))
   if (missing.length)
     throw new ZcprofError({
       code: 'ZC_BAD_PLAN',
       message: `--receiver-cpus names CPU${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the receiver at ${where} may not run on`,
-      hint: `that host allows CPUs ${hello.cpus.join(',') || 'none'}`
+      hint: `that host allows CPUs ${allowed.join(',') || 'none'}`
     })
-}
-
-async function prepareReceiver(ctx: TrialContext, spec: TrialSpec, bound: SendBound): Promise<ReceiverTrial> {
-  const t = spec.target
-  const agent = ctx.agent
-  const n = spec.streams
-  if (!agent || t.kind === 'raw') {
-    if (t.kind === 'unix' || t.kind === 'tcp') throw new Error(`internal: ${t.text} needs an agent`)
-    return {
-      addresses: Array.from({ length: n }, () => ({ family: t.family, host: t.host, port: t.port })),
-      sample: async () => null,
-      cancel: () => undefined,
-      result: async () => null
-    }
-  }
-  const path = t.kind === 'unix' ? (t.path ?? unixPath(spec.index)) : undefined
-  // a stream may not pass what it is meant to carry: one pass, or its share of the bytes
-  const maxBytes =
-    bound.kind === 'file' ? spec.fileBytes : bound.kind === 'bytes' ? Math.max(...bound.streamBytes) : undefined
-  const prepared = (await agent
-    .request({
-      type: 'prepare',
-      family: t.family,
-      // a remote agent listens where we reached it; only a local one takes an address
-      host: t.kind === 'tcp' ? t.host : undefined,
-      port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
-      path,
-      mode: spec.receiverMode,
-      bufferBytes: spec.chunkBytes,
-      checksum: ctx.checksum,
-      acceptTimeoutMs: ACCEPT_TIMEOUT_MS,
-      pmu: ctx.pmu,
-      maxBytes,
-      streams: n,
-      cpus: spec.receiverCpus ?? undefined
-    })
-    .catch((e: unknown) => {
-      throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })
-    })) as Prepared
-  const trial = prepared.trial
-  return {
-    addresses: prepared.streams.map((s) =>
-      t.kind === 'unix' ? { family: 'unix', path: s.path! } : { family: t.family, host: t.host, port: s.port }
-    ),
-    sample: (detail) =>
-      agent
-        .request({ type: 'sample', trial, detail }, SAMPLE_REPLY_TIMEOUT_MS)
-        .then((r) => receiverSnapshot(r as SampleReply)),
-    cancel: () => void agent.request({ type: 'cancel', trial }).catch(() => undefined),
-    result: (timeoutMs) => agent.result(trial, timeoutMs).then(receiverOutcome)
-  }
 }

@@ -1,0 +1,245 @@
+// The engine's rules on the fake transport: no addon (every call into it throws
+// here), no sockets, no agents, virtual time. Each expectation is worked out by hand
+// from the fake's table: rates in bytes per second, CPU in ns per byte, 2 GHz.
+
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { runPlan } from '../../src/main/engine/run'
+import { renderSummary } from '../../src/main/cli/summary-table'
+import type { RunEvent } from '../../src/shared/events'
+import { headroomOf } from '../../src/shared/headroom'
+import type { MethodName } from '../../src/shared/methods'
+import type { Plan, Report } from '../../src/shared/report'
+import { randomFile, tempDir, testPlan } from '../helpers'
+import { FAKE_CLOCK_HZ, fakeTransport, type FakeMethod, type FakeOptions } from './fake-transport'
+
+// the addon must not be needed: any call into it fails the test that made it
+vi.mock('../../src/native', async (importOriginal) => {
+  const real = await importOriginal<Record<string, unknown>>()
+  return Object.fromEntries(
+    Object.entries(real).map(([k, v]) => [
+      k,
+      typeof v === 'function'
+        ? () => {
+            throw new Error(`the engine called the addon's ${k} on a fake transport`)
+          }
+        : v
+    ])
+  )
+})
+
+const GiB = 1024 ** 3
+/** 10, 20 and 16 Gbit/s; sender CPU 1, 0.25 and 0.4 ns a byte; the receiver 0.5 ns a byte for all */
+const TABLE: Record<'copy' | 'sendfile' | 'splice', FakeMethod> = {
+  copy: { bytesPerSec: 1.25e9, senderNsPerByte: 1, receiverNsPerByte: 0.5 },
+  sendfile: { bytesPerSec: 2.5e9, senderNsPerByte: 0.25, receiverNsPerByte: 0.5 },
+  splice: { bytesPerSec: 2e9, senderNsPerByte: 0.4, receiverNsPerByte: 0.5 }
+}
+/** cycles per bit from ns per byte at the fake's clock */
+const perBit = (nsPerByte: number) => (nsPerByte * FAKE_CLOCK_HZ) / 1e9 / 8
+
+let file: string
+beforeAll(() => {
+  file = randomFile(64 * 1024 + 7)
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+interface Ran {
+  report: Report
+  events: RunEvent[]
+  log: NonNullable<FakeOptions['log']>
+  ms: number
+}
+
+/** runs a plan on the fake, driving virtual time until the run settles */
+async function run(
+  p: Partial<Plan>,
+  fake: Omit<FakeOptions, 'methods' | 'log'> & { methods?: FakeOptions['methods'] } = {},
+  opts: { onEvent?: (e: RunEvent) => void; signal?: AbortSignal } = {}
+): Promise<Ran> {
+  const t0 = performance.now()
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+  const log: Ran['log'] = []
+  const events: RunEvent[] = []
+  let settled = false
+  const ran = runPlan({
+    plan: testPlan(file, { checksum: false, sampleIntervalMs: 50, ...p }),
+    cacheDir: tempDir(),
+    transport: fakeTransport({ methods: TABLE, ...fake, log }),
+    signal: opts.signal,
+    onEvent: (e) => {
+      events.push(e)
+      opts.onEvent?.(e)
+    }
+  }).finally(() => (settled = true))
+  // virtual time in steps, letting real I/O (the plan's checks) through between them
+  while (!settled) {
+    await vi.advanceTimersByTimeAsync(10)
+    await new Promise((r) => setImmediate(r))
+  }
+  vi.useRealTimers()
+  return { report: await ran, events, log, ms: performance.now() - t0 }
+}
+
+const agg = (r: Report, m: MethodName) => r.end.aggregates.find((a) => a.method === m)!
+
+describe('the engine on a fake transport', () => {
+  it('interleaves the methods in each repetition; warm-ups count for nothing; figures follow the table', async () => {
+    const { report, log } = await run({
+      methods: ['copy', 'sendfile', 'splice'],
+      trialBytes: GiB,
+      repeat: 3,
+      warmup: 1
+    })
+    const order = ['copy', 'sendfile', 'splice']
+    expect(log.map((l) => l.method)).toEqual([...order, ...order, ...order, ...order])
+    expect(report.trials.map((t) => t.warmup)).toEqual([...Array(3).fill(true), ...Array(9).fill(false)])
+    expect(report.trials.map((t) => t.repetition)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2])
+    expect(report.end.incomplete).toBe(false)
+    for (const m of order as ('copy' | 'sendfile' | 'splice')[]) {
+      const a = agg(report, m)
+      const row = TABLE[m]
+      expect(a.trials, m).toBe(3)
+      expect(a.throughputBitsPerSec!.median / (row.bytesPerSec * 8), m).toBeCloseTo(1, 6)
+      expect(a.senderCyclesPerBit!.median, m).toBeCloseTo(perBit(row.senderNsPerByte), 6)
+      expect(a.receiverCyclesPerBit!.median, m).toBeCloseTo(perBit(row.receiverNsPerByte), 6)
+      expect(a.systemCyclesPerBit!.median, m).toBeCloseTo(perBit(row.senderNsPerByte + row.receiverNsPerByte), 6)
+      expect(a.cyclesSource, m).toBe('cpu-time-estimate')
+    }
+    // the whole machine against copy: (0.25 + 0.5) / (1 + 0.5) for sendfile
+    expect(agg(report, 'sendfile').vsCopy!.systemCyclesPerBit!.ratio).toBeCloseTo(0.5, 6)
+    expect(agg(report, 'splice').vsCopy!.systemCyclesPerBit!.ratio).toBeCloseTo(0.9 / 1.5, 6)
+    expect(agg(report, 'sendfile').speedupVsCopy).toBeCloseTo(2, 6)
+    expect(report.end.warnings.map((w) => w.code)).toContain('CYCLES_ESTIMATED')
+  })
+
+  it('a timed trial leaves its ramp out: the steady rate, not the average with slow start in it', async () => {
+    const { report } = await run(
+      { methods: ['copy'], durationMs: 2000, omitMs: 200, repeat: 2 },
+      { methods: { copy: { ...TABLE.copy, rampMs: 200, rampShare: 0.25 } } }
+    )
+    for (const t of report.trials) {
+      const s = t.summary!
+      expect(s.throughputBitsPerSec / 10e9).toBeCloseTo(1, 3)
+      // 1.8 s at 1.25 GB/s after the ramp
+      expect(s.bytes / (1.8 * 1.25e9)).toBeCloseTo(1, 3)
+      expect(s.sender.cyclesPerBit).toBeCloseTo(perBit(1), 4)
+      // one sample each 50 ms over 2 s
+      expect(t.samples.length).toBeGreaterThanOrEqual(38)
+      expect(t.samples.length).toBeLessThanOrEqual(41)
+    }
+  })
+
+  it('four streams share the bytes, each measured, their rates added', async () => {
+    const { report, log } = await run({ methods: ['sendfile'], trialBytes: GiB + 3, streams: 4 })
+    expect(log).toEqual([{ method: 'sendfile', streams: 4, bound: 'bytes' }])
+    const s = report.trials[0].summary!
+    // the remainder goes to the first stream
+    expect(s.streams.map((x) => x.bytes)).toEqual([268435459, 268435456, 268435456, 268435456])
+    expect(s.bytes).toBe(GiB + 3)
+    expect(s.throughputBitsPerSec / (4 * 2.5e9 * 8)).toBeCloseTo(1, 6)
+    expect(s.fairness!.minOverMax).toBeCloseTo(1, 6)
+  })
+
+  it('cancelling stops the running trial, keeps the ones before, and marks the report incomplete', async () => {
+    const ac = new AbortController()
+    const { report, events } = await run(
+      { methods: ['copy', 'sendfile'], trialBytes: GiB, repeat: 3 },
+      {},
+      {
+        signal: ac.signal,
+        onEvent: (e) => {
+          // half a second into the third trial
+          if (e.type === 'trial-start' && e.trial.index === 2) setTimeout(() => ac.abort(), 500)
+        }
+      }
+    )
+    expect(report.end.incomplete).toBe(true)
+    expect(report.trials).toHaveLength(3)
+    expect(report.trials.slice(0, 2).map((t) => t.error)).toEqual([null, null])
+    const cancelled = report.trials[2]
+    expect(cancelled.error?.code).toBe('ZC_CANCELLED')
+    // 0.5 s of copy at 1.25 GB/s, not the gibibyte asked for
+    expect(cancelled.summary!.bytes / (0.5 * 1.25e9)).toBeCloseTo(1, 2)
+    expect(events.at(-1)!.type).toBe('run-end')
+    // the cancelled trial keeps its partial figures in the report, not in the statistics
+    expect(agg(report, 'copy')).toMatchObject({ trials: 2, failed: 1 })
+    expect(agg(report, 'copy').throughputBitsPerSec!.n).toBe(1)
+  })
+
+  it('other processes busy during a trial: that trial is marked, and the run says which', async () => {
+    const { report } = await run(
+      { methods: ['copy', 'sendfile'], trialBytes: GiB, repeat: 2 },
+      { faults: { 1: { otherCores: 1.5 } } }
+    )
+    expect(report.trials.map((t) => t.summary!.contaminated)).toEqual([false, true, false, false])
+    expect(report.trials[1].summary!.system!.otherCpuCores).toBeCloseTo(1.5, 3)
+    expect(report.trials[0].summary!.system!.otherCpuCores).toBeCloseTo(0, 6)
+    const w = report.end.warnings.find((x) => x.code === 'CONTAMINATED')!
+    expect(w.message).toMatch(/sendfile: other processes used 1\.50 cores/)
+    expect(w.trials).toEqual([1])
+  })
+
+  it('an agent lost mid-run ends the run there: incomplete, the error said, the trials before kept', async () => {
+    const { report, events } = await run(
+      { methods: ['copy', 'sendfile'], trialBytes: GiB, repeat: 2 },
+      { faults: { 2: { agentGone: true } } }
+    )
+    expect(report.end.incomplete).toBe(true)
+    expect(report.trials).toHaveLength(3)
+    expect(report.trials[2].error?.code).toBe('ZC_AGENT_GONE')
+    expect(events.filter((e) => e.type === 'error').map((e) => (e as { error: { code: string } }).error.code)).toEqual([
+      'ZC_AGENT_GONE'
+    ])
+  })
+
+  it('a sender that fails fails its trial only: the run goes on and the failure is a warning on that trial', async () => {
+    const { report } = await run(
+      { methods: ['copy', 'sendfile'], trialBytes: GiB, repeat: 2 },
+      { faults: { 1: { senderFails: { atShare: 0.5, error: { code: 'ECONNRESET', message: 'reset by peer' } } } } }
+    )
+    expect(report.end.incomplete).toBe(false)
+    expect(report.trials.map((t) => t.error?.code ?? null)).toEqual([null, 'ECONNRESET', null, null])
+    expect(agg(report, 'sendfile')).toMatchObject({ trials: 2, failed: 1 })
+    expect(agg(report, 'sendfile').throughputBitsPerSec!.n).toBe(1)
+    const w = report.end.warnings.find((x) => x.code === 'ECONNRESET')!
+    expect(w).toMatchObject({ scope: 'trial', method: 'sendfile', trials: [1] })
+  })
+
+  it('a method the kernel refuses is skipped after its first try, and said once', async () => {
+    const { report, log } = await run(
+      { methods: ['copy', 'splice', 'sendfile'], trialBytes: GiB, repeat: 3 },
+      { unsupported: ['splice'] }
+    )
+    expect(log.map((l) => l.method)).toEqual(['copy', 'splice', 'sendfile', 'copy', 'sendfile', 'copy', 'sendfile'])
+    expect(report.trials.map((t) => t.method)).not.toContain('splice')
+    expect(report.end.warnings.filter((w) => w.code === 'UNSUPPORTED')).toHaveLength(1)
+  })
+
+  it('a corrupted byte fails the trial that carried it', async () => {
+    const { report } = await run({ methods: ['copy'], repeat: 2, checksum: true }, { faults: { 0: { corrupt: true } } })
+    expect(report.trials.map((t) => t.summary!.integrity.ok)).toEqual([false, true])
+    expect(report.trials[0].error?.code).toBe('ZC_CHECKSUM')
+  })
+
+  it("the CLI's table and the cores-needed chart read the figures the table implies", async () => {
+    const { report } = await run({
+      methods: ['copy', 'sendfile'],
+      trialBytes: GiB,
+      repeat: 3,
+      lineRatesBitsPerSec: [100e9]
+    })
+    const text = renderSummary(report, { color: false, width: 100 })
+    // 10 and 20 Gbit/s with no spread; the system's CPU per bit 0.375 and 0.188; sendfile −50% against copy
+    expect(text).toMatch(/copy +10\.00 ±0\.00 +0\.375/)
+    expect(text).toMatch(/sendfile +20\.00 ±0\.00 +0\.188 +−50\.0% \[−50\.0, −50\.0\] · saves CPU/)
+    // cores at 100 Gbit/s: 0.375 and 0.1875 cycles a bit × 100e9 / 2 GHz = 18.75 and 9.375
+    expect(text).toMatch(/\ncopy +19\n/)
+    expect(text).toMatch(/\nsendfile +9\.4\n/)
+    // at 100 Gbit/s: cycles per bit × bits per second / clock, in cores
+    const h = headroomOf(agg(report, 'sendfile'), FAKE_CLOCK_HZ, FAKE_CLOCK_HZ, [100e9])
+    expect(h.coresAt[0].system).toBeCloseTo((perBit(0.75) * 100e9) / FAKE_CLOCK_HZ, 6)
+    expect(h.coresAt[0].sender).toBeCloseTo((perBit(0.25) * 100e9) / FAKE_CLOCK_HZ, 6)
+  })
+})
