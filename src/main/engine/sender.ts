@@ -79,7 +79,20 @@ export interface SenderSpec {
   confirmTimeoutMs?: number
 }
 
-export function nativeTotals(c: native.NativeCounters, syscalls: Record<string, number> | null): SideTotals {
+/** a thread's counters as the addon gives them, or as an agent sent them (protocol.ts's WireCounters) */
+type CounterReading = Pick<
+  native.NativeCounters,
+  | 'taskClockNs'
+  | 'cycles'
+  | 'instructions'
+  | 'contextSwitches'
+  | 'contextSwitchesVoluntary'
+  | 'contextSwitchesInvoluntary'
+  | 'pageFaults'
+  | 'sources'
+>
+
+export function nativeTotals(c: CounterReading, syscalls: Record<string, number> | null): SideTotals {
   return {
     scope: 'thread',
     cpuNs: c.taskClockNs,
@@ -101,7 +114,11 @@ export function nativeTotals(c: native.NativeCounters, syscalls: Record<string, 
 }
 
 /** where a native transfer's thread ran, as the report says it */
-export function placementOf(r: native.NativeResult): ThreadPlacement {
+export function placementOf(
+  r: Pick<native.NativeResult, 'cpusSeen' | 'cpuMigrations' | 'affinityEnd' | 'pinnedCpus'> & {
+    counters: { tid: number }
+  }
+): ThreadPlacement {
   return threadPlacement(r.counters.tid, r.pinnedCpus ?? null, r.cpusSeen, r.cpuMigrations, r.affinityEnd ?? null)
 }
 

@@ -2,13 +2,13 @@
 // (a timed trial's ramp left out), each stream and all together, both hosts' CPU,
 // where the threads ran, and what the trial noticed. Pure: tests plant the inputs.
 
-import type { NativeResult } from '../../native'
 import type { ErrorInfo } from '../../shared/errors'
 import type { MethodName } from '../../shared/methods'
 import type { HostCpu, SteadyState, StreamSummary, TrialPlacement, TrialSummary, Warning } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { diffTotals, estimateCycles, sideFigures, sumTotals, type SideTotals } from '../../shared/trial-summary'
 import { warning } from '../../shared/warnings'
+import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
 import { nativeTotals, placementOf, type SenderOutcome, type SenderSnapshot } from './sender'
 
@@ -32,7 +32,8 @@ export interface ReceiverSnapshot {
 }
 
 export interface ReceiverOutcome {
-  streams: { result: NativeResult | null; error: ErrorInfo | null }[]
+  /** each stream's receiver, as its agent sent it */
+  streams: StreamResult[]
   hostStart: HostSnapshot | null
   hostEnd: HostSnapshot | null
 }
