@@ -1,53 +1,113 @@
 // The JSON Schema of a current (schema 3) report: what every load checks, after
 // migration. Plain data, so it can be published beside docs/report-schema.md.
 // Derived figures may be null: JSON has no NaN, and imports lack some figures.
+//
+// Each piece is typed by what it must accept, and every object is built against its
+// type in report.ts: a field added to, renamed in or missing from either side, a
+// nullable field the schema would refuse, or an enum the schema lists short, is a
+// compile error here. Enums come from the same arrays the types are made of. The
+// schema alone carries what types cannot: limits on lengths and counts for files
+// that come from anywhere.
 
+import type { ErrorInfo } from './errors'
 import { METHODS, RECEIVER_MODES } from './methods'
-import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, SCHEMA_VERSION } from './report'
+import {
+  CACHE_STATES,
+  COST_VERDICTS,
+  CYCLES_SOURCES,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  MAX_TITLE_LENGTH,
+  SCHEMA_VERSION,
+  WARNING_SCOPES,
+  type CpuActivity,
+  type Environment,
+  type ForeignOrigin,
+  type HostCpu,
+  type MethodAggregate,
+  type Plan,
+  type Report,
+  type ReportMeta,
+  type Sample,
+  type SideFigures,
+  type SideSample,
+  type SteadyState,
+  type StreamSummary,
+  type TcpInfo,
+  type ThreadPlacement,
+  type TrialPlacement,
+  type TrialRecord,
+  type TrialSummary,
+  type VsCopy,
+  type Warning
+} from './report'
+import type { RatioEstimate, Stat } from './statistics'
 
-type Schema = Record<string, unknown>
+declare const accepts: unique symbol
+/**
+ * A JSON Schema that accepts every T (as JSON writes it). The phantom is a parameter
+ * position, so a piece that accepts more may stand where less is needed, never the
+ * other way round: number | null where the type says number (NaN is written null),
+ * never number where the type says number | null.
+ */
+export type Schema<T> = { readonly [k: string]: unknown } & { readonly [accepts]?: (value: T) => void }
 
-const num: Schema = { type: 'number' }
-const numOrNull: Schema = { type: ['number', 'null'] }
-const int: Schema = { type: 'integer', minimum: 0 }
-const str: Schema = { type: 'string' }
-const strOrNull: Schema = { type: ['string', 'null'] }
-const bool: Schema = { type: 'boolean' }
-const nullable = (s: Schema): Schema => ({ anyOf: [{ type: 'null' }, s] })
-const arrayOf = (items: Schema, maxItems = 1_000_000): Schema => ({ type: 'array', items, maxItems })
-const counts: Schema = { type: 'object', additionalProperties: num }
+/** the keys of T that may be absent */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T]
 
-/** an object whose listed properties are all required; others are allowed (forward notes) */
-function obj(properties: Record<string, Schema>, optional: string[] = []): Schema {
+const num: Schema<number> = { type: 'number' }
+const numOrNull: Schema<number | null> = { type: ['number', 'null'] }
+const int: Schema<number> = { type: 'integer', minimum: 0 }
+const str: Schema<string> = { type: 'string' }
+const strOrNull: Schema<string | null> = { type: ['string', 'null'] }
+const bool: Schema<boolean> = { type: 'boolean' }
+const boolOrNull: Schema<boolean | null> = { type: ['boolean', 'null'] }
+const nullable = <T>(s: Schema<T>): Schema<T | null> => ({ anyOf: [{ type: 'null' }, s] })
+const arrayOf = <T>(items: Schema<T>, maxItems = 1_000_000): Schema<T[]> => ({ type: 'array', items, maxItems })
+const counts: Schema<Record<string, number>> = { type: 'object', additionalProperties: num }
+const enumOf = <const T extends readonly string[]>(values: T): Schema<T[number]> => ({ enum: [...values] })
+const constOf = <const T extends string | number>(value: T): Schema<T> => ({ const: value })
+
+/**
+ * An object with every property of T, each by a piece that accepts that field's type;
+ * the ones T marks optional are named in `optional` (all of them, no others). Other
+ * properties are allowed: a newer build's additions are not an error.
+ */
+function obj<T>(
+  properties: { [K in keyof T]-?: Schema<Exclude<T[K], undefined>> },
+  ...optional: OptionalKeys<T> extends never ? [] : [{ [K in OptionalKeys<T>]: true }]
+): Schema<T> {
+  const skip = Object.keys(optional[0] ?? {})
   return {
     type: 'object',
     properties,
-    required: Object.keys(properties).filter((k) => !optional.includes(k))
+    required: Object.keys(properties).filter((k) => !skip.includes(k))
   }
 }
 
-const method: Schema = { enum: [...METHODS] }
-const CYCLES_SOURCES = ['pmu', 'cpu-time-estimate', 'process-cpu-estimate', 'none']
-const cpuList: Schema = arrayOf({ type: 'integer', minimum: 0 }, 4096)
-const cpuListOrNull: Schema = nullable(cpuList)
+const method = enumOf(METHODS)
+const cpuList = arrayOf<number>({ type: 'integer', minimum: 0 }, 4096)
+const cpuListOrNull = nullable(cpuList)
+/** kernel TCP_INFO fields: any numbers, so a newer build's extra fields still load */
+const tcpInfo = { type: 'object', additionalProperties: numOrNull } as Schema<TcpInfo>
 
-const warningSchema = obj(
+const warningSchema = obj<Warning>(
   {
     code: str,
     message: str,
     hint: strOrNull,
-    scope: { enum: ['run', 'method', 'trial'] },
+    scope: enumOf(WARNING_SCOPES),
     method,
     trials: arrayOf(int, 1_000_000)
   },
-  ['method', 'trials']
+  { method: true, trials: true }
 )
 
 const stat = nullable(
-  obj({ n: int, median: num, min: num, max: num, mean: num, stddev: num, ci95Low: num, ci95High: num })
+  obj<Stat>({ n: int, median: num, min: num, max: num, mean: num, stddev: num, ci95Low: num, ci95High: num })
 )
 
-export const ENVIRONMENT_SCHEMA = obj({
+export const ENVIRONMENT_SCHEMA = obj<Environment>({
   hostname: str,
   cpuModel: str,
   cpuCores: numOrNull,
@@ -58,18 +118,27 @@ export const ENVIRONMENT_SCHEMA = obj({
   kernel: str,
   arch: str,
   nodeVersion: str,
-  virtualized: { type: ['boolean', 'null'] },
-  pmu: obj({ available: bool, reason: strOrNull, perfEventParanoid: numOrNull }),
+  virtualized: boolOrNull,
+  pmu: obj<Environment['pmu']>({ available: bool, reason: strOrNull, perfEventParanoid: numOrNull }),
   nics: nullable(
-    arrayOf(obj({ name: str, speedMbps: numOrNull, mtu: numOrNull, virtual: bool, driver: strOrNull }), 1024)
+    arrayOf(
+      obj<NonNullable<Environment['nics']>[number]>({
+        name: str,
+        speedMbps: numOrNull,
+        mtu: numOrNull,
+        virtual: bool,
+        driver: strOrNull
+      }),
+      1024
+    )
   )
 })
 
-const side = obj({
-  scope: { enum: ['thread', 'process'] },
+const side = obj<SideFigures>({
+  scope: enumOf(['thread', 'process']),
   cpuNs: num,
   cycles: numOrNull,
-  cyclesSource: { enum: CYCLES_SOURCES },
+  cyclesSource: enumOf(CYCLES_SOURCES),
   cyclesPerBit: numOrNull,
   instructions: numOrNull,
   contextSwitches: numOrNull,
@@ -82,18 +151,18 @@ const side = obj({
   syscallsPerGiB: numOrNull,
   pageFaults: numOrNull,
   pageFaultsPerGiB: numOrNull,
-  sources: { type: 'object', additionalProperties: str }
+  sources: { type: 'object', additionalProperties: str } as Schema<Record<string, string>>
 })
 
-const hostCpu = obj({
+const hostCpu = obj<HostCpu>({
   busyCpuNs: num,
   cycles: num,
-  cyclesSource: { const: 'cpu-time-estimate' },
+  cyclesSource: constOf('cpu-time-estimate'),
   cyclesPerBit: numOrNull,
   otherCpuCores: numOrNull
 })
 
-const sideSample = obj(
+const sideSample = obj<SideSample>(
   {
     bytes: num,
     streamBytes: arrayOf(num, 64),
@@ -104,25 +173,33 @@ const sideSample = obj(
     syscalls: numOrNull,
     pageFaults: numOrNull
   },
-  ['streamBytes']
+  { streamBytes: true }
 )
 
-const errorInfo = obj({ code: str, message: str, hint: str, errno: num, syscall: str }, ['hint', 'errno', 'syscall'])
+const errorInfo = obj<ErrorInfo>(
+  { code: str, message: str, hint: str, errno: num, syscall: str },
+  { hint: true, errno: true, syscall: true }
+)
 
-const integrity = obj({ checked: bool, ok: bool, expectedCrc32c: numOrNull, receivedCrc32c: numOrNull })
+const integrity = obj<TrialSummary['integrity']>({
+  checked: bool,
+  ok: bool,
+  expectedCrc32c: numOrNull,
+  receivedCrc32c: numOrNull
+})
 
-const threadPlacement = obj({
+const threadPlacement = obj<ThreadPlacement>({
   tid: num,
   requestedCpus: cpuListOrNull,
   ranOn: cpuList,
   migrations: num,
   allowedAtEnd: cpuListOrNull,
-  held: { type: ['boolean', 'null'] }
+  held: boolOrNull
 })
 
-const cpuActivity = obj({ cpu: int, busyCores: num, softirqCores: num, netRx: num, netTx: num })
+const cpuActivity = obj<CpuActivity>({ cpu: int, busyCores: num, softirqCores: num, netRx: num, netTx: num })
 
-const streamSummary = obj({
+const streamSummary = obj<StreamSummary>({
   index: int,
   bytes: num,
   durationNs: num,
@@ -131,12 +208,13 @@ const streamSummary = obj({
   receiver: nullable(side),
   senderThread: nullable(threadPlacement),
   receiverThread: nullable(threadPlacement),
-  tcpInfo: nullable({ type: 'object', additionalProperties: numOrNull }),
+  tcpInfo: nullable(tcpInfo),
   integrity,
-  error: nullable(obj({ code: str, message: str }, []))
+  // a stream's error needs its code and message; the rest of ErrorInfo is optional there
+  error: nullable(obj<Pick<ErrorInfo, 'code' | 'message'>>({ code: str, message: str }))
 })
 
-const summary = obj({
+const summary = obj<TrialSummary>({
   bytes: num,
   durationNs: num,
   throughputBitsPerSec: numOrNull,
@@ -145,16 +223,26 @@ const summary = obj({
   receiver: nullable(side),
   system: nullable(hostCpu),
   receiverSystem: nullable(hostCpu),
-  zeroCopy: nullable(obj({ sends: num, completed: num, copied: num, fallbackShare: numOrNull })),
-  tcpInfo: nullable({ type: 'object', additionalProperties: numOrNull }),
+  zeroCopy: nullable(
+    obj<NonNullable<TrialSummary['zeroCopy']>>({ sends: num, completed: num, copied: num, fallbackShare: numOrNull })
+  ),
+  tcpInfo: nullable(tcpInfo),
   integrity,
   contaminated: bool,
-  steady: nullable(obj({ rampMs: num, rampBytes: num, rampThroughputBitsPerSec: numOrNull, windowMs: num })),
+  steady: nullable(
+    obj<SteadyState>({ rampMs: num, rampBytes: num, rampThroughputBitsPerSec: numOrNull, windowMs: num })
+  ),
   streams: arrayOf(streamSummary, 64),
-  fairness: nullable(obj({ minBitsPerSec: numOrNull, maxBitsPerSec: numOrNull, minOverMax: numOrNull })),
+  fairness: nullable(
+    obj<NonNullable<TrialSummary['fairness']>>({
+      minBitsPerSec: numOrNull,
+      maxBitsPerSec: numOrNull,
+      minOverMax: numOrNull
+    })
+  ),
   placement: nullable(
-    obj({
-      held: { type: ['boolean', 'null'] },
+    obj<TrialPlacement>({
+      held: boolOrNull,
       sendingHost: arrayOf(cpuActivity, 4096),
       receivingHost: nullable(arrayOf(cpuActivity, 4096)),
       softirqOnSenderCpusShare: numOrNull
@@ -163,7 +251,7 @@ const summary = obj({
   notes: arrayOf(warningSchema, 10_000)
 })
 
-const trial = obj({
+const trial = obj<TrialRecord>({
   index: int,
   method,
   target: str,
@@ -175,17 +263,19 @@ const trial = obj({
   streams: int,
   repetition: int,
   warmup: bool,
-  cache: { enum: ['warm', 'cold'] },
-  receiverMode: { enum: [...RECEIVER_MODES] },
-  samples: arrayOf(obj({ tMs: num, sender: sideSample, receiver: nullable(sideSample), systemBusyCores: numOrNull })),
-  sampling: obj({ intervalMs: num, samples: int, busyMs: num }),
+  cache: enumOf(CACHE_STATES),
+  receiverMode: enumOf(RECEIVER_MODES),
+  samples: arrayOf(
+    obj<Sample>({ tMs: num, sender: sideSample, receiver: nullable(sideSample), systemBusyCores: numOrNull })
+  ),
+  sampling: obj<TrialRecord['sampling']>({ intervalMs: num, samples: int, busyMs: num }),
   summary: nullable(summary),
   error: nullable(errorInfo)
 })
 
-const ratioEstimate = nullable(obj({ ratio: num, ci95Low: numOrNull, ci95High: numOrNull }))
+const ratioEstimate = nullable(obj<RatioEstimate>({ ratio: num, ci95Low: numOrNull, ci95High: numOrNull }))
 
-const aggregate = obj({
+const aggregate = obj<MethodAggregate>({
   method,
   target: str,
   fileBytes: num,
@@ -204,34 +294,22 @@ const aggregate = obj({
   contextSwitchesPerGiB: stat,
   syscallsPerGiB: stat,
   pageFaultsPerGiB: stat,
-  cyclesSource: { enum: CYCLES_SOURCES },
+  cyclesSource: enumOf(CYCLES_SOURCES),
   speedupVsCopy: numOrNull,
   vsCopy: nullable(
-    obj({
+    obj<VsCopy>({
       throughput: ratioEstimate,
       senderCyclesPerBit: ratioEstimate,
       receiverCyclesPerBit: ratioEstimate,
       systemCyclesPerBit: ratioEstimate,
-      verdict: {
-        enum: [
-          'baseline',
-          'saves',
-          'costs-more',
-          'cost-moved',
-          'partly-moved',
-          'kernel-copied',
-          'no-clear-change',
-          'unrepeated',
-          'unknown'
-        ]
-      }
+      verdict: enumOf(COST_VERDICTS)
     })
   ),
   zeroCopyFallbackShare: numOrNull,
-  notes: arrayOf(obj({ code: str, trials: int }), 1024)
+  notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
 })
 
-const plan = obj({
+const plan = obj<Plan>({
   methods: arrayOf(method, 64),
   targets: arrayOf(str, 1024),
   fileBytes: arrayOf(num, 1024),
@@ -239,11 +317,11 @@ const plan = obj({
   chunkBytes: arrayOf(num, 1024),
   repeat: int,
   warmup: int,
-  cache: { enum: ['warm', 'cold'] },
-  receiverMode: { enum: [...RECEIVER_MODES] },
+  cache: enumOf(CACHE_STATES),
+  receiverMode: enumOf(RECEIVER_MODES),
   checksum: bool,
   sampleIntervalMs: num,
-  pmu: { enum: ['auto', 'off'] },
+  pmu: enumOf(['auto', 'off']),
   durationMs: numOrNull,
   omitMs: numOrNull,
   trialBytes: numOrNull,
@@ -253,27 +331,35 @@ const plan = obj({
   lineRatesBitsPerSec: nullable(arrayOf(num, 16))
 })
 
-export const REPORT_SCHEMA: Schema = {
+export const REPORT_SCHEMA: Schema<Report> = {
   $id: `https://zcprof.dev/schema/report-${SCHEMA_VERSION}.json`,
   title: `zcprof report, schema ${SCHEMA_VERSION}`,
-  ...obj({
-    schemaVersion: { const: SCHEMA_VERSION },
-    tool: obj({ name: { enum: ['zcprof', 'iperf3'] }, version: str }),
-    meta: obj({
-      title: { type: ['string', 'null'], maxLength: MAX_TITLE_LENGTH },
-      tags: arrayOf({ type: 'string', maxLength: MAX_TAG_LENGTH }, MAX_TAGS)
+  ...obj<Report>({
+    schemaVersion: constOf(SCHEMA_VERSION),
+    tool: obj<Report['tool']>({ name: enumOf(['zcprof', 'iperf3']), version: str }),
+    meta: obj<ReportMeta>({
+      title: { type: ['string', 'null'], maxLength: MAX_TITLE_LENGTH } as Schema<string | null>,
+      tags: arrayOf<string>({ type: 'string', maxLength: MAX_TAG_LENGTH }, MAX_TAGS)
     }),
-    foreign: nullable(obj({ format: { const: 'iperf3-json' }, measured: arrayOf(str, 64), notes: arrayOf(str, 64) })),
-    start: obj({
+    foreign: nullable(
+      obj<ForeignOrigin>({ format: constOf('iperf3-json'), measured: arrayOf(str, 64), notes: arrayOf(str, 64) })
+    ),
+    start: obj<Report['start']>({
       timestamp: str,
       plan,
-      environment: obj({
+      environment: obj<Report['start']['environment']>({
         sender: ENVIRONMENT_SCHEMA,
-        receivers: arrayOf(obj({ target: str, environment: nullable(ENVIRONMENT_SCHEMA) }), 1024)
+        receivers: arrayOf(
+          obj<Report['start']['environment']['receivers'][number]>({
+            target: str,
+            environment: nullable(ENVIRONMENT_SCHEMA)
+          }),
+          1024
+        )
       })
     }),
     trials: arrayOf(trial),
-    end: obj({
+    end: obj<Report['end']>({
       timestamp: str,
       durationMs: num,
       incomplete: bool,

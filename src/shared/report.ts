@@ -23,8 +23,10 @@ export const OLDEST_SCHEMA_VERSION = 1
  * process-cpu-estimate: a whole process's CPU share × duration × a clock (iperf3 imports).
  * none: not measured.
  */
-export type CyclesSource = 'pmu' | 'cpu-time-estimate' | 'process-cpu-estimate' | 'none'
-export type CacheState = 'warm' | 'cold'
+export const CYCLES_SOURCES = ['pmu', 'cpu-time-estimate', 'process-cpu-estimate', 'none'] as const
+export type CyclesSource = (typeof CYCLES_SOURCES)[number]
+export const CACHE_STATES = ['warm', 'cold'] as const
+export type CacheState = (typeof CACHE_STATES)[number]
 
 export interface Plan {
   methods: MethodName[]
@@ -302,16 +304,18 @@ export interface VsCopy {
  * kernel-copied: a zero-copy method the kernel copied anyway: never a zero-copy win.
  * no-clear-change: the interval includes no change. unrepeated: no interval (n = 1).
  */
-export type CostVerdict =
-  | 'baseline'
-  | 'saves'
-  | 'costs-more'
-  | 'cost-moved'
-  | 'partly-moved'
-  | 'kernel-copied'
-  | 'no-clear-change'
-  | 'unrepeated'
-  | 'unknown'
+export const COST_VERDICTS = [
+  'baseline',
+  'saves',
+  'costs-more',
+  'cost-moved',
+  'partly-moved',
+  'kernel-copied',
+  'no-clear-change',
+  'unrepeated',
+  'unknown'
+] as const
+export type CostVerdict = (typeof COST_VERDICTS)[number]
 
 export interface MethodAggregate {
   method: MethodName
@@ -345,13 +349,16 @@ export interface MethodAggregate {
   notes: { code: string; trials: number }[]
 }
 
+export const WARNING_SCOPES = ['run', 'method', 'trial'] as const
+export type WarningScope = (typeof WARNING_SCOPES)[number]
+
 /** A warning or a note, as data (catalogue: warnings.ts). */
 export interface Warning {
   code: string
   message: string
   /** what to do about it; null when there is nothing to do */
   hint: string | null
-  scope: 'run' | 'method' | 'trial'
+  scope: WarningScope
   method?: MethodName
   /** the trials it applies to, by index */
   trials?: number[]
