@@ -9,7 +9,7 @@ import type { ErrorInfo } from '../../shared/errors'
 import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
 import { PLAN_LIMITS, cpuForStream } from '../../shared/plan-rules'
 import type { Environment } from '../../shared/report'
-import { readHostSnapshot } from '../host/system-cpu'
+import { readHostSnapshot, type HostSnapshot } from '../host/system-cpu'
 import {
   BadMessage,
   FrameDecoder,
@@ -61,6 +61,12 @@ interface Trial {
   id: number
   /** one receiver per stream, each on its own listener */
   transfers: native.Transfer[]
+}
+
+/** a trial's listeners, stream i's at i, and how to close them all */
+interface Listeners {
+  all: { fd: number; port: number; path: string | null }[]
+  close(): void
 }
 
 interface Client {
@@ -171,20 +177,8 @@ export class AgentServer {
       sock.end()
     }
     const from = plainIp(sock.remoteAddress) || 'local'
-    const strangersHere = this.strangers.get(from) ?? 0
-    if (strangersHere >= PRE_AUTH_LIMITS.perAddress || this.strangersTotal >= PRE_AUTH_LIMITS.total)
-      return busy(`too many connections from ${from} have not said hello yet; try again in a few seconds`)
-    this.strangers.set(from, strangersHere + 1)
-    this.strangersTotal++
-    let stranger = true
-    const known = () => {
-      if (!stranger) return
-      stranger = false
-      this.strangersTotal--
-      const n = (this.strangers.get(from) ?? 1) - 1
-      if (n > 0) this.strangers.set(from, n)
-      else this.strangers.delete(from)
-    }
+    const known = this.admitStranger(from)
+    if (!known) return busy(`too many connections from ${from} have not said hello yet; try again in a few seconds`)
     const decoder = new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES)
     let greeted = false
     const helloTimer = setTimeout(() => {
@@ -233,33 +227,16 @@ export class AgentServer {
         const m = raw as unknown as Request
         const re = isInt(m.seq, 0, Number.MAX_SAFE_INTEGER) ? m.seq : 0
         if (!greeted) {
-          if (m.type !== 'hello') return refuse(re, 'ZC_PROTOCOL', `'${String(m.type).slice(0, 40)}' before hello`)
-          // the token first: nothing else about an unauthenticated client is looked at
-          if (this.opts.token && !tokenMatches(this.opts.token, m.token)) {
-            return refuse(re, 'ZC_AUTH', m.token === undefined ? 'this agent requires a token' : 'wrong token')
-          }
-          if (m.version !== PROTOCOL_VERSION) {
-            return refuse(
-              re,
-              'ZC_VERSION',
-              `agent speaks protocol ${PROTOCOL_VERSION}; the client sent version ${String(m.version).slice(0, 20)}`
-            )
-          }
+          const refusal = this.helloRefusal(m)
+          if (refusal) return refuse(re, refusal.code, refusal.message)
           clearTimeout(helloTimer)
           known()
-          if (this.clients >= this.limits.maxClients) {
-            client.send({
-              type: 'error',
+          if (this.clients >= this.limits.maxClients)
+            return refuse(
               re,
-              error: {
-                code: 'ZC_BUSY',
-                message: `agent serves at most ${this.limits.maxClients} clients at once; try again later`
-              }
-            })
-            sock.end()
-            sock.pause()
-            return
-          }
+              'ZC_BUSY',
+              `agent serves at most ${this.limits.maxClients} clients at once; try again later`
+            )
           greeted = true
           this.clients++
           decoder.maxFrameBytes = REQUEST_MAX_FRAME_BYTES
@@ -279,6 +256,40 @@ export class AgentServer {
       if (greeted) this.clients--
       for (const id of client.owned) for (const x of this.trials.get(id)?.transfers ?? []) x.cancel()
     })
+  }
+
+  /**
+   * Counts a connection that has not said hello against PRE_AUTH_LIMITS: null when it
+   * is one too many, else the call that stops counting it (once it is known, or gone).
+   */
+  private admitStranger(from: string): (() => void) | null {
+    const here = this.strangers.get(from) ?? 0
+    if (here >= PRE_AUTH_LIMITS.perAddress || this.strangersTotal >= PRE_AUTH_LIMITS.total) return null
+    this.strangers.set(from, here + 1)
+    this.strangersTotal++
+    let stranger = true
+    return () => {
+      if (!stranger) return
+      stranger = false
+      this.strangersTotal--
+      const n = (this.strangers.get(from) ?? 1) - 1
+      if (n > 0) this.strangers.set(from, n)
+      else this.strangers.delete(from)
+    }
+  }
+
+  /** why a first message is not a hello this agent accepts; null when it is */
+  private helloRefusal(m: Request): ErrorInfo | null {
+    if (m.type !== 'hello') return { code: 'ZC_PROTOCOL', message: `'${String(m.type).slice(0, 40)}' before hello` }
+    // the token first: nothing else about an unauthenticated client is looked at
+    if (this.opts.token && !tokenMatches(this.opts.token, m.token))
+      return { code: 'ZC_AUTH', message: m.token === undefined ? 'this agent requires a token' : 'wrong token' }
+    if (m.version !== PROTOCOL_VERSION)
+      return {
+        code: 'ZC_VERSION',
+        message: `agent speaks protocol ${PROTOCOL_VERSION}; the client sent version ${String(m.version).slice(0, 20)}`
+      }
+    return null
   }
 
   private handle(client: Client, m: Request, re: number): void {
@@ -406,31 +417,19 @@ export class AgentServer {
     }
     const maxBytes = Math.min(m.maxBytes ?? this.limits.maxTrialBytes, this.limits.maxTrialBytes)
     const maxDurationMs = Math.min(m.maxDurationMs ?? this.limits.maxTrialDurationMs, this.limits.maxTrialDurationMs)
-    const n = m.streams ?? 1
     // every listener first: a port in use fails the trial before any receiver starts
-    const listeners: { fd: number; port: number; path: string | null }[] = []
-    const closeAll = () => {
-      for (const l of listeners) {
-        native.closeFd(l.fd)
-        // the socket file is ours: bind() refuses a path that exists, so we made it
-        if (l.path) rmSync(l.path, { force: true })
-      }
-    }
+    let listeners: Listeners
     try {
-      for (let i = 0; i < n; i++) {
-        const address = this.streamAddress(client, m, i)
-        const l = native.listen(address, 4)
-        listeners.push({ fd: l.fd, port: l.port, path: address.family === 'unix' ? (address.path ?? null) : null })
-      }
+      listeners = this.listenAll(client, m)
     } catch (e) {
-      closeAll()
       return { type: 'error', re, error: errorInfo(e) }
     }
+    const closeAll = () => listeners.close()
     const id = this.nextTrial++
     const hostStart = readHostSnapshot()
     const transfers: native.Transfer[] = []
     try {
-      for (const [i, l] of listeners.entries())
+      for (const [i, l] of listeners.all.entries())
         transfers.push(
           native.startReceiver({
             mode: m.mode,
@@ -452,6 +451,45 @@ export class AgentServer {
     }
     this.trials.set(id, { id, transfers })
     client.owned.add(id)
+    this.sendResultWhenDone(client, id, transfers, maxDurationMs, hostStart, closeAll)
+    return { type: 'prepared', re, trial: id, streams: listeners.all.map((l) => ({ port: l.port, path: l.path })) }
+  }
+
+  /** stream i's listener for each stream; on failure the ones already open are closed */
+  private listenAll(client: Client, m: Prepare): Listeners {
+    const all: Listeners['all'] = []
+    const close = () => {
+      for (const l of all) {
+        native.closeFd(l.fd)
+        // the socket file is ours: bind() refuses a path that exists, so we made it
+        if (l.path) rmSync(l.path, { force: true })
+      }
+    }
+    try {
+      for (let i = 0; i < (m.streams ?? 1); i++) {
+        const address = this.streamAddress(client, m, i)
+        const l = native.listen(address, 4)
+        all.push({ fd: l.fd, port: l.port, path: address.family === 'unix' ? (address.path ?? null) : null })
+      }
+    } catch (e) {
+      close()
+      throw e
+    }
+    return { all, close }
+  }
+
+  /**
+   * Once every receiver of the trial has ended (or the agent's time limit cancelled
+   * them), the client gets the trial's result, unasked, and the trial is forgotten.
+   */
+  private sendResultWhenDone(
+    client: Client,
+    id: number,
+    transfers: native.Transfer[],
+    maxDurationMs: number,
+    hostStart: HostSnapshot,
+    closeListeners: () => void
+  ): void {
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
@@ -469,12 +507,11 @@ export class AgentServer {
       )
     void Promise.all(transfers.map(settle)).then((streams) => {
       clearTimeout(timer)
-      closeAll()
+      closeListeners()
       this.trials.delete(id)
       client.owned.delete(id)
       const result: TrialResult = { type: 'result', trial: id, streams, hostStart, hostEnd: readHostSnapshot() }
       client.send(result)
     })
-    return { type: 'prepared', re, trial: id, streams: listeners.map((l) => ({ port: l.port, path: l.path })) }
   }
 }

@@ -219,6 +219,106 @@ function costMovedWarnings(aggregates: MethodAggregate[]): Warning[] {
   return out
 }
 
+/** every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2) */
+async function checkReceiverCpusFirst(plan: Plan, targets: Target[], receivers: ReceiverSet): Promise<void> {
+  if (!plan.receiverCpus) return
+  for (const t of targets) {
+    if (t.kind === 'raw') continue
+    try {
+      checkReceiverCpus((await receivers.for(t)).cpus, plan.receiverCpus, t.text)
+    } catch (e) {
+      if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
+      // an agent that cannot be reached fails its first trial, as it always has
+    }
+  }
+}
+
+function trialStart(spec: TrialSpec, total: number): RunEvent {
+  return {
+    type: 'trial-start',
+    trial: {
+      index: spec.index,
+      total,
+      method: spec.method,
+      target: spec.target.text,
+      fileBytes: spec.fileBytes,
+      chunkBytes: spec.chunkBytes,
+      durationMs: spec.durationMs,
+      streams: spec.streams,
+      repetition: spec.repetition,
+      warmup: spec.warmup
+    }
+  }
+}
+
+interface RunOutcome {
+  plan: Plan
+  environment: MeasuredEnvironment
+  receiverEnvironments: Map<string, Environment | null>
+  trials: TrialRecord[]
+  started: number
+  incomplete: boolean
+  fatal: ErrorInfo | null
+  /** every warning so far, each once: warn() merges into this list */
+  warnings: Warning[]
+  meta?: Report['meta']
+}
+
+/** The run's end: what failed becomes warnings, then the aggregates and the report. */
+function buildReport(r: RunOutcome, warn: (w: Warning) => void, emit: (e: RunEvent) => void): Report {
+  if (r.fatal) {
+    warn(errorWarning(r.fatal, { scope: 'run' }))
+    emit({ type: 'error', error: r.fatal })
+  }
+  for (const t of r.trials) {
+    if (t.error && t.error.code !== 'ZC_CANCELLED')
+      warn(
+        errorWarning(
+          { ...t.error, message: `${t.method}: ${t.error.message}` },
+          { scope: 'trial', method: t.method, trial: t.index }
+        )
+      )
+  }
+  const aggregates = aggregateTrials(r.trials)
+  for (const w of costMovedWarnings(aggregates)) warn(w)
+  return zcprofReport(
+    {
+      timestamp: new Date(r.started).toISOString(),
+      plan: r.plan,
+      environment: {
+        sender: r.environment,
+        receivers: [...r.receiverEnvironments].map(([target, env]) => ({ target, environment: env }))
+      }
+    },
+    r.trials,
+    {
+      timestamp: new Date().toISOString(),
+      durationMs: Date.now() - r.started,
+      incomplete: r.incomplete,
+      aggregates,
+      warnings: r.warnings
+    },
+    r.meta
+  )
+}
+
+/**
+ * What a finished trial means for the rest of the run:
+ * - skip-method: the kernel refused the method; later trials of it are skipped
+ * - stop-incomplete: cancelled; the report keeps what ran
+ * - stop-fatal: the agent went away; nothing after it can be measured
+ * - go-on: anything else, a failed trial included (its failure is a warning)
+ */
+export type AfterTrial = 'go-on' | 'skip-method' | 'stop-incomplete' | 'stop-fatal'
+
+export function afterTrial(rec: Pick<TrialRecord, 'error'>, aborted: boolean): AfterTrial {
+  const code = rec.error?.code
+  if (code === 'ZC_UNSUPPORTED') return 'skip-method'
+  if (code === 'ZC_CANCELLED' || aborted) return 'stop-incomplete'
+  if (code === 'ZC_AGENT_GONE') return 'stop-fatal'
+  return 'go-on'
+}
+
 export async function runPlan(opts: RunOptions): Promise<Report> {
   const { plan } = opts
   const emit = (e: RunEvent) => opts.onEvent?.(e)
@@ -249,18 +349,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     emit({ type: 'run-start', plan, environment, trials: specs.length })
     for (const w of planWarnings(plan, environment)) warn(w)
     if (plan.checksum) for (const f of files.values()) crcs.set(f, await transport.fileCrc32c(f))
-    // every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2)
-    if (plan.receiverCpus)
-      for (const t of targets) {
-        if (t.kind === 'raw') continue
-        try {
-          const r = await receivers.for(t)
-          checkReceiverCpus(r.cpus, plan.receiverCpus, t.text)
-        } catch (e) {
-          if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
-          // an agent that cannot be reached fails its first trial below, as it always has
-        }
-      }
+    await checkReceiverCpusFirst(plan, targets, receivers)
     for (let i = 0; i < specs.length; i++) {
       if (opts.signal?.aborted) {
         incomplete = true
@@ -279,21 +368,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         continue
       }
       const file = files.get(spec.fileBytes)!
-      emit({
-        type: 'trial-start',
-        trial: {
-          index: i,
-          total: specs.length,
-          method: spec.method,
-          target: spec.target.text,
-          fileBytes: spec.fileBytes,
-          chunkBytes: spec.chunkBytes,
-          durationMs: spec.durationMs,
-          streams: spec.streams,
-          repetition: spec.repetition,
-          warmup: spec.warmup
-        }
-      })
+      emit(trialStart(spec, specs.length))
       let rec: TrialRecord
       try {
         const receiver = await receivers.for(spec.target)
@@ -333,10 +408,11 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       } finally {
         cancelCurrent = null
       }
-      if (rec.error?.code === 'ZC_UNSUPPORTED') {
+      const next = afterTrial(rec, opts.signal?.aborted ?? false)
+      if (next === 'skip-method') {
         skipped.add(spec.method)
         warn(
-          warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error.message}`, {
+          warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error!.message}`, {
             scope: 'method',
             method: spec.method
           })
@@ -349,47 +425,19 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       // processes took CPU) is the run's warning too, naming the trials it applies to
       if (!rec.warmup)
         for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
-      if (rec.error?.code === 'ZC_CANCELLED' || opts.signal?.aborted) {
-        incomplete = true
-        break
-      }
-      if (rec.error?.code === 'ZC_AGENT_GONE') {
-        fatal = rec.error
-        incomplete = true
-        break
-      }
+      if (next === 'go-on') continue
+      incomplete = true
+      if (next === 'stop-fatal') fatal = rec.error
+      break
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
     await receivers.close()
   }
-  if (fatal) {
-    warn(errorWarning(fatal, { scope: 'run' }))
-    emit({ type: 'error', error: fatal })
-  }
-  for (const t of trials) {
-    if (t.error && t.error.code !== 'ZC_CANCELLED')
-      warn(
-        errorWarning(
-          { ...t.error, message: `${t.method}: ${t.error.message}` },
-          { scope: 'trial', method: t.method, trial: t.index }
-        )
-      )
-  }
-  const aggregates = aggregateTrials(trials)
-  for (const w of costMovedWarnings(aggregates)) warn(w)
-  const report = zcprofReport(
-    {
-      timestamp: new Date(started).toISOString(),
-      plan,
-      environment: {
-        sender: environment,
-        receivers: [...receiverEnvironments].map(([target, env]) => ({ target, environment: env }))
-      }
-    },
-    trials,
-    { timestamp: new Date().toISOString(), durationMs: Date.now() - started, incomplete, aggregates, warnings },
-    opts.meta
+  const report = buildReport(
+    { plan, environment, receiverEnvironments, trials, started, incomplete, fatal, warnings, meta: opts.meta },
+    warn,
+    emit
   )
   emit({ type: 'run-end', report })
   return report
