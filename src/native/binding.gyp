@@ -6,6 +6,7 @@
         "napi-glue.c",
         "zc-counters.c",
         "zc-file.c",
+        "zc-loop.c",
         "zc-recv.c",
         "zc-send.c",
         "zc-socket.c",

@@ -31,12 +31,15 @@ static int perf_open(uint32_t type, uint64_t config, int exclude_kernel) {
   return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-static int paranoid = 99;
+/* perf_event_paranoid when it cannot be read: above the strictest level (3), so
+ * nothing is assumed allowed */
+#define PARANOID_UNKNOWN 99
+static int paranoid = PARANOID_UNKNOWN;
 
 void zc_counters_init(void) {
   FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
   if (f) {
-    if (fscanf(f, "%d", &paranoid) != 1) paranoid = 99;
+    if (fscanf(f, "%d", &paranoid) != 1) paranoid = PARANOID_UNKNOWN;
     fclose(f);
   }
 }
@@ -119,11 +122,13 @@ static int read_proc(pid_t tid, zc_counter_values *o) {
   close(fd);
   if (n <= 0) return -1;
   buf[n] = 0;
-  const char *p = strstr(buf, "\nvoluntary_ctxt_switches:");
-  const char *q = strstr(buf, "\nnonvoluntary_ctxt_switches:");
+  static const char voluntary[] = "\nvoluntary_ctxt_switches:";
+  static const char involuntary[] = "\nnonvoluntary_ctxt_switches:";
+  const char *p = strstr(buf, voluntary);
+  const char *q = strstr(buf, involuntary);
   if (!p || !q) return -1;
-  o->ctx_voluntary = strtoull(p + 25, NULL, 10);
-  o->ctx_involuntary = strtoull(q + 28, NULL, 10);
+  o->ctx_voluntary = strtoull(p + sizeof voluntary - 1, NULL, 10);
+  o->ctx_involuntary = strtoull(q + sizeof involuntary - 1, NULL, 10);
 
   snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
   fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -189,7 +194,7 @@ void zc_counters_finish(zc_counters *c) {
     o.minor_faults = (uint64_t)ru.ru_minflt;
     o.major_faults = (uint64_t)ru.ru_majflt;
     if (o.clock_source == ZC_SRC_NONE) {
-      o.task_clock_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+      o.task_clock_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * ZC_NS_PER_SEC +
                         (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
       o.clock_source = ZC_SRC_RUSAGE;
     } else {

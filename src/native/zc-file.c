@@ -216,10 +216,3 @@ int zc_file_cache(const char *path, int warm, zc_error *e) {
   close(fd);
   return rc;
 }
-
-uint64_t zc_splice_pipe(int p[2], uint64_t want) {
-  if (pipe2(p, O_CLOEXEC) < 0) return 0;
-  int cap = fcntl(p[1], F_SETPIPE_SZ, (int)(want > ZC_PIPE_MAX_BYTES ? ZC_PIPE_MAX_BYTES : want));
-  if (cap < 0) cap = fcntl(p[1], F_GETPIPE_SZ);
-  return cap > 0 && (uint64_t)cap < want ? (uint64_t)cap : want;
-}

@@ -4,7 +4,7 @@
  * additionally brings the bytes to user space to hash them (stated in reports).
  */
 #define _GNU_SOURCE
-#include "zc.h"
+#include "zc-loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,20 +46,13 @@ static int got(recv_ctx *c, uint64_t n) {
   return 0;
 }
 
-static int fail_io(recv_ctx *c, const char *syscall, int err) {
-  if (zc_cancelled(c->t)) zc_error_set(&c->t->err, "ZC_CANCELLED", "cancelled");
-  else if (err == ECONNRESET) zc_error_set_errno(&c->t->err, syscall, err, "the sender reset the connection");
-  else zc_error_set_errno(&c->t->err, syscall, err, "receiving failed");
-  return -1;
-}
-
 /* returns bytes, 0 at EOF, -1 on error (already recorded) */
 static ssize_t read_some(recv_ctx *c, int fd, int sys_index, const char *sys) {
   for (;;) {
     ssize_t n = read(fd, c->buf, c->buf_bytes);
-    CALL(c->t, sys_index);
+    ZC_LOOP_CALL(c->t, sys_index);
     if (n >= 0) return n;
-    if (errno != EINTR) return fail_io(c, sys, errno);
+    if (errno != EINTR) return zc_fail_io(c->t, sys, errno);
   }
 }
 
@@ -75,19 +68,19 @@ static int recv_read(recv_ctx *c) {
 static int recv_splice(recv_ctx *c) {
   int p[2], rc = 0;
   uint64_t chunk = zc_splice_pipe(p, c->buf_bytes);
-  if (!chunk) return fail_io(c, "pipe2", errno);
+  if (!chunk) return zc_fail_io(c->t, "pipe2", errno);
   c->t->effective_chunk_bytes = chunk;
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (devnull < 0) {
-    rc = fail_io(c, "open", errno);
+    rc = zc_fail_io(c->t, "open", errno);
     goto out;
   }
   for (;;) {
     ssize_t in = splice(c->sock, NULL, p[1], NULL, chunk, SPLICE_F_MOVE | SPLICE_F_MORE);
-    CALL(c->t, ZC_SYS_SPLICE);
+    ZC_LOOP_CALL(c->t, ZC_SYS_SPLICE);
     if (in < 0) {
       if (errno == EINTR) continue;
-      rc = fail_io(c, "splice", errno);
+      rc = zc_fail_io(c->t, "splice", errno);
       break;
     }
     if (in == 0) break;
@@ -95,15 +88,15 @@ static int recv_splice(recv_ctx *c) {
       ssize_t out;
       if (c->checksum) {
         out = read(p[0], c->buf, (size_t)in < c->buf_bytes ? (size_t)in : c->buf_bytes);
-        CALL(c->t, ZC_SYS_READ);
+        ZC_LOOP_CALL(c->t, ZC_SYS_READ);
         if (out > 0) c->crc = zc_crc32c(c->crc, c->buf, (size_t)out);
       } else {
         out = splice(p[0], NULL, devnull, NULL, (size_t)in, SPLICE_F_MOVE);
-        CALL(c->t, ZC_SYS_SPLICE);
+        ZC_LOOP_CALL(c->t, ZC_SYS_SPLICE);
       }
       if (out < 0) {
         if (errno == EINTR) continue;
-        rc = fail_io(c, c->checksum ? "read" : "splice", errno);
+        rc = zc_fail_io(c->t, c->checksum ? "read" : "splice", errno);
         goto out;
       }
       if (got(c, (uint64_t)out)) {
@@ -126,20 +119,20 @@ static int recv_discard(recv_ctx *c) {
     ssize_t n;
     if (c->checksum) {
       n = recv(c->sock, c->buf, c->buf_bytes, MSG_PEEK);
-      CALL(c->t, ZC_SYS_RECVFROM);
+      ZC_LOOP_CALL(c->t, ZC_SYS_RECVFROM);
       if (n > 0) c->crc = zc_crc32c(c->crc, c->buf, (size_t)n);
       if (n > 0) {
         ssize_t d = recv(c->sock, NULL, (size_t)n, MSG_TRUNC);
-        CALL(c->t, ZC_SYS_RECVFROM);
-        if (d != n) return fail_io(c, "recv", d < 0 ? errno : EIO);
+        ZC_LOOP_CALL(c->t, ZC_SYS_RECVFROM);
+        if (d != n) return zc_fail_io(c->t, "recv", d < 0 ? errno : EIO);
       }
     } else {
       n = recv(c->sock, NULL, c->buf_bytes, MSG_TRUNC);
-      CALL(c->t, ZC_SYS_RECVFROM);
+      ZC_LOOP_CALL(c->t, ZC_SYS_RECVFROM);
     }
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail_io(c, "recv", errno);
+      return zc_fail_io(c->t, "recv", errno);
     }
     if (n == 0) return 0;
     if (got(c, (uint64_t)n)) return -1;
@@ -161,7 +154,7 @@ static int peer_allowed(zc_transfer *t, const struct sockaddr_storage *peer) {
 
 /* accept() polled in slices so cancel works without touching the shared listener */
 static int accept_one(zc_transfer *t, int *out) {
-  uint64_t deadline = zc_now_ns() + (uint64_t)t->recv.accept_timeout_ms * 1000000ull;
+  uint64_t deadline = zc_now_ns() + (uint64_t)t->recv.accept_timeout_ms * ZC_NS_PER_MS;
   for (;;) {
     if (zc_cancelled(t)) {
       zc_error_set(&t->err, "ZC_CANCELLED", "cancelled before the sender connected");
@@ -172,8 +165,8 @@ static int accept_one(zc_transfer *t, int *out) {
       return -1;
     }
     struct pollfd p = {t->recv.listen_fd, POLLIN, 0};
-    int r = poll(&p, 1, 50);
-    CALL(t, ZC_SYS_POLL);
+    int r = poll(&p, 1, ZC_POLL_SLICE_MS);
+    ZC_LOOP_CALL(t, ZC_SYS_POLL);
     if (r < 0 && errno != EINTR) {
       zc_error_set_errno(&t->err, "poll", errno, "waiting for the sender failed");
       return -1;

@@ -3,7 +3,7 @@
  * makes is counted by name so that the figures can be checked against strace.
  */
 #define _GNU_SOURCE
-#include "zc.h"
+#include "zc-loop.h"
 
 /* MSG_ZEROCOPY: sends in flight before completions are reaped, how long one wait for a
  * completion lasts, and how long the end of a trial waits for the last of them (the
@@ -80,14 +80,6 @@ static uint64_t next_piece(send_ctx *c) {
   return want;
 }
 
-static int fail_io(send_ctx *c, const char *syscall, int err) {
-  if (zc_cancelled(c->t)) zc_error_set(&c->t->err, "ZC_CANCELLED", "cancelled");
-  else if (err == EPIPE || err == ECONNRESET)
-    zc_error_set_errno(&c->t->err, syscall, err, "the receiver closed the connection mid-transfer");
-  else zc_error_set_errno(&c->t->err, syscall, err, "sending failed");
-  return -1;
-}
-
 static int short_file(send_ctx *c) {
   zc_error_set(&c->t->err, "ZC_SHORT_FILE", "the file shrank while it was being sent");
   return -1;
@@ -97,10 +89,10 @@ static int short_file(send_ctx *c) {
 static int write_all(send_ctx *c, const uint8_t *buf, uint64_t len) {
   while (len) {
     ssize_t n = write(c->sock, buf, len);
-    CALL(c->t, ZC_SYS_WRITE);
+    ZC_LOOP_CALL(c->t, ZC_SYS_WRITE);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail_io(c, "write", errno);
+      return zc_fail_io(c->t, "write", errno);
     }
     moved(c, (uint64_t)n);
     buf += n;
@@ -111,23 +103,23 @@ static int write_all(send_ctx *c, const uint8_t *buf, uint64_t len) {
 
 static int send_copy(send_ctx *c) {
   uint8_t *buf = zc_buffer_alloc(c->chunk);
-  if (!buf) return fail_io(c, "mmap", ENOMEM);
+  if (!buf) return zc_fail_io(c->t, "mmap", ENOMEM);
   int rc = 0;
   for (uint64_t want; (want = next_piece(c)) > 0;) {
     if (c->rewound) {
       /* copy re-reads the file: back to its start, one counted call */
       off_t r = lseek(c->file_fd, 0, SEEK_SET);
-      CALL(c->t, ZC_SYS_LSEEK);
+      ZC_LOOP_CALL(c->t, ZC_SYS_LSEEK);
       if (r < 0) {
-        rc = fail_io(c, "lseek", errno);
+        rc = zc_fail_io(c->t, "lseek", errno);
         break;
       }
     }
     ssize_t n = read(c->file_fd, buf, want);
-    CALL(c->t, ZC_SYS_READ);
+    ZC_LOOP_CALL(c->t, ZC_SYS_READ);
     if (n < 0) {
       if (errno == EINTR) continue;
-      rc = fail_io(c, "read", errno);
+      rc = zc_fail_io(c->t, "read", errno);
       break;
     }
     if (n == 0) {
@@ -152,10 +144,10 @@ static int send_sendfile(send_ctx *c) {
   for (uint64_t want; (want = next_piece(c)) > 0;) {
     off_t off = (off_t)c->off;
     ssize_t n = sendfile(c->sock, c->file_fd, &off, want);
-    CALL(c->t, ZC_SYS_SENDFILE);
+    ZC_LOOP_CALL(c->t, ZC_SYS_SENDFILE);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail_io(c, "sendfile", errno);
+      return zc_fail_io(c->t, "sendfile", errno);
     }
     if (n == 0) return short_file(c);
     moved(c, (uint64_t)n);
@@ -168,17 +160,17 @@ static int send_splice(send_ctx *c) {
   int p[2];
   /* the pipe's capacity bounds one splice */
   uint64_t chunk = zc_splice_pipe(p, c->chunk);
-  if (!chunk) return fail_io(c, "pipe2", errno);
+  if (!chunk) return zc_fail_io(c->t, "pipe2", errno);
   c->chunk = chunk;
   c->t->effective_chunk_bytes = c->chunk;
   int rc = 0;
   for (uint64_t want; (want = next_piece(c)) > 0;) {
     loff_t off = (loff_t)c->off;
     ssize_t in = splice(c->file_fd, &off, p[1], NULL, want, SPLICE_F_MOVE | SPLICE_F_MORE);
-    CALL(c->t, ZC_SYS_SPLICE);
+    ZC_LOOP_CALL(c->t, ZC_SYS_SPLICE);
     if (in < 0) {
       if (errno == EINTR) continue;
-      rc = fail_io(c, "splice", errno);
+      rc = zc_fail_io(c->t, "splice", errno);
       break;
     }
     if (in == 0) {
@@ -188,10 +180,10 @@ static int send_splice(send_ctx *c) {
     c->off += (uint64_t)in;
     while (in > 0) {
       ssize_t out = splice(p[0], NULL, c->sock, NULL, (size_t)in, SPLICE_F_MOVE | SPLICE_F_MORE);
-      CALL(c->t, ZC_SYS_SPLICE);
+      ZC_LOOP_CALL(c->t, ZC_SYS_SPLICE);
       if (out < 0) {
         if (errno == EINTR) continue;
-        rc = fail_io(c, "splice", errno);
+        rc = zc_fail_io(c->t, "splice", errno);
         goto done;
       }
       moved(c, (uint64_t)out);
@@ -215,7 +207,7 @@ static int reap_completions(send_ctx *c) {
     msg.msg_controllen = sizeof control;
     /* the error queue never blocks: EAGAIN when empty */
     ssize_t r = recvmsg(c->sock, &msg, MSG_ERRQUEUE);
-    CALL(c->t, ZC_SYS_RECVMSG);
+    ZC_LOOP_CALL(c->t, ZC_SYS_RECVMSG);
     if (r < 0) {
       if (errno == EAGAIN || errno == EINTR) return got;
       return -1;
@@ -244,7 +236,7 @@ static uint64_t outstanding(zc_transfer *t) {
 static int wait_completion(send_ctx *c, int timeout_ms) {
   struct pollfd p = {c->sock, 0, 0};
   int r = poll(&p, 1, timeout_ms);
-  CALL(c->t, ZC_SYS_POLL);
+  ZC_LOOP_CALL(c->t, ZC_SYS_POLL);
   return r;
 }
 
@@ -264,7 +256,7 @@ static int send_msg_zerocopy(send_ctx *c) {
   for (uint64_t want; (want = next_piece(c)) > 0;) {
     if (outstanding(c->t) >= max_outstanding && reap_completions(c) == 0) wait_completion(c, ZC_COMPLETION_WAIT_MS);
     ssize_t n = send(c->sock, c->map + c->off, want, MSG_ZEROCOPY | MSG_NOSIGNAL);
-    CALL(c->t, ZC_SYS_SENDTO);
+    ZC_LOOP_CALL(c->t, ZC_SYS_SENDTO);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == ENOBUFS) {
@@ -272,7 +264,7 @@ static int send_msg_zerocopy(send_ctx *c) {
         if (reap_completions(c) == 0) wait_completion(c, ZC_COMPLETION_WAIT_MS);
         continue;
       }
-      return fail_io(c, "send", errno);
+      return zc_fail_io(c->t, "send", errno);
     }
     zc_bump(&c->t->zc_sends, 1);
     moved(c, (uint64_t)n);
@@ -305,16 +297,16 @@ static const struct {
  */
 static void wait_confirm(send_ctx *c) {
   if (shutdown(c->sock, SHUT_WR) < 0) return;
-  uint64_t deadline = zc_now_ns() + (uint64_t)c->t->send.confirm_timeout_ms * 1000000ull;
+  uint64_t deadline = zc_now_ns() + (uint64_t)c->t->send.confirm_timeout_ms * ZC_NS_PER_MS;
   char buf[256];
   while (!zc_cancelled(c->t) && zc_now_ns() < deadline) {
     struct pollfd p = {c->sock, POLLIN, 0};
-    int r = poll(&p, 1, 50);
-    CALL(c->t, ZC_SYS_POLL);
+    int r = poll(&p, 1, ZC_POLL_SLICE_MS);
+    ZC_LOOP_CALL(c->t, ZC_SYS_POLL);
     if (r < 0 && errno != EINTR) return;
     if (r <= 0) continue;
     ssize_t n = read(c->sock, buf, sizeof buf);
-    CALL(c->t, ZC_SYS_READ);
+    ZC_LOOP_CALL(c->t, ZC_SYS_READ);
     if (n == 0 || (n < 0 && errno == ECONNRESET)) {
       c->t->confirmed_ns = zc_now_ns();
       c->t->peer_confirmed = 1;

@@ -1,6 +1,6 @@
 /* Address handling for both ends: numeric inet/inet6 and unix stream sockets. */
 #define _GNU_SOURCE
-#include "zc.h"
+#include "zc-loop.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -109,10 +109,10 @@ int zc_connect(const zc_address *a, int timeout_ms, const atomic_int *cancel, _A
     zc_error_set_errno(e, "connect", err, "cannot reach the receiver");
     return -1;
   }
-  uint64_t deadline = zc_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+  uint64_t deadline = zc_now_ns() + (uint64_t)timeout_ms * ZC_NS_PER_MS;
   for (;;) {
     struct pollfd p = {fd, POLLOUT, 0};
-    int r = poll(&p, 1, 50);
+    int r = poll(&p, 1, ZC_POLL_SLICE_MS);
     if (polls) zc_bump(polls, 1);
     if (r > 0) break;
     if (r < 0 && errno != EINTR) {

@@ -1,11 +1,10 @@
 /* Lifecycle shared by senders and receivers: thread, cancel, join, errors. */
 #define _GNU_SOURCE
-#include "zc.h"
+#include "zc-loop.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +17,7 @@ const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discar
 uint64_t zc_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+  return (uint64_t)ts.tv_sec * ZC_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 void zc_error_set_errno(zc_error *e, const char *syscall, int errnum, const char *what) {
@@ -36,25 +35,6 @@ void zc_error_set(zc_error *e, const char *code, const char *message) {
   snprintf(e->code, sizeof e->code, "%s", code);
   e->syscall[0] = 0;
   snprintf(e->message, sizeof e->message, "%s", message);
-}
-
-/*
- * Publishes the loop's socket for cancel to shut down. A cancel that came before
- * (after accept/connect, before this) found no socket to wake: honour it here,
- * under the same lock, or the loop would block in the kernel with nobody to wake it.
- */
-void zc_transfer_set_sock(zc_transfer *t, int fd) {
-  pthread_mutex_lock(&t->sock_lock);
-  t->sock_fd = fd;
-  if (atomic_load(&t->cancel)) shutdown(fd, SHUT_RDWR);
-  pthread_mutex_unlock(&t->sock_lock);
-}
-
-void zc_transfer_close_sock(zc_transfer *t) {
-  pthread_mutex_lock(&t->sock_lock);
-  if (t->sock_fd >= 0) close(t->sock_fd);
-  t->sock_fd = -1;
-  pthread_mutex_unlock(&t->sock_lock);
 }
 
 /* Pins the calling thread before anything is counted: a refused set fails the transfer. */
@@ -126,13 +106,4 @@ void zc_transfer_join(zc_transfer *t) {
     t->thread_started = 0;
   }
   zc_counters_close(&t->counters);
-}
-
-void *zc_buffer_alloc(uint64_t bytes) {
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
-}
-
-void zc_buffer_free(void *p, uint64_t bytes) {
-  if (p) munmap(p, bytes);
 }

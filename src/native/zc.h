@@ -198,6 +198,12 @@ struct zc_transfer {
   void *user;
 };
 
+#define ZC_NS_PER_MS 1000000ull
+#define ZC_NS_PER_SEC 1000000000ull
+/* a blocking wait (accept, connect, the receiver's close) wakes this often to see a
+ * cancel or its deadline: a cancel is seen within it */
+#define ZC_POLL_SLICE_MS 50
+
 uint64_t zc_now_ns(void);
 
 /* Starts the thread. On failure returns -1 with t->err set and done never called. */
@@ -206,44 +212,6 @@ int zc_receiver_start(zc_transfer *t, const zc_receiver_config *cfg, zc_done_fn 
 void zc_transfer_cancel(zc_transfer *t);
 /* After done fired: joins the thread and releases every fd. */
 void zc_transfer_join(zc_transfer *t);
-
-/* Implemented per side; run on the transfer thread. */
-void zc_run_sender(zc_transfer *t);
-void zc_run_receiver(zc_transfer *t);
-
-/* Helpers shared by the loops. */
-static inline void zc_bump(_Atomic uint64_t *v, uint64_t by) {
-  /* single writer: a relaxed load + store avoids a locked add on the hot path */
-  atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + by, memory_order_relaxed);
-}
-/* one data syscall made by the loop, counted by name (compared with strace) */
-#define CALL(t, sys) zc_bump(&(t)->calls[sys], 1)
-static inline int zc_cancelled(zc_transfer *t) {
-  return atomic_load_explicit(&t->cancel, memory_order_relaxed);
-}
-/* notes the CPU the loop is on now; called once per loop call */
-static inline void zc_note_cpu(zc_transfer *t) {
-  int cpu = sched_getcpu();
-  if (cpu < 0 || cpu >= ZC_MAX_CPUS) return;
-  int last = atomic_load_explicit(&t->cpu.last, memory_order_relaxed);
-  if (cpu == last) return;
-  if (last >= 0) zc_bump(&t->cpu.migrations, 1);
-  atomic_store_explicit(&t->cpu.last, cpu, memory_order_relaxed);
-  _Atomic uint64_t *w = &t->cpu.seen[cpu / 64];
-  atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) | (1ull << (cpu % 64)), memory_order_relaxed);
-}
-void zc_transfer_set_sock(zc_transfer *t, int fd);
-void zc_transfer_close_sock(zc_transfer *t);
-
-/* Loop buffers come straight from mmap: glibc's malloc may read /proc when it trims
- * a thread arena, which would show up among the loop's syscalls. NULL on failure. */
-void *zc_buffer_alloc(uint64_t bytes);
-void zc_buffer_free(void *p, uint64_t bytes);
-
-/* A pipe for splice, sized to hold `want` bytes where the kernel allows (pipe-max-size
- * caps it, and no pipe exceeds 1 GiB). Answers what one splice through it may move;
- * 0 when pipe2 failed (errno set; p untouched). Shared by the sender and receiver. */
-uint64_t zc_splice_pipe(int p[2], uint64_t want);
 
 /* ---- checksum and file utilities ---- */
 uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);

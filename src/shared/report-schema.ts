@@ -214,42 +214,46 @@ const streamSummary = obj<StreamSummary>({
   error: nullable(obj<Pick<ErrorInfo, 'code' | 'message'>>({ code: str, message: str }))
 })
 
-const summary = obj<TrialSummary>({
-  bytes: num,
-  durationNs: num,
-  throughputBitsPerSec: numOrNull,
-  confirmed: bool,
-  sender: side,
-  receiver: nullable(side),
-  system: nullable(hostCpu),
-  receiverSystem: nullable(hostCpu),
-  zeroCopy: nullable(
-    obj<NonNullable<TrialSummary['zeroCopy']>>({ sends: num, completed: num, copied: num, fallbackShare: numOrNull })
-  ),
-  tcpInfo: nullable(tcpInfo),
-  integrity,
-  contaminated: bool,
-  steady: nullable(
-    obj<SteadyState>({ rampMs: num, rampBytes: num, rampThroughputBitsPerSec: numOrNull, windowMs: num })
-  ),
-  streams: arrayOf(streamSummary, 64),
-  fairness: nullable(
-    obj<NonNullable<TrialSummary['fairness']>>({
-      minBitsPerSec: numOrNull,
-      maxBitsPerSec: numOrNull,
-      minOverMax: numOrNull
-    })
-  ),
-  placement: nullable(
-    obj<TrialPlacement>({
-      held: boolOrNull,
-      sendingHost: arrayOf(cpuActivity, 4096),
-      receivingHost: nullable(arrayOf(cpuActivity, 4096)),
-      softirqOnSenderCpusShare: numOrNull
-    })
-  ),
-  notes: arrayOf(warningSchema, 10_000)
-})
+const summary = obj<TrialSummary>(
+  {
+    bytes: num,
+    durationNs: num,
+    throughputBitsPerSec: numOrNull,
+    confirmed: bool,
+    sender: side,
+    receiver: nullable(side),
+    system: nullable(hostCpu),
+    receiverSystem: nullable(hostCpu),
+    zeroCopy: nullable(
+      obj<NonNullable<TrialSummary['zeroCopy']>>({ sends: num, completed: num, copied: num, fallbackShare: numOrNull })
+    ),
+    tcpInfo: nullable(tcpInfo),
+    integrity,
+    contaminated: bool,
+    steady: nullable(
+      obj<SteadyState>({ rampMs: num, rampBytes: num, rampThroughputBitsPerSec: numOrNull, windowMs: num })
+    ),
+    streams: arrayOf(streamSummary, 64),
+    fairness: nullable(
+      obj<NonNullable<TrialSummary['fairness']>>({
+        minBitsPerSec: numOrNull,
+        maxBitsPerSec: numOrNull,
+        minOverMax: numOrNull
+      })
+    ),
+    placement: nullable(
+      obj<TrialPlacement>({
+        held: boolOrNull,
+        sendingHost: arrayOf(cpuActivity, 4096),
+        receivingHost: nullable(arrayOf(cpuActivity, 4096)),
+        softirqOnSenderCpusShare: numOrNull
+      })
+    ),
+    notes: arrayOf(warningSchema, 10_000),
+    effectiveChunkBytes: numOrNull
+  },
+  { effectiveChunkBytes: true }
+)
 
 const trial = obj<TrialRecord>({
   index: int,

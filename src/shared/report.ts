@@ -232,6 +232,11 @@ export interface TrialSummary {
   contaminated: boolean
   /** null for one-pass and byte-bounded trials, which have no ramp left out */
   steady: SteadyState | null
+  /**
+   * the most one call moved on the sending side: the chunk asked for, or less where
+   * the kernel capped it (a splice's pipe). null for node-stream; absent before 0.3
+   */
+  effectiveChunkBytes?: number | null
   /** one per data connection */
   streams: StreamSummary[]
   /** the slowest and fastest stream; null with one stream */

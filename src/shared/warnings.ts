@@ -76,6 +76,11 @@ export const WARNING_CATALOGUE = {
     severity: 'caution',
     hint: 'read the whole-system figure: a sender saving the receiver pays back is not a saving'
   },
+  CHUNK_CAPPED: {
+    mark: 'chunk capped',
+    severity: 'info',
+    hint: 'each call moved at most the pipe’s size: raise /proc/sys/fs/pipe-max-size for larger splices'
+  },
   RETRANSMITS: { mark: 'retransmits', severity: 'info', hint: null },
   FOREIGN: { mark: 'imported', severity: 'info', hint: null },
   /** a note from a schema 2 report that no code above matches */

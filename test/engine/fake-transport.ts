@@ -22,6 +22,8 @@ export interface FakeMethod {
   /** CPU time per byte, each side */
   senderNsPerByte: number
   receiverNsPerByte: number
+  /** the most one call may move, whatever the chunk (a splice's pipe size) */
+  maxCallBytes?: number
   /** a timed trial's first rampMs go at rampShare of the steady rate (a TCP slow start) */
   rampMs?: number
   rampShare?: number
@@ -244,6 +246,7 @@ export function fakeTransport(o: FakeOptions): Transport {
             tcpInfo: null,
             localPort: 40000 + i,
             thread: null,
+            effectiveChunkBytes: Math.min(spec.chunkBytes, row.maxCallBytes ?? spec.chunkBytes),
             error: error()
           }))
           return { streams: out, totals: totals(sum(sent) * row.senderNsPerByte), error: error() }

@@ -217,6 +217,20 @@ describe('the engine on a fake transport', () => {
     expect(report.end.warnings.filter((w) => w.code === 'UNSUPPORTED')).toHaveLength(1)
   })
 
+  it('a chunk the kernel capped is recorded as used, and said', async () => {
+    const { report } = await run(
+      { methods: ['copy', 'splice'], trialBytes: GiB, chunkBytes: [256 * 1024] },
+      { methods: { ...TABLE, splice: { ...TABLE.splice, maxCallBytes: 64 * 1024 } } }
+    )
+    const [copy, splice] = report.trials.map((t) => t.summary!)
+    expect(copy.effectiveChunkBytes).toBe(256 * 1024)
+    expect(splice.effectiveChunkBytes).toBe(64 * 1024)
+    expect(copy.notes.map((n) => n.code)).not.toContain('CHUNK_CAPPED')
+    expect(splice.notes.find((n) => n.code === 'CHUNK_CAPPED')!.message).toBe(
+      'each call moved at most 64KiB, not the 256KiB chunk asked for'
+    )
+  })
+
   it('a corrupted byte fails the trial that carried it', async () => {
     const { report } = await run({ methods: ['copy'], repeat: 2, checksum: true }, { faults: { 0: { corrupt: true } } })
     expect(report.trials.map((t) => t.summary!.integrity.ok)).toEqual([false, true])

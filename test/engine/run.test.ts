@@ -1,6 +1,7 @@
 // The engine end to end: a plan runs against a real local agent and real sockets.
 
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { parseReport } from '../../src/main/reports/report-loader'
@@ -106,6 +107,17 @@ describe('runPlan', () => {
       expect(report.end.warnings.some((w) => w.code === 'UNSUPPORTED' && w.method === 'msg-zerocopy')).toBe(true)
     } else expect(ran).toContain('msg-zerocopy')
     expect(ran).toContain('sendfile')
+  })
+
+  it('records the chunk a splice really moved: a pipe past pipe-max-size is refused, and the largest allowed used', async () => {
+    const pipeMax = Number(readFileSync('/proc/sys/fs/pipe-max-size', 'utf8'))
+    const chunk = pipeMax * 4
+    const report = await runPlan({ plan: plan({ methods: ['copy', 'splice'], chunkBytes: [chunk], checksum: false }) })
+    const [copy, splice] = report.trials.map((t) => t.summary!)
+    expect(copy.effectiveChunkBytes).toBe(chunk)
+    // pipe-max-size binds without CAP_SYS_RESOURCE; with it the whole chunk fits
+    expect([pipeMax, chunk]).toContain(splice.effectiveChunkBytes)
+    expect(splice.notes.some((n) => n.code === 'CHUNK_CAPPED')).toBe(splice.effectiveChunkBytes! < chunk)
   })
 
   it('runs a cold page cache', async () => {

@@ -86,6 +86,7 @@ function sent(bytes: number, cpuNs: number, extra: Partial<StreamOutcome> = {}):
     tcpInfo: null,
     localPort: 5000,
     thread: { tid: 8, requestedCpus: null, ranOn: [1], migrations: 0, allowedAtEnd: null, held: null },
+    effectiveChunkBytes: 131072,
     error: null,
     ...extra
   }
@@ -130,6 +131,7 @@ function timedOneStream(over: Partial<TrialMeasurements> = {}): TrialMeasurement
     method: 'sendfile',
     index: 4,
     target: parseTarget('tcp://127.0.0.1'),
+    chunkBytes: 131072,
     mode: 'timed',
     expectedBytes: [3 * GB],
     expectedCrc32c: [42],

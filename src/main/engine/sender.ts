@@ -26,6 +26,8 @@ export interface StreamOutcome {
   localPort: number | null
   /** null for node-stream, which runs on the JS thread */
   thread: ThreadPlacement | null
+  /** the most one call moved: the chunk, or the kernel's cap (a splice's pipe); null for node-stream */
+  effectiveChunkBytes: number | null
   error: ErrorInfo | null
 }
 
@@ -150,6 +152,7 @@ function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
     tcpInfo: r.tcpInfo ?? null,
     localPort: r.localPort || null,
     thread: placementOf(r),
+    effectiveChunkBytes: r.effectiveChunkBytes || null,
     error
   })
   const done = t.done.then(
@@ -252,6 +255,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
         tcpInfo: null,
         localPort: sock?.localPort ?? null,
         thread: null,
+        effectiveChunkBytes: null,
         error
       })
     }

@@ -7,6 +7,7 @@ import type { MethodName } from '../../shared/methods'
 import type { HostCpu, SteadyState, StreamSummary, TrialPlacement, TrialSummary, Warning } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { diffTotals, estimateCycles, sideFigures, sumTotals, type SideTotals } from '../../shared/trial-summary'
+import { formatBytes } from '../../shared/units'
 import { warning } from '../../shared/warnings'
 import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
@@ -50,6 +51,8 @@ export interface TrialMeasurements {
   method: MethodName
   index: number
   target: Target
+  /** the chunk asked for */
+  chunkBytes: number
   mode: 'file' | 'bytes' | 'timed'
   /** bytes each stream must deliver (for timed trials, what its sender sent) */
   expectedBytes: number[]
@@ -221,6 +224,13 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       `this trial's figures rest on ${intervals === null ? 'no samples' : `${Math.floor(intervals)} sampling intervals`} and ${Math.round(ticks)} clock ticks of system CPU` +
         ` (at least ${MIN_TRIAL_INTERVALS} and ${MIN_TRIAL_TICKS} make a figure repeat)`
     )
+  const chunks = sent.streams.map((s) => s.effectiveChunkBytes).filter((c): c is number => c !== null)
+  const effectiveChunkBytes = chunks.length ? Math.max(...chunks) : null
+  if (effectiveChunkBytes !== null && effectiveChunkBytes < m.chunkBytes)
+    note(
+      'CHUNK_CAPPED',
+      `each call moved at most ${formatBytes(effectiveChunkBytes)}, not the ${formatBytes(m.chunkBytes)} chunk asked for`
+    )
   if (placement.held === false)
     note('PINNING_NOT_HELD', 'a pinned thread ran on a CPU it was not pinned to, or its CPU mask changed')
 
@@ -249,6 +259,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       streams,
       fairness,
       placement,
+      effectiveChunkBytes,
       notes
     }
   }

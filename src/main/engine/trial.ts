@@ -290,6 +290,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     method: spec.method,
     index: spec.index,
     target: t,
+    chunkBytes: spec.chunkBytes,
     mode,
     expectedBytes,
     expectedCrc32c,
