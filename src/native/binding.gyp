@@ -4,6 +4,7 @@
       "target_name": "zcprof",
       "sources": [
         "napi-glue.c",
+        "zc-common.c",
         "zc-counters.c",
         "zc-file.c",
         "zc-loop.c",

@@ -1,4 +1,4 @@
-/* Lifecycle shared by senders and receivers: thread, cancel, join, errors. */
+/* Lifecycle shared by senders and receivers: the thread, its pinning, cancel, join. */
 #define _GNU_SOURCE
 #include "zc-loop.h"
 
@@ -8,34 +8,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-const char *const zc_syscall_names[ZC_SYS_COUNT] = {
-    "read", "write", "sendfile", "splice", "sendto", "recvfrom", "recvmsg", "poll", "lseek"};
-const char *const zc_method_names[ZC_METHOD_COUNT] = {"copy", "mmap", "sendfile", "splice", "msg-zerocopy"};
-const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard"};
-
-uint64_t zc_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * ZC_NS_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
-void zc_error_set_errno(zc_error *e, const char *syscall, int errnum, const char *what) {
-  e->failed = 1;
-  e->errnum = errnum;
-  const char *name = strerrorname_np(errnum);
-  snprintf(e->code, sizeof e->code, "%s", name ? name : "EUNKNOWN");
-  snprintf(e->syscall, sizeof e->syscall, "%s", syscall);
-  snprintf(e->message, sizeof e->message, "%s: %s failed: %s", what, syscall, strerror(errnum));
-}
-
-void zc_error_set(zc_error *e, const char *code, const char *message) {
-  e->failed = 1;
-  e->errnum = 0;
-  snprintf(e->code, sizeof e->code, "%s", code);
-  e->syscall[0] = 0;
-  snprintf(e->message, sizeof e->message, "%s", message);
-}
 
 /* Pins the calling thread before anything is counted: a refused set fails the transfer. */
 static int apply_placement(zc_transfer *t) {
