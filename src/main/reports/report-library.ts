@@ -94,32 +94,55 @@ function written(id: string, report: Report, text: string): LibraryEntry {
   return entryFor(id, report, Buffer.byteLength(text), report.schemaVersion, revisionOf(text))
 }
 
+/** what an opened file must be: a regular file no larger than a report may be */
+function checkOpened(file: string, st: { isFile(): boolean; size: number }): void {
+  if (!st.isFile()) throw new Error('not a regular file')
+  if (st.size > MAX_REPORT_BYTES) tooLarge(file, st.size)
+}
+
+/** a failure to open or read a library file, in words that say what to do */
+function readFailure(file: string, e: unknown): ZcprofError {
+  if (e instanceof ZcprofError) return e
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ELOOP') return new ZcprofError(linkProblem(file))
+  if (code === 'ENOENT')
+    return new ZcprofError({
+      code: 'ZC_LIBRARY_MISSING',
+      message: `${path.basename(file)} is no longer in ${path.dirname(file)}`,
+      hint: 'refresh the list: another program moved or deleted it'
+    })
+  return new ZcprofError({
+    code: 'ZC_REPORT_UNREADABLE',
+    message: `cannot read ${file}: ${(e as Error).message}`,
+    hint: 'check its permissions'
+  })
+}
+
 /** a file's text, read through a descriptor opened without following a link */
 function readNoFollow(file: string): string {
   let fd = -1
   try {
     fd = openSync(file, O_RDONLY | O_NOFOLLOW)
-    const st = fstatSync(fd)
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ZC_REPORT_NOT_FILE' })
-    if (st.size > MAX_REPORT_BYTES) return tooLarge(file, st.size)
+    checkOpened(file, fstatSync(fd))
     return readFileSync(fd, 'utf8')
   } catch (e) {
-    if (e instanceof ZcprofError) throw e
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ELOOP') linkRefused(file)
-    if (code === 'ENOENT')
-      throw new ZcprofError({
-        code: 'ZC_LIBRARY_MISSING',
-        message: `${path.basename(file)} is no longer in ${path.dirname(file)}`,
-        hint: 'refresh the list: another program moved or deleted it'
-      })
-    throw new ZcprofError({
-      code: 'ZC_REPORT_UNREADABLE',
-      message: `cannot read ${file}: ${(e as Error).message}`,
-      hint: 'check its permissions'
-    })
+    throw readFailure(file, e)
   } finally {
     if (fd >= 0) closeSync(fd)
+  }
+}
+
+/** the same, without holding the thread while the disk reads */
+async function readNoFollowAsync(file: string): Promise<string> {
+  let handle: Awaited<ReturnType<typeof openAsync>> | null = null
+  try {
+    handle = await openAsync(file, O_RDONLY | O_NOFOLLOW)
+    checkOpened(file, await handle.stat())
+    return await handle.readFile('utf8')
+  } catch (e) {
+    throw readFailure(file, e)
+  } finally {
+    await handle?.close()
   }
 }
 
@@ -129,19 +152,6 @@ function tooLarge(file: string, size: number): never {
     message: `${file} is ${size} bytes, over the ${MAX_REPORT_BYTES} a report may be`,
     hint: 'no report is that big: it is not one, or it was damaged'
   })
-}
-
-/** the same, without holding the thread while the disk reads */
-async function readNoFollowAsync(file: string): Promise<string> {
-  const handle = await openAsync(file, O_RDONLY | O_NOFOLLOW)
-  try {
-    const st = await handle.stat()
-    if (!st.isFile()) throw new Error('not a regular file')
-    if (st.size > MAX_REPORT_BYTES) tooLarge(file, st.size)
-    return await handle.readFile('utf8')
-  } finally {
-    await handle.close()
-  }
 }
 
 /** any failure to read or load a file, as the problem its list entry shows */
