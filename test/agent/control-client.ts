@@ -1,7 +1,7 @@
 // A bare control-protocol client for tests: sends what it is told, byte for byte.
 
 import net from 'node:net'
-import { BadMessage, FrameDecoder, encodeFrame } from '../../src/main/agent/protocol'
+import { BadMessage, FrameDecoder, encodeFrame, type Prepare } from '../../src/main/agent/protocol'
 
 export class RawControl {
   readonly messages: Record<string, unknown>[] = []
@@ -72,17 +72,18 @@ export class RawControl {
   }
 }
 
-/** a valid prepare request for a TCP receiver; extra fields override */
+/** a valid prepare request for a TCP receiver */
+export const PREPARE: Prepare = {
+  type: 'prepare',
+  family: 'inet',
+  mode: 'read',
+  bufferBytes: 65536,
+  checksum: true,
+  acceptTimeoutMs: 5000,
+  pmu: 'auto'
+}
+
+/** the same, as raw bytes would carry it: extra fields override, wrong ones included */
 export function prepareRequest(seq: number, extra: Record<string, unknown> = {}) {
-  return {
-    type: 'prepare',
-    seq,
-    family: 'inet',
-    mode: 'read',
-    bufferBytes: 65536,
-    checksum: true,
-    acceptTimeoutMs: 5000,
-    pmu: 'auto',
-    ...extra
-  }
+  return { ...PREPARE, seq, ...extra }
 }

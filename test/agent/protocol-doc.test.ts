@@ -11,7 +11,7 @@ import { AgentServer } from '../../src/main/agent/agent-server'
 import { encodeFrame, FrameDecoder, PROTOCOL_VERSION } from '../../src/main/agent/protocol'
 import * as native from '../../src/native'
 import { randomFile } from '../helpers'
-import { RawControl } from './control-client'
+import { PREPARE, RawControl } from './control-client'
 
 /** the "Message fields" list: shape name → [field, optional] */
 function documented(): Map<string, { name: string; optional: boolean }[]> {
@@ -61,16 +61,7 @@ describe('docs/protocol.md', () => {
     expectShape(shapes, 'hello', hello)
     expectShape(shapes, 'limits', hello.limits)
 
-    const prepared = await client.request({
-      type: 'prepare',
-      family: 'inet',
-      mode: 'read',
-      bufferBytes: 65536,
-      checksum: true,
-      acceptTimeoutMs: 5000,
-      pmu: 'auto',
-      streams: 2
-    })
+    const prepared = await client.request({ ...PREPARE, streams: 2 })
     expectShape(shapes, 'prepared', prepared)
     expectShape(shapes, 'prepared.streams[i]', prepared.streams[0])
 
