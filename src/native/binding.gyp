@@ -10,9 +10,11 @@
         "zc-loop.c",
         "zc-recv.c",
         "zc-send.c",
+        "zc-send-uring.c",
         "zc-socket.c",
         "zc-tcp-info.c",
-        "zc-transfer.c"
+        "zc-transfer.c",
+        "zc-uring.c"
       ],
       "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
       "ldflags": ["-pthread"]

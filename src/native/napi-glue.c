@@ -209,6 +209,8 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   set_num(env, o, "zeroCopySends", (double)atomic_load(&t->zc_sends));
   set_num(env, o, "zeroCopyCompleted", (double)atomic_load(&t->zc_completed));
   set_num(env, o, "zeroCopyCopied", (double)atomic_load(&t->zc_copied));
+  set_num(env, o, "uringSqes", (double)atomic_load(&t->uring_sqes));
+  set_num(env, o, "uringSqpollTid", atomic_load(&t->uring_sqpoll_tid));
   set_num(env, o, "startNs", (double)atomic_load(&t->start_ns));
   set_num(env, o, "firstByteNs", (double)atomic_load(&t->first_byte_ns));
   set_num(env, o, "lastByteNs", (double)atomic_load(&t->last_byte_ns));
@@ -223,6 +225,7 @@ static napi_value result_object(napi_env env, handle *h) {
   set_bool(env, o, "peerConfirmed", t->peer_confirmed);
   set_num(env, o, "crc32c", (double)t->crc32c);
   set_num(env, o, "effectiveChunkBytes", (double)t->effective_chunk_bytes);
+  set_num(env, o, "uringSqpollCpuNs", (double)t->uring_sqpoll_ns);
   set_num(env, o, "localPort", t->local_port);
   set_num(env, o, "peerPort", t->peer_port);
   napi_set_named_property(env, o, "cpusSeen", seen_array(env, &t->cpu));
@@ -368,8 +371,23 @@ static napi_value start_transfer(napi_env env, handle *h, napi_value cb, int is_
   return external;
 }
 
+/* {uringDepth, uringSqpoll}: the io_uring settings, for the methods and mode that use a ring */
+static const char *get_uring(napi_env env, napi_value cfg, zc_uring_config *u) {
+  double num;
+  napi_value v;
+  if (get_num(env, cfg, "uringDepth", &num)) {
+    if (num < 1 || num > ZC_URING_MAX_DEPTH || num != (double)(unsigned)num)
+      return "uringDepth must be a whole number from 1 to 4096";
+    u->depth = (unsigned)num;
+  }
+  bool b = false;
+  if (has(env, cfg, "uringSqpoll", &v)) napi_get_value_bool(env, v, &b);
+  u->sqpoll = b;
+  return NULL;
+}
+
 /* startSender({method, file, chunkBytes, target, connectTimeoutMs, confirmTimeoutMs, pmu,
- *              loop, limitBytes, durationMs, cpus}, cb) */
+ *              loop, limitBytes, durationMs, cpus, uringDepth, uringSqpoll}, cb) */
 static napi_value start_sender(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], target;
@@ -385,7 +403,7 @@ static napi_value start_sender(napi_env env, napi_callback_info info) {
   if (get_str(env, argv[0], "method", method, sizeof method) > 0) idx = index_of(zc_method_names, ZC_METHOD_COUNT, method);
   c->method = (zc_method)(idx < 0 ? 0 : idx);
   if (idx < 0)
-    why = "method must be one of copy, mmap, sendfile, splice, msg-zerocopy";
+    why = "method must be one of copy, mmap, sendfile, splice, msg-zerocopy, uring-send, uring-splice, uring-send-zc";
   else if (get_str(env, argv[0], "file", c->file, sizeof c->file) <= 0)
     why = "file must be a path shorter than 4096 bytes";
   else if (!has(env, argv[0], "target", &target) || parse_address(env, target, &c->target, &why))
@@ -394,6 +412,7 @@ static napi_value start_sender(napi_env env, napi_callback_info info) {
     why = "pmu must be 'auto' or 'off'";
   else if (get_placement(env, argv[0], &c->placement))
     why = "cpus must be an array of CPU numbers";
+  else why = get_uring(env, argv[0], &c->uring);
   if (why) {
     free(h);
     return throw_type(env, why);
@@ -426,12 +445,13 @@ static napi_value start_receiver(napi_env env, napi_callback_info info) {
   if (get_str(env, argv[0], "mode", mode, sizeof mode) > 0) idx = index_of(zc_recv_mode_names, ZC_RECV_COUNT, mode);
   c->mode = (zc_recv_mode)(idx < 0 ? 0 : idx);
   if (idx < 0)
-    why = "mode must be one of read, splice, discard";
+    why = "mode must be one of read, splice, discard, uring";
   else if (!get_num(env, argv[0], "listenFd", &num) || num < 0)
     why = "listenFd must be a listening socket from listen()";
   else if (parse_pmu(env, argv[0], &c->pmu))
     why = "pmu must be 'auto' or 'off'";
   if (!why && get_placement(env, argv[0], &c->placement)) why = "cpus must be an array of CPU numbers";
+  if (!why) why = get_uring(env, argv[0], &c->uring);
   if (why) {
     free(h);
     return throw_type(env, why);

@@ -3,7 +3,7 @@
  * makes is counted by name so that the figures can be checked against strace.
  */
 #define _GNU_SOURCE
-#include "zc-loop.h"
+#include "zc-send.h"
 
 /* MSG_ZEROCOPY: sends in flight before completions are reaped, how long one wait for a
  * completion lasts, and how long the end of a trial waits for the last of them (the
@@ -38,52 +38,6 @@
 #ifndef SO_EE_CODE_ZEROCOPY_COPIED
 #define SO_EE_CODE_ZEROCOPY_COPIED 1
 #endif
-
-typedef struct {
-  zc_transfer *t;
-  int file_fd, sock;
-  uint64_t size, chunk;
-  const uint8_t *map;   /* mmap and msg-zerocopy */
-  /* where the next call reads the file, and what bounds the trial */
-  uint64_t off;         /* offset in the file */
-  uint64_t sent;        /* bytes sent so far, all passes */
-  uint64_t limit;       /* 0: none */
-  uint64_t deadline_ns; /* 0: none */
-  int loop;
-  int rewound;          /* the last next_piece() started the file again */
-} send_ctx;
-
-static void moved(send_ctx *c, uint64_t n) {
-  c->sent += n;
-  zc_bump(&c->t->bytes, n);
-}
-
-/*
- * How many bytes the next call may move, and from which offset (c->off): 0 when the
- * trial is over. One rule for every method: one pass ends at the file's end; a looped
- * trial starts the file again there, until its byte limit or its deadline.
- */
-static uint64_t next_piece(send_ctx *c) {
-  c->rewound = 0;
-  if (zc_cancelled(c->t)) return 0;
-  if (c->limit && c->sent >= c->limit) return 0;
-  /* clock_gettime is a vDSO call: the deadline costs no syscall */
-  if (c->deadline_ns && zc_now_ns() >= c->deadline_ns) return 0;
-  if (c->off >= c->size) {
-    if (!c->loop) return 0;
-    c->off = 0;
-    c->rewound = 1;
-  }
-  zc_note_cpu(c->t);
-  uint64_t want = c->size - c->off < c->chunk ? c->size - c->off : c->chunk;
-  if (c->limit && c->limit - c->sent < want) want = c->limit - c->sent;
-  return want;
-}
-
-static int short_file(send_ctx *c) {
-  zc_error_set(&c->t->err, "ZC_SHORT_FILE", "the file shrank while it was being sent");
-  return -1;
-}
 
 /* write() all of buf, counting each call */
 static int write_all(send_ctx *c, const uint8_t *buf, uint64_t len) {
@@ -289,6 +243,9 @@ static const struct {
     [ZC_METHOD_SENDFILE] = {send_sendfile, 0},
     [ZC_METHOD_SPLICE] = {send_splice, 0},
     [ZC_METHOD_MSG_ZEROCOPY] = {send_msg_zerocopy, 1},
+    [ZC_METHOD_URING_SEND] = {zc_send_uring_send, 0},
+    [ZC_METHOD_URING_SPLICE] = {zc_send_uring_splice, 0},
+    [ZC_METHOD_URING_SEND_ZC] = {zc_send_uring_send_zc, 1},
 };
 
 /*

@@ -66,7 +66,8 @@ void zc_counters_close(zc_counters *c);
 /* ---- data syscalls a loop makes, counted by the loop itself ---- */
 enum {
   ZC_SYS_READ, ZC_SYS_WRITE, ZC_SYS_SENDFILE, ZC_SYS_SPLICE, ZC_SYS_SENDTO,
-  ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_LSEEK, ZC_SYS_COUNT
+  ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_LSEEK,
+  ZC_SYS_IO_URING_SETUP, ZC_SYS_IO_URING_REGISTER, ZC_SYS_IO_URING_ENTER, ZC_SYS_COUNT
 };
 extern const char *const zc_syscall_names[ZC_SYS_COUNT];
 
@@ -109,9 +110,20 @@ typedef enum {
 } zc_phase;
 typedef enum {
   ZC_METHOD_COPY = 0, ZC_METHOD_MMAP, ZC_METHOD_SENDFILE, ZC_METHOD_SPLICE, ZC_METHOD_MSG_ZEROCOPY,
+  ZC_METHOD_URING_SEND, ZC_METHOD_URING_SPLICE, ZC_METHOD_URING_SEND_ZC,
   ZC_METHOD_COUNT
 } zc_method;
-typedef enum { ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_COUNT } zc_recv_mode;
+typedef enum { ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_URING, ZC_RECV_COUNT } zc_recv_mode;
+
+/* SQEs in flight per ring when the plan names none, and the most it may */
+#define ZC_URING_DEFAULT_DEPTH 32
+#define ZC_URING_MAX_DEPTH 4096
+
+/* io_uring settings of a transfer that uses a ring */
+typedef struct {
+  unsigned depth;   /* SQEs in flight; 0: ZC_URING_DEFAULT_DEPTH */
+  int sqpoll;       /* a kernel thread polls the submission ring: no system call to submit */
+} zc_uring_config;
 
 extern const char *const zc_method_names[ZC_METHOD_COUNT];
 extern const char *const zc_recv_mode_names[ZC_RECV_COUNT];
@@ -148,6 +160,7 @@ typedef struct {
   uint64_t limit_bytes;
   uint64_t duration_ns;
   zc_placement placement;
+  zc_uring_config uring;    /* the uring-* methods */
 } zc_sender_config;
 
 typedef struct {
@@ -160,6 +173,7 @@ typedef struct {
   uint64_t max_bytes;       /* 0: no limit; more than this ends the trial with ZC_LIMIT */
   char expected_peer[64];   /* numeric IP the data connection must come from; "" for any */
   zc_placement placement;
+  zc_uring_config uring;    /* the uring mode */
 } zc_receiver_config;
 
 struct zc_transfer {
@@ -177,6 +191,8 @@ struct zc_transfer {
   _Atomic uint64_t bytes;
   _Atomic uint64_t calls[ZC_SYS_COUNT];
   _Atomic uint64_t zc_sends, zc_completed, zc_copied;
+  _Atomic uint64_t uring_sqes;   /* SQEs handed to io_uring */
+  atomic_int uring_sqpoll_tid;   /* the ring's SQ polling thread, 0 when none */
   _Atomic uint64_t start_ns, first_byte_ns, last_byte_ns;
   atomic_int phase;            /* a zc_phase */
   zc_cpu_trace cpu;
@@ -187,6 +203,7 @@ struct zc_transfer {
   uint32_t crc32c;
   int peer_confirmed;
   uint64_t effective_chunk_bytes;
+  uint64_t uring_sqpoll_ns;      /* CPU the SQ polling thread used, read as the loop ends */
   int local_port, peer_port;   /* the data connection's ends (TCP): pairs a sender with its receiver */
   cpu_set_t affinity_end;      /* the thread's allowed CPUs, read back as it ends */
   int affinity_valid;
