@@ -9,6 +9,7 @@
         "zc-file.c",
         "zc-loop.c",
         "zc-recv.c",
+        "zc-recv-uring.c",
         "zc-send.c",
         "zc-send-uring.c",
         "zc-socket.c",

@@ -4,7 +4,7 @@
  * additionally brings the bytes to user space to hash them (stated in reports).
  */
 #define _GNU_SOURCE
-#include "zc-loop.h"
+#include "zc-recv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,35 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-typedef struct {
-  zc_transfer *t;
-  int sock;
-  uint8_t *buf;
-  uint64_t buf_bytes;
-  int checksum;
-  uint32_t crc;
-} recv_ctx;
-
-/* records n bytes; -1 (error set) when the trial's byte limit is passed */
-static int got(recv_ctx *c, uint64_t n) {
-  uint64_t now = zc_now_ns();
-  zc_note_cpu(c->t);
-  if (atomic_load_explicit(&c->t->first_byte_ns, memory_order_relaxed) == 0) {
-    atomic_store_explicit(&c->t->first_byte_ns, now, memory_order_relaxed);
-    atomic_store(&c->t->phase, ZC_PHASE_MOVING);
-  }
-  atomic_store_explicit(&c->t->last_byte_ns, now, memory_order_relaxed);
-  zc_bump(&c->t->bytes, n);
-  uint64_t limit = c->t->recv.max_bytes;
-  if (limit && atomic_load_explicit(&c->t->bytes, memory_order_relaxed) > limit) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "the sender passed this trial's limit of %llu bytes", (unsigned long long)limit);
-    zc_error_set(&c->t->err, "ZC_LIMIT", msg);
-    return -1;
-  }
-  return 0;
-}
 
 /* returns bytes, 0 at EOF, -1 on error (already recorded) */
 static ssize_t read_some(recv_ctx *c, int fd, int sys_index, const char *sys) {
@@ -141,7 +112,8 @@ static int recv_discard(recv_ctx *c) {
 
 typedef int (*recv_fn)(recv_ctx *);
 static const recv_fn modes[ZC_RECV_COUNT] = {
-    [ZC_RECV_READ] = recv_read, [ZC_RECV_SPLICE] = recv_splice, [ZC_RECV_DISCARD] = recv_discard};
+    [ZC_RECV_READ] = recv_read, [ZC_RECV_SPLICE] = recv_splice, [ZC_RECV_DISCARD] = recv_discard,
+    [ZC_RECV_URING] = zc_recv_uring};
 
 static int peer_allowed(zc_transfer *t, const struct sockaddr_storage *peer) {
   if (!t->recv.expected_peer[0]) return 1;
