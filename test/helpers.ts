@@ -68,6 +68,7 @@ export interface PairOptions {
   chunkBytes?: number
   checksum?: boolean
   pmu?: 'auto' | 'off'
+  uringSqpoll?: boolean
 }
 
 export async function transferPair(
@@ -88,7 +89,8 @@ export async function transferPair(
       file: o.file,
       chunkBytes: o.chunkBytes ?? 65536,
       target: { ...a, port: l.port },
-      pmu: o.pmu
+      pmu: o.pmu,
+      uringSqpoll: o.uringSqpoll
     })
     const [s, r] = await Promise.all([sender.done, receiver.done])
     return { sender: s, receiver: r }

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander'
 import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
-import { METHODS } from '../shared/methods'
+import { METHODS, RECEIVER_MODES } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
@@ -100,8 +100,12 @@ export function main(argv: string[]): void {
       'unmeasured warm-up rounds (default 0 for timed trials, which leave out their ramp; else 1)'
     )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
-    .addOption(
-      new Option('--receiver <mode>', 'how the receiver drains').choices(['read', 'splice', 'discard']).default('read')
+    .addOption(new Option('--receiver <mode>', 'how the receiver drains').choices([...RECEIVER_MODES]).default('read'))
+    .option('--uring-depth <n>', 'io_uring methods and receiver: SQEs per submission batch (1..4096)', '32')
+    .option(
+      '--uring-sqpoll',
+      "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
+      false
     )
     .option('--verify', 'checksum every byte on both ends (crc32c)', false)
     .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '50')

@@ -40,6 +40,10 @@ export interface NativeProgress {
   zeroCopySends: number
   zeroCopyCompleted: number
   zeroCopyCopied: number
+  /** SQEs handed to io_uring (the uring-* methods and mode) */
+  uringSqes: number
+  /** the ring's SQ polling thread, 0 when none */
+  uringSqpollTid: number
   /** CLOCK_MONOTONIC nanoseconds, comparable across processes on one host */
   startNs: number
   firstByteNs: number
@@ -52,6 +56,8 @@ export interface NativeResult extends NativeProgress {
   peerConfirmed: boolean
   crc32c: number
   effectiveChunkBytes: number
+  /** CPU the ring's SQ polling thread used (SQPOLL), 0 when none */
+  uringSqpollCpuNs: number
   /** the data connection's ends on TCP (0 on unix sockets): a sender's localPort is its receiver's peerPort */
   localPort: number
   peerPort: number
@@ -89,6 +95,9 @@ export interface SenderConfig {
   durationMs?: number
   /** pin the sending thread to these CPUs */
   cpus?: number[]
+  /** io_uring: SQEs in flight, and a kernel thread polling the submission ring */
+  uringDepth?: number
+  uringSqpoll?: boolean
 }
 
 export interface ReceiverConfig {
@@ -104,6 +113,9 @@ export interface ReceiverConfig {
   expectedPeer?: string
   /** pin the receiving thread to these CPUs */
   cpus?: number[]
+  /** io_uring (mode uring): provided buffers, and a kernel thread polling the submission ring */
+  uringDepth?: number
+  uringSqpoll?: boolean
 }
 
 declare const handleBrand: unique symbol

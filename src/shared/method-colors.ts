@@ -10,6 +10,10 @@ export const METHOD_COLORS: Record<MethodName, string> = {
   sendfile: '#00798c',
   splice: '#30638e',
   'msg-zerocopy': '#8e44ad',
+  // io_uring: lighter kin of the method each batches (copy's red, splice's blue, zero-copy's purple)
+  'uring-send': '#f06292',
+  'uring-splice': '#5c6bc0',
+  'uring-send-zc': '#ba68c8',
   'node-stream': '#6c757d'
 }
 

@@ -23,8 +23,13 @@ export const PLAN_LIMITS = {
   /** CPU numbers the native layer can pin to */
   cpu: { min: 0, max: 1023 },
   sampleIntervalMs: { min: 10, max: 60_000 },
-  lineRateBitsPerSec: { min: 1e6, max: 1e13 }
+  lineRateBitsPerSec: { min: 1e6, max: 1e13 },
+  /** SQEs per io_uring submission batch (ZC_URING_MAX_DEPTH in zc.h) */
+  uringDepth: { min: 1, max: 4096 }
 } as const
+
+/** SQEs per batch when the plan names none: ZC_URING_DEFAULT_DEPTH in zc.h */
+export const DEFAULT_URING_DEPTH = 32
 
 /** The default: a timed trial of 2 s with 50 ms samples leaves 1.8 s measured after the ramp (36 samples). */
 export const DEFAULT_DURATION_MS = 2000
@@ -237,6 +242,14 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
         'e.g. --line-rate 25G,100G'
       )
   }
+  if (plan.uringDepth !== undefined && !whole(plan.uringDepth, L.uringDepth.min, L.uringDepth.max))
+    bad(
+      'uringDepth',
+      `the io_uring depth must be a whole number from ${L.uringDepth.min} to ${L.uringDepth.max}, not ${plan.uringDepth}`,
+      'e.g. --uring-depth 32'
+    )
+  if (plan.uringSqpoll !== undefined && typeof plan.uringSqpoll !== 'boolean')
+    bad('uringSqpoll', 'uringSqpoll must be true or false', 'pass --uring-sqpoll, or leave it out')
   if (!Array.isArray(plan.targets) || plan.targets.length === 0)
     bad('targets', 'no targets', 'e.g. --target tcp://127.0.0.1')
   else

@@ -38,6 +38,7 @@ import {
   type TrialPlacement,
   type TrialRecord,
   type TrialSummary,
+  type UringFigures,
   type VsCopy,
   type Warning
 } from './report'
@@ -250,9 +251,19 @@ const summary = obj<TrialSummary>(
       })
     ),
     notes: arrayOf(warningSchema, 10_000),
-    effectiveChunkBytes: numOrNull
+    effectiveChunkBytes: numOrNull,
+    uring: nullable(
+      obj<UringFigures>({
+        depth: int,
+        sqpoll: bool,
+        sqes: num,
+        sqesPerGiB: numOrNull,
+        entersPerGiB: numOrNull,
+        sqpollCpuNs: num
+      })
+    )
   },
-  { effectiveChunkBytes: true }
+  { effectiveChunkBytes: true, uring: true }
 )
 
 const trial = obj<TrialRecord>({
@@ -313,27 +324,32 @@ const aggregate = obj<MethodAggregate>({
   notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
 })
 
-const plan = obj<Plan>({
-  methods: arrayOf(method, 64),
-  targets: arrayOf(str, 1024),
-  fileBytes: arrayOf(num, 1024),
-  file: strOrNull,
-  chunkBytes: arrayOf(num, 1024),
-  repeat: int,
-  warmup: int,
-  cache: enumOf(CACHE_STATES),
-  receiverMode: enumOf(RECEIVER_MODES),
-  checksum: bool,
-  sampleIntervalMs: num,
-  pmu: enumOf(['auto', 'off']),
-  durationMs: numOrNull,
-  omitMs: numOrNull,
-  trialBytes: numOrNull,
-  streams: int,
-  senderCpus: cpuListOrNull,
-  receiverCpus: cpuListOrNull,
-  lineRatesBitsPerSec: nullable(arrayOf(num, 16))
-})
+const plan = obj<Plan>(
+  {
+    methods: arrayOf(method, 64),
+    targets: arrayOf(str, 1024),
+    fileBytes: arrayOf(num, 1024),
+    file: strOrNull,
+    chunkBytes: arrayOf(num, 1024),
+    repeat: int,
+    warmup: int,
+    cache: enumOf(CACHE_STATES),
+    receiverMode: enumOf(RECEIVER_MODES),
+    checksum: bool,
+    sampleIntervalMs: num,
+    pmu: enumOf(['auto', 'off']),
+    durationMs: numOrNull,
+    omitMs: numOrNull,
+    trialBytes: numOrNull,
+    streams: int,
+    senderCpus: cpuListOrNull,
+    receiverCpus: cpuListOrNull,
+    lineRatesBitsPerSec: nullable(arrayOf(num, 16)),
+    uringDepth: int,
+    uringSqpoll: bool
+  },
+  { uringDepth: true, uringSqpoll: true }
+)
 
 export const REPORT_SCHEMA: Schema<Report> = {
   $id: `https://zcprof.dev/schema/report-${SCHEMA_VERSION}.json`,

@@ -58,6 +58,10 @@ export interface Plan {
   receiverCpus: number[] | null
   /** links the headroom figures are sized for; null: the NIC's speed, else 10/25/100/400 Gbit/s */
   lineRatesBitsPerSec: number[] | null
+  /** io_uring methods and mode: SQEs in flight per ring (absent in older reports: 32) */
+  uringDepth?: number
+  /** io_uring: a kernel thread polls the submission ring (its CPU is the sender's) */
+  uringSqpoll?: boolean
 }
 
 export interface PmuState {
@@ -204,6 +208,18 @@ export interface StreamSummary {
   error: ErrorInfo | null
 }
 
+/** A trial's io_uring, all streams together, over the whole trial (ramp included). */
+export interface UringFigures {
+  depth: number
+  sqpoll: boolean
+  sqes: number
+  sqesPerGiB: number | null
+  /** io_uring_enter calls: the system calls left */
+  entersPerGiB: number | null
+  /** CPU of the SQ polling threads, counted in the sender's figures */
+  sqpollCpuNs: number
+}
+
 /** A timed trial's ramp: measured, then left out of its figures. */
 export interface SteadyState {
   rampMs: number
@@ -237,6 +253,8 @@ export interface TrialSummary {
    * the kernel capped it (a splice's pipe). null for node-stream; absent before 0.3
    */
   effectiveChunkBytes?: number | null
+  /** the io_uring methods: what the ring was handed and cost; null for others, absent in older reports */
+  uring?: UringFigures | null
   /** one per data connection */
   streams: StreamSummary[]
   /** the slowest and fastest stream; null with one stream */

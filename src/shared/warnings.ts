@@ -81,6 +81,11 @@ export const WARNING_CATALOGUE = {
     severity: 'info',
     hint: 'each call moved at most the pipe’s size: raise /proc/sys/fs/pipe-max-size for larger splices'
   },
+  SQPOLL_CPU: {
+    mark: 'sqpoll CPU',
+    severity: 'info',
+    hint: 'the kernel thread polling the submission ring burns its core while it waits: its CPU is the price of sending with no system call'
+  },
   RETRANSMITS: { mark: 'retransmits', severity: 'info', hint: null },
   FOREIGN: { mark: 'imported', severity: 'info', hint: null },
   /** a note from a schema 2 report that no code above matches */

@@ -110,7 +110,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
     'runs copy vs sendfile in timed trials of 4 streams: the running trial draws as it goes, then the results',
     { timeout: 120_000 },
     async () => {
-      for (const m of ['mmap', 'splice', 'msg-zerocopy', 'node-stream']) await page.uncheck(`input[name="method-${m}"]`)
+      for (const m of ['mmap', 'splice', 'msg-zerocopy', 'uring-send', 'uring-splice', 'uring-send-zc', 'node-stream'])
+        await page.uncheck(`input[name="method-${m}"]`)
       await page.fill('input[name="duration"]', '6s')
       await page.fill('input[name="streams"]', '4')
       await page.fill('input[name="repeat"]', '2')

@@ -247,6 +247,7 @@ export function fakeTransport(o: FakeOptions): Transport {
             localPort: 40000 + i,
             thread: null,
             effectiveChunkBytes: Math.min(spec.chunkBytes, row.maxCallBytes ?? spec.chunkBytes),
+            uring: null,
             error: error()
           }))
           return { streams: out, totals: totals(sum(sent) * row.senderNsPerByte), error: error() }

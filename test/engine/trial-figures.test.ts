@@ -56,6 +56,8 @@ function received(bytes: number, lastByteNs: number, cpuNs: number, extra: Parti
     syscalls: { read: 10 },
     syscallsTotal: 10,
     zeroCopySends: 0,
+    uringSqes: 0,
+    uringSqpollTid: 0,
     zeroCopyCompleted: 0,
     zeroCopyCopied: 0,
     startNs: T(0),
@@ -66,6 +68,7 @@ function received(bytes: number, lastByteNs: number, cpuNs: number, extra: Parti
     peerConfirmed: false,
     crc32c: 42,
     effectiveChunkBytes: 65536,
+    uringSqpollCpuNs: 0,
     localPort: 0,
     peerPort: 5000,
     cpusSeen: [0],
@@ -87,6 +90,7 @@ function sent(bytes: number, cpuNs: number, extra: Partial<StreamOutcome> = {}):
     localPort: 5000,
     thread: { tid: 8, requestedCpus: null, ranOn: [1], migrations: 0, allowedAtEnd: null, held: null },
     effectiveChunkBytes: 131072,
+    uring: null,
     error: null,
     ...extra
   }
@@ -132,6 +136,8 @@ function timedOneStream(over: Partial<TrialMeasurements> = {}): TrialMeasurement
     index: 4,
     target: parseTarget('tcp://127.0.0.1'),
     chunkBytes: 131072,
+    uringDepth: 32,
+    uringSqpoll: false,
     mode: 'timed',
     expectedBytes: [3 * GB],
     expectedCrc32c: [42],

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
+import { METHOD_INFO, NATIVE_METHODS } from '../../src/shared/methods'
 import { address, openFds, randomFile, rejection, tempDir } from '../helpers'
 
 const file = randomFile(1024 * 1024)
@@ -125,12 +126,17 @@ describe('cancel', () => {
     const before = openFds()
     // a listener that never accepts: the sender fills the socket buffers and blocks
     const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 })
-    for (const method of ['copy', 'mmap', 'sendfile', 'splice', 'msg-zerocopy'] as const) {
+    const cases = [
+      ...NATIVE_METHODS.map((method) => ({ method, sqpoll: false })),
+      ...NATIVE_METHODS.filter((m) => METHOD_INFO[m].uring).map((method) => ({ method, sqpoll: true }))
+    ]
+    for (const { method, sqpoll } of cases) {
       const t = native.startSender({
         method,
         file: big,
         chunkBytes: 65536,
-        target: { family: 'inet', host: '127.0.0.1', port: l.port }
+        target: { family: 'inet', host: '127.0.0.1', port: l.port },
+        uringSqpoll: sqpoll
       })
       // wait until it is stuck: bytes stop growing
       let last = -1
@@ -152,7 +158,7 @@ describe('cancel', () => {
     native.closeFd(l.fd)
     // the kernel's accept queue held the connections; closing the listener reset them
     expect(openFds()).toBe(before)
-    // mmap and msg-zerocopy mapped the file: no mapping may outlive the transfer
+    // mmap, msg-zerocopy and uring-send-zc mapped the file: no mapping may outlive the transfer
     expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(big)
   })
 

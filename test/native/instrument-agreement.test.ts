@@ -13,7 +13,19 @@ const fixture = path.join(__dirname, '..', 'fixtures', 'transfer-once.cjs')
 const file = randomFile(8 * 1024 * 1024 + 333)
 // in CI the instruments are installed (.ci/run), so a missing one fails rather than skips
 const has = (tool: string) => process.env.CI === 'true' || spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
-const TRACED = ['read', 'write', 'sendfile', 'splice', 'sendto', 'recvfrom', 'recvmsg', 'poll']
+const TRACED = [
+  'read',
+  'write',
+  'sendfile',
+  'splice',
+  'sendto',
+  'recvfrom',
+  'recvmsg',
+  'poll',
+  'io_uring_setup',
+  'io_uring_register',
+  'io_uring_enter'
+]
 
 /** switches a thread can take after its last counter read: the hand-off to JS and its exit */
 const CONTEXT_SWITCH_TAIL = 2

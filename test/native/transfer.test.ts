@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
-import { NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
+import { METHOD_INFO, NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
 import { randomFile, transferPair } from '../helpers'
 
 const FILE_BYTES = 3 * 1024 * 1024 + 12345
@@ -51,7 +51,7 @@ describe('crc32c', () => {
 describe.each(['inet', 'inet6', 'unix'] as const)('%s sockets', (family) => {
   for (const method of NATIVE_METHODS) {
     for (const mode of RECEIVER_MODES) {
-      const unsupported = family === 'unix' && (method === 'msg-zerocopy' || mode === 'discard')
+      const unsupported = family === 'unix' && (METHOD_INFO[method].tcpOnly || mode === 'discard')
       if (unsupported) continue
       it(`${method} → ${mode} moves the file byte-exact`, async () => {
         const { sender, receiver } = await transferPair({ method, mode, family, file, chunkBytes: 65536 })
@@ -99,6 +99,65 @@ describe('syscalls are the method’s own', () => {
     // loopback always falls back to copying (the skb is delivered locally)
     expect(sender.zeroCopyCopied).toBe(sender.zeroCopyCompleted)
     expect(sender.syscalls.sendto).toBe(sender.zeroCopySends)
+  })
+  it('uring-send moves a batch per submission: two io_uring_enter calls per 32 chunks, no read or write', async () => {
+    const { sender } = await transferPair({
+      method: 'uring-send',
+      mode: 'read',
+      family: 'inet',
+      file,
+      chunkBytes: chunk
+    })
+    const batches = Math.ceil(calls / 32)
+    expect(sender.syscalls.io_uring_enter).toBeGreaterThanOrEqual(2 * batches)
+    // a short send is finished alone: a few more at most
+    expect(sender.syscalls.io_uring_enter).toBeLessThanOrEqual(2 * batches + 4)
+    expect(sender.syscalls.write).toBeUndefined()
+    // one read: the wait for the receiver's close after the sender's EOF
+    expect(sender.syscalls.read).toBe(1)
+    // a READ_FIXED and a SEND per chunk
+    expect(sender.uringSqes).toBeGreaterThanOrEqual(2 * calls)
+  })
+  it('uring-send-zc counts notifications, and on loopback that the kernel copied every send', async () => {
+    const { sender } = await transferPair({
+      method: 'uring-send-zc',
+      mode: 'read',
+      family: 'inet',
+      file,
+      chunkBytes: chunk
+    })
+    expect(sender.zeroCopySends).toBeGreaterThanOrEqual(calls)
+    expect(sender.zeroCopyCompleted).toBe(sender.zeroCopySends)
+    expect(sender.zeroCopyCopied).toBe(sender.zeroCopyCompleted)
+    expect(sender.syscalls.sendto).toBeUndefined()
+  })
+  it('with SQPOLL, sending takes no system call, and the polling thread’s CPU is measured', async () => {
+    for (const method of ['uring-send', 'uring-splice', 'uring-send-zc'] as const) {
+      const { sender } = await transferPair({
+        method,
+        mode: 'read',
+        family: 'inet',
+        file,
+        chunkBytes: chunk,
+        uringSqpoll: true
+      })
+      expect(sender.bytes, method).toBe(FILE_BYTES)
+      // at most a wake-up of a thread that went idle, and an overflow's collection
+      expect(sender.syscalls.io_uring_enter ?? 0, method).toBeLessThanOrEqual(2)
+      expect(sender.uringSqpollCpuNs, method).toBeGreaterThan(0)
+    }
+  })
+  it('the uring receiver takes the stream with one multishot recv: no read or recv of the data', async () => {
+    const { receiver } = await transferPair({
+      method: 'sendfile',
+      mode: 'uring',
+      family: 'inet',
+      file,
+      checksum: false
+    })
+    expect(receiver.syscalls.io_uring_enter).toBeGreaterThan(0)
+    expect(receiver.syscalls.read).toBeUndefined()
+    expect(receiver.syscalls.recvfrom).toBeUndefined()
   })
   it('the discard receiver drops bytes with recv(MSG_TRUNC) and never reads', async () => {
     const { receiver } = await transferPair({

@@ -369,6 +369,8 @@ export class AgentServer {
       if (bad.length)
         return `cpus ${bad.map((c) => String(c).slice(0, 12)).join(', ')} are not CPUs this agent may run on (it may use ${allowed.join(',')})`
     }
+    if (m.uringDepth !== undefined && !isInt(m.uringDepth, PLAN_LIMITS.uringDepth.min, PLAN_LIMITS.uringDepth.max))
+      return `uringDepth must be a whole number in ${PLAN_LIMITS.uringDepth.min}..${PLAN_LIMITS.uringDepth.max}`
     if (!client.local) return null // remote clients choose nothing about where we listen
     if (m.family === 'unix') {
       // stream i > 0 listens at PATH.i
@@ -440,7 +442,8 @@ export class AgentServer {
             pmu: m.pmu,
             maxBytes,
             expectedPeer: client.local ? undefined : plainIp(client.sock.remoteAddress),
-            cpus: cpuForStream(m.cpus ?? null, i) ?? undefined
+            cpus: cpuForStream(m.cpus ?? null, i) ?? undefined,
+            uringDepth: m.uringDepth
           })
         )
     } catch (e) {

@@ -72,6 +72,8 @@ export interface Prepare {
   streams?: number
   /** stream i's receiver thread is pinned to cpus[i mod length] */
   cpus?: number[]
+  /** mode uring: provided buffers per stream */
+  uringDepth?: number
 }
 /** Where each stream connects: stream i to streams[i]. */
 export interface Prepared {
@@ -181,6 +183,9 @@ export interface WireProgress {
   zeroCopySends: number
   zeroCopyCompleted: number
   zeroCopyCopied: number
+  /** SQEs handed to io_uring; absent from agents before io_uring */
+  uringSqes?: number
+  uringSqpollTid?: number
   startNs: number
   firstByteNs: number
   lastByteNs: number
@@ -193,6 +198,8 @@ export interface WireResult extends WireProgress {
   peerConfirmed: boolean
   crc32c: number
   effectiveChunkBytes: number
+  /** CPU of the ring's SQ polling thread (SQPOLL); absent from agents before io_uring */
+  uringSqpollCpuNs?: number
   localPort: number
   /** the port of the data connection it accepted: the sender's local port */
   peerPort: number

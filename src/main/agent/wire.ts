@@ -36,7 +36,7 @@ export function wireCounters(c: NativeCounters): WireCounters {
 }
 
 export function wireProgress(p: NativeProgress): WireProgress {
-  return {
+  return defined({
     phase: p.phase,
     bytes: p.bytes,
     syscalls: { ...p.syscalls },
@@ -44,10 +44,12 @@ export function wireProgress(p: NativeProgress): WireProgress {
     zeroCopySends: p.zeroCopySends,
     zeroCopyCompleted: p.zeroCopyCompleted,
     zeroCopyCopied: p.zeroCopyCopied,
+    uringSqes: p.uringSqes,
+    uringSqpollTid: p.uringSqpollTid,
     startNs: p.startNs,
     firstByteNs: p.firstByteNs,
     lastByteNs: p.lastByteNs
-  }
+  })
 }
 
 export function wireResult(r: NativeResult): WireResult {
@@ -58,6 +60,7 @@ export function wireResult(r: NativeResult): WireResult {
     peerConfirmed: r.peerConfirmed,
     crc32c: r.crc32c,
     effectiveChunkBytes: r.effectiveChunkBytes,
+    uringSqpollCpuNs: r.uringSqpollCpuNs,
     localPort: r.localPort,
     peerPort: r.peerPort,
     cpusSeen: [...r.cpusSeen],

@@ -9,7 +9,7 @@ import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { METHODS, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
-import { estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
+import { DEFAULT_URING_DEPTH, estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import {
   formatBitsPerSec,
   formatBytes,
@@ -49,6 +49,8 @@ export interface RunFlags extends ExportFlags {
   cpus?: string
   receiverCpus?: string
   lineRate?: string
+  uringDepth?: string
+  uringSqpoll?: boolean
   cache?: string
   receiver?: string
   verify?: boolean
@@ -144,6 +146,8 @@ export function planFromFlags(f: RunFlags): Plan {
     senderCpus: cpus(f.cpus, '--cpus'),
     receiverCpus: cpus(f.receiverCpus, '--receiver-cpus'),
     lineRatesBitsPerSec: f.lineRate === undefined ? null : wrapSize(() => parseBitRateList(f.lineRate!, '--line-rate')),
+    uringDepth: int(f.uringDepth, 'uring-depth', DEFAULT_URING_DEPTH, PLAN_LIMITS.uringDepth),
+    uringSqpoll: Boolean(f.uringSqpoll),
     methods: methods as MethodName[],
     targets: f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets,
     fileBytes: f.size ? wrapSize(() => parseSizeList(f.size!, '--size')) : DEFAULT_PLAN.fileBytes,

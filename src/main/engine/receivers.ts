@@ -86,7 +86,9 @@ async function prepareAgentTrial(agent: AgentClient, req: ReceiverRequest): Prom
       pmu: req.pmu,
       maxBytes: req.maxBytes,
       streams: req.streams,
-      cpus: req.cpus ?? undefined
+      cpus: req.cpus ?? undefined,
+      // sent only for the mode that uses it: an agent from before io_uring takes the rest as always
+      ...(req.mode === 'uring' ? { uringDepth: req.uringDepth } : {})
     })
     .catch((e: unknown) => {
       throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })

@@ -3,11 +3,12 @@
 import { aggregateTrials } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { METHODS, type MethodName } from '../../shared/methods'
+import { METHOD_INFO, METHODS, type MethodName } from '../../shared/methods'
 import {
   DEFAULT_CHUNK_BYTES,
   DEFAULT_DURATION_MS,
   DEFAULT_SAMPLE_INTERVAL_MS,
+  DEFAULT_URING_DEPTH,
   omitMsOf,
   planProblems
 } from '../../shared/plan-rules'
@@ -55,7 +56,9 @@ export const DEFAULT_PLAN: Plan = {
   streams: 1,
   senderCpus: null,
   receiverCpus: null,
-  lineRatesBitsPerSec: null
+  lineRatesBitsPerSec: null,
+  uringDepth: DEFAULT_URING_DEPTH,
+  uringSqpoll: false
 }
 
 export interface RunOptions {
@@ -112,6 +115,8 @@ export function planTrials(plan: Plan, targets: Target[], sizes: number[]): Omit
               streams: plan.streams,
               senderCpus: plan.senderCpus,
               receiverCpus: plan.receiverCpus,
+              uringDepth: plan.uringDepth ?? DEFAULT_URING_DEPTH,
+              uringSqpoll: plan.uringSqpoll ?? false,
               repetition: warmup ? rep : rep - plan.warmup,
               warmup,
               cache: plan.cache,
@@ -357,10 +362,10 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       }
       const spec: TrialSpec = { ...specs[i], index: i }
       if (skipped.has(spec.method)) continue
-      const unsupportedHere = spec.method === 'msg-zerocopy' && spec.target.kind === 'unix'
+      const unsupportedHere = METHOD_INFO[spec.method].tcpOnly && spec.target.kind === 'unix'
       if (unsupportedHere) {
         warn(
-          warning('UNSUPPORTED', `msg-zerocopy needs TCP; skipped on ${spec.target.text}`, {
+          warning('UNSUPPORTED', `${spec.method} needs TCP; skipped on ${spec.target.text}`, {
             scope: 'method',
             method: spec.method
           })

@@ -4,7 +4,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import net from 'node:net'
 import * as native from '../../native'
-import type { NativeMethod } from '../../shared/methods'
+import { METHOD_INFO, type NativeMethod } from '../../shared/methods'
 import { cpuForStream } from '../../shared/plan-rules'
 import type { TcpInfo, ThreadPlacement } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
@@ -28,6 +28,8 @@ export interface StreamOutcome {
   thread: ThreadPlacement | null
   /** the most one call moved: the chunk, or the kernel's cap (a splice's pipe); null for node-stream */
   effectiveChunkBytes: number | null
+  /** the io_uring methods: SQEs handed to the ring, and its SQ polling thread's CPU (in totals too) */
+  uring: { sqes: number; sqpollCpuNs: number } | null
   error: ErrorInfo | null
 }
 
@@ -79,6 +81,8 @@ export interface SenderSpec {
   cpus: number[] | null
   /** how long to wait for the receiver's close after our EOF */
   confirmTimeoutMs?: number
+  /** the io_uring methods' ring */
+  uring?: { depth: number; sqpoll: boolean }
 }
 
 /** a thread's counters as the addon gives them, or as an agent sent them (protocol.ts's WireCounters) */
@@ -115,6 +119,19 @@ export function nativeTotals(c: CounterReading, syscalls: Record<string, number>
   }
 }
 
+/**
+ * An SQ polling thread works for the sender: its CPU joins the sender's, and the
+ * sources say so (the figures' estimate of cycles then covers both threads).
+ */
+function withSqpoll(t: SideTotals, sqpollCpuNs: number): SideTotals {
+  if (!sqpollCpuNs) return t
+  return {
+    ...t,
+    cpuNs: t.cpuNs + sqpollCpuNs,
+    sources: { ...t.sources, sqpoll: 'procfs-schedstat, added to taskClock' }
+  }
+}
+
 /** where a native transfer's thread ran, as the report says it */
 export function placementOf(
   r: Pick<native.NativeResult, 'cpusSeen' | 'cpuMigrations' | 'affinityEnd' | 'pinnedCpus'> & {
@@ -137,22 +154,25 @@ function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
     loop: b.kind !== 'file',
     limitBytes: b.kind === 'bytes' ? b.streamBytes[i] : undefined,
     durationMs: b.kind === 'duration' ? b.durationMs : undefined,
-    cpus: requested ?? undefined
+    cpus: requested ?? undefined,
+    uringDepth: spec.uring?.depth,
+    uringSqpoll: spec.uring?.sqpoll
   })
+  const info = METHOD_INFO[spec.method]
   const outcome = (r: native.NativeResult, error: ErrorInfo | null): StreamOutcome => ({
     bytes: r.bytes,
     firstByteNs: r.firstByteNs,
     lastByteNs: r.lastByteNs,
     confirmedNs: r.peerConfirmed ? r.confirmedNs : null,
-    totals: nativeTotals(r.counters, r.syscalls),
-    zeroCopy:
-      spec.method === 'msg-zerocopy'
-        ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
-        : null,
+    totals: withSqpoll(nativeTotals(r.counters, r.syscalls), r.uringSqpollCpuNs),
+    zeroCopy: info.zeroCopyNotifications
+      ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
+      : null,
     tcpInfo: r.tcpInfo ?? null,
     localPort: r.localPort || null,
     thread: placementOf(r),
     effectiveChunkBytes: r.effectiveChunkBytes || null,
+    uring: info.uring ? { sqes: r.uringSqes, sqpollCpuNs: r.uringSqpollCpuNs } : null,
     error
   })
   const done = t.done.then(
@@ -256,6 +276,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
         localPort: sock?.localPort ?? null,
         thread: null,
         effectiveChunkBytes: null,
+        uring: null,
         error
       })
     }

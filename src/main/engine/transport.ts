@@ -36,6 +36,8 @@ export interface ReceiverRequest {
   /** per stream: more than this is an error (one pass, or the stream's share) */
   maxBytes?: number
   cpus: number[] | null
+  /** mode uring: provided buffers per stream (SQ polling is the sender's alone) */
+  uringDepth: number
 }
 
 /** Who receives for one target, for the whole run. */

@@ -4,7 +4,15 @@
 
 import type { ErrorInfo } from '../../shared/errors'
 import type { MethodName } from '../../shared/methods'
-import type { HostCpu, SteadyState, StreamSummary, TrialPlacement, TrialSummary, Warning } from '../../shared/report'
+import type {
+  HostCpu,
+  SteadyState,
+  StreamSummary,
+  TrialPlacement,
+  TrialSummary,
+  UringFigures,
+  Warning
+} from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { diffTotals, estimateCycles, sideFigures, sumTotals, type SideTotals } from '../../shared/trial-summary'
 import { formatBytes } from '../../shared/units'
@@ -53,6 +61,9 @@ export interface TrialMeasurements {
   target: Target
   /** the chunk asked for */
   chunkBytes: number
+  /** the ring's settings, for the io_uring methods */
+  uringDepth: number
+  uringSqpoll: boolean
   mode: 'file' | 'bytes' | 'timed'
   /** bytes each stream must deliver (for timed trials, what its sender sent) */
   expectedBytes: number[]
@@ -231,6 +242,12 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       'CHUNK_CAPPED',
       `each call moved at most ${formatBytes(effectiveChunkBytes)}, not the ${formatBytes(m.chunkBytes)} chunk asked for`
     )
+  const uring = uringOf(m, sent)
+  if (uring && uring.sqpollCpuNs > 0)
+    note(
+      'SQPOLL_CPU',
+      `the SQ polling thread${sent.streams.length > 1 ? 's' : ''} used ${(uring.sqpollCpuNs / 1e6).toFixed(0)} ms of CPU, counted as the sender's`
+    )
   if (placement.held === false)
     note('PINNING_NOT_HELD', 'a pinned thread ran on a CPU it was not pinned to, or its CPU mask changed')
 
@@ -260,8 +277,26 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       fairness,
       placement,
       effectiveChunkBytes,
+      uring,
       notes
     }
+  }
+}
+
+/** the io_uring methods' ring, all streams together over the whole trial */
+function uringOf(m: TrialMeasurements, sent: SenderOutcome): UringFigures | null {
+  const rings = sent.streams.map((s) => s.uring).filter((u) => u !== null)
+  if (!rings.length) return null
+  const bytes = sum(sent.streams.map((s) => s.bytes))
+  const gib = bytes / 1024 ** 3
+  const enters = sum(sent.streams.map((s) => s.totals?.syscalls?.io_uring_enter ?? 0))
+  return {
+    depth: m.uringDepth,
+    sqpoll: m.uringSqpoll,
+    sqes: sum(rings.map((u) => u.sqes)),
+    sqesPerGiB: gib > 0 ? sum(rings.map((u) => u.sqes)) / gib : null,
+    entersPerGiB: gib > 0 ? enters / gib : null,
+    sqpollCpuNs: sum(rings.map((u) => u.sqpollCpuNs))
   }
 }
 

@@ -19,6 +19,9 @@ export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 's
   target: Target
   senderCpus: number[] | null
   receiverCpus: number[] | null
+  /** the io_uring methods and receiver mode */
+  uringDepth: number
+  uringSqpoll: boolean
 }
 
 export interface TrialContext {
@@ -234,7 +237,8 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     // a stream may not pass what it is meant to carry: one pass, or its share of the bytes
     maxBytes:
       bound.kind === 'file' ? spec.fileBytes : bound.kind === 'bytes' ? Math.max(...bound.streamBytes) : undefined,
-    cpus: spec.receiverCpus
+    cpus: spec.receiverCpus,
+    uringDepth: spec.uringDepth
   })
   const hostStart = transport.hostSnapshot()
   const t0 = hostStart.atNs
@@ -247,6 +251,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     pmu: ctx.pmu,
     bound,
     cpus: spec.senderCpus,
+    uring: { depth: spec.uringDepth, sqpoll: spec.uringSqpoll },
     confirmTimeoutMs: ctx.receiver.ours ? undefined : RAW_CONFIRM_TIMEOUT_MS
   })
   ctx.onStart?.(() => {
@@ -291,6 +296,8 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     index: spec.index,
     target: t,
     chunkBytes: spec.chunkBytes,
+    uringDepth: spec.uringDepth,
+    uringSqpoll: spec.uringSqpoll,
     mode,
     expectedBytes,
     expectedCrc32c,
