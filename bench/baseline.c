@@ -6,6 +6,10 @@
  *
  *   baseline METHOD FILE CHUNK_BYTES [DURATION_MS]   ->  {"method":..,"bytes":..,"ns":..}
  *
+ * The io_uring methods (uring-send, uring-splice, uring-send-zc) are written here with
+ * liburing (Debian's liburing-dev), not with zcprof's own ring: the yardstick shares
+ * no code with what it measures. Built without liburing, they are refused.
+ *
  * With DURATION_MS, a timed trial by zcprof's rule: the clock is read before each
  * call, and the file starts again at its end (copy seeks back, sendfile and splice
  * reset their offset, mmap and msg-zerocopy reuse the mapping).
@@ -31,6 +35,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#if __has_include(<liburing.h>)
+#include <liburing.h>
+#define HAVE_LIBURING 1
+#endif
 
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60
@@ -107,9 +116,117 @@ static size_t next_len(size_t *off, size_t size, size_t chunk, int *wrapped) {
   return chunk < size - *off ? chunk : size - *off;
 }
 
+#ifdef HAVE_LIBURING
+/* SQEs per batch: zcprof's default depth */
+#define DEPTH 32
+
+/* a batch's pieces, planned by next_len */
+static size_t plan_batch(size_t *off, size_t size, size_t chunk, size_t *poff, size_t *plen, int max) {
+  size_t n = 0, len;
+  int wrapped;
+  while ((int)n < max && (len = next_len(off, size, chunk, &wrapped))) {
+    poff[n] = *off;
+    plen[n++] = len;
+    *off += len;
+  }
+  return n;
+}
+
+static void wait_n(struct io_uring *r, unsigned n, const char *what) {
+  struct io_uring_cqe *cqe;
+  for (unsigned got = 0; got < n; got++) {
+    if (io_uring_wait_cqe(r, &cqe)) die(what);
+    if (cqe->res < 0) die(what);
+    io_uring_cqe_seen(r, cqe);
+  }
+}
+
+static void uring_send(int fd, int s, size_t size, size_t chunk) {
+  struct io_uring r;
+  if (io_uring_queue_init(DEPTH, &r, 0)) die("io_uring_queue_init");
+  char *mem = mmap(NULL, DEPTH * chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct iovec iov[DEPTH];
+  for (int i = 0; i < DEPTH; i++) iov[i] = (struct iovec){mem + i * chunk, chunk};
+  if (io_uring_register_buffers(&r, iov, DEPTH)) die("register buffers");
+  size_t off = 0, poff[DEPTH], plen[DEPTH], n;
+  while ((n = plan_batch(&off, size, chunk, poff, plen, DEPTH))) {
+    for (size_t i = 0; i < n; i++)
+      io_uring_prep_read_fixed(io_uring_get_sqe(&r), fd, iov[i].iov_base, (unsigned)plen[i], poff[i], (int)i);
+    io_uring_submit_and_wait(&r, (unsigned)n);
+    wait_n(&r, (unsigned)n, "read_fixed");
+    for (size_t i = 0; i < n; i++) {
+      struct io_uring_sqe *q = io_uring_get_sqe(&r);
+      io_uring_prep_send(q, s, iov[i].iov_base, plen[i], MSG_WAITALL);
+      if (i + 1 < n) q->flags |= IOSQE_IO_LINK;
+    }
+    io_uring_submit_and_wait(&r, (unsigned)n);
+    wait_n(&r, (unsigned)n, "send");
+  }
+  io_uring_queue_exit(&r);
+}
+
+static void uring_splice(int fd, int s, size_t size, size_t chunk) {
+  struct io_uring r;
+  if (io_uring_queue_init(DEPTH, &r, 0)) die("io_uring_queue_init");
+  int p[2];
+  if (pipe(p)) die("pipe");
+  int cap = fcntl(p[1], F_SETPIPE_SZ, (int)chunk);
+  if (cap > 0 && (size_t)cap < chunk) chunk = (size_t)cap;
+  size_t off = 0, poff[DEPTH / 2], plen[DEPTH / 2], n;
+  while ((n = plan_batch(&off, size, chunk, poff, plen, DEPTH / 2))) {
+    for (size_t i = 0; i < n; i++) {
+      struct io_uring_sqe *in = io_uring_get_sqe(&r);
+      io_uring_prep_splice(in, fd, (int64_t)poff[i], p[1], -1, (unsigned)plen[i], SPLICE_F_MOVE);
+      in->flags |= IOSQE_IO_LINK;
+      struct io_uring_sqe *out = io_uring_get_sqe(&r);
+      io_uring_prep_splice(out, p[0], -1, s, -1, (unsigned)plen[i], SPLICE_F_MOVE);
+      if (i + 1 < n) out->flags |= IOSQE_IO_LINK;
+    }
+    io_uring_submit_and_wait(&r, (unsigned)(2 * n));
+    wait_n(&r, (unsigned)(2 * n), "splice");
+  }
+  io_uring_queue_exit(&r);
+}
+
+static void uring_send_zc(int s, const char *map, size_t size, size_t chunk) {
+  struct io_uring r;
+  struct io_uring_params prm = {.flags = IORING_SETUP_CQSIZE, .cq_entries = 4 * DEPTH};
+  if (io_uring_queue_init_params(DEPTH, &r, &prm)) die("io_uring_queue_init");
+  size_t off = 0, poff[DEPTH], plen[DEPTH], n;
+  uint64_t sends = 0, notifs = 0;
+  while ((n = plan_batch(&off, size, chunk, poff, plen, DEPTH))) {
+    for (size_t i = 0; i < n; i++) {
+      struct io_uring_sqe *q = io_uring_get_sqe(&r);
+      io_uring_prep_send_zc(q, s, map + poff[i], plen[i], MSG_WAITALL, 0);
+      if (i + 1 < n) q->flags |= IOSQE_IO_LINK;
+    }
+    io_uring_submit(&r);
+    /* the batch's sends complete in order; their notifications come when they come */
+    for (size_t got = 0; got < n;) {
+      struct io_uring_cqe *cqe;
+      if (io_uring_wait_cqe(&r, &cqe)) die("send_zc");
+      if (cqe->flags & IORING_CQE_F_NOTIF) notifs++;
+      else {
+        if (cqe->res < 0) die("send_zc");
+        if (cqe->flags & IORING_CQE_F_MORE) sends++;
+        got++;
+      }
+      io_uring_cqe_seen(&r, cqe);
+    }
+  }
+  while (notifs < sends) {
+    struct io_uring_cqe *cqe;
+    if (io_uring_wait_cqe(&r, &cqe)) die("send_zc notification");
+    if (cqe->flags & IORING_CQE_F_NOTIF) notifs++;
+    io_uring_cqe_seen(&r, cqe);
+  }
+  io_uring_queue_exit(&r);
+}
+#endif
+
 int main(int argc, char **argv) {
   if (argc != 4 && argc != 5) {
-    fprintf(stderr, "usage: %s copy|mmap|sendfile|splice|msg-zerocopy FILE CHUNK_BYTES [DURATION_MS]\n", argv[0]);
+    fprintf(stderr, "usage: %s copy|mmap|sendfile|splice|msg-zerocopy|uring-send|uring-splice|uring-send-zc FILE CHUNK_BYTES [DURATION_MS]\n", argv[0]);
     return 2;
   }
   uint64_t duration_ns = argc == 5 ? strtoull(argv[4], NULL, 10) * 1000000ull : 0;
@@ -134,7 +251,7 @@ int main(int argc, char **argv) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   if (connect(s, (struct sockaddr *)&a, sizeof a)) die("connect");
   const char *map = NULL;
-  if (!strcmp(method, "mmap") || !strcmp(method, "msg-zerocopy")) {
+  if (!strcmp(method, "mmap") || !strcmp(method, "msg-zerocopy") || !strcmp(method, "uring-send-zc")) {
     map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
     madvise((void *)map, size, MADV_SEQUENTIAL);
   }
@@ -206,8 +323,16 @@ int main(int argc, char **argv) {
       poll(&pf, 1, 100);
       done += reap(s);
     }
+#ifdef HAVE_LIBURING
+  } else if (!strcmp(method, "uring-send")) {
+    uring_send(fd, s, size, chunk);
+  } else if (!strcmp(method, "uring-splice")) {
+    uring_splice(fd, s, size, chunk);
+  } else if (!strcmp(method, "uring-send-zc")) {
+    uring_send_zc(s, map, size, chunk);
+#endif
   } else {
-    fprintf(stderr, "unknown method %s\n", method);
+    fprintf(stderr, "unknown method %s (the uring-* methods need liburing-dev at build time)\n", method);
     return 2;
   }
   shutdown(s, SHUT_WR);

@@ -16,7 +16,7 @@
 // BENCH_RUNS (identical runs in 3, 5), BENCH_CHUNK (128KiB).
 
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DEFAULT_PLAN, runPlan } from '../src/main/engine/run'
@@ -39,6 +39,8 @@ const pairs = Number(process.env.BENCH_PAIRS ?? 4)
 const maxPairs = Math.max(pairs, Number(process.env.BENCH_MAX_PAIRS ?? 16))
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const only = process.env.BENCH_ONLY?.split(',').map(Number)
+/** section 2's methods: all native ones, or BENCH_METHODS=a,b */
+const sectionMethods = (process.env.BENCH_METHODS?.split(',') ?? [...NATIVE_METHODS]) as MethodName[]
 const wanted = (n: number) => !only || only.includes(n)
 const here = path.dirname(new URL(import.meta.url).pathname)
 
@@ -46,7 +48,13 @@ function buildBaseline(): string {
   const dir = path.join(os.tmpdir(), 'zcprof-bench')
   mkdirSync(dir, { recursive: true })
   const exe = path.join(dir, 'baseline')
-  execFileSync('cc', ['-O2', '-std=gnu11', '-Wall', '-o', exe, path.join(here, 'baseline.c')], { stdio: 'inherit' })
+  // the io_uring loops use liburing (liburing-dev), so the yardstick shares no code with zcprof's ring
+  const uring = existsSync('/usr/include/liburing.h') ? ['-luring'] : []
+  if (!uring.length)
+    console.log('(no liburing-dev here: the uring-* rows have no C yardstick; apt-get install liburing-dev)')
+  execFileSync('cc', ['-O2', '-std=gnu11', '-Wall', '-o', exe, path.join(here, 'baseline.c'), ...uring], {
+    stdio: 'inherit'
+  })
   return exe
 }
 
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
     const rows: string[][] = [
       ['method', 'C Gbit/s', 'zcprof Gbit/s', 'zcprof / C [95% CI]', 'pairs', 'each pair min–max', 'verdict']
     ]
-    for (const method of NATIVE_METHODS) {
+    for (const method of sectionMethods) {
       const c: number[] = []
       const z: number[] = []
       const ratios: number[] = []
@@ -320,6 +328,53 @@ async function main(): Promise<void> {
     console.log('\n== 9. the npm package: its size, and installing it with production dependencies only ==')
     packageSection()
   }
+
+  if (wanted(10)) {
+    console.log(
+      `\n== 10. io_uring: system calls and SQEs per GiB, with and without SQPOLL, against sendfile (timed 2 s, ${runs} interleaved repetitions) ==`
+    )
+    await uringSection(file)
+  }
+}
+
+/**
+ * What io_uring does to the system calls: each uring method with and without SQPOLL
+ * beside sendfile, in one run (interleaved): syscalls per GiB (all of the sender's,
+ * by its own count, which the strace test holds to strace), SQEs per GiB, and the
+ * whole machine's cycles per bit, where the SQ polling thread's core shows.
+ */
+async function uringSection(file: string): Promise<void> {
+  const methods: MethodName[] = ['sendfile', 'uring-send', 'uring-splice', 'uring-send-zc']
+  const plain = await run({ methods, file, chunkBytes: [chunk], repeat: runs })
+  const sqpoll = await run({ methods: methods.slice(1), file, chunkBytes: [chunk], repeat: runs, uringSqpoll: true })
+  const perGiB = (r: Report, m: MethodName) =>
+    r.trials
+      .filter((t) => t.method === m && !t.warmup && t.summary)
+      .map((t) => ({ syscalls: t.summary!.sender.syscallsPerGiB ?? NaN, sqes: t.summary!.uring?.sqesPerGiB ?? null }))
+  const base = median(perGiB(plain, 'sendfile').map((x) => x.syscalls))
+  const rows: string[][] = [['method', 'syscalls/GiB', 'vs sendfile [95% CI]', 'SQEs/GiB', 'Gbit/s', 'system cyc/bit']]
+  const row = (label: string, r: Report, m: MethodName) => {
+    const xs = perGiB(r, m)
+    const a = r.end.aggregates.find((x) => x.method === m)
+    const ratios = xs.map((x) => x.syscalls / base)
+    const g = geometricInterval(ratios.map((v) => Math.max(v, 1e-9)))
+    rows.push([
+      label,
+      median(xs.map((x) => x.syscalls)).toFixed(1),
+      m === 'sendfile' && r === plain
+        ? 'baseline'
+        : `${(g.ratio * 100).toFixed(g.ratio < 0.01 ? 3 : 1)}% [${(g.low * 100).toFixed(3)}, ${(g.high * 100).toFixed(3)}]`,
+      xs[0]?.sqes == null ? '—' : median(xs.map((x) => x.sqes ?? NaN)).toFixed(0),
+      a?.throughputBitsPerSec ? gbit(a.throughputBitsPerSec.median) : '—',
+      a?.systemCyclesPerBit ? a.systemCyclesPerBit.median.toFixed(3) : '—'
+    ])
+  }
+  for (const m of methods) row(m, plain, m)
+  for (const m of methods.slice(1)) row(`${m} --uring-sqpoll`, sqpoll, m)
+  printTable(rows)
+  console.log(
+    "syscalls/GiB: every system call the sending thread made, per GiB sent (its own count); vs sendfile: the geometric mean of each repetition over sendfile's median, with its t interval. With SQPOLL the polling thread, a kernel thread, spins on its own core: its CPU is in the sender's figures."
+  )
 }
 
 /**

@@ -102,6 +102,8 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
       contextSwitchesPerGiB: pick((s) => s.sender.contextSwitchesPerGiB),
       syscallsPerGiB: pick((s) => s.sender.syscallsPerGiB),
       pageFaultsPerGiB: pick((s) => s.sender.pageFaultsPerGiB),
+      uringEntersPerGiB: pick((s) => s.uring?.entersPerGiB),
+      uringSqesPerGiB: pick((s) => s.uring?.sqesPerGiB),
       cyclesSource: sources.size === 1 ? [...sources][0] : ok.length === 0 ? 'none' : 'cpu-time-estimate',
       speedupVsCopy: null,
       vsCopy: null,

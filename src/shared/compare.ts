@@ -12,7 +12,7 @@ import { ratioOfMeans, type RatioEstimate, type Stat } from './statistics'
 export { ratioOfMeans, type RatioEstimate }
 
 export type StatMetric = {
-  [K in keyof MethodAggregate]: MethodAggregate[K] extends Stat | null ? K : never
+  [K in keyof MethodAggregate]-?: MethodAggregate[K] extends Stat | null | undefined ? K : never
 }[keyof MethodAggregate]
 
 export interface MetricInfo {

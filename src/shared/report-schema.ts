@@ -290,39 +290,44 @@ const trial = obj<TrialRecord>({
 
 const ratioEstimate = nullable(obj<RatioEstimate>({ ratio: num, ci95Low: numOrNull, ci95High: numOrNull }))
 
-const aggregate = obj<MethodAggregate>({
-  method,
-  target: str,
-  fileBytes: num,
-  chunkBytes: num,
-  durationMs: numOrNull,
-  trialBytes: numOrNull,
-  streams: int,
-  trials: int,
-  failed: int,
-  throughputBitsPerSec: stat,
-  senderCyclesPerBit: stat,
-  receiverCyclesPerBit: stat,
-  systemCyclesPerBit: stat,
-  receiverSystemCyclesPerBit: stat,
-  allHostsCyclesPerBit: stat,
-  contextSwitchesPerGiB: stat,
-  syscallsPerGiB: stat,
-  pageFaultsPerGiB: stat,
-  cyclesSource: enumOf(CYCLES_SOURCES),
-  speedupVsCopy: numOrNull,
-  vsCopy: nullable(
-    obj<VsCopy>({
-      throughput: ratioEstimate,
-      senderCyclesPerBit: ratioEstimate,
-      receiverCyclesPerBit: ratioEstimate,
-      systemCyclesPerBit: ratioEstimate,
-      verdict: enumOf(COST_VERDICTS)
-    })
-  ),
-  zeroCopyFallbackShare: numOrNull,
-  notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
-})
+const aggregate = obj<MethodAggregate>(
+  {
+    method,
+    target: str,
+    fileBytes: num,
+    chunkBytes: num,
+    durationMs: numOrNull,
+    trialBytes: numOrNull,
+    streams: int,
+    trials: int,
+    failed: int,
+    throughputBitsPerSec: stat,
+    senderCyclesPerBit: stat,
+    receiverCyclesPerBit: stat,
+    systemCyclesPerBit: stat,
+    receiverSystemCyclesPerBit: stat,
+    allHostsCyclesPerBit: stat,
+    contextSwitchesPerGiB: stat,
+    syscallsPerGiB: stat,
+    pageFaultsPerGiB: stat,
+    uringEntersPerGiB: stat,
+    uringSqesPerGiB: stat,
+    cyclesSource: enumOf(CYCLES_SOURCES),
+    speedupVsCopy: numOrNull,
+    vsCopy: nullable(
+      obj<VsCopy>({
+        throughput: ratioEstimate,
+        senderCyclesPerBit: ratioEstimate,
+        receiverCyclesPerBit: ratioEstimate,
+        systemCyclesPerBit: ratioEstimate,
+        verdict: enumOf(COST_VERDICTS)
+      })
+    ),
+    zeroCopyFallbackShare: numOrNull,
+    notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
+  },
+  { uringEntersPerGiB: true, uringSqesPerGiB: true }
+)
 
 const plan = obj<Plan>(
   {

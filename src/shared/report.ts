@@ -362,6 +362,9 @@ export interface MethodAggregate {
   contextSwitchesPerGiB: Stat | null
   syscallsPerGiB: Stat | null
   pageFaultsPerGiB: Stat | null
+  /** the io_uring methods: io_uring_enter calls and SQEs per GiB; absent in older reports */
+  uringEntersPerGiB?: Stat | null
+  uringSqesPerGiB?: Stat | null
   cyclesSource: CyclesSource
   /** median throughput / copy's median throughput on the same target, size and chunk */
   speedupVsCopy: number | null

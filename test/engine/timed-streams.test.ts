@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
 import { runPlan } from '../../src/main/engine/run'
-import { METHODS, type MethodName } from '../../src/shared/methods'
+import { METHOD_INFO, METHODS, type MethodName } from '../../src/shared/methods'
 import type { Plan } from '../../src/shared/report'
 import { ZcprofError } from '../../src/shared/errors'
 import { randomFile, tempDir, testPlan } from '../helpers'
@@ -80,7 +80,7 @@ describe('parallel streams', () => {
     ['tcp://127.0.0.1', [...METHODS]],
     ['tcp://[::1]', [...METHODS]],
     // MSG_ZEROCOPY needs TCP
-    ['unix://', METHODS.filter((m) => m !== 'msg-zerocopy')]
+    ['unix://', METHODS.filter((m) => !METHOD_INFO[m].tcpOnly)]
   ]
   it.each(families)('4 streams × every method on %s: each stream byte-exact, verified', async (target, methods) => {
     expect(shares[3]).toBeGreaterThan(2 * FILE_BYTES)

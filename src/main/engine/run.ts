@@ -33,7 +33,7 @@ import { zcprofReport } from './version'
 
 /**
  * Every method on loopback, 2 s timed trials (the first 10% left out as ramp), three
- * repetitions interleaved, sampled every 50 ms: about 40 s here, and each measured
+ * repetitions interleaved, sampled every 50 ms: about a minute here, and each measured
  * trial rests on 36 samples and over 100 clock ticks. No warm-up round: each timed
  * trial leaves its own ramp out.
  */

@@ -126,6 +126,9 @@ export function aggregateColumns(estimated: boolean): Column[] {
     },
     { head: 'ctxsw/GiB', cell: (a) => medianText(a.contextSwitchesPerGiB, 3) },
     { head: 'syscalls/GiB', cell: (a) => medianText(a.syscallsPerGiB, 4) },
+    // io_uring: what is left of the system calls, and the work handed over instead
+    { head: 'enters/GiB', cell: (a) => medianText(a.uringEntersPerGiB ?? null, 4) },
+    { head: 'SQEs/GiB', cell: (a) => medianText(a.uringSqesPerGiB ?? null, 4) },
     { head: 'notes', cell: aggregateNotes }
   ]
 }

@@ -15,7 +15,17 @@ function titled(plan: Partial<Plan>, title: string | null = null): string {
   r.start.plan = { ...r.start.plan, ...plan }
   return reportTitle(r)
 }
-const every = ['copy', 'mmap', 'sendfile', 'splice', 'msg-zerocopy', 'node-stream'] as Plan['methods']
+const every = [
+  'copy',
+  'mmap',
+  'sendfile',
+  'splice',
+  'msg-zerocopy',
+  'uring-send',
+  'uring-splice',
+  'uring-send-zc',
+  'node-stream'
+] as Plan['methods']
 
 describe('reportTitle', () => {
   it.each([
