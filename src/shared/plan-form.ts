@@ -3,7 +3,7 @@
 
 import { ZcprofError } from './errors'
 import { METHODS, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
-import { PLAN_LIMITS, planProblems, trialMode, type TrialMode } from './plan-rules'
+import { DEFAULT_URING_DEPTH, PLAN_LIMITS, planProblems, trialMode, type TrialMode } from './plan-rules'
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, type CacheState, type Plan, type ReportMeta } from './report'
 import { parseTarget } from './targets'
 import {
@@ -41,6 +41,9 @@ export interface PlanDraft {
   /** CPU lists, e.g. 0,2 or 4-7; empty: not pinned */
   senderCpus: string
   receiverCpus: string
+  /** the io_uring methods and receiver: SQEs per batch, and SQ polling */
+  uringDepth: string
+  uringSqpoll: boolean
 }
 
 export type FieldErrors = Partial<Record<keyof PlanDraft, string>>
@@ -82,7 +85,9 @@ export function draftFromPlan(p: Plan): PlanDraft {
     bytes: p.trialBytes === null ? '1GiB' : formatBytes(p.trialBytes),
     streams: String(p.streams),
     senderCpus: p.senderCpus ? formatCpuList(p.senderCpus) : '',
-    receiverCpus: p.receiverCpus ? formatCpuList(p.receiverCpus) : ''
+    receiverCpus: p.receiverCpus ? formatCpuList(p.receiverCpus) : '',
+    uringDepth: String(p.uringDepth ?? DEFAULT_URING_DEPTH),
+    uringSqpoll: p.uringSqpoll ?? false
   }
 }
 
@@ -106,7 +111,8 @@ const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
   trialBytes: 'bytes',
   streams: 'streams',
   senderCpus: 'senderCpus',
-  receiverCpus: 'receiverCpus'
+  receiverCpus: 'receiverCpus',
+  uringDepth: 'uringDepth'
 }
 
 /**
@@ -166,6 +172,8 @@ export function validateDraft(
   if (!(RECEIVER_MODES as readonly string[]).includes(d.receiverMode)) errors.receiverMode = 'unknown receiver mode'
   const streams = whole(d.streams, L.streams.min, L.streams.max)
   if (streams === null) errors.streams = `a whole number from ${L.streams.min} to ${L.streams.max}`
+  const uringDepth = whole(d.uringDepth, L.uringDepth.min, L.uringDepth.max)
+  if (uringDepth === null) errors.uringDepth = `a whole number from ${L.uringDepth.min} to ${L.uringDepth.max}`
   let durationMs: number | null = null
   let trialBytes: number | null = null
   if (d.trialMode === 'timed') {
@@ -211,7 +219,9 @@ export function validateDraft(
     trialBytes,
     streams: streams!,
     senderCpus,
-    receiverCpus
+    receiverCpus,
+    uringDepth: uringDepth!,
+    uringSqpoll: d.uringSqpoll
   }
   // the rules every front end shares, beside the field each names
   for (const p of planProblems(plan, allowedCpus)) {

@@ -20,12 +20,18 @@ describe('the setup form', () => {
     [{ fileMode: 'file', file: 'relative.bin' }, 'file', /absolute path/],
     [{ chunks: '' }, 'chunks', /give a chunk size/],
     [{ repeat: '0' }, 'repeat', /1 to 1000/],
-    [{ warmup: '-1' }, 'warmup', /0 to 100/]
+    [{ warmup: '-1' }, 'warmup', /0 to 100/],
+    [{ uringDepth: '0' }, 'uringDepth', /1 to 4096/],
+    [{ uringDepth: '4097' }, 'uringDepth', /1 to 4096/]
   ] as const)('%j is refused at its field', (d, field, why) => {
     const { errors, plan } = check(d as Partial<PlanDraft>)
     expect(plan).toBeNull()
     expect(errors[field]).toMatch(why)
     expect(Object.keys(errors)).toEqual([field])
+  })
+  it('takes the io_uring depth and SQPOLL into the plan', () => {
+    const { plan } = check({ methods: ['uring-send'], uringDepth: '64', uringSqpoll: true })
+    expect(plan).toMatchObject({ methods: ['uring-send'], uringDepth: 64, uringSqpoll: true })
   })
   it('builds the plan it shows', () => {
     const { plan } = check({

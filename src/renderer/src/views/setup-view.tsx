@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react'
 import type { Capabilities } from '../../../shared/api'
-import type { MethodName } from '../../../shared/methods'
+import { METHOD_INFO, type MethodName } from '../../../shared/methods'
 import { metaFromDraft, validateDraft, type FieldErrors, type PlanDraft } from '../../../shared/plan-form'
 import type { Plan, ReportMeta } from '../../../shared/report'
 
@@ -39,6 +39,7 @@ interface TextFieldProps {
     | 'streams'
     | 'senderCpus'
     | 'receiverCpus'
+    | 'uringDepth'
     | 'title'
     | 'tags'
   draft: PlanDraft
@@ -219,6 +220,27 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           errors={errors}
           set={set}
         />
+        {draft.methods.some((m) => METHOD_INFO[m].uring) || draft.receiverMode === 'uring' ? (
+          <>
+            <TextField
+              label="io_uring depth (SQEs per batch)"
+              field="uringDepth"
+              numeric
+              draft={draft}
+              errors={errors}
+              set={set}
+            />
+            <label className="inline">
+              <input
+                type="checkbox"
+                name="uringSqpoll"
+                checked={draft.uringSqpoll}
+                onChange={(e) => set('uringSqpoll', e.target.checked)}
+              />{' '}
+              SQPOLL: a kernel thread submits, so sending takes no system call (its CPU counts as the sender&apos;s)
+            </label>
+          </>
+        ) : null}
         <TextField label="Repetitions" field="repeat" numeric draft={draft} errors={errors} set={set} />
         <TextField label="Warm-up rounds" field="warmup" numeric draft={draft} errors={errors} set={set} />
         <label>
