@@ -58,6 +58,8 @@ export interface NativeResult extends NativeProgress {
   effectiveChunkBytes: number
   /** CPU the ring's SQ polling thread used (SQPOLL), 0 when none */
   uringSqpollCpuNs: number
+  /** CPU io_uring's worker threads used for this transfer (work it could not do inline) */
+  uringWorkerCpuNs: number
   /** the data connection's ends on TCP (0 on unix sockets): a sender's localPort is its receiver's peerPort */
   localPort: number
   peerPort: number

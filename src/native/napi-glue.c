@@ -226,6 +226,7 @@ static napi_value result_object(napi_env env, handle *h) {
   set_num(env, o, "crc32c", (double)t->crc32c);
   set_num(env, o, "effectiveChunkBytes", (double)t->effective_chunk_bytes);
   set_num(env, o, "uringSqpollCpuNs", (double)t->uring_sqpoll_ns);
+  set_num(env, o, "uringWorkerCpuNs", (double)t->uring_worker_ns);
   set_num(env, o, "localPort", t->local_port);
   set_num(env, o, "peerPort", t->peer_port);
   napi_set_named_property(env, o, "cpusSeen", seen_array(env, &t->cpu));

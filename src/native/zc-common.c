@@ -9,7 +9,7 @@
 
 const char *const zc_syscall_names[ZC_SYS_COUNT] = {
     "read", "write", "sendfile", "splice", "sendto", "recvfrom", "recvmsg", "poll", "lseek",
-    "io_uring_setup", "io_uring_register", "io_uring_enter"};
+    "io_uring_setup", "io_uring_register", "io_uring_enter", "read:/proc"};
 const char *const zc_method_names[ZC_METHOD_COUNT] = {"copy",       "mmap",         "sendfile",     "splice",
                                                       "msg-zerocopy", "uring-send", "uring-splice", "uring-send-zc"};
 const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard", "uring"};

@@ -111,6 +111,7 @@ int zc_recv_uring(recv_ctx *c) {
   }
   rc = 0;
 out:
+  zc_ring_record_threads(&r);
   zc_ring_free(&r);
   zc_buffer_free(b.ring, b.ring_bytes);
   zc_buffer_free(b.mem, (uint64_t)entries * b.buf_bytes);

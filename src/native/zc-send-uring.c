@@ -190,7 +190,7 @@ int zc_send_uring_send(send_ctx *c) {
   }
   rc = 0;
 out:
-  c->t->uring_sqpoll_ns = zc_ring_sqpoll_cpu_ns(&r);
+  zc_ring_record_threads(&r);
   zc_ring_free(&r);
   zc_buffer_free(mem, (uint64_t)depth * c->chunk);
 out_mem:
@@ -300,7 +300,7 @@ int zc_send_uring_splice(send_ctx *c) {
   }
   rc = 0;
 out:
-  c->t->uring_sqpoll_ns = zc_ring_sqpoll_cpu_ns(&r);
+  zc_ring_record_threads(&r);
   zc_ring_free(&r);
   if (pfd[0] >= 0) close(pfd[0]);
   if (pfd[1] >= 0) close(pfd[1]);
@@ -402,7 +402,7 @@ out:
       }
     }
   }
-  c->t->uring_sqpoll_ns = zc_ring_sqpoll_cpu_ns(&r);
+  zc_ring_record_threads(&r);
   zc_ring_free(&r);
 out_mem:
   free(p);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "zc-uring.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -75,7 +76,7 @@ static int sqpoll_tid(zc_ring *r) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
     ssize_t n = read(fd, buf, sizeof buf - 1);
-    ZC_LOOP_CALL(r->t, ZC_SYS_READ);
+    ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
     close(fd);
     if (n <= 0) return 0;
     buf[n] = 0;
@@ -94,7 +95,7 @@ static uint64_t schedstat_ns(zc_ring *r, int tid) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   ssize_t n = read(fd, buf, sizeof buf - 1);
-  ZC_LOOP_CALL(r->t, ZC_SYS_READ);
+  ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
   close(fd);
   if (n <= 0) return 0;
   buf[n] = 0;
@@ -257,6 +258,35 @@ int zc_ring_register(zc_ring *r, unsigned opcode, const void *arg, unsigned nr, 
     return -1;
   }
   return 0;
+}
+
+/* io_uring's worker threads are tasks of this process named iou-wrk-<the submitting
+ * task's tid>: the loop thread, or the SQ polling thread that submits for it */
+uint64_t zc_ring_worker_cpu_ns(zc_ring *r) {
+  if (r->fd < 0) return 0;
+  char mine[2][32];
+  snprintf(mine[0], sizeof mine[0], "iou-wrk-%d", (int)syscall(SYS_gettid));
+  snprintf(mine[1], sizeof mine[1], "iou-wrk-%d", r->sqpoll_tid);
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return 0;
+  uint64_t total = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    char path[300], comm[32];
+    snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t n = read(fd, comm, sizeof comm - 1);
+    ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
+    close(fd);
+    if (n <= 0) continue;
+    comm[n] = 0;
+    comm[strcspn(comm, "\n")] = 0;
+    if (strcmp(comm, mine[0]) == 0 || (r->sqpoll_tid > 0 && strcmp(comm, mine[1]) == 0))
+      total += schedstat_ns(r, atoi(e->d_name));
+  }
+  closedir(d);
+  return total;
 }
 
 uint64_t zc_ring_sqpoll_cpu_ns(zc_ring *r) {

@@ -58,4 +58,16 @@ int zc_ring_register(zc_ring *r, unsigned opcode, const void *arg, unsigned nr, 
  * Reads its /proc schedstat: one counted read. */
 uint64_t zc_ring_sqpoll_cpu_ns(zc_ring *r);
 
+/* CPU io_uring's worker threads (io-wq: work the kernel could not do inline, such as a
+ * splice) have used for this ring's submitter: read from their /proc schedstat as the
+ * loop ends, before the ring goes. Each read is counted. Workers that exited before
+ * (idle for seconds) are not seen. */
+uint64_t zc_ring_worker_cpu_ns(zc_ring *r);
+
+/* both, recorded on the transfer as its loop ends */
+static inline void zc_ring_record_threads(zc_ring *r) {
+  r->t->uring_sqpoll_ns = zc_ring_sqpoll_cpu_ns(r);
+  r->t->uring_worker_ns = zc_ring_worker_cpu_ns(r);
+}
+
 #endif

@@ -67,7 +67,9 @@ void zc_counters_close(zc_counters *c);
 enum {
   ZC_SYS_READ, ZC_SYS_WRITE, ZC_SYS_SENDFILE, ZC_SYS_SPLICE, ZC_SYS_SENDTO,
   ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_LSEEK,
-  ZC_SYS_IO_URING_SETUP, ZC_SYS_IO_URING_REGISTER, ZC_SYS_IO_URING_ENTER, ZC_SYS_COUNT
+  ZC_SYS_IO_URING_SETUP, ZC_SYS_IO_URING_REGISTER, ZC_SYS_IO_URING_ENTER,
+  /* read() of /proc to measure io_uring's own threads: the thread's, but not the data's */
+  ZC_SYS_READ_PROC, ZC_SYS_COUNT
 };
 extern const char *const zc_syscall_names[ZC_SYS_COUNT];
 
@@ -204,6 +206,7 @@ struct zc_transfer {
   int peer_confirmed;
   uint64_t effective_chunk_bytes;
   uint64_t uring_sqpoll_ns;      /* CPU the SQ polling thread used, read as the loop ends */
+  uint64_t uring_worker_ns;      /* CPU io_uring's worker threads used for it, likewise */
   int local_port, peer_port;   /* the data connection's ends (TCP): pairs a sender with its receiver */
   cpu_set_t affinity_end;      /* the thread's allowed CPUs, read back as it ends */
   int affinity_valid;

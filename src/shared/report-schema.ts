@@ -253,14 +253,18 @@ const summary = obj<TrialSummary>(
     notes: arrayOf(warningSchema, 10_000),
     effectiveChunkBytes: numOrNull,
     uring: nullable(
-      obj<UringFigures>({
-        depth: int,
-        sqpoll: bool,
-        sqes: num,
-        sqesPerGiB: numOrNull,
-        entersPerGiB: numOrNull,
-        sqpollCpuNs: num
-      })
+      obj<UringFigures>(
+        {
+          depth: int,
+          sqpoll: bool,
+          sqes: num,
+          sqesPerGiB: numOrNull,
+          entersPerGiB: numOrNull,
+          sqpollCpuNs: num,
+          workerCpuNs: num
+        },
+        { workerCpuNs: true }
+      )
     )
   },
   { effectiveChunkBytes: true, uring: true }

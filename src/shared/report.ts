@@ -218,6 +218,8 @@ export interface UringFigures {
   entersPerGiB: number | null
   /** CPU of the SQ polling threads, counted in the sender's figures */
   sqpollCpuNs: number
+  /** CPU of io_uring's worker threads for the senders (work not done inline), counted in the sender's figures; absent in older reports */
+  workerCpuNs?: number
 }
 
 /** A timed trial's ramp: measured, then left out of its figures. */

@@ -81,6 +81,11 @@ export const WARNING_CATALOGUE = {
     severity: 'info',
     hint: 'each call moved at most the pipe’s size: raise /proc/sys/fs/pipe-max-size for larger splices'
   },
+  URING_WORKERS: {
+    mark: 'io_uring workers',
+    severity: 'info',
+    hint: 'io_uring hands what it cannot do inline (a splice) to kernel worker threads: their CPU is the sender’s, measured by their /proc schedstat'
+  },
   SQPOLL_CPU: {
     mark: 'sqpoll CPU',
     severity: 'info',

@@ -69,6 +69,7 @@ function received(bytes: number, lastByteNs: number, cpuNs: number, extra: Parti
     crc32c: 42,
     effectiveChunkBytes: 65536,
     uringSqpollCpuNs: 0,
+    uringWorkerCpuNs: 0,
     localPort: 0,
     peerPort: 5000,
     cpusSeen: [0],

@@ -91,7 +91,13 @@ describe.skipIf(
       expect(traced.write, `${method}/${mode} tid ${side.tid}: completion write`).toBeGreaterThanOrEqual(1)
       traced.write -= 1
       if (traced.write === 0) delete traced.write
-      expect(traced, `${method}/${mode} tid ${side.tid}`).toEqual(side.syscalls)
+      // reads of /proc that measure io_uring's own threads are counted apart from the data's
+      const counted = { ...side.syscalls }
+      if (counted['read:/proc']) {
+        counted.read = (counted.read ?? 0) + counted['read:/proc']
+        delete counted['read:/proc']
+      }
+      expect(traced, `${method}/${mode} tid ${side.tid}`).toEqual(counted)
     }
   })
 })

@@ -147,6 +147,18 @@ describe('syscalls are the method’s own', () => {
       expect(sender.uringSqpollCpuNs, method).toBeGreaterThan(0)
     }
   })
+  it("uring-splice's splices run in io_uring's worker threads, and their CPU is measured", async () => {
+    const { sender } = await transferPair({
+      method: 'uring-splice',
+      mode: 'read',
+      family: 'inet',
+      file,
+      chunkBytes: chunk
+    })
+    // io_uring cannot splice without blocking: every splice is a worker's (iou-wrk-<tid>)
+    expect(sender.uringWorkerCpuNs).toBeGreaterThan(0)
+    expect(sender.syscalls.splice).toBeUndefined()
+  })
   it('the uring receiver takes the stream with one multishot recv: no read or recv of the data', async () => {
     const { receiver } = await transferPair({
       method: 'sendfile',

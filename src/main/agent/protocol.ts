@@ -200,6 +200,8 @@ export interface WireResult extends WireProgress {
   effectiveChunkBytes: number
   /** CPU of the ring's SQ polling thread (SQPOLL); absent from agents before io_uring */
   uringSqpollCpuNs?: number
+  /** CPU of io_uring's worker threads for it; absent from agents before io_uring */
+  uringWorkerCpuNs?: number
   localPort: number
   /** the port of the data connection it accepted: the sender's local port */
   peerPort: number

@@ -61,6 +61,7 @@ export function wireResult(r: NativeResult): WireResult {
     crc32c: r.crc32c,
     effectiveChunkBytes: r.effectiveChunkBytes,
     uringSqpollCpuNs: r.uringSqpollCpuNs,
+    uringWorkerCpuNs: r.uringWorkerCpuNs,
     localPort: r.localPort,
     peerPort: r.peerPort,
     cpusSeen: [...r.cpusSeen],

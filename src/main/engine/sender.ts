@@ -28,8 +28,8 @@ export interface StreamOutcome {
   thread: ThreadPlacement | null
   /** the most one call moved: the chunk, or the kernel's cap (a splice's pipe); null for node-stream */
   effectiveChunkBytes: number | null
-  /** the io_uring methods: SQEs handed to the ring, and its SQ polling thread's CPU (in totals too) */
-  uring: { sqes: number; sqpollCpuNs: number } | null
+  /** the io_uring methods: SQEs handed to the ring, and its SQ polling and worker threads' CPU (in totals too) */
+  uring: { sqes: number; sqpollCpuNs: number; workerCpuNs: number } | null
   error: ErrorInfo | null
 }
 
@@ -120,15 +120,20 @@ export function nativeTotals(c: CounterReading, syscalls: Record<string, number>
 }
 
 /**
- * An SQ polling thread works for the sender: its CPU joins the sender's, and the
- * sources say so (the figures' estimate of cycles then covers both threads).
+ * io_uring's own threads work for the transfer that owns the ring: the SQ polling
+ * thread, and the workers that do what could not be done inline (a splice). Their CPU
+ * joins the transfer's, and the sources say so (an estimate of cycles then covers them).
  */
-function withSqpoll(t: SideTotals, sqpollCpuNs: number): SideTotals {
-  if (!sqpollCpuNs) return t
+export function withUringThreads(
+  t: SideTotals,
+  r: { uringSqpollCpuNs?: number; uringWorkerCpuNs?: number }
+): SideTotals {
+  const extra = (r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0)
+  if (!extra) return t
   return {
     ...t,
-    cpuNs: t.cpuNs + sqpollCpuNs,
-    sources: { ...t.sources, sqpoll: 'procfs-schedstat, added to taskClock' }
+    cpuNs: t.cpuNs + extra,
+    sources: { ...t.sources, uringThreads: 'procfs-schedstat of iou-sqp/iou-wrk, added to taskClock' }
   }
 }
 
@@ -164,7 +169,7 @@ function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
     firstByteNs: r.firstByteNs,
     lastByteNs: r.lastByteNs,
     confirmedNs: r.peerConfirmed ? r.confirmedNs : null,
-    totals: withSqpoll(nativeTotals(r.counters, r.syscalls), r.uringSqpollCpuNs),
+    totals: withUringThreads(nativeTotals(r.counters, r.syscalls), r),
     zeroCopy: info.zeroCopyNotifications
       ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
       : null,
@@ -172,7 +177,7 @@ function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
     localPort: r.localPort || null,
     thread: placementOf(r),
     effectiveChunkBytes: r.effectiveChunkBytes || null,
-    uring: info.uring ? { sqes: r.uringSqes, sqpollCpuNs: r.uringSqpollCpuNs } : null,
+    uring: info.uring ? { sqes: r.uringSqes, sqpollCpuNs: r.uringSqpollCpuNs, workerCpuNs: r.uringWorkerCpuNs } : null,
     error
   })
   const done = t.done.then(

@@ -19,7 +19,7 @@ import { formatBytes } from '../../shared/units'
 import { warning } from '../../shared/warnings'
 import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
-import { nativeTotals, placementOf, type SenderOutcome, type SenderSnapshot } from './sender'
+import { nativeTotals, placementOf, withUringThreads, type SenderOutcome, type SenderSnapshot } from './sender'
 
 /** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
 export const CONTAMINATION_CORES = 0.5
@@ -118,7 +118,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     const durationNs = Math.max(1, endNs - (mark ? mark.atNs : s.firstByteNs))
     const senderTotals = s.totals ? diffTotals(s.totals, mark?.sender.streamTotals[i] ?? null) : null
     const receiverTotals = r
-      ? diffTotals(nativeTotals(r.counters, r.syscalls), mark?.receiver?.streamTotals[i] ?? null)
+      ? diffTotals(withUringThreads(nativeTotals(r.counters, r.syscalls), r), mark?.receiver?.streamTotals[i] ?? null)
       : null
     const checked = m.checksum && r !== null
     const integrity = {
@@ -165,7 +165,9 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const durationNs = Math.max(1, endNs - startNs)
   const senderTotals = mark ? diffTotals(sent.totals, mark.sender.totals) : sent.totals
   const receivedTotals = recv?.streams.every((s) => s.result)
-    ? sumTotals(recv.streams.map((s) => nativeTotals(s.result!.counters, s.result!.syscalls)))
+    ? sumTotals(
+        recv.streams.map((s) => withUringThreads(nativeTotals(s.result!.counters, s.result!.syscalls), s.result!))
+      )
     : null
   const receiverTotals = receivedTotals ? diffTotals(receivedTotals, mark?.receiver?.totals ?? null) : null
 
@@ -243,6 +245,11 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       `each call moved at most ${formatBytes(effectiveChunkBytes)}, not the ${formatBytes(m.chunkBytes)} chunk asked for`
     )
   const uring = uringOf(m, sent)
+  if (uring && (uring.workerCpuNs ?? 0) > 0)
+    note(
+      'URING_WORKERS',
+      `io_uring's worker threads used ${((uring.workerCpuNs ?? 0) / 1e6).toFixed(0)} ms of CPU for the sender, counted as the sender's`
+    )
   if (uring && uring.sqpollCpuNs > 0)
     note(
       'SQPOLL_CPU',
@@ -296,7 +303,8 @@ function uringOf(m: TrialMeasurements, sent: SenderOutcome): UringFigures | null
     sqes: sum(rings.map((u) => u.sqes)),
     sqesPerGiB: gib > 0 ? sum(rings.map((u) => u.sqes)) / gib : null,
     entersPerGiB: gib > 0 ? enters / gib : null,
-    sqpollCpuNs: sum(rings.map((u) => u.sqpollCpuNs))
+    sqpollCpuNs: sum(rings.map((u) => u.sqpollCpuNs)),
+    workerCpuNs: sum(rings.map((u) => u.workerCpuNs))
   }
 }
 
