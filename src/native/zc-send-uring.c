@@ -67,6 +67,17 @@ static struct io_uring_sqe *next_sqe(zc_ring *r) {
   return s;
 }
 
+/* a send of len bytes at buf on the registered socket; linked to the next SQE when link */
+static void prep_send(struct io_uring_sqe *s, uint8_t op, const void *buf, uint64_t len, int link) {
+  s->opcode = op;
+  s->fd = SOCK_SLOT;
+  s->flags = IOSQE_FIXED_FILE | (link ? IOSQE_IO_LINK : 0);
+  s->addr = (uint64_t)(uintptr_t)buf;
+  s->len = (uint32_t)len;
+  /* a stream socket: the whole piece, or an error (a short send breaks the chain) */
+  s->msg_flags = MSG_WAITALL | MSG_NOSIGNAL;
+}
+
 static int ring_with_files(zc_ring *r, send_ctx *c, unsigned depth, const uint8_t *ops, int n_ops) {
   if (zc_ring_init(r, c->t, depth, c->t->send.uring.sqpoll, ops, n_ops)) return -1;
   int fds[2] = {c->file_fd, c->sock};
@@ -93,12 +104,7 @@ static int send_rest(zc_ring *r, send_ctx *c, const uint8_t *buf, uint64_t len) 
     if (zc_cancelled(c->t)) return 0;
     struct io_uring_sqe *s = next_sqe(r);
     if (!s) return -1;
-    s->opcode = IORING_OP_SEND;
-    s->fd = SOCK_SLOT;
-    s->flags = IOSQE_FIXED_FILE;
-    s->addr = (uint64_t)(uintptr_t)buf;
-    s->len = (uint32_t)len;
-    s->msg_flags = MSG_WAITALL | MSG_NOSIGNAL;
+    prep_send(s, IORING_OP_SEND, buf, len, 0);
     int res = 0;
     if (reap(r, &res, 1) < 0) return -1;
     if (res < 0) return zc_fail_io(c->t, "io_uring send", -res);
@@ -177,12 +183,7 @@ int zc_send_uring_send(send_ctx *c) {
     for (unsigned i = 0; i < n; i++) {
       struct io_uring_sqe *s = next_sqe(&r);
       if (!s) goto out;
-      s->opcode = IORING_OP_SEND;
-      s->fd = SOCK_SLOT;
-      s->flags = IOSQE_FIXED_FILE | (i + 1 < n ? IOSQE_IO_LINK : 0);
-      s->addr = (uint64_t)(uintptr_t)bufs[i];
-      s->len = (uint32_t)p[i].len;
-      s->msg_flags = MSG_WAITALL | MSG_NOSIGNAL;
+      prep_send(s, IORING_OP_SEND, bufs[i], p[i].len, i + 1 < n);
       s->user_data = i;
     }
     if (reap(&r, res, n) < 0) goto out;
@@ -364,12 +365,7 @@ int zc_send_uring_send_zc(send_ctx *c) {
     for (unsigned i = 0; i < n; i++) {
       struct io_uring_sqe *s = next_sqe(&r);
       if (!s) goto out;
-      s->opcode = IORING_OP_SEND_ZC;
-      s->fd = SOCK_SLOT;
-      s->flags = IOSQE_FIXED_FILE | (i + 1 < n ? IOSQE_IO_LINK : 0);
-      s->addr = (uint64_t)(uintptr_t)(c->map + p[i].off);
-      s->len = (uint32_t)p[i].len;
-      s->msg_flags = MSG_WAITALL | MSG_NOSIGNAL;
+      prep_send(s, IORING_OP_SEND_ZC, c->map + p[i].off, p[i].len, i + 1 < n);
       s->ioprio = IORING_SEND_ZC_REPORT_USAGE;
       s->user_data = i;
     }

@@ -68,18 +68,24 @@ static int probe(zc_ring *r, const uint8_t *ops, int n) {
 /* the SQ polling thread's TID, from the ring's fdinfo ("SqThread:\t<tid>"): it names
  * the creating thread until the polling thread has started, so ask again until it
  * names another. Each read is counted. */
+/* one read of a small /proc file into buf, NUL-terminated and counted: its length, or -1 */
+static ssize_t read_proc(zc_ring *r, const char *path, char *buf, size_t len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, len - 1);
+  ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
+  close(fd);
+  if (n < 0) return -1;
+  buf[n] = 0;
+  return n;
+}
+
 static int sqpoll_tid(zc_ring *r) {
   char path[64], buf[2048];
   snprintf(path, sizeof path, "/proc/self/fdinfo/%d", r->fd);
   pid_t self = (pid_t)syscall(SYS_gettid);
   for (int tries = 0; tries < 200; tries++) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
-    close(fd);
-    if (n <= 0) return 0;
-    buf[n] = 0;
+    if (read_proc(r, path, buf, sizeof buf) <= 0) return 0;
     const char *s = strstr(buf, "SqThread:");
     int tid = s ? atoi(s + sizeof "SqThread:" - 1) : 0;
     if (tid > 0 && tid != self) return tid;
@@ -92,14 +98,7 @@ static int sqpoll_tid(zc_ring *r) {
 static uint64_t schedstat_ns(zc_ring *r, int tid) {
   char path[64], buf[128];
   snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
-  return strtoull(buf, NULL, 10);
+  return read_proc(r, path, buf, sizeof buf) > 0 ? strtoull(buf, NULL, 10) : 0;
 }
 
 int zc_ring_init(zc_ring *r, zc_transfer *t, unsigned depth, int sqpoll, const uint8_t *ops, int n_ops) {
@@ -274,13 +273,7 @@ uint64_t zc_ring_worker_cpu_ns(zc_ring *r) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
     char path[300], comm[32];
     snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    ssize_t n = read(fd, comm, sizeof comm - 1);
-    ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
-    close(fd);
-    if (n <= 0) continue;
-    comm[n] = 0;
+    if (read_proc(r, path, comm, sizeof comm) <= 0) continue;
     comm[strcspn(comm, "\n")] = 0;
     if (strcmp(comm, mine[0]) == 0 || (r->sqpoll_tid > 0 && strcmp(comm, mine[1]) == 0))
       total += schedstat_ns(r, atoi(e->d_name));
