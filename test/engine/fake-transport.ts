@@ -22,6 +22,8 @@ export interface FakeMethod {
   /** CPU time per byte, each side */
   senderNsPerByte: number
   receiverNsPerByte: number
+  /** io_uring's own threads (its SQ poller, its workers) per byte: read once at the end, as the real ones are */
+  threadNsPerByte?: number
   /** the most one call may move, whatever the chunk (a splice's pipe size) */
   maxCallBytes?: number
   /** a timed trial's first rampMs go at rampShare of the steady rate (a TCP slow start) */
@@ -209,7 +211,7 @@ export function fakeTransport(o: FakeOptions): Transport {
       advance()
       busyUntil = stoppedNs
       rates = {
-        own: (streams.length * row.bytesPerSec * row.senderNsPerByte) / 1e9,
+        own: (streams.length * row.bytesPerSec * (row.senderNsPerByte + (row.threadNsPerByte ?? 0))) / 1e9,
         agent: (streams.length * row.bytesPerSec * row.receiverNsPerByte) / 1e9
       }
       let finish!: () => void
@@ -241,16 +243,24 @@ export function fakeTransport(o: FakeOptions): Transport {
             firstByteNs: startNs,
             lastByteNs: lastByteNs(i),
             confirmedNs: lastByteNs(i),
-            totals: totals(bytes * row.senderNsPerByte),
+            // as sender.ts does: the ring's threads join the final totals, never a live snapshot
+            totals: totals(bytes * (row.senderNsPerByte + (row.threadNsPerByte ?? 0))),
             zeroCopy: null,
             tcpInfo: null,
             localPort: 40000 + i,
             thread: null,
             effectiveChunkBytes: Math.min(spec.chunkBytes, row.maxCallBytes ?? spec.chunkBytes),
-            uring: null,
+            uring:
+              row.threadNsPerByte === undefined
+                ? null
+                : { sqes: 0, sqpollCpuNs: 0, workerCpuNs: bytes * row.threadNsPerByte },
             error: error()
           }))
-          return { streams: out, totals: totals(sum(sent) * row.senderNsPerByte), error: error() }
+          return {
+            streams: out,
+            totals: totals(sum(sent) * (row.senderNsPerByte + (row.threadNsPerByte ?? 0))),
+            error: error()
+          }
         }),
         cancel: () => {
           if (cancelledNs !== null || nowNs() >= endNs) return

@@ -131,6 +131,18 @@ describe('the engine on a fake transport', () => {
     }
   })
 
+  it("io_uring's threads, read once at the end, count in a timed trial's window by its share of the time", async () => {
+    // the splice path, its work in io_uring's workers: 0.4 ns a byte on the loop, 0.3 in the workers
+    const { report } = await run(
+      { methods: ['uring-splice'], durationMs: 2000, omitMs: 200, repeat: 2 },
+      { methods: { 'uring-splice': { ...TABLE.splice, threadNsPerByte: 0.3 } } }
+    )
+    for (const t of report.trials) {
+      expect(t.summary!.sender.cyclesPerBit).toBeCloseTo(perBit(0.4 + 0.3), 4)
+      expect(t.summary!.uring!.workerCpuNs).toBeGreaterThan(0)
+    }
+  })
+
   it('four streams share the bytes, each measured, their rates added', async () => {
     const { report, log } = await run({ methods: ['sendfile'], trialBytes: GiB + 3, streams: 4 })
     expect(log).toEqual([{ method: 'sendfile', streams: 4, bound: 'bytes' }])

@@ -40,8 +40,9 @@ describe('timed trials', () => {
   })
 
   it('node-stream stops at its deadline mid-pass, not at the end of a big file', async () => {
-    // at a few Gbit/s one pass over 256 MiB takes far longer than the 5% slack of 400 ms
-    const big = randomFile(256 * 1024 * 1024, tempDir())
+    // at a few Gbit/s one pass over 512 MiB takes about twice the 400 ms, so stopping at the
+    // deadline and finishing the pass look nothing alike, even with a stall's slack
+    const big = randomFile(512 * 1024 * 1024, tempDir())
     const report = await runPlan({
       plan: plan({
         file: big,
@@ -53,8 +54,9 @@ describe('timed trials', () => {
       })
     })
     const s = report.trials[0].summary!
+    // the JS thread runs this sender, so a busy machine's stall can add tens of ms: 25% slack
     expect(s.steady!.rampMs + s.steady!.windowMs).toBeGreaterThan(400 * 0.95)
-    expect(s.steady!.rampMs + s.steady!.windowMs).toBeLessThan(400 * 1.05)
+    expect(s.steady!.rampMs + s.steady!.windowMs).toBeLessThan(400 * 1.25)
   })
 
   it('the ramp is subtracted: the window holds what moved after it, on both sides', async () => {

@@ -110,16 +110,34 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     const r = recv?.streams[i]?.result ?? null
     return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
   }
+  // io_uring's threads are read once, at the end: a timed trial's window takes its time's share
+  const rampOfThreads = sent.streams.map((s, i) => {
+    const r = recv?.streams[i]?.result ?? null
+    if (!mark) return { send: 0, recv: 0 }
+    const endNs = endOf(i)
+    const windowNs = Math.max(1, endNs - mark.atNs)
+    const wholeNs = Math.max(1, endNs - s.firstByteNs)
+    return {
+      send: outsideWindow((s.uring?.sqpollCpuNs ?? 0) + (s.uring?.workerCpuNs ?? 0), windowNs, wholeNs),
+      recv: r ? outsideWindow((r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0), windowNs, wholeNs) : 0
+    }
+  })
   const streams: StreamSummary[] = sent.streams.map((s, i) => {
     const r = recv?.streams[i]?.result ?? null
     const endNs = endOf(i)
     const atMark = mark ? (mark.receiver?.streamBytes[i] ?? mark.sender.streamBytes[i] ?? 0) : 0
     const bytes = (r ? r.bytes : s.bytes) - atMark
     const durationNs = Math.max(1, endNs - (mark ? mark.atNs : s.firstByteNs))
-    const senderTotals = s.totals ? diffTotals(s.totals, mark?.sender.streamTotals[i] ?? null) : null
-    const receiverTotals = r
-      ? diffTotals(withUringThreads(nativeTotals(r.counters, r.syscalls), r), mark?.receiver?.streamTotals[i] ?? null)
-      : null
+    const senderTotals = lessCpu(
+      s.totals ? diffTotals(s.totals, mark?.sender.streamTotals[i] ?? null) : null,
+      rampOfThreads[i].send
+    )
+    const receiverTotals = lessCpu(
+      r
+        ? diffTotals(withUringThreads(nativeTotals(r.counters, r.syscalls), r), mark?.receiver?.streamTotals[i] ?? null)
+        : null,
+      rampOfThreads[i].recv
+    )
     const checked = m.checksum && r !== null
     const integrity = {
       checked,
@@ -163,13 +181,19 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const bytes = sum(streams.map((s) => s.bytes))
   const endNs = Math.max(...sent.streams.map((_, i) => endOf(i)))
   const durationNs = Math.max(1, endNs - startNs)
-  const senderTotals = mark ? diffTotals(sent.totals, mark.sender.totals) : sent.totals
+  const senderTotals = lessCpu(
+    mark ? diffTotals(sent.totals, mark.sender.totals) : sent.totals,
+    sum(rampOfThreads.map((o) => o.send))
+  )!
   const receivedTotals = recv?.streams.every((s) => s.result)
     ? sumTotals(
         recv.streams.map((s) => withUringThreads(nativeTotals(s.result!.counters, s.result!.syscalls), s.result!))
       )
     : null
-  const receiverTotals = receivedTotals ? diffTotals(receivedTotals, mark?.receiver?.totals ?? null) : null
+  const receiverTotals = lessCpu(
+    receivedTotals ? diffTotals(receivedTotals, mark?.receiver?.totals ?? null) : null,
+    sum(rampOfThreads.map((o) => o.recv))
+  )
 
   // the sending host over the window; on one host the agent's CPU is ours too
   const from = mark?.host ?? m.hostStart
@@ -288,6 +312,20 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       notes
     }
   }
+}
+
+/**
+ * Of CPU read once at a stream's end (io_uring's SQ poller and workers), the part spent
+ * before a timed trial's ramp mark: its share of the stream's time, since those threads
+ * work as the bytes flow. The mark's own snapshot cannot hold it: they are not the loop's.
+ */
+function outsideWindow(threadsNs: number, windowNs: number, wholeNs: number): number {
+  if (!threadsNs || windowNs >= wholeNs) return 0
+  return threadsNs * (1 - windowNs / wholeNs)
+}
+
+function lessCpu(t: SideTotals | null, ns: number): SideTotals | null {
+  return t && ns ? { ...t, cpuNs: t.cpuNs - ns } : t
 }
 
 /** the io_uring methods' ring, all streams together over the whole trial */
