@@ -29,6 +29,13 @@ void zc_error_set_errno(zc_error *e, const char *syscall, int errnum, const char
   snprintf(e->message, sizeof e->message, "%s: %s failed: %s", what, syscall, strerror(errnum));
 }
 
+int zc_error_unsupported(zc_error *e, const char *syscall, int errnum, const char *message) {
+  zc_error_set(e, "ZC_UNSUPPORTED", message);
+  e->errnum = errnum;
+  if (syscall) snprintf(e->syscall, sizeof e->syscall, "%s", syscall);
+  return -1;
+}
+
 void zc_error_set(zc_error *e, const char *code, const char *message) {
   e->failed = 1;
   e->errnum = 0;

@@ -324,13 +324,6 @@ static int zc_cqe(send_ctx *c, const struct io_uring_cqe *q, int *res) {
   return 1;
 }
 
-static int zc_unsupported(send_ctx *c, int err) {
-  zc_error_set(&c->t->err, "ZC_UNSUPPORTED",
-               "IORING_OP_SEND_ZC refused this socket (it needs TCP or UDP): use uring-send on unix sockets");
-  c->t->err.errnum = err;
-  return -1;
-}
-
 /* waits until `want` sends have completed, counting notifications as they come */
 static int reap_sends(zc_ring *r, send_ctx *c, int *res, unsigned want) {
   for (unsigned i = 0; i < want; i++) res[i] = -ECANCELED;
@@ -372,7 +365,8 @@ int zc_send_uring_send_zc(send_ctx *c) {
     if (reap_sends(&r, c, res, n)) goto out;
     for (unsigned i = 0; i < n; i++) {
       if (res[i] == -EOPNOTSUPP || res[i] == -EINVAL) {
-        zc_unsupported(c, -res[i]);
+        zc_error_unsupported(&c->t->err, NULL, -res[i],
+                             "IORING_OP_SEND_ZC refused this socket (it needs TCP or UDP): use uring-send on unix sockets");
         goto out;
       }
       if (res[i] < 0 && res[i] != -ECANCELED) {

@@ -200,10 +200,7 @@ static int send_msg_zerocopy(send_ctx *c) {
     char msg[200];
     snprintf(msg, sizeof msg, "this socket or kernel does not support MSG_ZEROCOPY (SO_ZEROCOPY: %s)",
              strerror(errno));
-    zc_error_set(&c->t->err, "ZC_UNSUPPORTED", msg);
-    c->t->err.errnum = errno;
-    snprintf(c->t->err.syscall, sizeof c->t->err.syscall, "setsockopt");
-    return -1;
+    return zc_error_unsupported(&c->t->err, "setsockopt", errno, msg);
   }
   /* completions are reaped in batches: one recvmsg per batch instead of per send */
   const uint64_t max_outstanding = ZC_MAX_OUTSTANDING_ZC_SENDS;

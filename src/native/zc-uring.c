@@ -38,9 +38,7 @@ static const char *op_name(uint8_t op) {
 static int unsupported(zc_transfer *t, const char *what, int err) {
   char msg[200];
   snprintf(msg, sizeof msg, "this kernel's io_uring lacks %s%s%s", what, err ? ": " : "", err ? strerror(err) : "");
-  zc_error_set(&t->err, "ZC_UNSUPPORTED", msg);
-  t->err.errnum = err;
-  return -1;
+  return zc_error_unsupported(&t->err, NULL, err, msg);
 }
 
 /* every opcode the loop needs, or ZC_UNSUPPORTED naming the first one missing */

@@ -26,6 +26,9 @@ typedef struct {
 
 void zc_error_set_errno(zc_error *e, const char *syscall, int errnum, const char *what);
 void zc_error_set(zc_error *e, const char *code, const char *message);
+/* ZC_UNSUPPORTED: this kernel or socket cannot do what the method needs. errnum and
+ * syscall say what refused it, where something did (0 and NULL otherwise). Returns -1. */
+int zc_error_unsupported(zc_error *e, const char *syscall, int errnum, const char *message);
 
 /* ---- counters for one thread ---- */
 enum { ZC_SRC_NONE = 0, ZC_SRC_PMU, ZC_SRC_PERF_SW, ZC_SRC_RUSAGE, ZC_SRC_PROC };
