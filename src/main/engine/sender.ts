@@ -119,16 +119,24 @@ export function nativeTotals(c: CounterReading, syscalls: Record<string, number>
   }
 }
 
+/** what a result says of io_uring's own threads (absent from agents before io_uring) */
+export interface UringThreadsReading {
+  uringSqpollCpuNs?: number
+  uringWorkerCpuNs?: number
+}
+
+/** CPU of io_uring's own threads for one transfer: its SQ poller and its workers */
+export function uringThreadsCpuNs(r: UringThreadsReading): number {
+  return (r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0)
+}
+
 /**
  * io_uring's own threads work for the transfer that owns the ring: the SQ polling
  * thread, and the workers that do what could not be done inline (a splice). Their CPU
  * joins the transfer's, and the sources say so (an estimate of cycles then covers them).
  */
-export function withUringThreads(
-  t: SideTotals,
-  r: { uringSqpollCpuNs?: number; uringWorkerCpuNs?: number }
-): SideTotals {
-  const extra = (r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0)
+export function withUringThreads(t: SideTotals, r: UringThreadsReading): SideTotals {
+  const extra = uringThreadsCpuNs(r)
   if (!extra) return t
   return {
     ...t,

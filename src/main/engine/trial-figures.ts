@@ -19,7 +19,14 @@ import { formatBytes } from '../../shared/units'
 import { warning } from '../../shared/warnings'
 import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
-import { nativeTotals, placementOf, withUringThreads, type SenderOutcome, type SenderSnapshot } from './sender'
+import {
+  nativeTotals,
+  placementOf,
+  uringThreadsCpuNs,
+  withUringThreads,
+  type SenderOutcome,
+  type SenderSnapshot
+} from './sender'
 
 /** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
 export const CONTAMINATION_CORES = 0.5
@@ -118,8 +125,8 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     const windowNs = Math.max(1, endNs - mark.atNs)
     const wholeNs = Math.max(1, endNs - s.firstByteNs)
     return {
-      send: outsideWindow((s.uring?.sqpollCpuNs ?? 0) + (s.uring?.workerCpuNs ?? 0), windowNs, wholeNs),
-      recv: r ? outsideWindow((r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0), windowNs, wholeNs) : 0
+      send: outsideWindow(s.uring ? s.uring.sqpollCpuNs + s.uring.workerCpuNs : 0, windowNs, wholeNs),
+      recv: r ? outsideWindow(uringThreadsCpuNs(r), windowNs, wholeNs) : 0
     }
   })
   const streams: StreamSummary[] = sent.streams.map((s, i) => {
@@ -335,11 +342,12 @@ function uringOf(m: TrialMeasurements, sent: SenderOutcome): UringFigures | null
   const bytes = sum(sent.streams.map((s) => s.bytes))
   const gib = bytes / 1024 ** 3
   const enters = sum(sent.streams.map((s) => s.totals?.syscalls?.io_uring_enter ?? 0))
+  const sqes = sum(rings.map((u) => u.sqes))
   return {
     depth: m.uringDepth,
     sqpoll: m.uringSqpoll,
-    sqes: sum(rings.map((u) => u.sqes)),
-    sqesPerGiB: gib > 0 ? sum(rings.map((u) => u.sqes)) / gib : null,
+    sqes,
+    sqesPerGiB: gib > 0 ? sqes / gib : null,
     entersPerGiB: gib > 0 ? enters / gib : null,
     sqpollCpuNs: sum(rings.map((u) => u.sqpollCpuNs)),
     workerCpuNs: sum(rings.map((u) => u.workerCpuNs))
