@@ -44,6 +44,9 @@ export interface NativeProgress {
   uringSqes: number
   /** the ring's SQ polling thread, 0 when none */
   uringSqpollTid: number
+  /** CPU io_uring's own threads (SQ poller, workers) have used so far, read live from
+   * /proc by the calling thread; as recorded once done. Absent when no ring was set up. */
+  uringThreadsCpuNs?: number
   /** CLOCK_MONOTONIC nanoseconds, comparable across processes on one host */
   startNs: number
   firstByteNs: number

@@ -211,6 +211,9 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   set_num(env, o, "zeroCopyCopied", (double)atomic_load(&t->zc_copied));
   set_num(env, o, "uringSqes", (double)atomic_load(&t->uring_sqes));
   set_num(env, o, "uringSqpollTid", atomic_load(&t->uring_sqpoll_tid));
+  /* io_uring's own threads so far (SQ poller, workers): only where a ring was set up */
+  int64_t uring_threads = zc_uring_threads_cpu_ns(t);
+  if (uring_threads >= 0) set_num(env, o, "uringThreadsCpuNs", (double)uring_threads);
   set_num(env, o, "startNs", (double)atomic_load(&t->start_ns));
   set_num(env, o, "firstByteNs", (double)atomic_load(&t->first_byte_ns));
   set_num(env, o, "lastByteNs", (double)atomic_load(&t->last_byte_ns));

@@ -66,12 +66,13 @@ static int probe(zc_ring *r, const uint8_t *ops, int n) {
 /* the SQ polling thread's TID, from the ring's fdinfo ("SqThread:\t<tid>"): it names
  * the creating thread until the polling thread has started, so ask again until it
  * names another. Each read is counted. */
-/* one read of a small /proc file into buf, NUL-terminated and counted: its length, or -1 */
-static ssize_t read_proc(zc_ring *r, const char *path, char *buf, size_t len) {
+/* one read of a small /proc file into buf, NUL-terminated: its length, or -1. Counted on
+ * `counted` when the loop reads (NULL: another thread reads, for a live sample). */
+static ssize_t read_proc(zc_transfer *counted, const char *path, char *buf, size_t len) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   ssize_t n = read(fd, buf, len - 1);
-  ZC_LOOP_CALL(r->t, ZC_SYS_READ_PROC);
+  if (counted) ZC_LOOP_CALL(counted, ZC_SYS_READ_PROC);
   close(fd);
   if (n < 0) return -1;
   buf[n] = 0;
@@ -83,7 +84,7 @@ static int sqpoll_tid(zc_ring *r) {
   snprintf(path, sizeof path, "/proc/self/fdinfo/%d", r->fd);
   pid_t self = (pid_t)syscall(SYS_gettid);
   for (int tries = 0; tries < 200; tries++) {
-    if (read_proc(r, path, buf, sizeof buf) <= 0) return 0;
+    if (read_proc(r->t, path, buf, sizeof buf) <= 0) return 0;
     const char *s = strstr(buf, "SqThread:");
     int tid = s ? atoi(s + sizeof "SqThread:" - 1) : 0;
     if (tid > 0 && tid != self) return tid;
@@ -93,10 +94,10 @@ static int sqpoll_tid(zc_ring *r) {
   return 0;
 }
 
-static uint64_t schedstat_ns(zc_ring *r, int tid) {
+static uint64_t schedstat_ns(zc_transfer *counted, int tid) {
   char path[64], buf[128];
   snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
-  return read_proc(r, path, buf, sizeof buf) > 0 ? strtoull(buf, NULL, 10) : 0;
+  return read_proc(counted, path, buf, sizeof buf) > 0 ? strtoull(buf, NULL, 10) : 0;
 }
 
 int zc_ring_init(zc_ring *r, zc_transfer *t, unsigned depth, int sqpoll, const uint8_t *ops, int n_ops) {
@@ -155,9 +156,11 @@ int zc_ring_init(zc_ring *r, zc_transfer *t, unsigned depth, int sqpoll, const u
   if (probe(r, ops, n_ops)) return -1;
   if (sqpoll) {
     r->sqpoll_tid = sqpoll_tid(r);
-    if (r->sqpoll_tid > 0) r->sqpoll_start_ns = schedstat_ns(r, r->sqpoll_tid);
+    if (r->sqpoll_tid > 0) r->sqpoll_start_ns = schedstat_ns(t, r->sqpoll_tid);
+    t->uring_sqpoll_start_ns = r->sqpoll_start_ns;
     atomic_store(&t->uring_sqpoll_tid, r->sqpoll_tid);
   }
+  atomic_store(&t->uring_submitter_tid, (int)syscall(SYS_gettid));
   return 0;
 map_failed:
   zc_error_set_errno(&t->err, "mmap", errno, "cannot map the io_uring");
@@ -259,11 +262,10 @@ int zc_ring_register(zc_ring *r, unsigned opcode, const void *arg, unsigned nr, 
 
 /* io_uring's worker threads are tasks of this process named iou-wrk-<the submitting
  * task's tid>: the loop thread, or the SQ polling thread that submits for it */
-uint64_t zc_ring_worker_cpu_ns(zc_ring *r) {
-  if (r->fd < 0) return 0;
+static uint64_t workers_cpu_ns(zc_transfer *counted, int submitter_tid, int sqpoll_tid) {
   char mine[2][32];
-  snprintf(mine[0], sizeof mine[0], "iou-wrk-%d", (int)syscall(SYS_gettid));
-  snprintf(mine[1], sizeof mine[1], "iou-wrk-%d", r->sqpoll_tid);
+  snprintf(mine[0], sizeof mine[0], "iou-wrk-%d", submitter_tid);
+  snprintf(mine[1], sizeof mine[1], "iou-wrk-%d", sqpoll_tid);
   DIR *d = opendir("/proc/self/task");
   if (!d) return 0;
   uint64_t total = 0;
@@ -271,17 +273,33 @@ uint64_t zc_ring_worker_cpu_ns(zc_ring *r) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
     char path[300], comm[32];
     snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-    if (read_proc(r, path, comm, sizeof comm) <= 0) continue;
+    if (read_proc(counted, path, comm, sizeof comm) <= 0) continue;
     comm[strcspn(comm, "\n")] = 0;
-    if (strcmp(comm, mine[0]) == 0 || (r->sqpoll_tid > 0 && strcmp(comm, mine[1]) == 0))
-      total += schedstat_ns(r, atoi(e->d_name));
+    if (strcmp(comm, mine[0]) == 0 || (sqpoll_tid > 0 && strcmp(comm, mine[1]) == 0))
+      total += schedstat_ns(counted, atoi(e->d_name));
   }
   closedir(d);
   return total;
 }
 
+static uint64_t sqpoll_cpu_ns(zc_transfer *counted, int tid, uint64_t start_ns) {
+  if (tid <= 0) return 0;
+  uint64_t now = schedstat_ns(counted, tid);
+  return now > start_ns ? now - start_ns : 0;
+}
+
+uint64_t zc_ring_worker_cpu_ns(zc_ring *r) {
+  return r->fd < 0 ? 0 : workers_cpu_ns(r->t, (int)syscall(SYS_gettid), r->sqpoll_tid);
+}
+
 uint64_t zc_ring_sqpoll_cpu_ns(zc_ring *r) {
-  if (r->sqpoll_tid <= 0) return 0;
-  uint64_t now = schedstat_ns(r, r->sqpoll_tid);
-  return now > r->sqpoll_start_ns ? now - r->sqpoll_start_ns : 0;
+  return sqpoll_cpu_ns(r->t, r->sqpoll_tid, r->sqpoll_start_ns);
+}
+
+int64_t zc_uring_threads_cpu_ns(zc_transfer *t) {
+  int submitter = atomic_load(&t->uring_submitter_tid);
+  if (submitter <= 0) return -1;
+  if (atomic_load(&t->phase) == ZC_PHASE_DONE) return (int64_t)(t->uring_sqpoll_ns + t->uring_worker_ns);
+  int sqpoll = atomic_load(&t->uring_sqpoll_tid);
+  return (int64_t)(sqpoll_cpu_ns(NULL, sqpoll, t->uring_sqpoll_start_ns) + workers_cpu_ns(NULL, submitter, sqpoll));
 }

@@ -198,6 +198,8 @@ struct zc_transfer {
   _Atomic uint64_t zc_sends, zc_completed, zc_copied;
   _Atomic uint64_t uring_sqes;   /* SQEs handed to io_uring */
   atomic_int uring_sqpoll_tid;   /* the ring's SQ polling thread, 0 when none */
+  atomic_int uring_submitter_tid; /* the loop thread that owns a ring, 0 before one is set up */
+  uint64_t uring_sqpoll_start_ns; /* the poller's CPU at setup: written before its tid is stored */
   _Atomic uint64_t start_ns, first_byte_ns, last_byte_ns;
   atomic_int phase;            /* a zc_phase */
   zc_cpu_trace cpu;
@@ -235,6 +237,11 @@ int zc_receiver_start(zc_transfer *t, const zc_receiver_config *cfg, zc_done_fn 
 void zc_transfer_cancel(zc_transfer *t);
 /* After done fired: joins the thread and releases every fd. */
 void zc_transfer_join(zc_transfer *t);
+
+/* CPU io_uring's threads have used for transfer t so far, read from another thread for a
+ * live sample (not counted as the loop's): as recorded once it is done; -1 when t has
+ * set up no ring */
+int64_t zc_uring_threads_cpu_ns(zc_transfer *t);
 
 /* ---- checksum and file utilities ---- */
 uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);

@@ -22,8 +22,10 @@ export interface FakeMethod {
   /** CPU time per byte, each side */
   senderNsPerByte: number
   receiverNsPerByte: number
-  /** io_uring's own threads (its SQ poller, its workers) per byte: read once at the end, as the real ones are */
+  /** io_uring's own threads (its SQ poller, its workers) per byte */
   threadNsPerByte?: number
+  /** snapshots read those threads live, as this addon does; else only the end has them, as older agents' did */
+  threadsLive?: boolean
   /** the most one call may move, whatever the chunk (a splice's pipe size) */
   maxCallBytes?: number
   /** a timed trial's first rampMs go at rampShare of the steady rate (a TCP slow start) */
@@ -77,10 +79,10 @@ function environment(o: FakeOptions): MeasuredEnvironment {
   }
 }
 
-function totals(cpuNs: number, scope: 'thread' = 'thread'): SideTotals {
-  return {
-    scope,
-    cpuNs,
+function totals(cpuNs: number, uringThreadsNs: number | null = null): SideTotals {
+  const t: SideTotals = {
+    scope: 'thread',
+    cpuNs: cpuNs + (uringThreadsNs ?? 0),
     cycles: null,
     instructions: null,
     contextSwitches: 0,
@@ -90,6 +92,8 @@ function totals(cpuNs: number, scope: 'thread' = 'thread'): SideTotals {
     syscalls: { write: 0 },
     sources: { taskClock: 'fake', contextSwitches: 'fake', pageFaults: 'fake', syscalls: 'fake' }
   }
+  if (uringThreadsNs !== null) t.sources.uringThreads = 'fake'
+  return t
 }
 
 /** one stream's bytes by a time: ramp share of the rate until the ramp's end, then all of it */
@@ -223,7 +227,9 @@ export function fakeTransport(o: FakeOptions): Transport {
           : failNs !== null
             ? fault.senderFails!.error
             : null
-      const snapshotTotals = (bytes: number[]) => bytes.map((x) => totals(x * row.senderNsPerByte))
+      const live = row.threadsLive && row.threadNsPerByte !== undefined ? row.threadNsPerByte : null
+      const snapshotTotals = (bytes: number[]) =>
+        bytes.map((x) => totals(x * row.senderNsPerByte, live === null ? null : x * live))
       return {
         snapshot: () => {
           const sent = sentBy(nowNs())
@@ -231,7 +237,7 @@ export function fakeTransport(o: FakeOptions): Transport {
             firstByteNs: startNs,
             bytes: sum(sent),
             streamBytes: sent,
-            totals: totals(sum(sent) * row.senderNsPerByte),
+            totals: totals(sum(sent) * row.senderNsPerByte, live === null ? null : sum(sent) * live),
             streamTotals: snapshotTotals(sent)
           }
         },
@@ -243,8 +249,11 @@ export function fakeTransport(o: FakeOptions): Transport {
             firstByteNs: startNs,
             lastByteNs: lastByteNs(i),
             confirmedNs: lastByteNs(i),
-            // as sender.ts does: the ring's threads join the final totals, never a live snapshot
-            totals: totals(bytes * (row.senderNsPerByte + (row.threadNsPerByte ?? 0))),
+            // as sender.ts does: the ring's threads join the final totals
+            totals: totals(
+              bytes * row.senderNsPerByte,
+              row.threadNsPerByte === undefined ? null : bytes * row.threadNsPerByte
+            ),
             zeroCopy: null,
             tcpInfo: null,
             localPort: 40000 + i,
@@ -258,7 +267,10 @@ export function fakeTransport(o: FakeOptions): Transport {
           }))
           return {
             streams: out,
-            totals: totals(sum(sent) * (row.senderNsPerByte + (row.threadNsPerByte ?? 0))),
+            totals: totals(
+              sum(sent) * row.senderNsPerByte,
+              row.threadNsPerByte === undefined ? null : sum(sent) * row.threadNsPerByte
+            ),
             error: error()
           }
         }),

@@ -131,7 +131,17 @@ describe('the engine on a fake transport', () => {
     }
   })
 
-  it("io_uring's threads, read once at the end, count in a timed trial's window by its share of the time", async () => {
+  it("io_uring's threads, read live, leave the ramp out exactly as the loop's CPU does", async () => {
+    // a slow start: the first 400 ms at a fifth of the rate, so bytes are not time's share
+    const row = { ...TABLE.splice, threadNsPerByte: 0.3, threadsLive: true, rampMs: 400, rampShare: 0.2 }
+    const { report } = await run(
+      { methods: ['uring-splice'], durationMs: 2000, omitMs: 400, repeat: 2 },
+      { methods: { 'uring-splice': row } }
+    )
+    for (const t of report.trials) expect(t.summary!.sender.cyclesPerBit).toBeCloseTo(perBit(0.4 + 0.3), 4)
+  })
+
+  it("io_uring's threads, read once at the end (an older agent), count in a timed trial's window by its share of the time", async () => {
     // the splice path, its work in io_uring's workers: 0.4 ns a byte on the loop, 0.3 in the workers
     const { report } = await run(
       { methods: ['uring-splice'], durationMs: 2000, omitMs: 200, repeat: 2 },

@@ -1,6 +1,6 @@
 // The native data path moves every byte, on every method, receiver mode and family.
 
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
 import { METHOD_INFO, NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
@@ -158,6 +158,46 @@ describe('syscalls are the method’s own', () => {
     // io_uring cannot splice without blocking: every splice is a worker's (iou-wrk-<tid>)
     expect(sender.uringWorkerCpuNs).toBeGreaterThan(0)
     expect(sender.syscalls.splice).toBeUndefined()
+  })
+  it("io_uring's threads are read live for samples, as /proc shows them to another reader", async () => {
+    const a = { family: 'inet' as const, host: '127.0.0.1', port: 0 }
+    const l = native.listen(a)
+    try {
+      const receiver = native.startReceiver({ mode: 'discard', listenFd: l.fd, bufferBytes: chunk, checksum: false })
+      const sender = native.startSender({
+        method: 'uring-splice',
+        file,
+        chunkBytes: chunk,
+        target: { ...a, port: l.port },
+        loop: true,
+        durationMs: 800
+      })
+      await new Promise((r) => setTimeout(r, 400))
+      const tid = sender.counters()!.tid
+      const live = sender.progress().uringThreadsCpuNs!
+      // the independent reading: this process's iou-wrk-<loop tid> tasks, by their schedstat
+      let seen = 0
+      for (const task of readdirSync('/proc/self/task')) {
+        try {
+          if (readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() !== `iou-wrk-${tid}`) continue
+          seen += Number(readFileSync(`/proc/self/task/${task}/schedstat`, 'utf8').split(' ')[0])
+        } catch {
+          // a worker that exited between the listing and the read
+        }
+      }
+      expect(live).toBeGreaterThan(0)
+      expect(seen).toBeGreaterThanOrEqual(live)
+      expect(seen - live).toBeLessThan(50e6)
+      const [s] = await Promise.all([sender.done, receiver.done])
+      // once done, the recorded figures: the same two the result gives apart
+      expect(s.uringThreadsCpuNs).toBe(s.uringSqpollCpuNs + s.uringWorkerCpuNs)
+      expect(s.uringThreadsCpuNs!).toBeGreaterThanOrEqual(live)
+    } finally {
+      native.closeFd(l.fd)
+    }
+    // a method without a ring has no such reading
+    const { sender } = await transferPair({ method: 'sendfile', mode: 'read', family: 'inet', file, chunkBytes: chunk })
+    expect(sender.uringThreadsCpuNs).toBeUndefined()
   })
   it('the uring receiver takes the stream with one multishot recv: no read or recv of the data', async () => {
     const { receiver } = await transferPair({

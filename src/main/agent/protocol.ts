@@ -186,6 +186,9 @@ export interface WireProgress {
   /** SQEs handed to io_uring; absent from agents before io_uring */
   uringSqes?: number
   uringSqpollTid?: number
+  /** CPU of io_uring's own threads so far (SQ poller, workers), live; only where a ring
+   * was set up, and absent from agents before it */
+  uringThreadsCpuNs?: number
   startNs: number
   firstByteNs: number
   lastByteNs: number

@@ -46,6 +46,7 @@ export function wireProgress(p: NativeProgress): WireProgress {
     zeroCopyCopied: p.zeroCopyCopied,
     uringSqes: p.uringSqes,
     uringSqpollTid: p.uringSqpollTid,
+    uringThreadsCpuNs: p.uringThreadsCpuNs,
     startNs: p.startNs,
     firstByteNs: p.firstByteNs,
     lastByteNs: p.lastByteNs

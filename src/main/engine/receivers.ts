@@ -27,7 +27,7 @@ function unixPath(index: number): string {
 function receiverSnapshot(r: SampleReply): ReceiverSnapshot {
   const streamBytes = r.streams.map((s) => s.progress?.bytes ?? 0)
   const streamTotals = r.streams.map((s) =>
-    s.counters ? nativeTotals(s.counters, s.progress?.syscalls ?? null) : null
+    s.counters ? nativeTotals(s.counters, s.progress ?? { syscalls: null }) : null
   )
   return {
     bytes: streamBytes.reduce((a, b) => a + b, 0),

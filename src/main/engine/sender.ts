@@ -98,50 +98,50 @@ type CounterReading = Pick<
   | 'sources'
 >
 
-export function nativeTotals(c: CounterReading, syscalls: Record<string, number> | null): SideTotals {
+/** what a reading says of io_uring's own threads: live in a progress snapshot, as
+ * recorded in a result; an agent before live readings gave only the recorded pair */
+export interface UringThreadsReading {
+  uringThreadsCpuNs?: number
+  uringSqpollCpuNs?: number
+  uringWorkerCpuNs?: number
+}
+
+/** CPU of io_uring's own threads for one transfer: its SQ poller and its workers; null when the reading has none */
+export function uringThreadsCpuNs(r: UringThreadsReading): number | null {
+  if (r.uringThreadsCpuNs !== undefined) return r.uringThreadsCpuNs
+  if (r.uringSqpollCpuNs === undefined && r.uringWorkerCpuNs === undefined) return null
+  return (r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0)
+}
+
+/**
+ * A native transfer's totals. io_uring's own threads work for the transfer that owns
+ * the ring (the SQ polling thread, and the workers that do what could not be done
+ * inline, a splice): their CPU joins the loop thread's, and the sources say so (an
+ * estimate of cycles then covers them). `p` is the progress or result read beside `c`.
+ */
+export function nativeTotals(
+  c: CounterReading,
+  p: { syscalls: Record<string, number> | null } & UringThreadsReading
+): SideTotals {
+  const uringNs = uringThreadsCpuNs(p)
   return {
     scope: 'thread',
-    cpuNs: c.taskClockNs,
+    cpuNs: c.taskClockNs + (uringNs ?? 0),
     cycles: c.cycles ?? null,
     instructions: c.instructions ?? null,
     contextSwitches: c.contextSwitches,
     contextSwitchesVoluntary: c.contextSwitchesVoluntary,
     contextSwitchesInvoluntary: c.contextSwitchesInvoluntary,
     pageFaults: c.pageFaults,
-    syscalls,
+    syscalls: p.syscalls,
     sources: {
       taskClock: c.sources.taskClock,
       contextSwitches: c.sources.contextSwitches,
       pageFaults: c.sources.pageFaults,
       contextSwitchSplit: c.sources.split,
-      syscalls: 'counted-by-loop'
+      syscalls: 'counted-by-loop',
+      ...(uringNs !== null && { uringThreads: 'procfs-schedstat of iou-sqp/iou-wrk, added to taskClock' })
     }
-  }
-}
-
-/** what a result says of io_uring's own threads (absent from agents before io_uring) */
-export interface UringThreadsReading {
-  uringSqpollCpuNs?: number
-  uringWorkerCpuNs?: number
-}
-
-/** CPU of io_uring's own threads for one transfer: its SQ poller and its workers */
-export function uringThreadsCpuNs(r: UringThreadsReading): number {
-  return (r.uringSqpollCpuNs ?? 0) + (r.uringWorkerCpuNs ?? 0)
-}
-
-/**
- * io_uring's own threads work for the transfer that owns the ring: the SQ polling
- * thread, and the workers that do what could not be done inline (a splice). Their CPU
- * joins the transfer's, and the sources say so (an estimate of cycles then covers them).
- */
-export function withUringThreads(t: SideTotals, r: UringThreadsReading): SideTotals {
-  const extra = uringThreadsCpuNs(r)
-  if (!extra) return t
-  return {
-    ...t,
-    cpuNs: t.cpuNs + extra,
-    sources: { ...t.sources, uringThreads: 'procfs-schedstat of iou-sqp/iou-wrk, added to taskClock' }
   }
 }
 
@@ -177,7 +177,7 @@ function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
     firstByteNs: r.firstByteNs,
     lastByteNs: r.lastByteNs,
     confirmedNs: r.peerConfirmed ? r.confirmedNs : null,
-    totals: withUringThreads(nativeTotals(r.counters, r.syscalls), r),
+    totals: nativeTotals(r.counters, r),
     zeroCopy: info.zeroCopyNotifications
       ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
       : null,
@@ -218,7 +218,7 @@ function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
         const p = s.t.progress()
         const c = s.t.counters(split)
         streamBytes.push(p.bytes)
-        streamTotals.push(c ? nativeTotals(c, p.syscalls) : null)
+        streamTotals.push(c ? nativeTotals(c, p) : null)
         if (p.firstByteNs > 0 && (firstByteNs === 0 || p.firstByteNs < firstByteNs)) firstByteNs = p.firstByteNs
       }
       const all = streamTotals.every((x) => x !== null) ? sumTotals(streamTotals as SideTotals[]) : null

@@ -19,14 +19,7 @@ import { formatBytes } from '../../shared/units'
 import { warning } from '../../shared/warnings'
 import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
-import {
-  nativeTotals,
-  placementOf,
-  uringThreadsCpuNs,
-  withUringThreads,
-  type SenderOutcome,
-  type SenderSnapshot
-} from './sender'
+import { nativeTotals, placementOf, uringThreadsCpuNs, type SenderOutcome, type SenderSnapshot } from './sender'
 
 /** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
 export const CONTAMINATION_CORES = 0.5
@@ -117,16 +110,21 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     const r = recv?.streams[i]?.result ?? null
     return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
   }
-  // io_uring's threads are read once, at the end: a timed trial's window takes its time's share
+  // io_uring's threads in the ramp: the mark's snapshot holds their CPU when it could read
+  // them live; else (an agent before live readings) the window takes its time's share
   const rampOfThreads = sent.streams.map((s, i) => {
     const r = recv?.streams[i]?.result ?? null
     if (!mark) return { send: 0, recv: 0 }
     const endNs = endOf(i)
     const windowNs = Math.max(1, endNs - mark.atNs)
     const wholeNs = Math.max(1, endNs - s.firstByteNs)
+    const inMark = (t: SideTotals | null | undefined) => t?.sources.uringThreads !== undefined
     return {
-      send: outsideWindow(s.uring ? s.uring.sqpollCpuNs + s.uring.workerCpuNs : 0, windowNs, wholeNs),
-      recv: r ? outsideWindow(uringThreadsCpuNs(r), windowNs, wholeNs) : 0
+      send: inMark(mark.sender.streamTotals[i])
+        ? 0
+        : outsideWindow(s.uring ? s.uring.sqpollCpuNs + s.uring.workerCpuNs : 0, windowNs, wholeNs),
+      recv:
+        r && !inMark(mark.receiver?.streamTotals[i]) ? outsideWindow(uringThreadsCpuNs(r) ?? 0, windowNs, wholeNs) : 0
     }
   })
   const streams: StreamSummary[] = sent.streams.map((s, i) => {
@@ -140,9 +138,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       rampOfThreads[i].send
     )
     const receiverTotals = lessCpu(
-      r
-        ? diffTotals(withUringThreads(nativeTotals(r.counters, r.syscalls), r), mark?.receiver?.streamTotals[i] ?? null)
-        : null,
+      r ? diffTotals(nativeTotals(r.counters, r), mark?.receiver?.streamTotals[i] ?? null) : null,
       rampOfThreads[i].recv
     )
     const checked = m.checksum && r !== null
@@ -193,9 +189,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     sum(rampOfThreads.map((o) => o.send))
   )!
   const receivedTotals = recv?.streams.every((s) => s.result)
-    ? sumTotals(
-        recv.streams.map((s) => withUringThreads(nativeTotals(s.result!.counters, s.result!.syscalls), s.result!))
-      )
+    ? sumTotals(recv.streams.map((s) => nativeTotals(s.result!.counters, s.result!)))
     : null
   const receiverTotals = lessCpu(
     receivedTotals ? diffTotals(receivedTotals, mark?.receiver?.totals ?? null) : null,
@@ -324,7 +318,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
 /**
  * Of CPU read once at a stream's end (io_uring's SQ poller and workers), the part spent
  * before a timed trial's ramp mark: its share of the stream's time, since those threads
- * work as the bytes flow. The mark's own snapshot cannot hold it: they are not the loop's.
+ * work as the bytes flow. Only for a mark that could not read them live.
  */
 function outsideWindow(threadsNs: number, windowNs: number, wholeNs: number): number {
   if (!threadsNs || windowNs >= wholeNs) return 0
