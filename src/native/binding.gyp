@@ -7,10 +7,12 @@
         "zc-common.c",
         "zc-counters.c",
         "zc-file.c",
+        "zc-gpu.c",
         "zc-loop.c",
         "zc-recv.c",
         "zc-recv-uring.c",
         "zc-send.c",
+        "zc-send-gpu.c",
         "zc-send-uring.c",
         "zc-socket.c",
         "zc-tcp-info.c",
@@ -18,7 +20,8 @@
         "zc-uring.c"
       ],
       "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
-      "ldflags": ["-pthread"]
+      "ldflags": ["-pthread"],
+      "libraries": ["-ldl"]
     }
   ]
 }

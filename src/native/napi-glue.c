@@ -214,6 +214,7 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   /* io_uring's own threads so far (SQ poller, workers): only where a ring was set up */
   int64_t uring_threads = zc_uring_threads_cpu_ns(t);
   if (uring_threads >= 0) set_num(env, o, "uringThreadsCpuNs", (double)uring_threads);
+  set_num(env, o, "gpuCalls", (double)atomic_load(&t->gpu_calls));
   set_num(env, o, "startNs", (double)atomic_load(&t->start_ns));
   set_num(env, o, "firstByteNs", (double)atomic_load(&t->first_byte_ns));
   set_num(env, o, "lastByteNs", (double)atomic_load(&t->last_byte_ns));
@@ -238,6 +239,21 @@ static napi_value result_object(napi_env env, handle *h) {
   const zc_placement *pin = t->is_sender ? &t->send.placement : &t->recv.placement;
   if (pin->pinned) napi_set_named_property(env, o, "pinnedCpus", cpu_array(env, &pin->cpus));
   napi_set_named_property(env, o, "counters", counters_object(env, &t->counters, 1));
+  if (t->is_sender && t->send.method >= ZC_METHOD_GPU_COPY) {
+    napi_value g;
+    napi_create_object(env, &g);
+    set_num(env, g, "device", t->send.gpu_device);
+    set_num(env, g, "gpuNs", (double)t->gpu.gpu_ns);
+    set_num(env, g, "setupNs", (double)t->gpu.setup_ns);
+    set_num(env, g, "pinNs", (double)t->gpu.pin_ns);
+    set_num(env, g, "unpinNs", (double)t->gpu.unpin_ns);
+    set_num(env, g, "deviceBytes", (double)t->gpu.device_bytes);
+    set_str(env, g, "wait", t->gpu.sync_blocking ? "blocking" : "spin");
+    if (t->gpu.storage_mode) set_str(env, g, "storage", t->gpu.storage_mode == 2 ? "gds" : "compat");
+    set_bool(env, g, "verified", t->gpu.verified);
+    set_num(env, g, "verifiedBytes", (double)t->gpu.verified_bytes);
+    napi_set_named_property(env, o, "gpu", g);
+  }
   if (t->tcp.valid) {
     napi_value tcp;
     napi_create_object(env, &tcp);
@@ -406,11 +422,18 @@ static napi_value start_sender(napi_env env, napi_callback_info info) {
   int idx = -1;
   if (get_str(env, argv[0], "method", method, sizeof method) > 0) idx = index_of(zc_method_names, ZC_METHOD_COUNT, method);
   c->method = (zc_method)(idx < 0 ? 0 : idx);
+  int gpu = idx >= ZC_METHOD_GPU_COPY;
+  c->gpu_device = -1;
   if (idx < 0)
-    why = "method must be one of copy, mmap, sendfile, splice, msg-zerocopy, uring-send, uring-splice, uring-send-zc";
+    why = "method must be one of copy, mmap, sendfile, splice, msg-zerocopy, uring-send, uring-splice, uring-send-zc, "
+          "gpu-copy, gpu-pinned, gpu-register, gpu-mapped, gpu-cufile, gpu-mem-pageable, gpu-mem-pinned";
   else if (get_str(env, argv[0], "file", c->file, sizeof c->file) <= 0)
     why = "file must be a path shorter than 4096 bytes";
-  else if (!has(env, argv[0], "target", &target) || parse_address(env, target, &c->target, &why))
+  else if (gpu && (!get_num(env, argv[0], "gpuDevice", &num) || num < 0 || num != (double)(int)num))
+    why = "a gpu-* method needs gpuDevice, a CUDA device index";
+  else if (gpu && (c->gpu_device = (int)num) < 0)
+    why = "gpuDevice must not be negative";
+  else if (!gpu && (!has(env, argv[0], "target", &target) || parse_address(env, target, &c->target, &why)))
     why = why ? why : "target address is required";
   else if (parse_pmu(env, argv[0], &c->pmu))
     why = "pmu must be 'auto' or 'off'";
@@ -425,6 +448,12 @@ static napi_value start_sender(napi_env env, napi_callback_info info) {
   bool loop = false;
   if (has(env, argv[0], "loop", &v)) napi_get_value_bool(env, v, &loop);
   c->loop = loop;
+  bool flag = false;
+  if (has(env, argv[0], "gpuSpin", &v)) napi_get_value_bool(env, v, &flag);
+  c->gpu_spin = flag;
+  flag = false;
+  if (has(env, argv[0], "gpuVerify", &v)) napi_get_value_bool(env, v, &flag);
+  c->gpu_verify = flag;
   c->limit_bytes = get_num(env, argv[0], "limitBytes", &num) && num >= 1 ? (uint64_t)num : 0;
   c->duration_ns = get_num(env, argv[0], "durationMs", &num) && num > 0 ? (uint64_t)(num * 1e6) : 0;
   c->chunk_bytes = get_num(env, argv[0], "chunkBytes", &num) && num >= 1 ? (uint64_t)num : ZC_DEFAULT_CHUNK_BYTES;
@@ -677,6 +706,41 @@ static napi_value pmu_probe(napi_env env, napi_callback_info info) {
   return o;
 }
 
+/* gpuProbe(device): the GPU's name, driver, PCIe link and NUMA node; throws (ZC_NO_GPU_DRIVER,
+ * ZC_NO_GPU, ZC_CUDA) where there is none */
+static napi_value gpu_probe(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], o;
+  double device = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_double(env, argv[0], &device) != napi_ok || device < 0 || device != (double)(int)device)
+    return throw_type(env, "gpuProbe(device) needs a CUDA device index");
+  zc_gpu_info g;
+  zc_error e = {0};
+  if (zc_gpu_probe((int)device, &g, &e)) {
+    napi_throw(env, make_error(env, &e));
+    return NULL;
+  }
+  napi_create_object(env, &o);
+  set_num(env, o, "device", g.device);
+  set_num(env, o, "deviceCount", g.device_count);
+  set_str(env, o, "name", g.name);
+  set_str(env, o, "pciBusId", g.pci_bus_id);
+  set_num(env, o, "computeCapabilityMajor", g.cc_major);
+  set_num(env, o, "computeCapabilityMinor", g.cc_minor);
+  set_num(env, o, "memoryBytes", (double)g.memory_bytes);
+  set_num(env, o, "driverApiVersion", g.driver_api_version);
+  set_str(env, o, "driverVersion", g.driver_version);
+  set_num(env, o, "pcieGen", g.pcie_gen);
+  set_num(env, o, "pcieWidth", g.pcie_width);
+  set_num(env, o, "pcieMaxGen", g.pcie_max_gen);
+  set_num(env, o, "pcieMaxWidth", g.pcie_max_width);
+  set_num(env, o, "numaNode", g.numa_node);
+  set_bool(env, o, "canMapHostMemory", g.can_map_host);
+  set_str(env, o, "cufile", g.cufile == 2 ? "gds" : g.cufile == 1 ? "compat" : "none");
+  return o;
+}
+
 static napi_value now_ns(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
@@ -712,6 +776,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"allowedCpus", NULL, allowed_cpus, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c_fn, NULL, NULL, NULL, napi_default, NULL},
       {"pmuProbe", NULL, pmu_probe, NULL, NULL, NULL, napi_default, NULL},
+      {"gpuProbe", NULL, gpu_probe, NULL, NULL, NULL, napi_default, NULL},
       {"nowNs", NULL, now_ns, NULL, NULL, NULL, napi_default, NULL},
       {"threadCpuNs", NULL, thread_cpu_ns, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "zc-send.h"
+#include "zc-gpu.h"
 
 /* MSG_ZEROCOPY: sends in flight before completions are reaped, how long one wait for a
  * completion lasts, and how long the end of a trial waits for the last of them (the
@@ -234,6 +235,7 @@ typedef int (*send_fn)(send_ctx *);
 static const struct {
   send_fn run;
   int needs_map;
+  int gpu; /* the target is a GPU: the method opens it and times itself */
 } methods[ZC_METHOD_COUNT] = {
     [ZC_METHOD_COPY] = {send_copy, 0},
     [ZC_METHOD_MMAP] = {send_mmap, 1},
@@ -243,6 +245,14 @@ static const struct {
     [ZC_METHOD_URING_SEND] = {zc_send_uring_send, 0},
     [ZC_METHOD_URING_SPLICE] = {zc_send_uring_splice, 0},
     [ZC_METHOD_URING_SEND_ZC] = {zc_send_uring_send_zc, 1},
+    /* into GPU memory: no socket; zc_send_gpu opens the device instead */
+    [ZC_METHOD_GPU_COPY] = {zc_send_gpu, 0, 1},
+    [ZC_METHOD_GPU_PINNED] = {zc_send_gpu, 0, 1},
+    [ZC_METHOD_GPU_REGISTER] = {zc_send_gpu, 1, 1},
+    [ZC_METHOD_GPU_MAPPED] = {zc_send_gpu, 1, 1},
+    [ZC_METHOD_GPU_CUFILE] = {zc_send_gpu, 0, 1},
+    [ZC_METHOD_GPU_MEM_PAGEABLE] = {zc_send_gpu, 0, 1},
+    [ZC_METHOD_GPU_MEM_PINNED] = {zc_send_gpu, 0, 1},
 };
 
 /*
@@ -317,6 +327,10 @@ void zc_run_sender(zc_transfer *t) {
     }
     madvise(map, c.size, MADV_SEQUENTIAL);
     c.map = map;
+  }
+  if (methods[cfg->method].gpu) {
+    zc_send_gpu(&c);
+    goto out;
   }
   if (zc_connect(&cfg->target, cfg->connect_timeout_ms, &t->cancel, &t->calls[ZC_SYS_POLL], &c.sock, &t->err))
     goto out;

@@ -116,6 +116,9 @@ typedef enum {
 typedef enum {
   ZC_METHOD_COPY = 0, ZC_METHOD_MMAP, ZC_METHOD_SENDFILE, ZC_METHOD_SPLICE, ZC_METHOD_MSG_ZEROCOPY,
   ZC_METHOD_URING_SEND, ZC_METHOD_URING_SPLICE, ZC_METHOD_URING_SEND_ZC,
+  /* into GPU memory (zc-send-gpu.c): no socket, the device is the target */
+  ZC_METHOD_GPU_COPY, ZC_METHOD_GPU_PINNED, ZC_METHOD_GPU_REGISTER, ZC_METHOD_GPU_MAPPED, ZC_METHOD_GPU_CUFILE,
+  ZC_METHOD_GPU_MEM_PAGEABLE, ZC_METHOD_GPU_MEM_PINNED,
   ZC_METHOD_COUNT
 } zc_method;
 typedef enum { ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_URING, ZC_RECV_COUNT } zc_recv_mode;
@@ -166,7 +169,23 @@ typedef struct {
   uint64_t duration_ns;
   zc_placement placement;
   zc_uring_config uring;    /* the uring-* methods */
+  int gpu_device;           /* the gpu-* methods: the CUDA device index */
+  int gpu_spin;             /* wait for the GPU by spinning, not blocking (CU_CTX_SCHED_SPIN) */
+  int gpu_verify;           /* copy the device buffer back after the trial and checksum it */
 } zc_sender_config;
+
+/* what a GPU transfer measured beside the host's counters */
+typedef struct {
+  uint64_t gpu_ns;          /* CUDA events around the moving: the GPU's view of it */
+  uint64_t setup_ns;        /* context, device memory and module, before the clock */
+  uint64_t pin_ns;          /* pinning host memory: cuMemHostRegister, cuMemAllocHost, cuFileBufRegister */
+  uint64_t unpin_ns;        /* letting it go after the clock */
+  uint64_t device_bytes;    /* the device buffer: the file's size */
+  int sync_blocking;        /* the context's wait was blocking (1) or spinning (0) */
+  int storage_mode;         /* cufile: 2 true GDS, 1 compatibility mode; 0 otherwise */
+  int verified;             /* crc32c holds the device buffer's first `verified_bytes` */
+  uint64_t verified_bytes;
+} zc_gpu_result;
 
 typedef struct {
   zc_recv_mode mode;
@@ -212,6 +231,8 @@ struct zc_transfer {
   uint64_t effective_chunk_bytes;
   uint64_t uring_sqpoll_ns;      /* CPU the SQ polling thread used, read as the loop ends */
   uint64_t uring_worker_ns;      /* CPU io_uring's worker threads used for it, likewise */
+  _Atomic uint64_t gpu_calls;    /* CUDA driver calls the loop made (their ioctls are the driver's) */
+  zc_gpu_result gpu;
   int local_port, peer_port;   /* the data connection's ends (TCP): pairs a sender with its receiver */
   cpu_set_t affinity_end;      /* the thread's allowed CPUs, read back as it ends */
   int affinity_valid;
@@ -242,6 +263,24 @@ void zc_transfer_join(zc_transfer *t);
  * live sample (not counted as the loop's): as recorded once it is done; -1 when t has
  * set up no ring */
 int64_t zc_uring_threads_cpu_ns(zc_transfer *t);
+
+/* ---- GPUs (zc-gpu.c): CUDA loaded at run time ---- */
+typedef struct {
+  int device, device_count;
+  char name[128];
+  char pci_bus_id[32];
+  int cc_major, cc_minor;
+  uint64_t memory_bytes;
+  int driver_api_version;   /* cuDriverGetVersion: 13000 is CUDA 13.0 */
+  char driver_version[32];  /* NVML's, "" without NVML */
+  int pcie_gen, pcie_width, pcie_max_gen, pcie_max_width; /* 0: unknown (no NVML) */
+  int numa_node;            /* -1: unknown */
+  int can_map_host;
+  int cufile;               /* 0: no libcufile, 1: compatibility mode, 2: true GDS */
+} zc_gpu_info;
+/* Loads the driver and describes device `device`: -1 with e set (ZC_NO_GPU_DRIVER,
+ * ZC_NO_GPU, ZC_CUDA) when there is none to describe. */
+int zc_gpu_probe(int device, zc_gpu_info *out, zc_error *e);
 
 /* ---- checksum and file utilities ---- */
 uint32_t zc_crc32c(uint32_t crc, const void *buf, size_t len);
