@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander'
 import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
-import { METHODS, RECEIVER_MODES } from '../shared/methods'
+import { GPU_METHODS, METHODS, RECEIVER_MODES } from '../shared/methods'
 import { TARGET_FORMS } from '../shared/targets'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
@@ -78,11 +78,14 @@ export function main(argv: string[]): void {
   program
     .command('run', { isDefault: false })
     .description('move a file into a socket by each method and measure what it costs')
-    .option('-m, --methods <list>', `comma-separated: ${METHODS.join(', ')}`, METHODS.join(','))
+    .option(
+      '-m, --methods <list>',
+      `comma-separated: ${METHODS.join(', ')}; for gpu:// targets ${GPU_METHODS.join(', ')} (default: every method the targets run)`
+    )
     .option('-t, --target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
     .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', '256MiB')
     .option('-f, --file <path>', 'send this file instead of a generated one')
-    .option('-c, --chunk <sizes>', 'bytes per call, e.g. 128KiB,1MiB', '128KiB')
+    .option('-c, --chunk <sizes>', 'bytes per call, e.g. 128KiB,1MiB (default 128KiB; 8MiB when every target is a GPU)')
     .option('-d, --duration <time>', 'timed trials: each lasts this long, e.g. 10s, 500ms (default 2s)')
     .option('--omit <time>', 'of a timed trial, the ramp left out of its figures (default: 10%, at most 1s)')
     .option('-b, --bytes <size>', 'trials bounded by volume: each moves SIZE, all streams together, e.g. 4GiB')
@@ -107,7 +110,8 @@ export function main(argv: string[]): void {
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
       false
     )
-    .option('--verify', 'checksum every byte on both ends (crc32c)', false)
+    .option('--gpu-spin', 'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)', false)
+    .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
     .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '50')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
     .option('-j, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { NativeMethod, ReceiverMode } from '../shared/methods'
+import type { GpuMethod, NativeMethod, ReceiverMode } from '../shared/methods'
 import { ZcprofError } from '../shared/errors'
 import type { TcpInfo } from '../shared/report'
 import { packageRoot } from './package-root'
@@ -44,6 +44,8 @@ export interface NativeProgress {
   uringSqes: number
   /** the ring's SQ polling thread, 0 when none */
   uringSqpollTid: number
+  /** CUDA driver calls the loop made (the gpu-* methods); their ioctls are the driver's, not counted */
+  gpuCalls: number
   /** CPU io_uring's own threads (SQ poller, workers) have used so far, read live from
    * /proc by the calling thread; as recorded once done. Absent when no ring was set up. */
   uringThreadsCpuNs?: number
@@ -75,6 +77,8 @@ export interface NativeResult extends NativeProgress {
   pinnedCpus?: number[]
   counters: NativeCounters
   tcpInfo?: TcpInfo
+  /** the gpu-* methods */
+  gpu?: NativeGpuResult
 }
 
 /** An error from the native layer: code + errno + syscall, and what was measured before it. */
@@ -85,11 +89,9 @@ export interface NativeError extends Error {
   partial?: NativeResult
 }
 
-export interface SenderConfig {
-  method: NativeMethod
+interface SenderCommon {
   file: string
   chunkBytes: number
-  target: NativeAddress
   connectTimeoutMs?: number
   confirmTimeoutMs?: number
   pmu?: 'auto' | 'off'
@@ -103,6 +105,61 @@ export interface SenderConfig {
   /** io_uring: SQEs in flight, and a kernel thread polling the submission ring */
   uringDepth?: number
   uringSqpoll?: boolean
+}
+
+/** a socket method sends to an address; a GPU method moves the file into device gpuDevice's memory */
+export type SenderConfig =
+  | (SenderCommon & { method: NativeMethod; target: NativeAddress })
+  | (SenderCommon & {
+      method: GpuMethod
+      gpuDevice: number
+      /** wait for the GPU by spinning (CU_CTX_SCHED_SPIN), not blocking */
+      gpuSpin?: boolean
+      /** copy the device buffer back after the trial and checksum it (crc32c) */
+      gpuVerify?: boolean
+    })
+
+/** what a GPU transfer measured beside the host's counters */
+export interface NativeGpuResult {
+  device: number
+  /** CUDA events around the moving: the GPU's own view of how long it took */
+  gpuNs: number
+  /** the context, device memory and the kernel's module, before the clock */
+  setupNs: number
+  /** pinning host memory (cuMemHostRegister, cuMemAllocHost, cuFileBufRegister), before the clock */
+  pinNs: number
+  unpinNs: number
+  deviceBytes: number
+  /** how the host waited for the GPU */
+  wait: 'blocking' | 'spin'
+  /** gpu-cufile: true GPUDirect Storage, or its compatibility mode */
+  storage?: 'gds' | 'compat'
+  verified: boolean
+  verifiedBytes: number
+}
+
+/** a GPU as the driver and NVML describe it */
+export interface GpuInfo {
+  device: number
+  deviceCount: number
+  name: string
+  pciBusId: string
+  computeCapabilityMajor: number
+  computeCapabilityMinor: number
+  memoryBytes: number
+  /** cuDriverGetVersion: 13000 is CUDA 13.0 */
+  driverApiVersion: number
+  /** NVML's; '' without NVML */
+  driverVersion: string
+  /** 0 where NVML is missing */
+  pcieGen: number
+  pcieWidth: number
+  pcieMaxGen: number
+  pcieMaxWidth: number
+  /** -1: unknown */
+  numaNode: number
+  canMapHostMemory: boolean
+  cufile: 'gds' | 'compat' | 'none'
 }
 
 export interface ReceiverConfig {
@@ -130,6 +187,7 @@ type DoneCallback = (err: NativeError | undefined, result: NativeResult) => void
 interface Binding {
   startSender(cfg: SenderConfig, cb: DoneCallback): Handle
   startReceiver(cfg: ReceiverConfig, cb: DoneCallback): Handle
+  gpuProbe(device: number): GpuInfo
   progress(h: Handle): NativeProgress
   counters(h: Handle, split?: boolean): NativeCounters | null
   cancel(h: Handle): void
@@ -223,6 +281,11 @@ export class Transfer {
   cancel(): void {
     if (!this.finished) load().cancel(this.handle)
   }
+}
+
+/** the GPU at a CUDA device index; throws ZC_NO_GPU_DRIVER or ZC_NO_GPU (as a NativeError) where there is none */
+export function gpuProbe(device: number): GpuInfo {
+  return load().gpuProbe(device)
 }
 
 export function startSender(cfg: SenderConfig): Transfer {

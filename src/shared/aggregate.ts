@@ -1,6 +1,8 @@
-// Per-method figures over repetitions, and what each method costs against copy.
+// Per-method figures over repetitions, and what each method costs against copy (for a
+// GPU target, against gpu-copy: read() into a pageable buffer, then the driver's copy).
 
 import { ratio, ratioOfMeans, ratioSide, summarize, type RatioEstimate, type Stat } from './statistics'
+import { baselineMethod } from './methods'
 import type { CostVerdict, MethodAggregate, TrialRecord, TrialSummary, VsCopy } from './report'
 
 type GroupKey = Pick<
@@ -38,7 +40,7 @@ export function costVerdict(
   fallbackShare: number | null,
   r: Pick<VsCopy, 'senderCyclesPerBit' | 'receiverCyclesPerBit' | 'systemCyclesPerBit'>
 ): CostVerdict {
-  if (method === 'copy') return 'baseline'
+  if (method === baselineMethod(method)) return 'baseline'
   if (fallbackShare !== null && fallbackShare >= KERNEL_COPIED_SHARE) return 'kernel-copied'
   if (!r.systemCyclesPerBit) return 'unknown'
   const system = ratioSide(r.systemCyclesPerBit)
@@ -113,7 +115,7 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
   }
   // against copy on the same target, size, chunk, bound and streams
   for (const a of out) {
-    const base = out.find((b) => b.method === 'copy' && sameConditions(a, b))
+    const base = out.find((b) => b.method === baselineMethod(a.method) && sameConditions(a, b))
     if (!base) continue
     a.speedupVsCopy = ratio(a.throughputBitsPerSec?.median, base.throughputBitsPerSec?.median)
     if (a === base) continue

@@ -14,7 +14,15 @@ export const METHOD_COLORS: Record<MethodName, string> = {
   'uring-send': '#f06292',
   'uring-splice': '#5c6bc0',
   'uring-send-zc': '#ba68c8',
-  'node-stream': '#6c757d'
+  'node-stream': '#6c757d',
+  // into GPU memory: hues kept clear of the reports' greens and browns
+  'gpu-copy': '#c2185b',
+  'gpu-pinned': '#ff8f00',
+  'gpu-register': '#00acc1',
+  'gpu-mapped': '#1565c0',
+  'gpu-cufile': '#e040fb',
+  'gpu-mem-pageable': '#00bfa5',
+  'gpu-mem-pinned': '#5e35b1'
 }
 
 /** who pays: slate shades, light to dark, parts of one whole */

@@ -10,9 +10,22 @@ export const NATIVE_METHODS = [
   'uring-splice',
   'uring-send-zc'
 ] as const
+/** the socket methods: what tcp://, unix://, agent:// and raw:// targets run, and the default run */
 export const METHODS = [...NATIVE_METHODS, 'node-stream'] as const
+/** into GPU memory: what a gpu://N target runs */
+export const GPU_METHODS = [
+  'gpu-copy',
+  'gpu-pinned',
+  'gpu-register',
+  'gpu-mapped',
+  'gpu-cufile',
+  'gpu-mem-pageable',
+  'gpu-mem-pinned'
+] as const
+export const ALL_METHODS = [...METHODS, ...GPU_METHODS] as const
 export type NativeMethod = (typeof NATIVE_METHODS)[number]
-export type MethodName = (typeof METHODS)[number]
+export type GpuMethod = (typeof GPU_METHODS)[number]
+export type MethodName = (typeof ALL_METHODS)[number]
 
 export const RECEIVER_MODES = ['read', 'splice', 'discard', 'uring'] as const
 export type ReceiverMode = (typeof RECEIVER_MODES)[number]
@@ -30,6 +43,8 @@ export interface MethodInfo {
   uring?: boolean
   /** its kernel reports which sends it copied after all (the copied share) */
   zeroCopyNotifications?: boolean
+  /** it moves the file into GPU memory: it runs on gpu:// targets, and only there */
+  gpu?: boolean
 }
 
 export const METHOD_INFO: Record<MethodName, MethodInfo> = {
@@ -88,7 +103,61 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
     description: 'fs.createReadStream().pipe(socket): the Node baseline, process-level counters',
     sendCopies: 'many',
     scope: 'process'
+  },
+  'gpu-copy': {
+    name: 'gpu-copy',
+    description: "read() into a pageable buffer, then cuMemcpyHtoD (through the driver's bounce buffer)",
+    sendCopies: '2 (the read, the bounce)',
+    scope: 'thread',
+    gpu: true
+  },
+  'gpu-pinned': {
+    name: 'gpu-pinned',
+    description: 'read() into two pinned buffers, async DMA copies overlapped with the reads',
+    sendCopies: '1 (the read)',
+    scope: 'thread',
+    gpu: true
+  },
+  'gpu-register': {
+    name: 'gpu-register',
+    description: 'mmap the file, cuMemHostRegister(READ_ONLY), cuMemcpyHtoD: DMA from page-cache pages',
+    sendCopies: '0',
+    scope: 'thread',
+    gpu: true
+  },
+  'gpu-mapped': {
+    name: 'gpu-mapped',
+    description: 'the file mapped into the GPU: a kernel reads page-cache pages in place over PCIe',
+    sendCopies: '0',
+    scope: 'thread',
+    gpu: true
+  },
+  'gpu-cufile': {
+    name: 'gpu-cufile',
+    description: 'cuFileRead: GPUDirect Storage (storage → GPU DMA), or its compatibility mode',
+    sendCopies: '0 with GDS; 1 in compatibility mode',
+    scope: 'thread',
+    gpu: true
+  },
+  'gpu-mem-pageable': {
+    name: 'gpu-mem-pageable',
+    description: "host malloc'd memory (the file read in first, not timed) → cuMemcpyHtoD",
+    sendCopies: '1 (the bounce)',
+    scope: 'thread',
+    gpu: true
+  },
+  'gpu-mem-pinned': {
+    name: 'gpu-mem-pinned',
+    description: 'host pinned memory (the file read in first, not timed) → cuMemcpyHtoD: DMA',
+    sendCopies: '0',
+    scope: 'thread',
+    gpu: true
   }
+}
+
+/** the method each target's others are compared with: copy for sockets, gpu-copy for GPUs */
+export function baselineMethod(m: MethodName): MethodName {
+  return METHOD_INFO[m].gpu ? 'gpu-copy' : 'copy'
 }
 
 export const RECEIVER_MODE_INFO: Record<ReceiverMode, string> = {
@@ -99,7 +168,7 @@ export const RECEIVER_MODE_INFO: Record<ReceiverMode, string> = {
 }
 
 export function isMethod(s: string): s is MethodName {
-  return (METHODS as readonly string[]).includes(s)
+  return (ALL_METHODS as readonly string[]).includes(s)
 }
 
 export function isReceiverMode(s: string): s is ReceiverMode {

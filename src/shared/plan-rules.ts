@@ -2,9 +2,9 @@
 // the engine, the UI bridge and the agent all apply. Pure, so each front end shows
 // the same message for the same mistake.
 
-import { METHODS, RECEIVER_MODES, isMethod, isReceiverMode } from './methods'
+import { ALL_METHODS, GPU_METHODS, METHOD_INFO, RECEIVER_MODES, isMethod, isReceiverMode, type MethodName } from './methods'
 import type { Plan } from './report'
-import { isLocal, isLoopback, parseTarget } from './targets'
+import { isLocal, isLoopback, parseTarget, type Target } from './targets'
 import { formatDurationMs } from './units'
 
 export const PLAN_LIMITS = {
@@ -82,7 +82,16 @@ const whole = (v: unknown, min: number, max: number): v is number =>
 /** every trial the plan runs, warm-ups included (the generated sizes count, or one file) */
 export function trialCount(plan: Plan): number {
   const sizes = plan.file ? 1 : plan.fileBytes.length
-  return (plan.warmup + plan.repeat) * plan.methods.length * plan.targets.length * sizes * plan.chunkBytes.length
+  // each target runs the methods of its kind (a target that does not parse: all of them)
+  const pairs = plan.targets.reduce((n, text) => {
+    try {
+      const t = parseTarget(text)
+      return n + plan.methods.filter((m) => runsOn(m, t)).length
+    } catch {
+      return n + plan.methods.length
+    }
+  }, 0)
+  return (plan.warmup + plan.repeat) * pairs * sizes * plan.chunkBytes.length
 }
 
 /** How long a timed run takes at least, in ms (null when its trials are not timed). */
@@ -121,6 +130,34 @@ export function estimateRunMs(plan: Plan, userFileBytes?: number): number {
  * Everything wrong with a plan, each naming the field and the fix; [] when it can run.
  * allowedCpus: the CPUs this host lets threads run on, when the caller knows them.
  */
+/** a method runs on the targets of its kind: GPU methods on gpu://, the others on sockets */
+export function runsOn(method: MethodName, target: Target): boolean {
+  return (METHOD_INFO[method].gpu === true) === (target.kind === 'gpu')
+}
+
+/** every target has a method to run and every method a target; a GPU takes one stream */
+function gpuProblems(plan: Plan, bad: (field: keyof Plan, message: string, hint: string) => void): void {
+  const targets = plan.targets.map(parseTarget)
+  for (const t of targets)
+    if (!plan.methods.some((m) => runsOn(m, t)))
+      bad(
+        'methods',
+        t.kind === 'gpu'
+          ? `${t.text} runs the GPU methods, and the plan has none`
+          : `${t.text} runs socket methods, and the plan has only GPU methods`,
+        t.kind === 'gpu' ? `add some of: ${GPU_METHODS.join(', ')} (or leave --methods out)` : 'add copy, sendfile, …'
+      )
+  for (const m of plan.methods)
+    if (!targets.some((t) => runsOn(m, t)))
+      bad(
+        'targets',
+        `${m} has no target to run on`,
+        METHOD_INFO[m].gpu ? 'add a GPU target: --target gpu://0' : 'add a socket target: --target tcp://127.0.0.1'
+      )
+  if (plan.streams > 1 && targets.some((t) => t.kind === 'gpu'))
+    bad('streams', `a GPU target takes one stream, not ${plan.streams}`, 'leave --streams out for gpu:// targets')
+}
+
 export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanProblem[] {
   const out: PlanProblem[] = []
   const bad = (field: keyof Plan, message: string, hint: string) => out.push({ field, message, hint })
@@ -138,10 +175,10 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
     return false
   }
   if (!Array.isArray(plan.methods) || plan.methods.length === 0)
-    bad('methods', 'no methods to run', `pick some of: ${METHODS.join(', ')}`)
+    bad('methods', 'no methods to run', `pick some of: ${ALL_METHODS.join(', ')}`)
   else
     for (const m of plan.methods)
-      if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${METHODS.join(', ')}`)
+      if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${ALL_METHODS.join(', ')}`)
   if (!isReceiverMode(plan.receiverMode))
     bad(
       'receiverMode',
@@ -250,6 +287,8 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
     )
   if (plan.uringSqpoll !== undefined && typeof plan.uringSqpoll !== 'boolean')
     bad('uringSqpoll', 'uringSqpoll must be true or false', 'pass --uring-sqpoll, or leave it out')
+  if (plan.gpuSpin !== undefined && typeof plan.gpuSpin !== 'boolean')
+    bad('gpuSpin', 'gpuSpin must be true or false', 'pass --gpu-spin, or leave it out')
   if (!Array.isArray(plan.targets) || plan.targets.length === 0)
     bad('targets', 'no targets', 'e.g. --target tcp://127.0.0.1')
   else
@@ -275,6 +314,7 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
           'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
         )
     }
+  if (out.length === 0) gpuProblems(plan, bad)
   if (out.length === 0 && trialCount(plan) > L.totalTrials)
     bad(
       'repeat',

@@ -10,7 +10,7 @@
 // that come from anywhere.
 
 import type { ErrorInfo } from './errors'
-import { METHODS, RECEIVER_MODES } from './methods'
+import { ALL_METHODS, RECEIVER_MODES } from './methods'
 import {
   CACHE_STATES,
   COST_VERDICTS,
@@ -23,6 +23,8 @@ import {
   type CpuActivity,
   type Environment,
   type ForeignOrigin,
+  type GpuEnvironment,
+  type GpuFigures,
   type HostCpu,
   type MethodAggregate,
   type Plan,
@@ -86,7 +88,7 @@ function obj<T>(
   }
 }
 
-const method = enumOf(METHODS)
+const method = enumOf(ALL_METHODS)
 const cpuList = arrayOf<number>({ type: 'integer', minimum: 0 }, 4096)
 const cpuListOrNull = nullable(cpuList)
 /** kernel TCP_INFO fields: any numbers, so a newer build's extra fields still load */
@@ -265,10 +267,46 @@ const summary = obj<TrialSummary>(
         },
         { workerCpuNs: true }
       )
+    ),
+    gpu: nullable(
+      obj<GpuFigures>({
+        device: int,
+        gpuTimeMs: num,
+        gpuBitsPerSec: numOrNull,
+        setupMs: num,
+        pinMs: num,
+        unpinMs: num,
+        wait: enumOf(['blocking', 'spin'] as const),
+        storage: nullable(enumOf(['gds', 'compat'] as const)),
+        cudaCallsPerGiB: numOrNull
+      })
     )
   },
-  { effectiveChunkBytes: true, uring: true }
+  { effectiveChunkBytes: true, uring: true, gpu: true }
 )
+
+const gpuEnvironment = obj<GpuEnvironment>({
+  target: str,
+  device: int,
+  name: str,
+  pciBusId: str,
+  computeCapability: str,
+  memoryBytes: num,
+  cudaVersion: str,
+  driverVersion: strOrNull,
+  pcie: nullable(
+    obj<NonNullable<GpuEnvironment['pcie']>>({
+      gen: int,
+      width: int,
+      maxGen: int,
+      maxWidth: int,
+      bytesPerSec: num,
+      maxBytesPerSec: num
+    })
+  ),
+  numaNode: numOrNull,
+  cufile: enumOf(['gds', 'compat', 'none'] as const)
+})
 
 const trial = obj<TrialRecord>({
   index: int,
@@ -355,9 +393,10 @@ const plan = obj<Plan>(
     receiverCpus: cpuListOrNull,
     lineRatesBitsPerSec: nullable(arrayOf(num, 16)),
     uringDepth: int,
-    uringSqpoll: bool
+    uringSqpoll: bool,
+    gpuSpin: bool
   },
-  { uringDepth: true, uringSqpoll: true }
+  { uringDepth: true, uringSqpoll: true, gpuSpin: true }
 )
 
 export const REPORT_SCHEMA: Schema<Report> = {
@@ -384,8 +423,11 @@ export const REPORT_SCHEMA: Schema<Report> = {
             environment: nullable(ENVIRONMENT_SCHEMA)
           }),
           1024
-        )
-      })
+        ),
+        gpus: arrayOf(gpuEnvironment, 1024)
+      },
+      { gpus: true }
+      )
     }),
     trials: arrayOf(trial),
     end: obj<Report['end']>({

@@ -62,6 +62,8 @@ export interface Plan {
   uringDepth?: number
   /** io_uring: a kernel thread polls the submission ring (its CPU is the sender's) */
   uringSqpoll?: boolean
+  /** gpu-* methods: wait for the GPU by spinning, not blocking (absent: blocking) */
+  gpuSpin?: boolean
 }
 
 export interface PmuState {
@@ -222,6 +224,45 @@ export interface UringFigures {
   workerCpuNs?: number
 }
 
+/** A trial into GPU memory: the GPU's own clock, and what was paid before and after it. */
+export interface GpuFigures {
+  device: number
+  /** CUDA events around the moving (ramp included): the GPU's view of it */
+  gpuTimeMs: number
+  /** all the trial's bytes over gpuTimeMs */
+  gpuBitsPerSec: number | null
+  /** context, device memory and module, before the clock */
+  setupMs: number
+  /** pinning host memory (registering the file's pages, pinned buffers, cuFile's buffer), before the clock */
+  pinMs: number
+  unpinMs: number
+  /** how the host waited for the GPU: blocking (its CPU figures are the copying's) or spinning */
+  wait: 'blocking' | 'spin'
+  /** gpu-cufile: true GPUDirect Storage, or its compatibility mode */
+  storage: 'gds' | 'compat' | null
+  /** CUDA driver calls per GiB the loop made (their ioctls are the driver's, not in the syscall count) */
+  cudaCallsPerGiB: number | null
+}
+
+/** A GPU as the driver and NVML describe it: the gpu:// targets' environment. */
+export interface GpuEnvironment {
+  target: string
+  device: number
+  name: string
+  pciBusId: string
+  computeCapability: string
+  memoryBytes: number
+  /** the CUDA version the driver supports, "13.0" */
+  cudaVersion: string
+  /** NVML's driver version; null without NVML */
+  driverVersion: string | null
+  /** the PCIe link now and at its best; null without NVML */
+  pcie: { gen: number; width: number; maxGen: number; maxWidth: number; bytesPerSec: number; maxBytesPerSec: number } | null
+  numaNode: number | null
+  /** what libcufile offers: true GDS (nvidia-fs loaded), compatibility mode, or nothing */
+  cufile: 'gds' | 'compat' | 'none'
+}
+
 /** A timed trial's ramp: measured, then left out of its figures. */
 export interface SteadyState {
   rampMs: number
@@ -257,6 +298,8 @@ export interface TrialSummary {
   effectiveChunkBytes?: number | null
   /** the io_uring methods: what the ring was handed and cost; null for others, absent in older reports */
   uring?: UringFigures | null
+  /** the gpu-* methods; null for others, absent in older reports */
+  gpu?: GpuFigures | null
   /** one per data connection */
   streams: StreamSummary[]
   /** the slowest and fastest stream; null with one stream */
@@ -417,7 +460,12 @@ export interface Report {
     timestamp: string
     plan: Plan
     /** the sending host, and each receiving host (null for raw sinks, which tell nothing) */
-    environment: { sender: Environment; receivers: { target: string; environment: Environment | null }[] }
+    environment: {
+      sender: Environment
+      receivers: { target: string; environment: Environment | null }[]
+      /** each gpu:// target's GPU; absent in older reports and runs without one */
+      gpus?: GpuEnvironment[]
+    }
   }
   trials: TrialRecord[]
   end: {

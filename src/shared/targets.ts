@@ -1,4 +1,4 @@
-// Targets as users write them: tcp://127.0.0.1:PORT, tcp://[::1], unix:///path.
+// Targets as users write them: tcp://127.0.0.1:PORT, tcp://[::1], unix:///path, gpu://0.
 
 import { ZcprofError } from './errors'
 
@@ -10,9 +10,13 @@ export type Target =
   | { kind: 'agent'; family: 'inet' | 'inet6'; host: string; port: number; text: string }
   /** any TCP sink: sender-side figures only */
   | { kind: 'raw'; family: 'inet' | 'inet6'; host: string; port: number; text: string }
+  /** a GPU's memory, by CUDA device index: the gpu-* methods */
+  | { kind: 'gpu'; device: number; text: string }
+
+export type SocketTarget = Exclude<Target, { kind: 'gpu' }>
 
 export const TARGET_FORMS =
-  'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path/to.sock (or unix://), agent://HOST:PORT or raw://HOST:PORT'
+  'tcp://127.0.0.1[:PORT], tcp://[::1][:PORT], unix:///path/to.sock (or unix://), agent://HOST:PORT, raw://HOST:PORT or gpu://N'
 
 /** where a target needs no receiver of ours, or one we start ourselves */
 export function isLocal(t: Target): t is Extract<Target, { kind: 'tcp' | 'unix' }> {
@@ -32,6 +36,10 @@ export function parseTarget(text: string): Target {
   const m = /^([a-z]+):\/\/(.*)$/.exec(text.trim())
   if (!m) return bad('has no scheme')
   const [, scheme, rest] = m
+  if (scheme === 'gpu') {
+    if (!/^\d{1,3}$/.test(rest)) return bad('needs a CUDA device index: gpu://0')
+    return { kind: 'gpu', device: Number(rest), text }
+  }
   if (scheme === 'unix') {
     if (rest === '') return { kind: 'unix', family: 'unix', path: null, text }
     if (!rest.startsWith('/')) return bad('needs an absolute socket path')
@@ -65,7 +73,8 @@ export function isLoopbackIp(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
 }
 
+/** the target's bytes stay on this machine (a GPU's memory is this machine's) */
 export function isLoopback(t: Target): boolean {
-  if (t.kind === 'unix') return true
+  if (t.kind === 'unix' || t.kind === 'gpu') return true
   return t.family === 'inet' ? t.host.startsWith('127.') : t.host === '::1'
 }

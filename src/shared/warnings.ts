@@ -86,6 +86,26 @@ export const WARNING_CATALOGUE = {
     severity: 'info',
     hint: 'io_uring hands what it cannot do inline (a splice) to kernel worker threads: their CPU is the sender’s, measured by their /proc schedstat'
   },
+  GPU_PINNED: {
+    mark: 'pinning apart',
+    severity: 'info',
+    hint: 'pinning host memory (registering the file’s pages, pinned buffers) is paid once per buffer: it is measured and shown apart, not in the per-bit figures'
+  },
+  GPU_SPIN: {
+    mark: 'GPU wait spun',
+    severity: 'caution',
+    hint: 'the host spun while it waited for the GPU, so its CPU figures measure a spin loop: run without --gpu-spin for blocking waits'
+  },
+  GPU_COMPAT: {
+    mark: 'GDS compat mode',
+    severity: 'info',
+    hint: 'cuFile ran in compatibility mode (no nvidia-fs): the bytes go through host memory, not storage → GPU DMA'
+  },
+  GPU_PCIE_CAPPED: {
+    mark: 'link downtrained',
+    severity: 'caution',
+    hint: 'the GPU’s PCIe link ran below its maximum generation or width: check the slot, and power management that lowers the link when idle'
+  },
   SQPOLL_CPU: {
     mark: 'sqpoll CPU',
     severity: 'info',

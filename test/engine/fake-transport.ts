@@ -263,6 +263,7 @@ export function fakeTransport(o: FakeOptions): Transport {
               row.threadNsPerByte === undefined
                 ? null
                 : { sqes: 0, sqpollCpuNs: 0, workerCpuNs: bytes * row.threadNsPerByte },
+            gpu: null,
             error: error()
           }))
           return {
@@ -289,6 +290,7 @@ export function fakeTransport(o: FakeOptions): Transport {
         sameHost: true,
         environment: environment(o),
         cpus: transport.allowedCpus(),
+        gpu: null,
         prepareTrial: async (req): Promise<ReceiverTrial> => {
           const run: Running = {
             fault: o.faults?.[req.index] ?? {},

@@ -58,6 +58,7 @@ function received(bytes: number, lastByteNs: number, cpuNs: number, extra: Parti
     zeroCopySends: 0,
     uringSqes: 0,
     uringSqpollTid: 0,
+    gpuCalls: 0,
     zeroCopyCompleted: 0,
     zeroCopyCopied: 0,
     startNs: T(0),
@@ -92,6 +93,7 @@ function sent(bytes: number, cpuNs: number, extra: Partial<StreamOutcome> = {}):
     thread: { tid: 8, requestedCpus: null, ranOn: [1], migrations: 0, allowedAtEnd: null, held: null },
     effectiveChunkBytes: 131072,
     uring: null,
+    gpu: null,
     error: null,
     ...extra
   }

@@ -44,7 +44,7 @@ export async function runPolicyProblem(plan: Plan, policy: UiPolicy): Promise<Er
   const targets = plan.targets.map((t) => parseTarget(t))
   const allowedTargets = new Set(policy.targets.map((t) => parseTarget(t).text.trim()))
   for (const t of targets) {
-    if (t.kind === 'tcp' || t.kind === 'unix' || !needsConsent(t) || allowedTargets.has(t.text.trim())) continue
+    if (t.kind === 'tcp' || t.kind === 'unix' || t.kind === 'gpu' || !needsConsent(t) || allowedTargets.has(t.text.trim())) continue
     const ok = await policy.confirm?.(
       `Send test traffic to ${t.text}?`,
       t.kind === 'raw'

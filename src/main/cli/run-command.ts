@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress'
 import { printableDeep } from '../../shared/printable'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { METHODS, type MethodName } from '../../shared/methods'
+import { ALL_METHODS, GPU_METHODS, METHODS, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
 import { DEFAULT_URING_DEPTH, estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import {
@@ -51,6 +51,7 @@ export interface RunFlags extends ExportFlags {
   lineRate?: string
   uringDepth?: string
   uringSqpoll?: boolean
+  gpuSpin?: boolean
   cache?: string
   receiver?: string
   verify?: boolean
@@ -77,19 +78,30 @@ function int(text: string | undefined, what: string, fallback: number, range?: {
   return n
 }
 
+/** every method the targets run: the socket methods, the GPU methods, or both */
+function defaultMethods(targets: string[]): MethodName[] {
+  const gpu = targets.map((t) => t.trim().startsWith('gpu://'))
+  return [...(gpu.some((g) => !g) ? METHODS : []), ...(gpu.some((g) => g) ? GPU_METHODS : [])]
+}
+
+/** a GPU moves large pieces well: 8 MiB calls unless asked, when every target is one */
+export const GPU_DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
+
 export function planFromFlags(f: RunFlags): Plan {
+  const targets = f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets
+  const allGpu = targets.every((t) => t.startsWith('gpu://'))
   const methods = f.methods
     ? f.methods
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : [...DEFAULT_PLAN.methods]
-  const unknown = methods.filter((m) => !(METHODS as readonly string[]).includes(m))
+    : defaultMethods(targets)
+  const unknown = methods.filter((m) => !(ALL_METHODS as readonly string[]).includes(m))
   if (unknown.length) {
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
       message: `unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `'${m}'`).join(', ')}`,
-      hint: `methods are: ${METHODS.join(', ')}`
+      hint: `methods are: ${METHODS.join(', ')}; for gpu:// targets: ${GPU_METHODS.join(', ')}`
     })
   }
   const wrapSize = <T>(fn: () => T): T => {
@@ -148,11 +160,16 @@ export function planFromFlags(f: RunFlags): Plan {
     lineRatesBitsPerSec: f.lineRate === undefined ? null : wrapSize(() => parseBitRateList(f.lineRate!, '--line-rate')),
     uringDepth: int(f.uringDepth, 'uring-depth', DEFAULT_URING_DEPTH, PLAN_LIMITS.uringDepth),
     uringSqpoll: Boolean(f.uringSqpoll),
+    gpuSpin: Boolean(f.gpuSpin),
     methods: methods as MethodName[],
-    targets: f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets,
+    targets,
     fileBytes: f.size ? wrapSize(() => parseSizeList(f.size!, '--size')) : DEFAULT_PLAN.fileBytes,
     file: f.file ?? null,
-    chunkBytes: f.chunk ? wrapSize(() => parseSizeList(f.chunk!, '--chunk')) : DEFAULT_PLAN.chunkBytes,
+    chunkBytes: f.chunk
+      ? wrapSize(() => parseSizeList(f.chunk!, '--chunk'))
+      : allGpu
+        ? [GPU_DEFAULT_CHUNK_BYTES]
+        : DEFAULT_PLAN.chunkBytes,
     repeat: int(f.repeat, 'repeat', DEFAULT_PLAN.repeat),
     // a timed trial leaves out its own ramp; a one-pass trial is short enough to need a warm-up round
     warmup: int(f.warmup, 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),

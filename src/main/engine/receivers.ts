@@ -10,6 +10,7 @@ import { AgentClient } from '../agent/agent-client'
 import type { SampleReply, TrialResult } from '../agent/protocol'
 import { acceptEnvironment } from '../reports/report-loader'
 import { explainError } from './explain-error'
+import { gpuReceiver } from './gpu-target'
 import { startLocalAgent, type LocalAgent } from './local-agent'
 import { nativeTotals } from './sender'
 import type { ReceiverOutcome, ReceiverSnapshot } from './trial-figures'
@@ -50,6 +51,7 @@ function rawReceiver(t: Extract<Target, { kind: 'raw' }>): Receiver {
     sameHost: false,
     environment: null,
     cpus: null,
+    gpu: null,
     prepareTrial: async (req) => ({
       addresses: Array.from({ length: req.streams }, () => ({ family: t.family, host: t.host, port: t.port })),
       sample: async () => null,
@@ -65,12 +67,14 @@ function agentReceiver(agent: AgentClient, sameHost: boolean): Receiver {
     sameHost,
     environment: acceptEnvironment(agent.hello?.environment),
     cpus: agent.hello?.cpus ?? null,
+    gpu: null,
     prepareTrial: (req) => prepareAgentTrial(agent, req)
   }
 }
 
 async function prepareAgentTrial(agent: AgentClient, req: ReceiverRequest): Promise<ReceiverTrial> {
   const t = req.target
+  if (t.kind === 'gpu') throw new Error(`internal: ${t.text} has no agent`)
   const prepared = await agent
     .request({
       type: 'prepare',
@@ -108,6 +112,7 @@ async function prepareAgentTrial(agent: AgentClient, req: ReceiverRequest): Prom
 export class Receivers implements ReceiverSet {
   private local: Promise<LocalAgent> | null = null
   private readonly remote = new Map<string, Promise<AgentClient>>()
+  private readonly gpus = new Map<number, Receiver>()
 
   constructor(private readonly opts: { token?: string; timeoutMs?: number } = {}) {}
 
@@ -117,11 +122,16 @@ export class Receivers implements ReceiverSet {
    * surfaces at that target's first trial, where `for` awaits the same promise.
    */
   prepare(targets: readonly Target[]): void {
-    for (const t of targets) if (t.kind !== 'raw') void this.for(t).catch(() => undefined)
+    for (const t of targets) if (t.kind !== 'raw' && t.kind !== 'gpu') void this.for(t).catch(() => undefined)
   }
 
   async for(t: Target): Promise<Receiver> {
     if (t.kind === 'raw') return rawReceiver(t)
+    if (t.kind === 'gpu') {
+      let g = this.gpus.get(t.device)
+      if (!g) this.gpus.set(t.device, (g = gpuReceiver(t)))
+      return g
+    }
     if (t.kind === 'agent') {
       const key = `${t.host}|${t.port}`
       let p = this.remote.get(key)

@@ -10,10 +10,12 @@ import {
   DEFAULT_SAMPLE_INTERVAL_MS,
   DEFAULT_URING_DEPTH,
   omitMsOf,
-  planProblems
+  planProblems,
+  runsOn
 } from '../../shared/plan-rules'
 import type {
   Environment,
+  GpuEnvironment,
   MeasuredEnvironment,
   MethodAggregate,
   Plan,
@@ -104,6 +106,8 @@ export function planTrials(plan: Plan, targets: Target[], sizes: number[]): Omit
       for (const fileBytes of sizes)
         for (const chunkBytes of plan.chunkBytes)
           for (const method of plan.methods) {
+            // a socket method has nothing to do on a GPU, nor a GPU method on a socket
+            if (!runsOn(method, target)) continue
             out.push({
               method,
               target,
@@ -117,6 +121,7 @@ export function planTrials(plan: Plan, targets: Target[], sizes: number[]): Omit
               receiverCpus: plan.receiverCpus,
               uringDepth: plan.uringDepth ?? DEFAULT_URING_DEPTH,
               uringSqpoll: plan.uringSqpoll ?? false,
+              gpuSpin: plan.gpuSpin ?? false,
               repetition: warmup ? rep : rep - plan.warmup,
               warmup,
               cache: plan.cache,
@@ -260,6 +265,7 @@ interface RunOutcome {
   plan: Plan
   environment: MeasuredEnvironment
   receiverEnvironments: Map<string, Environment | null>
+  gpuEnvironments: Map<string, GpuEnvironment>
   trials: TrialRecord[]
   started: number
   incomplete: boolean
@@ -292,7 +298,8 @@ function buildReport(r: RunOutcome, warn: (w: Warning) => void, emit: (e: RunEve
       plan: r.plan,
       environment: {
         sender: r.environment,
-        receivers: [...r.receiverEnvironments].map(([target, env]) => ({ target, environment: env }))
+        receivers: [...r.receiverEnvironments].map(([target, env]) => ({ target, environment: env })),
+        ...(r.gpuEnvironments.size ? { gpus: [...r.gpuEnvironments.values()] } : {})
       }
     },
     r.trials,
@@ -347,6 +354,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   opts.signal?.addEventListener('abort', onAbort)
 
   const receiverEnvironments = new Map<string, Environment | null>()
+  const gpuEnvironments = new Map<string, GpuEnvironment>()
   const crcs = new Map<string, number>()
   // from here the receivers are running: whatever throws, the finally below closes them
   try {
@@ -355,6 +363,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     for (const w of planWarnings(plan, environment)) warn(w)
     if (plan.checksum) for (const f of files.values()) crcs.set(f, await transport.fileCrc32c(f))
     await checkReceiverCpusFirst(plan, targets, receivers)
+    // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
+    for (const t of targets) if (t.kind === 'gpu') await receivers.for(t)
     for (let i = 0; i < specs.length; i++) {
       if (opts.signal?.aborted) {
         incomplete = true
@@ -377,8 +387,9 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       let rec: TrialRecord
       try {
         const receiver = await receivers.for(spec.target)
-        receiverEnvironments.set(spec.target.text, receiver.environment)
-        if (!receiver.ours) {
+        if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
+        if (receiver.gpu) gpuEnvironments.set(spec.target.text, receiver.gpu)
+        else if (!receiver.ours) {
           warn(
             warning(
               'SENDER_ONLY',
@@ -440,7 +451,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     await receivers.close()
   }
   const report = buildReport(
-    { plan, environment, receiverEnvironments, trials, started, incomplete, fatal, warnings, meta: opts.meta },
+    { plan, environment, receiverEnvironments, gpuEnvironments, trials, started, incomplete, fatal, warnings, meta: opts.meta },
     warn,
     emit
   )

@@ -4,7 +4,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import net from 'node:net'
 import * as native from '../../native'
-import { METHOD_INFO, type NativeMethod } from '../../shared/methods'
+import { METHOD_INFO, type GpuMethod, type MethodName, type NativeMethod } from '../../shared/methods'
 import { cpuForStream } from '../../shared/plan-rules'
 import type { TcpInfo, ThreadPlacement } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
@@ -30,6 +30,8 @@ export interface StreamOutcome {
   effectiveChunkBytes: number | null
   /** the io_uring methods: SQEs handed to the ring, and its SQ polling and worker threads' CPU (in totals too) */
   uring: { sqes: number; sqpollCpuNs: number; workerCpuNs: number } | null
+  /** the gpu-* methods: the GPU's clock, pinning, CUDA calls, and the device buffer's crc32c when verified */
+  gpu: (native.NativeGpuResult & { crc32c: number; calls: number }) | null
   error: ErrorInfo | null
 }
 
@@ -69,7 +71,7 @@ export type SendBound =
   | { kind: 'duration'; durationMs: number }
 
 export interface SenderSpec {
-  method: NativeMethod | 'node-stream'
+  method: MethodName
   file: string
   chunkBytes: number
   /** one per stream */
@@ -83,6 +85,8 @@ export interface SenderSpec {
   confirmTimeoutMs?: number
   /** the io_uring methods' ring */
   uring?: { depth: number; sqpoll: boolean }
+  /** the gpu-* methods: the device (there are no addresses), how to wait for it, and whether to copy back and checksum */
+  gpu?: { device: number; spin: boolean; verify: boolean }
 }
 
 /** a thread's counters as the addon gives them, or as an agent sent them (protocol.ts's WireCounters) */
@@ -154,29 +158,45 @@ export function placementOf(
   return threadPlacement(r.counters.tid, r.pinnedCpus ?? null, r.cpusSeen, r.cpuMigrations, r.affinityEnd ?? null)
 }
 
-function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
+type NativeSpec = SenderSpec & { method: NativeMethod | GpuMethod }
+
+function nativeStream(spec: NativeSpec, i: number) {
   const requested = cpuForStream(spec.cpus, i)
   const b = spec.bound
-  const t = native.startSender({
-    method: spec.method,
+  const common = {
     file: spec.file,
     chunkBytes: spec.chunkBytes,
-    target: spec.addresses[i],
     pmu: spec.pmu,
-    confirmTimeoutMs: spec.confirmTimeoutMs,
     loop: b.kind !== 'file',
     limitBytes: b.kind === 'bytes' ? b.streamBytes[i] : undefined,
     durationMs: b.kind === 'duration' ? b.durationMs : undefined,
-    cpus: requested ?? undefined,
-    uringDepth: spec.uring?.depth,
-    uringSqpoll: spec.uring?.sqpoll
-  })
+    cpus: requested ?? undefined
+  }
+  const t = native.startSender(
+    isGpuSpec(spec)
+      ? {
+          ...common,
+          method: spec.method,
+          gpuDevice: spec.gpu.device,
+          gpuSpin: spec.gpu.spin,
+          gpuVerify: spec.gpu.verify
+        }
+      : {
+          ...common,
+          method: spec.method as NativeMethod,
+          target: spec.addresses[i],
+          confirmTimeoutMs: spec.confirmTimeoutMs,
+          uringDepth: spec.uring?.depth,
+          uringSqpoll: spec.uring?.sqpoll
+        }
+  )
   const info = METHOD_INFO[spec.method]
   const outcome = (r: native.NativeResult, error: ErrorInfo | null): StreamOutcome => ({
     bytes: r.bytes,
     firstByteNs: r.firstByteNs,
     lastByteNs: r.lastByteNs,
-    confirmedNs: r.peerConfirmed ? r.confirmedNs : null,
+    // a GPU's last byte is confirmed by the event the loop waited for
+    confirmedNs: r.gpu ? r.lastByteNs : r.peerConfirmed ? r.confirmedNs : null,
     totals: nativeTotals(r.counters, r),
     zeroCopy: info.zeroCopyNotifications
       ? { sends: r.zeroCopySends, completed: r.zeroCopyCompleted, copied: r.zeroCopyCopied }
@@ -186,6 +206,7 @@ function nativeStream(spec: SenderSpec & { method: NativeMethod }, i: number) {
     thread: placementOf(r),
     effectiveChunkBytes: r.effectiveChunkBytes || null,
     uring: info.uring ? { sqes: r.uringSqes, sqpollCpuNs: r.uringSqpollCpuNs, workerCpuNs: r.uringWorkerCpuNs } : null,
+    gpu: r.gpu ? { ...r.gpu, crc32c: r.crc32c, calls: r.gpuCalls } : null,
     error
   })
   const done = t.done.then(
@@ -204,8 +225,14 @@ function firstError(streams: StreamOutcome[]): ErrorInfo | null {
   return errors.find((e) => e.code !== 'ZC_CANCELLED') ?? errors[0] ?? null
 }
 
-function startNative(spec: SenderSpec & { method: NativeMethod }): SenderRun {
-  const streams = spec.addresses.map((_, i) => nativeStream(spec, i))
+function isGpuSpec(spec: NativeSpec): spec is SenderSpec & { method: GpuMethod; gpu: NonNullable<SenderSpec['gpu']> } {
+  return METHOD_INFO[spec.method].gpu === true && spec.gpu !== undefined
+}
+
+function startNative(spec: NativeSpec): SenderRun {
+  // a GPU target has no addresses: one stream into its memory
+  const count = isGpuSpec(spec) ? 1 : spec.addresses.length
+  const streams = Array.from({ length: count }, (_, i) => nativeStream(spec, i))
   const cancel = () => streams.forEach((s) => s.t.cancel())
   // a stream that fails fails the trial: the others stop rather than run on alone
   for (const s of streams) void s.done.then((o) => o.error && cancel(), cancel)
@@ -290,6 +317,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
         thread: null,
         effectiveChunkBytes: null,
         uring: null,
+        gpu: null,
         error
       })
     }
@@ -395,7 +423,5 @@ function startNodeStream(spec: SenderSpec): SenderRun {
 }
 
 export function startSender(spec: SenderSpec): SenderRun {
-  return spec.method === 'node-stream'
-    ? startNodeStream(spec)
-    : startNative(spec as SenderSpec & { method: NativeMethod })
+  return spec.method === 'node-stream' ? startNodeStream(spec) : startNative(spec as NativeSpec)
 }

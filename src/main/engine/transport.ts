@@ -5,7 +5,7 @@
 // hyperfine's mock executor does for its own.
 
 import type { ReceiverMode } from '../../shared/methods'
-import type { Environment, MeasuredEnvironment } from '../../shared/report'
+import type { Environment, GpuEnvironment, MeasuredEnvironment } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import type { NativeAddress } from '../../native'
 import type { HostSnapshot, SystemCpu } from '../host/system-cpu'
@@ -49,6 +49,8 @@ export interface Receiver {
   environment: Environment | null
   /** the CPUs its receiver threads may be pinned to; null where unknown (a raw sink) */
   cpus: number[] | null
+  /** a gpu:// target: the GPU whose memory receives, and no receiver of ours; null for sockets */
+  gpu: GpuEnvironment | null
   prepareTrial(req: ReceiverRequest): Promise<ReceiverTrial>
 }
 

@@ -5,6 +5,7 @@
 import type { ErrorInfo } from '../../shared/errors'
 import type { MethodName } from '../../shared/methods'
 import type {
+  GpuFigures,
   HostCpu,
   SteadyState,
   StreamSummary,
@@ -141,12 +142,14 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       r ? diffTotals(nativeTotals(r.counters, r), mark?.receiver?.streamTotals[i] ?? null) : null,
       rampOfThreads[i].recv
     )
-    const checked = m.checksum && r !== null
+    // a receiver's checksum of what it read, or a GPU's of its buffer, copied back
+    const receivedCrc = r ? r.crc32c : s.gpu?.verified ? s.gpu.crc32c : null
+    const checked = m.checksum && receivedCrc !== null
     const integrity = {
       checked,
-      ok: !checked || r!.crc32c === m.expectedCrc32c[i],
+      ok: !checked || receivedCrc === m.expectedCrc32c[i],
       expectedCrc32c: m.checksum ? m.expectedCrc32c[i] : null,
-      receivedCrc32c: m.checksum && r ? r.crc32c : null
+      receivedCrc32c: m.checksum ? receivedCrc : null
     }
     let streamError: ErrorInfo | null = s.error ?? recv?.streams[i]?.error ?? null
     if (!streamError && r && r.bytes !== m.expectedBytes[i])
@@ -163,7 +166,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     if (!integrity.ok)
       streamError ??= {
         code: 'ZC_CHECKSUM',
-        message: `stream ${i}: checksum mismatch: sent crc32c ${m.expectedCrc32c[i]}, received ${r!.crc32c}`
+        message: `stream ${i}: checksum mismatch: sent crc32c ${m.expectedCrc32c[i]}, ${r ? 'received' : "the GPU's buffer has"} ${receivedCrc}`
       }
     return {
       index: i,
@@ -280,6 +283,16 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       'SQPOLL_CPU',
       `the SQ polling thread${sent.streams.length > 1 ? 's' : ''} used ${(uring.sqpollCpuNs / 1e6).toFixed(0)} ms of CPU, counted as the sender's`
     )
+  const gpu = gpuOf(sent)
+  if (gpu && gpu.pinMs > 0)
+    note(
+      'GPU_PINNED',
+      `pinning host memory took ${gpu.pinMs.toFixed(1)} ms before the clock and ${gpu.unpinMs.toFixed(1)} ms after it: not in the per-bit figures`
+    )
+  if (gpu?.wait === 'spin')
+    note('GPU_SPIN', 'the host spun while it waited for the GPU: its CPU figures include the spinning')
+  if (gpu?.storage === 'compat')
+    note('GPU_COMPAT', 'cuFile ran in compatibility mode (no nvidia-fs): the bytes went through host memory')
   if (placement.held === false)
     note('PINNING_NOT_HELD', 'a pinned thread ran on a CPU it was not pinned to, or its CPU mask changed')
 
@@ -310,8 +323,27 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       placement,
       effectiveChunkBytes,
       uring,
+      gpu,
       notes
     }
+  }
+}
+
+/** the gpu-* methods' own figures: the GPU's clock, pinning, CUDA calls (one stream) */
+function gpuOf(sent: SenderOutcome): GpuFigures | null {
+  const g = sent.streams[0]?.gpu
+  if (!g) return null
+  const bytes = sum(sent.streams.map((s) => s.bytes))
+  return {
+    device: g.device,
+    gpuTimeMs: g.gpuNs / 1e6,
+    gpuBitsPerSec: g.gpuNs > 0 ? (bytes * 8 * 1e9) / g.gpuNs : null,
+    setupMs: g.setupNs / 1e6,
+    pinMs: g.pinNs / 1e6,
+    unpinMs: g.unpinNs / 1e6,
+    wait: g.wait,
+    storage: g.storage ?? null,
+    cudaCallsPerGiB: bytes > 0 ? (g.calls * 2 ** 30) / bytes : null
   }
 }
 

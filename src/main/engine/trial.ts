@@ -22,6 +22,8 @@ export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 's
   /** the io_uring methods and receiver mode */
   uringDepth: number
   uringSqpoll: boolean
+  /** the gpu-* methods: spin, not block, while waiting for the GPU */
+  gpuSpin: boolean
 }
 
 export interface TrialContext {
@@ -252,6 +254,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     bound,
     cpus: spec.senderCpus,
     uring: { depth: spec.uringDepth, sqpoll: spec.uringSqpoll },
+    gpu: t.kind === 'gpu' ? { device: t.device, spin: spec.gpuSpin, verify: ctx.checksum } : undefined,
     confirmTimeoutMs: ctx.receiver.ours ? undefined : RAW_CONFIRM_TIMEOUT_MS
   })
   ctx.onStart?.(() => {
@@ -285,10 +288,15 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   const expectedBytes = sent.streams.map((s, i) =>
     mode === 'timed' ? s.bytes : bound.kind === 'bytes' ? bound.streamBytes[i] : spec.fileBytes
   )
-  // a looped stream's checksum: the file's, combined over the bytes that stream carried
+  // a looped stream's checksum: the file's, combined over the bytes that stream carried;
+  // a GPU's buffer holds the file once, or the part of it one short pass wrote
   const expectedCrc32c = await Promise.all(
     expectedBytes.map(async (b) =>
-      !ctx.checksum ? null : mode === 'file' ? ctx.fileCrc32c : await transport.fileCrc32c(ctx.file, b)
+      !ctx.checksum
+        ? null
+        : mode === 'file'
+          ? ctx.fileCrc32c
+          : await transport.fileCrc32c(ctx.file, t.kind === 'gpu' ? Math.min(b, spec.fileBytes) : b)
     )
   )
   const { summary, error } = summarizeTrial({

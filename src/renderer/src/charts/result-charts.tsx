@@ -14,6 +14,7 @@ import {
   YAxis
 } from 'recharts'
 import { headroomOf, ruleOfThumbCores } from '../../../shared/headroom'
+import { baselineMethod } from '../../../shared/methods'
 import { METHOD_COLORS, SIDE_COLORS } from '../../../shared/method-colors'
 import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
@@ -42,8 +43,9 @@ interface RelativeBarsProps extends Props {
  * min–max over repetitions as a whisker, and copy's level marked at 1×.
  */
 function RelativeBars({ aggregates, testId, title, unit, axis, bars }: RelativeBarsProps) {
-  const copy = aggregates.find((x) => x.method === 'copy')
   const data = aggregates.map((a) => {
+    // against copy on its target: gpu-copy for a GPU's methods
+    const copy = aggregates.find((x) => x.method === baselineMethod(a.method) && x.target === a.target)
     const point: Record<string, unknown> = { method: a.method }
     for (const b of bars) {
       const s = b.pick(a)

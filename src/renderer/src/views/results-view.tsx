@@ -12,6 +12,7 @@ import {
   VS_COPY_COLUMNS,
   VS_COPY_FOOTNOTE
 } from '../../../shared/export/figures'
+import { baselineMethod } from '../../../shared/methods'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { warningInfo } from '../../../shared/warnings'
@@ -41,7 +42,7 @@ function Row({ a }: { a: MethodAggregate }) {
 
 /** a row of the against-copy table: the cells every format writes, the headline figure and the verdict marked */
 function VsCopyRow({ a }: { a: MethodAggregate }) {
-  const verdict = a.method === 'copy' ? 'baseline' : (a.vsCopy?.verdict ?? 'unknown')
+  const verdict = a.method === baselineMethod(a.method) ? 'baseline' : (a.vsCopy?.verdict ?? 'unknown')
   const [method, ...cells] = VS_COPY_COLUMNS.map((c) => ({ head: c.head, text: c.cell(a) }))
   return (
     <tr data-testid={`vs-copy-${a.method}`} data-verdict={verdict}>
