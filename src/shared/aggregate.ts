@@ -106,6 +106,10 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
       pageFaultsPerGiB: pick((s) => s.sender.pageFaultsPerGiB),
       uringEntersPerGiB: pick((s) => s.uring?.entersPerGiB),
       uringSqesPerGiB: pick((s) => s.uring?.sqesPerGiB),
+      ...(ok.some((s) => s.gpu) && {
+        gpuBitsPerSec: pick((s) => s.gpu?.gpuBitsPerSec),
+        gpuPinMs: pick((s) => s.gpu?.pinMs)
+      }),
       cyclesSource: sources.size === 1 ? [...sources][0] : ok.length === 0 ? 'none' : 'cpu-time-estimate',
       speedupVsCopy: null,
       vsCopy: null,

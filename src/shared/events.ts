@@ -6,7 +6,7 @@
 
 import type { ErrorInfo } from './errors'
 import type { LibraryEntry } from './library'
-import type { Environment, Plan, Report, Sample, TrialRecord, Warning } from './report'
+import type { Environment, GpuEnvironment, Plan, Report, Sample, TrialRecord, Warning } from './report'
 
 export interface TrialRef {
   index: number
@@ -23,7 +23,14 @@ export interface TrialRef {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; plan: Plan; environment: Environment; trials: number }
+  | {
+      type: 'run-start'
+      plan: Plan
+      environment: Environment
+      trials: number
+      /** each gpu:// target's GPU, probed before the first trial; absent without one */
+      gpus?: GpuEnvironment[]
+    }
   | { type: 'file-progress'; file: string; doneBytes: number; totalBytes: number }
   | { type: 'trial-start'; trial: TrialRef }
   | { type: 'sample'; trial: number; sample: Sample }

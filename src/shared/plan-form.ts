@@ -2,7 +2,7 @@
 // Pure, so the renderer shows messages beside fields and tests check the same rules.
 
 import { ZcprofError } from './errors'
-import { METHODS, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
+import { isMethod, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
 import { DEFAULT_URING_DEPTH, PLAN_LIMITS, planProblems, trialMode, type TrialMode } from './plan-rules'
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, type CacheState, type Plan, type ReportMeta } from './report'
 import { parseTarget } from './targets'
@@ -127,7 +127,7 @@ export function validateDraft(
 ): { errors: FieldErrors; plan: Plan | null } {
   const errors: FieldErrors = {}
   if (d.methods.length === 0) errors.methods = 'pick at least one method'
-  else if (d.methods.some((m) => !(METHODS as readonly string[]).includes(m))) errors.methods = 'unknown method'
+  else if (d.methods.some((m) => !isMethod(m))) errors.methods = 'unknown method'
   let target = null
   try {
     target = parseTarget(d.target.trim())

@@ -354,6 +354,8 @@ const aggregate = obj<MethodAggregate>(
     pageFaultsPerGiB: stat,
     uringEntersPerGiB: stat,
     uringSqesPerGiB: stat,
+    gpuBitsPerSec: stat,
+    gpuPinMs: stat,
     cyclesSource: enumOf(CYCLES_SOURCES),
     speedupVsCopy: numOrNull,
     vsCopy: nullable(
@@ -368,7 +370,7 @@ const aggregate = obj<MethodAggregate>(
     zeroCopyFallbackShare: numOrNull,
     notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
   },
-  { uringEntersPerGiB: true, uringSqesPerGiB: true }
+  { uringEntersPerGiB: true, uringSqesPerGiB: true, gpuBitsPerSec: true, gpuPinMs: true }
 )
 
 const plan = obj<Plan>(
@@ -415,18 +417,19 @@ export const REPORT_SCHEMA: Schema<Report> = {
     start: obj<Report['start']>({
       timestamp: str,
       plan,
-      environment: obj<Report['start']['environment']>({
-        sender: ENVIRONMENT_SCHEMA,
-        receivers: arrayOf(
-          obj<Report['start']['environment']['receivers'][number]>({
-            target: str,
-            environment: nullable(ENVIRONMENT_SCHEMA)
-          }),
-          1024
-        ),
-        gpus: arrayOf(gpuEnvironment, 1024)
-      },
-      { gpus: true }
+      environment: obj<Report['start']['environment']>(
+        {
+          sender: ENVIRONMENT_SCHEMA,
+          receivers: arrayOf(
+            obj<Report['start']['environment']['receivers'][number]>({
+              target: str,
+              environment: nullable(ENVIRONMENT_SCHEMA)
+            }),
+            1024
+          ),
+          gpus: arrayOf(gpuEnvironment, 1024)
+        },
+        { gpus: true }
       )
     }),
     trials: arrayOf(trial),

@@ -257,7 +257,14 @@ export interface GpuEnvironment {
   /** NVML's driver version; null without NVML */
   driverVersion: string | null
   /** the PCIe link now and at its best; null without NVML */
-  pcie: { gen: number; width: number; maxGen: number; maxWidth: number; bytesPerSec: number; maxBytesPerSec: number } | null
+  pcie: {
+    gen: number
+    width: number
+    maxGen: number
+    maxWidth: number
+    bytesPerSec: number
+    maxBytesPerSec: number
+  } | null
   numaNode: number | null
   /** what libcufile offers: true GDS (nvidia-fs loaded), compatibility mode, or nothing */
   cufile: 'gds' | 'compat' | 'none'
@@ -410,6 +417,9 @@ export interface MethodAggregate {
   /** the io_uring methods: io_uring_enter calls and SQEs per GiB; absent in older reports */
   uringEntersPerGiB?: Stat | null
   uringSqesPerGiB?: Stat | null
+  /** the gpu-* methods: throughput by the GPU's own clock (CUDA events), and pinning's cost; absent in older reports */
+  gpuBitsPerSec?: Stat | null
+  gpuPinMs?: Stat | null
   cyclesSource: CyclesSource
   /** median throughput / copy's median throughput on the same target, size and chunk */
   speedupVsCopy: number | null

@@ -65,12 +65,19 @@ export class EngineApi implements ZcprofApi {
 
   async capabilities(): Promise<Capabilities> {
     const linux = os.platform() === 'linux'
+    const noGpu = linux ? gpuAbsence() : null
     return {
       version: TOOL_VERSION,
       methods: Object.values(METHOD_INFO).map((m) => ({
         ...m,
-        supported: linux,
-        reason: linux ? (m.name === 'msg-zerocopy' ? 'TCP targets only' : undefined) : 'zcprof measures Linux kernels'
+        supported: linux && !(m.gpu && noGpu),
+        reason: !linux
+          ? 'zcprof measures Linux kernels'
+          : m.gpu
+            ? (noGpu ?? 'gpu:// targets only')
+            : m.tcpOnly
+              ? 'TCP targets only'
+              : undefined
       })),
       receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
       defaults: DEFAULT_PLAN,
@@ -209,5 +216,15 @@ export class EngineApi implements ZcprofApi {
   onEvent(listener: (e: ApiEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+}
+
+/** why this machine has no GPU for the gpu-* methods (no driver, no device), or null when it has one */
+function gpuAbsence(): string | null {
+  try {
+    native.gpuProbe(0)
+    return null
+  } catch (e) {
+    return (e as Error).message
   }
 }

@@ -359,12 +359,18 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   // from here the receivers are running: whatever throws, the finally below closes them
   try {
     const specs = planTrials(plan, targets, [...files.keys()])
-    emit({ type: 'run-start', plan, environment, trials: specs.length })
+    // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
+    for (const t of targets) if (t.kind === 'gpu') gpuEnvironments.set(t.text, (await receivers.for(t)).gpu!)
+    emit({
+      type: 'run-start',
+      plan,
+      environment,
+      trials: specs.length,
+      ...(gpuEnvironments.size ? { gpus: [...gpuEnvironments.values()] } : {})
+    })
     for (const w of planWarnings(plan, environment)) warn(w)
     if (plan.checksum) for (const f of files.values()) crcs.set(f, await transport.fileCrc32c(f))
     await checkReceiverCpusFirst(plan, targets, receivers)
-    // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
-    for (const t of targets) if (t.kind === 'gpu') await receivers.for(t)
     for (let i = 0; i < specs.length; i++) {
       if (opts.signal?.aborted) {
         incomplete = true
@@ -388,8 +394,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       try {
         const receiver = await receivers.for(spec.target)
         if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
-        if (receiver.gpu) gpuEnvironments.set(spec.target.text, receiver.gpu)
-        else if (!receiver.ours) {
+        if (!receiver.ours && !receiver.gpu) {
           warn(
             warning(
               'SENDER_ONLY',
@@ -451,7 +456,18 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     await receivers.close()
   }
   const report = buildReport(
-    { plan, environment, receiverEnvironments, gpuEnvironments, trials, started, incomplete, fatal, warnings, meta: opts.meta },
+    {
+      plan,
+      environment,
+      receiverEnvironments,
+      gpuEnvironments,
+      trials,
+      started,
+      incomplete,
+      fatal,
+      warnings,
+      meta: opts.meta
+    },
     warn,
     emit
   )

@@ -308,6 +308,36 @@ export function headroomInputs(report: Report) {
  * method against copy, and the headroom. The terminal, Markdown and HTML draw these
  * same tables, so a figure reads the same in each.
  */
+/**
+ * A GPU target's own table: GB/s beside Gbit/s, the GPU's clock, the share of its PCIe
+ * link (the reference line, as 1 cycle/bit is for sockets) and pinning, paid apart.
+ */
+export function gpuTable(report: Report, rows: MethodAggregate[]): TextTable | null {
+  const env = report.start.environment.gpus?.find((g) => g.target === rows[0]?.target)
+  if (!rows.length || !rows.every((a) => a.gpuBitsPerSec !== undefined)) return null
+  const link = env?.pcie ?? null
+  const gb = (bits: number | null | undefined) => (bits ? (bits / 8e9).toFixed(2) : '—')
+  const share = (bits: number | null | undefined) =>
+    bits && link ? `${((bits / 8 / link.maxBytesPerSec) * 100).toFixed(0)}%` : '—'
+  const linkText = link
+    ? `PCIe gen${link.gen} x${link.width} (max gen${link.maxGen} x${link.maxWidth}: ${(link.maxBytesPerSec / 1e9).toFixed(1)} GB/s)`
+    : 'PCIe link unknown (no NVML)'
+  return {
+    caption: `into ${env?.name ?? 'the GPU'}, ${linkText}, CUDA ${env?.cudaVersion ?? '?'}`,
+    head: ['method', 'GB/s', 'GPU-clock GB/s', 'of PCIe max', 'pinning ms'],
+    rows: [
+      ...rows.map((a) => [
+        a.method,
+        gb(a.throughputBitsPerSec?.median),
+        gb(a.gpuBitsPerSec?.median),
+        share(a.throughputBitsPerSec?.median),
+        a.gpuPinMs ? a.gpuPinMs.median.toFixed(1) : '—'
+      ]),
+      ...(link ? [['PCIe link', (link.maxBytesPerSec / 1e9).toFixed(2), '', '100%', '']] : [])
+    ]
+  }
+}
+
 export function summaryTables(
   report: Report,
   separator = ' · ',
@@ -329,16 +359,18 @@ export function summaryTables(
   const groups = [...groupAggregates(aggs, separator)].map(([title, rows]) => {
     const headroom = headroomColumns(lineRates, senderClockHz, receiverClockHz)
     const rule = ruleOfThumbRow(lineRates, senderClockHz)
+    const gpu = gpuTable(report, rows)
     if (layout === 'compact') {
       // the cores each method needs, without the per-core rates (--wide has them)
       const withNotes = rows.some((a) => aggregateNotes(a) !== '')
       const tables: TextTable[] = [
         table(null, compactColumns(est, withNotes), rows),
+        ...(gpu ? [gpu] : []),
         table('cores needed', [headroom[0], ...headroom.slice(2)], rows, [[rule[0], ...rule.slice(2)]])
       ]
       return { title, aggregates: rows, tables }
     }
-    const tables: TextTable[] = [table(null, aggregateColumns(est), rows)]
+    const tables: TextTable[] = [table(null, aggregateColumns(est), rows), ...(gpu ? [gpu] : [])]
     if (rows.some((a) => a.vsCopy)) tables.push(table('against copy', VS_COPY_COLUMNS, rows))
     tables.push(table('headroom', headroom, rows, [rule]))
     return { title, aggregates: rows, tables }

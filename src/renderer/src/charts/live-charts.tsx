@@ -31,8 +31,9 @@ interface TrialChartProps {
   title: string
   unit: string
   method: MethodName | null
-  /** the 1 cycle/bit rule of thumb */
+  /** a reference line: the 1 cycle/bit rule of thumb, or a GPU's PCIe link */
   reference?: number
+  referenceLabel?: string
   estimated?: boolean
 }
 
@@ -49,7 +50,16 @@ function Caption({ title, unit, estimated }: { title: string; unit: string; esti
 }
 
 /** one figure of the running trial over its seconds */
-export function TrialChart({ points, metric, title, unit, method, reference, estimated }: TrialChartProps) {
+export function TrialChart({
+  points,
+  metric,
+  title,
+  unit,
+  method,
+  reference,
+  referenceLabel = '1 cycle/bit',
+  estimated
+}: TrialChartProps) {
   // the 1 cycle/bit line is drawn only where the data comes near it: stretching the
   // axis to 1 would squash 0.1–0.25 into its bottom quarter. Off the scale, an edge
   // label says where it is instead
@@ -62,7 +72,7 @@ export function TrialChart({ points, metric, title, unit, method, reference, est
       <Caption title={title} unit={unit} estimated={estimated} />
       {reference !== undefined && !showReference && points.length > 0 && (
         <p className="edge-label" data-testid={`reference-off-scale-${metric}`}>
-          ↑ 1 cycle/bit is off this scale, {(reference / Math.max(peak, 1e-9)).toFixed(0)}× the peak
+          ↑ {referenceLabel} is off this scale, {(reference / Math.max(peak, 1e-9)).toFixed(0)}× the peak
         </p>
       )}
       <ResponsiveContainer width="100%" height={200}>
@@ -93,7 +103,7 @@ export function TrialChart({ points, metric, title, unit, method, reference, est
               ifOverflow="extendDomain"
               stroke="#999"
               strokeDasharray="6 4"
-              label={{ value: '1 cycle/bit', position: 'insideTopRight', fontSize: 11 }}
+              label={{ value: referenceLabel, position: 'insideTopRight', fontSize: 11 }}
             />
           )}
           {method && (

@@ -8,7 +8,7 @@
 import type { ErrorInfo } from '../../../shared/errors'
 import type { RunEvent, TrialRef } from '../../../shared/events'
 import type { MethodName } from '../../../shared/methods'
-import type { Environment, Plan, Report, TrialRecord, Warning } from '../../../shared/report'
+import type { Environment, GpuEnvironment, Plan, Report, TrialRecord, Warning } from '../../../shared/report'
 
 export const MAX_POINTS = 400
 
@@ -42,6 +42,8 @@ export interface RunState {
   runId: string | null
   plan: Plan | null
   environment: Environment | null
+  /** the run's gpu:// targets' GPUs: their PCIe link is the throughput chart's reference */
+  gpus: GpuEnvironment[]
   totalTrials: number
   doneTrials: number
   /** ms timestamps (performance clock of the page) */
@@ -63,6 +65,7 @@ export const initialRunState: RunState = {
   runId: null,
   plan: null,
   environment: null,
+  gpus: [],
   totalTrials: 0,
   doneTrials: 0,
   startedAtMs: 0,
@@ -147,6 +150,7 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
         status: 'running',
         totalTrials: e.trials,
         environment: e.environment,
+        gpus: e.gpus ?? [],
         startedAtMs: s.startedAtMs || nowMs
       }
     case 'trial-start':

@@ -6,6 +6,13 @@ import { formatDurationMs } from '../../../shared/units'
 import { StreamsChart, TrialChart, TrialPointsChart } from '../charts/live-charts'
 import { etaSeconds, type RunState } from '../state/run-state'
 
+/** a GPU target's PCIe link at its best, as the throughput chart's reference line */
+function pcieReference(run: RunState, target: string | null): { reference?: number; referenceLabel?: string } {
+  const link = run.gpus.find((g) => g.target === target)?.pcie
+  if (!link) return {}
+  return { reference: (link.maxBytesPerSec * 8) / 1e9, referenceLabel: `PCIe gen${link.maxGen} x${link.maxWidth}` }
+}
+
 export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void }) {
   const [now, setNow] = useState(() => performance.now())
   useEffect(() => {
@@ -37,7 +44,14 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
         {streams > 1 ? (
           <StreamsChart points={run.live} streams={streams} />
         ) : (
-          <TrialChart points={run.live} metric="gbps" title="Throughput" unit="Gbit/s" method={method} />
+          <TrialChart
+            points={run.live}
+            metric="gbps"
+            title="Throughput"
+            unit="Gbit/s"
+            method={method}
+            {...pcieReference(run, c?.target ?? null)}
+          />
         )}
         <TrialChart
           points={run.live}

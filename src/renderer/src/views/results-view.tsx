@@ -6,6 +6,7 @@ import {
   aggregateNotes,
   cyclesEstimated,
   gbitsRange,
+  gpuTable,
   groupAggregates,
   headroomInputs,
   medianText,
@@ -77,6 +78,33 @@ export function WarningItem({ w }: { w: Warning }) {
   )
 }
 
+/** a GPU target's own figures: GB/s, the GPU's clock, the share of its PCIe link, pinning */
+function GpuTable({ report, rows }: { report: Report; rows: MethodAggregate[] }) {
+  const t = gpuTable(report, rows)
+  if (!t) return null
+  return (
+    <table data-testid="gpu-table">
+      <caption>{t.caption}</caption>
+      <thead>
+        <tr>
+          {t.head.map((h) => (
+            <th key={h}>{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {t.rows.map((r) => (
+          <tr key={r[0]} data-testid={`gpu-${r[0]}`}>
+            {r.map((c, i) => (
+              <td key={i}>{c}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
 export function ResultsView({ report }: { report: Report }) {
   const aggs = report.end.aggregates
   const estimated = cyclesEstimated(aggs)
@@ -116,6 +144,7 @@ export function ResultsView({ report }: { report: Report }) {
               ))}
             </tbody>
           </table>
+          <GpuTable report={report} rows={rows} />
           {rows.some((a) => a.vsCopy) && (
             <table data-testid="vs-copy-table">
               <caption>Against copy: change, [95% interval]; negative is cheaper</caption>

@@ -114,6 +114,7 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           <option value="unix://">unix socket</option>
           <option value="agent://HOST:7733">a zcprof agent</option>
           <option value="raw://HOST:PORT">any TCP sink</option>
+          <option value="gpu://0">GPU memory (the gpu-* methods)</option>
         </datalist>
         {draft.target.startsWith('agent://') && (
           <TextField label="Agent token" field="token" type="password" draft={draft} errors={errors} set={set} />
