@@ -206,11 +206,12 @@ static int gpu_copy(gpu_ctx *g) {
   return rc;
 }
 
-/* waits for slot s's copy (or kernel) to finish, and counts its bytes */
+/* waits for slot s's copy (or kernel) to finish, and counts its bytes as moved: they
+ * counted toward the trial's bound (c->sent) when they were queued */
 static int settle_slot(gpu_ctx *g, int s) {
   if (!g->slot_bytes[s]) return 0;
   CU(g, g->cu->event_synchronize(g->slot_ev[s]), "cuEventSynchronize");
-  moved(g->c, g->slot_bytes[s]);
+  zc_bump(&g->c->t->bytes, g->slot_bytes[s]);
   g->slot_bytes[s] = 0;
   return 0;
 }
@@ -232,6 +233,7 @@ static int gpu_pinned(gpu_ctx *g) {
     CU(g, g->cu->memcpy_htod_async(g->dst + c->off, buf, want, NULL), "cuMemcpyHtoDAsync");
     CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
     g->slot_bytes[s] = want;
+    g->c->sent += want;
   }
   for (int i = 0; i < GPU_INFLIGHT; i++)
     if (settle_slot(g, i)) return -1;
@@ -286,6 +288,7 @@ static int gpu_mapped(gpu_ctx *g) {
          "cuMemcpyHtoDAsync");
     CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
     g->slot_bytes[s] = want;
+    g->c->sent += want;
   }
   for (int i = 0; i < GPU_INFLIGHT; i++)
     if (settle_slot(g, i)) return -1;
