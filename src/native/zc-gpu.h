@@ -94,6 +94,8 @@ typedef struct {
 const zc_cuda *zc_cuda_get(zc_error *e);
 /* cuFile, loaded once: NULL with e set (ZC_UNSUPPORTED) when libcufile is missing. */
 const zc_cufile *zc_cufile_get(zc_error *e);
+/* CUfileOpError's name for a code (CU_FILE_HANDLE_NOT_REGISTERED, …), or "cuFile error" */
+const char *zc_cufile_error_name(int err);
 /* 2 when the nvidia-fs kernel module is loaded (true GPUDirect Storage), else 1 (compatibility mode) */
 int zc_cufile_mode(void);
 

@@ -177,13 +177,29 @@ static int read_piece(send_ctx *c, uint8_t *buf, uint64_t want) {
   return 0;
 }
 
-/* one synchronous copy per piece, from host memory at base + offset */
-static int copy_from(gpu_ctx *g, const uint8_t *base) {
+static int settle_slot(gpu_ctx *g, int s);
+
+/* one copy per piece from host memory at base + offset. Pageable memory: synchronous,
+ * the driver stages it. Pinned: DMA queued GPU_INFLIGHT deep, so waking for one copy's
+ * end overlaps the next (a blocking wait per copy would idle the link between them). */
+static int copy_from(gpu_ctx *g, const uint8_t *base, int pinned) {
   send_ctx *c = g->c;
+  int s = 0;
   for (uint64_t want; (want = next_piece(c)) > 0; c->off += want) {
-    CU(g, g->cu->memcpy_htod(g->dst + c->off, base + c->off, want), "cuMemcpyHtoD");
-    moved(c, want);
+    if (!pinned) {
+      CU(g, g->cu->memcpy_htod(g->dst + c->off, base + c->off, want), "cuMemcpyHtoD");
+      moved(c, want);
+      continue;
+    }
+    if (settle_slot(g, s)) return -1;
+    CU(g, g->cu->memcpy_htod_async(g->dst + c->off, base + c->off, want, NULL), "cuMemcpyHtoDAsync");
+    CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
+    g->slot_bytes[s] = want;
+    c->sent += want;
+    s = (s + 1) % GPU_INFLIGHT;
   }
+  for (int i = 0; i < GPU_INFLIGHT; i++)
+    if (settle_slot(g, i)) return -1;
   return 0;
 }
 
@@ -255,7 +271,7 @@ static int register_map(gpu_ctx *g, unsigned flags) {
 
 static int gpu_register(gpu_ctx *g) {
   if (register_map(g, 0)) return -1;
-  return copy_from(g, g->c->map);
+  return copy_from(g, g->c->map, 1);
 }
 
 static int gpu_mapped(gpu_ctx *g) {
@@ -304,8 +320,8 @@ static int gpu_cufile(gpu_ctx *g) {
   zc_cufile_error e = cf->driver_open();
   if (e.err != 0) {
     char msg[160];
-    snprintf(msg, sizeof msg, "cuFileDriverOpen failed (cuFile error %d, CUDA %d): GPUDirect Storage is not usable here",
-             e.err, e.cu_err);
+    snprintf(msg, sizeof msg, "cuFileDriverOpen failed (%s, %d; CUDA %d): GPUDirect Storage is not usable here",
+             zc_cufile_error_name(e.err), e.err, e.cu_err);
     return zc_error_unsupported(&t->err, "cuFileDriverOpen", 0, msg);
   }
   g->cufile_open = 1;
@@ -318,8 +334,10 @@ static int gpu_cufile(gpu_ctx *g) {
   e = cf->handle_register(&g->cufile_handle, &d);
   if (e.err != 0) {
     g->cufile_handle = NULL;
-    char msg[160];
-    snprintf(msg, sizeof msg, "cuFileHandleRegister refused the file (cuFile error %d)", e.err);
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "cuFileHandleRegister refused the file (%s, %d): put it on a local ext4 or xfs file system, opened with O_DIRECT",
+             zc_cufile_error_name(e.err), e.err);
     return zc_error_unsupported(&t->err, "cuFileHandleRegister", 0, msg);
   }
   e = cf->buf_register((void *)(uintptr_t)g->dst, c->size ? c->size : 1, 0);
@@ -415,7 +433,7 @@ int zc_send_gpu(send_ctx *c) {
   case ZC_METHOD_GPU_REGISTER: moved_ok = gpu_register(&g); break;
   case ZC_METHOD_GPU_MAPPED: moved_ok = gpu_mapped(&g); break;
   case ZC_METHOD_GPU_CUFILE: moved_ok = gpu_cufile(&g); break;
-  default: moved_ok = copy_from(&g, g.host); break;
+  default: moved_ok = copy_from(&g, g.host, m == ZC_METHOD_GPU_MEM_PINNED); break;
   }
   zc_bump(&t->gpu_calls, 2);
   g.cu->event_record(g.end, NULL);
