@@ -336,7 +336,7 @@ static int gpu_cufile(gpu_ctx *g) {
     g->cufile_handle = NULL;
     char msg[200];
     snprintf(msg, sizeof msg,
-             "cuFileHandleRegister refused the file (%s, %d): put it on a local ext4 or xfs file system, opened with O_DIRECT",
+             "cuFileHandleRegister refused the file (%s, %d): libcufile's reason is in cufile.log, in the working directory",
              zc_cufile_error_name(e.err), e.err);
     return zc_error_unsupported(&t->err, "cuFileHandleRegister", 0, msg);
   }

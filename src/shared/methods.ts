@@ -157,7 +157,8 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
 
 /** the method each target's others are compared with: copy for sockets, gpu-copy for GPUs */
 export function baselineMethod(m: MethodName): MethodName {
-  return METHOD_INFO[m].gpu ? 'gpu-copy' : 'copy'
+  // an unknown name (a report not yet checked against the schema) compares with copy
+  return METHOD_INFO[m]?.gpu ? 'gpu-copy' : 'copy'
 }
 
 export const RECEIVER_MODE_INFO: Record<ReceiverMode, string> = {

@@ -132,7 +132,7 @@ export function estimateRunMs(plan: Plan, userFileBytes?: number): number {
  */
 /** a method runs on the targets of its kind: GPU methods on gpu://, the others on sockets */
 export function runsOn(method: MethodName, target: Target): boolean {
-  return (METHOD_INFO[method].gpu === true) === (target.kind === 'gpu')
+  return (METHOD_INFO[method]?.gpu === true) === (target.kind === 'gpu')
 }
 
 /** every target has a method to run and every method a target; a GPU takes one stream */
