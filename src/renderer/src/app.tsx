@@ -197,7 +197,7 @@ export function App({ api }: { api: ZcprofApi }) {
             )}
             {view === 'live' && <LiveView run={run} onCancel={() => run.runId && void api.cancelRun(run.runId)} />}
           </div>
-          {env && <EnvironmentPanel env={env} />}
+          {env && <EnvironmentPanel env={env} gpus={run.report?.start.environment.gpus ?? run.gpus} />}
         </main>
       )}
       {tab === 'library' && (
@@ -225,7 +225,7 @@ export function App({ api }: { api: ZcprofApi }) {
             <ExportBar report={opened.report} />
             <ResultsView report={opened.report} />
           </div>
-          <EnvironmentPanel env={opened.report.start.environment.sender} />
+          <EnvironmentPanel env={opened.report.start.environment.sender} gpus={opened.report.start.environment.gpus} />
         </main>
       )}
       {tab === 'compare' && comparing && (

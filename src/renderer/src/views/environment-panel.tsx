@@ -1,5 +1,6 @@
 import { environmentFacts } from '../../../shared/environment-facts'
-import type { Environment } from '../../../shared/report'
+import type { Environment, GpuEnvironment } from '../../../shared/report'
+import { formatBytes } from '../../../shared/units'
 
 export function PmuBanner({ env }: { env: Environment }) {
   if (env.pmu.available) return null
@@ -12,7 +13,27 @@ export function PmuBanner({ env }: { env: Environment }) {
   )
 }
 
-export function EnvironmentPanel({ env }: { env: Environment }) {
+/** a gpu:// target's GPU, as the report records it */
+function gpuFacts(g: GpuEnvironment): { label: string; value: string }[] {
+  const link = g.pcie
+  return [
+    { label: 'GPU', value: `${g.name} (${g.target}, compute ${g.computeCapability}, ${formatBytes(g.memoryBytes)})` },
+    { label: 'driver', value: `${g.driverVersion ?? 'unknown'} · CUDA ${g.cudaVersion}` },
+    {
+      label: 'PCIe',
+      value: link
+        ? `gen${link.gen} x${link.width} (max gen${link.maxGen} x${link.maxWidth}: ${(link.maxBytesPerSec / 1e9).toFixed(1)} GB/s)`
+        : 'unknown (no NVML)'
+    },
+    { label: 'NUMA node', value: g.numaNode === null ? 'unknown' : String(g.numaNode) },
+    {
+      label: 'cuFile',
+      value: g.cufile === 'gds' ? 'GPUDirect Storage' : g.cufile === 'compat' ? 'compatibility mode' : 'none'
+    }
+  ]
+}
+
+export function EnvironmentPanel({ env, gpus = [] }: { env: Environment; gpus?: GpuEnvironment[] }) {
   return (
     <aside className="environment" aria-label="environment">
       <h2>Environment</h2>
@@ -24,6 +45,16 @@ export function EnvironmentPanel({ env }: { env: Environment }) {
           </div>
         ))}
       </dl>
+      {gpus.map((g) => (
+        <dl key={g.target} data-testid={`gpu-environment-${g.device}`}>
+          {gpuFacts(g).map((f) => (
+            <div key={f.label}>
+              <dt>{f.label}</dt>
+              <dd>{f.value}</dd>
+            </div>
+          ))}
+        </dl>
+      ))}
     </aside>
   )
 }
