@@ -178,6 +178,8 @@ static int read_piece(send_ctx *c, uint8_t *buf, uint64_t want) {
 }
 
 static int settle_slot(gpu_ctx *g, int s);
+static int queued(gpu_ctx *g, int s, uint64_t want);
+static int settle_all(gpu_ctx *g);
 
 /* one copy per piece from host memory at base + offset. Pageable memory: synchronous,
  * the driver stages it. Pinned: DMA queued GPU_INFLIGHT deep, so waking for one copy's
@@ -193,14 +195,10 @@ static int copy_from(gpu_ctx *g, const uint8_t *base, int pinned) {
     }
     if (settle_slot(g, s)) return -1;
     CU(g, g->cu->memcpy_htod_async(g->dst + c->off, base + c->off, want, NULL), "cuMemcpyHtoDAsync");
-    CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
-    g->slot_bytes[s] = want;
-    c->sent += want;
+    if (queued(g, s, want)) return -1;
     s = (s + 1) % GPU_INFLIGHT;
   }
-  for (int i = 0; i < GPU_INFLIGHT; i++)
-    if (settle_slot(g, i)) return -1;
-  return 0;
+  return settle_all(g);
 }
 
 static int gpu_copy(gpu_ctx *g) {
@@ -232,6 +230,20 @@ static int settle_slot(gpu_ctx *g, int s) {
   return 0;
 }
 
+/* slot s's work is queued: its event marks the end, and its bytes count toward the bound */
+static int queued(gpu_ctx *g, int s, uint64_t want) {
+  CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
+  g->slot_bytes[s] = want;
+  g->c->sent += want;
+  return 0;
+}
+
+static int settle_all(gpu_ctx *g) {
+  for (int i = 0; i < GPU_INFLIGHT; i++)
+    if (settle_slot(g, i)) return -1;
+  return 0;
+}
+
 static int gpu_pinned(gpu_ctx *g) {
   send_ctx *c = g->c;
   g->host_bytes = c->chunk * GPU_INFLIGHT;
@@ -247,13 +259,9 @@ static int gpu_pinned(gpu_ctx *g) {
     uint8_t *buf = (uint8_t *)g->host + (uint64_t)s * c->chunk;
     if (read_piece(c, buf, want)) return -1;
     CU(g, g->cu->memcpy_htod_async(g->dst + c->off, buf, want, NULL), "cuMemcpyHtoDAsync");
-    CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
-    g->slot_bytes[s] = want;
-    g->c->sent += want;
+    if (queued(g, s, want)) return -1;
   }
-  for (int i = 0; i < GPU_INFLIGHT; i++)
-    if (settle_slot(g, i)) return -1;
-  return 0;
+  return settle_all(g);
 }
 
 /* the file's pages pinned where they are: what registering costs is reported apart */
@@ -302,13 +310,9 @@ static int gpu_mapped(gpu_ctx *g) {
     if (want % 16)
       CU(g, g->cu->memcpy_htod_async(to + words * 16, c->map + c->off + words * 16, want % 16, NULL),
          "cuMemcpyHtoDAsync");
-    CU(g, g->cu->event_record(g->slot_ev[s], NULL), "cuEventRecord");
-    g->slot_bytes[s] = want;
-    g->c->sent += want;
+    if (queued(g, s, want)) return -1;
   }
-  for (int i = 0; i < GPU_INFLIGHT; i++)
-    if (settle_slot(g, i)) return -1;
-  return 0;
+  return settle_all(g);
 }
 
 static int gpu_cufile(gpu_ctx *g) {

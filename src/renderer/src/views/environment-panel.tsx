@@ -33,27 +33,26 @@ function gpuFacts(g: GpuEnvironment): { label: string; value: string }[] {
   ]
 }
 
+function Facts({ facts, testId }: { facts: { label: string; value: string }[]; testId?: string }) {
+  return (
+    <dl data-testid={testId}>
+      {facts.map((f) => (
+        <div key={f.label}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
 export function EnvironmentPanel({ env, gpus = [] }: { env: Environment; gpus?: GpuEnvironment[] }) {
   return (
     <aside className="environment" aria-label="environment">
       <h2>Environment</h2>
-      <dl>
-        {environmentFacts(env).map((f) => (
-          <div key={f.key}>
-            <dt>{f.label}</dt>
-            <dd>{f.value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={environmentFacts(env)} />
       {gpus.map((g) => (
-        <dl key={g.target} data-testid={`gpu-environment-${g.device}`}>
-          {gpuFacts(g).map((f) => (
-            <div key={f.label}>
-              <dt>{f.label}</dt>
-              <dd>{f.value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts key={g.target} facts={gpuFacts(g)} testId={`gpu-environment-${g.device}`} />
       ))}
     </aside>
   )
