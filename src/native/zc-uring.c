@@ -260,9 +260,29 @@ int zc_ring_register(zc_ring *r, unsigned opcode, const void *arg, unsigned nr, 
   return 0;
 }
 
+/* whether task tid is one of the workers named in `mine` (its comm read once, then
+ * remembered when a cache is given); -1 when it is gone */
+static int is_mine(zc_transfer *counted, zc_task_cache *cache, int tid, char mine[2][32], int sqpoll_tid) {
+  if (cache)
+    for (int i = 0; i < cache->n; i++)
+      if (cache->tid[i] == tid) return cache->mine[i];
+  char path[64], comm[32];
+  snprintf(path, sizeof path, "/proc/self/task/%d/comm", tid);
+  if (read_proc(counted, path, comm, sizeof comm) <= 0) return -1;
+  comm[strcspn(comm, "\n")] = 0;
+  int yes = strcmp(comm, mine[0]) == 0 || (sqpoll_tid > 0 && strcmp(comm, mine[1]) == 0);
+  if (cache) {
+    /* full: start again (a reused tid is then read afresh too) */
+    if (cache->n == ZC_TASK_CACHE) cache->n = 0;
+    cache->tid[cache->n] = tid;
+    cache->mine[cache->n++] = (unsigned char)yes;
+  }
+  return yes;
+}
+
 /* io_uring's worker threads are tasks of this process named iou-wrk-<the submitting
  * task's tid>: the loop thread, or the SQ polling thread that submits for it */
-static uint64_t workers_cpu_ns(zc_transfer *counted, int submitter_tid, int sqpoll_tid) {
+static uint64_t workers_cpu_ns(zc_transfer *counted, zc_task_cache *cache, int submitter_tid, int sqpoll_tid) {
   char mine[2][32];
   snprintf(mine[0], sizeof mine[0], "iou-wrk-%d", submitter_tid);
   snprintf(mine[1], sizeof mine[1], "iou-wrk-%d", sqpoll_tid);
@@ -271,12 +291,8 @@ static uint64_t workers_cpu_ns(zc_transfer *counted, int submitter_tid, int sqpo
   uint64_t total = 0;
   for (struct dirent *e; (e = readdir(d));) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    char path[300], comm[32];
-    snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-    if (read_proc(counted, path, comm, sizeof comm) <= 0) continue;
-    comm[strcspn(comm, "\n")] = 0;
-    if (strcmp(comm, mine[0]) == 0 || (sqpoll_tid > 0 && strcmp(comm, mine[1]) == 0))
-      total += schedstat_ns(counted, atoi(e->d_name));
+    int tid = atoi(e->d_name);
+    if (is_mine(counted, cache, tid, mine, sqpoll_tid) == 1) total += schedstat_ns(counted, tid);
   }
   closedir(d);
   return total;
@@ -289,7 +305,7 @@ static uint64_t sqpoll_cpu_ns(zc_transfer *counted, int tid, uint64_t start_ns) 
 }
 
 uint64_t zc_ring_worker_cpu_ns(zc_ring *r) {
-  return r->fd < 0 ? 0 : workers_cpu_ns(r->t, (int)syscall(SYS_gettid), r->sqpoll_tid);
+  return r->fd < 0 ? 0 : workers_cpu_ns(r->t, NULL, (int)syscall(SYS_gettid), r->sqpoll_tid);
 }
 
 uint64_t zc_ring_sqpoll_cpu_ns(zc_ring *r) {
@@ -301,5 +317,6 @@ int64_t zc_uring_threads_cpu_ns(zc_transfer *t) {
   if (submitter <= 0) return -1;
   if (atomic_load(&t->phase) == ZC_PHASE_DONE) return (int64_t)(t->uring_sqpoll_ns + t->uring_worker_ns);
   int sqpoll = atomic_load(&t->uring_sqpoll_tid);
-  return (int64_t)(sqpoll_cpu_ns(NULL, sqpoll, t->uring_sqpoll_start_ns) + workers_cpu_ns(NULL, submitter, sqpoll));
+  return (int64_t)(sqpoll_cpu_ns(NULL, sqpoll, t->uring_sqpoll_start_ns) +
+                   workers_cpu_ns(NULL, &t->uring_tasks, submitter, sqpoll));
 }

@@ -150,6 +150,15 @@ typedef struct {
   _Atomic uint64_t migrations;
 } zc_cpu_trace;
 
+/* A live reader's memory of which of this process's tasks are a transfer's io_uring
+ * workers: each task's name is read once, not at every sample */
+#define ZC_TASK_CACHE 256
+typedef struct {
+  int n;
+  int tid[ZC_TASK_CACHE];
+  unsigned char mine[ZC_TASK_CACHE];
+} zc_task_cache;
+
 typedef struct zc_transfer zc_transfer;
 typedef void (*zc_done_fn)(zc_transfer *t, void *user);
 
@@ -219,6 +228,7 @@ struct zc_transfer {
   atomic_int uring_sqpoll_tid;   /* the ring's SQ polling thread, 0 when none */
   atomic_int uring_submitter_tid; /* the loop thread that owns a ring, 0 before one is set up */
   uint64_t uring_sqpoll_start_ns; /* the poller's CPU at setup: written before its tid is stored */
+  zc_task_cache uring_tasks;     /* the live reader's alone (zc_uring_threads_cpu_ns), never the loop's */
   _Atomic uint64_t start_ns, first_byte_ns, last_byte_ns;
   atomic_int phase;            /* a zc_phase */
   zc_cpu_trace cpu;
