@@ -13,7 +13,8 @@
 //
 // Environment: BENCH_ONLY (e.g. "2,4": those sections), BENCH_PAIRS (the fewest C pairs, 4;
 // more are run until ±5% is resolved, up to BENCH_MAX_PAIRS, 16),
-// BENCH_RUNS (identical runs in 3, 5), BENCH_CHUNK (128KiB).
+// BENCH_RUNS (identical runs in 3, 5), BENCH_CHUNK (128KiB), BENCH_SAMPLE_MS (section 2's
+// sampling interval for zcprof, 50: 0 shows what the observer costs against C).
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
@@ -39,6 +40,8 @@ const pairs = Number(process.env.BENCH_PAIRS ?? 4)
 const maxPairs = Math.max(pairs, Number(process.env.BENCH_MAX_PAIRS ?? 16))
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const only = process.env.BENCH_ONLY?.split(',').map(Number)
+/** section 2's sampling interval for zcprof (0: none) */
+const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? 50)
 /** section 2's methods: all native ones, or BENCH_METHODS=a,b */
 const sectionMethods = (process.env.BENCH_METHODS?.split(',') ?? [...NATIVE_METHODS]) as MethodName[]
 const wanted = (n: number) => !only || only.includes(n)
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
   if (wanted(2)) {
     const durationMs = 5000
     console.log(
-      `\n== 2. zcprof vs a minimal C program with the same syscalls: ${durationMs / 1000} s timed trials, ${pairs} to ${maxPairs} interleaved pairs each (until ±5% is resolved) ==`
+      `\n== 2. zcprof vs a minimal C program with the same syscalls: ${durationMs / 1000} s timed trials, ${pairs} to ${maxPairs} interleaved pairs each (until ±5% is resolved), zcprof sampling ${sampleMs ? `every ${sampleMs} ms` : 'off'} ==`
     )
     const exe = buildBaseline()
     const rows: string[][] = [
@@ -145,9 +148,9 @@ async function main(): Promise<void> {
         const first = i % 2 === 0
         const a = first
           ? baselineBitsPerSec(exe, method, file, durationMs)
-          : (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec
+          : (await zcprofTimed(method, file, durationMs, sampleMs)).bitsPerSec
         const b = first
-          ? (await zcprofTimed(method, file, durationMs, 50)).bitsPerSec
+          ? (await zcprofTimed(method, file, durationMs, sampleMs)).bitsPerSec
           : baselineBitsPerSec(exe, method, file, durationMs)
         const [cv, zv] = first ? [a, b] : [b, a]
         c.push(cv)
