@@ -190,24 +190,29 @@ static int numa_node_of(const char *bus_id) {
   return node;
 }
 
+int zc_gpu_device(const zc_cuda *cu, int device, CUdevice *out, int *count, zc_error *e) {
+  CUresult rc = cu->device_count(count);
+  if (rc != CUDA_SUCCESS) return zc_cuda_fail(e, cu, rc, "cuDeviceGetCount");
+  if (device < 0 || device >= *count) {
+    char msg[160];
+    if (*count == 0) snprintf(msg, sizeof msg, "the CUDA driver loaded but sees no GPU");
+    else snprintf(msg, sizeof msg, "there is no GPU %d: this machine has %d (gpu://0 to gpu://%d)", device, *count,
+                  *count - 1);
+    zc_error_set(e, "ZC_NO_GPU", msg);
+    return -1;
+  }
+  if ((rc = cu->device_get(out, device)) != CUDA_SUCCESS) return zc_cuda_fail(e, cu, rc, "cuDeviceGet");
+  return 0;
+}
+
 int zc_gpu_probe(int device, zc_gpu_info *out, zc_error *e) {
   memset(out, 0, sizeof *out);
   out->device = device;
   out->numa_node = -1;
   const zc_cuda *cu = zc_cuda_get(e);
   if (!cu) return -1;
-  CUresult rc = cu->device_count(&out->device_count);
-  if (rc != CUDA_SUCCESS) return zc_cuda_fail(e, cu, rc, "cuDeviceGetCount");
-  if (device < 0 || device >= out->device_count) {
-    char msg[160];
-    if (out->device_count == 0) snprintf(msg, sizeof msg, "the CUDA driver loaded but sees no GPU");
-    else snprintf(msg, sizeof msg, "there is no GPU %d: this machine has %d (gpu://0 to gpu://%d)", device,
-                  out->device_count, out->device_count - 1);
-    zc_error_set(e, "ZC_NO_GPU", msg);
-    return -1;
-  }
   CUdevice d;
-  if ((rc = cu->device_get(&d, device)) != CUDA_SUCCESS) return zc_cuda_fail(e, cu, rc, "cuDeviceGet");
+  if (zc_gpu_device(cu, device, &d, &out->device_count, e)) return -1;
   cu->device_name(out->name, sizeof out->name, d);
   size_t mem = 0;
   if (cu->device_total_mem(&mem, d) == CUDA_SUCCESS) out->memory_bytes = mem;

@@ -99,6 +99,10 @@ const char *zc_cufile_error_name(int err);
 /* 2 when the nvidia-fs kernel module is loaded (true GPUDirect Storage), else 1 (compatibility mode) */
 int zc_cufile_mode(void);
 
+/* CUDA device `device`, and how many there are: ZC_NO_GPU (saying which exist) when there
+ * is no such device, ZC_CUDA when the driver fails. 0, or -1 with e set. */
+int zc_gpu_device(const zc_cuda *cu, int device, CUdevice *out, int *count, zc_error *e);
+
 /* Records a failed CUDA call on e (code ZC_CUDA, the call and CUDA's error name): -1. */
 int zc_cuda_fail(zc_error *e, const zc_cuda *cu, CUresult rc, const char *call);
 

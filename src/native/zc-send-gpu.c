@@ -104,9 +104,8 @@ static int gpu_open(gpu_ctx *g) {
   zc_transfer *t = g->c->t;
   g->cu = zc_cuda_get(&t->err);
   if (!g->cu) return -1;
-  zc_gpu_info info;
-  if (zc_gpu_probe(t->send.gpu_device, &info, &t->err)) return -1;
-  CU(g, g->cu->device_get(&g->dev, t->send.gpu_device), "cuDeviceGet");
+  int count;
+  if (zc_gpu_device(g->cu, t->send.gpu_device, &g->dev, &count, &t->err)) return -1;
   unsigned want = t->send.gpu_spin ? CU_CTX_SCHED_SPIN : CU_CTX_SCHED_BLOCKING_SYNC;
   /* an active primary context may refuse new flags: what it runs with is read back below */
   g->cu->primary_set_flags(g->dev, want);
@@ -123,10 +122,12 @@ static int gpu_open(gpu_ctx *g) {
   CUresult rc = g->cu->mem_alloc(&g->dst, bytes);
   zc_bump(&t->gpu_calls, 1);
   if (rc != CUDA_SUCCESS) {
-    char msg[400];
+    char name[128] = "the GPU", msg[400];
+    size_t total = 0;
+    g->cu->device_name(name, sizeof name, g->dev);
+    g->cu->device_total_mem(&total, g->dev);
     snprintf(msg, sizeof msg, "cannot allocate %llu bytes of GPU memory for the file (%s has %llu): send a smaller file",
-             (unsigned long long)bytes, info.name, (unsigned long long)info.memory_bytes);
-    zc_cuda_fail(&t->err, g->cu, rc, "cuMemAlloc");
+             (unsigned long long)bytes, name, (unsigned long long)total);
     zc_error_set(&t->err, "ZC_GPU_MEMORY", msg);
     snprintf(t->err.syscall, sizeof t->err.syscall, "cuMemAlloc");
     return -1;
@@ -203,21 +204,16 @@ static int copy_from(gpu_ctx *g, const uint8_t *base, int pinned) {
 
 static int gpu_copy(gpu_ctx *g) {
   send_ctx *c = g->c;
-  uint8_t *buf = zc_buffer_alloc(c->chunk);
+  /* g->host, so gpu_close frees it on any way out */
+  g->host_bytes = c->chunk;
+  uint8_t *buf = g->host = zc_buffer_alloc(c->chunk);
   if (!buf) return zc_fail_io(c->t, "mmap", ENOMEM);
-  int rc = 0;
   for (uint64_t want; (want = next_piece(c)) > 0; c->off += want) {
-    if ((rc = read_piece(c, buf, want))) break;
-    zc_bump(&c->t->gpu_calls, 1);
-    CUresult r = g->cu->memcpy_htod(g->dst + c->off, buf, want);
-    if (r != CUDA_SUCCESS) {
-      rc = zc_cuda_fail(&c->t->err, g->cu, r, "cuMemcpyHtoD");
-      break;
-    }
+    if (read_piece(c, buf, want)) return -1;
+    CU(g, g->cu->memcpy_htod(g->dst + c->off, buf, want), "cuMemcpyHtoD");
     moved(c, want);
   }
-  zc_buffer_free(buf, c->chunk);
-  return rc;
+  return 0;
 }
 
 /* waits for slot s's copy (or kernel) to finish, and counts its bytes as moved: they
@@ -430,14 +426,14 @@ int zc_send_gpu(send_ctx *c) {
   if (t->send.duration_ns) c->deadline_ns = first + t->send.duration_ns;
   zc_bump(&t->gpu_calls, 1);
   g.cu->event_record(g.start, NULL);
-  int moved_ok;
+  int moving_failed;
   switch (m) {
-  case ZC_METHOD_GPU_COPY: moved_ok = gpu_copy(&g); break;
-  case ZC_METHOD_GPU_PINNED: moved_ok = gpu_pinned(&g); break;
-  case ZC_METHOD_GPU_REGISTER: moved_ok = gpu_register(&g); break;
-  case ZC_METHOD_GPU_MAPPED: moved_ok = gpu_mapped(&g); break;
-  case ZC_METHOD_GPU_CUFILE: moved_ok = gpu_cufile(&g); break;
-  default: moved_ok = copy_from(&g, g.host, m == ZC_METHOD_GPU_MEM_PINNED); break;
+  case ZC_METHOD_GPU_COPY: moving_failed = gpu_copy(&g); break;
+  case ZC_METHOD_GPU_PINNED: moving_failed = gpu_pinned(&g); break;
+  case ZC_METHOD_GPU_REGISTER: moving_failed = gpu_register(&g); break;
+  case ZC_METHOD_GPU_MAPPED: moving_failed = gpu_mapped(&g); break;
+  case ZC_METHOD_GPU_CUFILE: moving_failed = gpu_cufile(&g); break;
+  default: moving_failed = copy_from(&g, g.host, m == ZC_METHOD_GPU_MEM_PINNED); break;
   }
   zc_bump(&t->gpu_calls, 2);
   g.cu->event_record(g.end, NULL);
@@ -445,7 +441,7 @@ int zc_send_gpu(send_ctx *c) {
   atomic_store(&t->last_byte_ns, zc_now_ns());
   float ms = 0;
   if (g.cu->event_elapsed(&ms, g.start, g.end) == CUDA_SUCCESS) t->gpu.gpu_ns = (uint64_t)((double)ms * 1e6);
-  if (moved_ok) goto out;
+  if (moving_failed) goto out;
   if (zc_cancelled(t)) {
     zc_error_set(&t->err, "ZC_CANCELLED", "cancelled");
     goto out;
