@@ -400,7 +400,10 @@ function rendererMemory(): void {
         durationMs: 2000,
         streams: 4,
         repetition: 0,
-        warmup: false
+        warmup: false,
+        inRoundIndex: 0,
+        inRound: 1,
+        leftMs: 0
       }
       s = runReducer(s, { type: 'event', event: { type: 'trial-start', trial: ref }, nowMs: t * 2000 })
       for (let i = 1; i <= 40; i++) {

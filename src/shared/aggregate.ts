@@ -1,9 +1,30 @@
 // Per-method figures over repetitions, and what each method costs against copy (for a
 // GPU target, against gpu-copy: read() into a pageable buffer, then the driver's copy).
 
-import { ratio, ratioOfMeans, ratioSide, summarize, type RatioEstimate, type Stat } from './statistics'
+import {
+  DEFAULT_PRECISION,
+  halfWidthShare,
+  intervalStatus,
+  pairedRatio,
+  pairsFor,
+  ratio,
+  ratioOfMeans,
+  ratioSide,
+  repetitionsPerSideFor,
+  summarize,
+  type RatioEstimate,
+  type Stat
+} from './statistics'
 import { baselineMethod } from './methods'
-import type { CostVerdict, MethodAggregate, TrialRecord, TrialSummary, VsCopy } from './report'
+import type {
+  CostVerdict,
+  Headline,
+  MethodAggregate,
+  Plan,
+  TrialRecord,
+  TrialSummary,
+  VsCopy
+} from './report'
 
 type GroupKey = Pick<
   TrialRecord,
@@ -33,18 +54,25 @@ export const KERNEL_COPIED_SHARE = 0.5
 /**
  * The verdict on a method's cost against copy, from the intervals of its ratios.
  * A sender saving that the receiver or the whole system pays back is "cost moved",
- * never a saving; a zero-copy path the kernel copied anyway is never a win.
+ * never a saving; a zero-copy path the kernel copied anyway is never a win. An
+ * interval that is not a finding (too few repetitions behind it, or so wide it
+ * includes no change and large ones alike) decides nothing: "undecided".
  */
 export function costVerdict(
   method: MethodAggregate['method'],
   fallbackShare: number | null,
-  r: Pick<VsCopy, 'senderCyclesPerBit' | 'receiverCyclesPerBit' | 'systemCyclesPerBit'>
+  r: Pick<VsCopy, 'senderCyclesPerBit' | 'receiverCyclesPerBit' | 'systemCyclesPerBit'>,
+  n = Number.POSITIVE_INFINITY
 ): CostVerdict {
   if (method === baselineMethod(method)) return 'baseline'
   if (fallbackShare !== null && fallbackShare >= KERNEL_COPIED_SHARE) return 'kernel-copied'
   if (!r.systemCyclesPerBit) return 'unknown'
   const system = ratioSide(r.systemCyclesPerBit)
   if (system === null) return 'unrepeated'
+  const status = intervalStatus(r.systemCyclesPerBit, n)
+  // too few to read at all; or too wide to tell a change from none (a wide interval
+  // wholly on one side still tells the direction)
+  if (status === 'too-few' || (status === 'too-wide' && system === 'includes')) return 'undecided'
   const sender = ratioSide(r.senderCyclesPerBit)
   const receiver = ratioSide(r.receiverCyclesPerBit)
   if (sender === 'below' && system !== 'below') return 'cost-moved'
@@ -56,7 +84,50 @@ function ratioOf(a: Stat | null, base: Stat | null): RatioEstimate | null {
   return a && base ? ratioOfMeans(base, a) : null
 }
 
-export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate[] {
+/** How a run's rows are analysed against their baseline: what the plan says it ran. */
+export interface Analysis {
+  /** pair each method with its baseline round by round: rounds ran in a shuffled order */
+  paired: boolean
+  /** the half-width the run aimed at; "about N more" is figured for it (else DEFAULT_PRECISION) */
+  precision: number
+}
+
+/**
+ * What a plan's rounds support: reports from before 0.4 ran a fixed order and are read
+ * as they were (ratios of means), so a report's figures never change on reload.
+ */
+export function analysisOf(plan: Pick<Plan, 'order' | 'precision'> | null | undefined): Analysis {
+  return { paired: plan?.order === 'shuffled', precision: plan?.precision ?? DEFAULT_PRECISION }
+}
+
+type Figure = (s: TrialSummary) => number | null | undefined
+
+/**
+ * A figure against the baseline: paired round by round (each round's two trials), or
+ * the ratio of the means over all repetitions. Returns the estimate and its n.
+ */
+function against(
+  analysis: Analysis,
+  a: { stat: Stat | null; trials: Map<number, TrialSummary> },
+  base: { stat: Stat | null; trials: Map<number, TrialSummary> },
+  figure: Figure
+): { r: RatioEstimate | null; n: number; paired: ReturnType<typeof pairedRatio> } {
+  if (!analysis.paired) {
+    const r = ratioOf(a.stat, base.stat)
+    return { r, n: Math.min(a.stat?.n ?? 0, base.stat?.n ?? 0), paired: null }
+  }
+  const pairs: [number, number][] = []
+  for (const [round, s] of a.trials) {
+    const b = base.trials.get(round)
+    const x = figure(s)
+    const y = b ? figure(b) : null
+    if (typeof x === 'number' && typeof y === 'number') pairs.push([y, x])
+  }
+  const p = pairedRatio(pairs)
+  return { r: p ? { ratio: p.ratio, ci95Low: p.ci95Low, ci95High: p.ci95High } : null, n: p?.n ?? 0, paired: p }
+}
+
+export function aggregateTrials(trials: readonly TrialRecord[], analysis: Analysis = analysisOf(null)): MethodAggregate[] {
   const groups = new Map<string, TrialRecord[]>()
   for (const t of trials) {
     if (t.warmup) continue
@@ -66,6 +137,8 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
     else groups.set(k, [t])
   }
   const out: MethodAggregate[] = []
+  // each row's measured trials by round: what pairing reads
+  const byRound = new Map<MethodAggregate, Map<number, TrialSummary>>()
   for (const group of groups.values()) {
     const first = group[0]
     // a failed or cancelled trial keeps its partial figures in the report, not in the statistics
@@ -85,7 +158,9 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
       for (const c of codes) noteCount.set(c, (noteCount.get(c) ?? 0) + 1)
     }
     const sources = new Set(ok.map((s) => s.sender.cyclesSource))
-    out.push({
+    const rounds = new Map<number, TrialSummary>()
+    for (const t of group) if (t.error === null && t.summary && t.summary.bytes > 0) rounds.set(t.repetition, t.summary)
+    const row: MethodAggregate = {
       method: first.method,
       target: first.target,
       fileBytes: first.fileBytes,
@@ -115,23 +190,63 @@ export function aggregateTrials(trials: readonly TrialRecord[]): MethodAggregate
       vsCopy: null,
       zeroCopyFallbackShare: zcSends > 0 ? zc.reduce((a, z) => a + z.copied, 0) / zcSends : null,
       notes: [...noteCount].map(([code, n]) => ({ code, trials: n }))
-    })
+    }
+    out.push(row)
+    byRound.set(row, rounds)
   }
   // against copy on the same target, size, chunk, bound and streams
   for (const a of out) {
     const base = out.find((b) => b.method === baselineMethod(a.method) && sameConditions(a, b))
     if (!base) continue
     a.speedupVsCopy = ratio(a.throughputBitsPerSec?.median, base.throughputBitsPerSec?.median)
-    if (a === base) continue
-    const r = {
-      throughput: ratioOf(a.throughputBitsPerSec, base.throughputBitsPerSec),
-      senderCyclesPerBit: ratioOf(a.senderCyclesPerBit, base.senderCyclesPerBit),
-      receiverCyclesPerBit: ratioOf(a.receiverCyclesPerBit, base.receiverCyclesPerBit),
-      systemCyclesPerBit: ratioOf(a.allHostsCyclesPerBit, base.allHostsCyclesPerBit)
+    if (a === base) {
+      a.headline = baselineHeadline(a, analysis)
+      continue
     }
-    a.vsCopy = { ...r, verdict: costVerdict(a.method, a.zeroCopyFallbackShare, r) }
+    const side = (x: MethodAggregate, stat: Stat | null) => ({ stat, trials: byRound.get(x)! })
+    const vs = (pick: (x: MethodAggregate) => Stat | null, figure: Figure) =>
+      against(analysis, side(a, pick(a)), side(base, pick(base)), figure)
+    const system = vs((x) => x.allHostsCyclesPerBit, allHostsCyclesPerBit)
+    const r = {
+      throughput: vs((x) => x.throughputBitsPerSec, (s) => s.throughputBitsPerSec).r,
+      senderCyclesPerBit: vs((x) => x.senderCyclesPerBit, (s) => s.sender.cyclesPerBit).r,
+      receiverCyclesPerBit: vs((x) => x.receiverCyclesPerBit, (s) => s.receiver?.cyclesPerBit).r,
+      systemCyclesPerBit: system.r
+    }
+    a.vsCopy = { ...r, verdict: costVerdict(a.method, a.zeroCopyFallbackShare, r, system.n) }
+    const needed = system.paired
+      ? pairsFor(system.paired, analysis.precision)
+      : a.allHostsCyclesPerBit && base.allHostsCyclesPerBit
+        ? repetitionsPerSideFor(base.allHostsCyclesPerBit, a.allHostsCyclesPerBit, analysis.precision)
+        : null
+    a.headline = {
+      baseline: base.method,
+      ratio: system.r,
+      design: analysis.paired ? 'paired' : 'unpaired',
+      n: system.n,
+      halfWidth: halfWidthShare(system.r),
+      target: analysis.precision,
+      status: intervalStatus(system.r, system.n),
+      repetitionsNeeded: needed,
+      verdict: a.vsCopy.verdict
+    }
     if (a.vsCopy.verdict === 'cost-moved' || a.vsCopy.verdict === 'partly-moved')
       a.notes.push({ code: 'COST_MOVED', trials: a.trials - a.failed })
   }
   return out
+}
+
+/** the baseline's own headline: nothing to compare, but said in the same record */
+function baselineHeadline(a: MethodAggregate, analysis: Analysis): Headline {
+  return {
+    baseline: a.method,
+    ratio: null,
+    design: analysis.paired ? 'paired' : 'unpaired',
+    n: a.allHostsCyclesPerBit?.n ?? 0,
+    halfWidth: null,
+    target: analysis.precision,
+    status: 'baseline',
+    repetitionsNeeded: null,
+    verdict: 'baseline'
+  }
 }

@@ -3,7 +3,7 @@
 // inside the noise reads as noise. The CI gate (zcprof compare) and the app's
 // compare view both read this one record.
 
-import { aggregateTrials } from './aggregate'
+import { aggregateTrials, analysisOf } from './aggregate'
 import { environmentFacts } from './environment-facts'
 import { reportTitle } from './export/report-title'
 import type { MethodAggregate, Report } from './report'
@@ -181,10 +181,20 @@ export function compareMetric(
   }
 }
 
-/** whether stored aggregates hold the figures recomputed from the trials (JSON turns NaN into null) */
+/**
+ * whether stored aggregates hold the figures recomputed from the trials (JSON turns NaN
+ * into null); a report from before the headline field is held to the rest
+ */
 function sameFigures(stored: readonly MethodAggregate[], recomputed: readonly MethodAggregate[]): boolean {
   const norm = (a: readonly MethodAggregate[]) => JSON.stringify(JSON.parse(JSON.stringify(a)))
-  return norm(stored) === norm(recomputed)
+  const asStored = recomputed.map((a, i) => {
+    if (stored[i] && !('headline' in stored[i])) {
+      const { headline: _, ...rest } = a
+      return rest
+    }
+    return a
+  })
+  return norm(stored) === norm(asStored as MethodAggregate[])
 }
 
 export function compareReports(reports: readonly Report[], options: CompareOptions = {}): Comparison {
@@ -196,7 +206,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
 
   // The trials are the data; a report's stored aggregates are a cache of them that an
   // edit (or a bug) can make disagree. Every figure compared is recomputed from trials.
-  const aggregates = reports.map((r) => aggregateTrials(r.trials))
+  const aggregates = reports.map((r) => aggregateTrials(r.trials, analysisOf(r.start.plan)))
   const edited = reports.flatMap((r, i) => (sameFigures(r.end.aggregates, aggregates[i]) ? [] : [i]))
 
   // rows in the baseline's order, then rows only other reports have

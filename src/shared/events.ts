@@ -1,12 +1,22 @@
 // What a run tells its front ends while it goes: the CLI's NDJSON, the UI's live charts.
 // Order: file-progress* (while a test file is generated), run-start, then per trial
-// trial-start, sample*, trial-end; warnings and a fatal error any time; run-end last
+// trial-start, sample*, trial-end, and round-end after each measured round; warnings
+// and a fatal error any time; run-end last
 // (or run-failed, when no report could be made). In the app, report-saved or
 // report-save-failed follows run-end: the report's place in the library.
 
 import type { ErrorInfo } from './errors'
 import type { LibraryEntry } from './library'
-import type { Environment, GpuEnvironment, Plan, Report, Sample, TrialRecord, Warning } from './report'
+import type {
+  Environment,
+  GpuEnvironment,
+  HeadlineStatus,
+  Plan,
+  Report,
+  Sample,
+  TrialRecord,
+  Warning
+} from './report'
 
 export interface TrialRef {
   index: number
@@ -20,7 +30,34 @@ export interface TrialRef {
   streams: number
   repetition: number
   warmup: boolean
+  /** this trial's place in its round: 0-based, of `inRound` trials */
+  inRoundIndex: number
+  inRound: number
+  /**
+   * the run's time left as this trial starts, this trial included: the trials still to
+   * run at their measured pace, and with a precision, the rounds its widest row still
+   * needs, within the time budget. Front ends count down from it and never up.
+   */
+  leftMs: number
 }
+
+/** where one row stands after a round: its headline's precision, and whether it runs again */
+export interface RoundRow {
+  method: TrialRecord['method']
+  target: string
+  fileBytes: number
+  chunkBytes: number
+  /** repetitions its headline rests on */
+  n: number
+  /** the headline's half-width, a share of the larger cost; null without an interval */
+  halfWidth: number | null
+  status: HeadlineStatus
+  /** it runs in the next round */
+  active: boolean
+}
+
+/** why a run ended its rounds: the plan's count, every row tight, the time budget, or the trial limit */
+export type StopReason = 'rounds' | 'tight' | 'budget' | 'limit'
 
 export type RunEvent =
   | {
@@ -35,6 +72,11 @@ export type RunEvent =
   | { type: 'trial-start'; trial: TrialRef }
   | { type: 'sample'; trial: number; sample: Sample }
   | { type: 'trial-end'; trial: TrialRecord }
+  /**
+   * after each measured round: each row's headline precision so far; stop says why the
+   * run ends here (null: another round follows)
+   */
+  | { type: 'round-end'; round: number; rows: RoundRow[]; stop: StopReason | null; leftMs: number }
   | { type: 'warning'; warning: Warning }
   | { type: 'error'; error: ErrorInfo }
   | { type: 'run-end'; report: Report }

@@ -25,8 +25,25 @@ export const PLAN_LIMITS = {
   sampleIntervalMs: { min: 10, max: 60_000 },
   lineRateBitsPerSec: { min: 1e6, max: 1e13 },
   /** SQEs per io_uring submission batch (ZC_URING_MAX_DEPTH in zc.h) */
-  uringDepth: { min: 1, max: 4096 }
+  uringDepth: { min: 1, max: 4096 },
+  /** repeat until tight: the half-width aimed at, as a share (0.001 = ±0.1 points) */
+  precision: { min: 0.001, max: 1 },
+  /** with a precision: the run's time budget */
+  maxTimeMs: { min: 1000, max: 24 * 3600_000 },
+  /** with a precision: repeat is the fewest rounds, and never under this */
+  minRoundsWithPrecision: 3,
+  seed: { min: 0, max: 2 ** 32 - 1 }
 } as const
+
+/**
+ * Repeat until tight, by default: rounds until every method's headline is within ±5
+ * points (statistics.DEFAULT_PRECISION), at least 5 rounds, at most 2 minutes. Five,
+ * not three: stopping when an interval first looks tight favours runs whose spread
+ * looked small by chance, and more rounds before the first look keep the 95% interval
+ * honest (simulated coverage 0.92–0.95 at 5 rounds, 0.89–0.94 at 3: docs/statistics.md).
+ */
+export const DEFAULT_MIN_ROUNDS = 5
+export const DEFAULT_MAX_TIME_MS = 120_000
 
 /** SQEs per batch when the plan names none: ZC_URING_DEFAULT_DEPTH in zc.h */
 export const DEFAULT_URING_DEPTH = 32
@@ -156,6 +173,39 @@ function gpuProblems(plan: Plan, bad: (field: keyof Plan, message: string, hint:
       )
   if (plan.streams > 1 && targets.some((t) => t.kind === 'gpu'))
     bad('streams', `a GPU target takes one stream, not ${plan.streams}`, 'leave --streams out for gpu:// targets')
+}
+
+/** repeat until tight, the round order and automatic placement */
+function roundProblems(plan: Plan, bad: (field: keyof Plan, message: string, hint: string) => void): void {
+  const L = PLAN_LIMITS
+  const p = plan.precision
+  if (p !== undefined && p !== null) {
+    if (!(typeof p === 'number' && p >= L.precision.min && p <= L.precision.max))
+      bad(
+        'precision',
+        `the precision must be a share from ${L.precision.min * 100}% to ${L.precision.max * 100}%, not ${String(p)}`,
+        'e.g. --precision 5% (each method within ±5 points of copy)'
+      )
+    else if (typeof plan.repeat === 'number' && plan.repeat < L.minRoundsWithPrecision)
+      bad(
+        'repeat',
+        `with a precision, --repeat is the fewest rounds and must be at least ${L.minRoundsWithPrecision}, not ${plan.repeat}`,
+        `e.g. --precision ${p * 100}% --repeat 5`
+      )
+  }
+  const t = plan.maxTimeMs
+  if (t !== undefined && t !== null && !whole(t, L.maxTimeMs.min, L.maxTimeMs.max))
+    bad(
+      'maxTimeMs',
+      `the time budget must be from ${formatDurationMs(L.maxTimeMs.min)} to ${formatDurationMs(L.maxTimeMs.max)}, not ${String(t)} ms`,
+      'e.g. --max-time 2m'
+    )
+  if (plan.order !== undefined && plan.order !== 'shuffled' && plan.order !== 'fixed')
+    bad('order', `the round order must be shuffled or fixed, not ${String(plan.order)}`, 'e.g. --order shuffled')
+  if (plan.seed !== undefined && !whole(plan.seed, L.seed.min, L.seed.max))
+    bad('seed', `the seed must be a whole number from 0 to ${L.seed.max}, not ${String(plan.seed)}`, 'e.g. --seed 42')
+  if (plan.autoPin !== undefined && typeof plan.autoPin !== 'boolean')
+    bad('autoPin', 'autoPin must be true or false', 'leave --no-pin out, or pass it')
 }
 
 export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanProblem[] {
@@ -314,6 +364,7 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
           'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
         )
     }
+  roundProblems(plan, bad)
   if (out.length === 0) gpuProblems(plan, bad)
   if (out.length === 0 && trialCount(plan) > L.totalTrials)
     bad(

@@ -15,6 +15,7 @@ import {
   CACHE_STATES,
   COST_VERDICTS,
   CYCLES_SOURCES,
+  HEADLINE_STATUSES,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TITLE_LENGTH,
@@ -25,6 +26,7 @@ import {
   type ForeignOrigin,
   type GpuEnvironment,
   type GpuFigures,
+  type Headline,
   type HostCpu,
   type MethodAggregate,
   type Plan,
@@ -332,6 +334,20 @@ const trial = obj<TrialRecord>({
 
 const ratioEstimate = nullable(obj<RatioEstimate>({ ratio: num, ci95Low: numOrNull, ci95High: numOrNull }))
 
+const headline = nullable(
+  obj<Headline>({
+    baseline: method,
+    ratio: ratioEstimate,
+    design: enumOf(['paired', 'unpaired'] as const),
+    n: int,
+    halfWidth: numOrNull,
+    target: num,
+    status: enumOf(HEADLINE_STATUSES),
+    repetitionsNeeded: numOrNull,
+    verdict: enumOf(COST_VERDICTS)
+  })
+)
+
 const aggregate = obj<MethodAggregate>(
   {
     method,
@@ -367,10 +383,11 @@ const aggregate = obj<MethodAggregate>(
         verdict: enumOf(COST_VERDICTS)
       })
     ),
+    headline,
     zeroCopyFallbackShare: numOrNull,
     notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
   },
-  { uringEntersPerGiB: true, uringSqesPerGiB: true, gpuBitsPerSec: true, gpuPinMs: true }
+  { uringEntersPerGiB: true, uringSqesPerGiB: true, gpuBitsPerSec: true, gpuPinMs: true, headline: true }
 )
 
 const plan = obj<Plan>(
@@ -396,9 +413,23 @@ const plan = obj<Plan>(
     lineRatesBitsPerSec: nullable(arrayOf(num, 16)),
     uringDepth: int,
     uringSqpoll: bool,
-    gpuSpin: bool
+    gpuSpin: bool,
+    precision: numOrNull,
+    maxTimeMs: numOrNull,
+    order: enumOf(['shuffled', 'fixed'] as const),
+    seed: int,
+    autoPin: bool
   },
-  { uringDepth: true, uringSqpoll: true, gpuSpin: true }
+  {
+    uringDepth: true,
+    uringSqpoll: true,
+    gpuSpin: true,
+    precision: true,
+    maxTimeMs: true,
+    order: true,
+    seed: true,
+    autoPin: true
+  }
 )
 
 export const REPORT_SCHEMA: Schema<Report> = {

@@ -64,6 +64,28 @@ export interface Plan {
   uringSqpoll?: boolean
   /** gpu-* methods: wait for the GPU by spinning, not blocking (absent: blocking) */
   gpuSpin?: boolean
+  /**
+   * Repeat until tight: rounds go on until every method's headline interval has a
+   * half-width at or under this share (0.05: ±5 points), or maxTimeMs is spent;
+   * `repeat` is then the fewest rounds. null or absent: exactly `repeat` rounds.
+   */
+  precision?: number | null
+  /** with precision: the run starts no round it cannot finish in this long (absent: no limit) */
+  maxTimeMs?: number | null
+  /**
+   * Each round runs every method once: in a shuffled order (a randomized block, the
+   * order drawn from `seed`), or in the plan's order (absent: the plan's order, as
+   * before 0.4). Shuffled rounds are analysed in pairs, each method against copy in
+   * its own round.
+   */
+  order?: 'shuffled' | 'fixed'
+  seed?: number
+  /**
+   * zcprof chose where the threads run (senderCpus and receiverCpus hold its choice):
+   * one CPU for the senders and another for the receivers, on separate cores.
+   * false or absent: the CPUs are the user's, or nothing is pinned.
+   */
+  autoPin?: boolean
 }
 
 export interface PmuState {
@@ -378,6 +400,8 @@ export interface VsCopy {
  * partly-moved: the whole system saves, but less than the sender: the receiver pays more.
  * kernel-copied: a zero-copy method the kernel copied anyway: never a zero-copy win.
  * no-clear-change: the interval includes no change. unrepeated: no interval (n = 1).
+ * undecided: too few repetitions to read (n = 2), or an interval too wide to tell a
+ * change from none (see statistics.intervalStatus).
  */
 export const COST_VERDICTS = [
   'baseline',
@@ -388,9 +412,41 @@ export const COST_VERDICTS = [
   'kernel-copied',
   'no-clear-change',
   'unrepeated',
+  'undecided',
   'unknown'
 ] as const
 export type CostVerdict = (typeof COST_VERDICTS)[number]
+
+/**
+ * How the headline reads: a finding (an interval fit to read), or what is missing
+ * (too few repetitions, an interval too wide), or no interval at all.
+ */
+export const HEADLINE_STATUSES = ['baseline', 'finding', 'too-few', 'too-wide', 'none'] as const
+export type HeadlineStatus = (typeof HEADLINE_STATUSES)[number]
+
+/**
+ * The one answer per method, in every view: what every host measured pays per bit for
+ * this method against its baseline (copy, or gpu-copy) run beside it, with its 95%
+ * interval, how precise that is, and what it would take to be precise enough.
+ */
+export interface Headline {
+  /** the baseline this method was measured against */
+  baseline: MethodName
+  /** this method's cost over the baseline's; null where either side was not measured */
+  ratio: RatioEstimate | null
+  /** paired: by round, both in the same round; unpaired: ratio of means (reports before 0.4) */
+  design: 'paired' | 'unpaired'
+  /** the repetitions it rests on: rounds with both, or the smaller side's count */
+  n: number
+  /** half the interval's width, a share of the larger cost (statistics.halfWidthShare); null without one */
+  halfWidth: number | null
+  /** the half-width the run aimed at (its precision), or the default one "about N" is figured for */
+  target: number
+  status: HeadlineStatus
+  /** repetitions in all that would bring the half-width to target if the spread holds; null: cannot tell yet */
+  repetitionsNeeded: number | null
+  verdict: CostVerdict
+}
 
 export interface MethodAggregate {
   method: MethodName
@@ -425,6 +481,8 @@ export interface MethodAggregate {
   speedupVsCopy: number | null
   /** null for copy itself and where copy did not run beside it */
   vsCopy: VsCopy | null
+  /** the headline: whole-system CPU per bit against the baseline; absent in reports before 0.4 */
+  headline?: Headline | null
   zeroCopyFallbackShare: number | null
   /** the warnings its trials carry, and on how many of them: each table marks the row */
   notes: { code: string; trials: number }[]

@@ -3,7 +3,7 @@
 // the report as it stood at the start (plan, environment); each later line a trial or
 // a warning. A journal whose run never ended becomes an incomplete report.
 
-import { aggregateTrials } from './aggregate'
+import { aggregateTrials, analysisOf } from './aggregate'
 import type { Report, TrialRecord, Warning } from './report'
 import { mergeWarning, warning } from './warnings'
 
@@ -65,7 +65,7 @@ export function reportFromJournal(
         timestamp: new Date(lastWrittenMs).toISOString(),
         durationMs: Number.isFinite(startMs) ? Math.max(0, lastWrittenMs - startMs) : 0,
         incomplete: true,
-        aggregates: aggregateTrials(trials),
+        aggregates: aggregateTrials(trials, analysisOf(begun.start.plan)),
         warnings: [...begun.end.warnings, ...warnings]
       }
     }

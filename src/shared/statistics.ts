@@ -176,3 +176,129 @@ export function ratioSide(r: RatioEstimate | null): 'below' | 'above' | 'include
   if (!r || !Number.isFinite(r.ci95Low)) return null
   return r.ci95High < 1 ? 'below' : r.ci95Low > 1 ? 'above' : 'includes'
 }
+
+/** a ratio from pairs, and how many pairs it rests on */
+export interface PairedRatio extends RatioEstimate {
+  n: number
+  /** the standard deviation of the pairs' log ratios: what more pairs would shrink by √n */
+  logSd: number
+}
+
+/**
+ * The ratio of a randomized block design: each round ran both methods (in a shuffled
+ * order), so each round gives one ratio other / base, and whatever moved the whole
+ * round (the machine slowing down for a minute) cancels inside it. The estimate is
+ * the geometric mean of the rounds' ratios with Student's t on their logs, n − 1
+ * degrees of freedom. Pairs with a side that is not a positive number are left out.
+ * null with no usable pair; an interval of NaN with one.
+ */
+export function pairedRatio(pairs: readonly (readonly [base: number, other: number])[]): PairedRatio | null {
+  const logs = pairs
+    .filter(([b, o]) => Number.isFinite(b) && Number.isFinite(o) && b > 0 && o > 0)
+    .map(([b, o]) => Math.log(o / b))
+  const s = summarize(logs)
+  if (!s) return null
+  const ratio = Math.exp(s.mean)
+  if (s.n < 2) return { ratio, ci95Low: Number.NaN, ci95High: Number.NaN, n: s.n, logSd: Number.NaN }
+  const h = (tQuantile95(s.n - 1) * s.stddev) / Math.sqrt(s.n)
+  return { ratio, ci95Low: ratio * Math.exp(-h), ci95High: ratio * Math.exp(h), n: s.n, logSd: s.stddev }
+}
+
+/**
+ * How precise a ratio's interval is: half its width, as a share of the larger of the
+ * two things compared (the baseline is 1). For a method cheaper than copy this is the
+ * "± points" a reader sees; for one dearer than copy it is a share of its own cost, so
+ * a method at 3.7× copy needs no finer grain than one at 0.7×. null without an interval.
+ */
+export function halfWidthShare(r: RatioEstimate | null): number | null {
+  if (!r || !Number.isFinite(r.ci95Low) || !Number.isFinite(r.ci95High)) return null
+  return (r.ci95High - r.ci95Low) / 2 / Math.max(1, r.ratio)
+}
+
+/** fewer repetitions than this never make a finding, whatever their interval says */
+export const MIN_FINDING_REPETITIONS = 3
+/**
+ * An interval wider than this (half-width, as halfWidthShare measures it: ±25 points
+ * of copy's cost) says "not enough data", not anything about the method: no view
+ * prints it as a finding.
+ */
+export const MAX_FINDING_HALF_WIDTH = 0.25
+/** the precision "about N more repetitions would resolve" aims at when the plan names none */
+export const DEFAULT_PRECISION = 0.05
+
+/**
+ * finding: an interval fit to read. too-few: under MIN_FINDING_REPETITIONS repetitions.
+ * too-wide: repeated enough, yet wider than MAX_FINDING_HALF_WIDTH. none: no interval at all.
+ */
+export type IntervalStatus = 'finding' | 'too-few' | 'too-wide' | 'none'
+
+export function intervalStatus(r: RatioEstimate | null, n: number): IntervalStatus {
+  if (!r) return 'none'
+  if (n < MIN_FINDING_REPETITIONS) return 'too-few'
+  const h = halfWidthShare(r)
+  if (h === null) return 'none'
+  return h > MAX_FINDING_HALF_WIDTH ? 'too-wide' : 'finding'
+}
+
+/**
+ * The fewest repetitions n (from `from`, at most `max`) at which `halfWidthAt(n)` is at
+ * or under the target; null when even `max` would not do. halfWidthAt must fall as n
+ * grows, which every interval here does: the search doubles, then bisects.
+ */
+export function repetitionsFor(
+  halfWidthAt: (n: number) => number,
+  target: number,
+  from: number,
+  max = 1000
+): number | null {
+  const ok = (n: number) => halfWidthAt(n) <= target
+  if (ok(from)) return from
+  let lo = from
+  let hi = from
+  while (!ok(hi)) {
+    if (hi >= max) return null
+    lo = hi
+    hi = Math.min(max, hi * 2)
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (ok(mid)) hi = mid
+    else lo = mid
+  }
+  return hi
+}
+
+/**
+ * Pairs a paired ratio would need for its half-width share to reach `target`, if the
+ * log ratios keep the spread they have: at least MIN_FINDING_REPETITIONS; null when
+ * there is no spread yet (one pair) or more than 1000 would be needed.
+ */
+export function pairsFor(p: PairedRatio, target: number): number | null {
+  if (!(p.n >= 2) || !Number.isFinite(p.logSd)) return null
+  const at = (n: number) => {
+    const h = (tQuantile95(n - 1) * p.logSd) / Math.sqrt(n)
+    return (p.ratio * Math.sinh(h)) / Math.max(1, p.ratio)
+  }
+  return repetitionsFor(at, target, Math.max(MIN_FINDING_REPETITIONS, 2))
+}
+
+/**
+ * Repetitions a side (both sides alike) a ratio of means would need for its half-width
+ * share to reach `target`, if each side keeps the relative spread it has. The degrees
+ * of freedom follow ratioOfMeans' own rule. null without a spread on either side, or
+ * beyond 1000.
+ */
+export function repetitionsPerSideFor(base: Stat, other: Stat, target: number): number | null {
+  if (base.mean === 0 || !Number.isFinite(base.mean) || !Number.isFinite(other.mean)) return null
+  const cvB = base.n > 1 ? base.stddev / Math.abs(base.mean) : null
+  const cvO = other.n > 1 ? other.stddev / Math.abs(other.mean) : null
+  if (cvB === null && cvO === null) return null
+  const v = (cvB ?? cvO!) ** 2 + (cvO ?? cvB!) ** 2
+  const ratio = other.mean / base.mean
+  const at = (n: number) => {
+    const df = n >= WELCH_MIN_RUNS ? 2 * (n - 1) : n - 1
+    const h = tQuantile95(df) * Math.sqrt(v / n)
+    return (ratio * Math.sinh(h)) / Math.max(1, ratio)
+  }
+  return repetitionsFor(at, target, Math.max(MIN_FINDING_REPETITIONS, 2))
+}

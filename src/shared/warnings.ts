@@ -112,6 +112,21 @@ export const WARNING_CATALOGUE = {
     hint: 'the kernel thread polling the submission ring burns its core while it waits: its CPU is the price of sending with no system call'
   },
   RETRANSMITS: { mark: 'retransmits', severity: 'info', hint: null },
+  AUTO_PINNED: {
+    mark: 'pinned by zcprof',
+    severity: 'info',
+    hint: 'where threads land changes every figure from run to run; --no-pin leaves them to the scheduler, --cpus and --receiver-cpus choose'
+  },
+  NOT_TIGHT: {
+    mark: 'not tight',
+    severity: 'caution',
+    hint: 'give it more time (--max-time), a looser --precision, or a quieter machine'
+  },
+  NO_BASELINE: {
+    mark: 'no baseline',
+    severity: 'caution',
+    hint: 'add copy (gpu-copy for a GPU) to the methods: every headline is measured against it'
+  },
   FOREIGN: { mark: 'imported', severity: 'info', hint: null },
   /** a note from a schema 2 report that no code above matches */
   NOTE: { mark: 'note', severity: 'info', hint: null },

@@ -164,6 +164,7 @@ export function fakeTransport(o: FakeOptions): Transport {
     nowNs,
     threadCpuNs: () => 0,
     allowedCpus: () => Array.from({ length: cores }, (_, i) => i),
+    cpuCores: () => Array.from({ length: cores }, (_, i) => ({ cpu: i, packageId: 0, coreId: i })),
     hostSnapshot: () => host('own'),
     systemCpu: () => {
       advance()

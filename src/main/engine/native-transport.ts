@@ -2,6 +2,7 @@
 // agents (a local child, or remote) as receivers.
 
 import * as native from '../../native'
+import { cpuCores } from '../host/cpu-topology'
 import { captureEnvironment } from '../host/environment'
 import { readHostSnapshot, readSystemCpu } from '../host/system-cpu'
 import { Receivers } from './receivers'
@@ -12,6 +13,7 @@ export const nativeTransport: Transport = {
   nowNs: () => native.nowNs(),
   threadCpuNs: () => native.threadCpuNs(),
   allowedCpus: () => native.allowedCpus(),
+  cpuCores: () => cpuCores(native.allowedCpus()),
   hostSnapshot: readHostSnapshot,
   systemCpu: readSystemCpu,
   environment: captureEnvironment,

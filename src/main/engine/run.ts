@@ -1,17 +1,15 @@
 // A plan → interleaved trials → a report. The one entry point every front end uses.
 
-import { aggregateTrials } from '../../shared/aggregate'
+import { aggregateTrials, analysisOf } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { METHOD_INFO, METHODS, type MethodName } from '../../shared/methods'
+import { baselineMethod, METHOD_INFO, METHODS, type MethodName } from '../../shared/methods'
 import {
   DEFAULT_CHUNK_BYTES,
   DEFAULT_DURATION_MS,
   DEFAULT_SAMPLE_INTERVAL_MS,
   DEFAULT_URING_DEPTH,
-  omitMsOf,
-  planProblems,
-  runsOn
+  planProblems
 } from '../../shared/plan-rules'
 import type {
   Environment,
@@ -23,14 +21,17 @@ import type {
   TrialRecord,
   Warning
 } from '../../shared/report'
-import { parseTarget, type Target } from '../../shared/targets'
-import { formatBytes } from '../../shared/units'
+import { isLocal, parseTarget, type Target } from '../../shared/targets'
+import { formatBytes, formatDurationMs } from '../../shared/units'
+import { autoPlacement } from '../../shared/placement'
+import { newSeed, seededRandom } from '../../shared/random'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
 import type { RatioEstimate } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
 import { checkUserFile, ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import type { ReceiverSet, Transport } from './transport'
+import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
 import { zcprofReport } from './version'
 
 /**
@@ -97,37 +98,35 @@ export function validatePlan(plan: Plan, transport: Pick<Transport, 'allowedCpus
   return plan.targets.map(parseTarget)
 }
 
-/** Interleaved: every repetition runs each method once, so drift spreads over all of them. */
-export function planTrials(plan: Plan, targets: Target[], sizes: number[]): Omit<TrialSpec, 'index'>[] {
+/**
+ * Every trial of a plan that runs exactly its rounds (no precision): each round every
+ * row once, warm-up rounds first, in the plan's order or shuffled by `random`.
+ */
+export function planTrials(
+  plan: Plan,
+  targets: Target[],
+  sizes: number[],
+  random: () => number = seededRandom(plan.seed ?? 0)
+): Omit<TrialSpec, 'index'>[] {
+  const rows = planRows(plan, targets, sizes)
   const out: Omit<TrialSpec, 'index'>[] = []
-  for (let rep = 0; rep < plan.warmup + plan.repeat; rep++) {
-    const warmup = rep < plan.warmup
-    for (const target of targets)
-      for (const fileBytes of sizes)
-        for (const chunkBytes of plan.chunkBytes)
-          for (const method of plan.methods) {
-            // a socket method has nothing to do on a GPU, nor a GPU method on a socket
-            if (!runsOn(method, target)) continue
-            out.push({
-              method,
-              target,
-              fileBytes,
-              chunkBytes,
-              durationMs: plan.durationMs,
-              omitMs: plan.durationMs === null ? null : omitMsOf(plan),
-              trialBytes: plan.trialBytes,
-              streams: plan.streams,
-              senderCpus: plan.senderCpus,
-              receiverCpus: plan.receiverCpus,
-              uringDepth: plan.uringDepth ?? DEFAULT_URING_DEPTH,
-              uringSqpoll: plan.uringSqpoll ?? false,
-              gpuSpin: plan.gpuSpin ?? false,
-              repetition: warmup ? rep : rep - plan.warmup,
-              warmup,
-              cache: plan.cache,
-              receiverMode: plan.receiverMode
-            })
-          }
+  for (let round = 0; round < plan.warmup + plan.repeat; round++) out.push(...roundSpecs(plan, rows, round, random))
+  return out
+}
+
+/**
+ * The plan as it runs: a shuffled plan without a seed draws one, and automatic
+ * placement becomes the CPUs it chose (placement.ts's rule), so the report says both.
+ */
+export function resolvePlan(plan: Plan, targets: readonly Target[], transport: Pick<Transport, 'cpuCores'>): Plan {
+  const out: Plan = { ...plan }
+  if (plan.order === 'shuffled' && plan.seed === undefined) out.seed = newSeed()
+  if (plan.autoPin) {
+    // receivers are ours to place when they run on this host (a gpu:// target has none)
+    const here = targets.every((t) => t.kind === 'gpu' || isLocal(t))
+    const chosen = autoPlacement(transport.cpuCores(), plan.streams, here)
+    out.senderCpus = chosen?.senderCpus ?? null
+    out.receiverCpus = chosen?.receiverCpus ?? null
   }
   return out
 }
@@ -175,8 +174,34 @@ async function prepareRun(
 }
 
 /** what the plan itself means for the figures, said before the first trial */
-function planWarnings(plan: Plan, environment: MeasuredEnvironment): Warning[] {
+function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readonly Row[]): Warning[] {
   const out: Warning[] = []
+  if (plan.autoPin) {
+    const cpus = (c: number[] | null) => (c ? `CPU${c.length > 1 ? 's' : ''} ${c.join(',')}` : null)
+    const where = plan.senderCpus
+      ? `sender threads on ${cpus(plan.senderCpus)}` +
+        (plan.receiverCpus ? `, receiver threads on ${cpus(plan.receiverCpus)}` : ', receivers not pinned (not on this host)')
+      : null
+    out.push(
+      warning(
+        'AUTO_PINNED',
+        where
+          ? `zcprof pinned the threads: ${where}, on separate cores`
+          : 'this host lets zcprof run on one CPU only: nothing is pinned',
+        { scope: 'run' }
+      )
+    )
+  }
+  // every headline is against a baseline run beside it
+  for (const r of rows)
+    if (!rows.some((b) => b.method === baselineMethod(r.method) && b.target.text === r.target.text)) {
+      out.push(
+        warning('NO_BASELINE', `${baselineMethod(r.method)} is not in the plan: ${r.method} has no headline`, {
+          scope: 'method',
+          method: r.method
+        })
+      )
+    }
   if (!environment.pmu.available) out.push(pmuWarning(environment.pmu.reason, environment.cpuClockHz))
   if (plan.methods.includes('node-stream')) {
     out.push(
@@ -243,12 +268,17 @@ async function checkReceiverCpusFirst(plan: Plan, targets: Target[], receivers: 
   }
 }
 
-function trialStart(spec: TrialSpec, total: number): RunEvent {
+function trialStart(
+  spec: TrialSpec,
+  total: number,
+  place: { inRoundIndex: number; inRound: number; leftMs: number }
+): RunEvent {
   return {
     type: 'trial-start',
     trial: {
       index: spec.index,
       total,
+      ...place,
       method: spec.method,
       target: spec.target.text,
       fileBytes: spec.fileBytes,
@@ -290,7 +320,7 @@ function buildReport(r: RunOutcome, warn: (w: Warning) => void, emit: (e: RunEve
         )
       )
   }
-  const aggregates = aggregateTrials(r.trials)
+  const aggregates = aggregateTrials(r.trials, analysisOf(r.plan))
   for (const w of costMovedWarnings(aggregates)) warn(w)
   return zcprofReport(
     {
@@ -331,11 +361,67 @@ export function afterTrial(rec: Pick<TrialRecord, 'error'>, aborted: boolean): A
   return 'go-on'
 }
 
+/**
+ * The run's time left as a trial starts, that trial included: the rest of this round at
+ * the pace its rows have had, then the rounds still to come. Without a precision those
+ * are the plan's; with one, the fewest rounds still owed, or the most any active row
+ * needs to reach the precision if its spread holds, within what the budget allows.
+ */
+export function timeLeftMs(s: {
+  plan: Plan
+  clock: TrialClock
+  restOfRound: readonly Row[]
+  active: readonly Row[]
+  /** the round running now (0-based, warm-ups included) */
+  round: number
+  aggregates: readonly MethodAggregate[]
+  elapsedMs: number
+}): number {
+  const { plan, clock } = s
+  const rest = s.restOfRound.reduce((t, r) => t + clock.expectedMs(r, plan), 0)
+  const roundMs = clock.roundMs(s.active, plan)
+  const after = Math.max(0, plan.warmup + plan.repeat - (s.round + 1))
+  if (plan.precision === null || plan.precision === undefined) return rest + after * roundMs
+  const measured = Math.max(0, s.round + 1 - plan.warmup)
+  const activeIds = new Set(s.active.map(rowId))
+  let more = after
+  for (const a of s.aggregates) {
+    const h = a.headline
+    if (!activeIds.has(rowId(a)) || !h || h.status === 'baseline') continue
+    if (h.repetitionsNeeded === null) continue
+    more = Math.max(more, h.repetitionsNeeded - measured)
+  }
+  const projected = rest + more * roundMs
+  if (plan.maxTimeMs === null || plan.maxTimeMs === undefined) return projected
+  // the budget starts no round it cannot finish: at most the whole rounds that fit, the owed ones always
+  const fit = roundMs > 0 ? Math.floor(Math.max(0, plan.maxTimeMs - s.elapsedMs - rest) / roundMs) : 0
+  return rest + Math.min(more, Math.max(after, fit)) * roundMs
+}
+
+/** each row the rounds left wider than the plan's precision, said once per method */
+function notTightWarnings(plan: Plan, decision: RoundDecision, warn: (w: Warning) => void): void {
+  const why =
+    decision.stop === 'budget'
+      ? `the time budget (${formatDurationMs(plan.maxTimeMs ?? 0)}) was spent`
+      : 'the trial limit was reached'
+  for (const r of decision.rows) {
+    if (r.status === 'baseline' || (r.halfWidth !== null && r.halfWidth <= (plan.precision ?? 0))) continue
+    const width = r.halfWidth === null ? 'no interval' : `±${(r.halfWidth * 100).toFixed(1)} points`
+    warn(
+      warning(
+        'NOT_TIGHT',
+        `${r.method}: ${width} after ${r.n} repetition${r.n === 1 ? '' : 's'}, not the ±${((plan.precision ?? 0) * 100).toFixed(1)} asked for: ${why}`,
+        { scope: 'method', method: r.method }
+      )
+    )
+  }
+}
+
 export async function runPlan(opts: RunOptions): Promise<Report> {
-  const { plan } = opts
   const emit = (e: RunEvent) => opts.onEvent?.(e)
   const transport = opts.transport ?? nativeTransport
-  const targets = validatePlan(plan, transport)
+  const targets = validatePlan(opts.plan, transport)
+  const plan = resolvePlan(opts.plan, targets, transport)
   const started = Date.now()
   const { files, environment, receivers } = await prepareRun(plan, targets, opts, transport, emit)
 
@@ -358,98 +444,156 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const crcs = new Map<string, number>()
   // from here the receivers are running: whatever throws, the finally below closes them
   try {
-    const specs = planTrials(plan, targets, [...files.keys()])
+    const rows = planRows(plan, targets, [...files.keys()])
+    const random = seededRandom(plan.seed ?? 0)
+    const precise = plan.precision !== null && plan.precision !== undefined
+    const fixedTrials = (plan.warmup + plan.repeat) * rows.length
     // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
     for (const t of targets) if (t.kind === 'gpu') gpuEnvironments.set(t.text, (await receivers.for(t)).gpu!)
     emit({
       type: 'run-start',
       plan,
       environment,
-      trials: specs.length,
+      // with a precision, the fewest: more rounds follow while rows are not tight
+      trials: fixedTrials,
       ...(gpuEnvironments.size ? { gpus: [...gpuEnvironments.values()] } : {})
     })
-    for (const w of planWarnings(plan, environment)) warn(w)
+    for (const w of planWarnings(plan, environment, rows)) warn(w)
     if (plan.checksum) for (const f of files.values()) crcs.set(f, await transport.fileCrc32c(f))
     await checkReceiverCpusFirst(plan, targets, receivers)
-    for (let i = 0; i < specs.length; i++) {
-      if (opts.signal?.aborted) {
-        incomplete = true
-        break
-      }
-      const spec: TrialSpec = { ...specs[i], index: i }
-      if (skipped.has(spec.method)) continue
-      const unsupportedHere = METHOD_INFO[spec.method].tcpOnly && spec.target.kind === 'unix'
-      if (unsupportedHere) {
-        warn(
-          warning('UNSUPPORTED', `${spec.method} needs TCP; skipped on ${spec.target.text}`, {
-            scope: 'method',
-            method: spec.method
-          })
-        )
-        continue
-      }
-      const file = files.get(spec.fileBytes)!
-      emit(trialStart(spec, specs.length))
-      let rec: TrialRecord
-      try {
-        const receiver = await receivers.for(spec.target)
-        if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
-        if (!receiver.ours && !receiver.gpu) {
-          warn(
-            warning(
-              'SENDER_ONLY',
-              `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`,
-              { scope: 'run' }
-            )
-          )
+    const clock = new TrialClock()
+    const analysis = analysisOf(plan)
+    let active: Row[] = rows
+    let aggregates: MethodAggregate[] = []
+    let index = 0
+    let stopped = false
+    // a method the kernel refused leaves every later round
+    const runnable = (r: Row) => !skipped.has(r.method)
+    for (let round = 0; !stopped; round++) {
+      const specs = roundSpecs(plan, active.filter(runnable), round, random)
+      for (let k = 0; k < specs.length; k++) {
+        if (opts.signal?.aborted) {
+          incomplete = true
+          stopped = true
+          break
         }
-        rec = await runTrial(
-          {
-            transport,
-            receiver,
-            receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
-            file,
-            fileCrc32c: crcs.get(file) ?? null,
-            checksum: plan.checksum,
-            clockHz: environment.cpuClockHz,
-            sampleIntervalMs: plan.sampleIntervalMs,
-            pmu: plan.pmu,
-            onSample: (sample) => emit({ type: 'sample', trial: i, sample }),
-            onStart: (cancel) => (cancelCurrent = cancel)
-          },
-          spec
-        )
-      } catch (e) {
-        // the receiver could not be set up: this target cannot work, so stop here
-        if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
-        fatal =
-          e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
-        incomplete = true
-        break
-      } finally {
-        cancelCurrent = null
-      }
-      const next = afterTrial(rec, opts.signal?.aborted ?? false)
-      if (next === 'skip-method') {
-        skipped.add(spec.method)
-        warn(
-          warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error!.message}`, {
-            scope: 'method',
-            method: spec.method
+        const spec: TrialSpec = { ...specs[k], index: index++ }
+        if (skipped.has(spec.method)) continue
+        const unsupportedHere = METHOD_INFO[spec.method].tcpOnly && spec.target.kind === 'unix'
+        if (unsupportedHere) {
+          warn(
+            warning('UNSUPPORTED', `${spec.method} needs TCP; skipped on ${spec.target.text}`, {
+              scope: 'method',
+              method: spec.method
+            })
+          )
+          continue
+        }
+        const file = files.get(spec.fileBytes)!
+        const leftMs = timeLeftMs({
+          plan,
+          clock,
+          restOfRound: specs.slice(k),
+          active: active.filter(runnable),
+          round,
+          aggregates,
+          elapsedMs: Date.now() - started
+        })
+        emit(
+          trialStart(spec, precise ? Math.max(index + specs.length - k - 1, fixedTrials) : fixedTrials, {
+            inRoundIndex: k,
+            inRound: specs.length,
+            leftMs
           })
         )
-        continue
+        const trialStartedMs = Date.now()
+        let rec: TrialRecord
+        try {
+          const receiver = await receivers.for(spec.target)
+          if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
+          if (!receiver.ours && !receiver.gpu) {
+            warn(
+              warning(
+                'SENDER_ONLY',
+                `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`,
+                { scope: 'run' }
+              )
+            )
+          }
+          rec = await runTrial(
+            {
+              transport,
+              receiver,
+              receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
+              file,
+              fileCrc32c: crcs.get(file) ?? null,
+              checksum: plan.checksum,
+              clockHz: environment.cpuClockHz,
+              sampleIntervalMs: plan.sampleIntervalMs,
+              pmu: plan.pmu,
+              onSample: (sample) => emit({ type: 'sample', trial: spec.index, sample }),
+              onStart: (cancel) => (cancelCurrent = cancel)
+            },
+            spec
+          )
+        } catch (e) {
+          // the receiver could not be set up: this target cannot work, so stop here
+          if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
+          fatal =
+            e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
+          incomplete = true
+          stopped = true
+          break
+        } finally {
+          cancelCurrent = null
+        }
+        clock.record(spec, plan, Date.now() - trialStartedMs)
+        const next = afterTrial(rec, opts.signal?.aborted ?? false)
+        if (next === 'skip-method') {
+          skipped.add(spec.method)
+          warn(
+            warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error!.message}`, {
+              scope: 'method',
+              method: spec.method
+            })
+          )
+          continue
+        }
+        trials.push(rec)
+        emit({ type: 'trial-end', trial: rec })
+        // what a measured trial noticed (the kernel copied, the window limited it, other
+        // processes took CPU) is the run's warning too, naming the trials it applies to
+        if (!rec.warmup)
+          for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
+        if (next === 'go-on') continue
+        incomplete = true
+        stopped = true
+        if (next === 'stop-fatal') fatal = rec.error
+        break
       }
-      trials.push(rec)
-      emit({ type: 'trial-end', trial: rec })
-      // what a measured trial noticed (the kernel copied, the window limited it, other
-      // processes took CPU) is the run's warning too, naming the trials it applies to
-      if (!rec.warmup)
-        for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
-      if (next === 'go-on') continue
-      incomplete = true
-      if (next === 'stop-fatal') fatal = rec.error
-      break
+      if (stopped) break
+      if (round < plan.warmup) continue
+      // a measured round ended: how precise is each row now, and is another round due?
+      aggregates = aggregateTrials(trials, analysis)
+      const measured = round - plan.warmup + 1
+      const rowsNow = rows.filter(runnable)
+      const decision = afterRound(plan, rowsNow, aggregates, measured, {
+        elapsedMs: Date.now() - started,
+        nextRoundMs: (a) => clock.roundMs(a, plan)
+      })
+      active = rowsNow.filter((_, i) => decision.rows[i].active)
+      emit({
+        type: 'round-end',
+        round: measured,
+        rows: decision.rows,
+        stop: decision.stop,
+        leftMs: decision.stop
+          ? 0
+          : timeLeftMs({ plan, clock, restOfRound: [], active, round, aggregates, elapsedMs: Date.now() - started })
+      })
+      if (decision.stop === null) continue
+      stopped = true
+      if (precise && decision.stop !== 'tight') notTightWarnings(plan, decision, warn)
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)

@@ -5,6 +5,7 @@
 // hyperfine's mock executor does for its own.
 
 import type { ReceiverMode } from '../../shared/methods'
+import type { CpuCore } from '../../shared/placement'
 import type { Environment, GpuEnvironment, MeasuredEnvironment } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import type { NativeAddress } from '../../native'
@@ -69,6 +70,8 @@ export interface Transport {
   threadCpuNs(): number
   /** the CPUs this process may run on, for the plan's checks */
   allowedCpus(): number[]
+  /** those CPUs with the physical core each belongs to: where automatic placement may put threads */
+  cpuCores(): CpuCore[]
   hostSnapshot(): HostSnapshot
   systemCpu(): SystemCpu
   environment(pmu: 'auto' | 'off'): Promise<MeasuredEnvironment>

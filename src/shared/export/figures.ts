@@ -63,6 +63,7 @@ export const VERDICT_TEXT: Record<CostVerdict, string> = {
   'kernel-copied': 'kernel copied: no zero-copy win',
   'no-clear-change': 'no clear change',
   unrepeated: 'unrepeated: no interval',
+  undecided: 'undecided: too little data',
   unknown: 'not measured'
 }
 
