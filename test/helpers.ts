@@ -110,8 +110,22 @@ export async function rejection(p: Promise<unknown>): Promise<native.NativeError
 
 /**
  * A quick plan for engine tests: one pass over the file (so every byte count is the
- * file's), one measured round, checksums on, fast sampling.
+ * file's), one measured round in the plan's order, no precision and nothing pinned,
+ * checksums on, fast sampling.
  */
 export function testPlan(file: string, p: Partial<Plan> = {}): Plan {
-  return { ...DEFAULT_PLAN, file, durationMs: null, repeat: 1, warmup: 0, checksum: true, sampleIntervalMs: 20, ...p }
+  return {
+    ...DEFAULT_PLAN,
+    file,
+    durationMs: null,
+    repeat: 1,
+    warmup: 0,
+    checksum: true,
+    sampleIntervalMs: 20,
+    precision: null,
+    maxTimeMs: null,
+    order: 'fixed',
+    autoPin: false,
+    ...p
+  }
 }

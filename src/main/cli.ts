@@ -25,7 +25,7 @@ const commands = {
   library: () => import('./cli/library-command')
 }
 
-/** exit statuses: 0 done, 1 a regression or a failed trial, 2 bad input or usage, 70 a bug */
+/** exit statuses: 0 done, 1 a regression or a failed trial, 2 bad input or usage, 3 compare cannot decide, 4 compared plans differ, 70 a bug */
 const EXIT_USAGE = 2
 
 function fail(e: unknown): never {
@@ -97,7 +97,26 @@ export function main(argv: string[]): void {
       '--line-rate <rates>',
       'links to size headroom for, e.g. 25G,100G (default: the NIC speed, else 10/25/100/400G)'
     )
-    .option('-r, --repeat <n>', 'measured repetitions of each trial', '3')
+    .option(
+      '-r, --repeat <n>',
+      'measured rounds (each runs every method once); alone: exactly N rounds; with --precision: at least N (default 5)'
+    )
+    .option(
+      '--precision <pct>',
+      "repeat rounds until every method's headline interval is within ±PCT of copy, e.g. 5%; off: exactly --repeat rounds (default 5%)"
+    )
+    .option(
+      '--max-time <time>',
+      'with a precision: the time budget; no round starts that would end past it (default 2m)'
+    )
+    .option('--no-pin', 'leave threads to the scheduler (default: zcprof pins senders and receivers to separate cores)')
+    .addOption(
+      new Option('--order <order>', "each round's method order: shuffled (a randomized block) or the plan's").choices([
+        'shuffled',
+        'fixed'
+      ])
+    )
+    .option('--seed <n>', "the shuffled order's seed (default: drawn, and kept in the report)")
     .option(
       '-w, --warmup <n>',
       'unmeasured warm-up rounds (default 0 for timed trials, which leave out their ramp; else 1)'
@@ -110,7 +129,11 @@ export function main(argv: string[]): void {
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
       false
     )
-    .option('--gpu-spin', 'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)', false)
+    .option(
+      '--gpu-spin',
+      'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)',
+      false
+    )
     .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
     .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '50')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
@@ -118,6 +141,7 @@ export function main(argv: string[]): void {
     .option('--md <file>', 'also write a Markdown summary')
     .option('--csv <file>', 'also write CSV, one row per trial')
     .option('--csv-samples <file>', 'also write CSV, one row per sample')
+    .option('--csv-methods <file>', "also write CSV, one row per method: each one's headline")
     .option('--html <file>', 'also write a self-contained HTML report with charts')
     .option('--token <token>', 'token for agent:// targets (or ZCPROF_TOKEN, which keeps it out of ps)')
     .option('--agent-timeout <ms>', 'how long an agent may take to answer', '5000')
@@ -168,6 +192,7 @@ export function main(argv: string[]): void {
     .option('--md [out]', 'a Markdown summary (to standard output without a file)')
     .option('--csv <out>', 'CSV, one row per trial')
     .option('--csv-samples <out>', 'CSV, one row per sample')
+    .option('--csv-methods <out>', "CSV, one row per method: each one's headline")
     .option('--json <out>', 'the report in the current schema (migrates older ones)')
     .option('--wide', 'with no format asked: every column in the tables', false)
     .addOption(importMethod())
@@ -180,13 +205,20 @@ export function main(argv: string[]): void {
 
   program
     .command('compare')
-    .description('compare reports against the first; exits 1 on a regression beyond the threshold and the noise')
+    .description(
+      'compare reports against the first; exit 0 pass, 1 a regression beyond the threshold and the noise, 3 the data cannot decide, 4 the plans differ'
+    )
     .argument('<base>', 'the baseline report')
     .argument('<others...>', 'reports to compare with it')
     .option('--threshold <pct>', 'smallest change that counts as a regression', '5%')
     .option('--baseline <n>', 'compare against report N instead (0 is the first)')
     .option('--gate <metrics>', 'metrics that can fail the gate (comma-separated, or all)')
     .option('--metrics <metrics>', 'metrics to show (comma-separated, or all)')
+    .option(
+      '--allow-plan-diff',
+      'call regressions across plan or machine differences (verify, trial length, chunk, streams, receiver, pinning, CPU, kernel)',
+      false
+    )
     .option('--json <out>', 'write the comparison as JSON')
     .option('--md [out]', 'the comparison as Markdown, for a pull request (to standard output without a file)')
     .option('--html <out>', 'the comparison as a self-contained HTML page')

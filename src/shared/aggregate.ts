@@ -16,15 +16,7 @@ import {
   type Stat
 } from './statistics'
 import { baselineMethod } from './methods'
-import type {
-  CostVerdict,
-  Headline,
-  MethodAggregate,
-  Plan,
-  TrialRecord,
-  TrialSummary,
-  VsCopy
-} from './report'
+import type { CostVerdict, Headline, MethodAggregate, Plan, Report, TrialRecord, TrialSummary, VsCopy } from './report'
 
 type GroupKey = Pick<
   TrialRecord,
@@ -90,14 +82,23 @@ export interface Analysis {
   paired: boolean
   /** the half-width the run aimed at; "about N more" is figured for it (else DEFAULT_PRECISION) */
   precision: number
+  /** the run repeated rounds until that precision */
+  precisionAsked: boolean
+  /** rows in this order of methods (the plan's), whatever order the rounds ran them in */
+  methodOrder?: readonly MethodAggregate['method'][]
 }
 
 /**
  * What a plan's rounds support: reports from before 0.4 ran a fixed order and are read
  * as they were (ratios of means), so a report's figures never change on reload.
  */
-export function analysisOf(plan: Pick<Plan, 'order' | 'precision'> | null | undefined): Analysis {
-  return { paired: plan?.order === 'shuffled', precision: plan?.precision ?? DEFAULT_PRECISION }
+export function analysisOf(plan: Pick<Plan, 'order' | 'precision' | 'methods'> | null | undefined): Analysis {
+  return {
+    paired: plan?.order === 'shuffled',
+    precision: plan?.precision ?? DEFAULT_PRECISION,
+    precisionAsked: typeof plan?.precision === 'number',
+    methodOrder: plan?.methods
+  }
 }
 
 type Figure = (s: TrialSummary) => number | null | undefined
@@ -127,7 +128,10 @@ function against(
   return { r: p ? { ratio: p.ratio, ci95Low: p.ci95Low, ci95High: p.ci95High } : null, n: p?.n ?? 0, paired: p }
 }
 
-export function aggregateTrials(trials: readonly TrialRecord[], analysis: Analysis = analysisOf(null)): MethodAggregate[] {
+export function aggregateTrials(
+  trials: readonly TrialRecord[],
+  analysis: Analysis = analysisOf(null)
+): MethodAggregate[] {
   const groups = new Map<string, TrialRecord[]>()
   for (const t of trials) {
     if (t.warmup) continue
@@ -194,6 +198,16 @@ export function aggregateTrials(trials: readonly TrialRecord[], analysis: Analys
     out.push(row)
     byRound.set(row, rounds)
   }
+  // the plan's method order within each condition (shuffled rounds meet them in any order)
+  const order = analysis.methodOrder
+  if (order) {
+    const cond = [...new Set(out.map((a) => key({ ...a, method: 'copy' })))]
+    const rank = (a: MethodAggregate) => {
+      const i = order.indexOf(a.method)
+      return cond.indexOf(key({ ...a, method: 'copy' })) * 1000 + (i < 0 ? 999 : i)
+    }
+    out.sort((a, b) => rank(a) - rank(b))
+  }
   // against copy on the same target, size, chunk, bound and streams
   for (const a of out) {
     const base = out.find((b) => b.method === baselineMethod(a.method) && sameConditions(a, b))
@@ -208,9 +222,18 @@ export function aggregateTrials(trials: readonly TrialRecord[], analysis: Analys
       against(analysis, side(a, pick(a)), side(base, pick(base)), figure)
     const system = vs((x) => x.allHostsCyclesPerBit, allHostsCyclesPerBit)
     const r = {
-      throughput: vs((x) => x.throughputBitsPerSec, (s) => s.throughputBitsPerSec).r,
-      senderCyclesPerBit: vs((x) => x.senderCyclesPerBit, (s) => s.sender.cyclesPerBit).r,
-      receiverCyclesPerBit: vs((x) => x.receiverCyclesPerBit, (s) => s.receiver?.cyclesPerBit).r,
+      throughput: vs(
+        (x) => x.throughputBitsPerSec,
+        (s) => s.throughputBitsPerSec
+      ).r,
+      senderCyclesPerBit: vs(
+        (x) => x.senderCyclesPerBit,
+        (s) => s.sender.cyclesPerBit
+      ).r,
+      receiverCyclesPerBit: vs(
+        (x) => x.receiverCyclesPerBit,
+        (s) => s.receiver?.cyclesPerBit
+      ).r,
       systemCyclesPerBit: system.r
     }
     a.vsCopy = { ...r, verdict: costVerdict(a.method, a.zeroCopyFallbackShare, r, system.n) }
@@ -226,6 +249,7 @@ export function aggregateTrials(trials: readonly TrialRecord[], analysis: Analys
       n: system.n,
       halfWidth: halfWidthShare(system.r),
       target: analysis.precision,
+      precisionAsked: analysis.precisionAsked,
       status: intervalStatus(system.r, system.n),
       repetitionsNeeded: needed,
       verdict: a.vsCopy.verdict
@@ -245,8 +269,30 @@ function baselineHeadline(a: MethodAggregate, analysis: Analysis): Headline {
     n: a.allHostsCyclesPerBit?.n ?? 0,
     halfWidth: null,
     target: analysis.precision,
+    precisionAsked: analysis.precisionAsked,
     status: 'baseline',
     repetitionsNeeded: null,
     verdict: 'baseline'
+  }
+}
+
+/**
+ * A report from before the headline field, given its rows' headlines as today's rules
+ * read its trials: every view reads one field. Nothing else in it changes; a report
+ * that has them is returned as it is.
+ */
+export function withHeadlines(report: Report): Report {
+  const aggs = report.end.aggregates
+  if (aggs.every((a) => a.headline !== undefined)) return report
+  const fresh = aggregateTrials(report.trials, analysisOf(report.start.plan))
+  const same = (a: MethodAggregate, b: MethodAggregate) => key(a) === key(b)
+  return {
+    ...report,
+    end: {
+      ...report.end,
+      aggregates: aggs.map((a) =>
+        a.headline !== undefined ? a : { ...a, headline: fresh.find((f) => same(f, a))?.headline ?? null }
+      )
+    }
   }
 }

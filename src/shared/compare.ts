@@ -7,9 +7,20 @@ import { aggregateTrials, analysisOf } from './aggregate'
 import { environmentFacts } from './environment-facts'
 import { reportTitle } from './export/report-title'
 import type { MethodAggregate, Report } from './report'
-import { ratioOfMeans, type RatioEstimate, type Stat } from './statistics'
+import {
+  halfWidthShare,
+  MIN_FINDING_REPETITIONS,
+  ratioOfMeans,
+  repetitionsPerSideFor,
+  type RatioEstimate,
+  type Stat
+} from './statistics'
+import { parseShare } from './units'
+import { planDifferences, type PlanDifference } from './plan-differences'
 
 export { ratioOfMeans, type RatioEstimate }
+/** a regression threshold: a share, as units.parseShare reads it */
+export const parseThresholdFraction = parseShare
 
 export type StatMetric = {
   [K in keyof MethodAggregate]-?: MethodAggregate[K] extends Stat | null | undefined ? K : never
@@ -32,8 +43,11 @@ export const COMPARE_METRICS: readonly MetricInfo[] = [
   { key: 'pageFaultsPerGiB', label: 'page faults/GiB', better: 'lower' }
 ]
 
-/** what a CI gate judges unless told otherwise: the two headline figures */
-export const DEFAULT_GATE_METRICS: readonly StatMetric[] = ['throughputBitsPerSec', 'senderCyclesPerBit']
+/**
+ * What a CI gate judges unless told otherwise: the headline (what every host measured
+ * pays per bit: the whole system) and throughput. The sender's figure is detail.
+ */
+export const DEFAULT_GATE_METRICS: readonly StatMetric[] = ['allHostsCyclesPerBit', 'throughputBitsPerSec']
 
 /**
  * better / worse: the 95% interval of the ratio excludes 1.
@@ -48,18 +62,27 @@ export interface MetricComparison {
   verdict: Verdict
   /** worse by more than the threshold, and beyond the noise */
   regression: boolean
+  /** the fewer repetitions of the two sides */
+  n: number
+  /**
+   * it could not have shown a change of the threshold's size: under
+   * MIN_FINDING_REPETITIONS a side, no interval, or an interval whose half-width
+   * (detectableChange) exceeds the threshold. A regression is never inconclusive.
+   */
+  inconclusive: boolean
+  /** repetitions a side that would make it conclusive, if the spreads hold; null: cannot tell yet */
+  repetitionsNeeded: number | null
 }
 
 /**
  * The smallest change this comparison could tell from noise: the half-width of the
- * ratio's 95% interval, as a fraction of the ratio. A cell "within noise" whose
- * detectable change exceeds the threshold says too little was measured to judge,
- * not that nothing changed. null where there is no interval (unrepeated sides).
+ * ratio's 95% interval (statistics.halfWidthShare: a share of the baseline, or of the
+ * other side where that is larger). A cell "within noise" whose detectable change
+ * exceeds the threshold says too little was measured to judge, not that nothing
+ * changed. null where there is no interval (unrepeated sides).
  */
-export function detectableChange(c: MetricComparison): number | null {
-  const r = c.ratio
-  if (!r || !Number.isFinite(r.ci95Low) || !Number.isFinite(r.ci95High) || r.ratio <= 0) return null
-  return (r.ci95High - r.ci95Low) / 2 / r.ratio
+export function detectableChange(c: Pick<MetricComparison, 'ratio'>): number | null {
+  return c.ratio && c.ratio.ratio > 0 ? halfWidthShare(c.ratio) : null
 }
 
 export interface RowKey {
@@ -105,13 +128,41 @@ export interface Regression {
   ci95: [number, number]
 }
 
+/** a gated figure that could not have shown a change of the threshold's size */
+export interface Inconclusive {
+  report: number
+  key: RowKey
+  metric: StatMetric
+  /** the fewer repetitions of the two sides */
+  n: number
+  /** the smallest change it could have told from noise; null without an interval */
+  detectable: number | null
+  /** repetitions a side that would decide, if the spreads hold; null: cannot tell yet */
+  repetitionsNeeded: number | null
+}
+
+/**
+ * The gate's answer, the same in the CLI's exit status and the app's banner:
+ * pass: every gated figure could have shown a change of the threshold's size, and none did.
+ * regression: one got worse by more than the threshold, beyond the noise.
+ * inconclusive: no regression, but some gated figure could not have shown one.
+ * not-comparable: the plans or machines differ (planDifferences) and nobody said to compare anyway.
+ */
+export type GateVerdict = 'pass' | 'regression' | 'inconclusive' | 'not-comparable'
+
 export interface Comparison {
   baseline: number
   thresholdFraction: number
   columns: ReportColumn[]
   rows: CompareRow[]
   environment: EnvironmentDiffRow[]
+  /** how the reports' plans and machines differ: each makes a regression not the same experiment's */
+  planDifferences: PlanDifference[]
+  /** the differences were allowed: regressions are called across them */
+  allowPlanDiff: boolean
   regressions: Regression[]
+  inconclusive: Inconclusive[]
+  gate: GateVerdict
   notes: string[]
 }
 
@@ -121,17 +172,8 @@ export interface CompareOptions {
   thresholdFraction?: number
   gateMetrics?: readonly StatMetric[]
   labels?: string[]
-}
-
-/**
- * A regression threshold as a fraction: '5%' and '5' are 5%, '0.05' is 5% too (a
- * fraction under 1 without a % sign). null when it is not a number from 0 to 1000%.
- */
-export function parseThresholdFraction(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text)
-  if (!m) return null
-  const v = Number(m[1]) / (m[2] || Number(m[1]) >= 1 ? 100 : 1)
-  return v >= 0 && v < 10 ? v : null
+  /** call regressions across plan and machine differences */
+  allowPlanDiff?: boolean
 }
 
 /** the port is the machine's business, not the measurement's: tcp://h:5201 aligns with tcp://h */
@@ -166,19 +208,23 @@ export function compareMetric(
   other: Stat | null,
   thresholdFraction: number
 ): MetricComparison {
-  if (!base || !other) return { metric: metric.key, ratio: null, verdict: 'missing', regression: false }
+  const none = { metric: metric.key, regression: false, n: 0, inconclusive: true, repetitionsNeeded: null }
+  if (!base || !other) return { ...none, ratio: null, verdict: 'missing' }
   const ratio = ratioOfMeans(base, other)
-  if (!ratio) return { metric: metric.key, ratio: null, verdict: 'missing', regression: false }
-  if (Number.isNaN(ratio.ci95Low)) return { metric: metric.key, ratio, verdict: 'no-spread', regression: false }
+  if (!ratio) return { ...none, ratio: null, verdict: 'missing' }
+  const n = Math.min(base.n, other.n)
+  const needed = repetitionsPerSideFor(base, other, thresholdFraction)
+  if (Number.isNaN(ratio.ci95Low)) return { ...none, ratio, verdict: 'no-spread', n, repetitionsNeeded: needed }
   const inside = ratio.ci95Low <= 1 && ratio.ci95High >= 1
   const up = ratio.ratio > 1
   const verdict: Verdict = inside ? 'within-noise' : up === (metric.better === 'higher') ? 'better' : 'worse'
-  return {
-    metric: metric.key,
-    ratio,
-    verdict,
-    regression: verdict === 'worse' && Math.abs(ratio.ratio - 1) > thresholdFraction
-  }
+  // too few repetitions to read are no finding: never a regression. A wide interval wholly
+  // on the worse side still tells the direction, though not the size
+  const regression =
+    verdict === 'worse' && Math.abs(ratio.ratio - 1) > thresholdFraction && n >= MIN_FINDING_REPETITIONS
+  const c = { metric: metric.key, ratio, verdict, regression, n }
+  const blind = n < MIN_FINDING_REPETITIONS || (detectableChange(c) ?? Infinity) > thresholdFraction
+  return { ...c, inconclusive: !regression && blind, repetitionsNeeded: needed }
 }
 
 /**
@@ -227,6 +273,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   }
 
   const regressions: Regression[] = []
+  const inconclusive: Inconclusive[] = []
   const rows: CompareRow[] = order.map((id) => {
     const aggregates = byReport.map((m) => m.get(id) ?? null)
     const base = aggregates[baseline]
@@ -241,6 +288,16 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
             metric: metric.key,
             change: c.ratio.ratio - 1,
             ci95: [c.ratio.ci95Low - 1, c.ratio.ci95High - 1]
+          })
+        // a row one side lacks is no figure to judge; the rest must have been able to see a change
+        if (c.inconclusive && c.verdict !== 'missing' && gate.has(metric.key))
+          inconclusive.push({
+            report: i,
+            key: keys.get(id)!,
+            metric: metric.key,
+            n: c.n,
+            detectable: detectableChange(c),
+            repetitionsNeeded: c.repetitionsNeeded
           })
         return c
       })
@@ -275,6 +332,16 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
       'rows run once on both sides have no spread, so their noise is unknown: repeat them (--repeat 3 or more)'
     )
 
+  const planDiffs = planDifferences(reports)
+  const allowPlanDiff = options.allowPlanDiff ?? false
+  const gateVerdict: GateVerdict =
+    planDiffs.length && !allowPlanDiff
+      ? 'not-comparable'
+      : regressions.length
+        ? 'regression'
+        : inconclusive.length
+          ? 'inconclusive'
+          : 'pass'
   // two reports may read alike (the same plan in the same minute): their order tells them apart
   const titles = reports.map((r, i) => options.labels?.[i] ?? reportTitle(r))
   const labels = titles.map((t, i) => (titles.indexOf(t) !== titles.lastIndexOf(t) ? `${t} #${i + 1}` : t))
@@ -290,7 +357,11 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
     })),
     rows,
     environment,
+    planDifferences: planDiffs,
+    allowPlanDiff,
     regressions,
+    inconclusive,
+    gate: gateVerdict,
     notes
   }
 }

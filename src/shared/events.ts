@@ -10,6 +10,7 @@ import type { LibraryEntry } from './library'
 import type {
   Environment,
   GpuEnvironment,
+  Headline,
   HeadlineStatus,
   Plan,
   Report,
@@ -52,12 +53,15 @@ export interface RoundRow {
   /** the headline's half-width, a share of the larger cost; null without an interval */
   halfWidth: number | null
   status: HeadlineStatus
+  /** the headline so far; null where there is none yet */
+  headline: Headline | null
   /** it runs in the next round */
   active: boolean
 }
 
 /** why a run ended its rounds: the plan's count, every row tight, the time budget, or the trial limit */
-export type StopReason = 'rounds' | 'tight' | 'budget' | 'limit'
+export const STOP_REASONS = ['rounds', 'tight', 'budget', 'limit'] as const
+export type StopReason = (typeof STOP_REASONS)[number]
 
 export type RunEvent =
   | {

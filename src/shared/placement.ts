@@ -25,11 +25,7 @@ export interface AutoPlacement {
  * ones. Where there is one core with two threads, its two threads; with one CPU in
  * all, nothing (null). Receivers are placed only when they run on this host.
  */
-export function autoPlacement(
-  cpus: readonly CpuCore[],
-  streams: number,
-  receiversHere: boolean
-): AutoPlacement | null {
+export function autoPlacement(cpus: readonly CpuCore[], streams: number, receiversHere: boolean): AutoPlacement | null {
   if (cpus.length < 2) return null
   const packages = new Map<number, CpuCore[]>()
   for (const c of [...cpus].sort((a, b) => a.cpu - b.cpu))

@@ -3,7 +3,14 @@
 
 import { ZcprofError } from './errors'
 import { isMethod, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
-import { DEFAULT_URING_DEPTH, PLAN_LIMITS, planProblems, trialMode, type TrialMode } from './plan-rules'
+import {
+  DEFAULT_MAX_TIME_MS,
+  DEFAULT_URING_DEPTH,
+  PLAN_LIMITS,
+  planProblems,
+  trialMode,
+  type TrialMode
+} from './plan-rules'
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, type CacheState, type Plan, type ReportMeta } from './report'
 import { parseTarget } from './targets'
 import {
@@ -12,6 +19,7 @@ import {
   formatDurationMs,
   parseCpuList,
   parseDurationMs,
+  parseShare,
   parseSize,
   parseSizeList
 } from './units'
@@ -38,7 +46,13 @@ export interface PlanDraft {
   duration: string
   bytes: string
   streams: string
-  /** CPU lists, e.g. 0,2 or 4-7; empty: not pinned */
+  /** repeat until tight: the half-width aimed at, e.g. 5%; empty or off: exactly `repeat` rounds */
+  precision: string
+  /** with a precision: the run's time budget, e.g. 2m */
+  maxTime: string
+  /** zcprof pins the threads where the CPU lists are empty */
+  autoPin: boolean
+  /** CPU lists, e.g. 0,2 or 4-7; empty: zcprof's choice (autoPin), else not pinned */
   senderCpus: string
   receiverCpus: string
   /** the io_uring methods and receiver: SQEs per batch, and SQ polling */
@@ -84,8 +98,12 @@ export function draftFromPlan(p: Plan): PlanDraft {
     duration: formatDurationMs(p.durationMs ?? 2000).replace(' ', ''),
     bytes: p.trialBytes === null ? '1GiB' : formatBytes(p.trialBytes),
     streams: String(p.streams),
-    senderCpus: p.senderCpus ? formatCpuList(p.senderCpus) : '',
-    receiverCpus: p.receiverCpus ? formatCpuList(p.receiverCpus) : '',
+    precision: typeof p.precision === 'number' ? `${+(p.precision * 100).toPrecision(3)}%` : '',
+    maxTime: formatDurationMs(p.maxTimeMs ?? DEFAULT_MAX_TIME_MS).replace(' ', ''),
+    autoPin: p.autoPin ?? false,
+    // zcprof's own choice is made again on the host that runs: only a user's CPUs are kept
+    senderCpus: p.senderCpus && !p.autoPin ? formatCpuList(p.senderCpus) : '',
+    receiverCpus: p.receiverCpus && !p.autoPin ? formatCpuList(p.receiverCpus) : '',
     uringDepth: String(p.uringDepth ?? DEFAULT_URING_DEPTH),
     uringSqpoll: p.uringSqpoll ?? false
   }
@@ -112,7 +130,9 @@ const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
   streams: 'streams',
   senderCpus: 'senderCpus',
   receiverCpus: 'receiverCpus',
-  uringDepth: 'uringDepth'
+  uringDepth: 'uringDepth',
+  precision: 'precision',
+  maxTimeMs: 'maxTime'
 }
 
 /**
@@ -200,6 +220,18 @@ export function validateDraft(
   }
   const senderCpus = cpuList(d.senderCpus, 'senderCpus')
   const receiverCpus = cpuList(d.receiverCpus, 'receiverCpus')
+  let precision: number | null = null
+  if (d.precision.trim() !== '' && d.precision.trim() !== 'off') {
+    precision = parseShare(d.precision)
+    if (precision === null) errors.precision = 'a percentage, e.g. 5%; empty: exactly the repetitions given'
+  }
+  let maxTimeMs: number | null = null
+  if (precision !== null)
+    try {
+      maxTimeMs = parseDurationMs(d.maxTime, 'time budget')
+    } catch (e) {
+      errors.maxTime = (e as Error).message
+    }
   if (Object.keys(errors).length > 0) return { errors, plan: null }
   const plan: Plan = {
     ...base,
@@ -220,6 +252,10 @@ export function validateDraft(
     streams: streams!,
     senderCpus,
     receiverCpus,
+    // CPUs a person names are theirs; else zcprof places the threads, when asked to
+    autoPin: d.autoPin && senderCpus === null && receiverCpus === null,
+    precision,
+    maxTimeMs,
     uringDepth: uringDepth!,
     uringSqpoll: d.uringSqpoll
   }

@@ -2,7 +2,15 @@
 // the engine, the UI bridge and the agent all apply. Pure, so each front end shows
 // the same message for the same mistake.
 
-import { ALL_METHODS, GPU_METHODS, METHOD_INFO, RECEIVER_MODES, isMethod, isReceiverMode, type MethodName } from './methods'
+import {
+  ALL_METHODS,
+  GPU_METHODS,
+  METHOD_INFO,
+  RECEIVER_MODES,
+  isMethod,
+  isReceiverMode,
+  type MethodName
+} from './methods'
 import type { Plan } from './report'
 import { isLocal, isLoopback, parseTarget, type Target } from './targets'
 import { formatDurationMs } from './units'
@@ -48,8 +56,13 @@ export const DEFAULT_MAX_TIME_MS = 120_000
 /** SQEs per batch when the plan names none: ZC_URING_DEFAULT_DEPTH in zc.h */
 export const DEFAULT_URING_DEPTH = 32
 
-/** The default: a timed trial of 2 s with 50 ms samples leaves 1.8 s measured after the ramp (36 samples). */
-export const DEFAULT_DURATION_MS = 2000
+/**
+ * The default: a timed trial of 1 s leaves 0.9 s measured after the ramp (18 samples at
+ * 50 ms, about 150 clock ticks of CPU on two cores). For the same time, more short
+ * trials gave answers that repeated better than fewer long ones (docs/statistics.md):
+ * what varies is the machine from trial to trial, and rounds average that out.
+ */
+export const DEFAULT_DURATION_MS = 1000
 /** bytes per call unless asked otherwise (the addon's ZC_DEFAULT_CHUNK_BYTES is the same) */
 export const DEFAULT_CHUNK_BYTES = 128 * 1024
 export const DEFAULT_SAMPLE_INTERVAL_MS = 50

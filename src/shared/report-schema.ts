@@ -10,6 +10,7 @@
 // that come from anywhere.
 
 import type { ErrorInfo } from './errors'
+import { STOP_REASONS } from './events'
 import { ALL_METHODS, RECEIVER_MODES } from './methods'
 import {
   CACHE_STATES,
@@ -342,6 +343,7 @@ const headline = nullable(
     n: int,
     halfWidth: numOrNull,
     target: num,
+    precisionAsked: bool,
     status: enumOf(HEADLINE_STATUSES),
     repetitionsNeeded: numOrNull,
     verdict: enumOf(COST_VERDICTS)
@@ -464,12 +466,19 @@ export const REPORT_SCHEMA: Schema<Report> = {
       )
     }),
     trials: arrayOf(trial),
-    end: obj<Report['end']>({
-      timestamp: str,
-      durationMs: num,
-      incomplete: bool,
-      aggregates: arrayOf(aggregate),
-      warnings: arrayOf(warningSchema, 10_000)
-    })
+    end: obj<Report['end']>(
+      {
+        timestamp: str,
+        durationMs: num,
+        incomplete: bool,
+        aggregates: arrayOf(aggregate),
+        warnings: arrayOf(warningSchema, 10_000),
+        rounds: obj<NonNullable<Report['end']['rounds']>>({
+          measured: int,
+          stop: enumOf(STOP_REASONS)
+        })
+      },
+      { rounds: true }
+    )
   })
 }

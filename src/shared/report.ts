@@ -7,6 +7,7 @@
 import type { MethodName, ReceiverMode } from './methods'
 import type { RatioEstimate, Stat } from './statistics'
 import type { ErrorInfo } from './errors'
+import type { StopReason } from './events'
 
 export const SCHEMA_VERSION = 3
 /** the largest report any part of zcprof takes in (loader, UI bridge, import picker) */
@@ -442,6 +443,8 @@ export interface Headline {
   halfWidth: number | null
   /** the half-width the run aimed at (its precision), or the default one "about N" is figured for */
   target: number
+  /** the run repeated rounds until this target (plan.precision); false: the plan fixed its rounds */
+  precisionAsked: boolean
   status: HeadlineStatus
   /** repetitions in all that would bring the half-width to target if the spread holds; null: cannot tell yet */
   repetitionsNeeded: number | null
@@ -542,5 +545,7 @@ export interface Report {
     incomplete: boolean
     aggregates: MethodAggregate[]
     warnings: Warning[]
+    /** the measured rounds run, and why they ended; absent in reports before 0.4 */
+    rounds?: { measured: number; stop: StopReason }
   }
 }

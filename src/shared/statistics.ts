@@ -193,10 +193,17 @@ export interface PairedRatio extends RatioEstimate {
  * null with no usable pair; an interval of NaN with one.
  */
 export function pairedRatio(pairs: readonly (readonly [base: number, other: number])[]): PairedRatio | null {
-  const logs = pairs
-    .filter(([b, o]) => Number.isFinite(b) && Number.isFinite(o) && b > 0 && o > 0)
-    .map(([b, o]) => Math.log(o / b))
-  const s = summarize(logs)
+  return geometricMean(
+    pairs.filter(([b, o]) => Number.isFinite(b) && Number.isFinite(o) && b > 0 && o > 0).map(([b, o]) => o / b)
+  )
+}
+
+/**
+ * The geometric mean of positive values (ratios, timings) with a 95% t interval on
+ * their logs, n − 1 degrees of freedom; an interval of NaN for one value, null for none.
+ */
+export function geometricMean(values: readonly number[]): PairedRatio | null {
+  const s = summarize(values.filter((v) => v > 0).map(Math.log))
   if (!s) return null
   const ratio = Math.exp(s.mean)
   if (s.n < 2) return { ratio, ci95Low: Number.NaN, ci95High: Number.NaN, n: s.n, logSd: Number.NaN }

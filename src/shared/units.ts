@@ -81,14 +81,29 @@ export function formatDurationMs(ms: number): string {
     .padStart(2, '0')}s`
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 }
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 
-/** "10s", "500ms", "1.5m", or a bare number of seconds (as iperf3 -t takes it), into milliseconds */
+/**
+ * "10s", "500ms", "1.5m", "2m30s", "1h05m" (what formatDurationMs writes reads back), or
+ * a bare number of seconds (as iperf3 -t takes it), into milliseconds
+ */
 export function parseDurationMs(text: string, what = 'duration'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text)
-  if (!m)
+  const t = text.trim()
+  const bare = /^(\d+(?:\.\d+)?)$/.exec(t)
+  const parts = bare ? [] : [...t.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*/gi)]
+  // every character is a number with its unit: nothing left over, nothing before
+  if (
+    !bare &&
+    (parts.length === 0 ||
+      parts
+        .map((p) => p[0])
+        .join('')
+        .trim() !== t)
+  )
     throw new RangeError(`${what} '${text}' is not a duration: use e.g. 10s, 500ms, 2m (a bare number is seconds)`)
-  const ms = Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()]
+  const ms = bare
+    ? Number(bare[1]) * 1000
+    : parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2].toLowerCase()], 0)
   if (!Number.isFinite(ms)) throw new RangeError(`${what} '${text}' is too long`)
   return Math.round(ms)
 }
@@ -177,4 +192,15 @@ export function niceTicks(max: number, count = 5): number[] {
   // built from integers so no tick is 0.30000000000000004
   for (let i = 0; i * step <= top + step / 1e6; i++) ticks.push(Number((i * step).toPrecision(12)))
   return ticks
+}
+
+/**
+ * A share as a fraction (a threshold, a precision): '5%' and '5' are 5%, '0.05' is 5% too (a
+ * fraction under 1 without a % sign). null when it is not a number from 0 to 1000%.
+ */
+export function parseShare(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text)
+  if (!m) return null
+  const v = Number(m[1]) / (m[2] || Number(m[1]) >= 1 ? 100 : 1)
+  return v >= 0 && v < 10 ? v : null
 }

@@ -162,14 +162,15 @@ const settle = () => act(async () => await new Promise((r) => setTimeout(r, 50))
 
 describe('live charts', () => {
   const points = [
-    { t: 0.1, gbps: 9, cyclesPerBit: 0.2, ctxPerSec: 50 },
-    { t: 0.2, gbps: 10, cyclesPerBit: 0.21, ctxPerSec: 60 },
-    { t: 0.3, gbps: 14, cyclesPerBit: null, ctxPerSec: null }
+    { t: 0.1, gbps: 9, cyclesPerBit: 0.2, systemCyclesPerBit: 0.3, ctxPerSec: 50 },
+    { t: 0.2, gbps: 10, cyclesPerBit: 0.21, systemCyclesPerBit: 0.31, ctxPerSec: 60 },
+    { t: 0.3, gbps: 14, cyclesPerBit: null, systemCyclesPerBit: null, ctxPerSec: null }
   ]
   it('draw the running trial, count its points, name its method and mark estimates', async () => {
     const node = render(
       <TrialChart
         points={points}
+        spanSec={1}
         metric="cyclesPerBit"
         title="Sender cycles per bit"
         unit="cycles/bit"
@@ -189,7 +190,15 @@ describe('live charts', () => {
   it('show the 1 cycle/bit rule of thumb where the data comes near it', async () => {
     const near = points.map((p) => ({ ...p, cyclesPerBit: p.cyclesPerBit === null ? null : p.cyclesPerBit * 4 }))
     const node = render(
-      <TrialChart points={near} metric="cyclesPerBit" title="c" unit="cycles/bit" method="copy" reference={1} />
+      <TrialChart
+        points={near}
+        spanSec={1}
+        metric="cyclesPerBit"
+        title="c"
+        unit="cycles/bit"
+        method="copy"
+        reference={1}
+      />
     )
     await settle()
     expect(node.querySelector('.recharts-reference-line')).not.toBeNull()
@@ -198,7 +207,15 @@ describe('live charts', () => {
   })
   it('say where the rule is, rather than squash 0.2 cycles/bit under a line at 1', async () => {
     const node = render(
-      <TrialChart points={points} metric="cyclesPerBit" title="c" unit="cycles/bit" method="copy" reference={1} />
+      <TrialChart
+        points={points}
+        spanSec={1}
+        metric="cyclesPerBit"
+        title="c"
+        unit="cycles/bit"
+        method="copy"
+        reference={1}
+      />
     )
     await settle()
     expect(node.querySelector('.recharts-reference-line')).toBeNull()
@@ -208,14 +225,16 @@ describe('live charts', () => {
     )
   })
   it('draw nothing but axes with no data', async () => {
-    const node = render(<TrialChart points={[]} metric="gbps" title="Throughput" unit="Gbit/s" method={null} />)
+    const node = render(
+      <TrialChart points={[]} spanSec={2} metric="gbps" title="Throughput" unit="Gbit/s" method={null} />
+    )
     await settle()
     expect(node.querySelector('[data-testid="live-gbps"]')!.getAttribute('data-points')).toBe('0')
     expect(node.querySelectorAll('.recharts-legend-item').length).toBe(0)
   })
   it('stack streams, one series each', async () => {
     const streams = points.map((p) => ({ ...p, streamGbps: [p.gbps / 2, p.gbps / 2] }))
-    const node = render(<StreamsChart points={streams} streams={2} />)
+    const node = render(<StreamsChart points={streams} streams={2} spanSec={1} />)
     await settle()
     const legend = [...node.querySelectorAll('.recharts-legend-item-text')].map((e) => e.textContent)
     expect(legend).toEqual(['stream 0', 'stream 1'])

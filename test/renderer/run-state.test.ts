@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/events'
-import type { Sample, TrialRecord } from '../../src/shared/report'
+import type { Environment, Sample, TrialRecord } from '../../src/shared/report'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
 import {
   MAX_POINTS,
   downsample,
   etaSeconds,
   initialRunState,
+  liveSpanSec,
   runReducer,
-  type RunState
+  type RunState,
+  type SeriesPoint
 } from '../../src/renderer/src/state/run-state'
 
 const side = (bytes: number, tMs: number) => ({
@@ -22,7 +24,7 @@ const side = (bytes: number, tMs: number) => ({
 })
 const sample = (tMs: number): Sample => ({ tMs, sender: side(tMs * 1e6, tMs), receiver: null, systemBusyCores: 1 })
 const ev = (s: RunState, event: RunEvent, nowMs = 0) => runReducer(s, { type: 'event', event, nowMs })
-const trialStart = (index: number): RunEvent => ({
+const trialStart = (index: number, leftMs = 10_000): RunEvent => ({
   type: 'trial-start',
   trial: {
     index,
@@ -34,7 +36,10 @@ const trialStart = (index: number): RunEvent => ({
     durationMs: 2000,
     streams: 1,
     repetition: 0,
-    warmup: false
+    warmup: false,
+    inRoundIndex: index,
+    inRound: 2,
+    leftMs
   }
 })
 
@@ -49,6 +54,20 @@ describe('run state', () => {
     expect(b.cyclesPerBit).toBeCloseTo(0.25) // 2 cycles per byte
     expect(b.ctxPerSec).toBeCloseTo(1000)
     expect(b.t).toBeCloseTo(0.2)
+  })
+
+  it("draws the whole system's cycles per bit, the headline's figure: busy cores × clock over the bit rate", () => {
+    const env = { cpuClockHz: 2e9 } as Environment
+    let s = runReducer({ ...initialRunState, environment: env }, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 })
+    s = ev(s, trialStart(0))
+    // 1.5 cores busy at 2 GHz while 8 Gbit/s moves: 3e9 cycles a second over 8e9 bits
+    s = ev(s, { type: 'sample', trial: 0, sample: { ...sample(100), systemBusyCores: 1.5 } })
+    expect(s.live[0].systemCyclesPerBit).toBeCloseTo(0.375)
+    // the sender's own figure is another number: it is not what the headline chart draws
+    s = ev(s, { type: 'sample', trial: 0, sample: { ...sample(200), systemBusyCores: 1.5 } })
+    expect(s.live[1].cyclesPerBit).toBeCloseTo(0.25)
+    s = ev(s, { type: 'sample', trial: 0, sample: { ...sample(300), systemBusyCores: null } })
+    expect(s.live[2].systemCyclesPerBit).toBeNull()
   })
 
   it('a sample without counters (thread not started, or joined) is a gap, not a drop to zero', () => {
@@ -79,7 +98,7 @@ describe('run state', () => {
   })
 
   it('downsampling averages neighbours and keeps the last point', () => {
-    const p = (t: number, g: number) => ({ t, gbps: g, cyclesPerBit: g, ctxPerSec: g })
+    const p = (t: number, g: number) => ({ t, gbps: g, cyclesPerBit: g, systemCyclesPerBit: g, ctxPerSec: g })
     expect(downsample([p(1, 2), p(2, 4), p(3, 9)])).toEqual([p(2, 3), p(3, 9)])
   })
 
@@ -139,10 +158,72 @@ describe('run state', () => {
     expect(JSON.stringify({ ...s, report: null }).length).toBeLessThan(100_000)
   })
 
-  it('estimates the time left from the pace so far', () => {
-    const s: RunState = { ...initialRunState, startedAtMs: 0, totalTrials: 10, doneTrials: 4 }
-    expect(etaSeconds(s, 8000)).toBeCloseTo(12)
-    expect(etaSeconds({ ...s, doneTrials: 0 }, 8000)).toBeNull()
+  it("counts the time left down from the engine's estimates, and never up", () => {
+    let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 })
+    expect(etaSeconds(s, 0)).toBeNull()
+    s = ev(s, trialStart(0, 60_000), 1000)
+    expect(etaSeconds(s, 1000)).toBeCloseTo(60)
+    expect(etaSeconds(s, 4000)).toBeCloseTo(57) // between events, it counts down
+    // a trial that took longer than foreseen: the new estimate is higher, the countdown keeps going down
+    s = ev(s, trialStart(1, 80_000), 5000)
+    expect(etaSeconds(s, 5000)).toBeCloseTo(56)
+    // a round that tightened everything: the estimate drops, and so does the countdown
+    s = ev(s, { type: 'round-end', round: 1, rows: [], stop: null, leftMs: 20_000 }, 6000)
+    expect(etaSeconds(s, 6000)).toBeCloseTo(20)
+    expect(etaSeconds(s, 30_000)).toBe(0) // never below zero
+    // sampled every half second over a run of jumpy estimates, it never once goes up
+    let t = s
+    let last = Number.POSITIVE_INFINITY
+    for (let i = 0; i < 200; i++) {
+      const now = 6000 + i * 500
+      if (i % 7 === 0) t = ev(t, trialStart(i, 20_000 + ((i * 7919) % 13) * 4000), now)
+      const v = etaSeconds(t, now)!
+      expect(v).toBeLessThanOrEqual(last)
+      last = v
+    }
+  })
+
+  it("fixes the live chart's time axis for the trial: a timed trial's length, else round steps that hold every point", () => {
+    expect(liveSpanSec([], 2000)).toBe(2)
+    expect(liveSpanSec([{ t: 0.3 } as SeriesPoint], 1000)).toBe(1)
+    const at = (t: number) => [{ t } as SeriesPoint]
+    expect(liveSpanSec(at(0.4), null)).toBe(1)
+    expect(liveSpanSec(at(1.3), null)).toBe(2)
+    expect(liveSpanSec(at(2.1), null)).toBe(5)
+    expect(liveSpanSec(at(5), null)).toBe(5)
+    expect(liveSpanSec(at(37), null)).toBe(50)
+    // it holds still between steps: the axis does not move with each sample
+    expect(new Set([2.1, 3, 4, 4.9].map((t) => liveSpanSec(at(t), null)))).toEqual(new Set([5]))
+  })
+
+  it("keeps the last round: each method's precision, and whether it runs again", () => {
+    let s = runReducer(initialRunState, { type: 'starting', plan: DEFAULT_PLAN, nowMs: 0 })
+    const rows = [
+      {
+        method: 'sendfile',
+        target: 't',
+        fileBytes: 1,
+        chunkBytes: 1,
+        n: 5,
+        halfWidth: 0.03,
+        status: 'finding',
+        headline: null,
+        active: false
+      },
+      {
+        method: 'splice',
+        target: 't',
+        fileBytes: 1,
+        chunkBytes: 1,
+        n: 5,
+        halfWidth: 0.09,
+        status: 'finding',
+        headline: null,
+        active: true
+      }
+    ] as const
+    s = ev(s, { type: 'round-end', round: 5, rows: [...rows], stop: null, leftMs: 9000 }, 100)
+    expect(s.round).toEqual({ round: 5, rows, stop: null })
   })
 })
 

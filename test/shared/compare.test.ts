@@ -64,9 +64,27 @@ describe('compareReports', () => {
   it('lower-is-better metrics: more cycles per bit is worse', () => {
     const slower = structuredClone(b)
     for (const t of slower.trials) if (t.summary) t.summary.sender.cyclesPerBit! *= 1.3
-    const cmp = compareReports([a, slower])
+    const cmp = compareReports([a, slower], { gateMetrics: ['senderCyclesPerBit'] })
     expect(cell(cmp, 'copy', 1, 'senderCyclesPerBit').verdict).toBe('worse')
     expect(cmp.regressions.some((r) => r.metric === 'senderCyclesPerBit')).toBe(true)
+  })
+
+  it('the default gate reads the headline (the whole system), not the sender', () => {
+    // the sender 30% dearer while the whole system is as before: detail, not a regression
+    const senderOnly = structuredClone(a)
+    for (const t of senderOnly.trials) if (t.summary) t.summary.sender.cyclesPerBit! *= 1.3
+    const quiet = compareReports([a, senderOnly])
+    expect(quiet.regressions).toEqual([])
+    expect(quiet.gate).toBe('pass')
+    // the whole system 30% dearer while the sender is as before: the gate fails
+    const systemOnly = structuredClone(a)
+    for (const t of systemOnly.trials) if (t.summary) t.summary.system!.cyclesPerBit! *= 1.3
+    const loud = compareReports([a, systemOnly])
+    expect(loud.regressions.map((r) => `${r.key.method} ${r.metric}`).sort()).toEqual([
+      'copy allHostsCyclesPerBit',
+      'sendfile allHostsCyclesPerBit'
+    ])
+    expect(loud.gate).toBe('regression')
   })
 
   it('rows align by method, target (port aside), size and chunk; missing rows stay missing', () => {

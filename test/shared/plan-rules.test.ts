@@ -17,10 +17,29 @@ const problems = (p: Partial<Plan>, cpus?: number[]) =>
   planProblems(plan(p), cpus).map((x) => `${x.field}: ${x.message}`)
 
 describe('plan rules', () => {
-  it('the default plan is fine, and within a minute of trials here', () => {
+  it('the default plan is fine: rounds until ±5 points, at least five of them, at most two minutes', () => {
     expect(planProblems(DEFAULT_PLAN, [0, 1])).toEqual([])
-    // 9 methods (8 native and node-stream) × 3 repetitions of 2 s
-    expect(trialCount(DEFAULT_PLAN) * DEFAULT_PLAN.durationMs!).toBe(54_000)
+    // 9 methods (8 native and node-stream) × at least 5 rounds of 1 s
+    expect(trialCount(DEFAULT_PLAN) * DEFAULT_PLAN.durationMs!).toBe(45_000)
+    expect(DEFAULT_PLAN).toMatchObject({ precision: 0.05, maxTimeMs: 120_000, order: 'shuffled', autoPin: true })
+  })
+  it.each([
+    [{ precision: 0 }, /precision: the precision must be a share from 0.1% to 100%, not 0/],
+    [{ precision: 1.5 }, /precision: the precision must be a share from 0.1% to 100%, not 1.5/],
+    [
+      { precision: 0.05, repeat: 2 },
+      /repeat: with a precision, --repeat is the fewest rounds and must be at least 3, not 2/
+    ],
+    [{ maxTimeMs: 10 }, /maxTimeMs: the time budget must be from 1.0 s to 24h00m, not 10 ms/],
+    [{ order: 'random' as 'fixed' }, /order: the round order must be shuffled or fixed, not random/],
+    [{ seed: -1 }, /seed: the seed must be a whole number from 0 to 4294967295, not -1/],
+    [{ autoPin: 'yes' as unknown as boolean }, /autoPin: autoPin must be true or false/]
+  ])('refuses rounds it cannot run: %o', (p, message) => {
+    expect(problems(p)).toEqual([expect.stringMatching(message)])
+  })
+  it('a plan without a precision runs its rounds as given, two or one', () => {
+    expect(problems({ precision: null, repeat: 2 })).toEqual([])
+    expect(problems({ precision: null, repeat: 1 })).toEqual([])
   })
   it.each([
     [{ durationMs: 99 }, /durationMs: a trial's duration must be from 100 ms/],

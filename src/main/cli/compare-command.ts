@@ -1,6 +1,9 @@
 // `zcprof compare base.json other.json… [--threshold 5%]`: the table, and an exit
-// status a CI gate can use: 1 when a figure got worse by more than the threshold
-// and by more than the noise, 0 otherwise, 2 when an input cannot be read.
+// status a CI gate can use (GATE_EXIT): 0 when every gated figure could have shown a
+// change of the threshold's size and none did; 1 when one got worse by more than the
+// threshold and the noise; 2 when an input cannot be read; 3 when the data cannot
+// decide (too few repetitions, or too noisy for the threshold); 4 when the reports'
+// plans or machines differ and --allow-plan-diff was not given.
 
 import Table from 'cli-table3'
 import {
@@ -9,6 +12,7 @@ import {
   DEFAULT_GATE_METRICS,
   parseThresholdFraction,
   type Comparison,
+  type GateVerdict,
   type StatMetric
 } from '../../shared/compare'
 import { printableDeep } from '../../shared/printable'
@@ -32,7 +36,11 @@ export interface CompareFlags {
   metrics?: string
   gate?: string
   json?: string
+  allowPlanDiff?: boolean
 }
+
+/** the exit status of each gate verdict; 2 (bad input) comes from the CLI's error path */
+export const GATE_EXIT: Record<GateVerdict, number> = { pass: 0, regression: 1, inconclusive: 3, 'not-comparable': 4 }
 
 export function parseThreshold(text: string | undefined): number {
   if (text === undefined) return 0.05
@@ -118,7 +126,8 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
   const cmp = compareReports(reports, {
     baseline,
     thresholdFraction: parseThreshold(flags.threshold),
-    gateMetrics: gate
+    gateMetrics: gate,
+    allowPlanDiff: Boolean(flags.allowPlanDiff)
   })
   nothingAligned(cmp, files)
   const text = comparisonText(cmp, shown, gate)
@@ -129,5 +138,5 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
   if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
   if (typeof flags.md === 'string' && flags.md !== '-') writeOutput(flags.md, comparisonMarkdown(text), 'markdown')
   if (flags.html) writeOutput(flags.html, comparisonHtml(text), 'html')
-  return cmp.regressions.length > 0 ? 1 : 0
+  return GATE_EXIT[cmp.gate]
 }

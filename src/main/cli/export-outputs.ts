@@ -1,5 +1,5 @@
 // The export flags `zcprof report` and `zcprof run` share (--html, --md, --csv,
-// --csv-samples): which formats were asked for, and writing each one atomically.
+// --csv-samples, --csv-methods): which formats were asked for, and writing each one atomically.
 
 import { ZcprofError } from '../../shared/errors'
 import { exporterFor, type ExportFormat } from '../../shared/export/exporters'
@@ -12,6 +12,7 @@ export interface ExportFlags {
   md?: string | true
   csv?: string
   csvSamples?: string
+  csvMethods?: string
 }
 
 export type ExportRequest = [ExportFormat, string | true]
@@ -23,7 +24,8 @@ export function requestedExports(flags: ExportFlags, json?: string): ExportReque
     ['html', flags.html],
     ['markdown', flags.md],
     ['csv-trials', flags.csv],
-    ['csv-samples', flags.csvSamples]
+    ['csv-samples', flags.csvSamples],
+    ['csv-methods', flags.csvMethods]
   ]
   const wanted = all.filter((e): e is ExportRequest => e[1] !== undefined)
   if (wanted.filter(([, to]) => to === true || to === '-').length > 1)

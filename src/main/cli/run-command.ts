@@ -11,12 +11,12 @@ import { ALL_METHODS, GPU_METHODS, METHODS, type MethodName } from '../../shared
 import type { Plan, Report } from '../../shared/report'
 import { DEFAULT_URING_DEPTH, estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import {
-  formatBitsPerSec,
   formatBytes,
   formatDurationMs,
   parseBitRateList,
   parseCpuList,
   parseDurationMs,
+  parseShare,
   parseSize,
   parseSizeList
 } from '../../shared/units'
@@ -26,6 +26,8 @@ import { JournalWriter } from '../reports/journal-writer'
 import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { requestedExports, writeExports, type ExportFlags } from './export-outputs'
 import { renderSummary } from './summary-table'
+import { pointsText, shareText } from '../../shared/export/figures'
+import { countDown, leftMs, type Countdown } from '../../shared/time-left'
 import { colorFor, widthFor } from './terminal'
 
 export interface RunFlags extends ExportFlags {
@@ -48,6 +50,12 @@ export interface RunFlags extends ExportFlags {
   streams?: string
   cpus?: string
   receiverCpus?: string
+  /** commander's --no-pin: false when given */
+  pin?: boolean
+  precision?: string
+  maxTime?: string
+  order?: string
+  seed?: string
   lineRate?: string
   uringDepth?: string
   uringSqpoll?: boolean
@@ -76,6 +84,22 @@ function int(text: string | undefined, what: string, fallback: number, range?: {
       hint: `e.g. --${what} ${range ? Math.min(range.max, 4) : 3}`
     })
   return n
+}
+
+/** rounds when a precision is turned off (--precision off) and --repeat is not given */
+const FIXED_REPEAT = 3
+
+/** '5%', '5' or '0.05' is ±5 points; 'off' runs exactly --repeat rounds */
+export function parsePrecision(text: string): number | null {
+  if (text.trim() === 'off') return null
+  const v = parseShare(text)
+  if (v === null || v < PLAN_LIMITS.precision.min || v > PLAN_LIMITS.precision.max)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--precision '${text}' is not a share from ${PLAN_LIMITS.precision.min * 100}% to ${PLAN_LIMITS.precision.max * 100}%`,
+      hint: "e.g. --precision 5% (each method's headline within ±5 points), or --precision off"
+    })
+  return v
 }
 
 /** every method the targets run: the socket methods, the GPU methods, or both */
@@ -149,8 +173,22 @@ export function planFromFlags(f: RunFlags): Plan {
     })
   const cpus = (text: string | undefined, what: string) =>
     text === undefined ? null : wrapSize(() => parseCpuList(text, what))
+  // --repeat alone runs exactly that many rounds; else rounds go on until tight
+  const precision =
+    f.precision !== undefined ? parsePrecision(f.precision) : f.repeat !== undefined ? null : DEFAULT_PLAN.precision
+  const chosenCpus = f.cpus !== undefined || f.receiverCpus !== undefined
   return {
     ...DEFAULT_PLAN,
+    precision,
+    maxTimeMs:
+      f.maxTime !== undefined
+        ? wrapSize(() => parseDurationMs(f.maxTime!, '--max-time'))
+        : precision === null
+          ? null
+          : DEFAULT_PLAN.maxTimeMs,
+    order: f.order === undefined ? DEFAULT_PLAN.order : (f.order as Plan['order']),
+    ...(f.seed !== undefined ? { seed: int(f.seed, 'seed', 0, PLAN_LIMITS.seed) } : {}),
+    autoPin: f.pin !== false && !chosenCpus,
     durationMs,
     omitMs: f.omit === undefined ? null : wrapSize(() => parseDurationMs(f.omit!, '--omit')),
     trialBytes: f.bytes === undefined ? null : wrapSize(() => parseSize(f.bytes!, '--bytes')),
@@ -170,7 +208,7 @@ export function planFromFlags(f: RunFlags): Plan {
       : allGpu
         ? [GPU_DEFAULT_CHUNK_BYTES]
         : DEFAULT_PLAN.chunkBytes,
-    repeat: int(f.repeat, 'repeat', DEFAULT_PLAN.repeat),
+    repeat: int(f.repeat, 'repeat', precision === null ? FIXED_REPEAT : DEFAULT_PLAN.repeat),
     // a timed trial leaves out its own ramp; a one-pass trial is short enough to need a warm-up round
     warmup: int(f.warmup, 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),
     cache,
@@ -182,14 +220,17 @@ export function planFromFlags(f: RunFlags): Plan {
 }
 
 /**
- * Progress on stderr, only on a terminal: scripts get clean output. The time left is
- * the run's estimate until a trial has finished, then the pace so far.
+ * Progress on stderr, only on a terminal: scripts get clean output. The bar is trials
+ * done (rounds and time, with a precision); the label the trial now running; with a
+ * precision, the widest headline so far against the target; the time left counts
+ * down from the engine's estimate and never goes up (shared/time-left.ts).
  */
-function progressReporter(enabled: boolean, estimateMs: number) {
+function progressReporter(enabled: boolean, width: number) {
   if (!enabled) return { onEvent: (_e: RunEvent) => undefined, stop: () => undefined }
   const bar = new cliProgress.SingleBar(
     {
-      format: ' {bar} {value}/{total} trials | {label} | {rate} | {left} left',
+      format: ' {bar} {label} | {left}',
+      barsize: 12,
       hideCursor: true,
       clearOnComplete: true,
       stream: process.stderr
@@ -201,12 +242,20 @@ function progressReporter(enabled: boolean, estimateMs: number) {
   let stopped = false
   let done = 0
   let total = 0
-  let startedAt = 0
-  const left = () => {
-    const elapsed = Date.now() - startedAt
-    const ms = done > 0 ? (elapsed / done) * (total - done) : Math.max(0, estimateMs - elapsed)
-    return `~${formatDurationMs(ms)}`
+  let plan: Plan | null = null
+  let countdown: Countdown | null = null
+  let trial = ''
+  let widest = ''
+  const left = () => (countdown ? `${formatDurationMs(leftMs(countdown, Date.now()))} left` : '')
+  // the label, cut to the terminal: bar, separators and time take the rest
+  const label = () => {
+    const text = widest ? `${trial} · ${widest}` : trial
+    const room = Math.max(20, width - 12 - 20)
+    return text.length > room ? `${text.slice(0, room - 1)}…` : text
   }
+  const redraw = () => bar.update(done, { label: label(), left: left() })
+  const ticker = setInterval(() => started && !stopped && redraw(), 500)
+  ticker.unref()
   return {
     onEvent(e: RunEvent) {
       // after Ctrl-C the bar is gone: nothing may draw over the message
@@ -226,26 +275,33 @@ function progressReporter(enabled: boolean, estimateMs: number) {
         }
       } else if (e.type === 'run-start') {
         total = e.trials
-        startedAt = Date.now()
-        bar.start(e.trials, 0, { label: 'starting', rate: '', left: left() })
+        plan = e.plan
+        bar.start(e.trials, 0, { label: 'starting', left: '' })
         started = true
       } else if (e.type === 'trial-start') {
         const t = e.trial
-        const bound = t.durationMs !== null ? `for ${formatDurationMs(t.durationMs)}` : formatBytes(t.fileBytes)
-        bar.update(done, {
-          label: `${t.warmup ? 'warm-up ' : ''}${t.method} ${bound}${t.streams > 1 ? `, ${t.streams} streams` : ''}`,
-          rate: ''
-        })
-      } else if (e.type === 'sample') {
-        bar.update(done, { rate: formatBitsPerSec(e.sample.sender.bytesPerSec * 8), left: left() })
+        countdown = countDown(countdown, t.leftMs, Date.now())
+        if (t.total > total) bar.setTotal((total = t.total))
+        const bound = t.durationMs !== null ? formatDurationMs(t.durationMs) : formatBytes(t.fileBytes)
+        const round = t.warmup ? 'warm-up' : `round ${t.repetition + 1}`
+        trial = `${round} ${t.inRoundIndex + 1}/${t.inRound} ${t.method} ${bound}${t.streams > 1 ? ` ×${t.streams}` : ''}`
+        redraw()
+      } else if (e.type === 'round-end') {
+        countdown = countDown(countdown, e.leftMs, Date.now())
+        const open = e.rows.filter((r) => r.status !== 'baseline' && r.halfWidth !== null)
+        const worst = open.sort((a, b) => b.halfWidth! - a.halfWidth!)[0]
+        if (worst && plan?.precision)
+          widest = `widest ${pointsText(worst.halfWidth!)} ${worst.method} (≤${pointsText(plan.precision)})`
+        redraw()
       } else if (e.type === 'trial-end') {
-        done = e.trial.index + 1
-        bar.update(done, { left: left() })
+        done += 1
+        redraw()
       }
     },
     stop() {
       if (stopped) return
       stopped = true
+      clearInterval(ticker)
       if (started) bar.stop()
       fileBar?.stop()
     }
@@ -291,11 +347,19 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const meta = { title: labels.title ?? null, tags: labels.tags ?? [] }
   const estimateMs = estimateRunMs(plan, plan.file ? fileSize(plan.file) : undefined)
   // a run that will take a while says so before it starts: 1-byte chunks take hours
-  if (estimateMs > LONG_RUN_MS)
+  if (typeof plan.precision === 'number')
+    process.stderr.write(
+      `zcprof: rounds of every method until each is within ±${shareText(plan.precision)} of copy: at least ${plan.repeat} (about ${formatDurationMs(estimateMs)})` +
+        `${plan.maxTimeMs ? `, none started past ${formatDurationMs(plan.maxTimeMs)}` : ''}; Ctrl-C stops it and keeps the trials that finished\n`
+    )
+  else if (estimateMs > LONG_RUN_MS)
     process.stderr.write(
       `zcprof: this run will take about ${formatDurationMs(estimateMs)} (${trialCount(plan)} trials${smallestChunk(plan)}); Ctrl-C stops it and keeps the trials that finished\n`
     )
-  const progress = progressReporter(flags.progress !== false && Boolean(process.stderr.isTTY) && !ndjson, estimateMs)
+  const progress = progressReporter(
+    flags.progress !== false && Boolean(process.stderr.isTTY) && !ndjson,
+    widthFor(process.stderr)
+  )
   const abort = new AbortController()
   const onSigint = () => {
     // the bar goes first, so the message has its own line and nothing draws over it
@@ -303,7 +367,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write('\nzcprof: cancelling; the trials that finished are kept\n')
     abort.abort()
   }
+  // Ctrl-C and a service manager's SIGTERM alike: stop, keep what finished, print it
   process.once('SIGINT', onSigint)
+  process.once('SIGTERM', onSigint)
   // --save journals the run into the library as it goes: a killed process keeps its finished trials
   const lib = flags.save ? new ReportLibrary(flags.library ?? defaultLibraryFolder()) : null
   const journal = lib ? new JournalWriter(lib) : null
@@ -330,6 +396,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   } finally {
     progress.stop()
     process.removeListener('SIGINT', onSigint)
+    process.removeListener('SIGTERM', onSigint)
   }
   const out = ndjson ? process.stderr : process.stdout
   out.write(

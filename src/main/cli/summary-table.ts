@@ -4,6 +4,7 @@
 // switches, syscalls, each change against copy, the per-core rates.
 
 import { summaryTables } from '../../shared/export/figures'
+import { findings } from '../../shared/export/findings'
 import type { Report } from '../../shared/report'
 import { drawTable, wrap } from './text-table'
 import { bold } from './terminal'
@@ -24,6 +25,10 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
   /** prose wrapped to the width, its first line after `first`, the rest after `rest` */
   const para = (text: string, first = '', rest = first) =>
     wrap(text, Math.max(20, proseWidth - rest.length)).map((l, i) => (i === 0 ? first : rest) + l)
+  // the answer first, in words; the tables after it hold the figures behind it
+  const said = findings(report)
+  for (const s of said) out.push(...para(s))
+  if (said.length) out.push('')
   for (const g of groups) {
     out.push(bold(g.title, color))
     for (const t of g.tables) {

@@ -32,7 +32,8 @@ export function planRows(plan: Plan, targets: readonly Target[], sizes: readonly
   for (const target of targets)
     for (const fileBytes of sizes)
       for (const chunkBytes of plan.chunkBytes)
-        for (const method of plan.methods) if (runsOn(method, target)) out.push({ method, target, fileBytes, chunkBytes })
+        for (const method of plan.methods)
+          if (runsOn(method, target)) out.push({ method, target, fileBytes, chunkBytes })
   return out
 }
 
@@ -105,6 +106,7 @@ export function afterRound(
         n: h?.n ?? a?.allHostsCyclesPerBit?.n ?? 0,
         halfWidth: h?.halfWidth ?? null,
         status: h?.status ?? 'none',
+        headline: h,
         active: precision !== null && !isBase && !(enough && (tight || hopeless))
       }
     }
@@ -127,10 +129,14 @@ export function afterRound(
   const active = own.filter((o) => o.progress.active).map((o) => o.row)
   if (active.length === 0) return { rows: progress, stop: 'tight' }
   const perRound = rows.length
-  if ((plan.warmup + measuredRounds + 1) * perRound > PLAN_LIMITS.totalTrials || measuredRounds >= PLAN_LIMITS.repeat.max)
+  if (
+    (plan.warmup + measuredRounds + 1) * perRound > PLAN_LIMITS.totalTrials ||
+    measuredRounds >= PLAN_LIMITS.repeat.max
+  )
     return { rows: progress, stop: 'limit' }
   const budget = plan.maxTimeMs ?? null
-  if (budget !== null && timing.elapsedMs + timing.nextRoundMs(active) > budget) return { rows: progress, stop: 'budget' }
+  if (budget !== null && timing.elapsedMs + timing.nextRoundMs(active) > budget)
+    return { rows: progress, stop: 'budget' }
   return { rows: progress, stop: null }
 }
 

@@ -8,6 +8,8 @@ import {
   DEFAULT_CHUNK_BYTES,
   DEFAULT_DURATION_MS,
   DEFAULT_SAMPLE_INTERVAL_MS,
+  DEFAULT_MAX_TIME_MS,
+  DEFAULT_MIN_ROUNDS,
   DEFAULT_URING_DEPTH,
   planProblems
 } from '../../shared/plan-rules'
@@ -26,7 +28,7 @@ import { formatBytes, formatDurationMs } from '../../shared/units'
 import { autoPlacement } from '../../shared/placement'
 import { newSeed, seededRandom } from '../../shared/random'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
-import type { RatioEstimate } from '../../shared/statistics'
+import { DEFAULT_PRECISION, type RatioEstimate } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
 import { checkUserFile, ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
@@ -35,10 +37,12 @@ import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision
 import { zcprofReport } from './version'
 
 /**
- * Every method on loopback, 2 s timed trials (the first 10% left out as ramp), three
- * repetitions interleaved, sampled every 50 ms: about a minute here, and each measured
- * trial rests on 36 samples and over 100 clock ticks. No warm-up round: each timed
- * trial leaves its own ramp out.
+ * Every method on loopback in timed trials (the first 10% left out as ramp), sampled
+ * every 50 ms, in rounds: each round runs every method once in a shuffled order, and
+ * rounds go on until every method's headline is within ±5 points of copy (at least
+ * five rounds, at most two minutes). The threads are pinned: senders and receivers on
+ * separate cores. No warm-up round: each timed trial leaves its own ramp out.
+ * docs/statistics.md measures this design against the others.
  */
 export const DEFAULT_PLAN: Plan = {
   methods: [...METHODS],
@@ -46,7 +50,7 @@ export const DEFAULT_PLAN: Plan = {
   fileBytes: [256 * 1024 * 1024],
   file: null,
   chunkBytes: [DEFAULT_CHUNK_BYTES],
-  repeat: 3,
+  repeat: DEFAULT_MIN_ROUNDS,
   warmup: 0,
   cache: 'warm',
   receiverMode: 'read',
@@ -61,7 +65,11 @@ export const DEFAULT_PLAN: Plan = {
   receiverCpus: null,
   lineRatesBitsPerSec: null,
   uringDepth: DEFAULT_URING_DEPTH,
-  uringSqpoll: false
+  uringSqpoll: false,
+  precision: DEFAULT_PRECISION,
+  maxTimeMs: DEFAULT_MAX_TIME_MS,
+  order: 'shuffled',
+  autoPin: true
 }
 
 export interface RunOptions {
@@ -180,7 +188,9 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
     const cpus = (c: number[] | null) => (c ? `CPU${c.length > 1 ? 's' : ''} ${c.join(',')}` : null)
     const where = plan.senderCpus
       ? `sender threads on ${cpus(plan.senderCpus)}` +
-        (plan.receiverCpus ? `, receiver threads on ${cpus(plan.receiverCpus)}` : ', receivers not pinned (not on this host)')
+        (plan.receiverCpus
+          ? `, receiver threads on ${cpus(plan.receiverCpus)}`
+          : ', receivers not pinned (not on this host)')
       : null
     out.push(
       warning(
@@ -303,6 +313,8 @@ interface RunOutcome {
   /** every warning so far, each once: warn() merges into this list */
   warnings: Warning[]
   meta?: Report['meta']
+  /** the measured rounds, and why they ended (absent when the run was stopped) */
+  rounds?: NonNullable<Report['end']['rounds']>
 }
 
 /** The run's end: what failed becomes warnings, then the aggregates and the report. */
@@ -338,7 +350,8 @@ function buildReport(r: RunOutcome, warn: (w: Warning) => void, emit: (e: RunEve
       durationMs: Date.now() - r.started,
       incomplete: r.incomplete,
       aggregates,
-      warnings: r.warnings
+      warnings: r.warnings,
+      ...(r.rounds ? { rounds: r.rounds } : {})
     },
     r.meta
   )
@@ -442,6 +455,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const receiverEnvironments = new Map<string, Environment | null>()
   const gpuEnvironments = new Map<string, GpuEnvironment>()
   const crcs = new Map<string, number>()
+  let rounds: RunOutcome['rounds']
   // from here the receivers are running: whatever throws, the finally below closes them
   try {
     const rows = planRows(plan, targets, [...files.keys()])
@@ -592,6 +606,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
           : timeLeftMs({ plan, clock, restOfRound: [], active, round, aggregates, elapsedMs: Date.now() - started })
       })
       if (decision.stop === null) continue
+      rounds = { measured, stop: decision.stop }
       stopped = true
       if (precise && decision.stop !== 'tight') notTightWarnings(plan, decision, warn)
     }
@@ -610,7 +625,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       incomplete,
       fatal,
       warnings,
-      meta: opts.meta
+      meta: opts.meta,
+      rounds
     },
     warn,
     emit

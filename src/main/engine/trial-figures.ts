@@ -24,8 +24,11 @@ import { nativeTotals, placementOf, uringThreadsCpuNs, type SenderOutcome, type 
 
 /** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
 export const CONTAMINATION_CORES = 0.5
-/** a figure repeats when it rests on at least this many sampling intervals and clock ticks */
-export const MIN_TRIAL_INTERVALS = 20
+/**
+ * a figure repeats when it rests on at least this many clock ticks (/proc/stat counts
+ * CPU in 10 ms ticks: 100 of them is ±1%), and its live view on this many samples
+ */
+export const MIN_TRIAL_INTERVALS = 10
 export const MIN_TRIAL_TICKS = 100
 /** a TCP limit that held the sender this share of the time is worth saying */
 const LIMITED_SHARE = 0.2

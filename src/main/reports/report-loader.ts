@@ -16,6 +16,7 @@ import {
   type Report
 } from '../../shared/report'
 import { migrateReport, READABLE_VERSIONS } from '../../shared/report-migrate'
+import { withHeadlines } from '../../shared/aggregate'
 import { ENVIRONMENT_SCHEMA, REPORT_SCHEMA } from '../../shared/report-schema'
 import { formatBytes } from '../../shared/units'
 
@@ -218,7 +219,8 @@ function check(doc: unknown, fromVersion: number, source: string): LoadedReport 
       `it does not match report schema ${SCHEMA_VERSION}${fromVersion && fromVersion !== SCHEMA_VERSION ? ` (after migrating from ${fromVersion})` : ''}: ${schemaErrors(validate)}`,
       'the file was edited or damaged: use the original, or run the trials again'
     )
-  return { report: doc as Report, fromVersion, source }
+  // one field every view reads: a report from before it gets it from its trials
+  return { report: withHeadlines(doc as Report), fromVersion, source }
 }
 
 export function parseReport(text: string, source: string, options: Iperf3ImportOptions = {}): LoadedReport {

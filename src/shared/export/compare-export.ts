@@ -1,8 +1,17 @@
 // A comparison as text: one table and one verdict, drawn by the terminal, Markdown
 // (for a pull-request comment) and self-contained HTML from the same cells.
 
-import { COMPARE_METRICS, type Comparison, type MetricComparison, type StatMetric } from '../compare'
-import { changeText, DASH, intervalText, meanText, rowKeyText } from './figures'
+import {
+  COMPARE_METRICS,
+  type Comparison,
+  type GateVerdict,
+  type Inconclusive,
+  type MetricComparison,
+  type RowKey,
+  type StatMetric
+} from '../compare'
+import { halfWidthShare, intervalStatus, MAX_FINDING_HALF_WIDTH, MIN_FINDING_REPETITIONS } from '../statistics'
+import { changeText, DASH, intervalText, meanText, pointsText, rowKeyText } from './figures'
 import { mdCell } from './markdown'
 import { escapeXml as esc } from './svg-charts'
 
@@ -16,17 +25,81 @@ export interface ComparisonText {
   legend: string
   environment: string[]
   notes: string[]
-  /** the gate's answer: the first line, then one per regression */
+  /** the gate's answer: the first line, then what it rests on (gateLines) */
   verdict: string[]
+  gate: GateVerdict
 }
 
+/**
+ * A compared figure's cell: the change and its interval where that is a finding; else
+ * what is missing (statistics.intervalStatus), as every other view says it.
+ */
 export function comparisonVerdictCell(c: MetricComparison): string {
   if (c.verdict === 'missing') return DASH
   const r = c.ratio!
+  const status = intervalStatus(r, c.n)
+  if (c.verdict === 'no-spread' || status === 'too-few' || status === 'none') return `n = ${c.n}: too few to tell`
+  const regression = c.regression ? ' ✗ REGRESSION' : ''
+  // too wide to size: said without its ends; where it lies wholly on one side, its direction is a finding
+  if (status === 'too-wide')
+    return c.verdict === 'within-noise'
+      ? `${pointsText(halfWidthShare(r)!)}: too noisy to tell`
+      : `${c.verdict}, by an amount too noisy to size (${pointsText(halfWidthShare(r)!)})${regression}`
   const word = { better: 'better', worse: 'worse', 'within-noise': 'noise', 'no-spread': 'no spread', missing: '' }[
     c.verdict
   ]
-  return `${changeText(r.ratio)}${intervalText(r)} ${word}${c.regression ? ' ✗ REGRESSION' : ''}`
+  return `${changeText(r.ratio)}${intervalText(r)} ${word}${regression}`
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`
+
+/** what would decide an inconclusive figure, in words */
+function decideText(i: Inconclusive, threshold: number): string {
+  const seen = i.detectable === null ? 'no interval' : `it could tell ±${percent(i.detectable)} from noise`
+  const more =
+    i.repetitionsNeeded === null
+      ? `repeat each side ${MIN_FINDING_REPETITIONS} or more times`
+      : `about ${i.repetitionsNeeded} repetitions a side would decide ±${percent(threshold)}`
+  return `n = ${i.n} a side, ${seen}: ${more}`
+}
+
+/** the gate's answer in lines: the verdict, then what it rests on */
+export function gateLines(cmp: Comparison, gate: readonly StatMetric[]): string[] {
+  const pct = percent(cmp.thresholdFraction)
+  const label = (m: StatMetric) => COMPARE_METRICS.find((x) => x.key === m)!.label
+  const gated = COMPARE_METRICS.filter((m) => gate.includes(m.key))
+    .map((m) => m.label)
+    .join(', ')
+  const where = (r: { report: number; key: RowKey; metric: StatMetric }) =>
+    `${reportLetter(r.report)}: ${r.key.method} ${r.key.target} ${label(r.metric)}`
+  switch (cmp.gate) {
+    case 'not-comparable':
+      return [
+        `not comparable: the reports' plans or machines differ, so no regression is called (--allow-plan-diff to judge across them)`,
+        ...cmp.planDifferences.map(
+          (d) => `${d.label}: ${d.values.map((v, i) => `[${reportLetter(i)}] ${v}`).join('  vs  ')}`
+        )
+      ]
+    case 'regression':
+      return [
+        `${cmp.regressions.length} regression(s) beyond ${pct} and the noise:`,
+        ...cmp.regressions.map((r) => {
+          const ci = { ratio: 1 + r.change, ci95Low: 1 + r.ci95[0], ci95High: 1 + r.ci95[1] }
+          const width = halfWidthShare(ci)!
+          // an interval too wide to print is said by its width alone
+          return width > MAX_FINDING_HALF_WIDTH
+            ? `${where(r)} worse, by an amount too noisy to size (${pointsText(width)})`
+            : `${where(r)} ${changeText(ci.ratio)} (95% CI ${changeText(ci.ci95Low)} to ${changeText(ci.ci95High)})`
+        })
+      ]
+    case 'inconclusive':
+      return [
+        `inconclusive: no regression seen, but ${cmp.inconclusive.length} gated figure(s) could not have shown a ${pct} change:`,
+        ...cmp.inconclusive.map((i) => `${where(i)}: ${decideText(i, cmp.thresholdFraction)}`)
+      ]
+    default:
+      return [`pass: no regression beyond ${pct} and the noise in ${gated}, and each could have shown one`]
+  }
 }
 
 /** A, B, … Z, then 27, 28, …: a report's short name in tables, charts and exports */
@@ -50,20 +123,7 @@ export function comparisonText(
       rows.push([i === 0 ? name : '', reportLetter(i), ...cells])
     })
   }
-  const pct = `${(cmp.thresholdFraction * 100).toFixed(1)}%`
-  const gated = COMPARE_METRICS.filter((m) => gate.includes(m.key))
-    .map((m) => m.label)
-    .join(', ')
-  const verdict =
-    cmp.regressions.length === 0
-      ? [`no regression beyond ${pct} and the noise in ${gated}`]
-      : [
-          `${cmp.regressions.length} regression(s) beyond ${pct} and the noise:`,
-          ...cmp.regressions.map((r) => {
-            const label = COMPARE_METRICS.find((m) => m.key === r.metric)!.label
-            return `${reportLetter(r.report)}: ${r.key.method} ${r.key.target} ${label} ${changeText(1 + r.change)} (95% CI ${changeText(1 + r.ci95[0])} to ${changeText(1 + r.ci95[1])})`
-          })
-        ]
+  const verdict = gateLines(cmp, gate)
   return {
     baseline: `${reportLetter(cmp.baseline)}: ${cmp.columns[cmp.baseline].label} (${cmp.columns[cmp.baseline].tool})`,
     reports: cmp.columns.map((c, i) => `${reportLetter(i)}: ${c.label}${i === cmp.baseline ? ' (baseline)' : ''}`),
@@ -74,7 +134,8 @@ export function comparisonText(
       .filter((e) => e.differs)
       .map((e) => `${e.label}: ${e.values.map((v, i) => `[${reportLetter(i)}] ${v}`).join('  vs  ')}`),
     notes: cmp.notes,
-    verdict
+    verdict,
+    gate: cmp.gate
   }
 }
 
@@ -103,7 +164,7 @@ export function comparisonMarkdown(t: ComparisonText): string {
 
 /** self-contained: inline CSS, no script, a CSP that loads nothing */
 export function comparisonHtml(t: ComparisonText): string {
-  const regressed = t.verdict.length > 1
+  const regressed = t.gate !== 'pass'
   const body = [
     '<h1>zcprof compare</h1>',
     `<p class="verdict ${regressed ? 'bad' : 'good'}">${t.verdict.map(esc).join('<br>')}</p>`,

@@ -1,6 +1,9 @@
-// CSV (RFC 4180): one row per trial, or one per sample, with units in the column names.
+// CSV (RFC 4180): one row per trial, one per sample, or one per method (its headline),
+// with units in the column names.
 
+import { baselineMethod } from '../methods'
 import type { Report, SideFigures, SideSample } from '../report'
+import { headlineText } from './figures'
 
 type Cell = string | number | boolean | null | undefined
 
@@ -135,5 +138,60 @@ export function samplesCsv(report: Report): string {
         ...sampleSide(s.receiver),
         s.systemBusyCores
       ])
+  return csv(head, rows)
+}
+
+/**
+ * One row per method: the headline, as every view gives it. The interval's ends are
+ * written only where the interval is a finding (statistics.intervalStatus); elsewhere
+ * they are empty and `headline` says what is missing. The JSON report keeps the raw
+ * numbers whatever they are.
+ */
+export function methodsCsv(report: Report): string {
+  const head = [
+    'method',
+    'target',
+    'file_bytes',
+    'chunk_bytes',
+    'trial_duration_ms',
+    'streams',
+    'baseline',
+    'system_cycles_per_bit_median',
+    'throughput_bits_per_sec_median',
+    'system_change_vs_baseline',
+    'system_change_ci95_low',
+    'system_change_ci95_high',
+    'half_width',
+    'repetitions',
+    'status',
+    'verdict',
+    'repetitions_needed',
+    'headline'
+  ]
+  const stop = report.end.rounds?.stop
+  const rows = report.end.aggregates.map((a) => {
+    const h = a.headline ?? null
+    const finding = h?.status === 'finding' && h.ratio !== null
+    return [
+      a.method,
+      a.target,
+      a.fileBytes,
+      a.chunkBytes,
+      a.durationMs,
+      a.streams,
+      h?.baseline ?? baselineMethod(a.method),
+      a.allHostsCyclesPerBit?.median,
+      a.throughputBitsPerSec?.median,
+      finding ? h.ratio!.ratio - 1 : null,
+      finding ? h.ratio!.ci95Low - 1 : null,
+      finding ? h.ratio!.ci95High - 1 : null,
+      finding ? h.halfWidth : null,
+      h?.n,
+      h?.status,
+      h?.verdict,
+      h?.repetitionsNeeded,
+      headlineText(a, stop)
+    ]
+  })
   return csv(head, rows)
 }

@@ -2,12 +2,12 @@
 // `zcprof report`, the app's export buttons and the tests all go through this table.
 
 import type { Report } from '../report'
-import { samplesCsv, trialsCsv } from './csv'
+import { methodsCsv, samplesCsv, trialsCsv } from './csv'
 import { reportHtml } from './html'
 import { reportMarkdown } from './markdown'
 import { safeFileStem } from './report-title'
 
-export type ExportFormat = 'json' | 'csv-trials' | 'csv-samples' | 'markdown' | 'html'
+export type ExportFormat = 'json' | 'csv-methods' | 'csv-trials' | 'csv-samples' | 'markdown' | 'html'
 
 export interface Exporter {
   format: ExportFormat
@@ -24,6 +24,13 @@ export const EXPORTERS: readonly Exporter[] = [
     extension: 'json',
     mimeType: 'application/json',
     render: (r) => JSON.stringify(r, null, 1) + '\n'
+  },
+  {
+    format: 'csv-methods',
+    label: 'CSV, a row per method (the headline)',
+    extension: 'methods.csv',
+    mimeType: 'text/csv',
+    render: methodsCsv
   },
   {
     format: 'csv-trials',

@@ -3,8 +3,10 @@
 
 import type { RowKey, StatMetric } from '../compare'
 import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
-import type { CostVerdict, MethodAggregate, Report } from '../report'
-import type { RatioEstimate, Stat } from '../statistics'
+import type { StopReason } from '../events'
+import { baselineMethod } from '../methods'
+import type { CostVerdict, Headline, MethodAggregate, Report } from '../report'
+import { halfWidthShare, intervalStatus, MIN_FINDING_REPETITIONS, type RatioEstimate, type Stat } from '../statistics'
 import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../units'
 import { marksText } from '../warnings'
 
@@ -36,16 +38,27 @@ export function percentText(v: number | null): string {
   return v === null ? DASH : `${v >= 0 ? '' : '−'}${Math.abs(v * 100).toFixed(0)}%`
 }
 
+/** ±4.6, ±12: an interval's half-width (a share) in points */
+export function pointsText(halfWidth: number): string {
+  const p = halfWidth * 100
+  return `±${p < 10 ? p.toFixed(1) : p.toFixed(0)}`
+}
+
 /**
- * A change against copy with its 95% interval, at the precision the interval
- * supports: "−35% [−41, −28]", "+1.2% [+0.4, +2.0]", "−12% (n=1)" without one.
- * One definition and one sign everywhere: negative is less than copy.
+ * A change against a baseline with its 95% interval, at the precision the interval
+ * supports: "−35% [−41, −28]", "+1.2% [+0.4, +2.0]". One definition and one sign
+ * everywhere: negative is less than the baseline. With `n`, the repetitions behind it,
+ * an interval that is not a finding (statistics.intervalStatus: too few repetitions,
+ * or wider than the rule allows) is never printed: the cell says what is missing.
  */
-export function changeWithInterval(r: RatioEstimate | null): string {
+export function changeWithInterval(r: RatioEstimate | null, n?: number): string {
   if (!r) return DASH
   const c = (r.ratio - 1) * 100
   const sign = (v: number) => (v >= 0 ? '+' : '−')
-  if (!Number.isFinite(r.ci95Low) || !Number.isFinite(r.ci95High)) return `${sign(c)}${Math.abs(c).toFixed(0)}% (n=1)`
+  const status = intervalStatus(r, n ?? Number.POSITIVE_INFINITY)
+  if (status === 'too-few' || !Number.isFinite(r.ci95Low) || !Number.isFinite(r.ci95High))
+    return `n = ${n ?? 1}: too few to tell`
+  if (status === 'too-wide') return `${pointsText(halfWidthShare(r)!)}: too noisy to tell`
   const lo = (r.ci95Low - 1) * 100
   const hi = (r.ci95High - 1) * 100
   // a digit only where the interval is narrow enough for it to mean something
@@ -67,11 +80,63 @@ export const VERDICT_TEXT: Record<CostVerdict, string> = {
   unknown: 'not measured'
 }
 
-/** the headline of a row: what the whole system pays per bit against copy, and the verdict */
-export function headlineText(a: MethodAggregate): string {
-  if (a.method === 'copy') return a.throughputBitsPerSec ? 'baseline' : DASH
-  if (!a.vsCopy) return DASH
-  return `${changeWithInterval(a.vsCopy.systemCyclesPerBit)} · ${VERDICT_TEXT[a.vsCopy.verdict]}`
+/** the share a headline aims at, "5%" or "2.5%" */
+export function shareText(share: number): string {
+  const p = share * 100
+  return `${Number.isInteger(p) ? p.toFixed(0) : p.toPrecision(2)}%`
+}
+
+/** what more data would settle a headline: "about 9 more repetitions would resolve ±5%" */
+export function moreRepetitionsText(h: Headline): string {
+  const target = `±${shareText(h.target)}`
+  if (h.repetitionsNeeded === null)
+    return h.n < 2
+      ? `repeat it ${MIN_FINDING_REPETITIONS} or more times to tell`
+      : `over 1000 repetitions would be needed for ${target}`
+  const more = Math.max(1, h.repetitionsNeeded - h.n)
+  return `about ${more} more repetition${more === 1 ? '' : 's'} would resolve ${target}`
+}
+
+/** verdicts that are facts whatever the interval's width: said even when the size is unclear */
+const DIRECTION: readonly CostVerdict[] = ['saves', 'costs-more', 'cost-moved', 'partly-moved', 'kernel-copied']
+
+const STOP_TEXT: Record<StopReason, string> = {
+  rounds: 'the plan fixed its rounds',
+  tight: 'not tight',
+  budget: 'budget spent',
+  limit: 'trial limit reached'
+}
+
+/**
+ * The headline cell of a row, the one answer every view gives: what the whole system
+ * pays per bit against the baseline, with its 95% interval and verdict, when that is a
+ * finding; else what is missing and what would settle it ("n = 2: too few to tell;
+ * about 4 more repetitions would resolve ±5%"). A run that aimed at a precision and
+ * stopped short says so ("±9 after 12: budget spent").
+ */
+export function headlineText(a: MethodAggregate, stop?: StopReason): string {
+  if (a.method === baselineMethod(a.method)) return a.throughputBitsPerSec ? 'baseline' : DASH
+  return a.headline ? headlineWords(a.headline, stop) : DASH
+}
+
+/** a headline record in words: headlineText's cell, for views that hold the record alone (the live rounds) */
+export function headlineWords(h: Headline, stop?: StopReason): string {
+  if (!h.ratio) return h.status === 'baseline' ? 'baseline' : DASH
+  const direction = DIRECTION.includes(h.verdict) ? `${VERDICT_TEXT[h.verdict]}; ` : ''
+  switch (h.status) {
+    case 'baseline':
+      return 'baseline'
+    case 'finding': {
+      const text = `${changeWithInterval(h.ratio)} · ${VERDICT_TEXT[h.verdict]}`
+      if (!h.precisionAsked || h.halfWidth === null || h.halfWidth <= h.target) return text
+      return `${text} · ${pointsText(h.halfWidth)} after ${h.n}: ${STOP_TEXT[stop ?? 'tight']}`
+    }
+    case 'too-wide':
+      return `${direction}${pointsText(h.halfWidth!)} after ${h.n}: too noisy to tell; ${moreRepetitionsText(h)}`
+    default:
+      // too few (n < 3), or no interval at all (n = 1)
+      return `${direction}n = ${h.n}: too few to tell; ${moreRepetitionsText(h)}`
+  }
 }
 
 export function timesText(v: number | null): string {
@@ -141,22 +206,32 @@ export function gbitsSpread(s: Stat | null): string {
   return s.n > 1 && Number.isFinite(s.stddev) ? `${g(s.median)} ±${g(s.stddev)}` : g(s.median)
 }
 
+/** the headline column's head, the same in every table that leads with it */
+export const HEADLINE_HEAD = 'system CPU/bit vs copy [95% CI]'
+
 /**
- * The terminal's default table, narrow enough for 100 columns: each method's
- * throughput, what the whole system pays per bit, and that against copy with its
- * interval and verdict (the headline). Notes are added only where a row has any.
+ * The terminal's default table: the headline first (what the whole system pays per
+ * bit against copy, with its interval and verdict, or what is missing), then what the
+ * whole system pays per bit and the throughput. Notes are added only where a row has any.
  */
-export function compactColumns(estimated: boolean, withNotes: boolean): Column[] {
+export function compactColumns(estimated: boolean, withNotes: boolean, stop?: StopReason): Column[] {
   const cyc = estimated ? 'cyc/bit*' : 'cyc/bit'
   const all = aggregateColumns(estimated)
   const system = all.find((c) => c.head === `${cyc} system`)!
   return [
     { head: 'method', cell: (a) => a.method },
-    { head: 'Gbit/s ±σ', cell: (a) => gbitsSpread(a.throughputBitsPerSec) },
+    { head: HEADLINE_HEAD, cell: (a) => headlineText(a, stop) },
     { head: `system ${cyc}`, cell: system.cell },
-    { head: 'system CPU/bit vs copy [95% CI]', cell: headlineText },
+    { head: 'Gbit/s ±σ', cell: (a) => gbitsSpread(a.throughputBitsPerSec) },
     ...(withNotes ? [{ head: 'notes', cell: aggregateNotes }] : [])
   ]
+}
+
+const isBaseline = (a: MethodAggregate) => a.method === baselineMethod(a.method)
+
+/** the repetitions a row's ratios against its baseline rest on: the headline's, else the fewer of the two sides' */
+function repetitionsOf(a: MethodAggregate): number {
+  return a.headline?.n ?? a.allHostsCyclesPerBit?.n ?? 0
 }
 
 /**
@@ -167,23 +242,23 @@ export const VS_COPY_COLUMNS: readonly Column[] = [
   { head: 'method', cell: (a) => a.method },
   {
     head: 'throughput',
-    cell: (a) => (a.method === 'copy' ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null))
+    cell: (a) => (isBaseline(a) ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null, repetitionsOf(a)))
   },
   {
     head: 'sender CPU/bit',
-    cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null))
+    cell: (a) => (isBaseline(a) ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null, repetitionsOf(a)))
   },
   {
     head: 'receiver CPU/bit',
-    cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.receiverCyclesPerBit ?? null))
+    cell: (a) => (isBaseline(a) ? '' : changeWithInterval(a.vsCopy?.receiverCyclesPerBit ?? null, repetitionsOf(a)))
   },
   {
     head: 'system CPU/bit',
-    cell: (a) => (a.method === 'copy' ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null))
+    cell: (a) => (isBaseline(a) ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null, repetitionsOf(a)))
   },
   {
     head: 'verdict',
-    cell: (a) => (a.method === 'copy' ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH)
+    cell: (a) => (isBaseline(a) ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH)
   }
 ]
 
@@ -365,7 +440,7 @@ export function summaryTables(
       // the cores each method needs, without the per-core rates (--wide has them)
       const withNotes = rows.some((a) => aggregateNotes(a) !== '')
       const tables: TextTable[] = [
-        table(null, compactColumns(est, withNotes), rows),
+        table(null, compactColumns(est, withNotes, report.end.rounds?.stop), rows),
         ...(gpu ? [gpu] : []),
         table('cores needed', [headroom[0], ...headroom.slice(2)], rows, [[rule[0], ...rule.slice(2)]])
       ]

@@ -4,9 +4,11 @@
 import { environmentFacts } from '../environment-facts'
 import { headroomOf, ruleOfThumbCores } from '../headroom'
 import { METHOD_COLORS } from '../method-colors'
+import { baselineMethod } from '../methods'
 import type { MethodAggregate, Report } from '../report'
 import { formatDurationMs, formatLineRate } from '../units'
 import { headroomInputs, summaryTables, type TextTable } from './figures'
+import { findings } from './findings'
 import { planText } from './markdown'
 import { reportTitle } from './report-title'
 import { barChartSvg, escapeXml as esc, groupedBarChartSvg, lineChartSvg } from './svg-charts'
@@ -33,17 +35,7 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
       color: color(a.method)
     }))
   )
-  const cycles = barChartSvg(
-    'Sender CPU per bit, median with min–max',
-    'cycles/bit',
-    rows.map((a) => ({
-      label: a.method,
-      value: a.senderCyclesPerBit?.median ?? Number.NaN,
-      low: a.senderCyclesPerBit?.min,
-      high: a.senderCyclesPerBit?.max,
-      color: color(a.method)
-    }))
-  )
+  const cycles = headlineChart(rows)
   // throughput over time: every measured trial of this group, one colour per method
   const trials = report.trials.filter(
     (t) =>
@@ -69,6 +61,28 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
     }))
   )
   return `<div class="charts" data-group="${esc(title)}">${throughput}${cycles}${headroomChart(rows, report)}${trials.some((t) => t.samples.length) ? overTime : ''}</div>`
+}
+
+/**
+ * The headline as a chart: the whole system's CPU per bit relative to the baseline
+ * (1 = copy), with the 95% interval as a whisker where it is a finding; a row that is
+ * not one says why in place of its bar, as the tables do.
+ */
+export function headlineChart(rows: readonly MethodAggregate[]): string {
+  const base = rows.find((a) => a.method === baselineMethod(a.method))?.method ?? 'copy'
+  return barChartSvg(
+    `Whole-system CPU per bit against ${base}, 95% interval`,
+    `× ${base}`,
+    rows.map((a) => {
+      const h = a.headline
+      const color = METHOD_COLORS[a.method] ?? '#888'
+      if (a.method === baselineMethod(a.method)) return { label: a.method, value: 1, color }
+      if (!h?.ratio || h.status !== 'finding')
+        return { label: a.method, value: Number.NaN, color, note: h?.ratio ? 'too little data' : 'n/a' }
+      return { label: a.method, value: h.ratio.ratio, low: h.ratio.ci95Low, high: h.ratio.ci95High, color }
+    }),
+    { value: 1, label: base }
+  )
 }
 
 /** cores the whole system needs to fill each line rate, per method, beside the 1 cycle/bit rule */
@@ -115,6 +129,9 @@ export function reportHtml(report: Report): string {
     )
   if (report.end.incomplete)
     parts.push('<p class="banner">Incomplete run: the figures cover the trials that finished.</p>')
+  const said = findings(report)
+  if (said.length)
+    parts.push(`<ul class="findings" data-testid="findings">${said.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`)
   for (const g of groups) {
     parts.push(`<h2>${esc(g.title)}</h2>`)
     parts.push(chartsFor(g.title, g.aggregates, report))

@@ -5,6 +5,7 @@ import { printable } from '../printable'
 import type { Report } from '../report'
 import { formatBytes, formatCpuList, formatDurationMs } from '../units'
 import { boundText, sizeText, summaryTables } from './figures'
+import { findings } from './findings'
 import { reportTitle } from './report-title'
 
 /**
@@ -46,6 +47,8 @@ export function reportMarkdown(report: Report): string {
   }
   if (report.end.incomplete) out.push('', '**Incomplete run:** the figures cover the trials that finished.')
   const { groups, footnotes } = summaryTables(report)
+  const said = findings(report)
+  if (said.length) out.push('', '## Findings', '', ...said.map((s) => `- ${mdCell(s)}`))
   out.push('', '## Results')
   for (const g of groups) {
     out.push('', `### ${mdCell(g.title)}`)

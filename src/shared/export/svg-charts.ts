@@ -33,6 +33,8 @@ export interface Bar {
   low?: number
   high?: number
   color: string
+  /** said in place of a bar that has no value ("n/a" unless given) */
+  note?: string
 }
 
 const W = 560
@@ -66,8 +68,13 @@ function yScale(max: number): { ticks: number[]; y: (v: number) => number } {
   return { ticks, y: (v: number) => M.top + plotH - (v / top) * plotH }
 }
 
-export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[]): string {
-  const { ticks, y } = yScale(maxOf(bars.map((b) => Math.max(b.value, b.high ?? b.value))))
+export function barChartSvg(
+  title: string,
+  yLabel: string,
+  bars: readonly Bar[],
+  reference?: { value: number; label: string }
+): string {
+  const { ticks, y } = yScale(maxOf([...bars.map((b) => Math.max(b.value, b.high ?? b.value)), reference?.value ?? 0]))
   const slot = (W - M.left - M.right) / Math.max(1, bars.length)
   const body = bars
     .map((b, i) => {
@@ -76,7 +83,8 @@ export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[])
       const label = `<text x="${x + w / 2}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(b.label)}</text>`
       if (!Number.isFinite(b.value))
         return (
-          label + `<text x="${x + w / 2}" y="${y(0) - 6}" text-anchor="middle" font-size="11" fill="#888">n/a</text>`
+          label +
+          `<text x="${x + w / 2}" y="${y(0) - 6}" text-anchor="middle" font-size="10" fill="#888">${escapeXml(b.note ?? 'n/a')}</text>`
         )
       const whisker =
         b.low !== undefined && b.high !== undefined
@@ -91,7 +99,11 @@ export function barChartSvg(title: string, yLabel: string, bars: readonly Bar[])
       )
     })
     .join('')
-  return frame(title, yLabel, body, ticks, y)
+  const line = reference
+    ? `<line x1="${M.left}" x2="${W - M.right}" y1="${y(reference.value)}" y2="${y(reference.value)}" stroke="#555" stroke-dasharray="4 3"/>` +
+      `<text x="${W - M.right}" y="${y(reference.value) - 4}" text-anchor="end" font-size="10" fill="#555">${escapeXml(reference.label)}</text>`
+    : ''
+  return frame(title, yLabel, body + line, ticks, y)
 }
 
 export interface LineSeries {

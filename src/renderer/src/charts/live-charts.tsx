@@ -25,9 +25,24 @@ import type { SeriesPoint, TrialPoint } from '../state/run-state'
 /** a tick as short as it can be: 0.005, 0.01, 2.5, 150 (round ticks have few digits) */
 const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))))
 
+/** the time axis of a running trial: fixed from 0 to its span, with round ticks */
+function timeAxis(spanSec: number) {
+  const ticks = niceTicks(spanSec, 4).filter((t) => t <= spanSec + 1e-9)
+  return {
+    dataKey: 't',
+    type: 'number' as const,
+    domain: [0, spanSec] as [number, number],
+    ticks,
+    allowDataOverflow: true,
+    tickFormatter: (v: number) => `${axisNumber(v)}s`
+  }
+}
+
 interface TrialChartProps {
   points: SeriesPoint[]
-  metric: 'gbps' | 'cyclesPerBit' | 'ctxPerSec'
+  /** the x axis runs from 0 to this many seconds (run-state.liveSpanSec): it does not move as samples come */
+  spanSec: number
+  metric: 'gbps' | 'cyclesPerBit' | 'systemCyclesPerBit' | 'ctxPerSec'
   title: string
   unit: string
   method: MethodName | null
@@ -52,6 +67,7 @@ function Caption({ title, unit, estimated }: { title: string; unit: string; esti
 /** one figure of the running trial over its seconds */
 export function TrialChart({
   points,
+  spanSec,
   metric,
   title,
   unit,
@@ -79,10 +95,7 @@ export function TrialChart({
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
           <XAxis
-            dataKey="t"
-            type="number"
-            domain={[0, 'dataMax']}
-            tickFormatter={(v: number) => `${v.toFixed(1)}s`}
+            {...timeAxis(spanSec)}
             label={{ value: 's into the trial', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
           />
           <YAxis
@@ -124,7 +137,15 @@ export function TrialChart({
 }
 
 /** each stream's throughput, stacked: the top edge is the trial's total */
-export function StreamsChart({ points, streams }: { points: SeriesPoint[]; streams: number }) {
+export function StreamsChart({
+  points,
+  streams,
+  spanSec
+}: {
+  points: SeriesPoint[]
+  streams: number
+  spanSec: number
+}) {
   const data = points.map((p) => ({
     t: p.t,
     ...Object.fromEntries((p.streamGbps ?? []).map((v, i) => [`stream ${i}`, v]))
@@ -136,7 +157,7 @@ export function StreamsChart({ points, streams }: { points: SeriesPoint[]; strea
       <ResponsiveContainer width="100%" height={200}>
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-          <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(1)}s`} />
+          <XAxis {...timeAxis(spanSec)} />
           <YAxis
             width={56}
             tickFormatter={axisNumber}

@@ -108,6 +108,64 @@ export function ThroughputBars({ aggregates }: Props) {
   )
 }
 
+/**
+ * The headline as bars: what the whole system pays per bit for each method relative to
+ * copy, the whisker its 95% interval. A method whose interval is no finding (too few
+ * repetitions, too wide) gets no bar: the chart says which, as the table does.
+ */
+export function HeadlineBars({ aggregates }: Props) {
+  const data = aggregates.map((a) => {
+    const h = a.headline
+    const base = a.method === baselineMethod(a.method)
+    if (base) return { method: a.method, headline: 1, spread: [0, 0] }
+    if (!h?.ratio || h.status !== 'finding') return { method: a.method }
+    return {
+      method: a.method,
+      headline: h.ratio.ratio,
+      spread: [h.ratio.ratio - h.ratio.ci95Low, h.ratio.ci95High - h.ratio.ratio]
+    }
+  })
+  const missing = aggregates.filter(
+    (a) => a.method !== baselineMethod(a.method) && (!a.headline?.ratio || a.headline.status !== 'finding')
+  )
+  const top = Math.max(1, ...data.map((d) => (d.headline === undefined ? 0 : d.headline + (d.spread?.[1] ?? 0))))
+  const ticks = niceTicks(top, 4)
+  return (
+    <div className="chart-with-note">
+      <ChartFigure
+        testId="bars-headline"
+        title="Whole-system CPU per bit relative to copy"
+        unit="95% interval; lower is cheaper"
+        heightPx={240}
+      >
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+          <XAxis dataKey="method" />
+          <YAxis
+            width={56}
+            ticks={ticks}
+            domain={[0, ticks.at(-1)!]}
+            label={{ value: '× copy', angle: -90, position: 'insideLeft', fontSize: 11 }}
+          />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : 'too little data')} />
+          <ReferenceLine y={1} stroke="#999" />
+          <Bar dataKey="headline" name="whole system vs copy" isAnimationActive={false}>
+            {data.map((d) => (
+              <Cell key={String(d.method)} fill={METHOD_COLORS[d.method as MethodAggregate['method']]} />
+            ))}
+            <ErrorBar dataKey="spread" width={4} stroke="#222" />
+          </Bar>
+        </BarChart>
+      </ChartFigure>
+      {missing.length > 0 && (
+        <p className="muted" data-testid="headline-missing">
+          No bar, too little data: {missing.map((a) => a.method).join(', ')}
+        </p>
+      )}
+    </div>
+  )
+}
+
 export function CyclesBars({ aggregates }: Props) {
   return (
     <RelativeBars
@@ -117,9 +175,9 @@ export function CyclesBars({ aggregates }: Props) {
       unit="lower is cheaper"
       axis="× copy"
       bars={[
+        { name: 'system', pick: (x) => x.systemCyclesPerBit, color: SIDE_COLORS.system },
         { name: 'sender', pick: (x) => x.senderCyclesPerBit, color: SIDE_COLORS.sender },
-        { name: 'receiver', pick: (x) => x.receiverCyclesPerBit, color: SIDE_COLORS.receiver },
-        { name: 'system', pick: (x) => x.systemCyclesPerBit, color: SIDE_COLORS.system }
+        { name: 'receiver', pick: (x) => x.receiverCyclesPerBit, color: SIDE_COLORS.receiver }
       ]}
     />
   )

@@ -6,7 +6,8 @@
 // fast, and holds as little, as a ten-second one.
 
 import type { ErrorInfo } from '../../../shared/errors'
-import type { RunEvent, TrialRef } from '../../../shared/events'
+import type { RoundRow, RunEvent, StopReason, TrialRef } from '../../../shared/events'
+import { countDown, leftMs, type Countdown } from '../../../shared/time-left'
 import type { MethodName } from '../../../shared/methods'
 import type { Environment, GpuEnvironment, Plan, Report, TrialRecord, Warning } from '../../../shared/report'
 
@@ -19,6 +20,8 @@ export interface SeriesPoint {
   gbps: number
   /** null where the sample had no counter reading (the thread not yet started, or joined): a gap, not a dip */
   cyclesPerBit: number | null
+  /** the whole host's busy CPU over the interval, per bit moved: the headline's figure, live */
+  systemCyclesPerBit: number | null
   ctxPerSec: number | null
   /** each stream's Gbit/s over the interval, with more than one stream */
   streamGbps?: number[]
@@ -55,6 +58,13 @@ export interface RunState {
   /** every finished trial, in order */
   trials: TrialPoint[]
   last: { tMs: number; bytes: number; streamBytes: number[] | null; cycles: number; ctx: number } | null
+  /** the last round's precision per row, and why the rounds ended (null: more follow) */
+  round: { round: number; rows: RoundRow[]; stop: StopReason | null } | null
+  /**
+   * the time left as last said: `ms` at page time `atMs`, counting down from there. Each
+   * event's estimate may only lower it (never raise it): a countdown, not a guess that jumps
+   */
+  left: Countdown | null
   warnings: Warning[]
   report: Report | null
   error: ErrorInfo | null
@@ -74,6 +84,8 @@ export const initialRunState: RunState = {
   live: [],
   trials: [],
   last: null,
+  round: null,
+  left: null,
   warnings: [],
   report: null,
   error: null
@@ -101,6 +113,7 @@ export function downsample(points: SeriesPoint[]): SeriesPoint[] {
       t: b.t,
       gbps: (a.gbps + b.gbps) / 2,
       cyclesPerBit: mean2(a.cyclesPerBit, b.cyclesPerBit),
+      systemCyclesPerBit: mean2(a.systemCyclesPerBit, b.systemCyclesPerBit),
       ctxPerSec: mean2(a.ctxPerSec, b.ctxPerSec)
     }
     if (a.streamGbps && b.streamGbps) p.streamGbps = a.streamGbps.map((v, k) => (v + (b.streamGbps![k] ?? v)) / 2)
@@ -154,7 +167,20 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
         startedAtMs: s.startedAtMs || nowMs
       }
     case 'trial-start':
-      return { ...s, current: e.trial, trialStartedAtMs: nowMs, last: null, live: [] }
+      return {
+        ...s,
+        current: e.trial,
+        trialStartedAtMs: nowMs,
+        last: null,
+        live: [],
+        left: countDown(s.left, e.trial.leftMs, nowMs)
+      }
+    case 'round-end':
+      return {
+        ...s,
+        round: { round: e.round, rows: e.rows, stop: e.stop },
+        left: countDown(s.left, e.leftMs, nowMs)
+      }
     case 'sample': {
       if (!s.current || s.current.index !== e.trial) return s
       const x = e.sample
@@ -166,10 +192,14 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
       const counted = cycles !== null && ctx !== null
       const dBits = (x.sender.bytes - prev.bytes) * 8
       const dt = (x.tMs - prev.tMs) / 1000
+      const clockHz = s.environment?.cpuClockHz ?? null
+      const bitsPerSec = x.sender.bytesPerSec * 8
       const point: SeriesPoint = {
         t: x.tMs / 1000,
-        gbps: (x.sender.bytesPerSec * 8) / 1e9,
+        gbps: bitsPerSec / 1e9,
         cyclesPerBit: counted && dBits > 0 ? (cycles - prev.cycles) / dBits : null,
+        systemCyclesPerBit:
+          x.systemBusyCores !== null && clockHz && bitsPerSec > 0 ? (x.systemBusyCores * clockHz) / bitsPerSec : null,
         ctxPerSec: counted && dt > 0 ? (ctx - prev.ctx) / dt : null
       }
       const streams = x.sender.streamBytes
@@ -205,9 +235,25 @@ function onEvent(s: RunState, e: RunEvent, nowMs: number): RunState {
   }
 }
 
-/** Seconds left, from the trials still to run at the pace so far; null before a trial ends. */
+/**
+ * Seconds left: the engine's estimate (the trials still to run at their measured pace;
+ * with a precision, the rounds its widest method still needs, within the time budget),
+ * counted down between events and only ever lowered by them. null before the first trial.
+ */
 export function etaSeconds(s: RunState, nowMs: number): number | null {
-  if (s.doneTrials === 0 || s.totalTrials === 0) return null
-  const perTrial = (nowMs - s.startedAtMs) / s.doneTrials
-  return Math.max(0, ((s.totalTrials - s.doneTrials) * perTrial) / 1000)
+  return s.left ? leftMs(s.left, nowMs) / 1000 : null
+}
+
+/**
+ * The live charts' time axis, in seconds, fixed for the trial: a timed trial's
+ * duration; else a round span that holds every point and grows only by steps (1, 2, 5,
+ * 10, 20 …), so the axis does not move with each sample.
+ */
+export function liveSpanSec(points: readonly SeriesPoint[], durationMs: number | null): number {
+  if (durationMs !== null && durationMs > 0) return durationMs / 1000
+  const last = points.at(-1)?.t ?? 0
+  if (!(last > 1)) return 1
+  for (let decade = 1; decade < 1e9; decade *= 10)
+    for (const step of [1, 2, 5]) if (step * decade >= last) return step * decade
+  return last
 }

@@ -17,14 +17,19 @@ import {
   comparisonHtml,
   comparisonMarkdown,
   comparisonText,
+  comparisonVerdictCell,
+  gateLines,
   reportLetter as letter
 } from '../../../shared/export/compare-export'
+import { intervalStatus } from '../../../shared/statistics'
 import { changeText, DASH, intervalText, meanText, rowKeyText } from '../../../shared/export/figures'
 import type { Report } from '../../../shared/report'
 import { CompareBars } from '../charts/compare-charts'
 import { downloadText } from '../download'
 
+// the headline (every host measured, per bit) first; the sides' figures as detail beside it
 const SHOWN: StatMetric[] = [
+  'allHostsCyclesPerBit',
   'throughputBitsPerSec',
   'senderCyclesPerBit',
   'receiverCyclesPerBit',
@@ -43,6 +48,19 @@ const pctText = (f: number) => `${(f * 100).toFixed(f < 0.1 ? 1 : 0)}%`
 
 function Change({ c, gated, threshold }: { c: MetricComparison | undefined; gated: boolean; threshold: number }) {
   if (!c || c.verdict === 'missing' || !c.ratio) return <span className="muted">{DASH}</span>
+  const status = intervalStatus(c.ratio, c.n)
+  // too few repetitions or an interval too wide to read: the cell says what is missing, as every view does
+  if (c.verdict === 'no-spread' || status !== 'finding')
+    return (
+      <span className="verdict verdict-undecided" data-verdict="undecided">
+        {comparisonVerdictCell(c)}
+        {c.repetitionsNeeded !== null && (
+          <span className="detectable blind" data-testid="detectable">
+            {` · about ${c.repetitionsNeeded} a side would decide ±${pctText(threshold)}`}
+          </span>
+        )}
+      </span>
+    )
   const r = c.ratio
   const detectable = detectableChange(c)
   // "within noise" from too few repetitions must not read as "no change"
@@ -63,6 +81,14 @@ function Change({ c, gated, threshold }: { c: MetricComparison | undefined; gate
   )
 }
 
+/** the banner's colour: green only when the gate passes, as the CLI's exit 0 */
+const BANNER: Record<Comparison['gate'], string> = {
+  pass: 'ok',
+  regression: 'error',
+  inconclusive: 'warn',
+  'not-comparable': 'warn'
+}
+
 /** every worse-beyond-threshold-and-noise figure the gate does not cover */
 function ungatedRegressions(cmp: Comparison, gate: readonly StatMetric[]) {
   return cmp.rows.flatMap((row) =>
@@ -78,14 +104,15 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
   const [baseline, setBaseline] = useState(0)
   const [thresholdText, setThresholdText] = useState('5%')
   const [gate, setGate] = useState<StatMetric[]>([...DEFAULT_GATE_METRICS])
+  const [allowPlanDiff, setAllowPlanDiff] = useState(false)
   const threshold = parseThresholdFraction(thresholdText)
   const cmp = useMemo(
     () =>
       compareReports(
         reports.map((r) => r.report),
-        { baseline, thresholdFraction: threshold ?? 0.05, gateMetrics: gate }
+        { baseline, thresholdFraction: threshold ?? 0.05, gateMetrics: gate, allowPlanDiff }
       ),
-    [reports, baseline, threshold, gate]
+    [reports, baseline, threshold, gate, allowPlanDiff]
   )
   // the table shows every gated figure too
   const metrics = COMPARE_METRICS.filter((m) => SHOWN.includes(m.key) || gate.includes(m.key))
@@ -141,15 +168,30 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
           </label>
         ))}
       </fieldset>
-      <div className={`banner ${cmp.regressions.length ? 'error' : 'ok'}`} data-testid="compare-verdict" role="status">
-        <p>
-          {cmp.regressions.length === 0
-            ? `No regression beyond ${pct} and the noise in the gated figures: ${gatedText}.`
-            : `${cmp.regressions.length} regression${cmp.regressions.length > 1 ? 's' : ''} beyond ${pct} and the noise in the gated figures (${gatedText}): ` +
-              cmp.regressions
-                .map((r) => `${letter(r.report)}: ${r.key.method} ${labelOf(r.metric)} ${changeText(1 + r.change)}`)
-                .join('; ')}
-        </p>
+      {cmp.planDifferences.length > 0 && (
+        <label className="allow-plan-diff">
+          <input
+            type="checkbox"
+            data-testid="allow-plan-diff"
+            checked={allowPlanDiff}
+            onChange={(e) => setAllowPlanDiff(e.target.checked)}
+          />{' '}
+          Judge across the plan and machine differences (as --allow-plan-diff does)
+        </label>
+      )}
+      <div className={`banner ${BANNER[cmp.gate]}`} data-testid="compare-verdict" data-gate={cmp.gate} role="status">
+        {gateLines(cmp, gate).map((line, i) =>
+          i === 0 ? (
+            <p key={i}>
+              <b>{line}</b>
+              {cmp.gate === 'pass' && ` (gated: ${gatedText})`}
+            </p>
+          ) : (
+            <p key={i} className="gate-detail">
+              {line}
+            </p>
+          )
+        )}
         {outside.length > 0 && (
           <p data-testid="ungated-regressions">
             Worse beyond {pct} and the noise, but not gated:{' '}

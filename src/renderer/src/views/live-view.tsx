@@ -4,13 +4,58 @@
 import { useEffect, useState } from 'react'
 import { formatDurationMs } from '../../../shared/units'
 import { StreamsChart, TrialChart, TrialPointsChart } from '../charts/live-charts'
-import { etaSeconds, type RunState } from '../state/run-state'
+import { headlineWords, pointsText } from '../../../shared/export/figures'
+import { etaSeconds, liveSpanSec, type RunState } from '../state/run-state'
 
 /** a GPU target's PCIe link at its best, as the throughput chart's reference line */
 function pcieReference(run: RunState, target: string | null): { reference?: number; referenceLabel?: string } {
   const link = run.gpus.find((g) => g.target === target)?.pcie
   if (!link) return {}
   return { reference: (link.maxBytesPerSec * 8) / 1e9, referenceLabel: `PCIe gen${link.maxGen} x${link.maxWidth}` }
+}
+
+/**
+ * The headline so far, after each round: each method's whole-system change against
+ * copy with its interval where that is a finding, and its half-width against the
+ * precision the run aims at; what is not yet tight says so.
+ */
+function RoundTable({ run, precision }: { run: RunState; precision: number | null }) {
+  const r = run.round!
+  const shown = r.rows.filter((x) => x.status !== 'baseline')
+  return (
+    <table className="round-table" data-testid="round-table" data-round={r.round}>
+      <caption>
+        After round {r.round}: whole-system CPU per bit against copy
+        {precision !== null ? `, until each is within ${pointsText(precision)} points` : ''}
+      </caption>
+      <thead>
+        <tr>
+          <th>method</th>
+          <th>system CPU/bit vs copy [95% CI]</th>
+          <th>± so far</th>
+          <th>state</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((x) => (
+          <tr key={`${x.method}|${x.target}|${x.fileBytes}|${x.chunkBytes}`} data-testid={`round-${x.method}`}>
+            <th scope="row">{x.method}</th>
+            <td>{x.headline ? headlineWords(x.headline) : '—'}</td>
+            <td>{x.halfWidth === null ? '—' : pointsText(x.halfWidth)}</td>
+            <td>
+              {x.active
+                ? 'measuring'
+                : precision !== null && x.halfWidth !== null && x.halfWidth <= precision
+                  ? 'tight'
+                  : r.stop
+                    ? 'done'
+                    : 'left out: nothing to tighten'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
 }
 
 export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void }) {
@@ -25,27 +70,43 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
   const c = run.current
   const streams = c?.streams ?? run.plan?.streams ?? 1
   const method = c?.method ?? null
+  const spanSec = liveSpanSec(run.live, c?.durationMs ?? null)
+  const precision = run.plan?.precision ?? null
   return (
     <section className="live" aria-label="live run">
       <div className="progress-row">
         <progress value={run.doneTrials} max={run.totalTrials || 1} data-testid="progress" />
         <span data-testid="progress-text">
-          {run.doneTrials}/{run.totalTrials} trials ({pct.toFixed(0)}%)
+          {precision !== null && c
+            ? `${c.warmup ? 'warm-up round' : `round ${c.repetition + 1}`}, trial ${c.inRoundIndex + 1}/${c.inRound}`
+            : `${run.doneTrials}/${run.totalTrials} trials (${pct.toFixed(0)}%)`}
           {c &&
-            ` · ${c.warmup ? 'warm-up ' : ''}${c.method}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
-          {eta !== null && ` · about ${Math.ceil(eta)} s left`}
+            ` · ${c.method}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
+          {eta !== null && ` · ${formatDurationMs(Math.ceil(eta) * 1000)} left`}
         </span>
         <button type="button" onClick={onCancel} disabled={run.status !== 'running'}>
           Cancel
         </button>
       </div>
+      {run.round && <RoundTable run={run} precision={precision} />}
       <h3 className="chart-heading">This trial{method ? `: ${method}` : ''}</h3>
       <div className="chart-grid">
+        <TrialChart
+          points={run.live}
+          spanSec={spanSec}
+          metric="systemCyclesPerBit"
+          title="Whole-system cycles per bit"
+          unit="cycles/bit"
+          method={method}
+          reference={1}
+          estimated
+        />
         {streams > 1 ? (
-          <StreamsChart points={run.live} streams={streams} />
+          <StreamsChart points={run.live} streams={streams} spanSec={spanSec} />
         ) : (
           <TrialChart
             points={run.live}
+            spanSec={spanSec}
             metric="gbps"
             title="Throughput"
             unit="Gbit/s"
@@ -55,6 +116,7 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
         )}
         <TrialChart
           points={run.live}
+          spanSec={spanSec}
           metric="cyclesPerBit"
           title="Sender cycles per bit"
           unit="cycles/bit"
@@ -64,6 +126,7 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
         />
         <TrialChart
           points={run.live}
+          spanSec={spanSec}
           metric="ctxPerSec"
           title="Sender context switches"
           unit="per second"

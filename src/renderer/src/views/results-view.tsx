@@ -1,23 +1,47 @@
-// After a run: per-method figures with their spread, what each costs against copy
-// (with intervals and a verdict), the cores a link would need, and the warnings,
-// each with what to do about it.
+// After a run: the answer in sentences, then the headline (what the whole system pays
+// per bit against copy, with its interval and verdict, or what is missing), then the
+// per-method figures with their spread, each side against copy, the cores a link
+// would need, and the warnings, each with what to do about it.
 
 import {
   aggregateNotes,
   cyclesEstimated,
   gbitsRange,
+  gbitsSpread,
   gpuTable,
   groupAggregates,
+  HEADLINE_HEAD,
+  headlineText,
   headroomInputs,
   medianText,
   VS_COPY_COLUMNS,
   VS_COPY_FOOTNOTE
 } from '../../../shared/export/figures'
+import { findings } from '../../../shared/export/findings'
+import type { StopReason } from '../../../shared/events'
 import { baselineMethod } from '../../../shared/methods'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { warningInfo } from '../../../shared/warnings'
-import { CyclesBars, HeadroomChart, ThroughputBars } from '../charts/result-charts'
+import { CyclesBars, HeadlineBars, HeadroomChart, ThroughputBars } from '../charts/result-charts'
+
+/** a row of the headline table: the one answer, the same cell every view writes */
+function HeadlineRow({ a, stop, estimated }: { a: MethodAggregate; stop?: StopReason; estimated: boolean }) {
+  const status = a.headline?.status ?? (a.method === baselineMethod(a.method) ? 'baseline' : 'none')
+  return (
+    <tr data-testid={`headline-${a.method}`} data-status={status} data-verdict={a.headline?.verdict ?? 'unknown'}>
+      <th scope="row">{a.method}</th>
+      <td>
+        <b>{headlineText(a, stop)}</b>
+      </td>
+      <td title={estimated ? 'estimated from CPU time × clock' : undefined}>
+        {medianText(a.systemCyclesPerBit)}
+        {estimated ? '*' : ''}
+      </td>
+      <td>{gbitsSpread(a.throughputBitsPerSec)}</td>
+    </tr>
+  )
+}
 
 /** half the 95% interval of the mean, in Gbit/s */
 function ci(s: Stat | null): string {
@@ -110,8 +134,17 @@ export function ResultsView({ report }: { report: Report }) {
   const estimated = cyclesEstimated(aggs)
   const groups = [...groupAggregates(aggs)]
   const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
+  const said = findings(report)
+  const stop = report.end.rounds?.stop
   return (
     <section className="results" aria-label="results">
+      {said.length > 0 && (
+        <ul className="findings" data-testid="findings">
+          {said.map((s) => (
+            <li key={s}>{s}</li>
+          ))}
+        </ul>
+      )}
       {report.end.incomplete && (
         <p className="banner warn">This run is incomplete: the figures cover the trials that finished.</p>
       )}
@@ -124,6 +157,25 @@ export function ResultsView({ report }: { report: Report }) {
       {groups.map(([title, rows]) => (
         <div key={title}>
           <h3>{title}</h3>
+          <table data-testid="headline-table" className="headline-table">
+            <thead>
+              <tr>
+                <th>method</th>
+                <th>{HEADLINE_HEAD}</th>
+                <th>system cyc/bit{estimated ? '*' : ''}</th>
+                <th>Gbit/s ±σ</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <HeadlineRow key={a.method} a={a} stop={stop} estimated={estimated} />
+              ))}
+            </tbody>
+          </table>
+          <div className="chart-row">
+            <HeadlineBars aggregates={rows} />
+          </div>
+          <h4>Each side, and the figures behind the headline</h4>
           <table data-testid="results-table">
             <thead>
               <tr>

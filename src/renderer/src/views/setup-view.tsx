@@ -40,6 +40,8 @@ interface TextFieldProps {
     | 'senderCpus'
     | 'receiverCpus'
     | 'uringDepth'
+    | 'precision'
+    | 'maxTime'
     | 'title'
     | 'tags'
   draft: PlanDraft
@@ -205,10 +207,21 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           <TextField label="Bytes per trial" field="bytes" placeholder="4GiB" draft={draft} errors={errors} set={set} />
         )}
         <TextField label="Parallel streams" field="streams" numeric draft={draft} errors={errors} set={set} />
+        <label className="inline">
+          <input
+            type="checkbox"
+            name="autoPin"
+            checked={draft.autoPin}
+            onChange={(e) => set('autoPin', e.target.checked)}
+          />{' '}
+          pin the threads: senders and receivers on separate cores, chosen by zcprof (where the CPU lists are empty)
+        </label>
         <TextField
           label="Sender CPUs (optional)"
           field="senderCpus"
-          placeholder={`e.g. ${capabilities.allowedCpus.slice(0, 2).join(',') || '0'}`}
+          placeholder={
+            draft.autoPin ? 'zcprof chooses' : `e.g. ${capabilities.allowedCpus.slice(0, 2).join(',') || '0'}`
+          }
           draft={draft}
           errors={errors}
           set={set}
@@ -216,7 +229,7 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
         <TextField
           label="Receiver CPUs (optional)"
           field="receiverCpus"
-          placeholder="e.g. 1"
+          placeholder={draft.autoPin ? 'zcprof chooses' : 'e.g. 1'}
           draft={draft}
           errors={errors}
           set={set}
@@ -242,7 +255,27 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
             </label>
           </>
         ) : null}
-        <TextField label="Repetitions" field="repeat" numeric draft={draft} errors={errors} set={set} />
+        <TextField
+          label="Precision: repeat until each headline is within ± (empty: exactly the repetitions below)"
+          field="precision"
+          placeholder="e.g. 5%"
+          draft={draft}
+          errors={errors}
+          set={set}
+        />
+        {draft.precision.trim() !== '' && draft.precision.trim() !== 'off' && (
+          <TextField label="Time budget" field="maxTime" placeholder="2m" draft={draft} errors={errors} set={set} />
+        )}
+        <TextField
+          label={
+            draft.precision.trim() !== '' && draft.precision.trim() !== 'off' ? 'Repetitions (at least)' : 'Repetitions'
+          }
+          field="repeat"
+          numeric
+          draft={draft}
+          errors={errors}
+          set={set}
+        />
         <TextField label="Warm-up rounds" field="warmup" numeric draft={draft} errors={errors} set={set} />
         <label>
           Page cache
