@@ -68,8 +68,9 @@ function baselineBitsPerSec(exe: string, method: string, file: string, durationM
   return (out.bytes * 8 * 1e9) / out.ns
 }
 
+/** a plan as `zcprof run` makes it: repetitions given are exactly those rounds, no precision */
 async function run(plan: Partial<Plan>): Promise<Report> {
-  return runPlan({ plan: { ...DEFAULT_PLAN, ...plan } })
+  return runPlan({ plan: { ...DEFAULT_PLAN, ...(plan.repeat !== undefined ? { precision: null } : {}), ...plan } })
 }
 
 /** one timed trial: throughput from its first send to its last byte, its ramp included, as C times it */

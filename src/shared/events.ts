@@ -15,6 +15,7 @@ import type {
   Plan,
   Report,
   Sample,
+  StopReason,
   TrialRecord,
   Warning
 } from './report'
@@ -59,9 +60,7 @@ export interface RoundRow {
   active: boolean
 }
 
-/** why a run ended its rounds: the plan's count, every row tight, the time budget, or the trial limit */
-export const STOP_REASONS = ['rounds', 'tight', 'budget', 'limit'] as const
-export type StopReason = (typeof STOP_REASONS)[number]
+export { STOP_REASONS, type StopReason } from './report'
 
 export type RunEvent =
   | {

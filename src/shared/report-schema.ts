@@ -10,7 +10,6 @@
 // that come from anywhere.
 
 import type { ErrorInfo } from './errors'
-import { STOP_REASONS } from './events'
 import { ALL_METHODS, RECEIVER_MODES } from './methods'
 import {
   CACHE_STATES,
@@ -21,6 +20,7 @@ import {
   MAX_TAGS,
   MAX_TITLE_LENGTH,
   SCHEMA_VERSION,
+  STOP_REASONS,
   WARNING_SCOPES,
   type CpuActivity,
   type Environment,

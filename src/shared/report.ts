@@ -7,7 +7,10 @@
 import type { MethodName, ReceiverMode } from './methods'
 import type { RatioEstimate, Stat } from './statistics'
 import type { ErrorInfo } from './errors'
-import type { StopReason } from './events'
+
+/** why a run ended its rounds: the plan's count, every row tight, the time budget, or the trial limit */
+export const STOP_REASONS = ['rounds', 'tight', 'budget', 'limit'] as const
+export type StopReason = (typeof STOP_REASONS)[number]
 
 export const SCHEMA_VERSION = 3
 /** the largest report any part of zcprof takes in (loader, UI bridge, import picker) */

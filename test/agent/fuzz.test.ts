@@ -192,6 +192,7 @@ describe('fuzzing the control protocol', () => {
         targets: [`agent://127.0.0.1:${port}`],
         methods: ['sendfile'],
         repeat: 1,
+        precision: null,
         warmup: 0,
         checksum: true
       },

@@ -1,5 +1,6 @@
 // Exit statuses a CI can trust, from a fixed table (the README's "Exit codes"):
-// 0 done, 1 a regression or a failed trial, 2 bad input or usage, 70 a bug.
+// 0 done, 1 a regression or a failed trial, 2 bad input or usage, 3 compare cannot
+// decide, 4 compared plans or machines differ, 70 a bug.
 
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -27,7 +28,19 @@ describe('exit statuses', () => {
       ['compare', a, path.join(F, 'iperf3-loopback.json')],
       /share no row to compare[\s\S]*machine-a\.json \(baseline\): copy · tcp:\/\/127\.0\.0\.1 · 128MiB/
     ],
-    ['a planted 20% regression', 1, ['compare', a, path.join(F, 'machine-b.json')], /^$/],
+    ['a planted 20% regression on a newer kernel', 4, ['compare', a, path.join(F, 'machine-b.json')], /^$/],
+    [
+      'a planted 20% regression, judged across the kernels',
+      1,
+      ['compare', a, path.join(F, 'machine-b.json'), '--allow-plan-diff'],
+      /^$/
+    ],
+    [
+      'a noisy machine: the data cannot decide',
+      3,
+      ['compare', a, path.join(F, 'machine-c-noisy.json'), '--allow-plan-diff'],
+      /^$/
+    ],
     ['a report against itself', 0, ['compare', a, a], /^$/],
     ['--help', 0, ['--help'], /^$/],
     ['a file that does not exist', 2, ['run', '--file', '/nonexistent/zcprof', '-m', 'copy'], /does not exist/]

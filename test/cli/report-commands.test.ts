@@ -33,8 +33,12 @@ describe('zcprof compare', () => {
     expect(r.stdout).toMatch(/copy · tcp:\/\/127\.0\.0\.1 · timed · 128KiB/)
   })
 
-  it('exits 1 on the planted 20% regression and names it', () => {
-    const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '5%'])
+  it('exits 4 across a plan or machine difference, naming it; 1 on the planted 20% regression when told to judge across it', () => {
+    const refused = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json')])
+    expect(refused.code, refused.stderr).toBe(4)
+    expect(refused.stdout).toMatch(/not comparable: the reports' plans or machines differ, so no regression is called/)
+    expect(refused.stdout).toMatch(/kernel: \[A\] 6\.18\.44 {2}vs {2}\[B\] 6\.19\.2/)
+    const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '5%', '--allow-plan-diff'])
     expect(r.code, r.stderr).toBe(1)
     expect(r.stdout).toMatch(/sendfile .*throughput −20\.0% \(95% CI −2\d\.\d% to −1\d\.\d%\)/)
     expect(r.stdout).toMatch(/−1\.6% \[[^\]]+\] noise/) // copy: inside the spread
@@ -43,16 +47,39 @@ describe('zcprof compare', () => {
     expect(r.stdout).toMatch(/kernel: \[A\] 6\.18\.44 · x64 {2}vs {2}\[B\] 6\.19\.2/)
   })
 
-  it('exits 0 when the difference is inside the noise, or under the threshold', () => {
-    const noisy = zcprof(['compare', fx('machine-a.json'), fx('machine-c-noisy.json')])
-    expect(noisy.code, noisy.stdout).toBe(0)
-    expect(noisy.stdout).toMatch(/no regression beyond 5\.0% and the noise/)
-    expect(zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '25%']).code).toBe(0)
+  it("exits 3 when the noise hides a change of the threshold's size, and says how many repetitions would decide", () => {
+    // machine C's sendfile varies by ±25% from run to run: 5 runs cannot see 5%
+    const noisy = zcprof(['compare', fx('machine-a.json'), fx('machine-c-noisy.json'), '--allow-plan-diff'])
+    expect(noisy.code, noisy.stdout).toBe(3)
+    expect(noisy.stdout).toMatch(
+      /inconclusive: no regression seen, but \d gated figure\(s\) could not have shown a 5\.0% change:/
+    )
+    expect(noisy.stdout).toMatch(
+      /B: sendfile tcp:\/\/127\.0\.0\.1 throughput: n = 5 a side, it could tell ±\d+\.\d% from noise: about \d+ repetitions a side would decide ±5\.0%/
+    )
+  })
+
+  it("exits 0 when every gated figure could have shown a change of the threshold's size and none did", () => {
+    // B is 20% slower: under a 25% threshold, and each figure's interval is narrower than that
+    const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '25%', '--allow-plan-diff'])
+    expect(r.code, r.stdout).toBe(0)
+    expect(r.stdout).toMatch(
+      /pass: no regression beyond 25\.0% and the noise in throughput, all hosts cycles\/bit, and each could have shown one/
+    )
   })
 
   it('writes the comparison as JSON, and takes another baseline', () => {
     const out = path.join(tempDir(), 'cmp.json')
-    const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--baseline', '1', '--json', out])
+    const r = zcprof([
+      'compare',
+      fx('machine-a.json'),
+      fx('machine-b.json'),
+      '--baseline',
+      '1',
+      '--allow-plan-diff',
+      '--json',
+      out
+    ])
     expect(r.code).toBe(0) // against B, A is an improvement
     const cmp = JSON.parse(readFileSync(out, 'utf8'))
     expect(cmp.baseline).toBe(1)

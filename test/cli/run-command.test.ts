@@ -30,18 +30,32 @@ describe('zcprof run', () => {
     ]
     for (const m of every) expect(r.stdout).toContain(m)
     const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
-    expect(report.start.plan).toMatchObject({ fileBytes: [256 * 1024 * 1024], durationMs: 2000, warmup: 0, streams: 1 })
-    expect(report.trials.map((t) => t.method)).toEqual(every)
+    expect(report.start.plan).toMatchObject({
+      fileBytes: [256 * 1024 * 1024],
+      durationMs: 1000,
+      warmup: 0,
+      streams: 1,
+      // --repeat alone: exactly that many rounds, no precision; the threads pinned by zcprof
+      precision: null,
+      order: 'shuffled',
+      autoPin: true
+    })
+    // one round: each method once, in the order it drew; the table in the plan's order
+    expect(report.trials.map((t) => t.method).sort()).toEqual([...every].sort())
+    expect(report.end.aggregates.map((a) => a.method)).toEqual(every)
     for (const t of report.trials) {
-      // 2 s each, the first 10% (200 ms) measured but left out
-      expect(t.durationMs).toBe(2000)
-      expect(t.omitMs).toBe(200)
-      expect(t.summary!.steady!.rampMs).toBeGreaterThanOrEqual(150)
+      // 1 s each, the first 10% (100 ms) measured but left out
+      expect(t.durationMs).toBe(1000)
+      expect(t.omitMs).toBe(100)
+      expect(t.summary!.steady!.rampMs).toBeGreaterThanOrEqual(75)
       expect(t.summary!.steady!.rampBytes).toBeGreaterThan(0)
       expect(t.summary!.bytes).toBeGreaterThan(0)
-      // 1.8 s measured at 50 ms: enough samples that no trial is flagged short for want of them
-      expect(t.samples.length).toBeGreaterThanOrEqual(20)
+      // 0.9 s measured at 50 ms: enough samples that no trial is flagged short for want of them
+      expect(t.samples.length).toBeGreaterThanOrEqual(10)
     }
+    // one round is no finding: every method says what is missing, none prints an interval
+    expect(r.stdout).not.toMatch(/\[[+−]\d/)
+    expect(r.stdout).toMatch(/\nsendfile +n = 1: too few /)
     expect(r.stdout).toMatch(/system CPU\/bit vs copy \[95% CI\]/)
     expect(r.stdout).toMatch(/cores @ 100G/)
   })
@@ -63,9 +77,12 @@ describe('zcprof run', () => {
       `${dir}/r.json`
     ])
     expect(r.code, r.stderr).toBe(0)
-    // the default table: median ±σ, the system's cost, and the headline against copy
-    expect(r.stdout).toMatch(/method +Gbit\/s ±σ +system cyc\/bit\*? +system CPU\/bit vs copy \[95% CI\]/)
-    expect(r.stdout).toMatch(/\nsendfile +\d+\.\d\d ±\d+\.\d\d +[\d.]+ +[+−]\d+(\.\d)?% \[[+−][\d.]+, [+−][\d.]+\] · /)
+    // the default table: the headline against copy first, then the system's cost and median ±σ,
+    // the verdict last. Two rounds are too few to tell: the cell says so and what would settle it
+    expect(r.stdout).toMatch(/method +system CPU\/bit vs copy \[95% CI\] +system cyc\/bit\*? +Gbit\/s ±σ/)
+    expect(r.stdout).toMatch(/\nsendfile +n = 2: too few +[\d.]+ +\d+\.\d\d ±\d+\.\d\d/)
+    expect(r.stdout).toMatch(/too few to tell; about \d+ more repetitions? would resolve ±5%/)
+    expect(r.stdout).toMatch(/^Too little data to tell for sendfile \(n = 2\): about \d+ more/m)
     expect(r.stdout).toMatch(/report: .*r\.json/)
     const report = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as Report
     const measured = report.trials.filter((t) => !t.warmup)
@@ -106,7 +123,10 @@ describe('zcprof run', () => {
     expect(r.stderr).toMatch(/sendfile/)
   })
 
-  it('Ctrl-C keeps what was measured and exits non-zero', async () => {
+  it.each([
+    ['Ctrl-C (SIGINT to the process group, as a terminal sends it)', 'SIGINT', true],
+    ['SIGTERM to zcprof alone (a service manager, kill)', 'SIGTERM', false]
+  ] as const)('%s keeps what was measured and exits non-zero', async (_what, signal, group) => {
     const dir = tempDir()
     const file = randomFile(256 * 1024 * 1024, dir)
     const args = [
@@ -137,7 +157,7 @@ describe('zcprof run', () => {
         if (line.startsWith('{"type":"trial-end"')) ended++
         if (!signalled && ended >= 1 && line.startsWith('{"type":"sample"')) {
           signalled = true
-          process.kill(-child.pid!, 'SIGINT')
+          process.kill(group ? -child.pid! : child.pid!, signal)
         }
       }
     })
@@ -190,6 +210,18 @@ describe('zcprof run: clear errors', () => {
     [['--cpus', '3-1'], /--cpus '3-1' has the range 3-1, which runs backwards/],
     [['--cpus', 'two'], /--cpus 'two' has 'two', which is not a CPU number/],
     [['--duration', 'forever'], /--duration 'forever' is not a duration/],
+    [
+      ['--precision', 'tight'],
+      /--precision 'tight' is not a share from 0.1% to 100%[\s\S]*hint: e\.g\. --precision 5%/
+    ],
+    [['--precision', '0'], /--precision '0' is not a share from 0.1% to 100%/],
+    [
+      ['--precision', '5%', '--repeat', '2'],
+      /with a precision, --repeat is the fewest rounds and must be at least 3, not 2/
+    ],
+    [['--max-time', 'soon'], /--max-time 'soon' is not a duration/],
+    [['--max-time', '10ms'], /the time budget must be from 1\.0 s to 24h00m, not 10 ms/],
+    [['--seed', 'x'], /--seed 'x' is not a whole number from 0 to 4294967295/],
     [['--duration', '50ms'], /a trial's duration must be from 100 ms/],
     [['--duration', '2s', '--omit', '1.5s'], /the ramp left out \(1500 ms\) must be at most half the trial/],
     [['--duration', '2s', '--bytes', '1GiB'], /--duration and --bytes each bound a trial: give one/],

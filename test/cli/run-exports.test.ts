@@ -50,11 +50,21 @@ describe('zcprof compare exports', () => {
     const dir = tempDir()
     const a = path.join(F, 'machine-a.json')
     const b = path.join(F, 'machine-b.json')
-    const files = runZcprof(['compare', a, b, '--md', path.join(dir, 'c.md'), '--html', path.join(dir, 'c.html')])
+    // B runs a newer kernel: judged across it, for the planted regression
+    const files = runZcprof([
+      'compare',
+      a,
+      b,
+      '--allow-plan-diff',
+      '--md',
+      path.join(dir, 'c.md'),
+      '--html',
+      path.join(dir, 'c.html')
+    ])
     expect(files.code).toBe(1) // the planted regression
     expect(readFileSync(path.join(dir, 'c.md'), 'utf8')).toMatch(/^### zcprof compare: 1 regression\\\(s\\\)/)
     expect(readFileSync(path.join(dir, 'c.html'), 'utf8')).toContain('class="verdict bad"')
-    const md = runZcprof(['compare', a, b, '--md'])
+    const md = runZcprof(['compare', a, b, '--allow-plan-diff', '--md'])
     expect(md.code).toBe(1)
     expect(md.stdout).toMatch(/^### zcprof compare: /)
     expect(md.stdout).not.toContain('┌') // the Markdown instead of the terminal table

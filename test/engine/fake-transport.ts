@@ -31,6 +31,8 @@ export interface FakeMethod {
   /** a timed trial's first rampMs go at rampShare of the steady rate (a TCP slow start) */
   rampMs?: number
   rampShare?: number
+  /** the sender's CPU per byte of this method's k-th trial is senderNsPerByte × jitter[k mod length]: planted noise */
+  jitter?: number[]
 }
 
 /** what happens to one trial, by its index in the plan */
@@ -159,6 +161,8 @@ export function fakeTransport(o: FakeOptions): Transport {
     }
   }
   let current: Running | null = null
+  /** trials each method has started: which of its jitter applies next */
+  const trialsOf: Partial<Record<MethodName, number>> = {}
 
   const transport: Transport = {
     nowNs,
@@ -175,8 +179,13 @@ export function fakeTransport(o: FakeOptions): Transport {
     fileCrc32c: async () => FAKE_FILE_CRC,
 
     startSender(spec: SenderSpec): SenderRun {
-      const row = o.methods[spec.method]
-      if (!row) throw new Error(`fake transport: no row for ${spec.method}`)
+      const planted = o.methods[spec.method]
+      if (!planted) throw new Error(`fake transport: no row for ${spec.method}`)
+      // this method's k-th trial costs its row's CPU × jitter[k]: noise the test knows
+      const k = (trialsOf[spec.method] = (trialsOf[spec.method] ?? -1) + 1)
+      const row = planted.jitter
+        ? { ...planted, senderNsPerByte: planted.senderNsPerByte * planted.jitter[k % planted.jitter.length] }
+        : planted
       const run = current!
       o.log?.push({ method: spec.method, streams: spec.addresses.length, bound: spec.bound.kind })
       if (o.unsupported?.includes(spec.method)) {

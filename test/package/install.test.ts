@@ -105,7 +105,8 @@ describe('the npm package', () => {
     ])
     expect(r.code, r.stderr).toBe(0)
     const rep = report(out)
-    expect(rep.trials.map((t) => t.method)).toEqual(['copy', 'sendfile'])
+    // one round, in the order it drew
+    expect(rep.trials.map((t) => t.method).sort()).toEqual(['copy', 'sendfile'])
     for (const t of rep.trials) {
       expect(t.error).toBeNull()
       expect(t.summary!.bytes).toBeGreaterThan(0)
@@ -157,8 +158,10 @@ describe('the npm package', () => {
     const md = zcprof(['report', local, '--md'])
     expect(md.code, md.stderr).toBe(0)
     expect(md.stdout).toContain('sendfile')
+    // one repetition a side can show no change at all: the gate says it cannot decide
     const cmp = zcprof(['compare', local, local])
-    expect(cmp.code, cmp.stderr).toBe(0)
+    expect(cmp.code, cmp.stderr).toBe(3)
+    expect(cmp.stdout).toMatch(/^inconclusive: /m)
     const imp = zcprof(['library', 'import', local])
     expect(imp.code, imp.stderr).toBe(0)
     const list = zcprof(['library', 'list'])

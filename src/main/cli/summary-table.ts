@@ -43,12 +43,12 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
           drawTable(
             t.head.slice(0, -1),
             t.rows.map((r) => r.slice(0, -1)),
-            { color, width }
+            { color, width, lastUnder: t.head.at(-2) === 'verdict' }
           )
         )
         for (const r of t.rows) if (r.at(-1)) out.push(...para(`${r[0]}: ${r.at(-1)}`, '  ', '    '))
         out.push('')
-      } else out.push(drawTable(t.head, t.rows, { color, width }), '')
+      } else out.push(drawTable(t.head, t.rows, { color, width, lastUnder: t.head.at(-1) === 'verdict' }), '')
     }
   }
   for (const f of footnotes) out.push(...para(f))

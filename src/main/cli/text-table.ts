@@ -9,6 +9,11 @@ export interface DrawOptions {
   color?: boolean
   /** the last column wraps to keep each line within this many columns */
   width?: number
+  /**
+   * where the last column cannot have its natural width, it goes on the line under its
+   * row (from the second column on), not into a narrow strip of one word a line
+   */
+  lastUnder?: boolean
 }
 
 const GUTTER = '  '
@@ -40,6 +45,16 @@ export function drawTable(head: string[], rows: string[][], opts: DrawOptions = 
       .map((cell, c) => (c === last ? cell : cell.padEnd(widths[c])))
       .join(GUTTER)
       .trimEnd()
+  const natural = Math.max(head[last].length, ...rows.map((r) => (r[last] ?? '').length))
+  if (opts.lastUnder && opts.width !== undefined && widths[last] < natural && last > 1) {
+    const indent = ' '.repeat(widths[0] + GUTTER.length)
+    const out = [cyan(line(head.slice(0, last)), color), dim(line(widths.slice(0, last).map((w) => '─'.repeat(w))), color)]
+    for (const r of rows) {
+      out.push(line(r.slice(0, last)))
+      if (r[last]) for (const l of wrap(r[last], Math.max(20, opts.width - indent.length))) out.push(indent + l)
+    }
+    return out.join('\n')
+  }
   const out = [cyan(line(head), color), dim(line(widths.map((w) => '─'.repeat(w))), color)]
   for (const r of rows) {
     const wrapped = wrap(r[last] ?? '', widths[last])

@@ -3,9 +3,8 @@
 
 import type { RowKey, StatMetric } from '../compare'
 import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
-import type { StopReason } from '../events'
 import { baselineMethod } from '../methods'
-import type { CostVerdict, Headline, MethodAggregate, Report } from '../report'
+import type { CostVerdict, Headline, MethodAggregate, Report, StopReason } from '../report'
 import { halfWidthShare, intervalStatus, MIN_FINDING_REPETITIONS, type RatioEstimate, type Stat } from '../statistics'
 import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../units'
 import { marksText } from '../warnings'
@@ -121,21 +120,34 @@ export function headlineText(a: MethodAggregate, stop?: StopReason): string {
 
 /** a headline record in words: headlineText's cell, for views that hold the record alone (the live rounds) */
 export function headlineWords(h: Headline, stop?: StopReason): string {
-  if (!h.ratio) return h.status === 'baseline' ? 'baseline' : DASH
+  const { change, verdict } = headlineParts(h, stop)
+  return verdict ? `${change} · ${verdict}` : change
+}
+
+/**
+ * The headline in two parts, for tables that give each a column: the change with its
+ * interval (or what is missing), and the verdict (or what would settle it).
+ */
+export function headlineParts(h: Headline, stop?: StopReason): { change: string; verdict: string } {
+  if (!h.ratio) return { change: h.status === 'baseline' ? 'baseline' : DASH, verdict: '' }
   const direction = DIRECTION.includes(h.verdict) ? `${VERDICT_TEXT[h.verdict]}; ` : ''
   switch (h.status) {
     case 'baseline':
-      return 'baseline'
+      return { change: 'baseline', verdict: '' }
     case 'finding': {
-      const text = `${changeWithInterval(h.ratio)} · ${VERDICT_TEXT[h.verdict]}`
-      if (!h.precisionAsked || h.halfWidth === null || h.halfWidth <= h.target) return text
-      return `${text} · ${pointsText(h.halfWidth)} after ${h.n}: ${STOP_TEXT[stop ?? 'tight']}`
+      const verdict = VERDICT_TEXT[h.verdict]
+      const change = changeWithInterval(h.ratio)
+      if (!h.precisionAsked || h.halfWidth === null || h.halfWidth <= h.target) return { change, verdict }
+      return { change, verdict: `${verdict} · ${pointsText(h.halfWidth)} after ${h.n}: ${STOP_TEXT[stop ?? 'tight']}` }
     }
     case 'too-wide':
-      return `${direction}${pointsText(h.halfWidth!)} after ${h.n}: too noisy to tell; ${moreRepetitionsText(h)}`
+      return {
+        change: `${pointsText(h.halfWidth!)}, n = ${h.n}: too noisy`,
+        verdict: `${direction}too noisy to tell; ${moreRepetitionsText(h)}`
+      }
     default:
       // too few (n < 3), or no interval at all (n = 1)
-      return `${direction}n = ${h.n}: too few to tell; ${moreRepetitionsText(h)}`
+      return { change: `n = ${h.n}: too few`, verdict: `${direction}too few to tell; ${moreRepetitionsText(h)}` }
   }
 }
 
@@ -218,11 +230,23 @@ export function compactColumns(estimated: boolean, withNotes: boolean, stop?: St
   const cyc = estimated ? 'cyc/bit*' : 'cyc/bit'
   const all = aggregateColumns(estimated)
   const system = all.find((c) => c.head === `${cyc} system`)!
+  const part = (a: MethodAggregate, which: 'change' | 'verdict') =>
+    a.method === baselineMethod(a.method)
+      ? which === 'change'
+        ? headlineText(a)
+        : ''
+      : a.headline
+        ? headlineParts(a.headline, stop)[which]
+        : which === 'change'
+          ? DASH
+          : ''
+  // the verdict last: on a narrow terminal the last column is the one that wraps
   return [
     { head: 'method', cell: (a) => a.method },
-    { head: HEADLINE_HEAD, cell: (a) => headlineText(a, stop) },
+    { head: HEADLINE_HEAD, cell: (a) => part(a, 'change') },
     { head: `system ${cyc}`, cell: system.cell },
     { head: 'Gbit/s ±σ', cell: (a) => gbitsSpread(a.throughputBitsPerSec) },
+    { head: 'verdict', cell: (a) => part(a, 'verdict') },
     ...(withNotes ? [{ head: 'notes', cell: aggregateNotes }] : [])
   ]
 }
