@@ -14,6 +14,7 @@ import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../engine/version'
 import { captureEnvironment } from '../host/environment'
+import { prewarmLocalAgent } from '../engine/local-agent'
 import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { JournalWriter } from '../reports/journal-writer'
 import { CLOSED_POLICY, libraryFolderProblem, runPolicyProblem, type UiPolicy } from './ui-policy'
@@ -64,6 +65,8 @@ export class EngineApi implements ZcprofApi {
   }
 
   async capabilities(): Promise<Capabilities> {
+    // a front end is open: have a receiver ready before Run is pressed
+    if (os.platform() === 'linux') prewarmLocalAgent()
     const linux = os.platform() === 'linux'
     const noGpu = linux ? gpuAbsence() : null
     return {
@@ -153,6 +156,8 @@ export class EngineApi implements ZcprofApi {
       })
       .finally(() => {
         if (this.current?.runId === runId) this.current = null
+        // the next run's receiver, started while the person reads this one's results
+        prewarmLocalAgent()
       })
   }
 

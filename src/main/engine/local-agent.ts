@@ -52,7 +52,47 @@ export function cliEntry(): string {
   return path.join(packageRoot(), 'out', 'main', 'cli.js')
 }
 
+/** an agent started ahead of the run that will take it (prewarmLocalAgent) */
+interface Spare {
+  agent: Promise<LocalAgent>
+  exited: boolean
+}
+let spare: Spare | null = null
+
+/**
+ * Starts a local agent now for the next run to take. A front end that stays up (the
+ * app, `zcprof ui`) calls this when it opens and after each run, so pressing Run does
+ * not wait the ~0.5 s an agent takes to start (Node, the CLI, its environment). The
+ * spare dies with this process, as every local agent does.
+ */
+export function prewarmLocalAgent(): void {
+  if (spare) return
+  const s: Spare = { agent: launchLocalAgent(), exited: false }
+  spare = s
+  s.agent.then(
+    (a) => a.child.once('exit', () => (s.exited = true)),
+    () => {
+      if (spare === s) spare = null
+    }
+  )
+}
+
+/** the spare agent if one is up and alive, else a new one */
 export async function startLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
+  const s = spare
+  spare = null
+  if (s) {
+    try {
+      const agent = await s.agent
+      if (!s.exited) return agent
+    } catch {
+      // it failed to start: start one the ordinary way, which says why if it fails again
+    }
+  }
+  return launchLocalAgent(timeoutMs)
+}
+
+async function launchLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   const entry = cliEntry()
   if (!existsSync(entry)) {
     throw new ZcprofError({ code: 'ZC_NOT_BUILT', message: `${entry} is missing`, hint: 'run `npm run build`' })
