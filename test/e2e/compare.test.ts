@@ -125,11 +125,15 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     await page.keyboard.press('Enter')
     // the compare view's chunk loads on this first visit
     await page.waitForSelector('[data-testid="compare-verdict"]', { timeout: 30_000 })
+    // B runs a newer kernel: not the same experiment until told to judge across it
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^not comparable/)
+    await tabTo(page.getByTestId('allow-plan-diff'))
+    await page.keyboard.press('Space')
     await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^1 regression/)
     // the gate, from the keyboard
     await tabTo(page.getByLabel('throughput', { exact: true }))
     await page.keyboard.press('Space')
-    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^No regression/)
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^pass: no regression/)
     await page.keyboard.press('Space')
     await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^1 regression/)
     await tabTo(page.getByRole('button', { name: 'Back to the library' }))
@@ -144,11 +148,15 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     await page.getByLabel('select lab-b new kernel').check()
     await page.getByTestId('compare-selected').click()
     const verdict = page.getByTestId('compare-verdict')
+    // not the same experiment (a newer kernel): the banner says so, and names the difference
+    await expect.poll(() => verdict.getAttribute('data-gate')).toBe('not-comparable')
+    expect(await verdict.textContent()).toMatch(/kernel: \[A\] 6\.18\.44 {2}vs {2}\[B\] 6\.19\.2/)
+    expect(await verdict.getAttribute('class')).toMatch(/\bwarn\b/)
+    await page.getByTestId('allow-plan-diff').check()
     await expect
       .poll(() => verdict.textContent())
-      .toMatch(
-        /1 regression beyond 5\.0% and the noise in the gated figures \(throughput, sender cycles\/bit\): B: sendfile throughput −20\.0%/
-      )
+      .toMatch(/^1 regression\(s\) beyond 5\.0% and the noise:B: sendfile tcp:\/\/127\.0\.0\.1 throughput −20\.0%/)
+    expect(await verdict.getAttribute('data-gate')).toBe('regression')
     const sendfileB = page.getByTestId('cmp-sendfile-1')
     expect(await sendfileB.locator('[data-verdict="worse"]').first().textContent()).toMatch(
       /−20\.0%.*worse.*regression/
@@ -177,7 +185,9 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     const verdict = page.getByTestId('compare-verdict')
     await expect
       .poll(() => verdict.textContent())
-      .toMatch(/No regression beyond 5\.0% and the noise in the gated figures: sender cycles\/bit\./)
+      .toMatch(
+        /^pass: no regression beyond 5\.0% and the noise in all hosts cycles\/bit, and each could have shown one/
+      )
     expect(await page.getByTestId('ungated-regressions').textContent()).toMatch(
       /not gated: B: sendfile throughput −20\.0%/
     )
@@ -217,13 +227,15 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
 
   it('another baseline, or a higher threshold, changes the verdict', async () => {
     await page.getByTestId('baseline').selectOption({ label: 'lab-b new kernel' })
-    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/No regression/)
+    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^pass: no regression/)
     expect(
       await page.getByTestId('cmp-sendfile-0').locator('[data-verdict]').first().getAttribute('data-verdict')
     ).toBe('better')
     await page.getByTestId('baseline').selectOption({ label: 'lab-a baseline' })
     await page.getByTestId('threshold').fill('25%')
-    await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/No regression beyond 25\.0%/)
+    await expect
+      .poll(() => page.getByTestId('compare-verdict').textContent())
+      .toMatch(/^pass: no regression beyond 25\.0%/)
   })
 
   it('opens one report and exports it as HTML', async () => {

@@ -56,6 +56,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('a GPU target
       await page.check('input[name="method-gpu-copy"]')
       await page.check('input[name="method-gpu-register"]')
       await page.fill('input[name="duration"]', '3s')
+      // one round: no precision to repeat until
+      await page.fill('input[name="precision"]', '')
       await page.fill('input[name="repeat"]', '1')
       await page.check('input[name="verify"]')
       expect(await page.isDisabled('button[type="submit"]')).toBe(false)

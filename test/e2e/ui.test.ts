@@ -114,6 +114,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
         await page.uncheck(`input[name="method-${m}"]`)
       await page.fill('input[name="duration"]', '6s')
       await page.fill('input[name="streams"]', '4')
+      // exactly two rounds: no precision to repeat until
+      await page.fill('input[name="precision"]', '')
       await page.fill('input[name="repeat"]', '2')
       await page.fill('input[name="title"]', 'e2e: copy vs sendfile, 4 streams')
       await page.fill('input[name="tags"]', 'e2e, four-streams')
@@ -121,8 +123,15 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       await page.waitForSelector('section[aria-label="live run"]')
       // the running trial grows while it runs, each of its 4 streams stacked
       await pointsAtLeast('live-streams', 3)
+      // its time axis is the trial's 6 s from the start, in round steps, and holds still as samples come
+      const xTicks = () =>
+        page.locator('[data-testid="live-systemCyclesPerBit"] .recharts-xAxis-tick-labels text').allTextContents()
+      const firstTicks = await xTicks()
+      expect(firstTicks.at(-1)).toBe('6s')
+      expect(firstTicks[0]).toBe('0s')
       const early = await points('live-streams')
-      await pointsAtLeast('live-streams', early + 1)
+      await pointsAtLeast('live-streams', early + 10)
+      expect(await xTicks()).toEqual(firstTicks)
       expect(await page.getAttribute('[data-testid="live-streams"]', 'data-streams')).toBe('4')
       // drawn once the responsive container has measured itself: an area per stream
       await expect.poll(() => page.locator('[data-testid="live-streams"] .recharts-area-area').count()).toBe(4)
@@ -157,16 +166,23 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       const sendfile = await page.textContent('[data-testid="result-sendfile"]')
       expect(copy).toMatch(/copy\s*\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)/)
       expect(sendfile).toMatch(/sendfile\s*\d+\.\d\d/)
-      // against copy: the whole system's change with its interval, and a verdict in words
-      expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).toMatch(/[−+]\d+(\.\d)?% \[[−+]/)
+      // the headline first: two rounds are too few to tell, and the view says so rather than
+      // print an interval two repetitions cannot support; the sentences above say the same
+      expect(await page.getAttribute('[data-testid="headline-sendfile"]', 'data-status')).toBe('too-few')
+      expect(await page.textContent('[data-testid="headline-sendfile"]')).toMatch(/n = 2: too few/)
+      expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).toMatch(/n = 2: too few to tell/)
+      expect(await page.textContent('[data-testid="vs-copy-sendfile"]')).not.toMatch(/\[[−+]\d/)
+      expect(await page.textContent('[data-testid="findings"]')).toMatch(
+        /Too little data to tell for sendfile \(n = 2\)/
+      )
       expect(await page.getAttribute('[data-testid="vs-copy-sendfile"]', 'data-verdict')).toMatch(/^[a-z-]+$/)
       expect(await page.locator('[data-testid="bars-cycles"] .recharts-bar-rectangle').count()).toBeGreaterThan(0)
-      // the legend in the order the bars are drawn, a whisker on each bar, units on the axis
+      // the legend in the order the bars are drawn (the whole system first), a whisker on each bar, units on the axis
       const cycles = page.locator('[data-testid="bars-cycles"]')
       expect(await cycles.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+        'system',
         'sender',
-        'receiver',
-        'system'
+        'receiver'
       ])
       expect(await cycles.locator('.recharts-errorBar').count()).toBeGreaterThanOrEqual(6)
       expect(await cycles.locator('svg text', { hasText: '× copy' }).count()).toBe(1)
@@ -219,4 +235,46 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
     await screenshotViewports(page, 'cancelled')
     expect(await page.locator('[data-testid="results-table"]').count()).toBeGreaterThan(0)
   })
+
+  it(
+    'repeats rounds until tight: the rounds and each headline so far, the time left only counting down',
+    { timeout: 120_000 },
+    async () => {
+      await page.click('text=Change the setup and run again')
+      await page.fill('input[name="duration"]', '500ms')
+      await page.fill('input[name="streams"]', '1')
+      await page.fill('input[name="precision"]', '50%')
+      await page.fill('input[name="repeat"]', '3')
+      await page.click('button[type="submit"]')
+      await page.waitForSelector('button:has-text("Cancel"):not([disabled])')
+      /** the seconds the progress line says are left: "7.0 s left", "1m05s left" */
+      const secondsLeft = (t: string) => {
+        const m = /(?:(\d+)m(\d+)s|(\d+(?:\.\d)?) s) left/.exec(t)
+        return m ? (m[3] !== undefined ? Number(m[3]) : Number(m[1]) * 60 + Number(m[2])) : null
+      }
+      const seen: number[] = []
+      let rounds = false
+      while (!(await page.locator('[data-testid="results-table"]').count())) {
+        const t =
+          (await page
+            .locator('[data-testid="progress-text"]')
+            .textContent()
+            .catch(() => null)) ?? ''
+        if (/^round \d+, trial \d+\/\d+/.test(t)) rounds = true
+        const s = secondsLeft(t)
+        if (s !== null) seen.push(s)
+        if (await page.locator('[data-testid="round-table"]').count())
+          expect(await page.textContent('[data-testid="round-sendfile"]')).toMatch(/^sendfile/)
+        await page.waitForTimeout(100)
+      }
+      expect(rounds).toBe(true)
+      expect(seen.length).toBeGreaterThan(5)
+      // it only ever counts down (to the whole second it shows)
+      for (let i = 1; i < seen.length; i++) expect(seen[i], seen.join(' ')).toBeLessThanOrEqual(seen[i - 1])
+      // three rounds of copy and sendfile at least; the results lead with the headline
+      expect(await page.getAttribute('[data-testid="headline-sendfile"]', 'data-status')).toMatch(
+        /^(finding|too-wide)$/
+      )
+    }
+  )
 })

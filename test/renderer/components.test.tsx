@@ -2,8 +2,8 @@
 // The charts and the setup form's validation, rendered in jsdom.
 
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { render, rerender, settle } from './render'
 import type { Capabilities } from '../../src/shared/api'
 import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
 import { draftFromPlan, type PlanDraft } from '../../src/shared/plan-form'
@@ -12,52 +12,6 @@ import { StreamsChart, TrialChart, TrialPointsChart } from '../../src/renderer/s
 import type { TrialPoint } from '../../src/renderer/src/state/run-state'
 import { SetupView } from '../../src/renderer/src/views/setup-view'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
-
-beforeAll(() => {
-  ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
-  // jsdom has no layout: give recharts' container a size to draw in
-  globalThis.ResizeObserver = class {
-    private cb: ResizeObserverCallback
-    constructor(cb: ResizeObserverCallback) {
-      this.cb = cb
-    }
-    observe(el: Element) {
-      this.cb(
-        [{ target: el, contentRect: { width: 800, height: 220 } } as unknown as ResizeObserverEntry],
-        this as unknown as ResizeObserver
-      )
-    }
-    unobserve() {}
-    disconnect() {}
-  }
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 800 })
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 220 })
-  HTMLElement.prototype.getBoundingClientRect = () => ({
-    width: 800,
-    height: 220,
-    top: 0,
-    left: 0,
-    right: 800,
-    bottom: 220,
-    x: 0,
-    y: 0,
-    toJSON: () => ({})
-  })
-})
-
-let root: Root | null = null
-let host: HTMLDivElement
-function render(el: React.ReactElement) {
-  host = document.createElement('div')
-  document.body.appendChild(host)
-  root = createRoot(host)
-  act(() => root!.render(el))
-  return host
-}
-afterEach(() => {
-  act(() => root?.unmount())
-  host?.remove()
-})
 
 const caps: Capabilities = {
   version: 'test',
@@ -74,12 +28,12 @@ function setup(onStart: (p: Plan) => void = () => undefined) {
     <SetupView
       capabilities={caps}
       draft={draft}
-      onDraftChange={(d) => ((draft = d), rerender())}
+      onDraftChange={(d) => ((draft = d), redraw())}
       busy={false}
       onStart={onStart}
     />
   )
-  const rerender = () => act(() => root!.render(el()))
+  const redraw = () => rerender(el())
   const node = render(el())
   const type = (name: string, value: string) => {
     const input = node.querySelector<HTMLInputElement>(`input[name="${name}"]`)!
@@ -122,6 +76,48 @@ describe('SetupView', () => {
     expect(started).toMatchObject({ repeat: 7, methods: DEFAULT_PLAN.methods })
   })
 
+  it('repeats until tight by default: the precision, its budget and the fewest rounds, by the shared rules', () => {
+    let started: Plan | null = null
+    const { node, type, submit } = setup((p) => (started = p))
+    const value = (name: string) => node.querySelector<HTMLInputElement>(`input[name="${name}"]`)!.value
+    expect(value('precision')).toBe('5%')
+    expect(value('maxTime')).toBe('2m00s')
+    expect(node.textContent).toMatch(/Repetitions \(at least\)/)
+    // two rounds are too few to stop on: said beside the repetitions
+    type('repeat', '2')
+    expect(node.querySelector('[data-testid="error-repeat"]')!.textContent).toMatch(/at least 3, not 2/)
+    expect(submit().disabled).toBe(true)
+    type('repeat', '5')
+    type('precision', 'tight')
+    expect(node.querySelector('[data-testid="error-precision"]')!.textContent).toMatch(/a percentage, e\.g\. 5%/)
+    type('precision', '3%')
+    type('maxTime', '90s')
+    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    expect(started).toMatchObject({ precision: 0.03, maxTimeMs: 90_000, repeat: 5, autoPin: true })
+    // no precision: exactly the repetitions given, and no budget field
+    type('precision', '')
+    expect(node.querySelector('input[name="maxTime"]')).toBeNull()
+    type('repeat', '2')
+    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    expect(started).toMatchObject({ precision: null, maxTimeMs: null, repeat: 2 })
+  })
+
+  it("pins by zcprof's choice unless CPUs are named, or pinning is turned off", () => {
+    let started: Plan | null = null
+    const { node, type } = setup((p) => (started = p))
+    const go = () =>
+      act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    go()
+    expect(started).toMatchObject({ autoPin: true, senderCpus: null, receiverCpus: null })
+    type('senderCpus', '1')
+    go()
+    expect(started).toMatchObject({ autoPin: false, senderCpus: [1] })
+    type('senderCpus', '')
+    act(() => node.querySelector<HTMLInputElement>('input[name="autoPin"]')!.click())
+    go()
+    expect(started).toMatchObject({ autoPin: false, senderCpus: null })
+  })
+
   it('bounds trials by a duration, a byte count or one pass, with streams and CPUs, by the shared rules', () => {
     let started: Plan | null = null
     const { node, type, submit } = setup((p) => (started = p))
@@ -156,9 +152,6 @@ describe('SetupView', () => {
     expect(started).toMatchObject({ durationMs: null, omitMs: null, trialBytes: 2 * 1024 ** 3 })
   })
 })
-
-/** recharts 3 registers series in effects and draws them on a later pass */
-const settle = () => act(async () => await new Promise((r) => setTimeout(r, 50)))
 
 describe('live charts', () => {
   const points = [

@@ -142,12 +142,12 @@ export function headlineParts(h: Headline, stop?: StopReason): { change: string;
     }
     case 'too-wide':
       return {
-        change: `${pointsText(h.halfWidth!)}, n = ${h.n}: too noisy`,
-        verdict: `${direction}too noisy to tell; ${moreRepetitionsText(h)}`
+        change: `${pointsText(h.halfWidth!)}, n = ${h.n}: too noisy to tell`,
+        verdict: `${direction}${moreRepetitionsText(h)}`
       }
     default:
       // too few (n < 3), or no interval at all (n = 1)
-      return { change: `n = ${h.n}: too few`, verdict: `${direction}too few to tell; ${moreRepetitionsText(h)}` }
+      return { change: `n = ${h.n}: too few to tell`, verdict: `${direction}${moreRepetitionsText(h)}` }
   }
 }
 
@@ -470,7 +470,12 @@ export function summaryTables(
       ]
       return { title, aggregates: rows, tables }
     }
-    const tables: TextTable[] = [table(null, aggregateColumns(est), rows), ...(gpu ? [gpu] : [])]
+    // the headline first, as in every view; each side's figures after it
+    const tables: TextTable[] = [
+      table(null, compactColumns(est, false, report.end.rounds?.stop), rows),
+      table('each side', aggregateColumns(est), rows),
+      ...(gpu ? [gpu] : [])
+    ]
     if (rows.some((a) => a.vsCopy)) tables.push(table('against copy', VS_COPY_COLUMNS, rows))
     tables.push(table('headroom', headroom, rows, [rule]))
     return { title, aggregates: rows, tables }

@@ -4,7 +4,7 @@
 
 import { baselineMethod } from '../methods'
 import type { MethodAggregate, Report } from '../report'
-import { changeWithInterval, groupAggregates, moreRepetitionsText, shareText } from './figures'
+import { changeWithInterval, groupAggregates, moreRepetitionsText, pointsText, shareText } from './figures'
 
 /** names in a sentence: "a", "a and b", "a, b and c" */
 export function listText(items: readonly string[]): string {
@@ -75,17 +75,23 @@ export function groupFindings(rows: readonly MethodAggregate[]): string[] {
     out.push(
       `${listText(dearer.map((a) => `${a.method} (${change(a)})`))} ${dearer.length > 1 ? 'cost' : 'costs'} the whole machine more than ${base}.`
     )
-  const open = measured.filter((a) => !decided(a) && a.headline.verdict !== 'kernel-copied')
-  if (open.length) {
-    // the one that needs the most says what would settle them all
-    const worst = [...open].sort(
+  // what is not yet a finding, by what is missing; the one that needs the most says what would settle them
+  const worstOf = (rows: Row[]) =>
+    [...rows].sort(
       (a, b) => (b.headline.repetitionsNeeded ?? Infinity) - (a.headline.repetitionsNeeded ?? Infinity)
     )[0]
+  const few = measured.filter((a) => !decided(a) && a.headline.status !== 'too-wide' && a.headline.verdict !== 'kernel-copied')
+  if (few.length)
     out.push(
-      `Too little data to tell for ${listText(open.map((a) => `${a.method} (n = ${a.headline.n})`))}: ` +
-        `${moreRepetitionsText(worst.headline)}.`
+      `Too little data to tell for ${listText(few.map((a) => `${a.method} (n = ${a.headline.n})`))}: ` +
+        `${moreRepetitionsText(worstOf(few).headline)}.`
     )
-  }
+  const noisy = measured.filter((a) => a.headline.status === 'too-wide' && a.headline.verdict !== 'kernel-copied')
+  if (noisy.length)
+    out.push(
+      `Too noisy to size ${listText(noisy.map((a) => `${a.method} (${pointsText(a.headline.halfWidth!)} after ${a.headline.n})`))}: ` +
+        `${moreRepetitionsText(worstOf(noisy).headline)}.`
+    )
   const loose = measured.filter(
     (a) =>
       decided(a) &&

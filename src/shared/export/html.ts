@@ -35,7 +35,7 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
       color: color(a.method)
     }))
   )
-  const cycles = headlineChart(rows)
+  const headline = headlineChart(rows)
   // throughput over time: every measured trial of this group, one colour per method
   const trials = report.trials.filter(
     (t) =>
@@ -60,7 +60,8 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
       points: t.samples.map((s) => [s.tMs / 1000, (s.sender.bytesPerSec * 8) / 1e9] as [number, number])
     }))
   )
-  return `<div class="charts" data-group="${esc(title)}">${throughput}${cycles}${headroomChart(rows, report)}${trials.some((t) => t.samples.length) ? overTime : ''}</div>`
+  // the headline's chart first, as every view leads with it
+  return `<div class="charts" data-group="${esc(title)}">${headline}${throughput}${headroomChart(rows, report)}${trials.some((t) => t.samples.length) ? overTime : ''}</div>`
 }
 
 /**

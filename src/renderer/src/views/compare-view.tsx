@@ -118,7 +118,6 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
   const metrics = COMPARE_METRICS.filter((m) => SHOWN.includes(m.key) || gate.includes(m.key))
   const pct = `${((threshold ?? 0.05) * 100).toFixed(1)}%`
   const labelOf = (key: StatMetric) => COMPARE_METRICS.find((m) => m.key === key)!.label
-  const gatedText = gate.length ? gate.map(labelOf).join(', ') : 'nothing (no figure is gated)'
   const outside = ungatedRegressions(cmp, gate)
   const exported = () =>
     comparisonText(
@@ -184,7 +183,6 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
           i === 0 ? (
             <p key={i}>
               <b>{line}</b>
-              {cmp.gate === 'pass' && ` (gated: ${gatedText})`}
             </p>
           ) : (
             <p key={i} className="gate-detail">
