@@ -117,6 +117,7 @@ export function main(argv: string[]): void {
       ])
     )
     .option('--seed <n>', "the shuffled order's seed (default: drawn, and kept in the report)")
+    .option('--plan <file>', 'a JSON file of plan fields, or a report to run its plan again; flags given here win')
     .option(
       '-w, --warmup <n>',
       'unmeasured warm-up rounds (default 0 for timed trials, which leave out their ramp; else 1)'
@@ -152,7 +153,13 @@ export function main(argv: string[]): void {
     .option('--save', 'also save the report into the report library', false)
     .option('--wide', 'every column in the final tables (default: what fits 100 columns)', false)
     .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
-    .action(guarded(async (flags: RunFlags) => (process.exitCode = await (await commands.run()).runCommand(flags))))
+    .action(
+      guarded(async (flags: RunFlags, command: Command) => {
+        // which flags the person typed (not commander's defaults): those win over a plan file
+        const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
+        process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
+      })
+    )
 
   program
     .command('agent')

@@ -1,7 +1,8 @@
 // `zcprof run` as a user runs it: the real binary, real sockets, real files.
 
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { Report } from '../../src/shared/report'
@@ -95,6 +96,44 @@ describe('zcprof run', () => {
     }
     expect(report.end.aggregates.map((a) => a.method)).toEqual(['copy', 'sendfile'])
     expect(readFileSync(`${dir}/r.json`, 'utf8').endsWith('\n')).toBe(true)
+  })
+
+  it('--plan runs a plan file, the flags given on the command line over it; a report runs its plan again', () => {
+    const dir = tempDir()
+    const plan = path.join(dir, 'plan.json')
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        methods: ['copy', 'sendfile'],
+        fileBytes: [4 * 1024 * 1024],
+        durationMs: null,
+        repeat: 2,
+        precision: null,
+        warmup: 0,
+        seed: 11
+      })
+    )
+    const out = path.join(dir, 'r.json')
+    const r = zcprof(['run', '--plan', plan, '--methods', 'copy', '--json', out])
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report
+    expect(report.start.plan).toMatchObject({
+      methods: ['copy'],
+      repeat: 2,
+      durationMs: null,
+      precision: null,
+      seed: 11
+    })
+    expect(report.trials.filter((t) => !t.warmup)).toHaveLength(2)
+    // the report as a plan: the same plan, seed and all
+    const again = path.join(dir, 'again.json')
+    expect(zcprof(['run', '--plan', out, '--json', again]).code).toBe(0)
+    expect(JSON.parse(readFileSync(again, 'utf8')).start.plan).toMatchObject({ methods: ['copy'], repeat: 2, seed: 11 })
+    const missing = zcprof(['run', '--plan', path.join(dir, 'nope.json')])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/--plan '.*nope\.json' does not exist\n.*hint: give a JSON file of plan fields/)
+    writeFileSync(plan, '{"streams": "four"}')
+    expect(zcprof(['run', '--plan', plan]).stderr).toMatch(/plan\.json: 'streams' must be a number, not "four"/)
   })
 
   it('--json - streams NDJSON events and keeps the table off stdout', () => {

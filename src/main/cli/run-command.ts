@@ -1,10 +1,11 @@
 // `zcprof run`: a progress bar while it goes, a table at the end, a JSON report.
 
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
 import { printableDeep } from '../../shared/printable'
+import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/plan-file'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { ALL_METHODS, GPU_METHODS, METHODS, type MethodName } from '../../shared/methods'
@@ -56,6 +57,10 @@ export interface RunFlags extends ExportFlags {
   maxTime?: string
   order?: string
   seed?: string
+  /** a plan file (or a report, to run its plan again); flags given on the command line win */
+  plan?: string
+  /** the flags given on the command line (not defaults): set by cli.ts */
+  given?: string[]
   lineRate?: string
   uringDepth?: string
   uringSqpoll?: boolean
@@ -338,8 +343,36 @@ function saveReport(file: string, report: Report): string {
   }
 }
 
+/** the plan file's fields, read and checked; a missing or unreadable file names itself and the fix */
+function readPlanFile(file: string): Partial<Plan> {
+  let text: string
+  try {
+    if (statSync(file).size > MAX_PLAN_FILE_BYTES) throw new RangeError('too large')
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message:
+        code === 'ENOENT'
+          ? `--plan '${file}' does not exist`
+          : e instanceof RangeError
+            ? `--plan '${file}' is over ${MAX_PLAN_FILE_BYTES / 1024 ** 2} MiB: not a plan file`
+            : `--plan '${file}' cannot be read: ${(e as Error).message}`,
+      hint: 'give a JSON file of plan fields, or a report zcprof wrote'
+    })
+  }
+  return parsePlanFile(text, file)
+}
+
+/** the plan to run: the flags', or a plan file's with the flags given on the command line over it */
+export function planOf(flags: RunFlags): Plan {
+  const fromFlags = planFromFlags(flags)
+  return flags.plan ? mergePlans(DEFAULT_PLAN, readPlanFile(flags.plan), fromFlags, flags.given ?? []) : fromFlags
+}
+
 export async function runCommand(flags: RunFlags): Promise<number> {
-  const plan = planFromFlags(flags)
+  const plan = planOf(flags)
   const ndjson = flags.json === '-'
   // checked before the run: a bad export request or label must not cost the run
   const exports = requestedExports(flags)
