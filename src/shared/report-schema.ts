@@ -160,13 +160,17 @@ const side = obj<SideFigures>({
   sources: { type: 'object', additionalProperties: str } as Schema<Record<string, string>>
 })
 
-const hostCpu = obj<HostCpu>({
-  busyCpuNs: num,
-  cycles: num,
-  cyclesSource: constOf('cpu-time-estimate'),
-  cyclesPerBit: numOrNull,
-  otherCpuCores: numOrNull
-})
+const hostCpu = obj<HostCpu>(
+  {
+    busyCpuNs: num,
+    cycles: num,
+    cyclesSource: constOf('cpu-time-estimate'),
+    cyclesPerBit: numOrNull,
+    otherCpuCores: numOrNull,
+    otherProcessesCpuNs: num
+  },
+  { otherProcessesCpuNs: true }
+)
 
 const sideSample = obj<SideSample>(
   {

@@ -146,6 +146,12 @@ export interface HostCpu {
   cyclesPerBit: number | null
   /** CPU used by everything but zcprof on that host, in cores: a measure of contamination */
   otherCpuCores: number
+  /**
+   * CPU time of the user-space processes not zcprof's over the window (/proc/PID/stat),
+   * left out of `cycles`: what other programs did is not what moving the data cost.
+   * Kernel threads and interrupts stay in. Absent before 0.4 (cycles then are all busy time)
+   */
+  otherProcessesCpuNs?: number
 }
 
 /** One side's totals for a trial. */

@@ -54,6 +54,8 @@ export interface FakeOptions {
   unsupported?: MethodName[]
   clockHz?: number
   cores?: number
+  /** the host snapshots do not read other processes' CPU (an agent before 0.4) */
+  othersUnread?: boolean
   /** each started trial, in order (what the engine asked for) */
   log?: { method: MethodName; streams: number; bound: SenderSpec['bound']['kind'] }[]
 }
@@ -155,6 +157,8 @@ export function fakeTransport(o: FakeOptions): Transport {
       busyNs: cpu.own + cpu.agent + cpu.other,
       totalNs: nowNs() * cores,
       processCpuNs: cpu[whose],
+      // the planted load is other processes': what /proc/PID/stat would show of them
+      ...(o.othersUnread ? {} : { othersCpuNs: cpu.other }),
       perCpu: [],
       netRx: {},
       netTx: {}
@@ -169,7 +173,7 @@ export function fakeTransport(o: FakeOptions): Transport {
     threadCpuNs: () => 0,
     allowedCpus: () => Array.from({ length: cores }, (_, i) => i),
     cpuCores: () => Array.from({ length: cores }, (_, i) => ({ cpu: i, packageId: 0, coreId: i })),
-    hostSnapshot: () => host('own'),
+    hostSnapshot: (_edge, _ours) => host('own'),
     systemCpu: () => {
       advance()
       return { busyNs: cpu.own + cpu.agent + cpu.other, totalNs: nowNs() * cores }
@@ -300,6 +304,7 @@ export function fakeTransport(o: FakeOptions): Transport {
         sameHost: true,
         environment: environment(o),
         cpus: transport.allowedCpus(),
+        pid: null,
         gpu: null,
         prepareTrial: async (req): Promise<ReceiverTrial> => {
           const run: Running = {

@@ -173,6 +173,25 @@ describe('the engine on a fake transport', () => {
     const w = report.end.warnings.find((x) => x.code === 'CONTAMINATED')!
     expect(w.message).toMatch(/sendfile: other processes used 1\.50 cores/)
     expect(w.trials).toEqual([1])
+    // their CPU is left out of the whole system's cost: sendfile's trial with them costs
+    // what its trial without them does, (0.25 + 0.5) ns a byte, and the busy time keeps it all
+    const perBitOf = (i: number) => report.trials[i].summary!.system!.cyclesPerBit!
+    expect(perBitOf(1)).toBeCloseTo(perBit(0.75), 9)
+    expect(perBitOf(3)).toBeCloseTo(perBit(0.75), 9)
+    const sys = report.trials[1].summary!.system!
+    // 1.5 cores of others beside sendfile's 2.5 GB/s × (0.25 + 0.5) ns a byte: 1.5 of 3.375 busy cores
+    expect(sys.otherProcessesCpuNs! / sys.busyCpuNs).toBeCloseTo(1.5 / 3.375, 2)
+    expect(report.trials[3].summary!.system!.otherProcessesCpuNs).toBe(0)
+  })
+
+  it("an agent before 0.4 reads no other processes' CPU: the whole busy time counts, as it did then", async () => {
+    const { report } = await run(
+      { methods: ['copy', 'sendfile'], trialBytes: GiB, repeat: 2 },
+      { faults: { 1: { otherCores: 1.5 } }, othersUnread: true }
+    )
+    const sys = report.trials[1].summary!.system!
+    expect(sys.otherProcessesCpuNs).toBeUndefined()
+    expect(sys.cyclesPerBit!).toBeGreaterThan(perBit(0.75) * 1.5)
   })
 
   it('an agent lost mid-run ends the run there: incomplete, the error said, the trials before kept', async () => {

@@ -1,7 +1,15 @@
 // /proc/stat and /proc/softirqs, parsed from planted text; and the live files agree with it.
 
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { cpuActivity, parseProcStatCpus, parseSoftirqs, readHostSnapshot } from '../../src/main/host/system-cpu'
+import {
+  cpuActivity,
+  parseProcStatCpus,
+  parseSoftirqs,
+  readHostSnapshot,
+  readOthersCpuNs
+} from '../../src/main/host/system-cpu'
 
 const STAT = `cpu  100 0 50 1000 10 5 20 3 0 0
 cpu0 60 0 30 500 5 3 15 2 0 0
@@ -47,5 +55,34 @@ describe('/proc parsers', () => {
     expect(s.perCpu.length).toBeGreaterThan(0)
     expect(s.perCpu.every((c) => c.busyNs >= c.softirqNs && c.softirqNs >= 0)).toBe(true)
     expect(Object.keys(s.netRx).length).toBe(s.perCpu.length)
+  })
+})
+
+describe("other processes' CPU", () => {
+  /** the scheduler's own count of a process's run time (/proc/PID/schedstat): not the file the reading sums */
+  const schedNs = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0])
+
+  it("counts another process's CPU, as the scheduler counts it, and leaves out the ones named as ours", async () => {
+    const spin = spawn(process.execPath, ['-e', 'for(;;);'], { stdio: 'ignore' })
+    try {
+      await new Promise((r) => setTimeout(r, 300))
+      const schedBefore = schedNs(spin.pid!)
+      const counted = readOthersCpuNs()
+      const ours = readOthersCpuNs([spin.pid!])
+      const schedAfter = schedNs(spin.pid!)
+      // what naming it as ours took out is its CPU so far, to the 10 ms tick /proc/PID/stat counts in
+      const tick = 10e6
+      expect(counted - ours).toBeGreaterThanOrEqual(schedBefore - 2 * tick - (schedAfter - schedBefore))
+      expect(counted - ours).toBeLessThanOrEqual(schedAfter + 2 * tick)
+      expect(schedBefore).toBeGreaterThan(50e6)
+    } finally {
+      spin.kill()
+    }
+  })
+
+  it('a snapshot reads it only when asked, outside the window its edge bounds', () => {
+    expect(typeof readHostSnapshot({ edge: 'start' }).othersCpuNs).toBe('number')
+    expect(readHostSnapshot({ edge: 'end', ours: [12345678] }).othersCpuNs!).toBeGreaterThanOrEqual(0)
+    expect(readHostSnapshot().othersCpuNs).toBeUndefined()
   })
 })

@@ -55,6 +55,11 @@ export interface AgentOptions {
   helloTimeoutMs?: number
   toolVersion?: string
   environment?: () => Promise<Environment | null>
+  /**
+   * read other processes' CPU into each host snapshot (the receiving host's whole-system
+   * figure leaves it out); a local agent need not: its host is the sender's, read there
+   */
+  othersCpu?: boolean
 }
 
 interface Trial {
@@ -126,6 +131,11 @@ export class AgentServer {
 
   /** captured once before listening, so a hello is answered at once and in order */
   private environment: Environment | null = null
+
+  /** this host now; with other processes' CPU unless this agent is a local one */
+  private hostSnapshot(edge: 'start' | 'end'): HostSnapshot {
+    return readHostSnapshot(this.opts.othersCpu === false ? undefined : { edge })
+  }
 
   async listen(): Promise<ControlAddress> {
     this.environment = this.opts.environment ? await this.opts.environment().catch(() => null) : null
@@ -312,7 +322,7 @@ export class AgentServer {
           re,
           trial: m.trial,
           streams,
-          host: t && detail ? readHostSnapshot() : null,
+          host: t && detail ? this.hostSnapshot('start') : null,
           busyNs: native.threadCpuNs() - t0
         })
       }
@@ -428,7 +438,7 @@ export class AgentServer {
     }
     const closeAll = () => listeners.close()
     const id = this.nextTrial++
-    const hostStart = readHostSnapshot()
+    const hostStart = this.hostSnapshot('start')
     const transfers: native.Transfer[] = []
     try {
       for (const [i, l] of listeners.all.entries())
@@ -513,7 +523,7 @@ export class AgentServer {
       closeListeners()
       this.trials.delete(id)
       client.owned.delete(id)
-      const result: TrialResult = { type: 'result', trial: id, streams, hostStart, hostEnd: readHostSnapshot() }
+      const result: TrialResult = { type: 'result', trial: id, streams, hostStart, hostEnd: this.hostSnapshot('end') }
       client.send(result)
     })
   }

@@ -68,6 +68,8 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
     address,
     token,
     toolVersion: TOOL_VERSION,
+    // a local agent's host is the sender's: the sender reads other processes' CPU there
+    othersCpu: !flags.announce,
     limits: {
       maxTrials: positive(flags.maxTrials, 'max-trials'),
       maxClients: positive(flags.maxClients, 'max-clients'),
@@ -127,6 +129,7 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
   } else {
     process.once('SIGINT', stop)
   }
-  if (flags.announce) process.stdout.write(JSON.stringify(bound) + '\n')
+  // with its process id: the run that started it counts this process's CPU as its own
+  if (flags.announce) process.stdout.write(JSON.stringify({ ...bound, pid: process.pid }) + '\n')
   else process.stderr.write(`zcprof agent listening on ${describeAddress(bound)}\n`)
 }

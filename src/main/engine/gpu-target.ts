@@ -70,6 +70,7 @@ export function gpuReceiver(t: GpuTarget, probe?: (device: number) => native.Gpu
   return {
     ours: false,
     sameHost: true,
+    pid: null,
     environment: null,
     cpus: null,
     gpu,

@@ -13,6 +13,8 @@ import { AgentClient } from '../agent/agent-client'
 export interface LocalAgent {
   client: AgentClient
   child: NodeChild
+  /** its process id, as it announced it (null from an agent that did not): its CPU is the run's own */
+  pid: number | null
   stop(): void
 }
 
@@ -107,6 +109,7 @@ async function launchLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000)
   })
+  let pid: number | null = null
   await new Promise<void>((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs)
@@ -128,7 +131,9 @@ async function launchLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
       clearTimeout(timer)
       child.removeAllListeners('exit')
       try {
-        if ((JSON.parse(out.slice(0, nl)) as { path?: string }).path !== control) throw new Error()
+        const said = JSON.parse(out.slice(0, nl)) as { path?: string; pid?: unknown }
+        if (said.path !== control) throw new Error()
+        pid = typeof said.pid === 'number' && Number.isInteger(said.pid) ? said.pid : null
         resolve()
       } catch {
         fail(`printed '${out.slice(0, nl)}' instead of its address`)
@@ -139,6 +144,7 @@ async function launchLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   return {
     client,
     child,
+    pid,
     stop() {
       client.close()
       child.kill()

@@ -14,7 +14,7 @@ export const nativeTransport: Transport = {
   threadCpuNs: () => native.threadCpuNs(),
   allowedCpus: () => native.allowedCpus(),
   cpuCores: () => cpuCores(native.allowedCpus()),
-  hostSnapshot: readHostSnapshot,
+  hostSnapshot: (edge, ours) => readHostSnapshot({ edge, ours }),
   systemCpu: readSystemCpu,
   environment: captureEnvironment,
   setPageCache: native.setPageCache,

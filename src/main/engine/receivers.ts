@@ -51,6 +51,7 @@ function rawReceiver(t: Extract<Target, { kind: 'raw' }>): Receiver {
     sameHost: false,
     environment: null,
     cpus: null,
+    pid: null,
     gpu: null,
     prepareTrial: async (req) => ({
       addresses: Array.from({ length: req.streams }, () => ({ family: t.family, host: t.host, port: t.port })),
@@ -61,12 +62,13 @@ function rawReceiver(t: Extract<Target, { kind: 'raw' }>): Receiver {
   }
 }
 
-function agentReceiver(agent: AgentClient, sameHost: boolean): Receiver {
+function agentReceiver(agent: AgentClient, sameHost: boolean, pid: number | null = null): Receiver {
   return {
     ours: true,
     sameHost,
     environment: acceptEnvironment(agent.hello?.environment),
     cpus: agent.hello?.cpus ?? null,
+    pid,
     gpu: null,
     prepareTrial: (req) => prepareAgentTrial(agent, req)
   }
@@ -145,7 +147,8 @@ export class Receivers implements ReceiverSet {
       return agentReceiver(await p, false)
     }
     this.local ??= startLocalAgent()
-    return agentReceiver((await this.local).client, true)
+    const local = await this.local
+    return agentReceiver(local.client, true, local.pid)
   }
 
   async close(): Promise<void> {

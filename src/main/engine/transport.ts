@@ -50,6 +50,8 @@ export interface Receiver {
   environment: Environment | null
   /** the CPUs its receiver threads may be pinned to; null where unknown (a raw sink) */
   cpus: number[] | null
+  /** a receiver on this host: its process, whose CPU is the run's own; null elsewhere */
+  pid: number | null
   /** a gpu:// target: the GPU whose memory receives, and no receiver of ours; null for sockets */
   gpu: GpuEnvironment | null
   prepareTrial(req: ReceiverRequest): Promise<ReceiverTrial>
@@ -72,7 +74,11 @@ export interface Transport {
   allowedCpus(): number[]
   /** those CPUs with the physical core each belongs to: where automatic placement may put threads */
   cpuCores(): CpuCore[]
-  hostSnapshot(): HostSnapshot
+  /**
+   * the host now; with the CPU of processes not ours (`ours`: a local agent's pid, beside
+   * this process), read outside the window whose `edge` this is
+   */
+  hostSnapshot(edge: 'start' | 'end', ours: readonly number[]): HostSnapshot
   systemCpu(): SystemCpu
   environment(pmu: 'auto' | 'off'): Promise<MeasuredEnvironment>
   setPageCache(file: string, state: 'warm' | 'cold'): Promise<void>

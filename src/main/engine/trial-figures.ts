@@ -85,15 +85,34 @@ export interface TrialMeasurements {
   hostEnd: HostSnapshot
 }
 
-function hostCpu(busyNs: number, otherNs: number, wallNs: number, bytes: number, clockHz: number): HostCpu {
-  const cycles = estimateCycles(busyNs, clockHz)
+/**
+ * A host over the window. `othersNs`: the CPU of processes not zcprof's, read from /proc
+ * at both ends (null where a snapshot lacks it: an agent before 0.4): it is left out of
+ * the host's cost, since it is not what moving the data cost.
+ */
+function hostCpu(
+  busyNs: number,
+  otherNs: number,
+  wallNs: number,
+  bytes: number,
+  clockHz: number,
+  othersNs: number | null
+): HostCpu {
+  const left = othersNs === null ? 0 : Math.min(busyNs, Math.max(0, othersNs))
+  const cycles = estimateCycles(busyNs - left, clockHz)
   return {
     busyCpuNs: busyNs,
     cycles,
     cyclesSource: 'cpu-time-estimate',
     cyclesPerBit: bytes > 0 ? cycles / (bytes * 8) : Number.NaN,
-    otherCpuCores: Math.max(0, otherNs) / Math.max(1, wallNs)
+    otherCpuCores: Math.max(0, otherNs) / Math.max(1, wallNs),
+    ...(othersNs !== null ? { otherProcessesCpuNs: left } : {})
   }
+}
+
+/** other processes' CPU between two snapshots, or null where either did not read it */
+function othersBetween(from: HostSnapshot, to: HostSnapshot): number | null {
+  return from.othersCpuNs !== undefined && to.othersCpuNs !== undefined ? to.othersCpuNs - from.othersCpuNs : null
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
@@ -209,7 +228,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const ownNs = m.hostEnd.processCpuNs - from.processCpuNs
   const agentFrom = mark?.receiver?.host ?? recv?.hostStart ?? null
   const agentNs = m.sameHost && recv?.hostEnd && agentFrom ? recv.hostEnd.processCpuNs - agentFrom.processCpuNs : 0
-  const system = hostCpu(busyNs, busyNs - ownNs - agentNs, wallNs, bytes, m.clockHz)
+  const system = hostCpu(busyNs, busyNs - ownNs - agentNs, wallNs, bytes, m.clockHz, othersBetween(from, m.hostEnd))
   let receiverSystem: HostCpu | null = null
   if (!m.sameHost && recv?.hostEnd && agentFrom) {
     const rBusy = recv.hostEnd.busyNs - agentFrom.busyNs
@@ -219,7 +238,8 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       rBusy - (recv.hostEnd.processCpuNs - agentFrom.processCpuNs),
       rWall,
       bytes,
-      m.receiverClockHz
+      m.receiverClockHz,
+      othersBetween(agentFrom, recv.hostEnd)
     )
   }
   const otherCpuCores = Math.max(system.otherCpuCores, receiverSystem?.otherCpuCores ?? 0)

@@ -85,6 +85,11 @@ interface Sampler {
  * counter fds here, one control round-trip for the receivers. A timed trial's ramp
  * mark is one more, detailed, snapshot of both sides and the host.
  */
+/** the processes on this host whose CPU is the run's own: this one, and a local agent */
+function oursOf(receiver: Receiver): number[] {
+  return receiver.sameHost && receiver.pid !== null ? [receiver.pid] : []
+}
+
 export function startSampler(
   ctx: TrialContext,
   spec: TrialSpec,
@@ -117,7 +122,8 @@ export function startSampler(
       return
     }
     const snap = sender.snapshot(true)
-    const host = clock.hostSnapshot()
+    // the window starts here: the reading of other processes' CPU goes first, outside it
+    const host = clock.hostSnapshot('start', oursOf(ctx.receiver))
     rx.sample(true).then(
       (receiver) => resolveMark({ atNs: host.atNs, sender: snap, receiver, host }),
       () => resolveMark({ atNs: host.atNs, sender: snap, receiver: null, host })
@@ -242,7 +248,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     cpus: spec.receiverCpus,
     uringDepth: spec.uringDepth
   })
-  const hostStart = transport.hostSnapshot()
+  const hostStart = transport.hostSnapshot('start', oursOf(ctx.receiver))
   const t0 = hostStart.atNs
   const sender = transport.startSender({
     method: spec.method,
@@ -282,7 +288,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   }
   const mark = await sampler.mark
   sampler.stop()
-  const hostEnd = transport.hostSnapshot()
+  const hostEnd = transport.hostSnapshot('end', oursOf(ctx.receiver))
 
   const mode = trialMode(spec)
   const expectedBytes = sent.streams.map((s, i) =>

@@ -1,8 +1,9 @@
 // Whole-system CPU from /proc/stat: busy time across all cores during a trial, and
 // per CPU (with its softirq share and /proc/softirqs' NET_RX/NET_TX) where the
-// receive path ran.
+// receive path ran; and the CPU of the processes that are not zcprof's, which the
+// whole-system figure leaves out.
 
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import type { CpuActivity } from '../../shared/report'
 
 // /proc/stat counts in USER_HZ ticks, 100 on every Linux ABI
@@ -49,6 +50,12 @@ export interface HostSnapshot {
   busyNs: number
   totalNs: number
   processCpuNs: number
+  /**
+   * CPU of every user-space process but this one and the ones named as ours (utime +
+   * stime from /proc/PID/stat; kernel threads stay in: they may be working for us).
+   * Absent from agents before 0.4
+   */
+  othersCpuNs?: number
   perCpu: PerCpu[]
   /** by CPU number; empty where /proc/softirqs cannot be read */
   netRx: Record<number, number>
@@ -91,15 +98,53 @@ export function parseSoftirqs(text: string): { netRx: Record<number, number>; ne
   return { netRx: row('NET_RX'), netTx: row('NET_TX') }
 }
 
-export function readHostSnapshot(): HostSnapshot {
+/** a kernel thread's flag in /proc/PID/stat (PF_KTHREAD): it works for the kernel, and may be working for us */
+const PF_KTHREAD = 0x00200000
+
+/**
+ * The CPU time of every user-space process on this host but this one and `ours`, in ns:
+ * utime + stime of each /proc/PID/stat (all its threads, alive or gone). A process that
+ * exits between two readings drops out of the sum (its time then counts as ours: the
+ * figure errs towards leaving other work in, never towards taking ours out).
+ */
+export function readOthersCpuNs(ours: readonly number[] = []): number {
+  const skip = new Set([process.pid, ...ours])
+  let ticks = 0
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name)
+    if (!Number.isInteger(pid) || skip.has(pid)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'latin1')
+    } catch {
+      continue // gone since the listing
+    }
+    // after the command's closing parenthesis: state ppid … flags (6th) … utime (12th) stime (13th)
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(f[6]) & PF_KTHREAD) continue
+    ticks += Number(f[11]) + Number(f[12])
+  }
+  return ticks * NS_PER_TICK
+}
+
+/**
+ * The host at one instant. With `others`, the CPU of processes not ours too: read before
+ * /proc/stat at a window's start and after it at its end ('start' | 'end'), so the
+ * reading's own CPU falls outside the window it measures.
+ */
+export function readHostSnapshot(others?: { edge: 'start' | 'end'; ours?: readonly number[] }): HostSnapshot {
+  const before = others?.edge === 'start' ? readOthersCpuNs(others.ours) : undefined
   const { total, perCpu } = parseProcStatCpus(readFileSync('/proc/stat', 'utf8'))
+  const atNs = Number(process.hrtime.bigint())
+  const own = processCpuNs()
   let soft = { netRx: {}, netTx: {} } as ReturnType<typeof parseSoftirqs>
   try {
     soft = parseSoftirqs(readFileSync('/proc/softirqs', 'utf8'))
   } catch {
     // containers may hide it: CPU times still tell where softirq work ran
   }
-  return { atNs: Number(process.hrtime.bigint()), ...total, processCpuNs: processCpuNs(), perCpu, ...soft }
+  const othersCpuNs = before ?? (others ? readOthersCpuNs(others.ours) : undefined)
+  return { atNs, ...total, processCpuNs: own, perCpu, ...soft, ...(othersCpuNs !== undefined ? { othersCpuNs } : {}) }
 }
 
 /** What each CPU did between two snapshots, over wallNs. */
