@@ -1,7 +1,7 @@
 // `npm run bench`: the figures the README quotes, measured in one run.
 //   1. every method on loopback: the default run's tables
 //   2. zcprof against a minimal C program making the same syscalls, on timed trials
-//   3. how much the headline moves between identical runs: timed trials vs one pass
+//   3. how much the headline moves between three identical default runs (bench/stability.ts)
 //   4. one stream against two, in aggregate
 //   5. what sampling costs (ratio against sampling off, interleaved)
 //   6. what the app holds for a ten-minute run
@@ -13,7 +13,7 @@
 //
 // Environment: BENCH_ONLY (e.g. "2,4": those sections), BENCH_PAIRS (the fewest C pairs, 4;
 // more are run until ±5% is resolved, up to BENCH_MAX_PAIRS, 16),
-// BENCH_RUNS (identical runs in 3, 5), BENCH_CHUNK (128KiB), BENCH_SAMPLE_MS (section 2's
+// BENCH_RUNS (runs in section 4, 5), BENCH_STABILITY_RUNS (section 3, 3), BENCH_CHUNK (128KiB), BENCH_SAMPLE_MS (section 2's
 // sampling interval for zcprof, 50: 0 shows what the observer costs against C).
 
 import { execFileSync } from 'node:child_process'
@@ -23,7 +23,6 @@ import path from 'node:path'
 import { DEFAULT_PLAN, runPlan } from '../src/main/engine/run'
 import { ensureTestFile } from '../src/main/engine/test-file'
 import { renderSummary } from '../src/main/cli/summary-table'
-import { changeWithInterval } from '../src/shared/export/figures'
 import { NATIVE_METHODS, type MethodName } from '../src/shared/methods'
 import type { Plan, Report } from '../src/shared/report'
 import { median } from '../src/shared/statistics'
@@ -34,6 +33,7 @@ import { startupSection } from './startup'
 import { geometricInterval } from './geometric-interval'
 import { printTable } from './print-table'
 import { vethSection } from './veth'
+import { stabilitySection } from './stability'
 
 const chunk = parseSize(process.env.BENCH_CHUNK ?? '128KiB', 'BENCH_CHUNK')
 const pairs = Number(process.env.BENCH_PAIRS ?? 4)
@@ -176,41 +176,13 @@ async function main(): Promise<void> {
   }
 
   if (wanted(3)) {
-    console.log(
-      `\n== 3. the headline across ${runs} identical runs: sendfile's whole-system CPU per bit against copy ==`
-    )
-    const modes: [string, Partial<Plan>][] = [
-      [
-        'one pass over 128MiB, 3 repetitions after 1 warm-up (zcprof 0.2)',
-        { durationMs: null, fileBytes: [128 * 1024 ** 2], file: null, warmup: 1, sampleIntervalMs: 100 }
-      ],
-      ['timed 2 s trials, the default (3 repetitions)', {}]
-    ]
-    for (const [label, p] of modes) {
-      const changes: number[] = []
-      const senderChanges: number[] = []
-      const texts: string[] = []
-      for (let i = 0; i < runs; i++) {
-        const r = await run({ methods: ['copy', 'sendfile'], ...p })
-        const a = r.end.aggregates.find((x) => x.method === 'sendfile')!
-        const sys = a.vsCopy!.systemCyclesPerBit!
-        changes.push((sys.ratio - 1) * 100)
-        senderChanges.push((a.vsCopy!.senderCyclesPerBit!.ratio - 1) * 100)
-        texts.push(changeWithInterval(sys))
-      }
-      const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs)
-      console.log(`${label}:`)
-      console.log(`  system CPU/bit vs copy, each run: ${texts.join(' · ')}`)
-      console.log(
-        `  spread of the system change: ${spread(changes).toFixed(1)} points (${Math.min(...changes).toFixed(1)}% to ${Math.max(...changes).toFixed(1)}%);` +
-          ` of the sender change: ${spread(senderChanges).toFixed(1)} points`
-      )
-    }
+    console.log('\n== 3. the headline across three identical default runs (npm run bench:stability) ==')
+    stabilitySection()
   }
 
   if (wanted(4)) {
     console.log(
-      `\n== 4. one stream against two, in aggregate (timed 2 s, ${runs} interleaved runs of copy and sendfile each) ==`
+      `\n== 4. one stream against two, in aggregate (timed ${DEFAULT_PLAN.durationMs! / 1000} s, ${runs} interleaved runs of copy and sendfile each) ==`
     )
     const rows: string[][] = [
       [

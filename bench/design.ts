@@ -32,6 +32,8 @@ interface Design {
   plan: Partial<Plan>
   /** read the runs in pairs by round (a shuffled plan), or as ratios of means */
   paired: boolean
+  /** read the whole system with other processes' CPU counted in, as before 0.4 */
+  othersCounted?: boolean
 }
 
 // every design gives the trials 12 s a method: 6 × 2 s, 12 × 1 s or 24 × 0.5 s
@@ -74,6 +76,13 @@ const DESIGNS: Design[] = [
     paired: true
   },
   {
+    id: 'D+o',
+    label: 'as D+, other processes’ CPU counted in the whole system (0.3)',
+    plan: { ...fixed, autoPin: true, order: 'shuffled', repeat: 12, durationMs: 1000 },
+    paired: true,
+    othersCounted: true
+  },
+  {
     id: 'U+',
     label: 'unpinned, shuffled rounds, paired by round, 12 × 1 s',
     plan: { ...fixed, autoPin: false, order: 'shuffled', repeat: 12, durationMs: 1000 },
@@ -81,9 +90,22 @@ const DESIGNS: Design[] = [
   }
 ]
 
+/** the whole system as it was read before 0.4: other processes' CPU in it (the busy time scales it back) */
+function othersCountedIn(r: Report): Report {
+  const trials = r.trials.map((t) => {
+    const sys = t.summary?.system
+    if (!t.summary || !sys || sys.otherProcessesCpuNs === undefined || sys.cyclesPerBit === null) return t
+    const ours = sys.busyCpuNs - sys.otherProcessesCpuNs
+    const cyclesPerBit = ours > 0 ? (sys.cyclesPerBit * sys.busyCpuNs) / ours : sys.cyclesPerBit
+    return { ...t, summary: { ...t.summary, system: { ...sys, cyclesPerBit } } }
+  })
+  return { ...r, trials }
+}
+
 /** each compared method's headline, read as the design says */
-function headlines(r: Report, paired: boolean): Map<MethodName, RatioEstimate | null> {
-  const aggs = aggregateTrials(r.trials, { ...analysisOf(r.start.plan), paired })
+function headlines(report: Report, d: Design): Map<MethodName, RatioEstimate | null> {
+  const r = d.othersCounted ? othersCountedIn(report) : report
+  const aggs = aggregateTrials(r.trials, { ...analysisOf(r.start.plan), paired: d.paired })
   return new Map(compared.map((m) => [m, aggs.find((a) => a.method === m)?.headline?.ratio ?? null]))
 }
 
@@ -115,7 +137,7 @@ async function main(): Promise<void> {
     }
   for (const d of chosen) {
     const ran = done.get(JSON.stringify(d.plan))!
-    const per = ran.reports.map((r) => headlines(r, d.paired))
+    const per = ran.reports.map((r) => headlines(r, d))
     const cells: string[] = []
     const spreads: string[] = []
     const widths: number[] = []

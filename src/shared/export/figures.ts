@@ -286,8 +286,14 @@ export const VS_COPY_COLUMNS: readonly Column[] = [
   }
 ]
 
-export const VS_COPY_FOOTNOTE =
-  'against copy in this run: change in mean, [95% interval] over repetitions; negative is cheaper. The verdict reads the whole system.'
+/** how a report's changes against copy were read, in words under its tables */
+export function vsCopyFootnote(report: Report): string {
+  const how =
+    report.start.plan.order === 'shuffled'
+      ? 'each method against copy in the same round, [95% interval] over the rounds'
+      : 'change in mean, [95% interval] over repetitions'
+  return `against copy in this run: ${how}; negative is cheaper. The verdict reads the whole system; an interval under 3 repetitions or wider than ±25 points is not printed.`
+}
 
 function coresText(v: number | null): string {
   if (v === null) return DASH
@@ -481,7 +487,7 @@ export function summaryTables(
     return { title, aggregates: rows, tables }
   })
   const footnotes: string[] = []
-  if (aggs.some((a) => a.vsCopy)) footnotes.push(VS_COPY_FOOTNOTE)
+  if (aggs.some((a) => a.vsCopy)) footnotes.push(vsCopyFootnote(report))
   if (aggs.length) footnotes.push(HEADROOM_FOOTNOTE)
   if (est) footnotes.push(ESTIMATE_FOOTNOTE)
   return { groups, footnotes }

@@ -15,7 +15,7 @@ import {
   headroomInputs,
   medianText,
   VS_COPY_COLUMNS,
-  VS_COPY_FOOTNOTE
+  vsCopyFootnote
 } from '../../../shared/export/figures'
 import { findings } from '../../../shared/export/findings'
 import type { StopReason } from '../../../shared/events'
@@ -226,7 +226,7 @@ export function ResultsView({ report }: { report: Report }) {
           </div>
         </div>
       ))}
-      {aggs.some((a) => a.vsCopy) && <p className="muted">{VS_COPY_FOOTNOTE}</p>}
+      {aggs.some((a) => a.vsCopy) && <p className="muted">{vsCopyFootnote(report)}</p>}
       {estimated && <p className="muted">* cycles estimated from CPU time × clock rate</p>}
       {report.end.warnings.length > 0 && (
         <ul className="warnings" data-testid="warnings">
