@@ -43,7 +43,10 @@ function setup(onStart: (p: Plan) => void = () => undefined) {
       input.dispatchEvent(new Event('input', { bubbles: true }))
     })
   }
-  return { node, type, submit: () => node.querySelector<HTMLButtonElement>('button[type="submit"]')! }
+  /** presses Run, as the form's submit */
+  const go = () =>
+    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+  return { node, type, go, submit: () => node.querySelector<HTMLButtonElement>('button[type="submit"]')! }
 }
 
 describe('SetupView', () => {
@@ -70,15 +73,15 @@ describe('SetupView', () => {
 
   it('starts the plan it shows', () => {
     let started: Plan | null = null
-    const { node, type } = setup((p) => (started = p))
+    const { type, go } = setup((p) => (started = p))
     type('repeat', '7')
-    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    go()
     expect(started).toMatchObject({ repeat: 7, methods: DEFAULT_PLAN.methods })
   })
 
   it('repeats until tight by default: the precision, its budget and the fewest rounds, by the shared rules', () => {
     let started: Plan | null = null
-    const { node, type, submit } = setup((p) => (started = p))
+    const { node, type, go, submit } = setup((p) => (started = p))
     const value = (name: string) => node.querySelector<HTMLInputElement>(`input[name="${name}"]`)!.value
     expect(value('precision')).toBe('5%')
     expect(value('maxTime')).toBe('2m00s')
@@ -92,21 +95,19 @@ describe('SetupView', () => {
     expect(node.querySelector('[data-testid="error-precision"]')!.textContent).toMatch(/a percentage, e\.g\. 5%/)
     type('precision', '3%')
     type('maxTime', '90s')
-    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    go()
     expect(started).toMatchObject({ precision: 0.03, maxTimeMs: 90_000, repeat: 5, autoPin: true })
     // no precision: exactly the repetitions given, and no budget field
     type('precision', '')
     expect(node.querySelector('input[name="maxTime"]')).toBeNull()
     type('repeat', '2')
-    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    go()
     expect(started).toMatchObject({ precision: null, maxTimeMs: null, repeat: 2 })
   })
 
   it("pins by zcprof's choice unless CPUs are named, or pinning is turned off", () => {
     let started: Plan | null = null
-    const { node, type } = setup((p) => (started = p))
-    const go = () =>
-      act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    const { node, type, go } = setup((p) => (started = p))
     go()
     expect(started).toMatchObject({ autoPin: true, senderCpus: null, receiverCpus: null })
     type('senderCpus', '1')
@@ -120,7 +121,7 @@ describe('SetupView', () => {
 
   it('bounds trials by a duration, a byte count or one pass, with streams and CPUs, by the shared rules', () => {
     let started: Plan | null = null
-    const { node, type, submit } = setup((p) => (started = p))
+    const { node, type, go, submit } = setup((p) => (started = p))
     // timed by default: a duration field, no byte field
     expect(node.querySelector('input[name="duration"]')).not.toBeNull()
     expect(node.querySelector('input[name="bytes"]')).toBeNull()
@@ -137,7 +138,7 @@ describe('SetupView', () => {
       /CPU 7, which this host does not let/
     )
     type('senderCpus', '0-1')
-    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    go()
     expect(started).toMatchObject({
       durationMs: 10_000,
       trialBytes: null,
@@ -148,7 +149,7 @@ describe('SetupView', () => {
     // a byte count instead
     act(() => node.querySelector<HTMLInputElement>('input[name="trialMode"][value="bytes"]')!.click())
     type('bytes', '2GiB')
-    act(() => node.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })))
+    go()
     expect(started).toMatchObject({ durationMs: null, omitMs: null, trialBytes: 2 * 1024 ** 3 })
   })
 })

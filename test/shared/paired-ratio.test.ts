@@ -14,19 +14,7 @@ import {
   summarize
 } from '../../src/shared/statistics'
 import { DEFAULT_MIN_ROUNDS } from '../../src/shared/plan-rules'
-
-/** a seeded generator (mulberry32) and Box–Muller: the same draws every run */
-function normal(seed: number) {
-  let a = seed >>> 0
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform())
-}
+import { normal } from '../normal'
 
 describe('the paired ratio', () => {
   it('is the geometric mean of the rounds’ ratios, with t(n − 1) on their logs', () => {

@@ -5,20 +5,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { ratioOfMeans, summarize, tQuantile95 } from '../../src/shared/statistics'
-
-/** a seeded generator (mulberry32): the same draws every run, so the test cannot flake */
-function rng(seed: number) {
-  let a = seed >>> 0
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  // Box–Muller
-  return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform())
-}
+import { normal as rng } from '../normal'
 
 const TRUE_RATIO = 0.8
 const REPS = 3000

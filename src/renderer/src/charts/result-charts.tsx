@@ -28,34 +28,25 @@ interface Props {
 
 type Pick = (x: MethodAggregate) => Stat | null | undefined
 
-interface RelativeBarsProps extends Props {
+/** one point a method: each bar's value against copy (1 = copy) and its whisker, `${name}-spread` */
+type RatioPoint = Record<string, unknown> & { method: MethodAggregate['method'] }
+
+interface RatioBarsProps {
+  data: RatioPoint[]
   testId: string
   title: string
+  /** the unit, and what the whisker is */
   unit: string
   /** the y axis's label */
   axis: string
-  /** one bar per method and figure; with one figure, each bar in its method's colour */
-  bars: { name: string; pick: Pick; color: string | null }[]
+  /** with one bar, each in its method's colour (color null) */
+  bars: { name: string; color: string | null }[]
+  /** what a point with no value says in the tooltip */
+  missing?: string
 }
 
-/**
- * One bar group per method, each bar its median relative to copy's median, with the
- * min–max over repetitions as a whisker, and copy's level marked at 1×.
- */
-function RelativeBars({ aggregates, testId, title, unit, axis, bars }: RelativeBarsProps) {
-  const data = aggregates.map((a) => {
-    // against copy on its target: gpu-copy for a GPU's methods
-    const copy = aggregates.find((x) => x.method === baselineMethod(a.method) && x.target === a.target)
-    const point: Record<string, unknown> = { method: a.method }
-    for (const b of bars) {
-      const s = b.pick(a)
-      const base = copy ? b.pick(copy)?.median : undefined
-      if (!s || !base) continue
-      point[b.name] = s.median / base
-      point[`${b.name}-spread`] = [(s.median - s.min) / base, (s.max - s.median) / base]
-    }
-    return point
-  })
+/** bars against copy's level at 1×, each with its whisker: what the results' relative charts share */
+function RatioBars({ data, testId, title, unit, axis, bars, missing = '—' }: RatioBarsProps) {
   const top = Math.max(
     1,
     ...data.flatMap((d) =>
@@ -68,7 +59,7 @@ function RelativeBars({ aggregates, testId, title, unit, axis, bars }: RelativeB
   )
   const ticks = niceTicks(top, 4)
   return (
-    <ChartFigure testId={testId} title={title} unit={`${unit}; median, min–max`} heightPx={240}>
+    <ChartFigure testId={testId} title={title} unit={unit} heightPx={240}>
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
         <XAxis dataKey="method" />
@@ -78,20 +69,81 @@ function RelativeBars({ aggregates, testId, title, unit, axis, bars }: RelativeB
           domain={[0, ticks.at(-1)!]}
           label={{ value: axis, angle: -90, position: 'insideLeft', fontSize: 11 }}
         />
-        <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : '—')} />
+        <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : missing)} />
         {bars.length > 1 && <Legend itemSorter={inDrawOrder(bars.map((b) => b.name))} />}
         <ReferenceLine y={1} stroke="#999" />
         {bars.map((b) => (
           <Bar key={b.name} dataKey={b.name} fill={b.color ?? '#888'} isAnimationActive={false}>
-            {b.color === null &&
-              data.map((d) => (
-                <Cell key={String(d.method)} fill={METHOD_COLORS[d.method as MethodAggregate['method']]} />
-              ))}
+            {b.color === null && data.map((d) => <Cell key={String(d.method)} fill={METHOD_COLORS[d.method]} />)}
             <ErrorBar dataKey={`${b.name}-spread`} width={4} stroke="#222" />
           </Bar>
         ))}
       </BarChart>
     </ChartFigure>
+  )
+}
+
+interface RelativeBarsProps extends Props {
+  testId: string
+  title: string
+  unit: string
+  axis: string
+  /** one bar per method and figure; with one figure, each bar in its method's colour */
+  bars: { name: string; pick: Pick; color: string | null }[]
+}
+
+/**
+ * One bar group per method, each bar its median relative to copy's median, with the
+ * min–max over repetitions as a whisker, and copy's level marked at 1×.
+ */
+function RelativeBars({ aggregates, unit, bars, ...chart }: RelativeBarsProps) {
+  const data = aggregates.map((a) => {
+    // against copy on its target: gpu-copy for a GPU's methods
+    const copy = aggregates.find((x) => x.method === baselineMethod(a.method) && x.target === a.target)
+    const point: RatioPoint = { method: a.method }
+    for (const b of bars) {
+      const s = b.pick(a)
+      const base = copy ? b.pick(copy)?.median : undefined
+      if (!s || !base) continue
+      point[b.name] = s.median / base
+      point[`${b.name}-spread`] = [(s.median - s.min) / base, (s.max - s.median) / base]
+    }
+    return point
+  })
+  return <RatioBars {...chart} data={data} bars={bars} unit={`${unit}; median, min–max`} />
+}
+
+/**
+ * The headline as bars: what the whole system pays per bit for each method relative to
+ * copy, the whisker its 95% interval. A method whose interval is no finding (too few
+ * repetitions, too wide) gets no bar: the chart says which, as the table does.
+ */
+export function HeadlineBars({ aggregates }: Props) {
+  const finding = (a: MethodAggregate) => Boolean(a.headline?.ratio) && a.headline!.status === 'finding'
+  const data = aggregates.map((a): RatioPoint => {
+    if (a.method === baselineMethod(a.method)) return { method: a.method, headline: 1, 'headline-spread': [0, 0] }
+    if (!finding(a)) return { method: a.method }
+    const r = a.headline!.ratio!
+    return { method: a.method, headline: r.ratio, 'headline-spread': [r.ratio - r.ci95Low, r.ci95High - r.ratio] }
+  })
+  const missing = aggregates.filter((a) => a.method !== baselineMethod(a.method) && !finding(a))
+  return (
+    <div className="chart-with-note">
+      <RatioBars
+        data={data}
+        testId="bars-headline"
+        title="Whole-system CPU per bit relative to copy"
+        unit="95% interval; lower is cheaper"
+        axis="× copy"
+        bars={[{ name: 'headline', color: null }]}
+        missing="too little data"
+      />
+      {missing.length > 0 && (
+        <p className="muted" data-testid="headline-missing">
+          No bar, too little data: {missing.map((a) => a.method).join(', ')}
+        </p>
+      )}
+    </div>
   )
 }
 
@@ -105,64 +157,6 @@ export function ThroughputBars({ aggregates }: Props) {
       axis="× copy"
       bars={[{ name: 'throughput vs copy', pick: (x) => x.throughputBitsPerSec, color: null }]}
     />
-  )
-}
-
-/**
- * The headline as bars: what the whole system pays per bit for each method relative to
- * copy, the whisker its 95% interval. A method whose interval is no finding (too few
- * repetitions, too wide) gets no bar: the chart says which, as the table does.
- */
-export function HeadlineBars({ aggregates }: Props) {
-  const data = aggregates.map((a) => {
-    const h = a.headline
-    const base = a.method === baselineMethod(a.method)
-    if (base) return { method: a.method, headline: 1, spread: [0, 0] }
-    if (!h?.ratio || h.status !== 'finding') return { method: a.method }
-    return {
-      method: a.method,
-      headline: h.ratio.ratio,
-      spread: [h.ratio.ratio - h.ratio.ci95Low, h.ratio.ci95High - h.ratio.ratio]
-    }
-  })
-  const missing = aggregates.filter(
-    (a) => a.method !== baselineMethod(a.method) && (!a.headline?.ratio || a.headline.status !== 'finding')
-  )
-  const top = Math.max(1, ...data.map((d) => (d.headline === undefined ? 0 : d.headline + (d.spread?.[1] ?? 0))))
-  const ticks = niceTicks(top, 4)
-  return (
-    <div className="chart-with-note">
-      <ChartFigure
-        testId="bars-headline"
-        title="Whole-system CPU per bit relative to copy"
-        unit="95% interval; lower is cheaper"
-        heightPx={240}
-      >
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-          <XAxis dataKey="method" />
-          <YAxis
-            width={56}
-            ticks={ticks}
-            domain={[0, ticks.at(-1)!]}
-            label={{ value: '× copy', angle: -90, position: 'insideLeft', fontSize: 11 }}
-          />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : 'too little data')} />
-          <ReferenceLine y={1} stroke="#999" />
-          <Bar dataKey="headline" name="whole system vs copy" isAnimationActive={false}>
-            {data.map((d) => (
-              <Cell key={String(d.method)} fill={METHOD_COLORS[d.method as MethodAggregate['method']]} />
-            ))}
-            <ErrorBar dataKey="spread" width={4} stroke="#222" />
-          </Bar>
-        </BarChart>
-      </ChartFigure>
-      {missing.length > 0 && (
-        <p className="muted" data-testid="headline-missing">
-          No bar, too little data: {missing.map((a) => a.method).join(', ')}
-        </p>
-      )}
-    </div>
   )
 }
 
