@@ -7,6 +7,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { renderSummary } from '../../src/main/cli/summary-table'
 import type { RoundRow, RunEvent } from '../../src/shared/events'
 import { headlineText } from '../../src/shared/export/figures'
+import { findings } from '../../src/shared/export/findings'
+import { headline as libraryHeadline } from '../../src/shared/library'
 import type { MethodName } from '../../src/shared/methods'
 import type { Plan, Report } from '../../src/shared/report'
 import { countDown, leftMs, type Countdown } from '../../src/shared/time-left'
@@ -62,6 +64,11 @@ describe('repeat until tight', () => {
     const ends = rounds(events)
     expect(ends.map((e) => e.round)).toEqual([1, 2, 3, 4, 5])
     expect(ends.map((e) => e.stop)).toEqual([null, null, null, null, 'tight'])
+    // the sentence and the library's line name the cheapest for the whole machine: sendfile, not splice
+    expect(findings(report)[0]).toBe(
+      'sendfile is the cheapest for the whole machine: −50.0% [−50.0, −50.0] CPU per bit against copy.'
+    )
+    expect(libraryHeadline(report)).toMatch(/^sendfile: system CPU\/bit vs copy −50\.0% \[−50\.0, −50\.0\]/)
   })
 
   it('a noisy method runs on until tight; a tight one leaves the rounds; copy stays while anything needs it', async () => {
@@ -102,6 +109,27 @@ describe('repeat until tight', () => {
     )
     expect(headlineText(sendfile, report.end.rounds!.stop)).toMatch(/after \d+: budget spent$/)
     expect(rounds(events).at(-1)!.stop).toBe('budget')
+  })
+
+  it('the time left respects the budget: once the fewest rounds are run, never past what the budget leaves', async () => {
+    const wild = { ...STEADY, sendfile: { ...STEADY.sendfile, jitter: [1, 2.5, 0.4, 1.8, 0.6] } }
+    const starts: { atMs: number; leftMs: number; round: number }[] = []
+    const { report } = await runOnFake(
+      file,
+      { ...ROUNDS, maxTimeMs: 25_000 },
+      { methods: wild },
+      {
+        onEvent: (e) => {
+          if (e.type === 'trial-start')
+            starts.push({ atMs: Date.now(), leftMs: e.trial.leftMs, round: e.trial.repetition })
+        }
+      }
+    )
+    const endMs = Date.parse(report.end.timestamp)
+    // sendfile alone would want many more rounds than fit: the estimate is what the budget lets run
+    const late = starts.filter((s) => s.round >= 5)
+    expect(late.length).toBeGreaterThan(0)
+    for (const s of late) expect(s.leftMs, `at round ${s.round}`).toBeLessThanOrEqual((endMs - s.atMs) * 1.5 + 1000)
   })
 
   it('the fewest rounds run whatever the budget: a budget shorter than them still gets them', async () => {
