@@ -158,11 +158,13 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
       .toMatch(/^1 regression\(s\) beyond 5\.0% and the noise:B: sendfile tcp:\/\/127\.0\.0\.1 throughput −20\.0%/)
     expect(await verdict.getAttribute('data-gate')).toBe('regression')
     const sendfileB = page.getByTestId('cmp-sendfile-1')
-    expect(await sendfileB.locator('[data-verdict="worse"]').first().textContent()).toMatch(
-      /−20\.0%.*worse.*regression/
-    )
+    expect(
+      await sendfileB.locator('[data-metric="throughputBitsPerSec"] [data-verdict="worse"]').textContent()
+    ).toMatch(/−20\.0%.*worse.*regression/)
     const copyB = page.getByTestId('cmp-copy-1')
-    expect(await copyB.locator('[data-verdict]').first().getAttribute('data-verdict')).toBe('within-noise')
+    expect(
+      await copyB.locator('[data-metric="throughputBitsPerSec"] [data-verdict]').getAttribute('data-verdict')
+    ).toBe('within-noise')
     expect(await copyB.locator('.regression').count()).toBe(0)
     // the environments side by side, differences marked
     const fact = (label: string) => page.getByTestId('env-diff').locator(`tr:has(th:text-is("${label}"))`)
@@ -175,7 +177,9 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     for (const id of ['compare-throughput', 'compare-cycles'])
       await expect.poll(() => page.getByTestId(id).locator('.recharts-bar-rectangle').count()).toBe(4)
     // each cell says the smallest change its repetitions can tell from noise
-    expect(await copyB.getByTestId('detectable').first().textContent()).toMatch(/detects ±\d+(\.\d)?%/)
+    expect(
+      await copyB.locator('[data-metric="throughputBitsPerSec"] [data-testid="detectable"]').textContent()
+    ).toMatch(/detects ±\d+(\.\d)?%/)
     await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true })
     await screenshotViewports(page, 'compare')
   })
@@ -229,7 +233,10 @@ describe.skipIf(noBrowser)('library and compare in Chromium', () => {
     await page.getByTestId('baseline').selectOption({ label: 'lab-b new kernel' })
     await expect.poll(() => page.getByTestId('compare-verdict').textContent()).toMatch(/^pass: no regression/)
     expect(
-      await page.getByTestId('cmp-sendfile-0').locator('[data-verdict]').first().getAttribute('data-verdict')
+      await page
+        .getByTestId('cmp-sendfile-0')
+        .locator('[data-metric="throughputBitsPerSec"] [data-verdict]')
+        .getAttribute('data-verdict')
     ).toBe('better')
     await page.getByTestId('baseline').selectOption({ label: 'lab-a baseline' })
     await page.getByTestId('threshold').fill('25%')

@@ -294,10 +294,15 @@ function progressReporter(enabled: boolean, width: number) {
       } else if (e.type === 'round-end') {
         countdown = countDown(countdown, e.leftMs, Date.now())
         const open = e.rows.filter((r) => r.status !== 'baseline' && r.halfWidth !== null)
-        const worst = open.sort((a, b) => b.halfWidth! - a.halfWidth!)[0]
+        const worst = [...open].sort((a, b) => b.halfWidth! - a.halfWidth!)[0]
         if (worst && plan?.precision)
           widest = `widest ${pointsText(worst.halfWidth!)} ${worst.method} (≤${pointsText(plan.precision)})`
-        redraw()
+        // each method's half-width after the round, above the bar: the bar goes, the line stays
+        if (plan?.precision) {
+          bar.stop()
+          process.stderr.write(`${roundLine(e, plan.precision, width)}\n`)
+          bar.start(total, done, { label: label(), left: left() })
+        } else redraw()
       } else if (e.type === 'trial-end') {
         done += 1
         redraw()
@@ -311,6 +316,18 @@ function progressReporter(enabled: boolean, width: number) {
       fileBar?.stop()
     }
   }
+}
+
+/**
+ * After a round, each method's headline half-width so far (✓ within the precision), in
+ * the terminal's width: "round 6: mmap ±4.1✓ sendfile ±3.2✓ splice ±6.0 …"
+ */
+export function roundLine(e: Extract<RunEvent, { type: 'round-end' }>, precision: number, width: number): string {
+  const rows = e.rows.filter((r) => r.status !== 'baseline')
+  const cell = (r: (typeof rows)[number]) =>
+    `${r.method} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${r.halfWidth !== null && r.halfWidth <= precision ? '✓' : ''}`
+  const text = `round ${e.round}: ${rows.map(cell).join(' ')}`
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }
 
 /** a run estimated longer than this is announced before it starts */

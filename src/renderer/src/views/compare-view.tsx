@@ -230,18 +230,18 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
       <div className="chart-row">
         <CompareBars
           comparison={cmp}
+          testId="compare-cycles"
+          title="Whole-system CPU per bit (every host measured)"
+          unit="cycles/bit"
+          pick={(a) => a.allHostsCyclesPerBit}
+        />
+        <CompareBars
+          comparison={cmp}
           testId="compare-throughput"
           title="Throughput"
           unit="Gbit/s"
           pick={(a) => a.throughputBitsPerSec}
           scale={1e-9}
-        />
-        <CompareBars
-          comparison={cmp}
-          testId="compare-cycles"
-          title="Sender CPU per bit"
-          unit="cycles/bit"
-          pick={(a) => a.senderCyclesPerBit}
         />
       </div>
       <table className="compare-table" data-testid="compare-table">
@@ -269,7 +269,7 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
                 {metrics.map((m) => {
                   const value = meanText(m.key, a?.[m.key] ?? null)
                   return (
-                    <td key={m.key}>
+                    <td key={m.key} data-metric={m.key}>
                       <span className="value">{value}</span>{' '}
                       {i === cmp.baseline ? (
                         <span className="muted">baseline</span>
@@ -291,7 +291,8 @@ export function CompareView({ reports, onClose }: { reports: { id: string; repor
       <p className="muted">
         Means against the baseline's, with the 95% interval of the ratio (Welch). “Within noise”: the interval includes
         no change, whatever the point estimate; “detects ±x%” is the smallest change its repetitions can tell from
-        noise. A regression is worse by more than the threshold and beyond the noise.
+        noise. A regression is worse by more than the threshold and beyond the noise. Under 3 repetitions a side, or
+        with an interval wider than ±25 points, a cell says what is missing, and the gate cannot decide.
       </p>
       {cmp.notes.map((n) => (
         <p key={n} className="banner warn">
