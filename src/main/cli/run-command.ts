@@ -27,6 +27,7 @@ import { JournalWriter } from '../reports/journal-writer'
 import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { requestedExports, writeExports, type ExportFlags } from './export-outputs'
 import { renderSummary } from './summary-table'
+import { wrap } from './text-table'
 import { pointsText, shareText } from '../../shared/export/figures'
 import { countDown, leftMs, type Countdown } from '../../shared/time-left'
 import { colorFor, widthFor } from './terminal'
@@ -399,8 +400,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   // a run that will take a while says so before it starts: 1-byte chunks take hours
   if (typeof plan.precision === 'number')
     process.stderr.write(
-      `zcprof: rounds of every method until each is within ±${shareText(plan.precision)} of copy: at least ${plan.repeat} (about ${formatDurationMs(estimateMs)})` +
-        `${plan.maxTimeMs ? `, none started past ${formatDurationMs(plan.maxTimeMs)}` : ''}; Ctrl-C stops it and keeps the trials that finished\n`
+      wrap(
+        `zcprof: rounds of every method until each is within ±${shareText(plan.precision)} of copy: at least ${plan.repeat} (about ${formatDurationMs(estimateMs)})` +
+          `${plan.maxTimeMs ? `, none started past ${formatDurationMs(plan.maxTimeMs)}` : ''}; Ctrl-C stops it and keeps the trials that finished`,
+        widthFor(process.stderr)
+      ).join('\n') + '\n'
     )
   else if (estimateMs > LONG_RUN_MS)
     process.stderr.write(

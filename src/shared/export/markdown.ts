@@ -99,11 +99,16 @@ export function planText(report: Report): string {
     p.durationMs !== null ? `${bound} (ramp of ${formatDurationMs(report.trials[0]?.omitMs ?? 0)} left out)` : bound,
     `chunk ${p.chunkBytes.map(formatBytes).join(', ')}`,
     `${p.streams} stream${p.streams > 1 ? 's' : ''}`,
-    `${p.repeat} repetitions after ${p.warmup} warm-up`,
+    typeof p.precision === 'number'
+      ? `rounds until each headline is within ±${(p.precision * 100).toFixed(1)}%, at least ${p.repeat}${p.maxTimeMs ? `, none started past ${formatDurationMs(p.maxTimeMs)}` : ''}${report.end.rounds ? ` (${report.end.rounds.measured} run, ended: ${report.end.rounds.stop})` : ''}`
+      : `${p.repeat} repetitions`,
+    `after ${p.warmup} warm-up`,
+    p.order === 'shuffled' ? `each round shuffled (seed ${p.seed})` : "each round in the plan's order",
     `cache ${p.cache}`,
     `receiver ${p.receiverMode}`
   ]
-  if (p.senderCpus) parts.push(`sender CPUs ${formatCpuList(p.senderCpus)}`)
-  if (p.receiverCpus) parts.push(`receiver CPUs ${formatCpuList(p.receiverCpus)}`)
+  const by = p.autoPin ? ' (chosen by zcprof)' : ''
+  if (p.senderCpus) parts.push(`sender CPUs ${formatCpuList(p.senderCpus)}${by}`)
+  if (p.receiverCpus) parts.push(`receiver CPUs ${formatCpuList(p.receiverCpus)}${by}`)
   return parts.join('; ')
 }
