@@ -1,6 +1,7 @@
-// Where a run's threads go when zcprof chooses: where they land was a run-level factor
-// (identical runs on 2 cores disagreed by 28 points unpinned, 3 pinned; docs/statistics.md),
-// so the default pins them, as netperf and neper users do, and says where.
+// Where a run's threads go when zcprof chooses: where they land can be a run-level factor
+// (in issue 23's experiment, identical runs on 2 cores disagreed by 28 points unpinned and
+// 3 pinned; docs/statistics.md measures it again), so the default pins them, as netperf
+// and neper users do, and says where.
 
 /** one CPU the host lets zcprof run on, and the physical core it belongs to */
 export interface CpuCore {

@@ -59,7 +59,7 @@ export const DEFAULT_URING_DEPTH = 32
 /**
  * The default: a timed trial of 1 s leaves 0.9 s measured after the ramp (18 samples at
  * 50 ms, about 150 clock ticks of CPU on two cores). For the same time, more short
- * trials gave answers that repeated better than fewer long ones (docs/statistics.md):
+ * trials gave tighter intervals than fewer long ones (docs/statistics.md):
  * what varies is the machine from trial to trial, and rounds average that out.
  */
 export const DEFAULT_DURATION_MS = 1000
