@@ -122,7 +122,6 @@ export function afterRound(
   const progress = own.map((o) => o.progress)
   if (precision === null || !enough) {
     // every row in each round: the plan's count of them, or the fewest a precision needs
-    // the fewest rounds run whole, every row in each
     for (const p of progress) p.active = true
     return { rows: progress, stop: precision === null && enough ? 'rounds' : null }
   }
