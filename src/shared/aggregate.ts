@@ -15,7 +15,7 @@ import {
   type RatioEstimate,
   type Stat
 } from './statistics'
-import { baselineMethod } from './methods'
+import { baselineMethod, isBaselineMethod } from './methods'
 import type { CostVerdict, Headline, MethodAggregate, Plan, Report, TrialRecord, TrialSummary, VsCopy } from './report'
 
 type GroupKey = Pick<
@@ -56,7 +56,7 @@ export function costVerdict(
   r: Pick<VsCopy, 'senderCyclesPerBit' | 'receiverCyclesPerBit' | 'systemCyclesPerBit'>,
   n = Number.POSITIVE_INFINITY
 ): CostVerdict {
-  if (method === baselineMethod(method)) return 'baseline'
+  if (isBaselineMethod(method)) return 'baseline'
   if (fallbackShare !== null && fallbackShare >= KERNEL_COPIED_SHARE) return 'kernel-copied'
   if (!r.systemCyclesPerBit) return 'unknown'
   const system = ratioSide(r.systemCyclesPerBit)

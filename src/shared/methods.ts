@@ -161,6 +161,11 @@ export function baselineMethod(m: MethodName): MethodName {
   return METHOD_INFO[m]?.gpu ? 'gpu-copy' : 'copy'
 }
 
+/** whether a method is its target's baseline (copy, gpu-copy): what the others are measured against */
+export function isBaselineMethod(m: MethodName): boolean {
+  return baselineMethod(m) === m
+}
+
 export const RECEIVER_MODE_INFO: Record<ReceiverMode, string> = {
   read: 'read() into a user buffer',
   splice: 'splice() socket → pipe → /dev/null',

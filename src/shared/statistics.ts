@@ -233,6 +233,11 @@ export const MAX_FINDING_HALF_WIDTH = 0.25
 /** the precision "about N more repetitions would resolve" aims at when the plan names none */
 export const DEFAULT_PRECISION = 0.05
 
+/** a headline is tight when its interval's half-width is at or within the precision a run aims at */
+export function isTight(halfWidth: number | null | undefined, precision: number | null | undefined): boolean {
+  return typeof halfWidth === 'number' && typeof precision === 'number' && halfWidth <= precision
+}
+
 /**
  * finding: an interval fit to read. too-few: under MIN_FINDING_REPETITIONS repetitions.
  * too-wide: repeated enough, yet wider than MAX_FINDING_HALF_WIDTH. none: no interval at all.

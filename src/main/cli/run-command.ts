@@ -29,6 +29,7 @@ import { requestedExports, writeExports, type ExportFlags } from './export-outpu
 import { renderSummary } from './summary-table'
 import { wrap } from './text-table'
 import { pointsText, shareText } from '../../shared/export/figures'
+import { isTight } from '../../shared/statistics'
 import { countDown, leftMs, type Countdown } from '../../shared/time-left'
 import { colorFor, widthFor } from './terminal'
 
@@ -326,7 +327,7 @@ function progressReporter(enabled: boolean, width: number) {
 export function roundLine(e: Extract<RunEvent, { type: 'round-end' }>, precision: number, width: number): string {
   const rows = e.rows.filter((r) => r.status !== 'baseline')
   const cell = (r: (typeof rows)[number]) =>
-    `${r.method} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${r.halfWidth !== null && r.halfWidth <= precision ? '✓' : ''}`
+    `${r.method} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${isTight(r.halfWidth, precision) ? '✓' : ''}`
   const text = `round ${e.round}: ${rows.map(cell).join(' ')}`
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }

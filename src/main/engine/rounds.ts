@@ -8,10 +8,11 @@
 
 import type { RoundRow, StopReason } from '../../shared/events'
 import type { MethodAggregate, Plan } from '../../shared/report'
-import { baselineMethod, type MethodName } from '../../shared/methods'
+import { baselineMethod, isBaselineMethod, type MethodName } from '../../shared/methods'
 import { ESTIMATE, omitMsOf, PLAN_LIMITS, runsOn } from '../../shared/plan-rules'
 import { DEFAULT_URING_DEPTH } from '../../shared/plan-rules'
 import { shuffled } from '../../shared/random'
+import { isTight } from '../../shared/statistics'
 import type { Target } from '../../shared/targets'
 import type { TrialSpec } from './trial'
 
@@ -91,9 +92,9 @@ export function afterRound(
   const own = rows.map((r) => {
     const a = byId.get(rowId(r))
     const h = a?.headline ?? null
-    const isBase = baselineMethod(r.method) === r.method
+    const isBase = isBaselineMethod(r.method)
     // a row is done when it is tight, or when the minimum rounds gave it nothing to tighten
-    const tight = precision !== null && h?.halfWidth !== null && h?.halfWidth !== undefined && h.halfWidth <= precision
+    const tight = isTight(h?.halfWidth, precision)
     const hopeless = enough && (!h || h.ratio === null)
     return {
       row: r,

@@ -28,7 +28,7 @@ import { formatBytes, formatDurationMs } from '../../shared/units'
 import { autoPlacement } from '../../shared/placement'
 import { newSeed, seededRandom } from '../../shared/random'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
-import { DEFAULT_PRECISION, type RatioEstimate } from '../../shared/statistics'
+import { DEFAULT_PRECISION, isTight, type RatioEstimate } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
 import { checkUserFile, ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
@@ -391,7 +391,7 @@ export function timeLeftMs(s: {
   elapsedMs: number
 }): number {
   const { plan, clock } = s
-  const rest = s.restOfRound.reduce((t, r) => t + clock.expectedMs(r, plan), 0)
+  const rest = clock.roundMs(s.restOfRound, plan)
   const roundMs = clock.roundMs(s.active, plan)
   const after = Math.max(0, plan.warmup + plan.repeat - (s.round + 1))
   if (plan.precision === null || plan.precision === undefined) return rest + after * roundMs
@@ -418,7 +418,7 @@ function notTightWarnings(plan: Plan, decision: RoundDecision, warn: (w: Warning
       ? `the time budget (${formatDurationMs(plan.maxTimeMs ?? 0)}) was spent`
       : 'the trial limit was reached'
   for (const r of decision.rows) {
-    if (r.status === 'baseline' || (r.halfWidth !== null && r.halfWidth <= (plan.precision ?? 0))) continue
+    if (r.status === 'baseline' || isTight(r.halfWidth, plan.precision)) continue
     const width = r.halfWidth === null ? 'no interval' : `±${(r.halfWidth * 100).toFixed(1)} points`
     warn(
       warning(

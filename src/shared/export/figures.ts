@@ -3,9 +3,16 @@
 
 import type { RowKey, StatMetric } from '../compare'
 import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
-import { baselineMethod } from '../methods'
+import { isBaselineMethod } from '../methods'
 import type { CostVerdict, Headline, MethodAggregate, Report, StopReason } from '../report'
-import { halfWidthShare, intervalStatus, MIN_FINDING_REPETITIONS, type RatioEstimate, type Stat } from '../statistics'
+import {
+  halfWidthShare,
+  intervalStatus,
+  isTight,
+  MIN_FINDING_REPETITIONS,
+  type RatioEstimate,
+  type Stat
+} from '../statistics'
 import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../units'
 import { marksText } from '../warnings'
 
@@ -114,7 +121,7 @@ const STOP_TEXT: Record<StopReason, string> = {
  * stopped short says so ("±9 after 12: budget spent").
  */
 export function headlineText(a: MethodAggregate, stop?: StopReason): string {
-  if (a.method === baselineMethod(a.method)) return a.throughputBitsPerSec ? 'baseline' : DASH
+  if (isBaselineMethod(a.method)) return a.throughputBitsPerSec ? 'baseline' : DASH
   return a.headline ? headlineWords(a.headline, stop) : DASH
 }
 
@@ -137,7 +144,7 @@ export function headlineParts(h: Headline, stop?: StopReason): { change: string;
     case 'finding': {
       const verdict = VERDICT_TEXT[h.verdict]
       const change = changeWithInterval(h.ratio)
-      if (!h.precisionAsked || h.halfWidth === null || h.halfWidth <= h.target) return { change, verdict }
+      if (!h.precisionAsked || h.halfWidth === null || isTight(h.halfWidth, h.target)) return { change, verdict }
       return { change, verdict: `${verdict} · ${pointsText(h.halfWidth)} after ${h.n}: ${STOP_TEXT[stop ?? 'tight']}` }
     }
     case 'too-wide':
@@ -230,28 +237,22 @@ export function compactColumns(estimated: boolean, withNotes: boolean, stop?: St
   const cyc = estimated ? 'cyc/bit*' : 'cyc/bit'
   const all = aggregateColumns(estimated)
   const system = all.find((c) => c.head === `${cyc} system`)!
-  const part = (a: MethodAggregate, which: 'change' | 'verdict') =>
-    a.method === baselineMethod(a.method)
-      ? which === 'change'
-        ? headlineText(a)
-        : ''
+  const parts = (a: MethodAggregate) =>
+    isBaselineMethod(a.method)
+      ? { change: headlineText(a), verdict: '' }
       : a.headline
-        ? headlineParts(a.headline, stop)[which]
-        : which === 'change'
-          ? DASH
-          : ''
+        ? headlineParts(a.headline, stop)
+        : { change: DASH, verdict: '' }
   // the verdict last: on a narrow terminal the last column is the one that wraps
   return [
     { head: 'method', cell: (a) => a.method },
-    { head: HEADLINE_HEAD, cell: (a) => part(a, 'change') },
+    { head: HEADLINE_HEAD, cell: (a) => parts(a).change },
     { head: `system ${cyc}`, cell: system.cell },
     { head: 'Gbit/s ±σ', cell: (a) => gbitsSpread(a.throughputBitsPerSec) },
-    { head: 'verdict', cell: (a) => part(a, 'verdict') },
+    { head: 'verdict', cell: (a) => parts(a).verdict },
     ...(withNotes ? [{ head: 'notes', cell: aggregateNotes }] : [])
   ]
 }
-
-const isBaseline = (a: MethodAggregate) => a.method === baselineMethod(a.method)
 
 /** the repetitions a row's ratios against its baseline rest on: the headline's, else the fewer of the two sides' */
 function repetitionsOf(a: MethodAggregate): number {
@@ -266,23 +267,27 @@ export const VS_COPY_COLUMNS: readonly Column[] = [
   { head: 'method', cell: (a) => a.method },
   {
     head: 'throughput',
-    cell: (a) => (isBaseline(a) ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null, repetitionsOf(a)))
+    cell: (a) =>
+      isBaselineMethod(a.method) ? 'baseline' : changeWithInterval(a.vsCopy?.throughput ?? null, repetitionsOf(a))
   },
   {
     head: 'sender CPU/bit',
-    cell: (a) => (isBaseline(a) ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null, repetitionsOf(a)))
+    cell: (a) =>
+      isBaselineMethod(a.method) ? '' : changeWithInterval(a.vsCopy?.senderCyclesPerBit ?? null, repetitionsOf(a))
   },
   {
     head: 'receiver CPU/bit',
-    cell: (a) => (isBaseline(a) ? '' : changeWithInterval(a.vsCopy?.receiverCyclesPerBit ?? null, repetitionsOf(a)))
+    cell: (a) =>
+      isBaselineMethod(a.method) ? '' : changeWithInterval(a.vsCopy?.receiverCyclesPerBit ?? null, repetitionsOf(a))
   },
   {
     head: 'system CPU/bit',
-    cell: (a) => (isBaseline(a) ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null, repetitionsOf(a)))
+    cell: (a) =>
+      isBaselineMethod(a.method) ? '' : changeWithInterval(a.vsCopy?.systemCyclesPerBit ?? null, repetitionsOf(a))
   },
   {
     head: 'verdict',
-    cell: (a) => (isBaseline(a) ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH)
+    cell: (a) => (isBaselineMethod(a.method) ? 'baseline' : a.vsCopy ? VERDICT_TEXT[a.vsCopy.verdict] : DASH)
   }
 ]
 

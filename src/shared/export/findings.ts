@@ -2,8 +2,9 @@
 // headline alone (whole-system CPU per bit against copy, with its interval and
 // verdict). The terminal, the app, Markdown and HTML open with these same sentences.
 
-import { baselineMethod } from '../methods'
+import { isBaselineMethod } from '../methods'
 import type { MethodAggregate, Report } from '../report'
+import { isTight } from '../statistics'
 import { changeWithInterval, groupAggregates, moreRepetitionsText, pointsText, shareText } from './figures'
 
 /** names in a sentence: "a", "a and b", "a, b and c" */
@@ -16,6 +17,8 @@ type Row = MethodAggregate & { headline: NonNullable<MethodAggregate['headline']
 
 const decided = (a: Row) => a.headline.status === 'finding'
 const change = (a: Row) => changeWithInterval(a.headline.ratio)
+/** its verdict says the whole machine pays less than copy (the receiver may pay more) */
+const saves = (a: Row) => a.headline.verdict === 'saves' || a.headline.verdict === 'partly-moved'
 
 /**
  * The cheapest method for the whole machine: the lowest headline among the rows whose
@@ -24,14 +27,14 @@ const change = (a: Row) => changeWithInterval(a.headline.ratio)
 export function cheapest(rows: readonly MethodAggregate[]): MethodAggregate | null {
   const savers = rows
     .filter((a): a is Row => Boolean(a.headline?.ratio) && decided(a as Row))
-    .filter((a) => a.headline.verdict === 'saves' || a.headline.verdict === 'partly-moved')
+    .filter(saves)
     .sort((a, b) => a.headline.ratio!.ratio - b.headline.ratio!.ratio)
   return savers[0] ?? null
 }
 
 /** the sentences for one group of rows (one target, size and chunk) */
 export function groupFindings(rows: readonly MethodAggregate[]): string[] {
-  const measured = rows.filter((a): a is Row => a.method !== baselineMethod(a.method) && Boolean(a.headline?.ratio))
+  const measured = rows.filter((a): a is Row => !isBaselineMethod(a.method) && Boolean(a.headline?.ratio))
   if (measured.length === 0) return []
   const out: string[] = []
   const base = measured[0].headline.baseline
@@ -40,11 +43,7 @@ export function groupFindings(rows: readonly MethodAggregate[]): string[] {
     const r = best.headline.ratio!
     // methods whose intervals reach the cheapest's estimate: the data cannot rank them
     const level = measured.filter(
-      (a) =>
-        a !== best &&
-        decided(a) &&
-        (a.headline.verdict === 'saves' || a.headline.verdict === 'partly-moved') &&
-        a.headline.ratio!.ci95Low <= r.ci95High
+      (a) => a !== best && decided(a) && saves(a) && a.headline.ratio!.ci95Low <= r.ci95High
     )
     out.push(
       `${best.method} is the cheapest for the whole machine: ${change(best)} CPU per bit against ${base}` +
@@ -77,10 +76,10 @@ export function groupFindings(rows: readonly MethodAggregate[]): string[] {
     )
   // what is not yet a finding, by what is missing; the one that needs the most says what would settle them
   const worstOf = (rows: Row[]) =>
-    [...rows].sort(
-      (a, b) => (b.headline.repetitionsNeeded ?? Infinity) - (a.headline.repetitionsNeeded ?? Infinity)
-    )[0]
-  const few = measured.filter((a) => !decided(a) && a.headline.status !== 'too-wide' && a.headline.verdict !== 'kernel-copied')
+    [...rows].sort((a, b) => (b.headline.repetitionsNeeded ?? Infinity) - (a.headline.repetitionsNeeded ?? Infinity))[0]
+  const few = measured.filter(
+    (a) => !decided(a) && a.headline.status !== 'too-wide' && a.headline.verdict !== 'kernel-copied'
+  )
   if (few.length)
     out.push(
       `Too little data to tell for ${listText(few.map((a) => `${a.method} (n = ${a.headline.n})`))}: ` +
@@ -97,7 +96,7 @@ export function groupFindings(rows: readonly MethodAggregate[]): string[] {
       decided(a) &&
       a.headline.precisionAsked &&
       a.headline.halfWidth !== null &&
-      a.headline.halfWidth > a.headline.target
+      !isTight(a.headline.halfWidth, a.headline.target)
   )
   if (loose.length)
     out.push(

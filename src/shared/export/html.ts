@@ -4,7 +4,7 @@
 import { environmentFacts } from '../environment-facts'
 import { headroomOf, ruleOfThumbCores } from '../headroom'
 import { METHOD_COLORS } from '../method-colors'
-import { baselineMethod } from '../methods'
+import { isBaselineMethod } from '../methods'
 import type { MethodAggregate, Report } from '../report'
 import { formatDurationMs, formatLineRate } from '../units'
 import { headroomInputs, summaryTables, type TextTable } from './figures'
@@ -22,8 +22,10 @@ th{background:#f5f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .banner{background:#fff8e1;border:1px solid #f0c36d;padding:8px 12px;border-radius:6px}
 `
 
+/** each method in its colour, in every chart */
+const colorOf = (m: MethodAggregate['method']) => METHOD_COLORS[m] ?? '#888'
+
 function chartsFor(title: string, rows: MethodAggregate[], report: Report): string {
-  const color = (m: MethodAggregate['method']) => METHOD_COLORS[m] ?? '#888'
   const throughput = barChartSvg(
     'Throughput, median with min–max',
     'Gbit/s',
@@ -32,7 +34,7 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
       value: (a.throughputBitsPerSec?.median ?? Number.NaN) / 1e9,
       low: a.throughputBitsPerSec ? a.throughputBitsPerSec.min / 1e9 : undefined,
       high: a.throughputBitsPerSec ? a.throughputBitsPerSec.max / 1e9 : undefined,
-      color: color(a.method)
+      color: colorOf(a.method)
     }))
   )
   const headline = headlineChart(rows)
@@ -56,7 +58,7 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
     'Gbit/s',
     trials.map((t) => ({
       label: t.method,
-      color: color(t.method),
+      color: colorOf(t.method),
       points: t.samples.map((s) => [s.tMs / 1000, (s.sender.bytesPerSec * 8) / 1e9] as [number, number])
     }))
   )
@@ -70,14 +72,14 @@ function chartsFor(title: string, rows: MethodAggregate[], report: Report): stri
  * not one says why in place of its bar, as the tables do.
  */
 export function headlineChart(rows: readonly MethodAggregate[]): string {
-  const base = rows.find((a) => a.method === baselineMethod(a.method))?.method ?? 'copy'
+  const base = rows.find((a) => isBaselineMethod(a.method))?.method ?? 'copy'
   return barChartSvg(
     `Whole-system CPU per bit against ${base}, 95% interval`,
     `× ${base}`,
     rows.map((a) => {
       const h = a.headline
-      const color = METHOD_COLORS[a.method] ?? '#888'
-      if (a.method === baselineMethod(a.method)) return { label: a.method, value: 1, color }
+      const color = colorOf(a.method)
+      if (isBaselineMethod(a.method)) return { label: a.method, value: 1, color }
       if (!h?.ratio || h.status !== 'finding')
         return { label: a.method, value: Number.NaN, color, note: h?.ratio ? 'too little data' : 'n/a' }
       return { label: a.method, value: h.ratio.ratio, low: h.ratio.ci95Low, high: h.ratio.ci95High, color }

@@ -14,7 +14,7 @@ import {
   YAxis
 } from 'recharts'
 import { headroomOf, ruleOfThumbCores } from '../../../shared/headroom'
-import { baselineMethod } from '../../../shared/methods'
+import { baselineMethod, isBaselineMethod } from '../../../shared/methods'
 import { METHOD_COLORS, SIDE_COLORS } from '../../../shared/method-colors'
 import type { MethodAggregate } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
@@ -121,12 +121,12 @@ function RelativeBars({ aggregates, unit, bars, ...chart }: RelativeBarsProps) {
 export function HeadlineBars({ aggregates }: Props) {
   const finding = (a: MethodAggregate) => Boolean(a.headline?.ratio) && a.headline!.status === 'finding'
   const data = aggregates.map((a): RatioPoint => {
-    if (a.method === baselineMethod(a.method)) return { method: a.method, headline: 1, 'headline-spread': [0, 0] }
+    if (isBaselineMethod(a.method)) return { method: a.method, headline: 1, 'headline-spread': [0, 0] }
     if (!finding(a)) return { method: a.method }
     const r = a.headline!.ratio!
     return { method: a.method, headline: r.ratio, 'headline-spread': [r.ratio - r.ci95Low, r.ci95High - r.ratio] }
   })
-  const missing = aggregates.filter((a) => a.method !== baselineMethod(a.method) && !finding(a))
+  const missing = aggregates.filter((a) => !isBaselineMethod(a.method) && !finding(a))
   return (
     <div className="chart-with-note">
       <RatioBars

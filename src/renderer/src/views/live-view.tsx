@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'react'
 import { formatDurationMs } from '../../../shared/units'
 import { StreamsChart, TrialChart, TrialPointsChart } from '../charts/live-charts'
-import { headlineWords, pointsText } from '../../../shared/export/figures'
+import { HEADLINE_HEAD, headlineWords, pointsText } from '../../../shared/export/figures'
+import { isTight } from '../../../shared/statistics'
 import { etaSeconds, liveSpanSec, type RunState } from '../state/run-state'
 
 /** a GPU target's PCIe link at its best, as the throughput chart's reference line */
@@ -31,7 +32,7 @@ function RoundTable({ run, precision }: { run: RunState; precision: number | nul
       <thead>
         <tr>
           <th>method</th>
-          <th>system CPU/bit vs copy [95% CI]</th>
+          <th>{HEADLINE_HEAD}</th>
           <th>± so far</th>
           <th>state</th>
         </tr>
@@ -45,7 +46,7 @@ function RoundTable({ run, precision }: { run: RunState; precision: number | nul
             <td>
               {x.active
                 ? 'measuring'
-                : precision !== null && x.halfWidth !== null && x.halfWidth <= precision
+                : isTight(x.halfWidth, precision)
                   ? 'tight'
                   : r.stop
                     ? 'done'

@@ -19,7 +19,7 @@ import {
 } from '../../../shared/export/figures'
 import { findings } from '../../../shared/export/findings'
 import type { StopReason } from '../../../shared/events'
-import { baselineMethod } from '../../../shared/methods'
+import { isBaselineMethod } from '../../../shared/methods'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { warningInfo } from '../../../shared/warnings'
@@ -27,7 +27,7 @@ import { CyclesBars, HeadlineBars, HeadroomChart, ThroughputBars } from '../char
 
 /** a row of the headline table: the one answer, the same cell every view writes */
 function HeadlineRow({ a, stop, estimated }: { a: MethodAggregate; stop?: StopReason; estimated: boolean }) {
-  const status = a.headline?.status ?? (a.method === baselineMethod(a.method) ? 'baseline' : 'none')
+  const status = a.headline?.status ?? (isBaselineMethod(a.method) ? 'baseline' : 'none')
   return (
     <tr data-testid={`headline-${a.method}`} data-status={status} data-verdict={a.headline?.verdict ?? 'unknown'}>
       <th scope="row">{a.method}</th>
@@ -67,7 +67,7 @@ function Row({ a }: { a: MethodAggregate }) {
 
 /** a row of the against-copy table: the cells every format writes, the headline figure and the verdict marked */
 function VsCopyRow({ a }: { a: MethodAggregate }) {
-  const verdict = a.method === baselineMethod(a.method) ? 'baseline' : (a.vsCopy?.verdict ?? 'unknown')
+  const verdict = isBaselineMethod(a.method) ? 'baseline' : (a.vsCopy?.verdict ?? 'unknown')
   const [method, ...cells] = VS_COPY_COLUMNS.map((c) => ({ head: c.head, text: c.cell(a) }))
   return (
     <tr data-testid={`vs-copy-${a.method}`} data-verdict={verdict}>
