@@ -4,6 +4,7 @@
 // kernel). Compare names each difference; its gate calls no regression across one
 // unless told to (--allow-plan-diff).
 
+import { DEFAULT_URING_DEPTH } from './plan-rules'
 import { formatBytes, formatCpuList, formatDurationMs } from './units'
 import type { Plan, Report } from './report'
 
@@ -54,7 +55,7 @@ export function planFacts(r: Report): PlanFact[] {
     facts.push({
       key: 'uring',
       label: 'io_uring',
-      value: `depth ${p.uringDepth ?? 32}${p.uringSqpoll ? ', SQPOLL' : ''}`
+      value: `depth ${p.uringDepth ?? DEFAULT_URING_DEPTH}${p.uringSqpoll ? ', SQPOLL' : ''}`
     })
   return facts
 }

@@ -4,10 +4,10 @@
 // here, and for its range by the same rules as every other front end (plan-rules.ts).
 
 import { ZcprofError } from './errors'
-import type { Plan } from './report'
+import { MAX_REPORT_BYTES, type Plan } from './report'
 
-/** a plan file is small: a report is larger, and its trials are not read */
-export const MAX_PLAN_FILE_BYTES = 100 * 1024 * 1024
+/** a report is a plan file too (its plan runs again): as large as a report may be */
+export const MAX_PLAN_FILE_BYTES = MAX_REPORT_BYTES
 
 type Kind = 'strings' | 'numbers' | 'number' | 'string' | 'boolean'
 

@@ -80,16 +80,16 @@ interface Sampler {
   mark: Promise<RampMark | null>
 }
 
+/** the processes on this host, besides this one, whose CPU is the run's own: a local agent */
+function oursOf(receiver: Receiver): number[] {
+  return receiver.sameHost && receiver.pid !== null ? [receiver.pid] : []
+}
+
 /**
  * Samples on the JS thread while the loops run on theirs: a snapshot of atomics and
  * counter fds here, one control round-trip for the receivers. A timed trial's ramp
  * mark is one more, detailed, snapshot of both sides and the host.
  */
-/** the processes on this host whose CPU is the run's own: this one, and a local agent */
-function oursOf(receiver: Receiver): number[] {
-  return receiver.sameHost && receiver.pid !== null ? [receiver.pid] : []
-}
-
 export function startSampler(
   ctx: TrialContext,
   spec: TrialSpec,
