@@ -61,14 +61,12 @@ export function stabilitySection(): void {
     ])
   printTable(rows)
   console.log('')
-  const verdicts: string[] = []
   for (const m of SPREAD_OF) {
     const changes = reports
       .map((r) => r.end.aggregates.find((a) => a.method === m)?.headline?.ratio?.ratio)
       .filter((v): v is number => v !== undefined)
       .map((v) => (v - 1) * 100)
     const spread = Math.max(...changes) - Math.min(...changes)
-    verdicts.push(spread <= TARGET_POINTS ? 'met' : 'MISSED')
     console.log(
       `${m}: whole-system change per run ${changes.map((c) => `${c >= 0 ? '+' : '−'}${Math.abs(c).toFixed(1)}%`).join(', ')}; ` +
         `spread ${spread.toFixed(1)} points (target ≤ ${TARGET_POINTS}: ${spread <= TARGET_POINTS ? 'met' : 'MISSED'})`

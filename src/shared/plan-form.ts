@@ -78,6 +78,12 @@ export function metaFromDraft(d: Pick<PlanDraft, 'title' | 'tags'>): ReportMeta 
   }
 }
 
+/** the draft repeats rounds until tight: a precision is given (not empty, not "off") */
+export function precisionOn(d: Pick<PlanDraft, 'precision'>): boolean {
+  const t = d.precision.trim()
+  return t !== '' && t !== 'off'
+}
+
 export function draftFromPlan(p: Plan): PlanDraft {
   return {
     methods: [...p.methods],
@@ -221,7 +227,7 @@ export function validateDraft(
   const senderCpus = cpuList(d.senderCpus, 'senderCpus')
   const receiverCpus = cpuList(d.receiverCpus, 'receiverCpus')
   let precision: number | null = null
-  if (d.precision.trim() !== '' && d.precision.trim() !== 'off') {
+  if (precisionOn(d)) {
     precision = parseShare(d.precision)
     if (precision === null) errors.precision = 'a percentage, e.g. 5%; empty: exactly the repetitions given'
   }

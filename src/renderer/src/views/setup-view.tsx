@@ -3,7 +3,7 @@
 import { useMemo } from 'react'
 import type { Capabilities } from '../../../shared/api'
 import { METHOD_INFO, type MethodName } from '../../../shared/methods'
-import { metaFromDraft, validateDraft, type FieldErrors, type PlanDraft } from '../../../shared/plan-form'
+import { metaFromDraft, precisionOn, validateDraft, type FieldErrors, type PlanDraft } from '../../../shared/plan-form'
 import type { Plan, ReportMeta } from '../../../shared/report'
 
 interface Props {
@@ -263,13 +263,11 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           errors={errors}
           set={set}
         />
-        {draft.precision.trim() !== '' && draft.precision.trim() !== 'off' && (
+        {precisionOn(draft) && (
           <TextField label="Time budget" field="maxTime" placeholder="2m" draft={draft} errors={errors} set={set} />
         )}
         <TextField
-          label={
-            draft.precision.trim() !== '' && draft.precision.trim() !== 'off' ? 'Repetitions (at least)' : 'Repetitions'
-          }
+          label={precisionOn(draft) ? 'Repetitions (at least)' : 'Repetitions'}
           field="repeat"
           numeric
           draft={draft}
