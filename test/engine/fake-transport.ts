@@ -57,7 +57,7 @@ export interface FakeOptions {
   /** the host snapshots do not read other processes' CPU (an agent before 0.4) */
   othersUnread?: boolean
   /** each started trial, in order (what the engine asked for) */
-  log?: { method: MethodName; streams: number; bound: SenderSpec['bound']['kind'] }[]
+  log?: { method: MethodName; streams: number; bound: SenderSpec['bound']['kind']; file: string }[]
 }
 
 export const FAKE_CLOCK_HZ = 2e9
@@ -191,7 +191,7 @@ export function fakeTransport(o: FakeOptions): Transport {
         ? { ...planted, senderNsPerByte: planted.senderNsPerByte * planted.jitter[k % planted.jitter.length] }
         : planted
       const run = current!
-      o.log?.push({ method: spec.method, streams: spec.addresses.length, bound: spec.bound.kind })
+      o.log?.push({ method: spec.method, streams: spec.addresses.length, bound: spec.bound.kind, file: spec.file })
       if (o.unsupported?.includes(spec.method)) {
         // as the kernel's EINVAL reaches the engine: the sender fails before a byte
         const error = new ZcprofError({ code: 'ZC_UNSUPPORTED', message: `${spec.method} is not supported here` })

@@ -30,7 +30,8 @@ import { newSeed, seededRandom } from '../../shared/random'
 import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
 import { DEFAULT_PRECISION, isTight, type RatioEstimate } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
-import { checkUserFile, ensureTestFile } from './test-file'
+import { checkUnchanged, holdFile, releaseFile, type HeldFile } from './held-file'
+import { ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import type { ReceiverSet, Transport } from './transport'
 import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
@@ -159,15 +160,18 @@ async function prepareRun(
   opts: RunOptions,
   transport: Transport,
   emit: (e: RunEvent) => void
-): Promise<{ files: Map<number, string>; environment: MeasuredEnvironment; receivers: ReceiverSet }> {
-  const files = new Map<number, string>()
-  if (plan.file) files.set(checkUserFile(plan.file), plan.file)
+): Promise<{ files: Map<number, HeldFile>; environment: MeasuredEnvironment; receivers: ReceiverSet }> {
+  const files = new Map<number, HeldFile>()
+  if (plan.file) {
+    const held = holdFile(plan.file)
+    files.set(held.bytes, held)
+  }
   const generateFiles = async () => {
     for (const size of plan.file ? [] : plan.fileBytes) {
       const file = await ensureTestFile(size, opts.cacheDir, (doneBytes) =>
         emit({ type: 'file-progress', file: `generated ${formatBytes(size)}`, doneBytes, totalBytes: size })
       )
-      files.set(size, file)
+      files.set(size, holdFile(file, false))
     }
   }
   const receivers = transport.receivers({ token: opts.token, timeoutMs: opts.agentTimeoutMs })
@@ -176,6 +180,7 @@ async function prepareRun(
     const [environment] = await Promise.all([transport.environment(plan.pmu), generateFiles()])
     return { files, environment, receivers }
   } catch (e) {
+    for (const f of files.values()) releaseFile(f)
     await receivers.close()
     throw e
   }
@@ -473,7 +478,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       ...(gpuEnvironments.size ? { gpus: [...gpuEnvironments.values()] } : {})
     })
     for (const w of planWarnings(plan, environment, rows)) warn(w)
-    if (plan.checksum) for (const f of files.values()) crcs.set(f, await transport.fileCrc32c(f))
+    // the checksum is of the held file: what every trial sends, whatever happens at its path
+    if (plan.checksum) for (const f of files.values()) crcs.set(f.readPath, await transport.fileCrc32c(f.readPath))
     await checkReceiverCpusFirst(plan, targets, receivers)
     const clock = new TrialClock()
     const analysis = analysisOf(plan)
@@ -523,6 +529,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
         const trialStartedMs = Date.now()
         let rec: TrialRecord
         try {
+          // a file swapped at its path since the checks: stop, rather than measure what was not named
+          checkUnchanged(file)
           const receiver = await receivers.for(spec.target)
           if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
           if (!receiver.ours && !receiver.gpu) {
@@ -539,8 +547,9 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
               transport,
               receiver,
               receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
-              file,
-              fileCrc32c: crcs.get(file) ?? null,
+              file: file.readPath,
+              fileName: file.name,
+              fileCrc32c: crcs.get(file.readPath) ?? null,
               checksum: plan.checksum,
               clockHz: environment.cpuClockHz,
               sampleIntervalMs: plan.sampleIntervalMs,
@@ -612,6 +621,7 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
+    for (const f of files.values()) releaseFile(f)
     await receivers.close()
   }
   const report = buildReport(

@@ -72,7 +72,10 @@ export type SendBound =
 
 export interface SenderSpec {
   method: MethodName
+  /** where the file is read from (a held descriptor's /proc/self/fd link) */
   file: string
+  /** the file as the user named it, for messages; file when absent */
+  fileName?: string
   chunkBytes: number
   /** one per stream */
   addresses: native.NativeAddress[]
@@ -212,8 +215,8 @@ function nativeStream(spec: NativeSpec, i: number) {
   const done = t.done.then(
     (r) => outcome(r, null),
     (e: native.NativeError) => {
-      if (!e.partial) throw explainError(e, { target: spec.targetText, file: spec.file })
-      return outcome(e.partial, explainError(e, { target: spec.targetText, file: spec.file }).toInfo())
+      if (!e.partial) throw explainError(e, { target: spec.targetText, file: spec.fileName ?? spec.file })
+      return outcome(e.partial, explainError(e, { target: spec.targetText, file: spec.fileName ?? spec.file }).toInfo())
     }
   )
   return { t, done }
@@ -333,7 +336,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
       try {
         fileBytes = statSync(spec.file).size
       } catch (e) {
-        finish(null, explainError(e, { file: spec.file }).toInfo())
+        finish(null, explainError(e, { file: spec.fileName ?? spec.file }).toInfo())
         sock?.destroy()
         return
       }
@@ -356,7 +359,7 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
         })
         current = rs
         rs.on('error', (e) => {
-          finish(null, explainError(e, { file: spec.file }).toInfo())
+          finish(null, explainError(e, { file: spec.fileName ?? spec.file }).toInfo())
           sock?.destroy()
         })
         rs.on('end', () => {
@@ -387,7 +390,9 @@ function nodeStream(spec: SenderSpec, i: number, base: SideTotals) {
       finish(native.nowNs(), null)
       sock?.destroy()
     })
-    sock.on('error', (e) => finish(null, explainError(e, { target: spec.targetText, file: spec.file }).toInfo()))
+    sock.on('error', (e) =>
+      finish(null, explainError(e, { target: spec.targetText, file: spec.fileName ?? spec.file }).toInfo())
+    )
     sock.on('close', () =>
       finish(null, { code: 'ZC_CANCELLED', message: 'the connection closed before the receiver confirmed' })
     )

@@ -1,89 +1,121 @@
-// The file a trial sends: the user's own, or a generated one kept in a cache and reused.
+// The generated file a trial sends when the user names none, kept in a cache and reused.
+// The cache is private: a folder other users can write could hold a planted link (our
+// write would overwrite its target) or a planted file (we would measure with their
+// data), so such a folder is refused, and the default one is made 0700.
 
-import { randomFill } from 'node:crypto'
-import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises'
-import { accessSync, constants, statSync } from 'node:fs'
+import { randomBytes, randomFill } from 'node:crypto'
+import { constants, type BigIntStats, type Stats } from 'node:fs'
+import { chmod, lstat, mkdir, open, readFile, rename, rm, statfs } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
 import { formatBytes } from '../../shared/units'
+import { writeFileAtomic } from '../storage/atomic-file'
+
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
   return path.join(base, 'zcprof')
 }
 
-/** Checks a user's file up front, so a trial never starts on something it cannot send. */
-export function checkUserFile(file: string): number {
-  let st
-  try {
-    st = statSync(file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new ZcprofError({
-      code: code ?? 'ENOENT',
-      message:
-        code === 'ENOENT' ? `file '${file}' does not exist` : `cannot read file '${file}': ${(e as Error).message}`,
-      hint: 'choose an existing regular file (--file in the CLI), or none to send generated data of the size asked'
-    })
+const myUid = () => process.getuid?.() ?? 0
+
+/** why another user could plant files in dir, or null when only we (and root) can */
+export function unsafeFolderReason(st: Stats, uid = myUid()): string | null {
+  if (st.isSymbolicLink()) return 'it is a symbolic link'
+  if (!st.isDirectory()) return 'it is not a folder'
+  if (st.uid !== uid && st.uid !== 0) return `it belongs to another user (uid ${st.uid})`
+  if (st.mode & 0o022) return `other users can write it (mode ${(st.mode & 0o7777).toString(8)})`
+  return null
+}
+
+/**
+ * The cache folder, checked: the default is made (0700) when missing; one named with
+ * --cache-dir must be a folder only this user (or root) can write, as ssh asks of ~/.ssh.
+ */
+export async function privateCacheDir(cacheDir = defaultCacheDir()): Promise<string> {
+  const isDefault = cacheDir === defaultCacheDir()
+  const dir = path.resolve(cacheDir)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  let st = await lstat(dir)
+  // the default folder is ours to fix; a folder the user named is theirs to decide about
+  if (isDefault && st.isDirectory() && st.uid === myUid() && st.mode & 0o077) {
+    await chmod(dir, 0o700)
+    st = await lstat(dir)
   }
-  if (!st.isFile()) {
+  const why = unsafeFolderReason(st)
+  if (why)
     throw new ZcprofError({
-      code: 'ZC_NOT_A_FILE',
-      message: `'${file}' is not a regular file`,
-      hint: 'choose a regular file (--file in the CLI): not a folder, device or pipe'
+      code: 'ZC_UNSAFE_FOLDER',
+      message: `the cache folder ${dir} is not private: ${why}`,
+      hint: isDefault
+        ? `make it yours and private (chmod 700 '${dir}'), or pass --cache-dir with a folder only you can write`
+        : `pass a folder only you can write (mkdir -m 700 ~/zcprof-cache; --cache-dir ~/zcprof-cache), or leave --cache-dir out for ${defaultCacheDir()}`
     })
-  }
+  return dir
+}
+
+/** what a cached file was when we made it: reused only while it is still that file */
+interface Stamp {
+  bytes: number
+  dev: number
+  ino: number
+  mtimeNs: string
+}
+
+const stampOf = (st: BigIntStats, bytes: number): Stamp => ({
+  bytes,
+  dev: Number(st.dev),
+  ino: Number(st.ino),
+  mtimeNs: String(st.mtimeNs)
+})
+
+/** the cached file when it is one we made and nobody changed since: ours, private, unlinked, as stamped */
+async function reusable(file: string, stampFile: string, bytes: number): Promise<boolean> {
   try {
-    accessSync(file, constants.R_OK)
+    const st = await lstat(file, { bigint: true })
+    if (!st.isFile() || Number(st.uid) !== myUid() || Number(st.mode) & 0o022 || Number(st.size) !== bytes) return false
+    const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Stamp
+    const now = stampOf(st, bytes)
+    return stamp.bytes === now.bytes && stamp.dev === now.dev && stamp.ino === now.ino && stamp.mtimeNs === now.mtimeNs
   } catch {
-    throw new ZcprofError({
-      code: 'EACCES',
-      message: `file '${file}' is not readable by this user`,
-      hint: `check its permissions (chmod +r '${file}') or run as its owner`
-    })
+    return false // missing, unreadable or not ours: made again
   }
-  if (st.size === 0)
-    throw new ZcprofError({
-      code: 'ZC_EMPTY_FILE',
-      message: `file '${file}' is empty`,
-      hint: 'pick a file with data in it'
-    })
-  return st.size
 }
 
 /**
  * Returns the path of a cached file of exactly `bytes` random bytes, making it
- * if needed. Written to a temp name and renamed, so a crash leaves no half file.
- * Asynchronous throughout: in the desktop app this runs on Electron's main thread.
+ * if needed: created exclusively under a random name (never through a link), filled,
+ * synced and renamed into place, so a crash leaves no half file and two runs making
+ * one at once each end with a whole one. Asynchronous throughout: in the desktop
+ * app this runs on Electron's main thread.
  */
 export async function ensureTestFile(
   bytes: number,
   cacheDir = defaultCacheDir(),
   onProgress?: (done: number) => void
 ): Promise<string> {
-  await mkdir(cacheDir, { recursive: true })
-  const file = path.join(cacheDir, `zcprof-${bytes}.bin`)
-  try {
-    if ((await stat(file)).size === bytes) return file
-  } catch {
-    // not there yet
-  }
-  const free = await statfs(cacheDir).then(
+  const dir = await privateCacheDir(cacheDir)
+  const file = path.join(dir, `zcprof-${bytes}.bin`)
+  const stampFile = `${file}.stamp`
+  if (await reusable(file, stampFile, bytes)) return file
+  const free = await statfs(dir).then(
     (s) => s.bavail * s.bsize,
     () => Infinity
   )
   if (free < bytes + 64 * 1024 * 1024) {
     throw new ZcprofError({
       code: 'ENOSPC',
-      message: `not enough disk space in ${cacheDir} for a ${formatBytes(bytes)} test file (${formatBytes(free)} free)`,
+      message: `not enough disk space in ${dir} for a ${formatBytes(bytes)} test file (${formatBytes(free)} free)`,
       hint: 'free some space, pick a smaller --size, or point --cache-dir at a larger disk'
     })
   }
-  const tmp = `${file}.${process.pid}.tmp`
+  const tmp = path.join(dir, `.zcprof-${bytes}.${randomBytes(8).toString('hex')}.tmp`)
   const block = Buffer.allocUnsafe(Math.min(bytes, 4 << 20))
-  const fh = await open(tmp, 'w')
+  let fh
   try {
+    fh = await open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
     for (let done = 0; done < bytes; ) {
       const n = Math.min(block.length, bytes - done)
       await new Promise<void>((resolve, reject) => randomFill(block, 0, n, (e) => (e ? reject(e) : resolve())))
@@ -94,8 +126,11 @@ export async function ensureTestFile(
     }
     await fh.sync()
     await fh.close()
+    fh = undefined
+    await rename(tmp, file)
+    writeFileAtomic(stampFile, JSON.stringify(stampOf(await lstat(file, { bigint: true }), bytes)) + '\n')
   } catch (e) {
-    await fh.close().catch(() => undefined)
+    await fh?.close().catch(() => undefined)
     await rm(tmp, { force: true })
     const code = (e as NodeJS.ErrnoException).code
     throw new ZcprofError({
@@ -104,6 +139,5 @@ export async function ensureTestFile(
       hint: code === 'ENOSPC' ? 'the disk is full: free space or use --cache-dir on another disk' : undefined
     })
   }
-  await rename(tmp, file)
   return file
 }

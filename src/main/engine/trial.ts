@@ -31,7 +31,10 @@ export interface TrialContext {
   /** this trial's target's receiver: an agent, or nobody of ours (a raw sink) */
   receiver: Receiver
   receiverClockHz: number
+  /** where the file is read from: the run's held descriptor (held-file.ts) */
   file: string
+  /** the file as the user or the cache named it: what messages say */
+  fileName: string
   /** the whole file's crc32c, when verifying one-pass trials */
   fileCrc32c: number | null
   checksum: boolean
@@ -253,6 +256,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
   const sender = transport.startSender({
     method: spec.method,
     file: ctx.file,
+    fileName: ctx.fileName,
     chunkBytes: spec.chunkBytes,
     addresses: rx.addresses,
     targetText: t.text,
@@ -275,7 +279,7 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     sampler.stop()
     rx.cancel()
     await rx.result(5000).catch(() => undefined)
-    record.error = explainError(e, { target: t.text, file: ctx.file }).toInfo()
+    record.error = explainError(e, { target: t.text, file: ctx.fileName }).toInfo()
     return record
   }
   if (sent.error) rx.cancel()
