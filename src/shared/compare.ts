@@ -73,6 +73,24 @@ export interface MetricComparison {
   inconclusive: boolean
   /** repetitions a side that would make it conclusive, if the spreads hold; null: cannot tell yet */
   repetitionsNeeded: number | null
+  /**
+   * both sides have the figure, yet no finite ratio can be made of them (a baseline mean
+   * of 0, a ratio past what a number holds): why, in words. Inconclusive, never a pass.
+   */
+  uncomparable?: string
+}
+
+/** a figure's ratio or interval as no view can print it (Infinity), or not at all (a 0 baseline) */
+function uncomparableWhy(base: Stat, other: Stat, ratio: RatioEstimate | null): string | null {
+  if (!Number.isFinite(base.mean) || !Number.isFinite(other.mean)) return 'a mean is not a finite number'
+  if (!ratio) return other.mean === 0 ? null : "the baseline's mean is 0, so no ratio to it exists"
+  const noSpread = Number.isNaN(ratio.ci95Low) && Number.isNaN(ratio.ci95High)
+  if (
+    !Number.isFinite(ratio.ratio) ||
+    (!noSpread && !(Number.isFinite(ratio.ci95Low) && Number.isFinite(ratio.ci95High)))
+  )
+    return 'the ratio of the means is too large to be a number'
+  return null
 }
 
 /**
@@ -140,6 +158,8 @@ export interface Inconclusive {
   detectable: number | null
   /** repetitions a side that would decide, if the spreads hold; null: cannot tell yet */
   repetitionsNeeded: number | null
+  /** no finite ratio could be made (MetricComparison.uncomparable): why */
+  uncomparable?: string
 }
 
 /**
@@ -200,6 +220,10 @@ function rowKeyOf(a: MethodAggregate): RowKey {
   }
 }
 
+/** "A" for the first report: as the tables name them (compare-export's reportLetter) */
+const reportLetterOf = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
+const rowText = (k: RowKey) => `${k.method} ${k.target}`
+
 const rowId = (k: RowKey) =>
   `${k.method}|${k.target}|${k.timed}|${k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
 
@@ -212,8 +236,10 @@ export function compareMetric(
   const none = { metric: metric.key, regression: false, n: 0, inconclusive: true, repetitionsNeeded: null }
   if (!base || !other) return { ...none, ratio: null, verdict: 'missing' }
   const ratio = ratioOfMeans(base, other)
-  if (!ratio) return { ...none, ratio: null, verdict: 'missing' }
   const n = Math.min(base.n, other.n)
+  const why = uncomparableWhy(base, other, ratio)
+  if (why !== null) return { ...none, n, ratio: null, verdict: 'missing', uncomparable: why }
+  if (!ratio) return { ...none, ratio: null, verdict: 'missing' }
   const needed = repetitionsPerSideFor(base, other, thresholdFraction)
   if (Number.isNaN(ratio.ci95Low)) return { ...none, ratio, verdict: 'no-spread', n, repetitionsNeeded: needed }
   const inside = ratio.ci95Low <= 1 && ratio.ci95High >= 1
@@ -275,6 +301,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
 
   const regressions: Regression[] = []
   const inconclusive: Inconclusive[] = []
+  const uncomparable: string[] = []
   const rows: CompareRow[] = order.map((id) => {
     const aggregates = byReport.map((m) => m.get(id) ?? null)
     const base = aggregates[baseline]
@@ -291,14 +318,17 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
             ci95: [c.ratio.ci95Low - 1, c.ratio.ci95High - 1]
           })
         // a row one side lacks is no figure to judge; the rest must have been able to see a change
-        if (c.inconclusive && c.verdict !== 'missing' && gate.has(metric.key))
+        if (c.uncomparable)
+          uncomparable.push(`${reportLetterOf(i)}: ${rowText(keys.get(id)!)} ${metric.label}: ${c.uncomparable}`)
+        if (c.inconclusive && (c.verdict !== 'missing' || c.uncomparable) && gate.has(metric.key))
           inconclusive.push({
             report: i,
             key: keys.get(id)!,
             metric: metric.key,
             n: c.n,
             detectable: detectableChange(c),
-            repetitionsNeeded: c.repetitionsNeeded
+            repetitionsNeeded: c.repetitionsNeeded,
+            ...(c.uncomparable && { uncomparable: c.uncomparable })
           })
         return c
       })
@@ -313,6 +343,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   })
 
   const notes: string[] = []
+  for (const u of uncomparable) notes.push(`cannot compare ${u}`)
   for (const i of edited)
     notes.push(
       `${reportTitle(reports[i])}: its stored summary disagrees with its trials (the file was edited or damaged); compared from its trials`

@@ -1,59 +1,15 @@
 // A plan as a file: `zcprof run --plan plan.json`. A JSON object of the Plan's fields
 // (any of them; the rest are the defaults), or a zcprof report, whose plan is run again
 // (its seed, its precision, its placement rule). Each field is checked for its kind
-// here, and for its range by the same rules as every other front end (plan-rules.ts).
+// here (plan-schema.ts), and for its range by the same rules as every other front end
+// (plan-rules.ts).
 
 import { ZcprofError } from './errors'
+import { planShapeProblems } from './plan-schema'
 import { MAX_REPORT_BYTES, type Plan } from './report'
 
 /** a report is a plan file too (its plan runs again): as large as a report may be */
 export const MAX_PLAN_FILE_BYTES = MAX_REPORT_BYTES
-
-type Kind = 'strings' | 'numbers' | 'number' | 'string' | 'boolean'
-
-/** each field a plan file may set, and what kind of value it takes (null where the Plan allows it) */
-const FIELDS: Record<keyof Plan, { kind: Kind; nullable?: boolean }> = {
-  methods: { kind: 'strings' },
-  targets: { kind: 'strings' },
-  fileBytes: { kind: 'numbers' },
-  file: { kind: 'string', nullable: true },
-  chunkBytes: { kind: 'numbers' },
-  repeat: { kind: 'number' },
-  warmup: { kind: 'number' },
-  cache: { kind: 'string' },
-  receiverMode: { kind: 'string' },
-  checksum: { kind: 'boolean' },
-  sampleIntervalMs: { kind: 'number' },
-  pmu: { kind: 'string' },
-  durationMs: { kind: 'number', nullable: true },
-  omitMs: { kind: 'number', nullable: true },
-  trialBytes: { kind: 'number', nullable: true },
-  streams: { kind: 'number' },
-  senderCpus: { kind: 'numbers', nullable: true },
-  receiverCpus: { kind: 'numbers', nullable: true },
-  lineRatesBitsPerSec: { kind: 'numbers', nullable: true },
-  uringDepth: { kind: 'number' },
-  uringSqpoll: { kind: 'boolean' },
-  gpuSpin: { kind: 'boolean' },
-  precision: { kind: 'number', nullable: true },
-  maxTimeMs: { kind: 'number', nullable: true },
-  order: { kind: 'string' },
-  seed: { kind: 'number' },
-  autoPin: { kind: 'boolean' }
-}
-
-function fits(v: unknown, kind: Kind): boolean {
-  switch (kind) {
-    case 'strings':
-      return Array.isArray(v) && v.length <= 1024 && v.every((x) => typeof x === 'string')
-    case 'numbers':
-      return Array.isArray(v) && v.length <= 4096 && v.every((x) => typeof x === 'number')
-    case 'number':
-      return typeof v === 'number'
-    default:
-      return typeof v === kind
-  }
-}
 
 const bad = (source: string, message: string, hint: string) =>
   new ZcprofError({ code: 'ZC_BAD_PLAN', message: `${source}: ${message}`, hint })
@@ -81,19 +37,10 @@ export function parsePlanFile(text: string, source: string): Partial<Plan> {
   const plan = (report.schemaVersion !== undefined ? report.start?.plan : doc) as Record<string, unknown> | undefined
   if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
     throw bad(source, 'it is a report with no plan in it', 'give a plan file, or a report zcprof wrote')
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(plan)) {
-    const field = FIELDS[key as keyof Plan]
-    if (!field) throw bad(source, `'${key}' is not a plan field`, `plan fields are: ${Object.keys(FIELDS).join(', ')}`)
-    if (!(value === null ? field.nullable : fits(value, field.kind)))
-      throw bad(
-        source,
-        `'${key}' must be ${field.kind === 'strings' ? 'a list of strings' : field.kind === 'numbers' ? 'a list of numbers' : `a ${field.kind}`}${field.nullable ? ' or null' : ''}, not ${JSON.stringify(value)?.slice(0, 60)}`,
-        'fix that field, or leave it out for the default'
-      )
-    out[key] = value
-  }
-  return out as Partial<Plan>
+  // the same check, in the same words, as a plan from the app and a report's load
+  const [problem] = planShapeProblems(plan, { partial: true })
+  if (problem) throw bad(source, problem.message, problem.hint)
+  return { ...plan } as Partial<Plan>
 }
 
 /** the plan fields each `zcprof run` flag sets: a flag given on the command line wins over the plan file */

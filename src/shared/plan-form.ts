@@ -267,7 +267,7 @@ export function validateDraft(
   }
   // the rules every front end shares, beside the field each names
   for (const p of planProblems(plan, allowedCpus)) {
-    const field = FIELD_OF[p.field] ?? 'methods'
+    const field = (p.field === 'plan' ? undefined : FIELD_OF[p.field]) ?? 'methods'
     errors[field] ??= p.message
   }
   return Object.keys(errors).length > 0 ? { errors, plan: null } : { errors, plan }

@@ -12,6 +12,7 @@ import {
   type MethodName
 } from './methods'
 import type { Plan } from './report'
+import { planShapeProblems, type PlanShapeProblem } from './plan-schema'
 import { isLocal, isLoopback, parseTarget, type Target } from './targets'
 import { formatDurationMs } from './units'
 
@@ -99,12 +100,8 @@ export function streamBytesOf(totalBytes: number, streams: number, stream: numbe
   return stream === 0 ? totalBytes - each * (streams - 1) : each
 }
 
-export interface PlanProblem {
-  /** the plan field at fault */
-  field: keyof Plan
-  message: string
-  hint: string
-}
+/** the plan field at fault ('plan' for the whole, or a key no plan has), what is wrong, and the fix */
+export type PlanProblem = PlanShapeProblem
 
 const whole = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
@@ -222,6 +219,9 @@ function roundProblems(plan: Plan, bad: (field: keyof Plan, message: string, hin
 }
 
 export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanProblem[] {
+  // each field of its kind first, by the check a report's load makes: what runs, loads
+  const shape = planShapeProblems(plan)
+  if (shape.length) return shape
   const out: PlanProblem[] = []
   const bad = (field: keyof Plan, message: string, hint: string) => out.push({ field, message, hint })
   const L = PLAN_LIMITS

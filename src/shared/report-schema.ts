@@ -61,16 +61,32 @@ export type Schema<T> = { readonly [k: string]: unknown } & { readonly [accepts]
 /** the keys of T that may be absent */
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T]
 
-const num: Schema<number> = { type: 'number' }
-const numOrNull: Schema<number | null> = { type: ['number', 'null'] }
-const int: Schema<number> = { type: 'integer', minimum: 0 }
+/**
+ * No figure a run records comes near this (an hour of 1024 cores is 4e15 ns of CPU, an
+ * hour at 10 Tbit/s 4.5e15 bytes): a value past it is made up, and its sums and squares
+ * overflow to Infinity, which no view can print. JSON holds no Infinity; 1e308 gets there.
+ */
+export const MAX_FIGURE = 1e18
+const bounded = { minimum: -MAX_FIGURE, maximum: MAX_FIGURE }
+const num: Schema<number> = { type: 'number', ...bounded }
+const numOrNull: Schema<number | null> = { type: ['number', 'null'], ...bounded }
+const int: Schema<number> = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }
+/** a count of events: a whole number, never negative */
+const countOrNull: Schema<number | null> = { type: ['integer', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER }
+/** bytes, CPU time, cycles and rates: never negative */
+const amount: Schema<number> = { type: 'number', minimum: 0, maximum: MAX_FIGURE }
+const amountOrNull: Schema<number | null> = { type: ['number', 'null'], minimum: 0, maximum: MAX_FIGURE }
+/** a time something took: bytes moved in no time are a made-up figure */
+const duration: Schema<number> = { type: 'number', exclusiveMinimum: 0, maximum: MAX_FIGURE }
+/** a part of a whole */
+const shareOrNull: Schema<number | null> = { type: ['number', 'null'], minimum: 0, maximum: 1 }
 const str: Schema<string> = { type: 'string' }
 const strOrNull: Schema<string | null> = { type: ['string', 'null'] }
 const bool: Schema<boolean> = { type: 'boolean' }
 const boolOrNull: Schema<boolean | null> = { type: ['boolean', 'null'] }
 const nullable = <T>(s: Schema<T>): Schema<T | null> => ({ anyOf: [{ type: 'null' }, s] })
 const arrayOf = <T>(items: Schema<T>, maxItems = 1_000_000): Schema<T[]> => ({ type: 'array', items, maxItems })
-const counts: Schema<Record<string, number>> = { type: 'object', additionalProperties: num }
+const counts: Schema<Record<string, number>> = { type: 'object', additionalProperties: int }
 const enumOf = <const T extends readonly string[]>(values: T): Schema<T[number]> => ({ enum: [...values] })
 const constOf = <const T extends string | number>(value: T): Schema<T> => ({ const: value })
 
@@ -94,8 +110,11 @@ function obj<T>(
 const method = enumOf(ALL_METHODS)
 const cpuList = arrayOf<number>({ type: 'integer', minimum: 0 }, 4096)
 const cpuListOrNull = nullable(cpuList)
-/** kernel TCP_INFO fields: any numbers, so a newer build's extra fields still load */
-const tcpInfo = { type: 'object', additionalProperties: numOrNull } as Schema<TcpInfo>
+/** kernel TCP_INFO fields: any numbers a u64 holds, so a newer build's extra fields still load */
+const tcpInfo = {
+  type: 'object',
+  additionalProperties: { type: ['number', 'null'], minimum: -(2 ** 64), maximum: 2 ** 64 }
+} as Schema<TcpInfo>
 
 const warningSchema = obj<Warning>(
   {
@@ -142,32 +161,32 @@ export const ENVIRONMENT_SCHEMA = obj<Environment>({
 
 const side = obj<SideFigures>({
   scope: enumOf(['thread', 'process']),
-  cpuNs: num,
-  cycles: numOrNull,
+  cpuNs: amount,
+  cycles: amountOrNull,
   cyclesSource: enumOf(CYCLES_SOURCES),
-  cyclesPerBit: numOrNull,
-  instructions: numOrNull,
-  contextSwitches: numOrNull,
-  contextSwitchesVoluntary: numOrNull,
-  contextSwitchesInvoluntary: numOrNull,
-  contextSwitchesPerGiB: numOrNull,
-  contextSwitchesPerSec: numOrNull,
+  cyclesPerBit: amountOrNull,
+  instructions: amountOrNull,
+  contextSwitches: countOrNull,
+  contextSwitchesVoluntary: countOrNull,
+  contextSwitchesInvoluntary: countOrNull,
+  contextSwitchesPerGiB: amountOrNull,
+  contextSwitchesPerSec: amountOrNull,
   syscalls: nullable(counts),
-  syscallsTotal: numOrNull,
-  syscallsPerGiB: numOrNull,
-  pageFaults: numOrNull,
-  pageFaultsPerGiB: numOrNull,
+  syscallsTotal: countOrNull,
+  syscallsPerGiB: amountOrNull,
+  pageFaults: countOrNull,
+  pageFaultsPerGiB: amountOrNull,
   sources: { type: 'object', additionalProperties: str } as Schema<Record<string, string>>
 })
 
 const hostCpu = obj<HostCpu>(
   {
-    busyCpuNs: num,
-    cycles: num,
+    busyCpuNs: amount,
+    cycles: amount,
     cyclesSource: constOf('cpu-time-estimate'),
-    cyclesPerBit: numOrNull,
-    otherCpuCores: numOrNull,
-    otherProcessesCpuNs: num
+    cyclesPerBit: amountOrNull,
+    otherCpuCores: amountOrNull,
+    otherProcessesCpuNs: amount
   },
   { otherProcessesCpuNs: true }
 )
@@ -211,9 +230,9 @@ const cpuActivity = obj<CpuActivity>({ cpu: int, busyCores: num, softirqCores: n
 
 const streamSummary = obj<StreamSummary>({
   index: int,
-  bytes: num,
-  durationNs: num,
-  throughputBitsPerSec: numOrNull,
+  bytes: amount,
+  durationNs: duration,
+  throughputBitsPerSec: amountOrNull,
   sender: nullable(side),
   receiver: nullable(side),
   senderThread: nullable(threadPlacement),
@@ -226,16 +245,21 @@ const streamSummary = obj<StreamSummary>({
 
 const summary = obj<TrialSummary>(
   {
-    bytes: num,
-    durationNs: num,
-    throughputBitsPerSec: numOrNull,
+    bytes: amount,
+    durationNs: duration,
+    throughputBitsPerSec: amountOrNull,
     confirmed: bool,
     sender: side,
     receiver: nullable(side),
     system: nullable(hostCpu),
     receiverSystem: nullable(hostCpu),
     zeroCopy: nullable(
-      obj<NonNullable<TrialSummary['zeroCopy']>>({ sends: num, completed: num, copied: num, fallbackShare: numOrNull })
+      obj<NonNullable<TrialSummary['zeroCopy']>>({
+        sends: int,
+        completed: int,
+        copied: int,
+        fallbackShare: shareOrNull
+      })
     ),
     tcpInfo: nullable(tcpInfo),
     integrity,
@@ -248,7 +272,7 @@ const summary = obj<TrialSummary>(
       obj<NonNullable<TrialSummary['fairness']>>({
         minBitsPerSec: numOrNull,
         maxBitsPerSec: numOrNull,
-        minOverMax: numOrNull
+        minOverMax: shareOrNull
       })
     ),
     placement: nullable(
@@ -256,7 +280,7 @@ const summary = obj<TrialSummary>(
         held: boolOrNull,
         sendingHost: arrayOf(cpuActivity, 4096),
         receivingHost: nullable(arrayOf(cpuActivity, 4096)),
-        softirqOnSenderCpusShare: numOrNull
+        softirqOnSenderCpusShare: shareOrNull
       })
     ),
     notes: arrayOf(warningSchema, 10_000),
@@ -266,9 +290,9 @@ const summary = obj<TrialSummary>(
         {
           depth: int,
           sqpoll: bool,
-          sqes: num,
-          sqesPerGiB: numOrNull,
-          entersPerGiB: numOrNull,
+          sqes: int,
+          sqesPerGiB: amountOrNull,
+          entersPerGiB: amountOrNull,
           sqpollCpuNs: num,
           workerCpuNs: num
         },
@@ -279,7 +303,7 @@ const summary = obj<TrialSummary>(
       obj<GpuFigures>({
         device: int,
         gpuTimeMs: num,
-        gpuBitsPerSec: numOrNull,
+        gpuBitsPerSec: amountOrNull,
         setupMs: num,
         pinMs: num,
         unpinMs: num,
@@ -337,7 +361,7 @@ const trial = obj<TrialRecord>({
   error: nullable(errorInfo)
 })
 
-const ratioEstimate = nullable(obj<RatioEstimate>({ ratio: num, ci95Low: numOrNull, ci95High: numOrNull }))
+const ratioEstimate = nullable(obj<RatioEstimate>({ ratio: amount, ci95Low: amountOrNull, ci95High: amountOrNull }))
 
 const headline = nullable(
   obj<Headline>({
@@ -379,7 +403,7 @@ const aggregate = obj<MethodAggregate>(
     gpuBitsPerSec: stat,
     gpuPinMs: stat,
     cyclesSource: enumOf(CYCLES_SOURCES),
-    speedupVsCopy: numOrNull,
+    speedupVsCopy: amountOrNull,
     vsCopy: nullable(
       obj<VsCopy>({
         throughput: ratioEstimate,
@@ -390,7 +414,7 @@ const aggregate = obj<MethodAggregate>(
       })
     ),
     headline,
-    zeroCopyFallbackShare: numOrNull,
+    zeroCopyFallbackShare: shareOrNull,
     notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
   },
   { uringEntersPerGiB: true, uringSqesPerGiB: true, gpuBitsPerSec: true, gpuPinMs: true, headline: true }

@@ -43,6 +43,8 @@ export function parseSizeList(text: string, what = 'size'): number[] {
 }
 
 export function formatBytes(bytes: number): string {
+  // a figure that is not one is shown as missing, never "InfinityTiB"
+  if (!Number.isFinite(bytes)) return '—'
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let v = bytes
   let i = 0
@@ -69,6 +71,7 @@ export function formatRatio(v: number | null | undefined, digits = 3): string {
 }
 
 export function formatDurationMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
   if (ms < 1000) return `${ms.toFixed(0)} ms`
   const s = ms / 1000
   if (s < 120) return `${s.toFixed(1)} s`
@@ -142,6 +145,7 @@ export function parseBitRateList(text: string, what = 'line rate'): number[] {
 
 /** a link rate as people say it: 10G, 25G, 400G, 800M */
 export function formatLineRate(bitsPerSec: number): string {
+  if (!Number.isFinite(bitsPerSec)) return '—'
   if (bitsPerSec >= 1e12) return `${Number((bitsPerSec / 1e12).toPrecision(3))}T`
   if (bitsPerSec >= 1e9) return `${Number((bitsPerSec / 1e9).toPrecision(3))}G`
   return `${Number((bitsPerSec / 1e6).toPrecision(3))}M`

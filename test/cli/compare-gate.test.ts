@@ -71,4 +71,17 @@ describe('the compare gate', () => {
     const judged = zcprof(['compare', a, b, '--allow-plan-diff'])
     expect(judged.code, judged.stdout).toBe(1)
   })
+
+  it('a baseline no finite ratio can be made to (1e-300 bit/s, which loads): inconclusive (exit 3), never Infinity', () => {
+    const doc = JSON.parse(readFileSync(variant(5), 'utf8')) as Report
+    for (const t of doc.trials) if (t.method === 'sendfile' && t.summary) t.summary.throughputBitsPerSec = 1e-300
+    const tiny = path.join(tempDir(), 'tiny.json')
+    writeFileSync(tiny, JSON.stringify(doc))
+    const r = zcprof(['compare', tiny, variant(5)])
+    expect(r.code, r.stdout + r.stderr).toBe(3)
+    expect(r.stdout).toContain(
+      'note: cannot compare B: sendfile tcp://127.0.0.1 throughput: the ratio of the means is too large to be a number'
+    )
+    expect(r.stdout + r.stderr).not.toMatch(/Infinity|NaN/)
+  })
 })

@@ -1,11 +1,12 @@
 // Every way a report can come in: current, older (migrated), newer, foreign, iperf3,
 // and each kind of bad input. Each refusal must name the file and the fix, fast.
 
-import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/storage/atomic-file'
-import { acceptEnvironment, loadReportFile, parseReport } from '../../src/main/reports/report-loader'
+import { acceptEnvironment, loadReportFile, parseReport, readInputFile } from '../../src/main/reports/report-loader'
 import { ZcprofError } from '../../src/shared/errors'
 import { MAX_REPORT_BYTES, SCHEMA_VERSION } from '../../src/shared/report'
 import { tempDir } from '../helpers'
@@ -204,6 +205,50 @@ describe('refusals', () => {
   it('a missing file or a folder names the path', () => {
     expect(refusal(() => loadReportFile('/nonexistent/r.json')).message).toMatch(/\/nonexistent\/r\.json: no such file/)
     expect(refusal(() => loadReportFile(tempDir())).code).toBe('ZC_REPORT_NOT_FILE')
+  })
+})
+
+describe('what is not a regular file is refused before it is read', () => {
+  /**
+   * Each path through loadReportFile in a child process: an open that blocks (a FIFO with
+   * no writer) would hang this worker past any test timeout, so the child has a deadline.
+   */
+  function loadInChild(files: string[]): { status: number | null; lines: string[]; ms: number } {
+    const script = path.join(tempDir(), 'load.ts')
+    writeFileSync(
+      script,
+      `import { loadReportFile } from ${JSON.stringify(path.resolve(__dirname, '../../src/main/reports/report-loader'))}
+for (const f of process.argv.slice(2)) {
+  try { loadReportFile(f); console.log('loaded ' + f) } catch (e) { console.log(e.code + ' ' + e.message.split('\\n')[0]) }
+}
+`
+    )
+    const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx')
+    const t0 = performance.now()
+    const r = spawnSync(tsx, [script, ...files], { encoding: 'utf8', timeout: 30_000 })
+    return { status: r.status, lines: r.stdout.trim().split('\n'), ms: performance.now() - t0 }
+  }
+
+  it('a FIFO with no writer and /dev/zero are refused at once, naming the path and what it is', () => {
+    const fifo = path.join(tempDir(), 'report.json')
+    execFileSync('mkfifo', [fifo])
+    const r = loadInChild([fifo, '/dev/zero'])
+    // killed at the deadline: status null, and nothing printed for the FIFO
+    expect(r.status, r.lines.join('\n')).toBe(0)
+    expect(r.lines).toEqual([
+      `ZC_REPORT_NOT_FILE ${fifo}: it is a named pipe (FIFO), not a file, so it was not read`,
+      'ZC_REPORT_NOT_FILE /dev/zero: it is a character device, not a file, so it was not read'
+    ])
+  })
+
+  it('a file whose size says less than it holds (/proc) is read no further than the bound', () => {
+    // /proc files say size 0 to fstat: only the read itself can hold to the bound
+    const environ = readFileSync('/proc/self/environ')
+    expect(environ.length).toBeGreaterThan(64)
+    const e = refusal(() => readInputFile('/proc/self/environ', 64))
+    expect(e.code).toBe('ZC_REPORT_TOO_LARGE')
+    expect(e.message).toMatch(/\/proc\/self\/environ: it is over 64 bytes \(it grew while being read\)/)
+    expect(readInputFile('/proc/self/environ', 1024 * 1024)).toBe(readFileSync('/proc/self/environ', 'utf8'))
   })
 })
 

@@ -4,8 +4,9 @@
 
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadReportFile } from '../../src/main/reports/report-loader'
+import { loadReportFile, parseReport } from '../../src/main/reports/report-loader'
 import { compareReports, parseThresholdFraction, ratioOfMeans } from '../../src/shared/compare'
+import { comparisonText } from '../../src/shared/export/compare-export'
 import { summarize } from '../../src/shared/statistics'
 
 const load = (name: string) => loadReportFile(path.join(__dirname, '../fixtures/reports', name)).report
@@ -275,5 +276,37 @@ describe('parseThresholdFraction', () => {
     expect(parseThresholdFraction('0.05')).toBeCloseTo(0.05)
     expect(parseThresholdFraction('2.5%')).toBeCloseTo(0.025)
     for (const bad of ['lots', '-5%', '', '5%%', '1000%']) expect(parseThresholdFraction(bad), bad).toBeNull()
+  })
+})
+
+describe('a figure no finite ratio can be made of: "cannot compare", inconclusive, never Infinity', () => {
+  /** machine A (as loaded) with every measured sendfile trial's throughput set to `bps`, through the loader */
+  const withSendfileThroughput = (bps: number) => {
+    const doc = JSON.parse(JSON.stringify(a)) as typeof a
+    for (const t of doc.trials) if (t.method === 'sendfile' && t.summary) t.summary.throughputBitsPerSec = bps
+    return parseReport(JSON.stringify(doc), `sendfile-at-${bps}.json`).report
+  }
+  // both load: 1e-300 bit/s and 0 bit/s are figures the schema cannot call impossible
+  it.each([
+    [1e-300, 'the ratio of the means is too large to be a number'],
+    [0, "the baseline's mean is 0, so no ratio to it exists"]
+  ])('a baseline throughput of %s bit/s against a real one', (bps, why) => {
+    const cmp = compareReports([withSendfileThroughput(bps), a])
+    const s = cell(cmp, 'sendfile', 1, 'throughputBitsPerSec')
+    expect(s).toMatchObject({ ratio: null, inconclusive: true, regression: false, uncomparable: why })
+    expect(cmp.gate).toBe('inconclusive')
+    expect(cmp.inconclusive).toContainEqual(
+      expect.objectContaining({ report: 1, metric: 'throughputBitsPerSec', uncomparable: why })
+    )
+    expect(cmp.notes).toContain(`cannot compare B: sendfile tcp://127.0.0.1 throughput: ${why}`)
+    const gated = ['allHostsCyclesPerBit', 'throughputBitsPerSec'] as const
+    const printed = [JSON.stringify(comparisonText(cmp, gated, gated)), JSON.stringify(cmp)].join('\n')
+    expect(printed).not.toMatch(/Infinity|NaN/)
+  })
+  it('both means 0 is no change, not a finding either way (as before)', () => {
+    const zero = withSendfileThroughput(0)
+    const s = cell(compareReports([zero, zero]), 'sendfile', 1, 'throughputBitsPerSec')
+    expect(s.verdict).toBe('missing')
+    expect(s.uncomparable).toBeUndefined()
   })
 })

@@ -12,9 +12,9 @@ describe('a plan file', () => {
     )
   })
   it.each([
-    ['{"methods": "copy"}', /p\.json: 'methods' must be a list of strings, not "copy"/],
-    ['{"repeat": "5"}', /p\.json: 'repeat' must be a number, not "5"/],
-    ['{"streams": null}', /p\.json: 'streams' must be a number, not null/],
+    ['{"methods": "copy"}', /p\.json: 'methods' must be a list \(at most 64\) of: copy, mmap, .*, not "copy"/],
+    ['{"repeat": "5"}', /p\.json: 'repeat' must be a whole number from 0, not "5"/],
+    ['{"streams": null}', /p\.json: 'streams' must be a whole number from 0, not null/],
     ['{"presicion": 0.05}', /p\.json: 'presicion' is not a plan field/],
     ['[1, 2]', /p\.json: it is not a JSON object/],
     ['{"methods": [', /p\.json: it is not JSON/],

@@ -31,9 +31,11 @@ describe('plan rules', () => {
       /repeat: with a precision, --repeat is the fewest rounds and must be at least 3, not 2/
     ],
     [{ maxTimeMs: 10 }, /maxTimeMs: the time budget must be from 1.0 s to 24h00m, not 10 ms/],
-    [{ order: 'random' as 'fixed' }, /order: the round order must be shuffled or fixed, not random/],
-    [{ seed: -1 }, /seed: the seed must be a whole number from 0 to 4294967295, not -1/],
-    [{ autoPin: 'yes' as unknown as boolean }, /autoPin: autoPin must be true or false/]
+    // a value of the wrong kind: the words a report's load uses too (plan-schema.ts)
+    [{ order: 'random' as 'fixed' }, /order: 'order' must be one of: shuffled, fixed, not "random"/],
+    [{ seed: -1 }, /seed: 'seed' must be a whole number from 0, not -1/],
+    [{ seed: 2 ** 32 }, /seed: the seed must be a whole number from 0 to 4294967295, not 4294967296/],
+    [{ autoPin: 'yes' as unknown as boolean }, /autoPin: 'autoPin' must be a boolean, not "yes"/]
   ])('refuses rounds it cannot run: %o', (p, message) => {
     expect(problems(p)).toEqual([expect.stringMatching(message)])
   })
@@ -51,7 +53,10 @@ describe('plan rules', () => {
     [{ repeat: 1e9 }, /repeat: repeat must be a whole number from 1 to 1000/],
     [{ warmup: 101 }, /warmup: warmup must be a whole number from 0 to 100/],
     [{ senderCpus: [] }, /senderCpus: --cpus must list CPU numbers/],
-    [{ senderCpus: [1.5] }, /senderCpus: --cpus must list CPU numbers/],
+    [
+      { senderCpus: [1.5] },
+      /senderCpus: 'senderCpus' must be a list \(at most 4096\) of whole numbers from 0 or null, not \[1.5\]/
+    ],
     [{ lineRatesBitsPerSec: [0] }, /lineRatesBitsPerSec: line rates must be/],
     [{ sampleIntervalMs: 5 }, /sampleIntervalMs: sample interval 5 ms is too short/],
     [{ chunkBytes: [2 ** 31] }, /chunkBytes: chunk sizes must be whole numbers/],

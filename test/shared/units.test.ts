@@ -57,6 +57,15 @@ describe('durations, rates and CPU lists', () => {
   })
 })
 
+describe('a figure that is not a number', () => {
+  it('is shown as a dash by every formatter, never Infinity or NaN', async () => {
+    const { formatDurationMs, formatLineRate, formatRatio } = await import('../../src/shared/units')
+    for (const v of [Infinity, -Infinity, NaN])
+      for (const f of [formatBytes, formatBitsPerSec, formatDurationMs, formatLineRate, formatRatio])
+        expect(f(v), `${f.name}(${v})`).toBe('—')
+  })
+})
+
 describe('niceTicks', () => {
   it.each([
     [0.195, 4, [0, 0.05, 0.1, 0.15, 0.2]],

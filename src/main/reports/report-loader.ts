@@ -2,7 +2,7 @@
 // here: size cap, nesting cap, no prototype keys, JSON, version, migration, then
 // the schema. Each refusal is a ZcprofError naming the input and what to do.
 
-import { readFileSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { default as AjvClass, ValidateFunction } from 'ajv'
 import { ZcprofError } from '../../shared/errors'
@@ -16,6 +16,7 @@ import {
   type Report
 } from '../../shared/report'
 import { migrateReport, READABLE_VERSIONS } from '../../shared/report-migrate'
+import { planShapeProblems } from '../../shared/plan-schema'
 import { withHeadlines } from '../../shared/aggregate'
 import { ENVIRONMENT_SCHEMA, REPORT_SCHEMA } from '../../shared/report-schema'
 import { formatBytes } from '../../shared/units'
@@ -206,11 +207,43 @@ export function reportFromDocument(doc: unknown, source: string, options: Iperf3
       `it was written by "${String(tool.name)}", not zcprof`,
       'choose a zcprof report'
     )
+  const zero = negativeZero(d)
+  if (zero !== null)
+    refuse(
+      'ZC_REPORT_SCHEMA',
+      source,
+      `it holds -0 at ${zero}, which zcprof never writes (JSON.stringify writes 0)`,
+      'the file was edited or crafted: use the original report'
+    )
   const { doc: migrated, fromVersion } = migrateReport(d, version)
   return check(migrated, fromVersion, source)
 }
 
+/** where the first -0 is (a JSON pointer), or null: JSON.stringify never writes one, so a file holding it was made by hand */
+function negativeZero(root: unknown): string | null {
+  const stack: [unknown, string][] = [[root, '']]
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!
+    if (Object.is(v, -0)) return at || '/'
+    if (typeof v !== 'object' || v === null) continue
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'object' || Object.is(x, -0)) stack.push([x, `${at}/${k}`])
+  }
+  return null
+}
+
 function check(doc: unknown, fromVersion: number, source: string): LoadedReport {
+  // the plan by the check a run makes before it starts, in its words: what ran, loads
+  const start = (doc as { start?: unknown }).start
+  if (typeof start === 'object' && start !== null && 'plan' in start) {
+    const [problem] = planShapeProblems((start as { plan: unknown }).plan, { allowUnknown: true })
+    if (problem)
+      refuse(
+        'ZC_REPORT_SCHEMA',
+        source,
+        `its plan is not one zcprof runs: ${problem.message}`,
+        'the file was edited or damaged: use the original, or run the trials again'
+      )
+  }
   const validate = validatorFor(REPORT_SCHEMA)
   if (!validate(doc))
     refuse(
@@ -234,35 +267,73 @@ export function parseReport(text: string, source: string, options: Iperf3ImportO
   return reportFromDocument(parse(text, source), source, options)
 }
 
-export function loadReportFile(file: string, options: Iperf3ImportOptions = {}): LoadedReport {
-  let size: number
-  try {
-    const st = statSync(file)
-    if (!st.isFile()) refuse('ZC_REPORT_NOT_FILE', file, 'it is not a file', 'give the path of a report file')
-    size = st.size
-  } catch (e) {
-    if (e instanceof ZcprofError) throw e
-    const code = (e as NodeJS.ErrnoException).code
-    refuse(
-      code === 'ENOENT' ? 'ZC_REPORT_NOT_FOUND' : 'ZC_REPORT_UNREADABLE',
-      file,
-      code === 'ENOENT' ? 'no such file' : (e as Error).message,
-      code === 'ENOENT' ? 'check the path; reports are written by zcprof run --json FILE' : 'check its permissions'
-    )
-  }
-  // refuse a huge file before reading it: reading 10 GB to say "too big" would be its own bug
-  if (size > MAX_REPORT_BYTES)
+/** what a path that is not a regular file is, in words */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder'
+  if (st.isFIFO()) return 'a named pipe (FIFO)'
+  if (st.isCharacterDevice()) return 'a character device'
+  if (st.isBlockDevice()) return 'a block device'
+  if (st.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+/**
+ * A file the user named (a report, an import, a plan file), read safely: opened
+ * non-blocking (a FIFO would otherwise hang the open), checked on the descriptor it is
+ * read from (no swap between check and read), refused unless a regular file, and read
+ * no further than maxBytes (/proc files say size 0; a growing file may pass fstat).
+ * Links are followed: a link to a report is a fine thing to pass on the command line.
+ * `what` names the input in messages ("report", "plan file").
+ */
+export function readInputFile(file: string, maxBytes = MAX_REPORT_BYTES, what = 'report'): string {
+  const tooLarge = (size: string): never =>
     refuse(
       'ZC_REPORT_TOO_LARGE',
       file,
-      `it is ${size} bytes (${formatBytes(size)}), over the ${MAX_REPORT_BYTES} bytes (${formatBytes(MAX_REPORT_BYTES)}) a report may be`,
-      'no report is that big: check which file you chose, or lower the sampling rate of the run'
+      `it is ${size}, over the ${maxBytes} bytes (${formatBytes(maxBytes)}) a ${what} may be`,
+      `no ${what} is that big: check which file you chose${what === 'report' ? ', or lower the sampling rate of the run' : ''}`
     )
-  let text: string
+  let fd = -1
   try {
-    text = readFileSync(file, 'utf8')
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
+    const st = fstatSync(fd)
+    if (!st.isFile())
+      refuse(
+        'ZC_REPORT_NOT_FILE',
+        file,
+        `it is ${kindOf(st)}, not a file, so it was not read`,
+        `give the path of a ${what} file (a regular file, e.g. one zcprof run --json FILE wrote)`
+      )
+    // refuse a huge file before reading it: reading 10 GB to say "too big" would be its own bug
+    if (st.size > maxBytes) tooLarge(`${st.size} bytes (${formatBytes(st.size)})`)
+    // one byte past the bound tells a file that grew past it from one that fits
+    const buf = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(st.size, 64 * 1024)) + 1)
+    const chunks: Buffer[] = []
+    let total = 0
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null)
+      if (n === 0) break
+      total += n
+      if (total > maxBytes) tooLarge(`over ${maxBytes} bytes (it grew while being read)`)
+      chunks.push(Buffer.from(buf.subarray(0, n)))
+    }
+    return Buffer.concat(chunks, total).toString('utf8')
   } catch (e) {
-    refuse('ZC_REPORT_UNREADABLE', file, (e as Error).message, 'check its permissions')
+    if (e instanceof ZcprofError) throw e
+    const code = (e as NodeJS.ErrnoException).code
+    return refuse(
+      code === 'ENOENT' ? 'ZC_REPORT_NOT_FOUND' : 'ZC_REPORT_UNREADABLE',
+      file,
+      code === 'ENOENT' ? 'no such file' : (e as Error).message,
+      code === 'ENOENT'
+        ? `check the path${what === 'report' ? '; reports are written by zcprof run --json FILE' : ''}`
+        : 'check its permissions'
+    )
+  } finally {
+    if (fd >= 0) closeSync(fd)
   }
-  return parseReport(text, file, options)
+}
+
+export function loadReportFile(file: string, options: Iperf3ImportOptions = {}): LoadedReport {
+  return parseReport(readInputFile(file), file, options)
 }
