@@ -173,6 +173,7 @@ export function main(argv: string[]): void {
     .option('--max-trials-per-client <n>', 'trials one client may hold at once', '2')
     .option('--idle-timeout <ms>', 'drop a client with no trial that sends nothing this long', '60000')
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
+    .addOption(new Option('--parent-owned', "a run's own receiver: signals to the group are its parent's").hideHelp())
     .action(guarded(async (flags: AgentFlags) => (await commands.agent()).agentCommand(flags)))
 
   program

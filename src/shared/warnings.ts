@@ -136,6 +136,8 @@ export const WARNING_CATALOGUE = {
     severity: 'error',
     hint: 'the process running it ended before the run did (killed, crashed, or the machine stopped): run the rest again'
   },
+  /** the trial in flight when the user stopped the run (Ctrl-C, SIGTERM, SIGHUP, Stop): not a failure */
+  ZC_CANCELLED: { mark: 'cancelled', severity: 'info', hint: null },
   ERROR: { mark: 'failed', severity: 'error', hint: null }
 } as const satisfies Record<string, WarningInfo>
 

@@ -131,9 +131,11 @@ describe('zcprof run', () => {
     expect(JSON.parse(readFileSync(again, 'utf8')).start.plan).toMatchObject({ methods: ['copy'], repeat: 2, seed: 11 })
     const missing = zcprof(['run', '--plan', path.join(dir, 'nope.json')])
     expect(missing.code).toBe(2)
-    expect(missing.stderr).toMatch(/--plan '.*nope\.json' does not exist\n.*hint: give a JSON file of plan fields/)
+    expect(missing.stderr).toMatch(/--plan .*nope\.json: no such file\n.*hint: give a JSON file of plan fields/)
     writeFileSync(plan, '{"streams": "four"}')
-    expect(zcprof(['run', '--plan', plan]).stderr).toMatch(/plan\.json: 'streams' must be a number, not "four"/)
+    expect(zcprof(['run', '--plan', plan]).stderr).toMatch(
+      /plan\.json: 'streams' must be a whole number from 0, not "four"/
+    )
   })
 
   it('--json - streams NDJSON events and keeps the table off stdout', () => {
@@ -164,7 +166,10 @@ describe('zcprof run', () => {
 
   it.each([
     ['Ctrl-C (SIGINT to the process group, as a terminal sends it)', 'SIGINT', true],
-    ['SIGTERM to zcprof alone (a service manager, kill)', 'SIGTERM', false]
+    ['SIGTERM to zcprof alone (kill PID)', 'SIGTERM', false],
+    ["SIGTERM to the process group (a service manager's stop, kill -- -PGID)", 'SIGTERM', true],
+    ['SIGHUP to the process group (the terminal closed)', 'SIGHUP', true],
+    ['SIGHUP to zcprof alone', 'SIGHUP', false]
   ] as const)('%s keeps what was measured and exits non-zero', async (_what, signal, group) => {
     const dir = tempDir()
     const file = randomFile(256 * 1024 * 1024, dir)
@@ -213,6 +218,9 @@ describe('zcprof run', () => {
     // its receiver's side, which a dead agent could not have sent
     const last = report.trials.at(-1)!
     expect(last.error?.code).toBe('ZC_CANCELLED')
+    // and the table says so: cancelled, not failed
+    expect(text).toMatch(/\bcancelled\b/)
+    expect(text).not.toMatch(/failed/)
     expect(last.summary?.receiver?.cpuNs).toBeGreaterThan(0)
     // and its partial figures stay out of the statistics
     expect(report.end.aggregates[0].failed).toBe(1)

@@ -12,6 +12,8 @@ import { parseSize } from '../../shared/units'
 export interface AgentFlags {
   listen?: string
   announce?: boolean
+  /** a run's own receiver (local-agent.ts): its parent decides when it goes */
+  parentOwned?: boolean
   token?: string
   maxTrials?: string
   maxClients?: string
@@ -125,9 +127,18 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
       process.stdin.on('end', stop)
       process.stdin.on('error', stop)
       process.stdin.resume()
+      if (flags.parentOwned) {
+        // SIGTERM or SIGHUP to the whole group (a service manager, a closed terminal)
+        // is the run's to act on: it cancels the trial in flight, which needs its
+        // receiver alive to say "cancelled", then closes our stdin
+        process.removeListener('SIGTERM', stop)
+        process.on('SIGTERM', () => undefined)
+        process.on('SIGHUP', () => undefined)
+      } else process.once('SIGHUP', stop)
     }
   } else {
     process.once('SIGINT', stop)
+    process.once('SIGHUP', stop)
   }
   // with its process id: the run that started it counts this process's CPU as its own
   if (flags.announce) process.stdout.write(JSON.stringify({ ...bound, pid: process.pid }) + '\n')

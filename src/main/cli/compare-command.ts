@@ -24,7 +24,7 @@ import {
   type ComparisonText
 } from '../../shared/export/compare-export'
 import { rowKeyText } from '../../shared/export/figures'
-import { writeFileAtomic } from '../storage/atomic-file'
+import { checkOutput, writeFileAtomic } from '../storage/atomic-file'
 import { boxTable, colorFor } from './terminal'
 import { loadReportFile } from '../reports/report-loader'
 
@@ -120,6 +120,10 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
       message: `--baseline ${flags.baseline} is not one of the ${files.length} reports`,
       hint: `give its position, 0 to ${files.length - 1} (0 is the first file)`
     })
+  // the outputs are checked before the reports are read: a path that cannot take one is bad input
+  if (flags.json) checkOutput(flags.json, '--json')
+  if (typeof flags.md === 'string') checkOutput(flags.md, '--md')
+  if (flags.html) checkOutput(flags.html, '--html')
   const reports = files.map((f) => loadReportFile(f).report)
   const gate = metricList(flags.gate, DEFAULT_GATE_METRICS, 'gate')
   const shown = metricList(flags.metrics, [...new Set([...DEFAULT_GATE_METRICS, ...gate])], 'metrics')
@@ -133,9 +137,12 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
   const text = comparisonText(cmp, shown, gate)
   // a file keeps the text as it is; the terminal gets printable text only
   const toTerminal = printableDeep(text)
-  if (flags.md === true || flags.md === '-') process.stdout.write(comparisonMarkdown(toTerminal))
-  else process.stdout.write(renderComparison(toTerminal, colorFor(process.stdout)) + '\n')
-  if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
+  // --json - takes standard output: the table goes to stderr, so the JSON stays parseable
+  const tableOut = flags.json === '-' ? process.stderr : process.stdout
+  if (flags.md === true || flags.md === '-') tableOut.write(comparisonMarkdown(toTerminal))
+  else tableOut.write(renderComparison(toTerminal, colorFor(tableOut)) + '\n')
+  if (flags.json === '-') process.stdout.write(JSON.stringify(cmp, null, 1) + '\n')
+  else if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
   if (typeof flags.md === 'string' && flags.md !== '-') writeOutput(flags.md, comparisonMarkdown(text), 'markdown')
   if (flags.html) writeOutput(flags.html, comparisonHtml(text), 'html')
   return GATE_EXIT[cmp.gate]

@@ -5,7 +5,7 @@ import { ZcprofError } from '../../shared/errors'
 import { exporterFor, type ExportFormat } from '../../shared/export/exporters'
 import { printableDeep } from '../../shared/printable'
 import type { Report } from '../../shared/report'
-import { writeFileAtomic } from '../storage/atomic-file'
+import { checkOutput, writeFileAtomic } from '../storage/atomic-file'
 
 export interface ExportFlags {
   html?: string
@@ -17,7 +17,20 @@ export interface ExportFlags {
 
 export type ExportRequest = [ExportFormat, string | true]
 
-/** json: the report itself, for `zcprof report` (`zcprof run` writes its own) */
+const FLAG_OF: Record<ExportFormat, string> = {
+  json: '--json',
+  html: '--html',
+  markdown: '--md',
+  'csv-trials': '--csv',
+  'csv-samples': '--csv-samples',
+  'csv-methods': '--csv-methods'
+}
+
+/**
+ * json: the report itself, for `zcprof report` (`zcprof run` writes its own). Each
+ * path is checked here, before any work: a folder that is missing or not writable
+ * is bad input (exit 2), not a surprise at the end of a run.
+ */
 export function requestedExports(flags: ExportFlags, json?: string): ExportRequest[] {
   const all: [ExportFormat, string | true | undefined][] = [
     ['json', json],
@@ -34,16 +47,29 @@ export function requestedExports(flags: ExportFlags, json?: string): ExportReque
       message: 'only one format can go to standard output',
       hint: 'give the others a file name, e.g. --html out.html'
     })
+  for (const [format, to] of wanted) if (typeof to === 'string') checkOutput(to, FLAG_OF[format])
   return wanted
 }
 
-/** each export to its file (atomically; its path said on stderr), or to standard output as printable text */
-export function writeExports(report: Report, wanted: readonly ExportRequest[]): void {
+/**
+ * each export to its file (atomically; its path said on stderr), or to standard output
+ * as printable text. One that fails is said and the rest are still written; answers
+ * how many failed.
+ */
+export function writeExports(report: Report, wanted: readonly ExportRequest[]): number {
+  let failed = 0
   for (const [format, to] of wanted) {
     if (to === true || to === '-') process.stdout.write(exporterFor(format).render(printableDeep(report)))
     else {
-      writeFileAtomic(to, exporterFor(format).render(report))
-      process.stderr.write(`${format}: ${to}\n`)
+      try {
+        writeFileAtomic(to, exporterFor(format).render(report))
+        process.stderr.write(`${format}: ${to}\n`)
+      } catch (e) {
+        failed++
+        // a ZcprofError's message carries its hint
+        process.stderr.write(`zcprof: ${(e as Error).message}\n`)
+      }
     }
   }
+  return failed
 }

@@ -27,10 +27,11 @@ export function reportCommand(file: string, flags: ReportFlags): number {
     )
     return 0
   }
-  writeExports(report, wanted)
+  const failed = writeExports(report, wanted)
   if (fromVersion !== 0 && fromVersion !== report.schemaVersion)
     process.stderr.write(
       `note: ${file} is in report schema ${fromVersion}; it was read as schema ${report.schemaVersion}\n`
     )
-  return 0
+  // an output that could not be written (a disk full since the check) is a failure
+  return failed ? 1 : 0
 }

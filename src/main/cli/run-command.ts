@@ -1,6 +1,6 @@
 // `zcprof run`: a progress bar while it goes, a table at the end, a JSON report.
 
-import { readFileSync, statSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
@@ -22,8 +22,10 @@ import {
   parseSizeList
 } from '../../shared/units'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
-import { writeReport } from '../storage/atomic-file'
+import { checkOutput, writeReport } from '../storage/atomic-file'
+import { defaultCacheDir } from '../engine/test-file'
 import { JournalWriter } from '../reports/journal-writer'
+import { readInputFile } from '../reports/report-loader'
 import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { requestedExports, writeExports, type ExportFlags } from './export-outputs'
 import { renderSummary } from './summary-table'
@@ -332,6 +334,9 @@ export function roundLine(e: Extract<RunEvent, { type: 'round-end' }>, precision
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }
 
+/** the signals that stop a run the way Ctrl-C does */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
 /** a run estimated longer than this is announced before it starts */
 const LONG_RUN_MS = 60_000
 
@@ -349,35 +354,53 @@ function smallestChunk(plan: Plan): string {
   return plan.durationMs === null && chunk < 4096 ? `; ${formatBytes(chunk)} chunks are a system call each` : ''
 }
 
-/** Saves the report; on failure, saves it somewhere that works and says where. */
-function saveReport(file: string, report: Report): string {
+/**
+ * Where a report goes when the file asked for cannot take it (a disk filled during
+ * the run): this user's private cache, else the temp folder. Never a silent success:
+ * the run exits 1 and says where the data is.
+ */
+function keepSomewhere(report: Report): string | null {
+  const name = `zcprof-report-${new Date().toISOString().replace(/[:.]/g, '-')}.json`
+  for (const dir of [path.join(defaultCacheDir(), 'unsaved'), os.tmpdir()]) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      writeReport(path.join(dir, name), report, { exclusive: true })
+      return path.join(dir, name)
+    } catch {
+      // that disk is full too: the next
+    }
+  }
+  return null
+}
+
+/** Saves the report; on failure says why and where the data is kept, and answers false. */
+function saveReport(file: string, report: Report, journal: string | null): boolean {
   try {
     writeReport(file, report)
-    return file
+    return true
   } catch (e) {
-    const fallback = path.join(os.tmpdir(), `zcprof-report-${Date.now()}.json`)
-    writeReport(fallback, report)
-    process.stderr.write(`zcprof: ${(e as Error).message}\nzcprof: the report was saved to ${fallback} instead\n`)
-    return fallback
+    // a ZcprofError's message carries its hint
+    process.stderr.write(`zcprof: ${(e as Error).message}\n`)
+    const kept = journal ?? keepSomewhere(report)
+    process.stderr.write(
+      kept
+        ? `zcprof: the run's data is kept in ${kept}${journal ? ' (the library has it)' : ''}\n`
+        : 'zcprof: the run could not be kept anywhere: every disk tried is full\n'
+    )
+    return false
   }
 }
 
-/** the plan file's fields, read and checked; a missing or unreadable file names itself and the fix */
+/** the plan file's fields, read and checked; a missing, unreadable or not-regular file names itself and the fix */
 function readPlanFile(file: string): Partial<Plan> {
   let text: string
   try {
-    if (statSync(file).size > MAX_PLAN_FILE_BYTES) throw new RangeError('too large')
-    text = readFileSync(file, 'utf8')
+    text = readInputFile(file, MAX_PLAN_FILE_BYTES, 'plan file')
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
+    if (!(e instanceof ZcprofError)) throw e
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
-      message:
-        code === 'ENOENT'
-          ? `--plan '${file}' does not exist`
-          : e instanceof RangeError
-            ? `--plan '${file}' is over ${MAX_PLAN_FILE_BYTES / 1024 ** 2} MiB: not a plan file`
-            : `--plan '${file}' cannot be read: ${(e as Error).message}`,
+      message: `--plan ${e.toInfo().message}`,
       hint: 'give a JSON file of plan fields, or a report zcprof wrote'
     })
   }
@@ -393,7 +416,8 @@ export function planOf(flags: RunFlags): Plan {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const plan = planOf(flags)
   const ndjson = flags.json === '-'
-  // checked before the run: a bad export request or label must not cost the run
+  // checked before the run: a bad output path, export request or label must not cost the run
+  if (flags.json && !ndjson) checkOutput(flags.json, '--json')
   const exports = requestedExports(flags)
   const labels = cleanChanges({ title: flags.title ?? null, tags: flags.tag?.split(',') ?? [] })
   const meta = { title: labels.title ?? null, tags: labels.tags ?? [] }
@@ -422,9 +446,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write('\nzcprof: cancelling; the trials that finished are kept\n')
     abort.abort()
   }
-  // Ctrl-C and a service manager's SIGTERM alike: stop, keep what finished, print it
-  process.once('SIGINT', onSigint)
-  process.once('SIGTERM', onSigint)
+  // Ctrl-C, a service manager's SIGTERM and a closed terminal's SIGHUP alike: stop,
+  // keep what finished, print it (the local agent leaves these to us)
+  for (const s of STOP_SIGNALS) process.once(s, onSigint)
   // --save journals the run into the library as it goes: a killed process keeps its finished trials
   const lib = flags.save ? new ReportLibrary(flags.library ?? defaultLibraryFolder()) : null
   const journal = lib ? new JournalWriter(lib) : null
@@ -450,25 +474,30 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     })
   } finally {
     progress.stop()
-    process.removeListener('SIGINT', onSigint)
-    process.removeListener('SIGTERM', onSigint)
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSigint)
   }
   const out = ndjson ? process.stderr : process.stdout
   out.write(
     renderSummary(printableDeep(report), { color: colorFor(out), width: widthFor(out), wide: flags.wide }) + '\n'
   )
+  const last = saved as RunEvent | null
+  const inLibrary = lib && last?.type === 'report-saved' ? path.join(lib.folder, last.entry.id) : null
+  let writeFailed = false
   if (flags.json && !ndjson) {
-    const saved = saveReport(flags.json, report)
-    out.write(`report: ${saved}\n`)
+    if (saveReport(flags.json, report, inLibrary)) out.write(`report: ${flags.json}\n`)
+    else writeFailed = true
   }
-  writeExports(report, exports)
+  if (writeExports(report, exports)) writeFailed = true
   if (lib) {
-    const last = saved as RunEvent | null
-    if (last?.type === 'report-saved') out.write(`library: ${path.join(lib.folder, last.entry.id)}\n`)
+    if (inLibrary) out.write(`library: ${inLibrary}\n`)
     else {
+      writeFailed = true
       const why = last?.type === 'report-save-failed' ? last.error.message : 'the run ended without a report event'
-      const fallback = saveReport(path.join(os.tmpdir(), `zcprof-report-${Date.now()}.json`), report)
-      process.stderr.write(`zcprof: ${why}\nzcprof: the report was saved to ${fallback} instead\n`)
+      const kept = keepSomewhere(report)
+      process.stderr.write(
+        `zcprof: the library could not save the run: ${why}\n` +
+          (kept ? `zcprof: the run's data is kept in ${kept}\n` : 'zcprof: every disk tried is full\n')
+      )
     }
   }
   const failed = report.trials.some((t) => t.error && !t.warmup)
@@ -479,5 +508,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write(`zcprof: the run stopped: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}\n`)
     if (!report.trials.some((t) => !t.warmup && t.summary)) return 2
   }
-  return report.end.incomplete || failed ? 1 : 0
+  // an output that could not be written is a failure, even when every trial went well
+  return report.end.incomplete || failed || writeFailed ? 1 : 0
 }

@@ -75,4 +75,5 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
   const stop = () => void server.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  process.once('SIGHUP', stop)
 }

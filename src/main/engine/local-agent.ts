@@ -28,17 +28,36 @@ export interface NodeChild {
   readonly stderr: NodeJS.ReadableStream | null
   once(event: 'exit', listener: (code: number | null, signal?: NodeJS.Signals | null) => void): unknown
   removeAllListeners(event: 'exit'): unknown
-  /** SIGTERM: the agent closes its trials and goes */
+  /** the agent closes its trials and goes */
   kill(): boolean
 }
 export type NodeSpawner = (entry: string, args: string[], env: NodeJS.ProcessEnv) => NodeChild
 
-/** plain Node: the agent watches its stdin, so it also goes when this process dies */
-const spawnNode: NodeSpawner = (entry, args, env) =>
-  spawn(process.execPath, [entry, ...args], {
+/**
+ * plain Node: the agent watches its stdin, so it also goes when this process dies.
+ * It ignores the signals a process group gets (SIGINT, SIGTERM, SIGHUP): this process
+ * acts on them and then ends its stdin, which is how kill() asks it to go.
+ */
+const spawnNode: NodeSpawner = (entry, args, env) => {
+  const child = spawn(process.execPath, [entry, ...args, '--parent-owned'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...env, ELECTRON_RUN_AS_NODE: '1' }
   })
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    once: (event, listener) => child.once(event, listener),
+    removeAllListeners: (event) => child.removeAllListeners(event),
+    kill() {
+      child.stdin.end()
+      // one that does not go within seconds (stuck in a trial) is stopped hard
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5000)
+      hard.unref()
+      child.once('exit', () => clearTimeout(hard))
+      return true
+    }
+  }
+}
 
 let spawner: NodeSpawner = spawnNode
 
