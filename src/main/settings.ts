@@ -1,9 +1,13 @@
 // The few choices the app remembers between launches (the library folder), in one
-// small JSON file written atomically. A damaged file falls back to the defaults.
+// small JSON file written atomically. A damaged file falls back to the defaults. A
+// library folder other users could tamper with is never remembered; one that became
+// so since is still read back, and the library refuses it when used (ZC_UNSAFE_FOLDER,
+// naming the folder and the fix) rather than the app quietly using another.
 
 import { mkdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { checkPrivateFolder } from './reports/report-library'
 import { writeFileAtomic } from './storage/atomic-file'
 
 export interface Settings {
@@ -28,6 +32,7 @@ export function readSettings(file: string): Settings {
 }
 
 export function writeSettings(file: string, settings: Settings): void {
+  if (settings.libraryFolder !== undefined) checkPrivateFolder(settings.libraryFolder)
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileAtomic(file, JSON.stringify(settings, null, 1) + '\n')
 }

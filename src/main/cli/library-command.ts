@@ -25,7 +25,15 @@ export async function libraryCommand(action: string | undefined, args: string[],
       for (const e of entries)
         table.push(
           e.problem
-            ? [e.id, `unreadable: ${e.problem.message}`, '', '', '', '', '']
+            ? [
+                e.id,
+                `unreadable: ${e.problem.message}${e.problem.hint ? ` (${e.problem.hint})` : ''}`,
+                '',
+                '',
+                '',
+                '',
+                ''
+              ]
             : e.incomplete
               ? [
                   e.id,

@@ -48,7 +48,10 @@ export function drawTable(head: string[], rows: string[][], opts: DrawOptions = 
   const natural = Math.max(head[last].length, ...rows.map((r) => (r[last] ?? '').length))
   if (opts.lastUnder && opts.width !== undefined && widths[last] < natural && last > 1) {
     const indent = ' '.repeat(widths[0] + GUTTER.length)
-    const out = [cyan(line(head.slice(0, last)), color), dim(line(widths.slice(0, last).map((w) => '─'.repeat(w))), color)]
+    const out = [
+      cyan(line(head.slice(0, last)), color),
+      dim(line(widths.slice(0, last).map((w) => '─'.repeat(w))), color)
+    ]
     for (const r of rows) {
       out.push(line(r.slice(0, last)))
       if (r[last]) for (const l of wrap(r[last], Math.max(20, opts.width - indent.length))) out.push(indent + l)

@@ -1,11 +1,13 @@
 // Follows a run's events into the library: the run is journaled from its start, each
 // finished trial reaching the disk before the next begins, and its report replaces the
-// journal when it ends. The app and `zcprof run --save` both save this way.
+// journal when it ends. The app and `zcprof run --save` both save this way. Whatever
+// fails, a run leaves one entry in the library, never two: the journal goes only once
+// the report that replaces it is saved.
 
-import { readFileSync, rmSync, statSync } from 'node:fs'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { reportFromJournal } from '../../shared/run-journal'
+import type { Report, TrialRecord, Warning } from '../../shared/report'
+import { incompleteReport } from '../../shared/run-journal'
 import { errorWarning } from '../../shared/warnings'
 import { zcprofReport } from '../engine/version'
 import type { ReportLibrary, RunJournal } from './report-library'
@@ -18,7 +20,10 @@ function errorInfo(e: unknown): ErrorInfo {
 
 export class JournalWriter {
   private journal: RunJournal | null = null
-  private trials = 0
+  /** the run so far, kept here too: a run that fails becomes a report of it without reading the journal back */
+  private started: Report | null = null
+  private readonly trials: TrialRecord[] = []
+  private readonly warnings: Warning[] = []
   /** a journal write that failed (a full disk): said once as a warning, and the run goes on */
   private failure: ErrorInfo | null = null
 
@@ -26,62 +31,80 @@ export class JournalWriter {
 
   /** feeds one event of the run; answers the event that says where its report was saved, when it was */
   on(event: RunEvent): RunEvent | null {
-    try {
-      switch (event.type) {
-        case 'run-start': {
-          const started = zcprofReport(
-            {
-              timestamp: new Date().toISOString(),
-              plan: event.plan,
-              environment: { sender: event.environment, receivers: [] }
-            },
-            [],
-            { timestamp: '', durationMs: 0, incomplete: true, aggregates: [], warnings: [] }
-          )
-          this.journal = this.library.beginRun(started)
-          return null
-        }
-        case 'trial-end':
-          this.trials++
-          this.journal?.trial(event.trial)
-          return null
-        case 'warning':
-          this.journal?.warning(event.warning)
-          return null
-        case 'run-end': {
-          const journal = this.journal
-          this.journal = null
-          const entry = journal ? journal.finish(event.report) : this.library.save(event.report)
-          return { type: 'report-saved', entry }
-        }
-        case 'run-failed':
-          return this.abandon()
-        default:
-          return null
-      }
-    } catch (e) {
-      if (event.type === 'run-end') {
-        // the journal went wrong: the report is still whole in memory, so save it the plain way
+    switch (event.type) {
+      case 'run-end':
+        return this.end(event.report)
+      case 'run-failed':
+        return this.abandon()
+      default:
         try {
-          return { type: 'report-saved', entry: this.library.save(event.report) }
-        } catch (again) {
-          return { type: 'report-save-failed', error: errorInfo(again) }
+          return this.follow(event)
+        } catch (e) {
+          return this.failed(e)
         }
-      }
-      // the run goes on, and is saved whole when it ends; said once, as a warning of the run
-      if (this.failure) return null
-      this.failure = errorInfo(e)
-      this.journal = null
-      return {
-        type: 'warning',
-        warning: errorWarning(
+    }
+  }
+
+  private follow(event: RunEvent): RunEvent | null {
+    switch (event.type) {
+      case 'run-start': {
+        this.started = zcprofReport(
           {
-            ...this.failure,
-            message: `the run is not being journaled (${this.failure.message}): a crash now would lose it`
+            timestamp: new Date().toISOString(),
+            plan: event.plan,
+            environment: { sender: event.environment, receivers: [] }
           },
-          { scope: 'run' }
+          [],
+          { timestamp: '', durationMs: 0, incomplete: true, aggregates: [], warnings: [] }
         )
+        this.journal = this.library.beginRun(this.started)
+        return null
       }
+      case 'trial-end':
+        this.trials.push(event.trial)
+        this.journal?.trial(event.trial)
+        return null
+      case 'warning':
+        this.warnings.push(event.warning)
+        this.journal?.warning(event.warning)
+        return null
+      default:
+        return null
+    }
+  }
+
+  /**
+   * A journal write failed: the run goes on, and is saved whole when it ends; said once,
+   * as a warning of the run. The journal stays held (it writes nothing more), so the
+   * end's save replaces it rather than adding a second entry beside it.
+   */
+  private failed(e: unknown): RunEvent | null {
+    if (this.failure) return null
+    this.failure = errorInfo(e)
+    return {
+      type: 'warning',
+      warning: errorWarning(
+        {
+          ...this.failure,
+          message: `the run is not being journaled (${this.failure.message}): a crash now would lose it`
+        },
+        { scope: 'run' }
+      )
+    }
+  }
+
+  /** the run ended: its report replaces its journal, or is saved the plain way when there is none */
+  private end(report: Report): RunEvent {
+    const journal = this.journal
+    this.journal = null
+    try {
+      return { type: 'report-saved', entry: journal ? journal.finish(report) : this.library.save(report) }
+    } catch (e) {
+      const error = errorInfo(e)
+      // no second try under another name: the journal that stays would make it two entries
+      if (journal)
+        error.message += `; the trials that finished stay in ${journal.file}, listed as an incomplete report once it can be saved`
+      return { type: 'report-save-failed', error }
     }
   }
 
@@ -89,12 +112,16 @@ export class JournalWriter {
   private abandon(): RunEvent | null {
     const journal = this.journal
     this.journal = null
-    if (!journal) return null
-    if (this.trials === 0) {
-      rmSync(journal.file, { force: true })
-      return null
+    if (!journal || !this.started) return null
+    try {
+      if (this.trials.length === 0) {
+        journal.discard()
+        return null
+      }
+      const report = incompleteReport(this.started, [...this.trials], this.warnings, Date.now())
+      return { type: 'report-saved', entry: journal.finish(report) }
+    } catch (e) {
+      return { type: 'report-save-failed', error: errorInfo(e) }
     }
-    const { report } = reportFromJournal(readFileSync(journal.file, 'utf8'), statSync(journal.file).mtimeMs)
-    return { type: 'report-saved', entry: journal.finish(report) }
   }
 }

@@ -16,12 +16,15 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   rmSync,
   writeFileSync,
   writeSync,
   type Stats
 } from 'node:fs'
-import { lstat, open as openAsync, readdir } from 'node:fs/promises'
+import { lstat, open as openAsync, readdir, type FileHandle } from 'node:fs/promises'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
@@ -38,7 +41,7 @@ import {
 } from '../../shared/library'
 import { safeFileStem } from '../../shared/export/report-title'
 import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
-import { reportFromJournal, type JournalLine } from '../../shared/run-journal'
+import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine } from '../../shared/run-journal'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
 import { parseReport, type LoadedReport } from './report-loader'
 
@@ -48,7 +51,103 @@ export const LIBRARY_MARKER = '.zcprof-library'
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const TRASH_ID = /^\d{13}-[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const JOURNAL_SUFFIX = '.journal.ndjson'
-const { O_RDONLY, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
+/** where a journal that could not all be read is kept, once what could be was recovered */
+const DAMAGED_SUFFIX = '.damaged-journal.ndjson'
+
+/** a name as text anyone can read and nobody can be fooled by: JSON's escapes, and \u for invisible and reordering characters */
+export function escapedName(name: string): string {
+  return JSON.stringify(name)
+    .slice(1, -1)
+    .replace(
+      /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+    )
+}
+
+/** a name the library would list, but for characters it does not take in a report's name */
+function looksLikeReport(name: string): boolean {
+  return /\.json$/i.test(name.replace(/[\p{C}\s]+$/u, ''))
+}
+
+/** a path as a shell takes it, for hints a person pastes */
+function shellQuoted(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`
+}
+
+/** why another user could change what is in dir (st), or null: ssh's rule for ~/.ssh, with /tmp's sticky bit allowed */
+function folderRisk(st: Stats, uid: number): string | null {
+  if (st.uid !== uid && st.uid !== 0) return `it belongs to another user (uid ${st.uid})`
+  if (st.mode & 0o022 && !(st.mode & 0o1000))
+    return `other users can write it (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}, no sticky bit)`
+  return null
+}
+
+/**
+ * Why a library in folder could be tampered with by another user, or null. Whoever can
+ * write a folder can replace what is in it: the folder (not a link to one) and every
+ * folder above it must belong to you or to root, and none may be writable by group or
+ * others unless its sticky bit is set (as /tmp's is). A folder not made yet is judged
+ * by those above it. The app, the CLI's --library and a remembered setting all pass here.
+ */
+export function privateFolderProblem(folder: string): ErrorInfo | null {
+  const uid = process.getuid?.()
+  if (uid === undefined) return null // no Unix owners on this system
+  const abs = path.resolve(folder)
+  const refused = (message: string, hint: string): ErrorInfo => ({ code: 'ZC_UNSAFE_FOLDER', message, hint })
+  let st: Stats | null = null
+  try {
+    st = lstatSync(abs)
+  } catch {
+    // not made yet: zcprof makes it, 0755
+  }
+  if (st?.isSymbolicLink())
+    return refused(
+      `the report library ${abs} is a symbolic link: whoever can change the link can swap the library`,
+      'use the folder it points to, by its own path'
+    )
+  const own = st && folderRisk(st, uid)
+  if (own)
+    return refused(
+      `the report library ${abs} is not private: ${own}, so they could replace or plant reports`,
+      own.startsWith('other')
+        ? `chmod go-w ${shellQuoted(abs)}, or choose a folder only you can write`
+        : 'choose a folder you own (e.g. under your home folder)'
+    )
+  // the folders above, by their real paths: a link above is where it leads
+  let up = path.dirname(abs)
+  for (;;) {
+    try {
+      up = realpathSync(up)
+      break
+    } catch {
+      if (up === path.dirname(up)) return null
+      up = path.dirname(up)
+    }
+  }
+  for (let dir = up; ; dir = path.dirname(dir)) {
+    let risk: string | null = null
+    try {
+      risk = folderRisk(lstatSync(dir), uid)
+    } catch {
+      // unreadable: not ours to judge
+    }
+    if (risk)
+      return refused(
+        `the report library ${abs} is inside ${dir}, and ${risk}: they could swap the library for another folder`,
+        risk.startsWith('other')
+          ? `chmod go-w ${shellQuoted(dir)} (or chmod +t, as /tmp has), or choose a folder elsewhere`
+          : 'choose a folder inside one you own (e.g. your home folder)'
+      )
+    if (dir === path.dirname(dir)) return null
+  }
+}
+
+/** throws ZC_UNSAFE_FOLDER when another user could tamper with a library in folder (see privateFolderProblem) */
+export function checkPrivateFolder(folder: string): void {
+  const problem = privateFolderProblem(folder)
+  if (problem) throw new ZcprofError(problem)
+}
 
 /** $ZCPROF_LIBRARY, else the XDG data directory: ~/.local/share/zcprof/reports */
 export function defaultLibraryFolder(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,8 +159,8 @@ export function defaultLibraryFolder(env: NodeJS.ProcessEnv = process.env): stri
 function badId(id: string): never {
   throw new ZcprofError({
     code: 'ZC_LIBRARY_BAD_ID',
-    message: `"${id.slice(0, 60)}" is not a report in the library`,
-    hint: 'pick a report from the list'
+    message: `"${escapedName(id.slice(0, 60))}" is not a report in the library`,
+    hint: 'pick a report from the list (a file listed with an odd name must be renamed first)'
   })
 }
 
@@ -166,6 +265,15 @@ function problemOf(file: string, e: unknown): ErrorInfo {
   }
 }
 
+function oddNameProblem(name: string): ErrorInfo {
+  const suggested = `${safeFileStem(name.replace(/\.json[\p{C}\s]*$/iu, ''))}.json`
+  return {
+    code: 'ZC_LIBRARY_ODD_NAME',
+    message: `"${escapedName(name)}" has characters zcprof does not take in a report's name (a newline, a control character, a leading dot, …)`,
+    hint: `rename it to open it here, e.g. to ${suggested}`
+  }
+}
+
 function problemEntry(id: string, st: Stats, problem: ErrorInfo): LibraryEntry {
   return {
     id,
@@ -216,29 +324,128 @@ export function cleanChanges(changes: ReportChanges): ReportChanges {
   return out
 }
 
-/** whether a process on this host that wrote a journal is still running it */
-function stillRunning(pid: number, host: string): boolean {
-  if (host !== os.hostname()) return false // another host's run: judged by the journal's age instead
-  if (pid === process.pid) return true
+/**
+ * A run's journal is locked while its run goes on, and a listing recovers it only when
+ * it can take the lock. The lock is a Unix socket bound to an abstract name made of the
+ * journal's device and inode: the kernel holds the name while the process lives and
+ * frees it the moment the process ends, however it ends (SIGKILL, a crash), so no pid
+ * is trusted (a journal saying pid 1 or -1 cannot hold its run open), no pid reused by
+ * another program can, and a dead run leaves no lock file behind. Binding is atomic, and
+ * a listing holds the lock while it recovers, so two listings never recover one journal
+ * twice. Abstract names are per host and network namespace: the journal records its
+ * writer's, and one written elsewhere is judged by its age instead. The name fills the
+ * whole of sun_path (108 bytes): Node 20's libuv binds an abstract name padded to that
+ * length, newer ones (Electron's) bind it as long as it is, and only a full-length name
+ * is the same address to both.
+ */
+function lockServer(st: { dev: number; ino: number }): { server: net.Server; error: Promise<string | null> } | null {
+  if (process.platform !== 'linux') return null
+  const server = net.createServer((c) => c.destroy())
+  const error = new Promise<string | null>((resolve) => {
+    server.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'EIO'))
+    server.on('listening', () => resolve(null))
+  })
+  server.listen(`\0zcprof-journal-${st.dev}-${st.ino}-`.padEnd(108, '.')) // binds now, not later
+  server.unref()
+  return { server, error }
+}
+
+/** the journal's lock, taken; null when it could not be (held by a running writer, most likely) */
+function takeLock(st: { dev: number; ino: number }): net.Server | null {
+  const lock = lockServer(st)
+  return lock?.server.listening ? lock.server : null
+}
+
+/** the lock, taken; or 'held' by a writer; or 'none' where no lock can be had (judge by age) */
+async function tryLock(st: { dev: number; ino: number }): Promise<net.Server | 'held' | 'none'> {
+  const lock = lockServer(st)
+  if (!lock) return 'none'
+  if (lock.server.listening) return lock.server
+  return (await lock.error) === 'EADDRINUSE' ? 'held' : 'none'
+}
+
+/** this process's network namespace: where its locks can be seen */
+function ownNetns(): string | null {
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    return readlinkSync('/proc/self/ns/net')
+  } catch {
+    return null
   }
 }
+
 /** journals this process is writing now: never recovered, never read while listing */
 const activeJournals = new Set<string>()
 /** another host's journal untouched this long is taken as abandoned */
 const FOREIGN_JOURNAL_STALE_MS = 6 * 3600_000
+/** a journal is read this much at a time: no line over the limit is ever held whole */
+const JOURNAL_CHUNK = 64 * 1024
+
+/**
+ * What a journal holds, read a chunk at a time: a line over MAX_JOURNAL_LINE_BYTES is
+ * skipped as damage without being held, and no more than a report may be is read.
+ */
+async function readJournal(handle: FileHandle, size: number): Promise<JournalReader> {
+  const reader = new JournalReader()
+  const limit = Math.min(size, MAX_REPORT_BYTES)
+  const chunk = Buffer.allocUnsafe(JOURNAL_CHUNK)
+  let parts: Buffer[] = []
+  let held = 0
+  let skipped = 0 // bytes of an over-long line, counted, not kept
+  let pos = 0
+  while (pos < limit) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(JOURNAL_CHUNK, limit - pos), pos)
+    if (bytesRead === 0) break
+    pos += bytesRead
+    for (let from = 0; ; ) {
+      const nl = chunk.subarray(0, bytesRead).indexOf(10, from)
+      const end = nl < 0 ? bytesRead : nl
+      const piece = end - from
+      if (skipped) skipped += piece
+      else if (held + piece > MAX_JOURNAL_LINE_BYTES) {
+        skipped = held + piece
+        parts = []
+        held = 0
+      } else if (piece) {
+        parts.push(Buffer.from(chunk.subarray(from, end)))
+        held += piece
+      }
+      if (nl < 0) break
+      if (skipped) reader.tooLong(skipped)
+      else reader.line(Buffer.concat(parts).toString('utf8'))
+      parts = []
+      held = 0
+      skipped = 0
+      from = nl + 1
+    }
+  }
+  if (pos < size) reader.cut(pos, size)
+  else if (skipped) reader.tooLong(skipped)
+  else reader.torn(Buffer.concat(parts).toString('utf8'))
+  return reader
+}
+
+function journalProblem(name: string, why: string): ErrorInfo {
+  return {
+    code: 'ZC_JOURNAL_UNREADABLE',
+    message: `${escapedName(name)} is a run's journal that cannot be recovered: ${why}`,
+    hint: 'it stays in the library folder: open it in an editor, or delete it by hand if it holds nothing you need'
+  }
+}
 
 /** A run being written into the library: each finished trial is on disk before the next starts. */
 export interface RunJournal {
   readonly file: string
+  /** appends and syncs; after a write fails (a full disk) it writes nothing more, so the journal stays whole up to there */
   trial(trial: Report['trials'][number]): void
   warning(w: Report['end']['warnings'][number]): void
-  /** the run ended: its report replaces the journal */
+  /**
+   * the run ended: its report replaces the journal. The journal goes only once the
+   * report is saved; if the save fails it stays, unlocked, and the next listing makes
+   * it the run's one entry (so never two)
+   */
   finish(report: Report): LibraryEntry
+  /** the run left nothing worth keeping */
+  discard(): void
 }
 
 export class ReportLibrary {
@@ -249,13 +456,15 @@ export class ReportLibrary {
 
   private ensureFolder(): void {
     try {
-      mkdirSync(this.folder, { recursive: true })
+      // 0755 whatever the umask says: a group-writable library would be refused below
+      mkdirSync(this.folder, { recursive: true, mode: 0o755 })
+      checkPrivateFolder(this.folder)
       const trash = path.join(this.folder, TRASH)
       let st: Stats | null = null
       try {
         st = lstatSync(trash)
       } catch {
-        mkdirSync(trash)
+        mkdirSync(trash, { mode: 0o755 })
       }
       if (st && (st.isSymbolicLink() || !st.isDirectory()))
         throw new ZcprofError({
@@ -289,6 +498,7 @@ export class ReportLibrary {
    * that will not load, or is a link, is listed with its problem.
    */
   async list(): Promise<LibraryListing> {
+    checkPrivateFolder(this.folder)
     let names: string[]
     try {
       names = await readdir(this.folder)
@@ -296,10 +506,9 @@ export class ReportLibrary {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') names = []
       else throw e
     }
-    await this.recoverJournals(names)
+    const entries = await this.recoverJournals(names)
     if (names.some((n) => n.endsWith(JOURNAL_SUFFIX))) names = await readdir(this.folder)
-    const entries: LibraryEntry[] = []
-    for (const id of names.filter((n) => ID.test(n))) {
+    for (const id of names.filter((n) => ID.test(n) || looksLikeReport(n))) {
       const file = path.join(this.folder, id)
       let st: Stats
       try {
@@ -307,11 +516,25 @@ export class ReportLibrary {
       } catch {
         continue // removed while listing
       }
+      if (!ID.test(id)) {
+        // listed, escaped, never hidden: a name with a newline, a control character or a leading dot
+        entries.push(problemEntry(escapedName(id), st, oddNameProblem(id)))
+        continue
+      }
       if (st.isSymbolicLink()) {
         entries.push(problemEntry(id, st, linkProblem(file)))
         continue
       }
-      if (!st.isFile()) continue
+      if (!st.isFile()) {
+        entries.push(
+          problemEntry(id, st, {
+            code: 'ZC_REPORT_UNREADABLE',
+            message: `${file} is not a regular file`,
+            hint: 'move it out of the library'
+          })
+        )
+        continue
+      }
       const key = `${st.size}:${st.mtimeMs}:${st.ino}`
       const hit = this.cache.get(id)
       if (hit?.key === key) {
@@ -340,6 +563,7 @@ export class ReportLibrary {
   }
 
   open(id: string): LoadedReport & { revision: string } {
+    checkPrivateFolder(this.folder)
     const file = this.file(id)
     const text = readNoFollow(file)
     return { ...parseReport(text, file), revision: revisionOf(text) }
@@ -411,6 +635,7 @@ export class ReportLibrary {
 
   /** moves a report into .trash: restore brings it back. Only reports: other files are not zcprof's to move */
   remove(id: string): TrashEntry {
+    checkPrivateFolder(this.folder)
     const file = this.file(id)
     let isReport = true
     try {
@@ -495,6 +720,8 @@ export class ReportLibrary {
     const stem = baseName(started)
     let fd = -1
     let file = ''
+    let lock: net.Server | null = null
+    let unlocked = 0
     for (let i = 1; fd < 0 && i < 10_000; i++) {
       const name = this.taken(stem, i)
       file = path.join(this.folder, name + JOURNAL_SUFFIX)
@@ -508,47 +735,153 @@ export class ReportLibrary {
         fd = openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND, 0o644)
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+        continue
+      }
+      // locked before its first line: a listing meanwhile finds it empty and locked, and leaves it
+      lock = takeLock(fstatSync(fd))
+      if (!lock && process.platform === 'linux') {
+        // someone holds this inode's name already: a journal nobody can tell is running is no journal
+        closeSync(fd)
+        rmSync(file, { force: true })
+        fd = -1
+        if (++unlocked === 3)
+          throw new ZcprofError({
+            code: 'ZC_JOURNAL_LOCK',
+            message: `cannot lock a journal in ${this.folder}: another program holds zcprof's lock names`,
+            hint: 'the run is saved when it ends; a crash before then would lose it'
+          })
       }
     }
+    if (fd < 0)
+      throw new ZcprofError({ code: 'ZC_LIBRARY_FULL', message: `no free name for ${stem} in ${this.folder}` })
+    let broken = false
     const append = (line: JournalLine) => {
+      if (broken) return
+      broken = true // until the whole line is down: what follows a torn line is never written
       const buf = Buffer.from(JSON.stringify(line) + '\n')
       for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off)
       fdatasyncSync(fd)
+      broken = false
+    }
+    const release = () => {
+      try {
+        closeSync(fd)
+      } catch {
+        // every line was synced as it was written
+      }
+      lock?.close()
+      activeJournals.delete(file)
     }
     activeJournals.add(file)
-    append({ kind: 'start', pid: process.pid, host: os.hostname(), report: started })
+    try {
+      append({ kind: 'start', pid: process.pid, host: os.hostname(), netns: ownNetns(), report: started })
+    } catch (e) {
+      release()
+      rmSync(file, { force: true })
+      throw e
+    }
     const name = path.basename(file).slice(0, -JOURNAL_SUFFIX.length)
     return {
       file,
       trial: (trial) => append({ kind: 'trial', trial }),
       warning: (w) => append({ kind: 'warning', warning: w }),
       finish: (report) => {
-        activeJournals.delete(file)
-        closeSync(fd)
-        const entry = this.saveNew(report, name)
+        try {
+          const entry = this.saveNew(report, name)
+          rmSync(file, { force: true })
+          return entry
+        } finally {
+          // unlocked after the journal is gone; or, when the save failed, left for the next listing
+          release()
+        }
+      },
+      discard: () => {
         rmSync(file, { force: true })
-        return entry
+        release()
       }
     }
   }
 
-  /** journals whose run is over but never finished (the process was killed) become incomplete reports */
-  private async recoverJournals(names: string[]): Promise<void> {
+  /**
+   * Journals whose run is over but never finished (the process was killed) become
+   * incomplete reports; a journal that cannot be is listed with why, and nothing that
+   * could not be read is deleted. Answers the entries for those it could not recover.
+   */
+  private async recoverJournals(names: string[]): Promise<LibraryEntry[]> {
+    const problems: LibraryEntry[] = []
     for (const name of names.filter((n) => n.endsWith(JOURNAL_SUFFIX))) {
       const file = path.join(this.folder, name)
       if (activeJournals.has(file)) continue
+      let st: Stats
       try {
-        const st = await lstat(file)
-        if (!st.isFile()) continue
-        const text = await readNoFollowAsync(file)
-        const { report, pid, host } = reportFromJournal(text, st.mtimeMs)
-        const foreignAndFresh = host !== os.hostname() && Date.now() - st.mtimeMs < FOREIGN_JOURNAL_STALE_MS
-        if (stillRunning(pid, host) || foreignAndFresh) continue
-        this.saveNew(report, name.slice(0, -JOURNAL_SUFFIX.length))
-        rmSync(file, { force: true })
+        st = await lstat(file)
       } catch {
-        // unreadable or half-written at its first line: nothing to recover, and the file stays for a person to see
+        continue // finished meanwhile
+      }
+      if (!st.isFile()) {
+        const why = st.isSymbolicLink() ? linkProblem(file) : journalProblem(name, 'it is not a regular file')
+        problems.push(problemEntry(escapedName(name), st, why))
+        continue
+      }
+      const problem = await this.recoverJournal(name, file)
+      if (problem) problems.push(problemEntry(escapedName(name), st, problem))
+    }
+    return problems
+  }
+
+  /** one journal recovered, left to its running writer, or the problem that stops it */
+  private async recoverJournal(name: string, file: string): Promise<ErrorInfo | null> {
+    let handle: FileHandle | null = null
+    let lock: net.Server | null = null
+    try {
+      // O_NONBLOCK: a FIFO swapped in since the lstat must not hang the listing
+      handle = await openAsync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+      const st = await handle.stat()
+      if (!st.isFile()) return journalProblem(name, 'it is not a regular file')
+      const got = await tryLock(st)
+      if (got === 'held') return null // its run is still going (here, or being recovered by another listing)
+      lock = got === 'none' ? null : got
+      const lockable = lock !== null
+      if (st.size === 0) {
+        // its writer died before its first line: it holds nothing
+        if (lock) rmSync(file, { force: true })
+        return null
+      }
+      const reader = await readJournal(handle, st.size)
+      const { host, netns } = reader.result(st.mtimeMs)
+      const here = lockable && host === os.hostname() && (netns === undefined || netns === ownNetns())
+      // written where this lock cannot be seen: another host's run is taken as over once its journal goes stale
+      if (!here && Date.now() - st.mtimeMs < FOREIGN_JOURNAL_STALE_MS) return null
+      const stem = safeFileStem(name.slice(0, -JOURNAL_SUFFIX.length))
+      const keptAs = reader.damage.length ? this.freeName(stem, DAMAGED_SUFFIX) : undefined
+      const { report } = reader.result(st.mtimeMs, keptAs)
+      this.saveNew(report, stem)
+      // the journal goes only when all of it was read, and it is still the file that was
+      const now = lstatSync(file)
+      if (now.ino !== st.ino || now.dev !== st.dev) return null
+      if (keptAs) moveNoReplace(file, path.join(this.folder, keptAs))
+      else rmSync(file, { force: true })
+      return null
+    } catch (e) {
+      if (e instanceof JournalError) return journalProblem(name, e.message)
+      const p = problemOf(file, e)
+      return journalProblem(name, `${p.message}${p.hint ? ` (${p.hint})` : ''}`)
+    } finally {
+      lock?.close()
+      await handle?.close()
+    }
+  }
+
+  /** a name for a file beside the reports that nothing has yet */
+  private freeName(stem: string, suffix: string): string {
+    for (let i = 1; i < 10_000; i++) {
+      const name = `${this.taken(stem, i)}${suffix}`
+      try {
+        lstatSync(path.join(this.folder, name))
+      } catch {
+        return name
       }
     }
+    throw new ZcprofError({ code: 'ZC_LIBRARY_FULL', message: `no free name for ${stem} in ${this.folder}` })
   }
 }
