@@ -15,7 +15,7 @@ import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../engine/version'
 import { captureEnvironment } from '../host/environment'
 import { prewarmLocalAgent } from '../engine/local-agent'
-import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { cleanChanges, defaultLibraryFolder, privateFolderProblem, ReportLibrary } from '../reports/report-library'
 import { JournalWriter } from '../reports/journal-writer'
 import { CLOSED_POLICY, libraryFolderProblem, runPolicyProblem, type UiPolicy } from './ui-policy'
 import { defaultSettingsFile, readSettings, writeSettings } from '../settings'
@@ -199,7 +199,7 @@ export class EngineApi implements ZcprofApi {
           message: `"${f.slice(0, 200)}" is not an absolute path`,
           hint: 'give the whole path, e.g. /home/me/team-reports'
         })
-      const refused = await libraryFolderProblem(f, this.policy)
+      const refused = (await libraryFolderProblem(f, this.policy)) ?? privateFolderProblem(f)
       if (refused) throw new ZcprofError(refused)
       try {
         mkdirSync(f, { recursive: true })

@@ -26,7 +26,7 @@ import { checkOutput, writeReport } from '../storage/atomic-file'
 import { defaultCacheDir } from '../engine/test-file'
 import { JournalWriter } from '../reports/journal-writer'
 import { readInputFile } from '../reports/report-loader'
-import { cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
+import { checkPrivateFolder, cleanChanges, defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { requestedExports, writeExports, type ExportFlags } from './export-outputs'
 import { renderSummary } from './summary-table'
 import { wrap } from './text-table'
@@ -418,6 +418,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const ndjson = flags.json === '-'
   // checked before the run: a bad output path, export request or label must not cost the run
   if (flags.json && !ndjson) checkOutput(flags.json, '--json')
+  // a library others can write could be made to lose or replace this run: refused now, not after it
+  if (flags.save) checkPrivateFolder(flags.library ?? defaultLibraryFolder())
   const exports = requestedExports(flags)
   const labels = cleanChanges({ title: flags.title ?? null, tags: flags.tag?.split(',') ?? [] })
   const meta = { title: labels.title ?? null, tags: labels.tags ?? [] }
