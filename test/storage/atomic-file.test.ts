@@ -24,7 +24,7 @@ describe('writeFileAtomic', () => {
 const root = process.getuid?.() === 0 || process.env.CI === 'true'
 describe.skipIf(skipWhen(!root, 'on a full disk', 'needs root to mount a 2 MiB tmpfs'))('on a full disk', () => {
   const dir = tempDir('zcprof-full-')
-  beforeAll(() => execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]))
+  beforeAll(() => execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', dir]))
   afterAll(() => execFileSync('umount', [dir]))
 
   it('a report that does not fit fails with ENOSPC, keeps the old one, and leaves no temp file', () => {

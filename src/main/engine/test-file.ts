@@ -4,13 +4,14 @@
 // data), so such a folder is refused, and the default one is made 0700.
 
 import { randomBytes, randomFill } from 'node:crypto'
-import { constants, type BigIntStats, type Stats } from 'node:fs'
+import { constants, type BigIntStats } from 'node:fs'
 import { chmod, lstat, mkdir, open, readFile, rename, rm, statfs } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
 import { formatBytes } from '../../shared/units'
 import { writeFileAtomic } from '../storage/atomic-file'
+import { folderProblem } from '../storage/private-folder'
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants
 
@@ -21,15 +22,6 @@ export function defaultCacheDir(): string {
 
 const myUid = () => process.getuid?.() ?? 0
 
-/** why another user could plant files in dir, or null when only we (and root) can */
-export function unsafeFolderReason(st: Stats, uid = myUid()): string | null {
-  if (st.isSymbolicLink()) return 'it is a symbolic link'
-  if (!st.isDirectory()) return 'it is not a folder'
-  if (st.uid !== uid && st.uid !== 0) return `it belongs to another user (uid ${st.uid})`
-  if (st.mode & 0o022) return `other users can write it (mode ${(st.mode & 0o7777).toString(8)})`
-  return null
-}
-
 /**
  * The cache folder, checked: the default is made (0700) when missing; one named with
  * --cache-dir must be a folder only this user (or root) can write, as ssh asks of ~/.ssh.
@@ -38,21 +30,19 @@ export async function privateCacheDir(cacheDir = defaultCacheDir()): Promise<str
   const isDefault = cacheDir === defaultCacheDir()
   const dir = path.resolve(cacheDir)
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  let st = await lstat(dir)
+  const st = await lstat(dir)
   // the default folder is ours to fix; a folder the user named is theirs to decide about
-  if (isDefault && st.isDirectory() && st.uid === myUid() && st.mode & 0o077) {
-    await chmod(dir, 0o700)
-    st = await lstat(dir)
-  }
-  const why = unsafeFolderReason(st)
-  if (why)
-    throw new ZcprofError({
-      code: 'ZC_UNSAFE_FOLDER',
-      message: `the cache folder ${dir} is not private: ${why}`,
-      hint: isDefault
-        ? `make it yours and private (chmod 700 '${dir}'), or pass --cache-dir with a folder only you can write`
-        : `pass a folder only you can write (mkdir -m 700 ~/zcprof-cache; --cache-dir ~/zcprof-cache), or leave --cache-dir out for ${defaultCacheDir()}`
-    })
+  if (isDefault && st.isDirectory() && st.uid === myUid() && st.mode & 0o077) await chmod(dir, 0o700)
+  const problem = folderProblem(dir, {
+    what: 'the cache folder',
+    harm: 'they could plant a link where zcprof writes its test file, or their own data to be measured',
+    // the test file's name is known in advance: a sticky shared folder still lets others plant it
+    stickyOk: false,
+    hint: isDefault
+      ? `make it yours and private (chmod 700 '${dir}'), or pass --cache-dir with a folder only you can write`
+      : `pass a folder only you can write (mkdir -m 700 ~/zcprof-cache; --cache-dir ~/zcprof-cache), or leave --cache-dir out for ${defaultCacheDir()}`
+  })
+  if (problem) throw new ZcprofError(problem)
   return dir
 }
 

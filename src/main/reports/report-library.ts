@@ -17,7 +17,6 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
-  realpathSync,
   rmSync,
   writeFileSync,
   writeSync,
@@ -42,6 +41,7 @@ import {
 import { safeFileStem } from '../../shared/export/report-title'
 import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
 import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine } from '../../shared/run-journal'
+import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
 import { parseReport, type LoadedReport } from './report-loader'
 
@@ -70,77 +70,15 @@ function looksLikeReport(name: string): boolean {
   return /\.json$/i.test(name.replace(/[\p{C}\s]+$/u, ''))
 }
 
-/** a path as a shell takes it, for hints a person pastes */
-function shellQuoted(p: string): string {
-  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`
-}
-
-/** why another user could change what is in dir (st), or null: ssh's rule for ~/.ssh, with /tmp's sticky bit allowed */
-function folderRisk(st: Stats, uid: number): string | null {
-  if (st.uid !== uid && st.uid !== 0) return `it belongs to another user (uid ${st.uid})`
-  if (st.mode & 0o022 && !(st.mode & 0o1000))
-    return `other users can write it (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}, no sticky bit)`
-  return null
-}
-
-/**
- * Why a library in folder could be tampered with by another user, or null. Whoever can
- * write a folder can replace what is in it: the folder (not a link to one) and every
- * folder above it must belong to you or to root, and none may be writable by group or
- * others unless its sticky bit is set (as /tmp's is). A folder not made yet is judged
- * by those above it. The app, the CLI's --library and a remembered setting all pass here.
- */
+/** why another user could tamper with a library in folder, or null (storage/private-folder.ts) */
 export function privateFolderProblem(folder: string): ErrorInfo | null {
-  const uid = process.getuid?.()
-  if (uid === undefined) return null // no Unix owners on this system
-  const abs = path.resolve(folder)
-  const refused = (message: string, hint: string): ErrorInfo => ({ code: 'ZC_UNSAFE_FOLDER', message, hint })
-  let st: Stats | null = null
-  try {
-    st = lstatSync(abs)
-  } catch {
-    // not made yet: zcprof makes it, 0755
-  }
-  if (st?.isSymbolicLink())
-    return refused(
-      `the report library ${abs} is a symbolic link: whoever can change the link can swap the library`,
-      'use the folder it points to, by its own path'
-    )
-  const own = st && folderRisk(st, uid)
-  if (own)
-    return refused(
-      `the report library ${abs} is not private: ${own}, so they could replace or plant reports`,
-      own.startsWith('other')
-        ? `chmod go-w ${shellQuoted(abs)}, or choose a folder only you can write`
-        : 'choose a folder you own (e.g. under your home folder)'
-    )
-  // the folders above, by their real paths: a link above is where it leads
-  let up = path.dirname(abs)
-  for (;;) {
-    try {
-      up = realpathSync(up)
-      break
-    } catch {
-      if (up === path.dirname(up)) return null
-      up = path.dirname(up)
-    }
-  }
-  for (let dir = up; ; dir = path.dirname(dir)) {
-    let risk: string | null = null
-    try {
-      risk = folderRisk(lstatSync(dir), uid)
-    } catch {
-      // unreadable: not ours to judge
-    }
-    if (risk)
-      return refused(
-        `the report library ${abs} is inside ${dir}, and ${risk}: they could swap the library for another folder`,
-        risk.startsWith('other')
-          ? `chmod go-w ${shellQuoted(dir)} (or chmod +t, as /tmp has), or choose a folder elsewhere`
-          : 'choose a folder inside one you own (e.g. your home folder)'
-      )
-    if (dir === path.dirname(dir)) return null
-  }
+  return folderProblem(folder, LIBRARY_FOLDER)
+}
+
+const LIBRARY_FOLDER: FolderUse = {
+  what: 'the report library',
+  harm: 'they could replace or plant reports',
+  stickyOk: true
 }
 
 /** throws ZC_UNSAFE_FOLDER when another user could tamper with a library in folder (see privateFolderProblem) */
