@@ -6,7 +6,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadReportFile, parseReport } from '../../src/main/reports/report-loader'
 import { compareReports, parseThresholdFraction, ratioOfMeans } from '../../src/shared/compare'
-import { comparisonText } from '../../src/shared/export/compare-export'
+import { comparisonText, gateLines } from '../../src/shared/export/compare-export'
+import { changeText, meanText } from '../../src/shared/export/figures'
 import { summarize } from '../../src/shared/statistics'
 
 const load = (name: string) => loadReportFile(path.join(__dirname, '../fixtures/reports', name)).report
@@ -302,6 +303,14 @@ describe('a figure no finite ratio can be made of: "cannot compare", inconclusiv
     const gated = ['allHostsCyclesPerBit', 'throughputBitsPerSec'] as const
     const printed = [JSON.stringify(comparisonText(cmp, gated, gated)), JSON.stringify(cmp)].join('\n')
     expect(printed).not.toMatch(/Infinity|NaN/)
+    // the gate's lines say why, rather than ask for repetitions that could not help
+    expect(gateLines(cmp, gated).join('\n')).toContain(`cannot compare: ${why}`)
+  })
+  it('the formatters print no figure for what is not a number', () => {
+    for (const v of [Infinity, -Infinity, NaN]) {
+      expect(changeText(v)).toBe('—')
+      expect(meanText('throughputBitsPerSec', { mean: v } as never)).toBe('—')
+    }
   })
   it('both means 0 is no change, not a finding either way (as before)', () => {
     const zero = withSendfileThroughput(0)

@@ -55,6 +55,8 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`
 
 /** what would decide an inconclusive figure, in words */
 function decideText(i: Inconclusive, threshold: number): string {
+  // more repetitions cannot help a figure no ratio can be made of
+  if (i.uncomparable) return `cannot compare: ${i.uncomparable}`
   const seen = i.detectable === null ? 'no interval' : `it could tell ±${percent(i.detectable)} from noise`
   const more =
     i.repetitionsNeeded === null

@@ -164,6 +164,8 @@ export function timesText(v: number | null): string {
 
 /** a signed change, e.g. −20.0% */
 export function changeText(ratio: number): string {
+  // a report from outside (or a bug) never prints Infinity or NaN: no figure instead
+  if (!Number.isFinite(ratio)) return DASH
   const c = (ratio - 1) * 100
   return `${c >= 0 ? '+' : '−'}${Math.abs(c).toFixed(1)}%`
 }
@@ -382,7 +384,7 @@ export function rowKeyText(k: RowKey): string {
 
 /** a compared figure's mean, in the unit people read it in */
 export function meanText(metric: StatMetric, s: Stat | null): string {
-  if (!s) return DASH
+  if (!s || !Number.isFinite(s.mean)) return DASH
   return metric === 'throughputBitsPerSec' ? `${(s.mean / 1e9).toFixed(2)} Gbit/s` : formatRatio(s.mean, 3)
 }
 
