@@ -43,7 +43,7 @@ import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
 import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine } from '../../shared/run-journal'
 import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
-import { parseReport, type LoadedReport } from './report-loader'
+import { parseReport, readInputFile, type LoadedReport } from './report-loader'
 
 const TRASH = '.trash'
 /** marks a folder as a zcprof library, so the app may be pointed at it again */
@@ -532,17 +532,8 @@ export class ReportLibrary {
 
   /** a file from elsewhere (zcprof report of any readable schema, or iperf3 -J), saved as the current schema */
   importFile(file: string, options: Iperf3ImportOptions = {}): LibraryEntry {
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch (e) {
-      throw new ZcprofError({
-        code: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ZC_REPORT_NOT_FOUND' : 'ZC_REPORT_UNREADABLE',
-        message: `cannot read ${file}: ${(e as Error).message}`,
-        hint: 'check the path and its permissions'
-      })
-    }
-    return this.importText(file, text, options)
+    // only a regular file, and no more of it than a report may be: a FIFO or /dev/zero is refused unread
+    return this.importText(file, readInputFile(file), options)
   }
 
   /** the same from text (the app reads the file in the renderer: browser mode has no paths) */
