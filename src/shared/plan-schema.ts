@@ -19,11 +19,13 @@ interface Field {
   nullable?: true
   /** a plan from before the field may lack it */
   optional?: true
+  /** a list of names: what one is called, for "unknown method 'x'" */
+  noun?: string
 }
 
 /** every field of a plan, as the report schema has it (report-schema.ts, `plan`) */
 export const PLAN_FIELDS: Record<keyof Plan, Field> = {
-  methods: { rule: { kind: 'list', of: { kind: 'one of', values: ALL_METHODS }, max: 64 } },
+  methods: { rule: { kind: 'list', of: { kind: 'one of', values: ALL_METHODS }, max: 64 }, noun: 'method' },
   targets: { rule: { kind: 'list', of: { kind: 'string' }, max: 1024 } },
   fileBytes: { rule: { kind: 'list', of: { kind: 'number' }, max: 1024 } },
   file: { rule: { kind: 'string' }, nullable: true },
@@ -147,7 +149,18 @@ export function planShapeProblems(plan: unknown, options: PlanShapeOptions = {})
         : rule.kind === 'list'
           ? Array.isArray(v) && v.length <= rule.max && v.every((x) => fitsItem(x, rule.of))
           : fitsItem(v, rule)
-    if (!fits)
+    // a list of names with one name unknown: that name, and the names there are
+    const unknown =
+      !fits && rule.kind === 'list' && rule.of.kind === 'one of' && field.noun && Array.isArray(v)
+        ? v.find((x) => typeof x === 'string' && !fitsItem(x, rule.of))
+        : undefined
+    if (typeof unknown === 'string' && rule.kind === 'list' && rule.of.kind === 'one of')
+      out.push({
+        field: key,
+        message: `unknown ${field.noun} '${unknown.slice(0, 60)}'`,
+        hint: `${field.noun}s are: ${rule.of.values.join(', ')}`
+      })
+    else if (!fits)
       out.push({
         field: key,
         message: `'${key}' must be ${describe(rule)}${field.nullable ? ' or null' : ''}, not ${shown(v)}`,
