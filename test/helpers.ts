@@ -8,6 +8,7 @@ import path from 'node:path'
 import * as native from '../src/native'
 import type { NativeMethod, ReceiverMode } from '../src/shared/methods'
 import type { Plan } from '../src/shared/report'
+import { ZcprofError } from '../src/shared/errors'
 import { DEFAULT_PLAN } from '../src/main/engine/run'
 
 /** the built CLI, as a user runs it */
@@ -106,6 +107,28 @@ export async function rejection(p: Promise<unknown>): Promise<native.NativeError
     return e as native.NativeError
   }
   throw new Error('expected a rejection')
+}
+
+/** the ZcprofError f throws (anything else thrown is the test's failure, as is nothing) */
+export function refusal(f: () => unknown): ZcprofError {
+  try {
+    f()
+  } catch (e) {
+    if (!(e instanceof ZcprofError)) throw e
+    return e
+  }
+  throw new Error('expected a refusal')
+}
+
+/** the ZcprofError p rejects with */
+export async function asyncRefusal(p: Promise<unknown>): Promise<ZcprofError> {
+  try {
+    await p
+  } catch (e) {
+    if (!(e instanceof ZcprofError)) throw e
+    return e
+  }
+  throw new Error('expected a refusal')
 }
 
 /**

@@ -8,23 +8,13 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkOutput, outputWay, writeFileAtomic } from '../../src/main/storage/atomic-file'
-import type { ZcprofError } from '../../src/shared/errors'
 import type { Report } from '../../src/shared/report'
-import { runZcprof, tempDir } from '../helpers'
+import { refusal, runZcprof, tempDir } from '../helpers'
 import { skipWhen } from '../skips'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 const FIXTURE = path.join(F, 'machine-a.json')
 const root = process.getuid?.() === 0
-
-function thrown(f: () => unknown): ZcprofError {
-  try {
-    f()
-  } catch (e) {
-    return e as ZcprofError
-  }
-  throw new Error('expected a refusal')
-}
 
 describe.skipIf(skipWhen(!root, 'output devices', 'needs root to make a character device with mknod'))(
   'a device is written in place',
@@ -53,7 +43,7 @@ describe('outputs that are not regular files', () => {
         writeFileAtomic(fifo, 'through the pipe\n')
         break
       } catch (e) {
-        if ((e as ZcprofError).code !== 'ENXIO') throw e
+        if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e
         await new Promise((r) => setTimeout(r, 20))
       }
     }
@@ -66,7 +56,7 @@ describe('outputs that are not regular files', () => {
     const fifo = path.join(tempDir(), 'pipe')
     execFileSync('mkfifo', [fifo])
     const t0 = performance.now()
-    expect(thrown(() => writeFileAtomic(fifo, 'x')).message).toMatch(/nobody reads that pipe/)
+    expect(refusal(() => writeFileAtomic(fifo, 'x')).message).toMatch(/nobody reads that pipe/)
     expect(performance.now() - t0).toBeLessThan(5000)
   })
 
@@ -75,7 +65,7 @@ describe('outputs that are not regular files', () => {
     expect(outputWay('/dev/fd/1')).toEqual({ kind: 'fd', fd: 1 })
     expect(outputWay('/proc/self/fd/2')).toEqual({ kind: 'fd', fd: 2 })
     expect(outputWay('/dev/stderr')).toEqual({ kind: 'fd', fd: 2 })
-    expect(thrown(() => outputWay(tempDir())).message).toMatch(/it is a folder/)
+    expect(refusal(() => outputWay(tempDir())).message).toMatch(/it is a folder/)
     const block = readdirSync('/dev').find((d) => {
       try {
         return lstatSync(`/dev/${d}`).isBlockDevice()
@@ -83,19 +73,19 @@ describe('outputs that are not regular files', () => {
         return false
       }
     })
-    if (block) expect(thrown(() => checkOutput(`/dev/${block}`, '--json')).message).toMatch(/disk device/)
+    if (block) expect(refusal(() => checkOutput(`/dev/${block}`, '--json')).message).toMatch(/disk device/)
   })
 
   it('a link to a device planted in a folder others write is not followed', () => {
     const dir = tempDir()
     execFileSync('ln', ['-s', '/dev/null', path.join(dir, 'r.json')])
-    expect(thrown(() => outputWay(path.join(dir, 'r.json'))).message).toMatch(/link to a device/)
+    expect(refusal(() => outputWay(path.join(dir, 'r.json'))).message).toMatch(/link to a device/)
   })
 })
 
 describe('output paths are checked before the run (exit 2)', () => {
   it('a missing folder is named, with the fix', () => {
-    const e = thrown(() => checkOutput('/nonexistent-zcprof/dir/r.json', '--json'))
+    const e = refusal(() => checkOutput('/nonexistent-zcprof/dir/r.json', '--json'))
     expect(e.message).toMatch(/the folder \/nonexistent-zcprof\/dir does not exist/)
     expect(e.hint).toMatch(/mkdir -p/)
   })

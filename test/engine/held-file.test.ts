@@ -7,23 +7,13 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkUnchanged, holdFile, releaseFile } from '../../src/main/engine/held-file'
 import { runPlan } from '../../src/main/engine/run'
-import type { ZcprofError } from '../../src/shared/errors'
 import type { RunEvent } from '../../src/shared/events'
-import { randomFile, tempDir, testPlan } from '../helpers'
+import { randomFile, refusal, tempDir, testPlan } from '../helpers'
 import { runOnFake } from './fake-run'
 
 const STEADY = {
   copy: { bytesPerSec: 1e9, senderNsPerByte: 1, receiverNsPerByte: 1 },
   sendfile: { bytesPerSec: 2e9, senderNsPerByte: 0.5, receiverNsPerByte: 1 }
-}
-
-function thrown(f: () => unknown): ZcprofError {
-  try {
-    f()
-  } catch (e) {
-    return e as ZcprofError
-  }
-  throw new Error('expected a refusal')
 }
 
 describe('holdFile', () => {
@@ -39,7 +29,7 @@ describe('holdFile', () => {
       symlinkSync(secret, file)
       // the kernel's own view of the held descriptor is the instrument
       expect(readFileSync(held.readPath, 'utf8')).toBe('public bytes\n')
-      expect(thrown(() => checkUnchanged(held)).code).toBe('ZC_FILE_CHANGED')
+      expect(refusal(() => checkUnchanged(held)).code).toBe('ZC_FILE_CHANGED')
     } finally {
       releaseFile(held)
     }
@@ -51,9 +41,9 @@ describe('holdFile', () => {
     checkUnchanged(held) // unchanged: nothing said
     const other = randomFile(4096)
     renameSync(other, file)
-    expect(thrown(() => checkUnchanged(held)).message).toContain(file)
+    expect(refusal(() => checkUnchanged(held)).message).toContain(file)
     rmSync(file)
-    expect(thrown(() => checkUnchanged(held)).code).toBe('ZC_FILE_CHANGED')
+    expect(refusal(() => checkUnchanged(held)).code).toBe('ZC_FILE_CHANGED')
     releaseFile(held)
   })
 
@@ -72,14 +62,14 @@ describe('holdFile', () => {
     const fifo = path.join(dir, 'fifo')
     execFileSync('mkfifo', [fifo])
     const t0 = performance.now()
-    expect(thrown(() => holdFile(fifo)).code).toBe('ZC_NOT_A_FILE')
+    expect(refusal(() => holdFile(fifo)).code).toBe('ZC_NOT_A_FILE')
     expect(performance.now() - t0).toBeLessThan(5000)
-    expect(thrown(() => holdFile('/dev/zero')).code).toBe('ZC_NOT_A_FILE')
+    expect(refusal(() => holdFile('/dev/zero')).code).toBe('ZC_NOT_A_FILE')
     mkdirSync(path.join(dir, 'folder'))
-    expect(thrown(() => holdFile(path.join(dir, 'folder'))).code).toBe('ZC_NOT_A_FILE')
+    expect(refusal(() => holdFile(path.join(dir, 'folder'))).code).toBe('ZC_NOT_A_FILE')
     writeFileSync(path.join(dir, 'empty'), '')
-    expect(thrown(() => holdFile(path.join(dir, 'empty'))).message).toMatch(/is empty/)
-    expect(thrown(() => holdFile(path.join(dir, 'missing'))).message).toMatch(/does not exist/)
+    expect(refusal(() => holdFile(path.join(dir, 'empty'))).message).toMatch(/is empty/)
+    expect(refusal(() => holdFile(path.join(dir, 'missing'))).message).toMatch(/does not exist/)
   })
 
   it('a link the user names is followed once, at the check', () => {

@@ -2,19 +2,9 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, statSync, sym
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ensureTestFile, privateCacheDir } from '../../src/main/engine/test-file'
-import { ZcprofError } from '../../src/shared/errors'
-import { tempDir } from '../helpers'
+import { asyncRefusal, tempDir } from '../helpers'
 
 const OTHER_UID = 65534 // nobody: another user on this machine
-
-async function refusal(p: Promise<unknown>): Promise<ZcprofError> {
-  try {
-    await p
-  } catch (e) {
-    return e as ZcprofError
-  }
-  throw new Error('expected a refusal')
-}
 
 describe('ensureTestFile', () => {
   it('makes a file of exactly the size asked, then reuses it', async () => {
@@ -56,7 +46,7 @@ describe('the cache is private (issue 24, item 1)', () => {
     for (const mode of [0o777, 0o1777, 0o775, 0o757]) {
       const dir = tempDir()
       chmodSync(dir, mode)
-      const e = await refusal(ensureTestFile(4096, dir))
+      const e = await asyncRefusal(ensureTestFile(4096, dir))
       expect(e.code, mode.toString(8)).toBe('ZC_UNSAFE_FOLDER')
       expect(e.message).toContain(dir)
       expect(e.message).toMatch(/other users can write it/)
@@ -68,10 +58,10 @@ describe('the cache is private (issue 24, item 1)', () => {
     const theirs = tempDir()
     chmodSync(theirs, 0o700)
     chownSync(theirs, OTHER_UID, OTHER_UID)
-    expect((await refusal(ensureTestFile(4096, theirs))).message).toMatch(/belongs to another user \(uid 65534\)/)
+    expect((await asyncRefusal(ensureTestFile(4096, theirs))).message).toMatch(/belongs to another user \(uid 65534\)/)
     const link = path.join(tempDir(), 'cache')
     symlinkSync(tempDir(), link)
-    expect((await refusal(ensureTestFile(4096, link))).message).toMatch(/symbolic link/)
+    expect((await asyncRefusal(ensureTestFile(4096, link))).message).toMatch(/symbolic link/)
   })
 
   it('makes the default folder (XDG cache) 0700', async () => {

@@ -30,28 +30,11 @@ import { readSettings, writeSettings } from '../../src/main/settings'
 import { ZcprofError } from '../../src/shared/errors'
 import type { RunEvent } from '../../src/shared/events'
 import type { Report } from '../../src/shared/report'
-import { tempDir } from '../helpers'
+import { asyncRefusal, refusal, tempDir } from '../helpers'
 
 const OTHER_UID = 65534
 const fixture = path.join(__dirname, '../fixtures/reports/real-loopback-v2.json')
 const real = () => loadReportFile(fixture).report
-
-function refusal(f: () => unknown): ZcprofError {
-  try {
-    f()
-  } catch (e) {
-    return e as ZcprofError
-  }
-  throw new Error('not refused')
-}
-async function asyncRefusal(p: Promise<unknown>): Promise<ZcprofError> {
-  try {
-    await p
-  } catch (e) {
-    return e as ZcprofError
-  }
-  throw new Error('not refused')
-}
 
 /** a journal as the writer lays it out: a start line, then one line per trial */
 function journalText(report: Report, trials: number, start: Record<string, unknown> = {}): string {

@@ -7,23 +7,12 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/storage/atomic-file'
 import { acceptEnvironment, loadReportFile, parseReport, readInputFile } from '../../src/main/reports/report-loader'
-import { ZcprofError } from '../../src/shared/errors'
 import { MAX_REPORT_BYTES, SCHEMA_VERSION } from '../../src/shared/report'
-import { tempDir } from '../helpers'
+import { refusal, tempDir } from '../helpers'
 
 const FIXTURES = path.join(__dirname, '../fixtures/reports')
 const fixture = (name: string) => path.join(FIXTURES, name)
 const v1Text = readFileSync(fixture('v1-loopback.json'), 'utf8')
-
-function refusal(f: () => unknown): ZcprofError {
-  try {
-    f()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ZcprofError)
-    return e as ZcprofError
-  }
-  throw new Error('expected a refusal')
-}
 
 describe('current and older reports', () => {
   it('a schema 1 report (written by zcprof 0.1.0) migrates: same measurements, new fields at their defaults', () => {
