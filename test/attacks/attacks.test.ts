@@ -9,7 +9,7 @@ import { skipWhen } from '../skips'
 
 const root = process.getuid?.() === 0
 const scripts = readdirSync(__dirname)
-  .filter((f) => f.endsWith('.sh'))
+  .filter((f) => f.endsWith('.sh') && f !== 'common.sh')
   .sort()
 
 describe.skipIf(skipWhen(!root, 'attack scripts', 'they make devices, mount tmpfs and chown to another user: root'))(

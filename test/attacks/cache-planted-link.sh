@@ -3,11 +3,7 @@
 # in a shared --cache-dir. A folder others can write (even /tmp's 1777) must be refused
 # with its name and the fix, and nothing written through the link. Run from the
 # repository root after a build, as root (it makes a folder owned by uid 65534).
-set -u
-cd "$(dirname "$0")/../.."
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail=0
+. "$(dirname "$0")/common.sh"
 echo precious > "$dir/victim"
 for mode in 1777 0777; do
   mkdir -m "$mode" "$dir/shared-$mode" && chmod "$mode" "$dir/shared-$mode"

@@ -3,13 +3,8 @@
 # refused by the loader naming the field (exit 2); a baseline figure that loads but
 # makes no finite ratio (1e-300 bit/s) makes compare say "cannot compare" and exit 3
 # (inconclusive), never print Infinity or NaN, never exit 0. Run from the repository root after a build.
-set -u
-cd "$(dirname "$0")/../.."
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-export XDG_DATA_HOME="$dir/data" XDG_CACHE_HOME="$dir/cache"
+. "$(dirname "$0")/common.sh"
 fixture=test/fixtures/reports/machine-a.json
-fail=0
 # machine A with one field of its trial 3 (a measured sendfile trial) changed; RAW is spliced in as text
 hostile() { # NAME FIELD RAW
   node -e '

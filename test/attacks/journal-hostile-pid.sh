@@ -3,11 +3,7 @@
 # run holding their lock, must be recovered by the next `library list` (an INCOMPLETE
 # entry each, the journal gone), not left for ever as "still running". Run from the
 # repository root after a build (or ZCPROF="node --import tsx src/main/cli.ts").
-set -u
-cd "$(dirname "$0")/../.."
-zcprof=${ZCPROF:-node bin/zcprof.js}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/common.sh"
 lib="$dir/lib"
 mkdir -m 0755 "$lib"
 fixture=test/fixtures/reports/real-loopback-v2.json

@@ -3,11 +3,7 @@
 # must be listed (escaped: no raw control character reaches the terminal), and a dead
 # run's journal named so must become a listed INCOMPLETE report, not vanish. Run from
 # the repository root after a build (or ZCPROF="node --import tsx src/main/cli.ts").
-set -u
-cd "$(dirname "$0")/../.."
-zcprof=${ZCPROF:-node bin/zcprof.js}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/common.sh"
 lib="$dir/lib"
 mkdir -m 0755 "$lib"
 fixture=test/fixtures/reports/real-loopback-v2.json
@@ -20,7 +16,6 @@ node -e '
   process.stdout.write(JSON.stringify(start) + "\n" + JSON.stringify({ kind: "trial", trial: r.trials[0] }) + "\n")
 ' "$fixture" >"$lib/"$'odd\nrun.journal.ndjson'
 out=$(timeout 60 $zcprof library list --library "$lib" 2>&1)
-fail=0
 for want in 'new\nline.json' '.hidden.json' 'bell\u0007.json' INCOMPLETE; do
   if grep -qF -- "$want" <<<"$out"; then echo "ok   listed: $want"; else echo "FAIL not listed: $want"; fail=1; fi
 done

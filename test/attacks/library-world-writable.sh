@@ -4,16 +4,10 @@
 # refuse (exit 2, ZC_UNSAFE_FOLDER's words naming the folder and `chmod go-w`), and
 # write nothing there; a sticky 1777 folder is accepted. Run from the repository root
 # after a build (or ZCPROF="node --import tsx src/main/cli.ts" to run the sources).
-set -u
-cd "$(dirname "$0")/../.."
-zcprof=${ZCPROF:-node bin/zcprof.js}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-export XDG_DATA_HOME="$dir/data" XDG_CACHE_HOME="$dir/cache"
+. "$(dirname "$0")/common.sh"
 mkdir -m 0777 "$dir/open" "$dir/parent" && chmod 0777 "$dir/open" "$dir/parent" # past any umask
 mkdir -m 0755 "$dir/theirs" && chown 65534 "$dir/theirs"
 mkdir -m 1777 "$dir/sticky" && chmod 1777 "$dir/sticky"
-fail=0
 attack() {
   local what=$1 folder=$2 want=$3
   shift 3

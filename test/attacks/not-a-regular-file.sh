@@ -2,13 +2,8 @@
 # Issue 24 item 10: a FIFO or a device given where a report or plan file goes. Each
 # command must refuse at once (exit 2, "not a file"), never hang on the FIFO's open or
 # read /dev/zero until memory runs out. Run from the repository root after a build.
-set -u
-cd "$(dirname "$0")/../.."
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/common.sh"
 mkfifo "$dir/report.json"
-export XDG_DATA_HOME="$dir/data" XDG_CACHE_HOME="$dir/cache"
-fail=0
 attack() {
   local what=$1 want=$2
   shift 2

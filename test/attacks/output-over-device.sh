@@ -3,14 +3,7 @@
 # written. As root, `--json /dev/null` once replaced /dev/null with a regular file. Here a
 # null device of our own (mknod) stands in for /dev/null; a FIFO nobody reads must be
 # refused, not waited on; a missing folder must stop the run before it measures (exit 2).
-set -u
-cd "$(dirname "$0")/../.."
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-export XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data"
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+. "$(dirname "$0")/common.sh"
 report=test/fixtures/reports/machine-a.json
 mknod "$dir/null" c 1 3
 timeout 30 node bin/zcprof.js report "$report" --json "$dir/null" >/dev/null 2>&1

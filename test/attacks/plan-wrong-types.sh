@@ -2,12 +2,7 @@
 # Issue 24 item 12: plan fields of the wrong kind and prototype keys are refused before
 # a run (exit 2, naming the field), and a report holding such a plan is refused at load
 # in the same words: what runs is what loads. Run from the repository root after a build.
-set -u
-cd "$(dirname "$0")/../.."
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-export XDG_DATA_HOME="$dir/data" XDG_CACHE_HOME="$dir/cache"
-fail=0
+. "$(dirname "$0")/common.sh"
 check() { # WHAT WANT RC-AND-OUTPUT...
   local what=$1 want=$2 rc=$3 out=$4
   if [ "$rc" = 2 ] && grep -qF "$want" <<<"$out"; then echo "ok   $what: refused, '$want'"

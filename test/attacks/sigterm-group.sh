@@ -2,12 +2,7 @@
 # Issue 24 item 13: SIGTERM or SIGHUP to a run's whole process group (a service manager's
 # stop, a closed terminal) must keep the finished trials, mark the report incomplete,
 # show the trial in flight as cancelled (not failed) and exit 1, not 143 or 129.
-set -u
-cd "$(dirname "$0")/../.."
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-export XDG_CACHE_HOME="$dir/cache"
-fail=0
+. "$(dirname "$0")/common.sh"
 for sig in TERM HUP; do
   setsid node bin/zcprof.js run -m copy,sendfile -s 64MiB -r 20 --warmup 0 --precision off --chunk 4KiB \
     --no-progress --json "$dir/r-$sig.json" > "$dir/out" 2>&1 &

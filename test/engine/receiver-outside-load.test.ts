@@ -14,30 +14,14 @@ import { summarizeTrial, type TrialMeasurements } from '../../src/main/engine/tr
 import { runPlan } from '../../src/main/engine/run'
 import { allHostsCyclesPerBit } from '../../src/shared/aggregate'
 import { parseTarget } from '../../src/shared/targets'
-import type { SideTotals } from '../../src/shared/trial-summary'
-import type { NativeResult } from '../../src/native'
 import { randomFile, testPlan } from '../helpers'
+import { nativeResult, totals } from './native-results'
 
 const S = 1e9
 const GB = 1e9
 /** the sending host's CLOCK_MONOTONIC t seconds into the trial; the receiving host's runs 50 s ahead */
 const T = (t: number) => 100 * S + t * S
 const R = (t: number) => 150 * S + t * S
-
-function totals(cpuNs: number): SideTotals {
-  return {
-    scope: 'thread',
-    cpuNs,
-    cycles: null,
-    instructions: null,
-    contextSwitches: 0,
-    contextSwitchesVoluntary: 0,
-    contextSwitchesInvoluntary: 0,
-    pageFaults: 0,
-    syscalls: { write: 1 },
-    sources: {}
-  }
-}
 
 function host(atNs: number, busyNs: number, processCpuNs: number, othersCpuNs?: number): HostSnapshot {
   return {
@@ -49,46 +33,6 @@ function host(atNs: number, busyNs: number, processCpuNs: number, othersCpuNs?: 
     perCpu: [],
     netRx: {},
     netTx: {}
-  }
-}
-
-function received(bytes: number): NativeResult {
-  return {
-    phase: 'done',
-    bytes,
-    syscalls: { read: 10 },
-    syscallsTotal: 10,
-    zeroCopySends: 0,
-    uringSqes: 0,
-    uringSqpollTid: 0,
-    gpuCalls: 0,
-    zeroCopyCompleted: 0,
-    zeroCopyCopied: 0,
-    startNs: R(0),
-    firstByteNs: R(0),
-    lastByteNs: R(2),
-    fileBytes: 0,
-    confirmedNs: 0,
-    peerConfirmed: false,
-    crc32c: 42,
-    effectiveChunkBytes: 65536,
-    uringSqpollCpuNs: 0,
-    uringWorkerCpuNs: 0,
-    localPort: 0,
-    peerPort: 5000,
-    cpusSeen: [0],
-    cpuMigrations: 0,
-    counters: {
-      taskClockNs: 1 * S,
-      contextSwitches: 0,
-      contextSwitchesVoluntary: 0,
-      contextSwitchesInvoluntary: 0,
-      pageFaults: 0,
-      pageFaultsMinor: 0,
-      pageFaultsMajor: 0,
-      tid: 7,
-      sources: { cycles: 'none', taskClock: 'perf-software', contextSwitches: 'x', pageFaults: 'x', split: 'x' }
-    }
   }
 }
 
@@ -140,7 +84,7 @@ function measurements(rBusy: number, rOthers: number | undefined): TrialMeasurem
     sampleIntervalMs: 50,
     sent,
     recv: {
-      streams: [{ result: received(2 * GB), error: null }],
+      streams: [{ result: nativeResult(2 * GB, { startNs: R(0), lastByteNs: R(2), cpuNs: 1 * S }), error: null }],
       hostStart: host(R(0), 0, 0, rOthers === undefined ? undefined : 0),
       hostEnd: host(R(2), rBusy, 1.5 * S, rOthers)
     },

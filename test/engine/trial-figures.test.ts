@@ -2,82 +2,21 @@
 // by hand in the comments, not by the code under test.
 
 import { describe, expect, it } from 'vitest'
-import type { NativeCounters, NativeResult } from '../../src/native'
+import type { NativeResult } from '../../src/native'
 import type { HostSnapshot } from '../../src/main/host/system-cpu'
 import type { SenderOutcome, SenderSnapshot, StreamOutcome } from '../../src/main/engine/sender'
 import { summarizeTrial, type TrialMeasurements } from '../../src/main/engine/trial-figures'
 import { parseTarget } from '../../src/shared/targets'
-import type { SideTotals } from '../../src/shared/trial-summary'
+import { nativeResult, totals } from './native-results'
 
 const GB = 1e9
 const S = 1e9 // ns per second
 /** a CLOCK_MONOTONIC reading t seconds into the trial (the clock is never near 0) */
 const T = (t: number) => 100 * S + t * S
 
-function totals(cpuNs: number, ctx = 0): SideTotals {
-  return {
-    scope: 'thread',
-    cpuNs,
-    cycles: null,
-    instructions: null,
-    contextSwitches: ctx,
-    contextSwitchesVoluntary: ctx,
-    contextSwitchesInvoluntary: 0,
-    pageFaults: 0,
-    syscalls: { write: ctx },
-    sources: {}
-  }
-}
-
-function counters(cpuNs: number, ctx = 0): NativeCounters {
-  return {
-    taskClockNs: cpuNs,
-    contextSwitches: ctx,
-    contextSwitchesVoluntary: ctx,
-    contextSwitchesInvoluntary: 0,
-    pageFaults: 0,
-    pageFaultsMinor: 0,
-    pageFaultsMajor: 0,
-    tid: 7,
-    sources: {
-      cycles: 'none',
-      taskClock: 'perf-software',
-      contextSwitches: 'perf-software',
-      pageFaults: 'perf-software',
-      split: 'rusage'
-    }
-  }
-}
-
+/** a receiving stream's result, from 0 s to lastByteNs */
 function received(bytes: number, lastByteNs: number, cpuNs: number, extra: Partial<NativeResult> = {}): NativeResult {
-  return {
-    phase: 'done',
-    bytes,
-    syscalls: { read: 10 },
-    syscallsTotal: 10,
-    zeroCopySends: 0,
-    uringSqes: 0,
-    uringSqpollTid: 0,
-    gpuCalls: 0,
-    zeroCopyCompleted: 0,
-    zeroCopyCopied: 0,
-    startNs: T(0),
-    firstByteNs: T(0),
-    lastByteNs,
-    fileBytes: 0,
-    confirmedNs: 0,
-    peerConfirmed: false,
-    crc32c: 42,
-    effectiveChunkBytes: 65536,
-    uringSqpollCpuNs: 0,
-    uringWorkerCpuNs: 0,
-    localPort: 0,
-    peerPort: 5000,
-    cpusSeen: [0],
-    cpuMigrations: 0,
-    counters: counters(cpuNs),
-    ...extra
-  }
+  return nativeResult(bytes, { startNs: T(0), lastByteNs, cpuNs }, extra)
 }
 
 function sent(bytes: number, cpuNs: number, extra: Partial<StreamOutcome> = {}): StreamOutcome {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { aggregateTrials, costVerdict } from '../../src/shared/aggregate'
-import type { TrialRecord, TrialSummary, VsCopy } from '../../src/shared/report'
+import type { TrialRecord, VsCopy } from '../../src/shared/report'
 import type { RatioEstimate } from '../../src/shared/statistics'
 import type { MethodName } from '../../src/shared/methods'
+import { plantedTrial } from './trial-records'
 
 function trial(
   method: MethodName,
@@ -12,42 +13,8 @@ function trial(
   receiverCpb = cpb,
   systemCpb = cpb * 2
 ): TrialRecord {
-  const side = (c: number) => ({
-    cyclesPerBit: c,
-    cyclesSource: 'pmu',
-    contextSwitchesPerGiB: 10,
-    syscallsPerGiB: 100,
-    pageFaultsPerGiB: 1
-  })
-  const summary = {
-    bytes: 1,
-    throughputBitsPerSec: gbits * 1e9,
-    sender: side(cpb),
-    receiver: side(receiverCpb),
-    system: { cyclesPerBit: systemCpb },
-    receiverSystem: null,
-    notes: [],
-    zeroCopy: method === 'msg-zerocopy' ? { sends: 10, completed: 10, copied: 10, fallbackShare: 1 } : null
-  } as unknown as TrialSummary
-  return {
-    index: 0,
-    method,
-    target: 'tcp://127.0.0.1',
-    fileBytes: 100,
-    chunkBytes: 10,
-    durationMs: 2000,
-    omitMs: 200,
-    trialBytes: null,
-    streams: 1,
-    repetition: 0,
-    warmup,
-    cache: 'warm',
-    receiverMode: 'read',
-    samples: [],
-    sampling: { intervalMs: 100, samples: 0, busyMs: 0 },
-    summary,
-    error: null
-  }
+  const zeroCopy = method === 'msg-zerocopy' ? { sends: 10, completed: 10, copied: 10, fallbackShare: 1 } : null
+  return plantedTrial({ method, gbits, sender: cpb, receiver: receiverCpb, system: systemCpb, warmup, zeroCopy })
 }
 
 describe('aggregateTrials', () => {

@@ -7,8 +7,9 @@ import { aggregateTrials, costVerdict } from '../../src/shared/aggregate'
 import { headlineText, VS_COPY_COLUMNS } from '../../src/shared/export/figures'
 import { groupFindings } from '../../src/shared/export/findings'
 import { ALL_METHODS, baselineMethod, isBaselineMethod, type MethodName } from '../../src/shared/methods'
-import type { TrialRecord, TrialSummary } from '../../src/shared/report'
+import type { TrialRecord } from '../../src/shared/report'
 import type { RatioEstimate } from '../../src/shared/statistics'
+import { plantedTrial } from './trial-records'
 
 /** method → [its baseline, whether it is one] */
 const TABLE: Record<MethodName, [MethodName, boolean]> = {
@@ -44,43 +45,8 @@ describe('baselines, a fixed table', () => {
 })
 
 function trial(method: MethodName, repetition: number, gbits: number, cpb: number): TrialRecord {
-  const side = {
-    cyclesPerBit: cpb,
-    cyclesSource: 'pmu',
-    contextSwitchesPerGiB: 1,
-    syscallsPerGiB: 1,
-    pageFaultsPerGiB: 1
-  }
-  const summary = {
-    bytes: 1,
-    throughputBitsPerSec: gbits * 1e9,
-    sender: side,
-    // a GPU target has no receiver of ours and no second host
-    receiver: null,
-    system: { cyclesPerBit: cpb * 2 },
-    receiverSystem: null,
-    notes: [],
-    zeroCopy: null
-  } as unknown as TrialSummary
-  return {
-    index: 0,
-    method,
-    target: 'gpu://0',
-    fileBytes: 100,
-    chunkBytes: 10,
-    durationMs: 2000,
-    omitMs: 200,
-    trialBytes: null,
-    streams: 1,
-    repetition,
-    warmup: false,
-    cache: 'warm',
-    receiverMode: 'read',
-    samples: [],
-    sampling: { intervalMs: 100, samples: 0, busyMs: 0 },
-    summary,
-    error: null
-  }
+  // a GPU target has no receiver of ours and no second host; the system twice the sender
+  return plantedTrial({ method, repetition, gbits, sender: cpb, receiver: null, target: 'gpu://0' })
 }
 
 /*

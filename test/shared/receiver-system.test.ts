@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import { aggregateTrials, allHostsCyclesPerBit, analysisOf } from '../../src/shared/aggregate'
 import type { MethodName } from '../../src/shared/methods'
-import type { TrialRecord, TrialSummary } from '../../src/shared/report'
+import type { TrialRecord } from '../../src/shared/report'
+import { plantedTrial } from './trial-records'
 
 interface Planted {
   sender: number
@@ -18,42 +19,7 @@ interface Planted {
 }
 
 function trial(method: MethodName, repetition: number, p: Planted): TrialRecord {
-  const side = (c: number) => ({
-    cyclesPerBit: c,
-    cyclesSource: 'pmu',
-    contextSwitchesPerGiB: 10,
-    syscallsPerGiB: 100,
-    pageFaultsPerGiB: 1
-  })
-  const summary = {
-    bytes: 1,
-    throughputBitsPerSec: 10e9,
-    sender: side(p.sender),
-    receiver: side(p.receiver),
-    system: { cyclesPerBit: p.system },
-    receiverSystem: p.receiverSystem === null ? null : { cyclesPerBit: p.receiverSystem },
-    notes: [],
-    zeroCopy: null
-  } as unknown as TrialSummary
-  return {
-    index: 0,
-    method,
-    target: 'agent://10.0.0.2:5201',
-    fileBytes: 100,
-    chunkBytes: 10,
-    durationMs: 2000,
-    omitMs: 200,
-    trialBytes: null,
-    streams: 1,
-    repetition,
-    warmup: false,
-    cache: 'warm',
-    receiverMode: 'read',
-    samples: [],
-    sampling: { intervalMs: 100, samples: 0, busyMs: 0 },
-    summary,
-    error: null
-  }
+  return plantedTrial({ method, repetition, target: 'agent://10.0.0.2:5201', ...p })
 }
 
 const summaryOf = (p: Planted) => trial('copy', 0, p).summary!
