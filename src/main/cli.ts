@@ -178,7 +178,7 @@ export function main(argv: string[]): void {
 
   program
     .command('ui')
-    .description('the zcprof UI in a browser (loopback, with a random token in the URL)')
+    .description('the zcprof UI in a browser (loopback, opened by a one-time link it prints)')
     .option('-l, --listen <host:port>', 'address to serve on', '127.0.0.1:0')
     .option('--open', 'open a browser', false)
     .option(
@@ -190,6 +190,10 @@ export function main(argv: string[]): void {
       'a file the UI may send to agent:// and raw:// targets (else: generated data only)'
     )
     .option('--allow-target <target...>', 'an agent:// beyond loopback or raw:// target the UI may send to')
+    .option(
+      '--allow-host <name...>',
+      'a host name browsers use to reach a UI listening beyond loopback (required there; comma-separated for several)'
+    )
     .action(guarded(async (flags: UiFlags) => (await commands.ui()).uiCommand(flags)))
 
   program

@@ -65,18 +65,20 @@ const get = (target: string, headers: Record<string, string> = {}) =>
       '\r\n'
   )
 
-const alive = async () => expect(await get(`/?token=${TOKEN}`)).toMatch(/^HTTP\/1\.1 200/)
+/** this instance's cookie, as the browser sends it after a link was opened */
+const own = () => ({ Cookie: `zcprof_token_${port}=${TOKEN}` })
+const alive = async () => expect(await get('/', own())).toMatch(/^HTTP\/1\.1 200/)
 
 describe('malformed requests get 4xx and the server lives on', () => {
   it.each([
-    ['a cookie that is a lone %', '/', { Cookie: 'zcprof_token=%' }],
-    ['a cookie with a broken escape', '/', { Cookie: 'zcprof_token=%E0%A4%A' }],
-    ['a path with a broken escape, token in the URL', `/%E0?token=${TOKEN}`, {}],
-    ['a path with a NUL', `/%00?token=${TOKEN}`, {}],
-    ['an absolute-form request line naming a bad host', 'http://[zz', {}],
-    ['an absolute-form request line naming another server', `http://evil.example/?token=${TOKEN}`, {}]
+    ['a cookie that is a lone %', '/', () => ({ Cookie: `zcprof_token_${port}=%` })],
+    ['a cookie with a broken escape', '/', () => ({ Cookie: `zcprof_token_${port}=%E0%A4%A` })],
+    ['a path with a broken escape', '/%E0', own],
+    ['a path with a NUL', '/%00', own],
+    ['an absolute-form request line naming a bad host', 'http://[zz', () => ({})],
+    ['an absolute-form request line naming another server', 'http://evil.example/', own]
   ])('%s', async (_what, target, headers) => {
-    expect(await get(target, headers)).toMatch(/^HTTP\/1\.1 4\d\d/)
+    expect(await get(target, headers())).toMatch(/^HTTP\/1\.1 4\d\d/)
     await alive()
   })
 
@@ -84,7 +86,7 @@ describe('malformed requests get 4xx and the server lives on', () => {
     const status = await raw(
       `GET /api HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
         `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: ${ui.origin}\r\n` +
-        'Cookie: zcprof_token=%\r\n\r\n'
+        `Cookie: zcprof_token_${port}=%\r\n\r\n`
     )
     expect(status).toMatch(/^HTTP\/1\.1 4\d\d/)
     await alive()
@@ -98,18 +100,18 @@ describe('malformed requests get 4xx and the server lives on', () => {
 
 describe('only its own Host is answered (DNS rebinding)', () => {
   it('refuses another name, even with the token', async () => {
-    expect(await get(`/?token=${TOKEN}`, { Host: `evil.example:${port}` })).toMatch(/^HTTP\/1\.1 421/)
-    expect(await get(`/?token=${TOKEN}`, { Host: `127.0.0.1:${port + 1}` })).toMatch(/^HTTP\/1\.1 421/)
-    expect(await get(`/?token=${TOKEN}`, { Host: '' })).toMatch(/^HTTP\/1\.1 4\d\d/)
+    expect(await get('/', { ...own(), Host: `evil.example:${port}` })).toMatch(/^HTTP\/1\.1 421/)
+    expect(await get('/', { ...own(), Host: `127.0.0.1:${port + 1}` })).toMatch(/^HTTP\/1\.1 421/)
+    expect(await get('/', { ...own(), Host: '' })).toMatch(/^HTTP\/1\.1 4\d\d/)
   })
   it('answers its loopback names', async () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`])
-      expect(await get(`/?token=${TOKEN}`, { Host: host })).toMatch(/^HTTP\/1\.1 200/)
+      expect(await get('/', { ...own(), Host: host })).toMatch(/^HTTP\/1\.1 200/)
   })
   it('refuses a WebSocket under another name', async () => {
     const status = await new Promise<number | 'open'>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
-        headers: { Host: `evil.example:${port}`, Origin: ui.origin, Cookie: `zcprof_token=${TOKEN}` }
+        headers: { Host: `evil.example:${port}`, Origin: ui.origin, Cookie: `zcprof_token_${port}=${TOKEN}` }
       })
       ws.on('open', () => (ws.close(), resolve('open')))
       ws.on('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0))
@@ -124,7 +126,7 @@ describe('WebSocket messages', () => {
   const answers: { id: number | null; result?: unknown; error?: { message: string } }[] = []
   beforeAll(async () => {
     ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
-      headers: { Origin: ui.origin, Cookie: `zcprof_token=${TOKEN}` }
+      headers: { Origin: ui.origin, Cookie: `zcprof_token_${port}=${TOKEN}` }
     })
     ws.on('message', (d) => answers.push(JSON.parse(d.toString())))
     await new Promise((r) => ws.once('open', r))
@@ -147,6 +149,14 @@ describe('WebSocket messages', () => {
     ws.send(JSON.stringify({ args: [plan], id: 2, call: 'importReport' }))
     expect((await next()).error?.message).toMatch(/over the 65536/)
   })
+  it('a 5 MiB message with two "call" keys (importReport first, startRun last) is refused: the cap follows the call that runs', async () => {
+    calls.length = 0
+    const pad = 'x'.repeat(5 * 1024 * 1024)
+    // written by hand: JSON.stringify cannot repeat a key
+    ws.send(`{"id":7,"call":"importReport","call":"startRun","args":[{"pad":"${pad}"}]}`)
+    expect((await next()).error?.message).toMatch(/startRun of \d+ bytes is over the 65536/)
+    expect(calls).toEqual([])
+  })
   it('importReport may carry a report as big as a report may be', async () => {
     calls.length = 0
     const text = 'y'.repeat(5 * 1024 * 1024)
@@ -166,5 +176,156 @@ describe('WebSocket messages', () => {
     expect(await next()).toEqual({ id: 5, error: { message: 'library exploded' } })
     ws.send(JSON.stringify({ id: 6, call: 'capabilities', args: [] }))
     expect((await next()).result).toEqual({ version: 'test' })
+  })
+})
+
+/** the whole answer to a GET: status, headers (lower-case names), as a raw socket sees them */
+function answer(target: string, headers: Record<string, string>, p = port): Promise<{ status: number; headers: Record<string, string> }> {
+  return new Promise((resolve) => {
+    const s = net.connect(p, '127.0.0.1', () =>
+      s.write(
+        `GET ${target} HTTP/1.1\r\n` +
+          Object.entries({ Host: `127.0.0.1:${p}`, Connection: 'close', ...headers })
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('') +
+          '\r\n'
+      )
+    )
+    let got = ''
+    s.on('data', (d) => (got += d.toString('latin1')))
+    s.on('close', () => {
+      const [head] = got.split('\r\n\r\n')
+      const [status, ...lines] = head.split('\r\n')
+      const h: Record<string, string> = {}
+      for (const l of lines) h[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim()
+      resolve({ status: Number(status.split(' ')[1] ?? 0), headers: h })
+    })
+    s.on('error', () => undefined)
+  })
+}
+
+/** what a WebSocket upgrade to /api gets: 'open', or the HTTP status that refused it */
+function upgrade(headers: Record<string, string>, p = port): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${p}/api`, { headers })
+    ws.on('open', () => (ws.close(), resolve('open')))
+    ws.on('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0))
+    ws.on('error', () => resolve(0))
+  })
+}
+
+const codeOf = (link: string) => new URL(link).searchParams.get('code')!
+
+describe('the cookie belongs to one instance (its port in the name)', () => {
+  const OTHER_TOKEN = 'other-token-9876543210'
+  let other: UiServer
+  let otherPort = 0
+  beforeAll(async () => {
+    other = await startUiServer({
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: path.join(__dirname, '../../out/renderer'),
+      api,
+      token: OTHER_TOKEN
+    })
+    otherPort = Number(new URL(other.origin).port)
+  })
+  afterAll(() => other.close())
+
+  it('a link sets zcprof_token_<port>, HttpOnly, SameSite=Strict, Path=/', async () => {
+    const r = await answer(`/?code=${codeOf(ui.newLink())}`, {})
+    expect(r.headers['set-cookie']).toBe(`zcprof_token_${port}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`)
+  })
+  it('each server accepts only its own cookie name; another port’s is ignored', async () => {
+    const mine = `zcprof_token_${port}=${TOKEN}`
+    const theirs = `zcprof_token_${otherPort}=${OTHER_TOKEN}`
+    expect((await answer('/', { Cookie: mine })).status).toBe(200)
+    expect((await answer('/', { Cookie: theirs })).status).toBe(403)
+    expect((await answer('/', { Cookie: theirs }, otherPort)).status).toBe(200)
+    expect((await answer('/', { Cookie: mine }, otherPort)).status).toBe(403)
+    // the right token under another port's name, or the old shared name, is not this instance's cookie
+    expect((await answer('/', { Cookie: `zcprof_token_${otherPort}=${TOKEN}` })).status).toBe(403)
+    expect((await answer('/', { Cookie: `zcprof_token=${TOKEN}` })).status).toBe(403)
+    expect(await upgrade({ Origin: ui.origin, Cookie: `zcprof_token_${otherPort}=${TOKEN}` })).toBe(403)
+    // both browsers' cookies side by side: each server still finds its own
+    expect((await answer('/', { Cookie: `${theirs}; ${mine}` })).status).toBe(200)
+  })
+  it('a same-named cookie tossed in by another local page does not lock the owner out', async () => {
+    expect((await answer('/', { Cookie: `zcprof_token_${port}=junk; zcprof_token_${port}=${TOKEN}` })).status).toBe(200)
+  })
+})
+
+describe('a link holds a one-time code, never the token', () => {
+  it('the link has no token; its code works once and redirects to the bare address', async () => {
+    const link = ui.newLink()
+    expect(link).not.toContain(TOKEN)
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?code=[A-Za-z0-9_-]{20,}$`))
+    const first = await answer(`/?code=${codeOf(link)}`, {})
+    expect(first.status).toBe(303)
+    expect(first.headers.location).toBe('/')
+    expect((await answer(`/?code=${codeOf(link)}`, {})).status).toBe(403)
+  })
+  it('a guessed code, an empty one, or the token itself in the URL is refused', async () => {
+    for (const q of ['code=guess', 'code=', `token=${TOKEN}`, `code=${TOKEN}`])
+      expect((await answer(`/?${q}`, {})).status).toBe(403)
+  })
+  it('an expired code is refused', async () => {
+    const quick = await startUiServer({
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: path.join(__dirname, '../../out/renderer'),
+      api,
+      codeLifetimeMs: 30
+    })
+    const p = Number(new URL(quick.origin).port)
+    await new Promise((r) => setTimeout(r, 80))
+    expect((await answer(`/?code=${codeOf(quick.url)}`, {}, p)).status).toBe(403)
+    // a fresh one, used in time, still works
+    expect((await answer(`/?code=${codeOf(quick.newLink())}`, {}, p)).status).toBe(303)
+    await quick.close()
+  })
+})
+
+describe('the WebSocket answers only its own page’s origin', () => {
+  const cookie = () => `zcprof_token_${port}=${TOKEN}`
+  it('refuses a foreign Origin, another local port, or none, even with the cookie', async () => {
+    expect(await upgrade({ Origin: 'http://evil.example', Cookie: cookie() })).toBe(403)
+    expect(await upgrade({ Origin: `http://127.0.0.1:${port + 1}`, Cookie: cookie() })).toBe(403)
+    expect(await upgrade({ Cookie: cookie() })).toBe(403)
+    // a page on 127.0.0.1 is not the page on localhost
+    expect(await upgrade({ Host: `localhost:${port}`, Origin: ui.origin, Cookie: cookie() })).toBe(403)
+  })
+  it('opens for the page under each loopback name it was loaded by', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+      expect(await upgrade({ Host: host, Origin: `http://${host}`, Cookie: cookie() })).toBe('open')
+  })
+})
+
+describe('beyond loopback', () => {
+  const start = (allowHosts?: string[]) =>
+    startUiServer({
+      host: '0.0.0.0',
+      port: 0,
+      rendererDir: path.join(__dirname, '../../out/renderer'),
+      api,
+      token: TOKEN,
+      allowHosts
+    })
+  it('is refused without the host names browsers will use', async () => {
+    await expect(start()).rejects.toThrow(/beyond this host.*--allow-host/)
+  })
+  it('answers the allowed names and loopback, page and WebSocket; nothing else', async () => {
+    const wide = await start(['Zcprof-Test.example'])
+    const p = Number(new URL(wide.origin).port)
+    expect(wide.loopbackOnly).toBe(false)
+    expect(wide.url).toMatch(new RegExp(`^http://zcprof-test\\.example:${p}/\\?code=`))
+    const c = { Cookie: `zcprof_token_${p}=${TOKEN}` }
+    expect((await answer('/', { ...c, Host: `zcprof-test.example:${p}` }, p)).status).toBe(200)
+    expect((await answer('/', { ...c, Host: `localhost:${p}` }, p)).status).toBe(200)
+    expect((await answer('/', { ...c, Host: `other.example:${p}` }, p)).status).toBe(421)
+    expect((await answer('/', { ...c, Host: `0.0.0.0:${p}` }, p)).status).toBe(421)
+    const host = `zcprof-test.example:${p}`
+    expect(await upgrade({ ...c, Host: host, Origin: `http://${host}` }, p)).toBe('open')
+    await wide.close()
   })
 })

@@ -6,7 +6,7 @@ import { packageRoot } from '../../native/package-root'
 import { ZcprofError } from '../../shared/errors'
 import { EngineApi } from '../api/engine-api'
 import { parseListen } from './agent-command'
-import { isLoopbackIp, parseTarget } from '../../shared/targets'
+import { parseTarget } from '../../shared/targets'
 import { startUiServer } from '../web/ui-server'
 
 export interface UiFlags {
@@ -17,6 +17,8 @@ export interface UiFlags {
   allowFile?: string[]
   /** agent:// and raw:// targets the UI may send to */
   allowTarget?: string[]
+  /** host names browsers may use to reach a UI listening beyond loopback, comma-separated */
+  allowHost?: string[]
 }
 
 /** each --allow-target must be an agent:// or raw:// target as run would take it */
@@ -49,7 +51,8 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
           files: (flags.allowFile ?? []).map((f) => path.resolve(f)),
           targets: allowedTargets(flags.allowTarget)
         }
-      })
+      }),
+      allowHosts: (flags.allowHost ?? []).flatMap((h) => h.split(','))
     })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
@@ -59,13 +62,20 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
       hint: code === 'EADDRINUSE' ? 'pick another port with --listen, or leave it out for a free one' : undefined
     })
   }
-  if (!isLoopbackIp(new URL(server.origin).hostname.replace(/^\[|\]$/g, '')))
+  if (!server.loopbackOnly)
     process.stderr.write(
-      `zcprof: the UI listens on ${address.host}, beyond this host: only holders of the token can use it\n`
+      `zcprof: the UI listens on ${address.host}, beyond this host, over plain HTTP: the traffic is NOT encrypted, ` +
+        'and anyone who can watch the network can read the pages, the results and the cookie that holds the token\n'
     )
+  // each link opens once: the browser's and the printed one are two codes, and SIGUSR2 prints another
   process.stdout.write(`zcprof ui: ${server.url}\n`)
+  process.stderr.write(
+    `zcprof: the link opens once, within a minute; for another: kill -USR2 ${process.pid}\n`
+  )
+  process.on('SIGUSR2', () => process.stdout.write(`zcprof ui: ${server.newLink()}\n`))
   if (flags.open) {
-    const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [server.url], {
+    // a code, not the token, goes in the opener's arguments (which ps shows)
+    const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [server.newLink()], {
       stdio: 'ignore',
       detached: true
     })

@@ -1,12 +1,16 @@
 // Browser mode: serves the renderer and bridges ZcprofApi over a WebSocket.
-// Every request needs the run's random token (from the URL once, then a cookie)
-// and a Host header naming this server (so a rebound DNS name gets nothing); the
-// WebSocket also checks Origin. Loopback unless told otherwise. No request, however
+// Every request needs the run's random token in this instance's own cookie (its name
+// carries the port, so two instances on one host keep theirs apart). The token never
+// travels in a URL: a link holds a one-time code the server swaps once for the cookie,
+// then redirects to the bare address. A Host header must name this server (so a
+// rebound DNS name gets nothing) and the WebSocket's Origin must be the page it was
+// asked from. Loopback unless told otherwise; beyond it, only the names allowed. No request, however
 // malformed, may end the process: each handler answers 4xx instead of throwing.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
+import os from 'node:os'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { APP_CSP } from '../../shared/csp'
@@ -22,7 +26,10 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.json': 'application/json'
 }
-const COOKIE = 'zcprof_token'
+/** the cookie that carries the token: one name per port, so instances do not overwrite each other */
+export const cookieName = (port: number) => `zcprof_token_${port}`
+/** how long a link's one-time code may wait to be opened */
+export const CODE_LIFETIME_MS = 60_000
 
 export interface UiServerOptions {
   host: string
@@ -31,12 +38,21 @@ export interface UiServerOptions {
   api: ZcprofApi
   /** fixed for tests; random otherwise */
   token?: string
+  /** host names browsers may use beyond loopback (--allow-host); required to listen beyond it */
+  allowHosts?: readonly string[]
+  /** how long a code stays good; shorter in tests */
+  codeLifetimeMs?: number
 }
 
 export interface UiServer {
+  /** a link with a fresh one-time code: opens the UI once */
   url: string
   origin: string
   token: string
+  /** another link, with its own one-time code */
+  newLink(): string
+  /** false when listening beyond loopback: the traffic, cookie included, crosses the network in clear */
+  loopbackOnly: boolean
   close(): Promise<void>
 }
 
@@ -56,12 +72,15 @@ export function safeDecode(text: string): string | null {
   }
 }
 
-function cookieToken(req: http.IncomingMessage): string | null {
+/** every value the request carries for this instance's cookie (another page may have added one of the same name) */
+function cookieTokens(req: http.IncomingMessage, name: string): string[] {
+  const out: string[] = []
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, v] = part.trim().split('=')
-    if (k === COOKIE) return safeDecode(v ?? '')
+    const value = k === name ? safeDecode(v ?? '') : null
+    if (value !== null) out.push(value)
   }
-  return null
+  return out
 }
 
 /** the request's path and query, or null when the request line is not a usable URL */
@@ -79,12 +98,15 @@ function requestUrl(req: http.IncomingMessage): URL | null {
  * The Host values this server answers to: its bound address, the loopback names for
  * it, and the name it was asked to listen on. Anything else is a rebound DNS name.
  */
-export function allowedHosts(listenHost: string, bound: string, port: number): Set<string> {
+export function allowedHosts(listenHost: string, bound: string, port: number, extra: readonly string[] = []): Set<string> {
   const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
-  const names = new Set([bound, listenHost])
-  if (isLoopbackIp(bound)) for (const n of ['127.0.0.1', 'localhost', '::1']) names.add(n)
+  const names = new Set([...extra, bound, listenHost].filter((h) => !isWildcard(h)))
+  // a wildcard listens on loopback too
+  if (isLoopbackIp(bound) || isWildcard(bound)) for (const n of ['127.0.0.1', 'localhost', '::1']) names.add(n)
   return new Set([...names].map((h) => `${bracket(h).toLowerCase()}:${port}`))
 }
+
+const isWildcard = (ip: string) => ip === '0.0.0.0' || ip === '::' || ip === '::ffff:0.0.0.0'
 
 /**
  * The largest WebSocket message each call may send: a report being imported may be
@@ -108,10 +130,29 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   }
   const token = opts.token ?? randomBytes(24).toString('base64url')
   const root = path.resolve(opts.rendererDir)
+  const lifetimeMs = opts.codeLifetimeMs ?? CODE_LIFETIME_MS
   let origin = ''
+  let cookie = ''
+  /** one-time codes: code -> when it stops being good (ms) */
+  const codes = new Map<string, number>()
+  const mintCode = () => {
+    const now = Date.now()
+    for (const [c, until] of codes) if (until <= now) codes.delete(c)
+    const code = randomBytes(18).toString('base64url')
+    codes.set(code, now + lifetimeMs)
+    return code
+  }
+  /** true once for a good code: it is spent whatever the answer */
+  const spend = (code: string) => {
+    const until = codes.get(code)
+    codes.delete(code)
+    return until !== undefined && until > Date.now()
+  }
 
-  const authorised = (req: http.IncomingMessage, url: URL) =>
-    same(token, url.searchParams.get('token')) || same(token, cookieToken(req))
+  const authorised = (req: http.IncomingMessage) => cookieTokens(req, cookie).some((v) => same(token, v))
+  /** the page's own origin, as the Host it was asked by names it */
+  const sameOrigin = (req: http.IncomingMessage) =>
+    (req.headers.origin ?? '').toLowerCase() === `http://${(req.headers.host ?? '').toLowerCase()}`
 
   let hosts = new Set<string>()
   const hostOk = (req: http.IncomingMessage) => hosts.has((req.headers.host ?? '').toLowerCase())
@@ -154,10 +195,28 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       res.writeHead(405, headers).end('only GET')
       return
     }
-    if (!authorised(req, url)) {
+    const code = url.searchParams.get('code')
+    if (code !== null) {
+      if (!spend(code)) {
+        res
+          .writeHead(403, plain)
+          .end('zcprof: this link was used or has expired: each opens once, within a minute; send `zcprof ui` SIGUSR2 (kill -USR2 PID) for a new one\n')
+        return
+      }
+      // the code becomes the cookie, and the address bar and history keep only the bare address
       res
-        .writeHead(403, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
-        .end('zcprof: this page needs the token printed by `zcprof ui`\n')
+        .writeHead(303, {
+          ...plain,
+          'Set-Cookie': `${cookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: '/'
+        })
+        .end()
+      return
+    }
+    if (!authorised(req)) {
+      res
+        .writeHead(403, plain)
+        .end('zcprof: this page needs a link printed by `zcprof ui` (kill -USR2 its PID prints a new one)\n')
       return
     }
     const decoded = safeDecode(url.pathname)
@@ -171,13 +230,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       res.writeHead(404, headers).end('not found')
       return
     }
-    const extra: Record<string, string> = {}
-    // the token moves from the URL into a cookie the page's assets and WebSocket carry
-    if (url.searchParams.has('token'))
-      extra['Set-Cookie'] = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`
     res.writeHead(200, {
       ...headers,
-      ...extra,
       'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream'
     })
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file))
@@ -191,8 +245,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`)
     if (!hostOk(req)) return refuse('421 Misdirected Request')
     if (!url) return refuse('400 Bad Request')
-    if (url.pathname !== '/api' || !authorised(req, url) || req.headers.origin !== origin)
-      return refuse('403 Forbidden')
+    // a page from any other origin (another port, another site) gets nothing
+    if (url.pathname !== '/api' || !authorised(req) || !sameOrigin(req)) return refuse('403 Forbidden')
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, opts.api))
   })
 
@@ -201,13 +255,27 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     server.listen(opts.port, opts.host, () => resolve())
   })
   const a = server.address() as { address: string; port: number }
-  const host = a.address.includes(':') ? `[${a.address}]` : a.address
-  origin = `http://${host}:${a.port}`
-  hosts = allowedHosts(opts.host, a.address, a.port)
+  const loopbackOnly = isLoopbackIp(a.address)
+  const allow = (opts.allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== '')
+  if (!loopbackOnly && allow.length === 0) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw new Error(
+      `listening on ${opts.host} reaches beyond this host: name the host names browsers will use, ` +
+        `e.g. --allow-host ${os.hostname()} (comma-separated for several)`
+    )
+  }
+  // beyond loopback the link names the first allowed name: the one browsers elsewhere use
+  const shown = loopbackOnly ? a.address : allow[0]
+  origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${a.port}`
+  hosts = allowedHosts(opts.host, a.address, a.port, allow)
+  cookie = cookieName(a.port)
+  const newLink = () => `${origin}/?code=${mintCode()}`
   return {
     origin,
     token,
-    url: `${origin}/?token=${token}`,
+    url: newLink(),
+    newLink,
+    loopbackOnly,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate()
@@ -250,6 +318,15 @@ function bridge(ws: WebSocket, api: ZcprofApi): void {
     }
     if (typeof msg !== 'object' || msg === null) return send({ id: null, error: { message: 'not a call' } })
     const id = typeof msg.id === 'number' ? msg.id : null
+    // JSON.parse keeps the last of two "call" keys, the check above read the first: the
+    // call that runs must be the one the size was allowed for
+    if (data.length > MESSAGE_CAP_BYTES.other && msg.call !== 'importReport')
+      return send({
+        id,
+        error: {
+          message: `a ${String(msg.call).slice(0, 40)} of ${data.length} bytes is over the ${MESSAGE_CAP_BYTES.other} bytes it may be (only importReport may be larger)`
+        }
+      })
     if (!API_CALLS.includes(msg.call as ApiCall) || !Array.isArray(msg.args)) {
       return send({ id, error: { message: `unknown call ${String(msg.call).slice(0, 40)}` } })
     }
