@@ -180,7 +180,11 @@ describe('WebSocket messages', () => {
 })
 
 /** the whole answer to a GET: status, headers (lower-case names), as a raw socket sees them */
-function answer(target: string, headers: Record<string, string>, p = port): Promise<{ status: number; headers: Record<string, string> }> {
+function answer(
+  target: string,
+  headers: Record<string, string>,
+  p = port
+): Promise<{ status: number; headers: Record<string, string> }> {
   return new Promise((resolve) => {
     const s = net.connect(p, '127.0.0.1', () =>
       s.write(

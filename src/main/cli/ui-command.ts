@@ -69,9 +69,7 @@ export async function uiCommand(flags: UiFlags): Promise<void> {
     )
   // each link opens once: the browser's and the printed one are two codes, and SIGUSR2 prints another
   process.stdout.write(`zcprof ui: ${server.url}\n`)
-  process.stderr.write(
-    `zcprof: the link opens once, within a minute; for another: kill -USR2 ${process.pid}\n`
-  )
+  process.stderr.write(`zcprof: the link opens once, within a minute; for another: kill -USR2 ${process.pid}\n`)
   process.on('SIGUSR2', () => process.stdout.write(`zcprof ui: ${server.newLink()}\n`))
   if (flags.open) {
     // a code, not the token, goes in the opener's arguments (which ps shows)

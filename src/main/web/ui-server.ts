@@ -98,7 +98,12 @@ function requestUrl(req: http.IncomingMessage): URL | null {
  * The Host values this server answers to: its bound address, the loopback names for
  * it, and the name it was asked to listen on. Anything else is a rebound DNS name.
  */
-export function allowedHosts(listenHost: string, bound: string, port: number, extra: readonly string[] = []): Set<string> {
+export function allowedHosts(
+  listenHost: string,
+  bound: string,
+  port: number,
+  extra: readonly string[] = []
+): Set<string> {
   const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h)
   const names = new Set([...extra, bound, listenHost].filter((h) => !isWildcard(h)))
   // a wildcard listens on loopback too
@@ -200,7 +205,9 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       if (!spend(code)) {
         res
           .writeHead(403, plain)
-          .end('zcprof: this link was used or has expired: each opens once, within a minute; send `zcprof ui` SIGUSR2 (kill -USR2 PID) for a new one\n')
+          .end(
+            'zcprof: this link was used or has expired: each opens once, within a minute; send `zcprof ui` SIGUSR2 (kill -USR2 PID) for a new one\n'
+          )
         return
       }
       // the code becomes the cookie, and the address bar and history keep only the bare address
