@@ -45,6 +45,28 @@ function stringAt(o: unknown, key: string, where: string, maxLength = 255): stri
   return v
 }
 
+/**
+ * The largest iperf3 -J output zcprof imports: 32 MiB. iperf3 writes about 0.5 KB per
+ * interval for one stream and 0.3 KB more per extra stream (tab-indented), so this holds
+ * a 1 s-interval run of one stream for 18 hours, of 8 streams for 3½ hours, of 128 streams
+ * (iperf3's -P maximum) for 14 minutes, or for an hour at -i 5. Past it, one import took
+ * over 500 MiB and seconds of parsing for intervals the import keeps only the sums of.
+ */
+export const MAX_IPERF3_IMPORT_BYTES = 32 * 1024 * 1024
+
+/**
+ * Whether a file's first bytes are iperf3 -J output: iperf3 always writes "start" as
+ * its first key, a zcprof report "schemaVersion". Read before the rest of the file, so
+ * an iperf3 file over its bound is refused unread.
+ */
+export function headLooksLikeIperf3(head: string): boolean {
+  return /^\uFEFF?\s*\{\s*"start"\s*:/.test(head)
+}
+
+/** the hint when an iperf3 file is over MAX_IPERF3_IMPORT_BYTES: what makes iperf3 write less */
+export const IPERF3_TOO_LARGE_HINT =
+  'run iperf3 with a longer interval (-i 5 or -i 10) or fewer streams (-P), or for a shorter time (-t), so its -J output is smaller'
+
 /** iperf3's JSON has no version field of its own: its start block and end sums give it away. */
 export function looksLikeIperf3(doc: unknown): boolean {
   if (!isObject(doc) || 'schemaVersion' in doc) return false

@@ -112,6 +112,39 @@ describe('EngineApi library', () => {
     })
   })
 
+  it('one import at a time: a second while one runs is refused as busy, naming both; the next goes in', async () => {
+    const api = new EngineApi({ settingsFile: path.join(tempDir(), 's.json'), defaultLibraryFolder: tempDir() })
+    const text = readFileSync(path.join(fixtures, 'iperf3-loopback.json'), 'utf8')
+    const [first, second] = await Promise.all([
+      api.importReport('first.json', text),
+      api.importReport('second.json', text)
+    ])
+    expect(first.ok).toBe(true)
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'ZC_BUSY', message: 'second.json: not imported, first.json is being imported' }
+    })
+    expect((await api.importReport('third.json', text)).ok).toBe(true)
+    const listing = await api.library()
+    expect(listing.ok && listing.value.entries.length).toBe(2)
+  })
+
+  it('an import lets the event loop turn between its steps (check, parse, import), so a window stays live', async () => {
+    const api = new EngineApi({ settingsFile: path.join(tempDir(), 's.json'), defaultLibraryFolder: tempDir() })
+    const text = readFileSync(path.join(fixtures, 'iperf3-loopback.json'), 'utf8')
+    let turns = 0
+    let done = false
+    const count = () => {
+      turns++
+      if (!done) setImmediate(count)
+    }
+    setImmediate(count)
+    const imported = await api.importReport('iperf.json', text)
+    done = true
+    expect(imported.ok).toBe(true)
+    expect(turns).toBeGreaterThanOrEqual(3)
+  })
+
   it('a chosen library folder is remembered across launches', async () => {
     const settingsFile = path.join(tempDir(), 'settings.json')
     const shared = path.join(tempDir(), 'team', 'reports')

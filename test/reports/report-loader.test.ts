@@ -2,7 +2,7 @@
 // and each kind of bad input. Each refusal must name the file and the fix, fast.
 
 import { execFileSync, spawnSync } from 'node:child_process'
-import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/storage/atomic-file'
@@ -283,6 +283,64 @@ describe('iperf3 -J imports', () => {
     const e = refusal(() => parseReport(failed, 'failed.json'))
     expect(e.code).toBe('ZC_REPORT_IPERF3')
     expect(e.message).toMatch(/iperf3 reported an error: unable to connect/)
+  })
+})
+
+describe('iperf3 -J imports are bounded by their size', () => {
+  // the bound as documented (README, iperf3-import.ts): 32 MiB, written out here
+  const BOUND_BYTES = 33_554_432
+  const OVER_BYTES = 40 * 1024 * 1024
+  /** bytes this process has read through read(2) so far: the kernel's count, not zcprof's */
+  const bytesReadSoFar = () => Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1])
+
+  /** a sparse file of `bytes` (no disk taken) that starts as `head` does */
+  function sparseFile(name: string, head: string, bytes: number): string {
+    const file = path.join(tempDir(), name)
+    const fd = openSync(file, 'w')
+    writeSync(fd, head)
+    ftruncateSync(fd, bytes)
+    closeSync(fd)
+    return file
+  }
+
+  it('an iperf3 file over the bound is refused from its first bytes, unread, naming its size, the bound and the fix', () => {
+    // under the 100 MiB a report may be, over the iperf3 bound; starts as every iperf3 -J output does
+    const file = sparseFile('long-run.json', '{\n\t"start":\t{\n\t\t"connected":\t[{', OVER_BYTES)
+    const before = bytesReadSoFar()
+    const e = refusal(() => loadReportFile(file))
+    const readBytes = bytesReadSoFar() - before
+    expect(readBytes).toBeLessThan(1024 * 1024)
+    expect(e.code).toBe('ZC_REPORT_TOO_LARGE')
+    expect(e.message).toContain(`long-run.json: it is iperf3 -J output of ${OVER_BYTES} bytes (40MiB)`)
+    expect(e.message).toContain(`over the ${BOUND_BYTES} bytes (32MiB) an iperf3 import may be`)
+    expect(e.hint).toMatch(/-i 5 or -i 10.*fewer streams \(-P\)/)
+  })
+
+  it('a zcprof report of the same size is not held to the iperf3 bound', () => {
+    const file = sparseFile('long-zcprof.json', '{"schemaVersion": 3, ', OVER_BYTES)
+    const before = bytesReadSoFar()
+    const e = refusal(() => loadReportFile(file))
+    // read whole, then refused for what it holds (NUL bytes), not for its size
+    expect(bytesReadSoFar() - before).toBeGreaterThanOrEqual(OVER_BYTES)
+    expect(e.code).toBe('ZC_REPORT_NOT_JSON')
+  })
+
+  it('iperf3 text from the app over the bound is refused before it is parsed', () => {
+    // not JSON past its head: parsed, it would be refused as not JSON instead
+    const text = '{"start": {"version": "iperf 3.12"}, ' + 'x'.repeat(BOUND_BYTES)
+    const e = refusal(() => parseReport(text, 'dropped.json'))
+    expect(e.code).toBe('ZC_REPORT_TOO_LARGE')
+    expect(e.message).toContain(`dropped.json: it is iperf3 -J output of ${text.length} bytes`)
+  })
+
+  it('iperf3 output whose first key is not "start" is held to the same bound once parsed', () => {
+    const real = JSON.parse(readFileSync(fixture('iperf3-loopback.json'), 'utf8'))
+    const small = JSON.stringify({ title: 'x', ...real })
+    expect(parseReport(small, 'small.json').report.tool.name).toBe('iperf3')
+    const big = JSON.stringify({ title: 'x'.repeat(BOUND_BYTES), ...real })
+    const e = refusal(() => parseReport(big, 'reordered.json'))
+    expect(e.code).toBe('ZC_REPORT_TOO_LARGE')
+    expect(e.message).toContain(`reordered.json: it is iperf3 -J output of ${big.length} bytes`)
   })
 })
 

@@ -51,6 +51,8 @@ async function attempt<T>(f: () => T | Promise<T>): Promise<Result<T>> {
 export class EngineApi implements ZcprofApi {
   private readonly listeners = new Set<(e: ApiEvent) => void>()
   private current: { runId: string; abort: AbortController } | null = null
+  /** the file being imported: one import at a time, so all of them together hold one file's parse */
+  private importing: string | null = null
   private readonly settingsFile: string
   private reports: ReportLibrary
   private readonly policy: UiPolicy
@@ -175,7 +177,22 @@ export class EngineApi implements ZcprofApi {
 
   async importReport(fileName: string, text: string, method?: 'copy' | 'sendfile'): Promise<Result<LibraryEntry>> {
     const m = method === 'sendfile' || method === 'copy' ? method : undefined
-    return attempt(() => this.reports.importText(String(fileName), String(text), { method: m }))
+    const name = String(fileName)
+    if (this.importing !== null)
+      return {
+        ok: false,
+        error: {
+          code: 'ZC_BUSY',
+          message: `${name.slice(0, 200)}: not imported, ${this.importing.slice(0, 200)} is being imported`,
+          hint: 'import one file at a time: try again when that import ends'
+        }
+      }
+    this.importing = name
+    try {
+      return await attempt(() => this.reports.importTextInSteps(name, String(text), { method: m }))
+    } finally {
+      this.importing = null
+    }
   }
 
   async updateReport(id: string, changes: ReportChanges): Promise<Result<LibraryEntry>> {

@@ -43,7 +43,7 @@ import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
 import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine } from '../../shared/run-journal'
 import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
-import { parseReport, readInputFile, type LoadedReport } from './report-loader'
+import { parseReport, parseReportInSteps, readInputFile, type LoadedReport } from './report-loader'
 
 const TRASH = '.trash'
 /** marks a folder as a zcprof library, so the app may be pointed at it again */
@@ -539,6 +539,12 @@ export class ReportLibrary {
   /** the same from text (the app reads the file in the renderer: browser mode has no paths) */
   importText(name: string, text: string, options: Iperf3ImportOptions = {}): LibraryEntry {
     return this.save(parseReport(text, name, options).report, name)
+  }
+
+  /** importText, letting the event loop run between its steps (the app's imports: a window stays live) */
+  async importTextInSteps(name: string, text: string, options: Iperf3ImportOptions = {}): Promise<LibraryEntry> {
+    const { report } = await parseReportInSteps(text, name, options)
+    return this.save(report, name)
   }
 
   /** a new title or tags; refused when the file changed since the revision the change was made against */

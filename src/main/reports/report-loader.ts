@@ -7,7 +7,15 @@ import { createRequire } from 'node:module'
 import type { default as AjvClass, ValidateFunction } from 'ajv'
 import { ZcprofError } from '../../shared/errors'
 import { cpuClockHz } from '../host/clock'
-import { importIperf3, Iperf3ImportError, looksLikeIperf3, type Iperf3ImportOptions } from '../../shared/iperf3-import'
+import {
+  headLooksLikeIperf3,
+  importIperf3,
+  Iperf3ImportError,
+  IPERF3_TOO_LARGE_HINT,
+  looksLikeIperf3,
+  MAX_IPERF3_IMPORT_BYTES,
+  type Iperf3ImportOptions
+} from '../../shared/iperf3-import'
 import {
   MAX_REPORT_BYTES,
   OLDEST_SCHEMA_VERSION,
@@ -107,9 +115,24 @@ function unsafeKey(root: unknown): string | null {
   return null
 }
 
-function parse(text: string, source: string): unknown {
+/** an iperf3 file over its bound, in words: the file, its size, the bound and what to run instead */
+function iperf3TooLarge(source: string, bytes: number): never {
+  return refuse(
+    'ZC_REPORT_TOO_LARGE',
+    source,
+    `it is iperf3 -J output of ${bytes} bytes (${formatBytes(bytes)}), over the ${MAX_IPERF3_IMPORT_BYTES} bytes (${formatBytes(MAX_IPERF3_IMPORT_BYTES)}) an iperf3 import may be`,
+    IPERF3_TOO_LARGE_HINT
+  )
+}
+
+/**
+ * The checks and the parse, as steps: parseReport runs them at once, parseReportInSteps
+ * lets the event loop run between them, so one import never holds it for the whole file.
+ */
+function* parseSteps(text: string, source: string): Generator<void, unknown> {
   if (/^\s*$/.test(text)) refuse('ZC_REPORT_EMPTY', source, 'the file is empty', 'save the report again from its run')
   checkDepth(text, source)
+  yield
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -135,6 +158,7 @@ function parse(text: string, source: string): unknown {
       )
     refuse('ZC_REPORT_NOT_JSON', source, `it is not valid JSON: ${message}`, 'the file was damaged or edited by hand')
   }
+  yield
   // JSON.parse makes "__proto__" an own key (escaped spellings too), harmless until a
   // spread or merge turns it into a prototype: refuse such files outright. One
   // iterative walk after parsing costs a sixth of what a reviver does.
@@ -146,6 +170,12 @@ function parse(text: string, source: string): unknown {
       `it has a key named "${key}", which no report has and which could alter objects that read it`,
       'the file was edited or crafted: use the original report'
     )
+  // iperf3 output whose first key is not "start" passed the check before parsing: the same bound after
+  if (looksLikeIperf3(doc) && text.length > MAX_IPERF3_IMPORT_BYTES) {
+    const bytes = Buffer.byteLength(text)
+    if (bytes > MAX_IPERF3_IMPORT_BYTES) iperf3TooLarge(source, bytes)
+  }
+  yield
   return doc
 }
 
@@ -256,7 +286,7 @@ function check(doc: unknown, fromVersion: number, source: string): LoadedReport 
   return { report: withHeadlines(doc as Report), fromVersion, source }
 }
 
-export function parseReport(text: string, source: string, options: Iperf3ImportOptions = {}): LoadedReport {
+function checkTextSize(text: string, source: string): void {
   if (text.length > MAX_REPORT_BYTES)
     refuse(
       'ZC_REPORT_TOO_LARGE',
@@ -264,7 +294,36 @@ export function parseReport(text: string, source: string, options: Iperf3ImportO
       `it is over ${formatBytes(MAX_REPORT_BYTES)}`,
       'no report is that big: check which file you chose, or lower the sampling rate'
     )
-  return reportFromDocument(parse(text, source), source, options)
+  // iperf3 output (the app sends it as text) is refused before it is parsed
+  if (text.length > MAX_IPERF3_IMPORT_BYTES && headLooksLikeIperf3(text.slice(0, 64))) {
+    const bytes = Buffer.byteLength(text)
+    if (bytes > MAX_IPERF3_IMPORT_BYTES) iperf3TooLarge(source, bytes)
+  }
+}
+
+export function parseReport(text: string, source: string, options: Iperf3ImportOptions = {}): LoadedReport {
+  checkTextSize(text, source)
+  const steps = parseSteps(text, source)
+  let step = steps.next()
+  while (!step.done) step = steps.next()
+  return reportFromDocument(step.value, source, options)
+}
+
+/** parseReport, letting the event loop run between its steps (checks, parse, import) */
+export async function parseReportInSteps(
+  text: string,
+  source: string,
+  options: Iperf3ImportOptions = {}
+): Promise<LoadedReport> {
+  checkTextSize(text, source)
+  const steps = parseSteps(text, source)
+  let step = steps.next()
+  while (!step.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    step = steps.next()
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  return reportFromDocument(step.value, source, options)
 }
 
 /** what a path that is not a regular file is, in words */
@@ -306,6 +365,12 @@ export function readInputFile(file: string, maxBytes = MAX_REPORT_BYTES, what = 
       )
     // refuse a huge file before reading it: reading 10 GB to say "too big" would be its own bug
     if (st.size > maxBytes) tooLarge(`${st.size} bytes (${formatBytes(st.size)})`)
+    // iperf3 output has a lower bound: its first bytes (read in place) say whether it is one
+    if (what === 'report' && st.size > MAX_IPERF3_IMPORT_BYTES) {
+      const head = Buffer.alloc(64)
+      const n = readSync(fd, head, 0, head.length, 0)
+      if (headLooksLikeIperf3(head.subarray(0, n).toString('utf8'))) iperf3TooLarge(file, st.size)
+    }
     // one byte past the bound tells a file that grew past it from one that fits
     const buf = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(st.size, 64 * 1024)) + 1)
     const chunks: Buffer[] = []
