@@ -3,7 +3,7 @@
 // point the library at any folder, or move files that are not reports. Each is
 // refused unless the person at the machine allowed it, at launch or in a dialog.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -96,6 +96,38 @@ describe('sending', () => {
       ok: false,
       error: { code: 'ZC_BAD_PLAN', message: expect.stringMatching(/repeat/) }
     })
+  })
+})
+
+describe('a file the UI may not use is refused the same way, whatever the reason', () => {
+  // one path, refused while missing and again once it exists: the answers must not differ by a byte
+  it('missing, existing but not allowed, a folder, empty: byte-identical refusals', async () => {
+    const s = await sink()
+    const target = `raw://127.0.0.2:${s.port}`
+    const a = api({ files: [], targets: [target] })
+    const file = path.join(tempDir(), 'secret.txt')
+    const refusal = async () => JSON.stringify(await a.startRun(testPlan(file, { targets: [target] })))
+    const missing = await refusal()
+    writeFileSync(file, 'x'.repeat(4096))
+    const forbidden = await refusal()
+    expect(missing).toBe(forbidden)
+    expect(JSON.parse(forbidden)).toMatchObject({ ok: false, error: { code: 'ZC_POLICY_FILE' } })
+    expect(s.bytes()).toBe(0)
+    s.close()
+  })
+  it('to this host’s own receiver too: missing, a folder and empty read alike', async () => {
+    const a = api()
+    const dir = tempDir()
+    const file = path.join(dir, 'thing')
+    const refusal = async () => JSON.stringify(await a.startRun(testPlan(file, { methods: ['copy'] })))
+    const missing = await refusal()
+    mkdirSync(file)
+    const folder = await refusal()
+    rmdirSync(file)
+    writeFileSync(file, '')
+    const empty = await refusal()
+    expect(new Set([missing, folder, empty]).size).toBe(1)
+    expect(JSON.parse(missing)).toMatchObject({ ok: false, error: { code: 'ZC_POLICY_FILE' } })
   })
 })
 

@@ -5,7 +5,7 @@
 // or is lifted by the person at the machine: at launch (zcprof ui --allow-file,
 // --allow-target, --library) or in a dialog main shows (the desktop app).
 
-import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs'
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import type { ErrorInfo } from '../../shared/errors'
 import type { Plan } from '../../shared/report'
@@ -28,6 +28,35 @@ function real(file: string): string {
     return realpathSync(file)
   } catch {
     return path.resolve(file)
+  }
+}
+
+/**
+ * The one refusal for a file a front end may not use, whatever the reason (missing,
+ * not allowed, not a regular file, unreadable, empty): a token holder must not learn
+ * from it whether a path exists, what it is, or how big.
+ */
+export function fileRefusal(file: string): ErrorInfo {
+  return {
+    code: 'ZC_POLICY_FILE',
+    message: `the UI may not use ${file} here`,
+    hint:
+      'name an existing, readable, non-empty regular file; the UI sends one only to this host’s own receiver ' +
+      `(tcp:// or unix://) unless you start it with --allow-file ${file}, or let zcprof generate the data (a size instead of a file)`
+  }
+}
+
+/** the file opens for reading as a non-empty regular file (as the run will open it) */
+function readableFile(file: string): boolean {
+  let fd = -1
+  try {
+    fd = openSync(realpathSync(file), constants.O_RDONLY | constants.O_NONBLOCK)
+    const st = fstatSync(fd)
+    return st.isFile() && st.size > 0
+  } catch {
+    return false
+  } finally {
+    if (fd >= 0) closeSync(fd)
   }
 }
 
@@ -58,6 +87,8 @@ export async function runPolicyProblem(plan: Plan, policy: UiPolicy): Promise<Er
         hint: `start the UI with --allow-target ${t.text} (browser mode), or confirm it in the app's dialog`
       }
   }
+  // every way a file can be refused reads the same (fileRefusal)
+  if (plan.file && !readableFile(plan.file)) return fileRefusal(plan.file)
   // a user's file goes only to zcprof's own local receiver, which reads and discards it
   if (plan.file && !targets.every(isLocal)) {
     const allowedFiles = new Set(policy.files.map(real))
@@ -66,12 +97,7 @@ export async function runPolicyProblem(plan: Plan, policy: UiPolicy): Promise<Er
         `Send the contents of ${plan.file} to ${plan.targets.filter((x) => !isLocal(parseTarget(x))).join(', ')}?`,
         'The receiving host gets every byte of this file.'
       )
-      if (!ok)
-        return {
-          code: 'ZC_POLICY_FILE',
-          message: `the UI may send ${plan.file} only to this host's own receiver (tcp:// or unix://), unless you allow it`,
-          hint: `start the UI with --allow-file ${plan.file}, or let zcprof generate the data (a size instead of a file)`
-        }
+      if (!ok) return fileRefusal(plan.file)
     }
   }
   return null
