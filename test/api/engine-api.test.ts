@@ -54,15 +54,12 @@ describe('EngineApi', () => {
     if (again.ok) await runToEnd(api, again.runId)
   })
 
-  it('a missing file fails the run with the file named, as an event', async () => {
+  it('a missing file is refused before the run, with the file named (the policy’s one refusal, see ui-policy)', async () => {
     const api = new EngineApi()
     const r = await api.startRun(testPlan('/nonexistent/zcprof.bin'))
-    expect(r.ok).toBe(true)
-    if (!r.ok) return
-    const events = await runToEnd(api, r.runId)
-    expect(events.at(-1)!.event).toMatchObject({
-      type: 'run-failed',
-      error: { code: 'ENOENT', message: expect.stringMatching(/nonexistent/) }
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'ZC_POLICY_FILE', message: expect.stringMatching(/\/nonexistent\/zcprof\.bin/) }
     })
   })
 })
