@@ -29,20 +29,39 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
-/** `zcprof ui` on a random loopback port; resolves with the process and its tokened URL */
-export async function startUi(env: Record<string, string> = {}): Promise<{ ui: ChildProcess; url: string }> {
+/**
+ * `zcprof ui` on a random loopback port; resolves with the process and its first link
+ * (a one-time code, good for a minute). newLink() asks it for another (SIGUSR2).
+ */
+export async function startUi(
+  env: Record<string, string> = {}
+): Promise<{ ui: ChildProcess; url: string; newLink: () => Promise<string> }> {
   const ui = spawn(process.execPath, [ZCPROF_BIN, 'ui', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env }
   })
-  const url = await new Promise<string>((resolve, reject) => {
-    ui.stdout!.on('data', (d: Buffer) => {
-      const m = /zcprof ui: (\S+)/.exec(d.toString())
-      if (m) resolve(m[1])
-    })
-    ui.once('exit', (c) => reject(new Error(`zcprof ui exited ${c}`)))
+  const waiting: ((link: string) => void)[] = []
+  let out = ''
+  ui.stdout!.on('data', (d: Buffer) => {
+    out += d.toString()
+    let m
+    while ((m = /zcprof ui: (\S+)\n/.exec(out))) {
+      out = out.slice(m.index + m[0].length)
+      waiting.shift()?.(m[1])
+    }
   })
-  return { ui, url }
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      waiting.push(resolve)
+      ui.once('exit', (c) => reject(new Error(`zcprof ui exited ${c}`)))
+    })
+  const url = await next()
+  const newLink = () => {
+    const link = next()
+    ui.kill('SIGUSR2')
+    return link
+  }
+  return { ui, url, newLink }
 }
 
 /**
