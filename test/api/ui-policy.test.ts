@@ -101,7 +101,7 @@ describe('sending', () => {
 
 describe('a file the UI may not use is refused the same way, whatever the reason', () => {
   // one path, refused while missing and again once it exists: the answers must not differ by a byte
-  it('missing, existing but not allowed, a folder, empty: byte-identical refusals', async () => {
+  it('missing, then existing but not allowed: byte-identical refusals', async () => {
     const s = await sink()
     const target = `raw://127.0.0.2:${s.port}`
     const a = api({ files: [], targets: [target] })
