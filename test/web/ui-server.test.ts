@@ -318,6 +318,10 @@ describe('beyond loopback', () => {
   it('is refused without the host names browsers will use', async () => {
     await expect(start()).rejects.toThrow(/beyond this host.*--allow-host/)
   })
+  it('refuses an allowed name with a scheme or a port, naming it', async () => {
+    for (const name of ['lab.example:8080', 'bad:8080', 'http://lab.example', 'lab example'])
+      await expect(start([name])).rejects.toThrow(`--allow-host ${name}: give a bare host name`)
+  })
   it('answers the allowed names and loopback, page and WebSocket; nothing else', async () => {
     const wide = await start(['Zcprof-Test.example'])
     const p = Number(new URL(wide.origin).port)

@@ -10,6 +10,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -264,6 +265,14 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const a = server.address() as { address: string; port: number }
   const loopbackOnly = isLoopbackIp(a.address)
   const allow = (opts.allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== '')
+  // a name with a port or a scheme would never match a Host header: say so instead of answering 421 later
+  const badName = allow.find((h) => net.isIP(h) === 0 && !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?)+$/.test(h))
+  if (badName !== undefined) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw new Error(
+      `--allow-host ${badName}: give a bare host name or address, without scheme or port (e.g. --allow-host lab-7.example)`
+    )
+  }
   if (!loopbackOnly && allow.length === 0) {
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw new Error(
