@@ -86,6 +86,17 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
   const pointsAtLeast = (id: string, n: number) =>
     expect.poll(() => points(id), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(n)
 
+  it('opens under localhost too: the page, and its WebSocket (the setup form needs its answer)', async () => {
+    const link = (await newLink()).replace('//127.0.0.1:', '//localhost:')
+    const other = await browser.newPage()
+    const otherProblems = collectProblems(other)
+    await other.goto(link)
+    await other.waitForSelector('form[aria-label="run setup"]', { timeout: 15_000 })
+    expect(other.url()).toBe(`http://localhost:${new URL(origin).port}/`)
+    await other.close()
+    expect(otherProblems).toEqual([])
+  })
+
   it('validates the setup form beside the field', async () => {
     // a fresh link: the first may be over a minute old on a slow machine
     await page.goto(await newLink())
