@@ -2,7 +2,9 @@
 // agent (agent://), or nobody of ours (raw://). Connections are made once per run;
 // each trial asks its receiver for receiving threads, one per stream.
 
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
 import type { Target } from '../../shared/targets'
 import { sumTotals, type SideTotals } from '../../shared/trial-summary'
@@ -21,8 +23,25 @@ const ACCEPT_TIMEOUT_MS = 10_000
 /** a sample's answer from the agent: past this, the sample goes without the receiver */
 const SAMPLE_REPLY_TIMEOUT_MS = 1000
 
-function unixPath(index: number): string {
-  return `${os.tmpdir()}/zcprof-${process.pid}-${index}.sock`
+/**
+ * A directory of this user's alone (0700, made by mkdtemp) for a run's unix data sockets:
+ * a predictable name in a shared /tmp could be taken first by another user. Under
+ * $XDG_RUNTIME_DIR when there is one (already private), else the temporary directory.
+ */
+export function privateSocketDir(): string {
+  const runtime = process.env.XDG_RUNTIME_DIR
+  let base = os.tmpdir()
+  try {
+    if (runtime && path.isAbsolute(runtime) && statSync(runtime).isDirectory()) base = runtime
+  } catch {
+    // no runtime dir after all: the temporary directory
+  }
+  return mkdtempSync(path.join(base, 'zcprof-'))
+}
+
+/** trial index's socket in the run's private directory (stream i > 0 adds .i) */
+function unixPath(dir: string, index: number): string {
+  return path.join(dir, `trial-${index}.sock`)
 }
 
 function receiverSnapshot(r: SampleReply): ReceiverSnapshot {
@@ -62,7 +81,14 @@ function rawReceiver(t: Extract<Target, { kind: 'raw' }>): Receiver {
   }
 }
 
-function agentReceiver(agent: AgentClient, sameHost: boolean, pid: number | null = null): Receiver {
+function agentReceiver(
+  agent: AgentClient,
+  sameHost: boolean,
+  pid: number | null = null,
+  socketDir: () => string = () => {
+    throw new Error('internal: a unix target needs the local agent')
+  }
+): Receiver {
   return {
     ours: true,
     sameHost,
@@ -70,11 +96,15 @@ function agentReceiver(agent: AgentClient, sameHost: boolean, pid: number | null
     cpus: agent.hello?.cpus ?? null,
     pid,
     gpu: null,
-    prepareTrial: (req) => prepareAgentTrial(agent, req)
+    prepareTrial: (req) => prepareAgentTrial(agent, req, socketDir)
   }
 }
 
-async function prepareAgentTrial(agent: AgentClient, req: ReceiverRequest): Promise<ReceiverTrial> {
+async function prepareAgentTrial(
+  agent: AgentClient,
+  req: ReceiverRequest,
+  socketDir: () => string
+): Promise<ReceiverTrial> {
   const t = req.target
   if (t.kind === 'gpu') throw new Error(`internal: ${t.text} has no agent`)
   const prepared = await agent
@@ -84,7 +114,7 @@ async function prepareAgentTrial(agent: AgentClient, req: ReceiverRequest): Prom
       // a remote agent listens where we reached it; only a local one takes an address
       host: t.kind === 'tcp' ? t.host : undefined,
       port: t.kind === 'tcp' ? (t.port ?? 0) : undefined,
-      path: t.kind === 'unix' ? (t.path ?? unixPath(req.index)) : undefined,
+      path: t.kind === 'unix' ? (t.path ?? unixPath(socketDir(), req.index)) : undefined,
       mode: req.mode,
       bufferBytes: req.bufferBytes,
       checksum: req.checksum,
@@ -115,6 +145,8 @@ export class Receivers implements ReceiverSet {
   private local: Promise<LocalAgent> | null = null
   private readonly remote = new Map<string, Promise<AgentClient>>()
   private readonly gpus = new Map<number, Receiver>()
+  /** made at the first unix target that names no path; removed at close() */
+  private socketDir: string | null = null
 
   constructor(private readonly opts: { token?: string; timeoutMs?: number } = {}) {}
 
@@ -148,7 +180,7 @@ export class Receivers implements ReceiverSet {
     }
     this.local ??= startLocalAgent()
     const local = await this.local
-    return agentReceiver(local.client, true, local.pid)
+    return agentReceiver(local.client, true, local.pid, () => (this.socketDir ??= privateSocketDir()))
   }
 
   async close(): Promise<void> {
@@ -157,5 +189,7 @@ export class Receivers implements ReceiverSet {
     if (local) (await local.catch(() => null))?.stop()
     for (const p of this.remote.values()) (await p.catch(() => null))?.close()
     this.remote.clear()
+    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true })
+    this.socketDir = null
   }
 }
