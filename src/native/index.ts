@@ -203,6 +203,8 @@ interface Binding {
   pmuProbe(): { available: boolean; reason?: string; errno?: number }
   nowNs(): number
   threadCpuNs(): number
+  /** test-only: what the uring-send-zc loop makes of a completion with these fields */
+  _sendZcCqeKind(flags: number, res: number): { notification: boolean; copied: boolean; more: boolean }
 }
 
 let binding: Binding | null = null
@@ -340,6 +342,11 @@ export function pmuProbe(): { available: boolean; reason?: string; errno?: numbe
 /** CLOCK_MONOTONIC in nanoseconds, the clock the native loops stamp with. */
 export function nowNs(): number {
   return load().nowNs()
+}
+
+/** test-only: how the uring-send-zc loop classifies a SEND_ZC completion (flags, res) */
+export function sendZcCqeKind(flags: number, res: number): { notification: boolean; copied: boolean; more: boolean } {
+  return load()._sendZcCqeKind(flags, res)
 }
 
 /** CPU time the calling thread has used, in nanoseconds. */

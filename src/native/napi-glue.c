@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "zc.h"
+#include "zc-uring.h"
 
 #define CHECK(call)                                                      \
   do {                                                                   \
@@ -758,6 +759,31 @@ static napi_value thread_cpu_ns(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/* _sendZcCqeKind(flags, res): test-only, what zc-send-uring.c makes of a SEND_ZC
+ * completion with these fields, as {notification, copied, more} */
+static napi_value sendzc_cqe_kind(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint32_t flags = 0;
+  int32_t res = 0;
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &flags) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &res) != napi_ok) {
+    napi_throw_type_error(env, NULL, "_sendZcCqeKind(flags, res) takes two numbers");
+    return NULL;
+  }
+  unsigned kind = zc_sendzc_cqe_kind(flags, res);
+  napi_value o, b;
+  napi_create_object(env, &o);
+  napi_get_boolean(env, (kind & ZC_SENDZC_NOTIF) != 0, &b);
+  napi_set_named_property(env, o, "notification", b);
+  napi_get_boolean(env, (kind & ZC_SENDZC_COPIED) != 0, &b);
+  napi_set_named_property(env, o, "copied", b);
+  napi_get_boolean(env, (kind & ZC_SENDZC_MORE) != 0, &b);
+  napi_set_named_property(env, o, "more", b);
+  return o;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   zc_counters_init();
   napi_property_descriptor props[] = {
@@ -779,6 +805,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gpuProbe", NULL, gpu_probe, NULL, NULL, NULL, napi_default, NULL},
       {"nowNs", NULL, now_ns, NULL, NULL, NULL, napi_default, NULL},
       {"threadCpuNs", NULL, thread_cpu_ns, NULL, NULL, NULL, napi_default, NULL},
+      {"_sendZcCqeKind", NULL, sendzc_cqe_kind, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

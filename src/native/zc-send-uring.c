@@ -311,16 +311,23 @@ out_mem:
   return rc;
 }
 
+unsigned zc_sendzc_cqe_kind(uint32_t flags, int32_t res) {
+  if (flags & IORING_CQE_F_NOTIF)
+    return ZC_SENDZC_NOTIF | (((uint32_t)res & IORING_NOTIF_USAGE_ZC_COPIED) ? ZC_SENDZC_COPIED : 0);
+  /* F_MORE: a notification will follow, when the kernel lets go of the pages */
+  return (flags & IORING_CQE_F_MORE) ? ZC_SENDZC_MORE : 0;
+}
+
 /* one SEND_ZC completion or notification; -1 (error set) on a failed send */
 static int zc_cqe(send_ctx *c, const struct io_uring_cqe *q, int *res) {
-  if (q->flags & IORING_CQE_F_NOTIF) {
+  unsigned kind = zc_sendzc_cqe_kind(q->flags, q->res);
+  if (kind & ZC_SENDZC_NOTIF) {
     zc_bump(&c->t->zc_completed, 1);
-    if ((uint32_t)q->res & IORING_NOTIF_USAGE_ZC_COPIED) zc_bump(&c->t->zc_copied, 1);
+    if (kind & ZC_SENDZC_COPIED) zc_bump(&c->t->zc_copied, 1);
     return 0;
   }
   res[q->user_data] = q->res;
-  /* F_MORE: a notification will follow, when the kernel lets go of the pages */
-  if (q->flags & IORING_CQE_F_MORE) zc_bump(&c->t->zc_sends, 1);
+  if (kind & ZC_SENDZC_MORE) zc_bump(&c->t->zc_sends, 1);
   return 1;
 }
 

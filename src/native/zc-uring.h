@@ -64,6 +64,13 @@ uint64_t zc_ring_sqpoll_cpu_ns(zc_ring *r);
  * (idle for seconds) are not seen. */
 uint64_t zc_ring_worker_cpu_ns(zc_ring *r);
 
+/* What one SEND_ZC completion says, as ZC_SENDZC_* bits: a notification (the kernel let
+ * go of the pages), whether the kernel copied them after all (IORING_NOTIF_USAGE_ZC_COPIED
+ * in its res), and whether a send's notification is still to come (IORING_CQE_F_MORE).
+ * Pure, so a test can feed it made-up completions (zcprof's _sendZcCqeKind). */
+enum { ZC_SENDZC_NOTIF = 1, ZC_SENDZC_COPIED = 2, ZC_SENDZC_MORE = 4 };
+unsigned zc_sendzc_cqe_kind(uint32_t flags, int32_t res);
+
 /* both, recorded on the transfer as its loop ends */
 static inline void zc_ring_record_threads(zc_ring *r) {
   r->t->uring_sqpoll_ns = zc_ring_sqpoll_cpu_ns(r);
