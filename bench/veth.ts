@@ -11,7 +11,7 @@ import { changeWithInterval } from '../src/shared/export/figures'
 import type { Report } from '../src/shared/report'
 import { makeNetnsPair, netnsRefused, startAgentIn, stopAgent } from '../test/netns-pair'
 
-const TOKEN = 'bench-veth'
+const TOKEN = 'bench-veth-3c8e1f0a'
 
 export async function vethSection(binPath: string, repeat: number): Promise<void> {
   const tag = String(process.pid % 100000)

@@ -165,13 +165,23 @@ export function main(argv: string[]): void {
     .command('agent')
     .description('run a receiver that zcprof run can send to')
     .option('-l, --listen <address>', 'HOST:PORT, [V6]:PORT or unix:/path', '127.0.0.1:7733')
-    .option('--token <token>', 'required of clients; needed to listen beyond loopback (or ZCPROF_TOKEN)')
+    .option(
+      '--token <token>',
+      'required of clients, 16+ characters, never sent (or ZCPROF_TOKEN); beyond loopback one is made when none is given'
+    )
     .option('--max-trials <n>', 'trials at once', '4')
     .option('--max-clients <n>', 'control connections at once', '16')
     .option('--max-trial-bytes <size>', 'bytes one trial may send', '64GiB')
     .option('--max-trial-duration <ms>', 'how long one trial may run', '600000')
     .option('--max-trials-per-client <n>', 'trials one client may hold at once', '2')
     .option('--idle-timeout <ms>', 'drop a client with no trial that sends nothing this long', '60000')
+    .option(
+      '--max-session-pinned <size>',
+      "receive buffers one client's trials may pin (streams × ring × buffer)",
+      '512MiB'
+    )
+    .option('--max-agent-pinned <size>', 'receive buffers all trials together may pin', '1GiB')
+    .option('--data-idle-timeout <ms>', 'end a trial whose accepted data connection sends nothing this long', '30000')
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
     .addOption(new Option('--parent-owned', "a run's own receiver: signals to the group are its parent's").hideHelp())
     .action(guarded(async (flags: AgentFlags) => (await commands.agent()).agentCommand(flags)))

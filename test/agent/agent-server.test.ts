@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentServer } from '../../src/main/agent/agent-server'
-import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
+import { PROTOCOL_VERSION, authProof, encodeFrame, newNonce } from '../../src/main/agent/protocol'
 import type { HostSnapshot } from '../../src/main/host/system-cpu'
 import * as native from '../../src/native'
 import { randomFile, tempDir } from '../helpers'
-import { prepareRequest, RawControl } from './control-client'
+import { greet, prepareRequest, RawControl } from './control-client'
 
 const TOKEN = 'correct horse battery staple'
 let server: AgentServer
@@ -31,8 +31,7 @@ const prepare = prepareRequest
 
 async function greeted(): Promise<RawControl> {
   const c = await RawControl.connect(port)
-  c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
-  const hello = await c.reply(1)
+  const hello = await greet(c, TOKEN)
   expect(hello?.type).toBe('hello')
   return c
 }
@@ -48,8 +47,7 @@ async function stillServes(): Promise<void> {
 describe('handshake', () => {
   it('answers a right token with version, capabilities and limits', async () => {
     const c = await RawControl.connect(port)
-    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
-    const h = (await c.reply(1))!
+    const h = (await greet(c, TOKEN))!
     expect(h).toMatchObject({
       type: 'hello',
       version: PROTOCOL_VERSION,
@@ -61,21 +59,14 @@ describe('handshake', () => {
   })
 
   it.each([
-    ['a missing token', { type: 'hello', seq: 1, version: PROTOCOL_VERSION }, 'ZC_AUTH', /requires a token/],
-    ['a wrong token', { type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: 'guess' }, 'ZC_AUTH', /wrong token/],
-    [
-      'a token of the wrong type',
-      { type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: 42 },
-      'ZC_AUTH',
-      /wrong token/
-    ],
-    ['another version', { type: 'hello', seq: 1, version: 99, token: TOKEN }, 'ZC_VERSION', /protocol 2.*version 99/],
-    // a zcprof 0.2 client: protocol 1 had no streams, so it is told both versions, not misread
+    ['a hello with no nonce', { type: 'hello', seq: 1, version: PROTOCOL_VERSION }, 'ZC_AUTH', /requires a token/],
+    ['another version', { type: 'hello', seq: 1, version: 99 }, 'ZC_VERSION', /protocol 3.*version 99/],
+    // a zcprof 0.4 client sends its token in clear at hello: told both versions, token unread
     [
       'the previous version',
-      { type: 'hello', seq: 1, version: 1, token: TOKEN },
+      { type: 'hello', seq: 1, version: 2, token: TOKEN },
       'ZC_VERSION',
-      /protocol 2.*version 1\b/
+      /protocol 3.*version 2\b/
     ],
     ['a request before hello', prepare(1), 'ZC_PROTOCOL', /before hello/]
   ])('refuses %s and closes', async (_what, msg, code, text) => {
@@ -89,30 +80,68 @@ describe('handshake', () => {
     await stillServes()
   })
 
-  it('checks the token before the version: a stranger learns nothing', async () => {
+  it.each([
+    ['no proof', undefined, /requires a token/],
+    ['a proof from another token', 'correct horse battery stapler', /wrong token/],
+    ['a proof of the wrong type', 42, /wrong token/]
+  ])('refuses an auth with %s, and closes', async (_what, proof, text) => {
     const c = await RawControl.connect(port)
-    c.send({ type: 'hello', seq: 1, version: 99, token: 'guess' })
-    expect(((await c.next())!.error as { code: string }).code).toBe('ZC_AUTH')
+    const clientNonce = newNonce()
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: clientNonce })
+    const challenge = (await c.reply(1))!
+    expect(challenge).toMatchObject({ type: 'challenge', version: PROTOCOL_VERSION })
+    c.send({
+      type: 'auth',
+      seq: 2,
+      proof: typeof proof === 'string' ? authProof(proof, 'client', clientNonce, challenge.nonce as string) : proof
+    })
+    const r = (await c.reply(2))!
+    expect(r.error).toMatchObject({ code: 'ZC_AUTH', message: expect.stringMatching(text) })
+    expect(await c.waitClosed()).toBe(true)
+    await stillServes()
+  })
+
+  it("proves the token in turn: its hello carries the agent's proof over both nonces", async () => {
+    const c = await RawControl.connect(port)
+    const clientNonce = newNonce()
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: clientNonce })
+    const challenge = (await c.reply(1))!
+    c.send({ type: 'auth', seq: 2, proof: authProof(TOKEN, 'client', clientNonce, challenge.nonce as string) })
+    const h = (await c.reply(2))!
+    expect(h.proof).toBe(authProof(TOKEN, 'agent', clientNonce, challenge.nonce as string))
+    // each connection gets a fresh nonce: a proof seen once is worth nothing later
+    const again = await RawControl.connect(port)
+    again.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: clientNonce })
+    expect((await again.reply(1))!.nonce).not.toBe(challenge.nonce)
+    c.close()
+    again.close()
   })
 
   it('reads no more than 4 KiB before hello', async () => {
     const c = await RawControl.connect(port)
-    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: 'x'.repeat(5000) })
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: 'x'.repeat(5000) })
     expect(((await c.next())!.error as { message: string }).message).toMatch(/exceeds the 4096-byte limit/)
     expect(await c.waitClosed()).toBe(true)
     await stillServes()
   })
 
-  it('takes a hello and a larger request in one write: the limit grows after hello', async () => {
+  it('takes an auth and a larger request in one write: the limit grows after auth', async () => {
     const c = await RawControl.connect(port)
-    const hello = encodeFrame({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
-    const big = encodeFrame({ type: 'sample', seq: 2, trial: 1, padding: 'x'.repeat(10_000) })
-    c.sock.write(Buffer.concat([hello, big]))
+    const clientNonce = newNonce()
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: clientNonce })
+    const challenge = (await c.reply(1))!
+    const auth = encodeFrame({
+      type: 'auth',
+      seq: 2,
+      proof: authProof(TOKEN, 'client', clientNonce, challenge.nonce as string)
+    })
+    const big = encodeFrame({ type: 'sample', seq: 3, trial: 1, padding: 'x'.repeat(10_000) })
+    c.sock.write(Buffer.concat([auth, big]))
     for (let i = 0; i < 100 && c.messages.length < 2; i++) await new Promise((r) => setTimeout(r, 20))
     // both answered, in request order (the environment is slow to capture: it must not reorder)
     expect(c.messages.map((m) => [m.re, m.type])).toEqual([
-      [1, 'hello'],
-      [2, 'sample']
+      [2, 'hello'],
+      [3, 'sample']
     ])
     c.close()
   })
@@ -333,10 +362,9 @@ describe('a trial', () => {
 
   it('says which CPUs it may use, and refuses others before any receiver starts', async () => {
     const c = await RawControl.connect(port)
-    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
-    expect((await c.reply(1))!.cpus).toEqual(native.allowedCpus())
-    c.send(prepare(2, { cpus: [4000] }))
-    const r = (await c.reply(2))!
+    expect((await greet(c, TOKEN))!.cpus).toEqual(native.allowedCpus())
+    c.send(prepare(3, { cpus: [4000] }))
+    const r = (await c.reply(3))!
     expect(r.type).toBe('error')
     expect((r.error as { message: string }).message).toMatch(/cpus 4000 are not CPUs this agent may run on/)
     c.close()
@@ -350,3 +378,103 @@ function streamOf(m: Record<string, unknown> | null, i = 0): { result: unknown; 
 function streamPort(m: Record<string, unknown>, i = 0): number {
   return (m.streams as { port: number }[])[i].port
 }
+
+describe('failed proofs, per address', () => {
+  const AUTH = { delayBaseMs: 100, delayMaxMs: 400 }
+
+  async function guarded(logIntervalMs: number) {
+    const lines: string[] = []
+    const s = new AgentServer({
+      address: { host: '127.0.0.1', port: 0 },
+      token: TOKEN,
+      authFailures: { ...AUTH, logIntervalMs },
+      log: (l) => lines.push(l)
+    })
+    const p = ((await s.listen()) as { port: number }).port
+    return { s, p, lines }
+  }
+
+  /** one wrong guess from localAddress: how long the refusal took, from the auth sent */
+  async function guess(p: number, localAddress = '127.0.0.1'): Promise<number> {
+    const c = await RawControl.connect(p, localAddress)
+    const clientNonce = newNonce()
+    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: clientNonce })
+    const challenge = (await c.reply(1))!
+    const t0 = performance.now()
+    c.send({
+      type: 'auth',
+      seq: 2,
+      proof: authProof('not the token at all', 'client', clientNonce, challenge.nonce as string)
+    })
+    const r = (await c.reply(2))!
+    const waitedMs = performance.now() - t0
+    expect(r.error).toMatchObject({ code: 'ZC_AUTH', message: 'wrong token' })
+    c.close()
+    return waitedMs
+  }
+
+  it('each refusal waits longer, doubling up to the cap; another address starts afresh', async () => {
+    const { s, p } = await guarded(60_000)
+    const waited: number[] = []
+    for (let i = 0; i < 5; i++) waited.push(await guess(p))
+    // lower bounds only (timers never fire early): 100, 200, 400, then the 400 cap
+    for (const [i, floorMs] of [100, 200, 400, 400, 400].entries())
+      expect(waited[i]).toBeGreaterThanOrEqual(floorMs - 2)
+    // the cap holds: uncapped, the fifth would wait 1600 ms
+    expect(waited[4]).toBeLessThan(1200)
+    // 127.0.0.2's first guess is not charged with 127.0.0.1's
+    expect(await guess(p, '127.0.0.2')).toBeLessThan(400)
+    await s.close()
+  })
+
+  it('logs a failed guess with its address, at most one line per interval per address', async () => {
+    const quiet = await guarded(60_000)
+    for (let i = 0; i < 3; i++) await guess(quiet.p)
+    expect(quiet.lines).toHaveLength(1)
+    expect(quiet.lines[0]).toMatch(/^auth failed from 127\.0\.0\.1:\d+: wrong token \(1 in a row from 127\.0\.0\.1/)
+    await quiet.s.close()
+
+    const chatty = await guarded(0)
+    for (let i = 0; i < 3; i++) await guess(chatty.p)
+    expect(chatty.lines.map((l) => /\((\d+) in a row/.exec(l)?.[1])).toEqual(['1', '2', '3'])
+    await chatty.s.close()
+  })
+})
+
+describe('the session log', () => {
+  it('says in one line who ran what plan and how it ended', async () => {
+    const lines: string[] = []
+    const s = new AgentServer({
+      address: { host: '127.0.0.1', port: 0 },
+      token: TOKEN,
+      limits: { maxTrialDurationMs: 5000 },
+      log: (l) => lines.push(l)
+    })
+    const p = ((await s.listen()) as { port: number }).port
+    const c = await RawControl.connect(p)
+    await greet(c, TOKEN)
+    c.send(prepare(3, { maxBytes: 8 * 1024 * 1024 }))
+    const prepared = (await c.reply(3))!
+    const bytes = 1024 * 1024 + 7
+    const sender = native.startSender({
+      method: 'sendfile',
+      file: randomFile(bytes),
+      chunkBytes: 65536,
+      target: { family: 'inet', host: '127.0.0.1', port: streamPort(prepared) }
+    })
+    expect((await sender.done).bytes).toBe(bytes)
+    await c.next((m) => m.type === 'result')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^session 127\\.0\\.0\\.1:${c.sock.localPort}: trial ${String(prepared.trial)}, mode read, 1 stream, ` +
+          `buffer 65536 B, caps 8388608 B / 5000 ms → ok, ${bytes} bytes in \\d+ ms$`
+      )
+    )
+    c.send(prepare(4, { bufferBytes: 0 }))
+    await c.reply(4)
+    expect(lines[1]).toMatch(/^session 127\.0\.0\.1:\d+: prepare refused: ZC_BAD_ARGUMENT prepare: bufferBytes/)
+    c.close()
+    await s.close()
+  })
+})

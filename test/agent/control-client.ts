@@ -1,7 +1,15 @@
 // A bare control-protocol client for tests: sends what it is told, byte for byte.
 
 import net from 'node:net'
-import { BadMessage, FrameDecoder, encodeFrame, type Prepare } from '../../src/main/agent/protocol'
+import {
+  BadMessage,
+  FrameDecoder,
+  PROTOCOL_VERSION,
+  authProof,
+  encodeFrame,
+  newNonce,
+  type Prepare
+} from '../../src/main/agent/protocol'
 
 export class RawControl {
   readonly messages: Record<string, unknown>[] = []
@@ -86,4 +94,22 @@ export const PREPARE: Prepare = {
 /** the same, as raw bytes would carry it: extra fields override, wrong ones included */
 export function prepareRequest(seq: number, extra: Record<string, unknown> = {}) {
   return { ...PREPARE, seq, ...extra }
+}
+
+/**
+ * The handshake a real client does, byte for byte: hello with a nonce (seq), and when
+ * challenged an auth (seq + 1) proving token. Resolves to the agent's last answer: its
+ * hello, or the refusal (null if it closed first).
+ */
+export async function greet(c: RawControl, token?: string, seq = 1): Promise<Record<string, unknown> | null> {
+  const clientNonce = newNonce()
+  c.send({ type: 'hello', seq, version: PROTOCOL_VERSION, nonce: clientNonce })
+  const first = await c.reply(seq)
+  if (first?.type !== 'challenge') return first
+  c.send({
+    type: 'auth',
+    seq: seq + 1,
+    proof: token === undefined ? undefined : authProof(token, 'client', clientNonce, first.nonce as string)
+  })
+  return c.reply(seq + 1)
 }

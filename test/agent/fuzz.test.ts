@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, REQUEST_MAX_FRAME_BYTES, encodeFrame } from '../../src/main/agent/protocol'
 import { DEFAULT_PLAN, runPlan } from '../../src/main/engine/run'
 import { randomFile, ZCPROF_BIN } from '../helpers'
-import { RawControl } from './control-client'
+import { RawControl, greet } from './control-client'
 
-const TOKEN = 'fuzz-token'
+const TOKEN = 'fuzz-token-0f3a9c2e'
 const TOTAL = 100_000
 const PER_SESSION = 500
 
@@ -97,7 +97,9 @@ const VALID = [
   { type: 'sample', seq: 1, trial: 1, detail: true },
   { ...PREPARE, streams: 3, cpus: [0] },
   { type: 'cancel', seq: 1, trial: 1 },
-  { type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN },
+  // protocol 3: the handshake's hello and auth (a proof that is no proof)
+  { type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: 'n'.repeat(43) },
+  { type: 'auth', seq: 2, proof: 'p'.repeat(43) },
   PREPARE
 ]
 
@@ -108,7 +110,20 @@ function mutated(): unknown {
     const op = rand()
     if (op < 0.5) m[pick(keys)] = randomValue()
     else if (op < 0.7) delete m[pick(keys)]
-    else if (op < 0.85) m.type = pick(['prepare', 'sample', 'cancel', 'hello', 'result', 'error', 'ok', 'PREPARE', ''])
+    else if (op < 0.85)
+      m.type = pick([
+        'prepare',
+        'sample',
+        'cancel',
+        'hello',
+        'auth',
+        'challenge',
+        'result',
+        'error',
+        'ok',
+        'PREPARE',
+        ''
+      ])
     else m[pick(['__proto__', 'constructor', 'prototype', 'extra'])] = randomValue()
   }
   return m
@@ -153,8 +168,8 @@ describe('fuzzing the control protocol', () => {
     while (sent < TOTAL) {
       const c = await RawControl.connect(port)
       sessions++
-      const greet = rand() < 0.97
-      if (greet) c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
+      const greeted = rand() < 0.97
+      if (greeted) expect((await greet(c, TOKEN))?.type).toBe('hello')
       const chunks: Buffer[] = []
       for (let i = 0; i < PER_SESSION && sent < TOTAL; i++, sent++) {
         // well-framed garbage stays under the request limit; oversized frames are the broken ones below
@@ -165,7 +180,7 @@ describe('fuzzing the control protocol', () => {
       const breakIt = rand() < 0.005
       if (breakIt) chunks.push(brokenFrame())
       c.sock.write(Buffer.concat(chunks))
-      if (greet && !breakIt) {
+      if (greeted && !breakIt) {
         // the connection survived garbage: a well-formed request still gets its answer
         c.send({ type: 'sample', seq: 424242, trial: 1 })
         const r = await c.next((m) => m.re === 424242, 20_000)

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient } from '../../src/main/agent/agent-client'
 import { AgentServer } from '../../src/main/agent/agent-server'
-import { encodeFrame, FrameDecoder, PROTOCOL_VERSION } from '../../src/main/agent/protocol'
+import { encodeFrame, FrameDecoder, newNonce, PROTOCOL_VERSION } from '../../src/main/agent/protocol'
 import * as native from '../../src/native'
 import { randomFile } from '../helpers'
 import { PREPARE, RawControl } from './control-client'
@@ -100,6 +100,22 @@ describe('docs/protocol.md', () => {
 
     expectShape(shapes, 'ok', await client.request({ type: 'cancel', trial: prepared.trial }))
     client.close()
+
+    // the handshake of an agent with a token: its challenge, and its hello with a proof
+    const guarded = new AgentServer({ address: { host: '127.0.0.1', port: 0 }, token: 'doc-test-token-1234567' })
+    const guardedPort = ((await guarded.listen()) as { port: number }).port
+    const challenged = await RawControl.connect(guardedPort)
+    challenged.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce: newNonce() })
+    expectShape(shapes, 'challenge', await challenged.reply(1))
+    challenged.close()
+    const proven = await AgentClient.connect(
+      { host: '127.0.0.1', port: guardedPort },
+      { token: 'doc-test-token-1234567' }
+    )
+    expect(proven.hello!.proof).toBeDefined()
+    expectShape(shapes, 'hello', proven.hello)
+    proven.close()
+    await guarded.close()
 
     // an error reply, as it arrives
     const raw = await RawControl.connect(port)

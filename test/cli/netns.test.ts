@@ -12,7 +12,7 @@ import { makeNetnsPair, netnsRefused, startAgentIn, stopAgent, type NetnsPair } 
 import { skipWhen } from '../skips'
 
 const ADDR_B = '10.233.0.2'
-const TOKEN = 'netns-token'
+const TOKEN = 'netns-token-7d21e4b8'
 const RATE_BITS = 1e9
 
 /** `zcprof ARGS…` run inside namespace A, the sending host */

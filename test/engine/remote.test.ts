@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION, encodeFrame } from '../../src/main/agent/protocol'
 import { runPlan } from '../../src/main/engine/run'
 import type { Plan } from '../../src/shared/report'
 import { randomFile, tempDir, testPlan, ZCPROF_BIN } from '../helpers'
-import { RawControl } from '../agent/control-client'
+import { RawControl, greet } from '../agent/control-client'
 
 const TOKEN = 'remote-test-token'
 const SIZE = 8 * 1024 * 1024 + 17
@@ -152,11 +152,10 @@ describe('agent:// targets', () => {
   it('a client that vanishes mid-trial: the agent ends its trial and serves others', async () => {
     const { child, port } = await startAgent()
     const c = await RawControl.connect(port)
-    c.send({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, token: TOKEN })
-    await c.reply(1)
+    expect((await greet(c, TOKEN))?.type).toBe('hello')
     c.send({
       type: 'prepare',
-      seq: 2,
+      seq: 3,
       family: 'inet',
       mode: 'read',
       bufferBytes: 4096,
@@ -164,7 +163,7 @@ describe('agent:// targets', () => {
       acceptTimeoutMs: 30_000,
       pmu: 'auto'
     })
-    const p = (await c.reply(2))!
+    const p = (await c.reply(3))!
     expect(p.type).toBe('prepared')
     // a data connection mid-trial: connected, some bytes in, more to come
     const data = net.connect({ host: '127.0.0.1', port: (p.streams as { port: number }[])[0].port })

@@ -8,7 +8,10 @@ import {
   PROTOCOL_VERSION,
   describeAddress,
   REPLY_TYPE,
+  authProof,
   encodeFrame,
+  newNonce,
+  proofMatches,
   type CallRequest,
   type ControlAddress,
   type Hello,
@@ -19,8 +22,8 @@ import {
 } from './protocol'
 
 type Pending = {
-  /** the reply type this request expects (protocol.ts's REPLY_TYPE) */
-  expects: string
+  /** the reply types this request accepts (protocol.ts's REPLY_TYPE) */
+  expects: readonly string[]
   type: string
   resolve: (r: Reply) => void
   reject: (e: Error) => void
@@ -40,12 +43,23 @@ export class AgentClient {
     readonly where: string
   ) {
     const decoder = new FrameDecoder()
+    let first: Buffer | null = Buffer.alloc(0)
     const malformed = (why: string) => {
-      this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${why}` }))
+      this.fail(
+        first
+          ? notAnAgent(where, first)
+          : new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${why}` })
+      )
       sock.destroy()
     }
     sock.on('data', (chunk) => {
       decoder.push(chunk)
+      if (first) {
+        // an agent's first frame is under 1 MiB, so its first byte is 0: anything else
+        // (an HTTP server's "HTTP/1.1 400", an SSH banner) is another kind of server
+        first = Buffer.concat([first, chunk]).subarray(0, 200)
+        if (first[0] !== 0) return malformed('')
+      }
       for (;;) {
         let raw: ReturnType<FrameDecoder['next']>
         try {
@@ -55,6 +69,7 @@ export class AgentClient {
         }
         if (raw === null) return
         if (raw instanceof BadMessage) return malformed(raw.reason)
+        first = null
         this.dispatch(raw as unknown as Reply | TrialResult)
       }
     })
@@ -92,11 +107,11 @@ export class AgentClient {
     this.pending.delete(m.re)
     clearTimeout(p.timer)
     if (m.type === 'error') p.reject(new ZcprofError(m.error))
-    else if (m.type !== p.expects)
+    else if (!p.expects.includes(m.type))
       p.reject(
         new ZcprofError({
           code: 'ZC_PROTOCOL',
-          message: `agent at ${this.where} answered '${p.type}' with '${String(m.type).slice(0, 40)}', not '${p.expects}'`
+          message: `agent at ${this.where} answered '${p.type}' with '${String(m.type).slice(0, 40)}', not '${p.expects.join("' or '")}'`
         })
       )
     else p.resolve(m)
@@ -134,9 +149,7 @@ export class AgentClient {
         sock.removeAllListeners('error')
         const c = new AgentClient(sock, where)
         try {
-          const hello: Hello = { type: 'hello', version: PROTOCOL_VERSION }
-          if (opts.token !== undefined) hello.token = opts.token
-          c.hello = await c.request(hello, timeoutMs)
+          c.hello = await c.handshake(opts.token, timeoutMs)
           resolve(c)
         } catch (e) {
           sock.destroy()
@@ -144,6 +157,46 @@ export class AgentClient {
         }
       })
     })
+  }
+
+  /**
+   * hello with a fresh nonce; an agent with a token challenges it with its own, the
+   * client answers HMAC proofs (protocol.ts's authProof) and checks the agent's in turn.
+   * The token never travels, and an agent that cannot prove it is not trusted.
+   */
+  private async handshake(token: string | undefined, timeoutMs: number): Promise<HelloReply> {
+    const clientNonce = newNonce()
+    const hello: Hello = { type: 'hello', version: PROTOCOL_VERSION, nonce: clientNonce }
+    const first = await this.request(hello, timeoutMs)
+    if (first.version !== PROTOCOL_VERSION)
+      throw new ZcprofError({
+        code: 'ZC_VERSION',
+        message: `agent speaks protocol ${String(first.version).slice(0, 20)}; this zcprof speaks ${PROTOCOL_VERSION}`
+      })
+    const refused = (message: string, hint: string) =>
+      new ZcprofError({ code: 'ZC_AUTH', message: `the agent at ${this.where} ${message}`, hint })
+    if (first.type === 'hello') {
+      if (token)
+        throw refused(
+          'asks for no token, so it cannot prove it is the agent you meant',
+          'start that agent with --token, or leave --token and ZCPROF_TOKEN out for a tokenless loopback agent'
+        )
+      return first
+    }
+    if (!token)
+      throw refused('requires a token', 'pass the token the agent was started with: --token T or ZCPROF_TOKEN=T')
+    if (typeof first.nonce !== 'string')
+      throw new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${this.where} sent a challenge with no nonce` })
+    const reply = await this.request(
+      { type: 'auth', proof: authProof(token, 'client', clientNonce, first.nonce) },
+      timeoutMs
+    )
+    if (!proofMatches(authProof(token, 'agent', clientNonce, first.nonce), reply.proof))
+      throw refused(
+        'took the proof but could not prove it holds the token itself',
+        'this is not the agent you started: check the address'
+      )
+    return reply
   }
 
   /** one call of protocol.ts's table: the reply's type follows from the request's */
@@ -217,11 +270,23 @@ export class AgentClient {
   }
 }
 
+/** what a peer that is no zcprof agent said first, quoted short and printable */
+function notAnAgent(where: string, first: Buffer): ZcprofError {
+  const line = first.toString('latin1').split(/\r?\n/)[0].slice(0, 60)
+  const said = /^[\x20-\x7e]+$/.test(line) ? `"${line}"` : `bytes ${first.subarray(0, 8).toString('hex')}`
+  return new ZcprofError({
+    code: 'ZC_NOT_AGENT',
+    message: `${where} is not a zcprof agent (it answered ${said})`,
+    hint: 'check the port: `zcprof agent` prints where it listens (for any other TCP sink use raw://HOST:PORT)'
+  })
+}
+
 /** The agent said no at hello: say why in words a user can act on. */
 function explainRefusal(e: unknown, where: string): unknown {
   if (!(e instanceof ZcprofError)) return e
   switch (e.code) {
     case 'ZC_AUTH':
+      if (e.message.startsWith('the agent at ')) return e
       return new ZcprofError({
         code: 'ZC_AUTH',
         message: `the agent at ${where} refused the token: ${e.message}`,

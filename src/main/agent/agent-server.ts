@@ -1,7 +1,6 @@
 // The receiving end: serves control connections, runs one native receiver per trial.
 // Everything a client sends is untrusted: bounded, validated, and never written to disk.
 
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { chmodSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import * as native from '../../native'
@@ -16,7 +15,11 @@ import {
   PRE_AUTH_MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   REQUEST_MAX_FRAME_BYTES,
+  authProof,
   encodeFrame,
+  isNonce,
+  newNonce,
+  proofMatches,
   type AgentLimits,
   type ControlAddress,
   type Prepare,
@@ -34,7 +37,25 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxTrialDurationMs: 10 * 60_000,
   maxBufferBytes: 64 * 1024 * 1024,
   maxTrialsPerClient: 2,
-  idleTimeoutMs: 60_000
+  idleTimeoutMs: 60_000,
+  // 2 trials of 8 streams × 32 × 1 MiB fit one client; 4 clients' worth fit the agent
+  maxSessionPinnedBytes: 512 * 1024 ** 2,
+  maxAgentPinnedBytes: 1024 ** 3,
+  dataIdleTimeoutMs: 30_000
+}
+
+/** the receive ring's buffers per stream in mode uring when the plan names no depth (zc.h) */
+export const URING_DEFAULT_DEPTH = 32
+
+/**
+ * The receive buffers a prepare asks the agent to hold: bufferBytes per stream, and
+ * in mode uring one per ring entry (the depth rounded up to a power of two, as
+ * zc-recv-uring.c sizes its buffer ring).
+ */
+export function pinnedBytesOf(m: Pick<Prepare, 'mode' | 'bufferBytes' | 'streams' | 'uringDepth'>): number {
+  let ring = 1
+  if (m.mode === 'uring') while (ring < (m.uringDepth ?? URING_DEFAULT_DEPTH)) ring *= 2
+  return ring * m.bufferBytes * (m.streams ?? 1)
 }
 
 /**
@@ -60,12 +81,18 @@ export interface AgentOptions {
    * figure leaves it out); a local agent need not: its host is the sender's, read there
    */
   othersCpu?: boolean
+  /** one line per failed proof and per trial (who, plan, result); `zcprof agent` writes them to stderr */
+  log?: ((line: string) => void) | null
+  /** test hook: shorter delays and log intervals than AUTH_FAILURES */
+  authFailures?: Partial<typeof AUTH_FAILURES>
 }
 
 interface Trial {
   id: number
   /** one receiver per stream, each on its own listener */
   transfers: native.Transfer[]
+  /** receive buffers it holds (pinnedBytesOf) */
+  pinnedBytes: number
 }
 
 /** a trial's listeners, stream i's at i, and how to close them all */
@@ -79,6 +106,8 @@ interface Client {
   /** on the agent's own unix socket: the same user, trusted with unix data sockets */
   local: boolean
   owned: Set<number>
+  /** receive buffers its live trials hold, against maxSessionPinnedBytes */
+  pinnedBytes: number
   send(m: Reply | TrialResult): void
 }
 
@@ -92,18 +121,40 @@ function errorInfo(e: unknown): ErrorInfo {
   }
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
+/**
+ * Failed proofs, per address: each refusal waits base × 2^(failures−1) ms (up to max),
+ * holding its pre-auth slot meanwhile, so one address guesses a few times a second at
+ * first and one every few seconds soon after. Logged at most once per logIntervalMs
+ * per address; an address is forgotten forgetMs after its last failure.
+ */
+export const AUTH_FAILURES = {
+  delayBaseMs: 250,
+  delayMaxMs: 8000,
+  logIntervalMs: 10_000,
+  forgetMs: 15 * 60_000,
+  /** addresses remembered at once: a spray from many addresses cannot grow memory */
+  maxAddresses: 4096
+}
 
-/** Constant time whatever the lengths: compare fixed-size digests. */
-function tokenMatches(expected: string, given: unknown): boolean {
-  const ok = timingSafeEqual(digest(expected), digest(typeof given === 'string' ? given : ''))
-  return ok && typeof given === 'string'
+interface Failures {
+  count: number
+  lastMs: number
+  loggedMs: number
+  /** failures since the last line that said so */
+  unlogged: number
 }
 
 /** ::ffff:10.0.0.1 → 10.0.0.1: the form the native peer check compares */
 function plainIp(ip: string | undefined): string {
   if (!ip) return ''
   return ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip
+}
+
+/** who a log line names: ADDRESS:PORT, or the local socket */
+function whoIs(sock: net.Socket): string {
+  const ip = plainIp(sock.remoteAddress)
+  if (!ip) return 'local (unix socket)'
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${sock.remotePort}`
 }
 
 const isInt = (v: unknown, min: number, max: number): v is number =>
@@ -114,6 +165,8 @@ export class AgentServer {
   private readonly limits: AgentLimits
   private nextTrial = 1
   private readonly trials = new Map<number, Trial>()
+  /** receive buffers every live trial holds, against maxAgentPinnedBytes */
+  private pinnedBytes = 0
   /** clients that said hello (what --max-clients counts) */
   private clients = 0
   /** connections that have not said hello yet, by remote address */
@@ -121,11 +174,17 @@ export class AgentServer {
   private strangersTotal = 0
   /** every open control connection, so close() can end them */
   private readonly sockets = new Set<net.Socket>()
+  /** failed proofs by remote address (AUTH_FAILURES) */
+  private readonly failures = new Map<string, Failures>()
+  private readonly auth: typeof AUTH_FAILURES
+  private readonly log: (line: string) => void
 
   constructor(private readonly opts: AgentOptions) {
     // undefined entries mean 'the default', not 'no limit'
     const given = Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined))
     this.limits = { ...DEFAULT_LIMITS, ...given }
+    this.auth = { ...AUTH_FAILURES, ...opts.authFailures }
+    this.log = opts.log ?? (() => undefined)
     this.server = net.createServer((sock) => this.serve(sock))
   }
 
@@ -170,6 +229,7 @@ export class AgentServer {
       sock,
       local: 'path' in this.opts.address,
       owned: new Set(),
+      pinnedBytes: 0,
       send: (m) => {
         if (sock.destroyed || !sock.writable) return
         sock.write(encodeFrame(m))
@@ -191,6 +251,10 @@ export class AgentServer {
     if (!known) return busy(`too many connections from ${from} have not said hello yet; try again in a few seconds`)
     const decoder = new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES)
     let greeted = false
+    /** set once this agent (with a token) has challenged the hello */
+    let nonces: { client: string; agent: string } | null = null
+    /** a failed proof waits out its delay: nothing more is read */
+    let refusing = false
     const helloTimer = setTimeout(() => {
       if (!greeted) {
         client.send({ type: 'error', re: 0, error: { code: 'ETIMEDOUT', message: 'no hello in time' } })
@@ -220,7 +284,7 @@ export class AgentServer {
     sock.on('data', (chunk) => {
       decoder.push(chunk)
       for (;;) {
-        if (sock.destroyed || !sock.writable) return
+        if (sock.destroyed || !sock.writable || refusing) return
         let raw: ReturnType<FrameDecoder['next']>
         try {
           raw = decoder.next()
@@ -237,8 +301,29 @@ export class AgentServer {
         const m = raw as unknown as Request
         const re = isInt(m.seq, 0, Number.MAX_SAFE_INTEGER) ? m.seq : 0
         if (!greeted) {
-          const refusal = this.helloRefusal(m)
-          if (refusal) return refuse(re, refusal.code, refusal.message)
+          if (!nonces) {
+            const refusal = this.helloRefusal(m)
+            if (refusal) return refuse(re, refusal.code, refusal.message)
+            if (this.opts.token) {
+              // the token never travels: the client proves it holds it over both nonces
+              nonces = { client: (m as { nonce: string }).nonce, agent: newNonce() }
+              client.send({ type: 'challenge', re, version: PROTOCOL_VERSION, nonce: nonces.agent })
+              continue
+            }
+          } else {
+            const refusal = this.authRefusal(m, nonces)
+            if (refusal?.code === 'ZC_AUTH' && refusal.message === 'wrong token') {
+              // a guess: it waits (holding its pre-auth slot), and is logged
+              clearTimeout(helloTimer)
+              refusing = true
+              sock.pause()
+              const wait = setTimeout(() => refuse(re, refusal.code, refusal.message), this.authFailed(sock))
+              sock.once('close', () => clearTimeout(wait))
+              return
+            }
+            if (refusal) return refuse(re, refusal.code, refusal.message)
+            this.failures.delete(from)
+          }
           clearTimeout(helloTimer)
           known()
           if (this.clients >= this.limits.maxClients)
@@ -250,7 +335,7 @@ export class AgentServer {
           greeted = true
           this.clients++
           decoder.maxFrameBytes = REQUEST_MAX_FRAME_BYTES
-          client.send(this.hello(re))
+          client.send(this.hello(re, nonces))
           stillHere()
           continue
         }
@@ -291,23 +376,60 @@ export class AgentServer {
   /** why a first message is not a hello this agent accepts; null when it is */
   private helloRefusal(m: Request): ErrorInfo | null {
     if (m.type !== 'hello') return { code: 'ZC_PROTOCOL', message: `'${String(m.type).slice(0, 40)}' before hello` }
-    // the token first: nothing else about an unauthenticated client is looked at
-    if (this.opts.token && !tokenMatches(this.opts.token, m.token))
-      return { code: 'ZC_AUTH', message: m.token === undefined ? 'this agent requires a token' : 'wrong token' }
+    // the version first: a hello holds nothing secret, and an old client must hear why
     if (m.version !== PROTOCOL_VERSION)
       return {
         code: 'ZC_VERSION',
         message: `agent speaks protocol ${PROTOCOL_VERSION}; the client sent version ${String(m.version).slice(0, 20)}`
       }
+    if (this.opts.token && !isNonce(m.nonce))
+      return { code: 'ZC_AUTH', message: 'this agent requires a token: send a nonce in hello and prove the token' }
     return null
+  }
+
+  /** why the message after a challenge does not prove the token; null when it does */
+  private authRefusal(m: Request, nonces: { client: string; agent: string }): ErrorInfo | null {
+    if (m.type !== 'auth') return { code: 'ZC_PROTOCOL', message: `'${String(m.type).slice(0, 40)}' before auth` }
+    if (m.proof === undefined) return { code: 'ZC_AUTH', message: 'this agent requires a token' }
+    const expected = authProof(this.opts.token ?? '', 'client', nonces.client, nonces.agent)
+    return proofMatches(expected, m.proof) ? null : { code: 'ZC_AUTH', message: 'wrong token' }
+  }
+
+  /** counts a wrong proof from sock's address, logs it (rate-limited); how long its refusal waits */
+  private authFailed(sock: net.Socket): number {
+    const from = plainIp(sock.remoteAddress) || 'local'
+    const A = this.auth
+    const now = Date.now()
+    let f = this.failures.get(from)
+    if (!f || now - f.lastMs > A.forgetMs) f = { count: 0, lastMs: now, loggedMs: -Infinity, unlogged: 0 }
+    // most recent last, so the oldest goes when too many addresses are remembered
+    this.failures.delete(from)
+    this.failures.set(from, f)
+    if (this.failures.size > A.maxAddresses) this.failures.delete(this.failures.keys().next().value as string)
+    f.count++
+    f.unlogged++
+    f.lastMs = now
+    const delayMs = Math.min(A.delayBaseMs * 2 ** (f.count - 1), A.delayMaxMs)
+    if (now - f.loggedMs >= A.logIntervalMs) {
+      this.log(
+        `auth failed from ${whoIs(sock)}: wrong token (${f.count} in a row from ${from}, ${f.unlogged} since the last line; its refusals now wait ${delayMs} ms)`
+      )
+      f.loggedMs = now
+      f.unlogged = 0
+    }
+    return delayMs
   }
 
   private handle(client: Client, m: Request, re: number): void {
     const trialOf = (id: unknown) =>
       isInt(id, 1, Number.MAX_SAFE_INTEGER) && client.owned.has(id) ? this.trials.get(id) : undefined
     switch (m.type) {
-      case 'prepare':
-        return client.send(this.prepare(client, m, re))
+      case 'prepare': {
+        const reply = this.prepare(client, m, re)
+        if (reply.type === 'error')
+          this.log(`session ${whoIs(client.sock)}: prepare refused: ${reply.error.code} ${reply.error.message}`)
+        return client.send(reply)
+      }
       case 'sample': {
         const t0 = native.threadCpuNs()
         const t = trialOf(m.trial)
@@ -341,8 +463,10 @@ export class AgentServer {
     }
   }
 
-  private hello(re: number): Reply {
+  private hello(re: number, nonces: { client: string; agent: string } | null): Reply {
     return {
+      // after a challenge the agent proves the token in turn: the client knows it reached its agent
+      ...(nonces && this.opts.token ? { proof: authProof(this.opts.token, 'agent', nonces.client, nonces.agent) } : {}),
       type: 'hello',
       re,
       version: PROTOCOL_VERSION,
@@ -427,6 +551,8 @@ export class AgentServer {
         error: { code: 'ZC_BUSY', message: `agent runs at most ${this.limits.maxTrials} trials at once` }
       }
     }
+    const pinned = this.pinRefusal(client, m, re)
+    if (typeof pinned !== 'number') return pinned
     const maxBytes = Math.min(m.maxBytes ?? this.limits.maxTrialBytes, this.limits.maxTrialBytes)
     const maxDurationMs = Math.min(m.maxDurationMs ?? this.limits.maxTrialDurationMs, this.limits.maxTrialDurationMs)
     // every listener first: a port in use fails the trial before any receiver starts
@@ -462,10 +588,46 @@ export class AgentServer {
       void Promise.allSettled(transfers.map((x) => x.done)).then(closeAll)
       return { type: 'error', re, error: errorInfo(e) }
     }
-    this.trials.set(id, { id, transfers })
+    this.trials.set(id, { id, transfers, pinnedBytes: pinned })
     client.owned.add(id)
-    this.sendResultWhenDone(client, id, transfers, maxDurationMs, hostStart, closeAll)
+    client.pinnedBytes += pinned
+    this.pinnedBytes += pinned
+    const plan =
+      `mode ${m.mode}, ${transfers.length} stream${transfers.length === 1 ? '' : 's'}, buffer ${m.bufferBytes} B` +
+      `${m.uringDepth ? `, depth ${m.uringDepth}` : ''}, caps ${maxBytes} B / ${maxDurationMs} ms`
+    this.sendResultWhenDone(client, id, transfers, maxDurationMs, hostStart, closeAll, plan)
     return { type: 'prepared', re, trial: id, streams: listeners.all.map((l) => ({ port: l.port, path: l.path })) }
+  }
+
+  /** the bytes the trial pins, or the refusal when the client's or the agent's bound would pass */
+  private pinRefusal(client: Client, m: Prepare, re: number): number | Reply {
+    const L = this.limits
+    const pinned = pinnedBytesOf(m)
+    const shape =
+      m.mode === 'uring'
+        ? `${m.streams ?? 1} streams × ${m.uringDepth ?? URING_DEFAULT_DEPTH} ring buffers (rounded up to a power of two) × ${m.bufferBytes} bytes`
+        : `${m.streams ?? 1} streams × ${m.bufferBytes} bytes`
+    const fix = 'use fewer streams, a smaller uringDepth or a smaller buffer'
+    if (client.pinnedBytes + pinned > L.maxSessionPinnedBytes)
+      return {
+        type: 'error',
+        re,
+        error: {
+          code: 'ZC_LIMIT',
+          message: `prepare: this trial would pin ${pinned} bytes of receive buffers (${shape}) and this client's trials already pin ${client.pinnedBytes}; one client may pin at most ${L.maxSessionPinnedBytes} (maxSessionPinnedBytes): ${fix}`
+        }
+      }
+    if (this.pinnedBytes + pinned > L.maxAgentPinnedBytes)
+      return {
+        type: 'error',
+        re,
+        error: {
+          // others' trials hold the rest: later it may fit
+          code: pinned > L.maxAgentPinnedBytes ? 'ZC_LIMIT' : 'ZC_BUSY',
+          message: `prepare: this trial would pin ${pinned} bytes of receive buffers (${shape}) and the agent's trials already pin ${this.pinnedBytes}; the agent pins at most ${L.maxAgentPinnedBytes} in all (maxAgentPinnedBytes): ${fix}, or try again when other trials end`
+        }
+      }
+    return pinned
   }
 
   /** stream i's listener for each stream; on failure the ones already open are closed */
@@ -501,13 +663,35 @@ export class AgentServer {
     transfers: native.Transfer[],
     maxDurationMs: number,
     hostStart: HostSnapshot,
-    closeListeners: () => void
+    closeListeners: () => void,
+    plan: string
   ): void {
+    const startMs = Date.now()
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
       for (const x of transfers) x.cancel()
     }, maxDurationMs)
+    // an accepted data connection that sends nothing holds its buffers and the client's
+    // slots: past dataIdleTimeoutMs without a byte the trial ends, not at maxDurationMs
+    const idleMs = this.limits.dataIdleTimeoutMs
+    let idled = false
+    const seen = transfers.map(() => ({ bytes: -1, sinceMs: 0 }))
+    const idleCheck = setInterval(
+      () => {
+        const now = Date.now()
+        for (const [i, x] of transfers.entries()) {
+          const p = x.progress()
+          if (p.phase !== 'connected' && p.phase !== 'moving') continue
+          if (p.bytes !== seen[i].bytes) seen[i] = { bytes: p.bytes, sinceMs: now }
+          else if (now - seen[i].sinceMs >= idleMs && !idled) {
+            idled = true
+            for (const y of transfers) y.cancel()
+          }
+        }
+      },
+      Math.max(10, Math.min(1000, idleMs / 4))
+    )
     const settle = (x: native.Transfer): Promise<StreamResult> =>
       x.done.then(
         (result) => ({ result: wireResult(result), error: null }),
@@ -515,14 +699,28 @@ export class AgentServer {
           let error = errorInfo(e)
           if (timedOut && error.code === 'ZC_CANCELLED')
             error = { code: 'ZC_LIMIT', message: `the trial passed this agent's limit of ${maxDurationMs} ms` }
+          else if (idled && error.code === 'ZC_CANCELLED')
+            error = {
+              code: 'ETIMEDOUT',
+              message: `a data connection of this trial sent nothing for ${idleMs} ms (the agent's dataIdleTimeoutMs): the trial was ended`
+            }
           return { result: e.partial ? wireResult(e.partial) : null, error }
         }
       )
     void Promise.all(transfers.map(settle)).then((streams) => {
       clearTimeout(timer)
+      clearInterval(idleCheck)
       closeListeners()
+      const pinned = this.trials.get(id)?.pinnedBytes ?? 0
+      client.pinnedBytes -= pinned
+      this.pinnedBytes -= pinned
       this.trials.delete(id)
       client.owned.delete(id)
+      const codes = [...new Set(streams.flatMap((s) => (s.error ? [s.error.code] : [])))]
+      const bytes = streams.reduce((sum, s) => sum + (s.result?.bytes ?? 0), 0)
+      this.log(
+        `session ${whoIs(client.sock)}: trial ${id}, ${plan} → ${codes.length ? codes.join('+') : 'ok'}, ${bytes} bytes in ${Date.now() - startMs} ms`
+      )
       const result: TrialResult = { type: 'result', trial: id, streams, hostStart, hostEnd: this.hostSnapshot('end') }
       client.send(result)
     })

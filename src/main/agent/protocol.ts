@@ -1,17 +1,18 @@
 // The agent control protocol: length-prefixed JSON frames (u32 big-endian + UTF-8),
 // versioned, bounded in size. Data travels on its own connections.
 
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { ReceiverMode } from '../../shared/methods'
 import type { Environment, TcpInfo } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
 import type { HostSnapshot } from '../host/system-cpu'
 
 /**
- * 2: trials with several streams (one listener and receiver thread each), receiver
- * CPU pinning, host snapshots (per-CPU busy and softirq time) in detailed samples
- * and results. A peer on another version is refused at hello with both named.
+ * 3: the token never travels: a challenge–response at hello (HMAC-SHA256 of both
+ * nonces, each side proving it holds the token). 2: several streams, receiver CPU
+ * pinning, host snapshots. A peer on another version is refused at hello with both named.
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 /** what an agent reads before the client has proven itself: room for a hello, no more */
 export const PRE_AUTH_MAX_FRAME_BYTES = 4096
 /** requests after hello; replies (which carry environments) may use MAX_FRAME_BYTES */
@@ -29,7 +30,40 @@ export const MAX_FRAME_BYTES = 1 << 20
 export interface Hello {
   type: 'hello'
   version: number
-  token?: string
+  /** the client's fresh random nonce (base64url); an agent with a token challenges it */
+  nonce?: string
+}
+/** An agent with a token answers hello with its own nonce; the client proves itself with auth. */
+export interface Challenge {
+  type: 'challenge'
+  version: number
+  nonce: string
+}
+export interface Auth {
+  type: 'auth'
+  /** authProof(token, 'client', …): the token itself never travels */
+  proof?: string
+}
+/** nonces are 32 random bytes as base64url; what an agent accepts of a client's */
+export const NONCE_BYTES = 32
+export const isNonce = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{22,86}$/.test(v)
+export const newNonce = (): string => randomBytes(NONCE_BYTES).toString('base64url')
+
+/**
+ * What proves the token: HMAC-SHA256 keyed by it over a role label and both nonces.
+ * The role labels differ, so an agent's proof can never be replayed as a client's.
+ */
+export function authProof(token: string, role: 'client' | 'agent', clientNonce: string, agentNonce: string): string {
+  return createHmac('sha256', token)
+    .update(`zcprof-v3-${role}\0${clientNonce}\0${agentNonce}`, 'utf8')
+    .digest('base64url')
+}
+
+/** constant time whatever the lengths or types: compares fixed-size digests */
+export function proofMatches(expected: string, given: unknown): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
+  const ok = timingSafeEqual(digest(expected), digest(typeof given === 'string' ? given : ''))
+  return ok && typeof given === 'string'
 }
 export interface AgentLimits {
   maxTrials: number
@@ -41,6 +75,15 @@ export interface AgentLimits {
   maxTrialsPerClient: number
   /** a client with no trial that sends nothing this long is dropped */
   idleTimeoutMs: number
+  /**
+   * receive buffers one client's live trials may pin, all streams together: per stream
+   * bufferBytes, × the ring's buffers (uringDepth rounded up to a power of two) for uring
+   */
+  maxSessionPinnedBytes: number
+  /** the same, summed over every client of the agent */
+  maxAgentPinnedBytes: number
+  /** an accepted data connection that sends nothing this long ends its trial (ETIMEDOUT) */
+  dataIdleTimeoutMs: number
 }
 export interface HelloReply {
   type: 'hello'
@@ -53,6 +96,8 @@ export interface HelloReply {
   environment: Environment | null
   /** the CPUs receiver threads may be pinned to (this agent's sched_getaffinity) */
   cpus: number[]
+  /** after a challenge: authProof(token, 'agent', …), so the client knows it reached its agent */
+  proof?: string
 }
 export interface Prepare {
   type: 'prepare'
@@ -129,21 +174,23 @@ export interface ErrorReply {
  * typed from. A reply of another type than this (an error apart) is a protocol error.
  */
 export interface Calls {
-  hello: { request: Hello; reply: HelloReply }
+  hello: { request: Hello; reply: HelloReply | Challenge }
+  auth: { request: Auth; reply: HelloReply }
   prepare: { request: Prepare; reply: Prepared }
   sample: { request: SampleRequest; reply: SampleReply }
   cancel: { request: Cancel; reply: Ok }
 }
 export type CallName = keyof Calls
 export type CallRequest = Calls[CallName]['request']
-/** the reply a request gets: hello → hello, prepare → prepared, sample → sample, cancel → ok */
+/** the reply a request gets: hello → hello or challenge, auth → hello, prepare → prepared, … */
 export type ReplyTo<R extends CallRequest> = Calls[R['type']]['reply']
-/** the type of the reply each call expects, checked when the reply arrives */
-export const REPLY_TYPE: { [K in CallName]: Calls[K]['reply']['type'] } = {
-  hello: 'hello',
-  prepare: 'prepared',
-  sample: 'sample',
-  cancel: 'ok'
+/** the types of reply each call accepts, checked when the reply arrives */
+export const REPLY_TYPE: { [K in CallName]: readonly Calls[K]['reply']['type'][] } = {
+  hello: ['hello', 'challenge'],
+  auth: ['hello'],
+  prepare: ['prepared'],
+  sample: ['sample'],
+  cancel: ['ok']
 }
 
 export type Request = CallRequest & { seq: number }

@@ -1,9 +1,10 @@
 // `zcprof agent`: the receiving end. Local runs spawn it with --announce.
 
+import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { ZcprofError } from '../../shared/errors'
 import { isLoopbackIp } from '../../shared/targets'
-import { AgentServer } from '../agent/agent-server'
+import { AgentServer, type AgentOptions } from '../agent/agent-server'
 import { describeAddress, type ControlAddress } from '../agent/protocol'
 import { captureEnvironment } from '../host/environment'
 import { TOOL_VERSION } from '../engine/version'
@@ -21,6 +22,9 @@ export interface AgentFlags {
   maxTrialDuration?: string
   maxTrialsPerClient?: string
   idleTimeout?: string
+  maxSessionPinned?: string
+  maxAgentPinned?: string
+  dataIdleTimeout?: string
 }
 
 function positive(text: string | undefined, flag: string): number | undefined {
@@ -29,6 +33,27 @@ function positive(text: string | undefined, flag: string): number | undefined {
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--${flag} '${text}' must be a whole number ≥ 1` })
   }
   return Number(text)
+}
+
+/** the shortest token an agent accepts: guessing must not pay, even at a few tries a second */
+export const MIN_TOKEN_CHARS = 16
+
+/** A token a person typed: long enough, no whitespace or control characters (which shells and copies mangle). */
+export function checkToken(token: string, from: string): string {
+  const fix = 'use a random one, e.g. `openssl rand -base64 24`, or leave it out and the agent makes one'
+  if (/[\s\p{Cc}]/u.test(token))
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `${from} contains whitespace or control characters`,
+      hint: fix
+    })
+  if ([...token].length < MIN_TOKEN_CHARS)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `${from} is ${[...token].length} characters; an agent token needs at least ${MIN_TOKEN_CHARS}`,
+      hint: fix
+    })
+  return token
 }
 
 /** HOST:PORT, [V6]:PORT, or unix:/path for a socket on this host. */
@@ -59,17 +84,27 @@ export function parseListen(text: string): ControlAddress {
 export async function agentCommand(flags: AgentFlags): Promise<void> {
   const address = parseListen(flags.listen ?? '127.0.0.1:7733')
   const where = describeAddress(address)
-  const token = flags.token ?? process.env.ZCPROF_TOKEN ?? null
+  // an empty ZCPROF_TOKEN is an unset one (`ZCPROF_TOKEN= zcprof agent`); an empty --token is refused
+  const given = flags.token ?? (process.env.ZCPROF_TOKEN || undefined)
+  const token = given === undefined ? null : checkToken(given, flags.token !== undefined ? '--token' : 'ZCPROF_TOKEN')
   let maxTrialBytes: number | undefined
+  let maxSessionPinnedBytes: number | undefined
+  let maxAgentPinnedBytes: number | undefined
   try {
     maxTrialBytes = flags.maxTrialBytes === undefined ? undefined : parseSize(flags.maxTrialBytes, '--max-trial-bytes')
+    maxSessionPinnedBytes =
+      flags.maxSessionPinned === undefined ? undefined : parseSize(flags.maxSessionPinned, '--max-session-pinned')
+    maxAgentPinnedBytes =
+      flags.maxAgentPinned === undefined ? undefined : parseSize(flags.maxAgentPinned, '--max-agent-pinned')
   } catch (e) {
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: (e as Error).message })
   }
-  const server = new AgentServer({
+  const options: AgentOptions = {
     address,
     token,
     toolVersion: TOOL_VERSION,
+    // a run's own receiver logs nothing: its stderr is the run's error message
+    log: flags.announce ? null : (line) => process.stderr.write(`zcprof agent: ${line}\n`),
     // a local agent's host is the sender's: the sender reads other processes' CPU there
     othersCpu: !flags.announce,
     limits: {
@@ -78,10 +113,14 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
       maxTrialBytes,
       maxTrialDurationMs: positive(flags.maxTrialDuration, 'max-trial-duration'),
       maxTrialsPerClient: positive(flags.maxTrialsPerClient, 'max-trials-per-client'),
-      idleTimeoutMs: positive(flags.idleTimeout, 'idle-timeout')
+      idleTimeoutMs: positive(flags.idleTimeout, 'idle-timeout'),
+      maxSessionPinnedBytes,
+      maxAgentPinnedBytes,
+      dataIdleTimeoutMs: positive(flags.dataIdleTimeout, 'data-idle-timeout')
     },
     environment: () => captureEnvironment().catch(() => null)
-  })
+  }
+  const server = new AgentServer(options)
   let bound: ControlAddress
   try {
     bound = await server.listen()
@@ -98,14 +137,17 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
           : undefined
     })
   }
-  // the token rule looks at where we are bound: a name that resolved beyond loopback needs one
+  // the token rule looks at where we are bound: a name that resolved beyond loopback needs
+  // one, so the agent makes one. No hello has been read yet (none is, before this await's
+  // continuation ends), and the server reads its token at each hello.
   if ('host' in bound && !isLoopbackIp(bound.host) && !token) {
-    await server.close()
-    throw new ZcprofError({
-      code: 'ZC_NEEDS_TOKEN',
-      message: `--listen ${'host' in address ? address.host : ''} bound ${bound.host}, beyond this host, so the agent needs a token`,
-      hint: 'add --token SECRET (or set ZCPROF_TOKEN) and give clients the same token; or listen on 127.0.0.1'
-    })
+    const made = randomBytes(24).toString('base64url')
+    options.token = made
+    process.stderr.write(
+      `zcprof agent: ${describeAddress(bound)} is beyond this host and no --token was given, so this agent made one (shown only now):\n` +
+        `  ${made}\n` +
+        `  give it to clients without putting it in ps: ZCPROF_TOKEN=${made} zcprof run … agent://HOST:${bound.port}\n`
+    )
   }
   // a socket file is ours once bound: remove it when we go
   const cleanup = () => {

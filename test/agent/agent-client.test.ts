@@ -1,0 +1,163 @@
+// The client's side of the handshake: the token never travels, the agent must prove it
+// too, and a peer that is no agent is called that, not misread as a huge frame.
+
+import http from 'node:http'
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AgentClient } from '../../src/main/agent/agent-client'
+import { AgentServer } from '../../src/main/agent/agent-server'
+import { FrameDecoder, encodeFrame } from '../../src/main/agent/protocol'
+import { asyncRefusal } from '../helpers'
+
+const TOKEN = 'tiger-lily-4471-quartz-meadow'
+
+/** every form the token could take on the wire */
+const TOKEN_FORMS = [
+  Buffer.from(TOKEN, 'utf8'),
+  Buffer.from(Buffer.from(TOKEN).toString('base64')),
+  Buffer.from(Buffer.from(TOKEN).toString('base64url')),
+  Buffer.from(Buffer.from(TOKEN).toString('hex'))
+]
+const carriesToken = (bytes: Buffer) => TOKEN_FORMS.some((form) => bytes.includes(form))
+
+async function listening(server: net.Server | http.Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return (server.address() as net.AddressInfo).port
+}
+
+/**
+ * A fake agent: answers hello with a challenge (its version given), then any auth with a
+ * hello whose proof is made up. It keeps every byte the client sent.
+ */
+function fakeAgent(version = 3): { server: net.Server; received: Buffer[] } {
+  const received: Buffer[] = []
+  const server = net.createServer((sock) => {
+    const decoder = new FrameDecoder()
+    sock.on('data', (chunk) => {
+      received.push(chunk)
+      decoder.push(chunk)
+      for (let m = decoder.next(); m; m = decoder.next()) {
+        const msg = m as { type: string; seq: number }
+        if (msg.type === 'hello')
+          sock.write(encodeFrame({ type: 'challenge', re: msg.seq, version, nonce: 'A'.repeat(43) }))
+        else
+          sock.write(
+            encodeFrame({
+              type: 'hello',
+              re: msg.seq,
+              version,
+              tool: { name: 'zcprof', version: 'x' },
+              receiverModes: ['read'],
+              families: ['inet'],
+              limits: {},
+              environment: null,
+              cpus: [0],
+              proof: 'B'.repeat(43)
+            })
+          )
+      }
+    })
+    sock.on('error', () => undefined)
+  })
+  return { server, received }
+}
+
+describe('the token never travels', () => {
+  let agent: AgentServer
+  let agentPort: number
+  beforeAll(async () => {
+    agent = new AgentServer({ address: { host: '127.0.0.1', port: 0 }, token: TOKEN })
+    agentPort = ((await agent.listen()) as { port: number }).port
+  })
+  afterAll(() => agent.close())
+
+  it('a whole handshake with the real agent, recorded both ways by a relay, holds no form of it', async () => {
+    const upstream: Buffer[] = []
+    const downstream: Buffer[] = []
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(agentPort, '127.0.0.1')
+      inbound.on('data', (b) => (upstream.push(b), outbound.write(b)))
+      outbound.on('data', (b) => (downstream.push(b), inbound.write(b)))
+      inbound.on('close', () => outbound.destroy())
+      outbound.on('close', () => inbound.destroy())
+      inbound.on('error', () => undefined)
+      outbound.on('error', () => undefined)
+    })
+    const port = await listening(relay)
+    const client = await AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN })
+    expect(client.hello?.version).toBe(3)
+    client.close()
+    relay.close()
+    expect(Buffer.concat(upstream).length).toBeGreaterThan(0)
+    expect(carriesToken(Buffer.concat(upstream))).toBe(false)
+    expect(carriesToken(Buffer.concat(downstream))).toBe(false)
+  })
+
+  it('a fake agent learns nothing: no token in what it got, and its made-up proof is refused', async () => {
+    const fake = fakeAgent()
+    const port = await listening(fake.server)
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN }))
+    expect(e.code).toBe('ZC_AUTH')
+    expect(e.message).toMatch(/could not prove it holds the token/)
+    expect(carriesToken(Buffer.concat(fake.received))).toBe(false)
+    fake.server.close()
+  })
+
+  it('a peer that asks for no token is not trusted with a client that has one', async () => {
+    const open = new AgentServer({ address: { host: '127.0.0.1', port: 0 } })
+    const port = ((await open.listen()) as { port: number }).port
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN }))
+    expect(e).toMatchObject({ code: 'ZC_AUTH', message: expect.stringMatching(/asks for no token/) })
+    // without a token, a tokenless loopback agent serves as before
+    const client = await AgentClient.connect({ host: '127.0.0.1', port })
+    expect(client.hello?.proof).toBeUndefined()
+    client.close()
+    await open.close()
+  })
+
+  it('a client without a token is told the agent needs one', async () => {
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port: agentPort }))
+    expect(e).toMatchObject({ code: 'ZC_AUTH', message: expect.stringMatching(/requires a token/) })
+    expect(e.hint).toMatch(/--token T or ZCPROF_TOKEN=T/)
+  })
+
+  it('a wrong token is refused by the agent, in words', async () => {
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port: agentPort }, { token: `${TOKEN}x` }))
+    expect(e).toMatchObject({ code: 'ZC_AUTH', message: expect.stringMatching(/refused the token: wrong token/) })
+  })
+
+  it('a challenge of another version is named as one', async () => {
+    const fake = fakeAgent(4)
+    const port = await listening(fake.server)
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN }))
+    expect(e).toMatchObject({ code: 'ZC_VERSION', message: expect.stringMatching(/protocol 4; this zcprof speaks 3/) })
+    fake.server.close()
+  })
+})
+
+describe('a peer that is no zcprof agent', () => {
+  it('an HTTP server is called that, with what it answered', async () => {
+    // a real HTTP server: it answers the binary hello with a 400
+    const web = http.createServer((_req, res) => res.end('hi'))
+    const port = await listening(web)
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN }))
+    expect(e.code).toBe('ZC_NOT_AGENT')
+    expect(e.message.split('\n')[0]).toBe(
+      `127.0.0.1:${port} is not a zcprof agent (it answered "HTTP/1.1 400 Bad Request")`
+    )
+    web.close()
+  })
+
+  it('a binary peer whose first length is absurd is called that too', async () => {
+    const odd = net.createServer((sock) => {
+      sock.on('error', () => undefined)
+      sock.end(Buffer.from([0x00, 0xff, 0xff, 0xff, 1, 2, 3, 4]))
+    })
+    const port = await listening(odd)
+    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }))
+    expect(e.message.split('\n')[0]).toBe(
+      `127.0.0.1:${port} is not a zcprof agent (it answered bytes 00ffffff01020304)`
+    )
+    odd.close()
+  })
+})
