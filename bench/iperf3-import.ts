@@ -3,16 +3,21 @@
 // imported through the app's path (EngineApi.importReport), of four sent at once (one
 // runs, three are refused as busy), of four in turn (as the Library view sends them),
 // and how fast a 99 MiB one is refused. Each case runs in its own process, so each peak
-// is its own. Run: npm run bench:imports
+// is its own. Then the browser mode's side: four pages of `zcprof ui` sending an import
+// as large as a WebSocket message may be, at once: the server's peak (VmHWM) and wall.
+// Run: npm run bench:imports
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { EngineApi } from '../src/main/api/engine-api'
 import { ReportLibrary } from '../src/main/reports/report-library'
+import { startUiServer, MESSAGE_CAP_BYTES } from '../src/main/web/ui-server'
 import { MAX_IPERF3_IMPORT_BYTES } from '../src/shared/iperf3-import'
+import WebSocket from 'ws'
 import { iperf3Output } from './iperf3-output'
 
 const STREAMS = 128 // iperf3's -P maximum: the most bytes per interval
@@ -87,6 +92,84 @@ async function child(scenario: string, files: string): Promise<void> {
   }
 }
 
+/** the server side of the WebSocket case: a real engine behind `zcprof ui`'s server */
+async function serve(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zcprof-bench-ui-'))
+  const api = new EngineApi({ settingsFile: path.join(dir, 's.json'), libraryFolder: path.join(dir, 'lib') })
+  const token = randomBytes(24).toString('base64url')
+  const ui = await startUiServer({
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir: path.join(__dirname, '..', 'out', 'renderer'),
+    api,
+    token
+  })
+  console.log(JSON.stringify({ origin: ui.origin, token }))
+  process.stdin.resume()
+  process.stdin.on('end', () => {
+    void ui.close().then(() => rmSync(dir, { recursive: true, force: true }))
+  })
+}
+
+const vmKiB = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
+
+/** four pages send an iperf3 import as large as a message may be, at once */
+async function fourPages(): Promise<void> {
+  // compact iperf3 output, escaped into one call, as near the 100 MiB message cap as fits
+  let n = 2700
+  let message = ''
+  do {
+    n -= 100
+    const text = JSON.stringify(JSON.parse(iperf3Output(n, STREAMS)))
+    message = JSON.stringify({ id: 1, call: 'importReport', args: ['big.json', text] })
+  } while (message.length > MESSAGE_CAP_BYTES.importReport)
+  const server = spawn(process.execPath, [...process.execArgv, __filename, 'serve'], {
+    stdio: ['pipe', 'pipe', 'inherit']
+  })
+  try {
+    const first = await new Promise<string>((resolve) => server.stdout.once('data', (d) => resolve(String(d))))
+    const { origin, token } = JSON.parse(first) as { origin: string; token: string }
+    const port = new URL(origin).port
+    const rest = vmKiB(server.pid!, 'VmRSS') / 1024
+    const pages = await Promise.all(
+      [0, 1, 2, 3].map(
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
+              headers: { Origin: origin, Cookie: `zcprof_token_${port}=${token}` }
+            })
+            ws.once('open', () => resolve(ws))
+            ws.once('error', reject)
+          })
+      )
+    )
+    const t0 = performance.now()
+    const answers = await Promise.all(
+      pages.map(
+        (ws) =>
+          new Promise<string>((resolve) => {
+            ws.on('message', (d) => {
+              const m = JSON.parse(String(d)) as { id?: number; result?: { ok: boolean; error?: { code: string } } }
+              if (m.id === 1) resolve(m.result?.ok ? 'imported' : (m.result?.error?.code ?? 'error'))
+            })
+            ws.send(message)
+          })
+      )
+    )
+    const ms = performance.now() - t0
+    const peak = vmKiB(server.pid!, 'VmHWM') / 1024
+    for (const ws of pages) ws.close()
+    console.log(
+      `four pages      ${(message.length / MiB).toFixed(1).padStart(5)} MiB ${ms.toFixed(0).padStart(6)} ms ` +
+        `${rest.toFixed(0).padStart(6)} → ${peak.toFixed(0)} MiB (server, rest → peak)   ${answers.join(', ')}`
+    )
+  } finally {
+    server.stdin.end()
+    server.kill()
+  }
+}
+
 function main(): void {
   const files = mkdtempSync(path.join(os.tmpdir(), 'zcprof-bench-iperf3-'))
   writeFileSync(path.join(files, 'allowed.json'), largestAllowed())
@@ -99,6 +182,8 @@ function main(): void {
   } finally {
     rmSync(files, { recursive: true, force: true })
   }
+  console.log('\nbrowser mode: four pages each send one message this large at once (a WebSocket each)')
+  void fourPages()
 }
 
 function report(scenario: string, files: string): void {
@@ -112,5 +197,6 @@ function report(scenario: string, files: string): void {
   )
 }
 
-if (process.argv[2]) void child(process.argv[2], process.argv[3])
+if (process.argv[2] === 'serve') void serve()
+else if (process.argv[2]) void child(process.argv[2], process.argv[3])
 else main()

@@ -12,10 +12,13 @@ import { MESSAGE_CAP_BYTES, startUiServer, type UiServer } from '../../src/main/
 
 const TOKEN = 'test-token-0123456789'
 const calls: { call: string; bytes: number }[] = []
+let letImportEnd = () => {}
 // a fake API: the server's job is the transport, not the engine
 const api = {
   capabilities: async () => ({ version: 'test' }),
   importReport: async (name: string, text: string) => {
+    // an import named hold… runs until the test lets it end
+    if (name.startsWith('hold')) await new Promise<void>((r) => (letImportEnd = r))
     calls.push({ call: 'importReport', bytes: text.length })
     return { ok: true, value: { id: name } }
   },
@@ -176,6 +179,86 @@ describe('WebSocket messages', () => {
     expect(await next()).toEqual({ id: 5, error: { message: 'library exploded' } })
     ws.send(JSON.stringify({ id: 6, call: 'capabilities', args: [] }))
     expect((await next()).result).toEqual({ version: 'test' })
+  })
+})
+
+describe('one large message arrives at a time, across pages', () => {
+  /** a page's socket and the answers it has had */
+  async function page() {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, {
+      headers: { Origin: ui.origin, Cookie: `zcprof_token_${port}=${TOKEN}` }
+    })
+    const got: { id: number | null; result?: unknown }[] = []
+    ws.on('message', (d) => got.push(JSON.parse(d.toString())))
+    await new Promise((r) => ws.once('open', r))
+    return { ws, got }
+  }
+  const settle = (ms: number) => new Promise((r) => setTimeout(r, ms))
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 300 && !cond(); i++) await settle(10)
+    return cond()
+  }
+
+  it('a second import waits, unread, while the first is half sent; small calls do not', async () => {
+    const a = await page()
+    const b = await page()
+    const c = await page()
+    try {
+      const big = (id: number) =>
+        JSON.stringify({ id, call: 'importReport', args: [`${id}.json`, 'r'.repeat(1 << 20)] })
+      const first = big(1)
+      // page A sends half of a 1 MiB import and stops: it holds the gate
+      a.ws.send(first.slice(0, first.length / 2), { fin: false })
+      await settle(100)
+      // page B's whole 1 MiB import is not read while A's is in flight
+      b.ws.send(big(2))
+      // page C's small call is answered meanwhile
+      c.ws.send(JSON.stringify({ id: 3, call: 'capabilities', args: [] }))
+      expect(await until(() => c.got.length === 1)).toBe(true)
+      await settle(300)
+      expect(b.got).toEqual([])
+      // A's last frame arrives: A is answered, then B is read and answered
+      a.ws.send(first.slice(first.length / 2), { fin: true })
+      expect(await until(() => a.got.length === 1 && b.got.length === 1)).toBe(true)
+      expect(a.got[0].result).toEqual({ ok: true, value: { id: '1.json' } })
+      expect(b.got[0].result).toEqual({ ok: true, value: { id: '2.json' } })
+    } finally {
+      for (const p of [a, b, c]) p.ws.close()
+    }
+  })
+
+  it('and while the first is being imported: one large message is held at a time, not two', async () => {
+    const a = await page()
+    const b = await page()
+    try {
+      const big = (name: string) => JSON.stringify({ id: 1, call: 'importReport', args: [name, 'r'.repeat(300_000)] })
+      a.ws.send(big('hold.json'))
+      await settle(100)
+      b.ws.send(big('2.json'))
+      await settle(300)
+      expect(b.got).toEqual([])
+      letImportEnd()
+      expect(await until(() => a.got.length === 1 && b.got.length === 1)).toBe(true)
+    } finally {
+      a.ws.close()
+      b.ws.close()
+    }
+  })
+
+  it('a page that leaves mid-message lets the next one in', async () => {
+    const a = await page()
+    const b = await page()
+    try {
+      a.ws.send('{"id":1,"call":"importReport","args":["1.json","' + 'r'.repeat(300_000), { fin: false })
+      await settle(100)
+      b.ws.send(JSON.stringify({ id: 2, call: 'importReport', args: ['2.json', 'r'.repeat(300_000)] }))
+      await settle(200)
+      expect(b.got).toEqual([])
+      a.ws.terminate()
+      expect(await until(() => b.got.length === 1)).toBe(true)
+    } finally {
+      b.ws.close()
+    }
   })
 })
 

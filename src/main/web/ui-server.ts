@@ -18,6 +18,7 @@ import { APP_CSP } from '../../shared/csp'
 import { MAX_REPORT_BYTES } from '../../shared/report'
 import { API_CALLS, type ApiCall, type ZcprofApi } from '../../shared/api'
 import { isLoopbackIp } from '../../shared/targets'
+import { LargeMessageGate } from './large-message-gate'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -247,6 +248,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 
   // large enough for a report being imported (the loader caps it at 100 MiB)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MESSAGE_CAP_BYTES.importReport })
+  // and only one that large arriving at a time, whatever the number of pages
+  const gate = new LargeMessageGate(MESSAGE_CAP_BYTES.other)
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy())
     const url = requestUrl(req)
@@ -255,7 +258,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (!url) return refuse('400 Bad Request')
     // a page from any other origin (another port, another site) gets nothing
     if (url.pathname !== '/api' || !authorised(req) || !sameOrigin(req)) return refuse('403 Forbidden')
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, opts.api))
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, opts.api, gate.watch(socket)))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -303,7 +306,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 }
 
 /** {id, call, args} in; {id, result} | {id, error} and {event} out. */
-function bridge(ws: WebSocket, api: ZcprofApi): void {
+function bridge(ws: WebSocket, api: ZcprofApi, gate: ReturnType<LargeMessageGate['watch']>): void {
   const send = (value: unknown) => {
     if (ws.readyState !== ws.OPEN) return
     // a page that stops reading would otherwise grow this process without bound
@@ -311,10 +314,20 @@ function bridge(ws: WebSocket, api: ZcprofApi): void {
     ws.send(JSON.stringify(value))
   }
   const off = api.onEvent((event) => send({ event }))
-  ws.on('close', off)
+  ws.on('close', () => {
+    off()
+    gate.gone()
+  })
   ws.on('error', () => ws.terminate())
   ws.on('message', (raw, isBinary) => {
-    const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer)
+    gate.arrived()
+    // a Buffer as it came: Buffer.from(buffer) would copy a 100 MiB report once more
+    const data = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw)
+    // the next large message is read only once this one has been handled
+    if (data.length > MESSAGE_CAP_BYTES.other) void Promise.resolve(handle(data, isBinary)).finally(gate.done)
+    else void handle(data, isBinary)
+  })
+  function handle(data: Buffer, isBinary: boolean): Promise<void> | void {
     if (isBinary) return send({ id: null, error: { message: 'binary messages are not accepted' } })
     if (data.length > MESSAGE_CAP_BYTES.other) {
       const call = callNamed(data)
@@ -348,11 +361,11 @@ function bridge(ws: WebSocket, api: ZcprofApi): void {
     }
     const fn = api[msg.call as ApiCall] as (...a: unknown[]) => Promise<unknown>
     // a call that throws synchronously is answered like one that rejects
-    Promise.resolve()
+    return Promise.resolve()
       .then(() => fn.apply(api, msg.args as unknown[]))
       .then(
         (result) => send({ id, result }),
         (e: unknown) => send({ id, error: { message: e instanceof Error ? e.message : String(e) } })
       )
-  })
+  }
 }
