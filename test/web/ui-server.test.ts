@@ -245,6 +245,23 @@ describe('one large message arrives at a time, across pages', () => {
     }
   })
 
+  it('a call of exactly the small cap (its frame is a little more) does not keep the gate from the next import', async () => {
+    const a = await page()
+    const b = await page()
+    try {
+      const head = JSON.stringify({ id: 1, call: 'capabilities', args: [], pad: '' })
+      const call = head.replace('"pad":""', `"pad":"${'p'.repeat(MESSAGE_CAP_BYTES.other - head.length)}"`)
+      expect(call.length).toBe(MESSAGE_CAP_BYTES.other)
+      a.ws.send(call)
+      expect(await until(() => a.got.length === 1)).toBe(true)
+      b.ws.send(JSON.stringify({ id: 7, call: 'importReport', args: ['7.json', 'r'.repeat(300_000)] }))
+      expect(await until(() => b.got.length === 1)).toBe(true)
+    } finally {
+      a.ws.close()
+      b.ws.close()
+    }
+  })
+
   it('a page that leaves mid-message lets the next one in', async () => {
     const a = await page()
     const b = await page()

@@ -7,6 +7,12 @@
 
 import type { Duplex } from 'node:stream'
 
+/** what the gate pauses: the WebSocket, not its socket, whose pause ws undoes on its next drain */
+interface Pausable {
+  pause(): void
+  resume(): void
+}
+
 export class LargeMessageGate {
   private holder: object | null = null
   private readonly waiting: { who: object; resume: () => void }[] = []
@@ -18,9 +24,11 @@ export class LargeMessageGate {
    * Returns `arrived`, to call on each whole message, `done`, once a large one has been
    * handled, and `gone`, on close.
    */
-  watch(socket: Duplex): { arrived(): void; done(): void; gone(): void } {
+  watch(socket: Duplex, ws: Pausable): { arrived(messageBytes: number): void; done(): void; gone(): void } {
     const who = {}
     let pendingBytes = 0
+    /** a large message of this page's is being handled: only done() ends its hold */
+    let handling = false
     // before ws's own listener, so a chunk is counted before the message it ends is emitted
     socket.prependListener('data', (chunk: Buffer) => {
       pendingBytes += chunk.length
@@ -30,8 +38,8 @@ export class LargeMessageGate {
         return
       }
       if (this.waiting.some((w) => w.who === who)) return
-      socket.pause()
-      this.waiting.push({ who, resume: () => socket.resume() })
+      ws.pause()
+      this.waiting.push({ who, resume: () => ws.resume() })
     })
     const release = () => {
       const i = this.waiting.findIndex((w) => w.who === who)
@@ -45,13 +53,19 @@ export class LargeMessageGate {
       }
     }
     return {
-      arrived: () => {
+      arrived: (messageBytes) => {
         pendingBytes = 0
         // a waiter whose message ended within the chunk that paused it reads on
         const i = this.waiting.findIndex((w) => w.who === who)
         if (i >= 0) this.waiting.splice(i, 1)[0].resume()
+        if (messageBytes > this.smallBytes) handling = true
+        // small messages that came in a run of chunks past the small cap took the gate: give it back
+        else if (!handling) release()
       },
-      done: release,
+      done: () => {
+        handling = false
+        release()
+      },
       gone: release
     }
   }

@@ -258,7 +258,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (!url) return refuse('400 Bad Request')
     // a page from any other origin (another port, another site) gets nothing
     if (url.pathname !== '/api' || !authorised(req) || !sameOrigin(req)) return refuse('403 Forbidden')
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, opts.api, gate.watch(socket)))
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, opts.api, gate.watch(socket, ws)))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -320,9 +320,9 @@ function bridge(ws: WebSocket, api: ZcprofApi, gate: ReturnType<LargeMessageGate
   })
   ws.on('error', () => ws.terminate())
   ws.on('message', (raw, isBinary) => {
-    gate.arrived()
     // a Buffer as it came: Buffer.from(buffer) would copy a 100 MiB report once more
     const data = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw)
+    gate.arrived(data.length)
     // the next large message is read only once this one has been handled
     if (data.length > MESSAGE_CAP_BYTES.other) void Promise.resolve(handle(data, isBinary)).finally(gate.done)
     else void handle(data, isBinary)
