@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AgentClient } from '../src/main/agent/agent-client'
-import { DEFAULT_LIMITS } from '../src/main/agent/agent-server'
+import { DEFAULT_LIMITS, pinnedBytesOf } from '../src/main/agent/agent-server'
 import * as native from '../src/native'
 import { printTable } from './print-table'
 
@@ -30,25 +30,25 @@ interface Plan {
 const L = DEFAULT_LIMITS
 // every plan fills each client's maxSessionPinnedBytes and, with two clients, the agent's maxAgentPinnedBytes
 const PLANS: Plan[] = [
-  // the most receiver threads: 2 clients × 2 trials × 64 streams, each ring 4096 × 1 KiB
-  {
-    name: 'most streams (64 × 4096 × 1 KiB)',
-    clients: 2,
-    trialsPerClient: 2,
-    streams: 64,
-    uringDepth: 4096,
-    bufferBytes: 1024
-  },
-  // the biggest buffers: 2 clients × 2 trials × 1 stream, each ring 4096 × 64 KiB
-  {
-    name: 'biggest ring (1 × 4096 × 64 KiB)',
-    clients: 2,
-    trialsPerClient: 2,
-    streams: 1,
-    uringDepth: 4096,
-    bufferBytes: 64 * 1024
-  }
+  // the most receiver threads: 2 clients × 2 trials × 64 streams, each ring 4096 deep
+  fill('most streams', 64),
+  // the biggest buffers: 2 clients × 2 trials × 1 stream, each ring 4096 deep
+  fill('biggest ring', 1)
 ]
+
+/** the largest buffer that keeps 2 trials of this many streams, ring 4096, within a client's bound */
+function fill(what: string, streams: number): Plan {
+  const per = pinnedBytesOf({ mode: 'uring', streams, uringDepth: 4096, bufferBytes: 1 })
+  const bufferBytes = Math.floor(L.maxSessionPinnedBytes / 2 / per)
+  return {
+    name: `${what} (${streams} × 4096 × ${bufferBytes} B)`,
+    clients: 2,
+    trialsPerClient: 2,
+    streams,
+    uringDepth: 4096,
+    bufferBytes
+  }
+}
 
 function status(pid: number): { hwmBytes: number; rssBytes: number } {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -77,7 +77,7 @@ async function startAgent(): Promise<{ port: number; pid: number; stop: () => vo
 }
 
 async function measure(plan: Plan, file: string) {
-  const pinned = plan.streams * plan.uringDepth * plan.bufferBytes * plan.trialsPerClient
+  const pinned = pinnedBytesOf({ mode: 'uring', ...plan }) * plan.trialsPerClient
   if (pinned > L.maxSessionPinnedBytes || pinned * plan.clients > L.maxAgentPinnedBytes)
     throw new Error(`${plan.name} is past the default limits: fix the plan`)
   const agent = await startAgent()

@@ -60,19 +60,19 @@ describe('receive buffers a client may pin (issue 25 item 1)', () => {
     const r = await c.reply(2)
     expect(r).toMatchObject({ type: 'error', error: { code: 'ZC_LIMIT' } })
     const message = (r!.error as { message: string }).message
-    // 4096 × 512 KiB = 2 GiB
-    expect(message).toContain('2147483648')
+    // (4096 ring entries + the read buffer every receiver has) × 512 KiB
+    expect(message).toContain(String(4097 * 512 * 1024))
     expect(message).toContain(String(512 * MiB))
     expect(message).toMatch(/maxSessionPinnedBytes.*fewer streams, a smaller uringDepth or a smaller buffer/)
   })
 
-  it('a uring depth counts as the power of two the ring is made of: 3 × 1 MiB pins 4 MiB', async () => {
+  it('a uring depth counts as the power of two the ring is made of, plus the read buffer: 3 × 1 MiB pins 5 MiB', async () => {
     const port = await agent({ maxSessionPinnedBytes: 3.5 * MiB })
     const { c } = await greet(port)
     c.send(prepare(2, { mode: 'uring', uringDepth: 3, bufferBytes: MiB }))
     const r = await c.reply(2)
     expect(r).toMatchObject({ type: 'error', error: { code: 'ZC_LIMIT' } })
-    expect((r!.error as { message: string }).message).toContain(`would pin ${4 * MiB} bytes`)
+    expect((r!.error as { message: string }).message).toContain(`would pin ${5 * MiB} bytes`)
     // the same bytes in mode read are 3 streams × 1 MiB: under the bound
     c.send(prepare(3, { streams: 3, bufferBytes: MiB }))
     expect((await c.reply(3))?.type).toBe('prepared')

@@ -413,6 +413,43 @@ describe('failed proofs, per address', () => {
     return waitedMs
   }
 
+  it('a refused guesser that never closes its side gives its slot back: the address is not locked out', async () => {
+    const { s, p } = await guarded(60_000)
+    // four peers (the per-address allowance) that guess wrong and then keep their half open
+    const peers = await Promise.all(
+      [0, 1, 2, 3].map(
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const sock = net.connect({ host: '127.0.0.1', port: p, allowHalfOpen: true })
+            sock.on('error', () => undefined)
+            const nonce = newNonce()
+            sock.once('connect', () =>
+              sock.write(encodeFrame({ type: 'hello', seq: 1, version: PROTOCOL_VERSION, nonce }))
+            )
+            let got = ''
+            sock.on('data', (d) => {
+              got += d.toString('latin1')
+              const m = /"nonce":"([^"]+)"/.exec(got)
+              if (m && !got.includes('auth-sent')) {
+                got += 'auth-sent'
+                sock.write(
+                  encodeFrame({ type: 'auth', seq: 2, proof: authProof('not the token at all', 'client', nonce, m[1]) })
+                )
+                resolve(sock)
+              }
+            })
+          })
+      )
+    )
+    // the refusals wait up to 400 ms here, then linger a second for the peer to read them
+    await new Promise((r) => setTimeout(r, 2500))
+    const c = await RawControl.connect(p)
+    expect(await greet(c, TOKEN)).toMatchObject({ type: 'hello' })
+    c.close()
+    for (const peer of peers) peer.destroy()
+    await s.close()
+  })
+
   it('each refusal waits longer, doubling up to the cap; another address starts afresh', async () => {
     const { s, p } = await guarded(60_000)
     const waited: number[] = []

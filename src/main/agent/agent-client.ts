@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   describeAddress,
   REPLY_TYPE,
+  AUTH_DELAY_MAX_MS,
   authProof,
   encodeFrame,
   newNonce,
@@ -187,9 +188,10 @@ export class AgentClient {
       throw refused('requires a token', 'pass the token the agent was started with: --token T or ZCPROF_TOKEN=T')
     if (typeof first.nonce !== 'string')
       throw new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${this.where} sent a challenge with no nonce` })
+    // a wrong token's refusal comes late on purpose: wait for it, so the user reads 'wrong token', not a timeout
     const reply = await this.request(
       { type: 'auth', proof: authProof(token, 'client', clientNonce, first.nonce) },
-      timeoutMs
+      timeoutMs + AUTH_DELAY_MAX_MS
     )
     if (!proofMatches(authProof(token, 'agent', clientNonce, first.nonce), reply.proof))
       throw refused(

@@ -10,6 +10,7 @@ import { PLAN_LIMITS, cpuForStream } from '../../shared/plan-rules'
 import type { Environment } from '../../shared/report'
 import { readHostSnapshot, type HostSnapshot } from '../host/system-cpu'
 import {
+  AUTH_DELAY_MAX_MS,
   BadMessage,
   FrameDecoder,
   PRE_AUTH_MAX_FRAME_BYTES,
@@ -49,13 +50,15 @@ export const URING_DEFAULT_DEPTH = 32
 
 /**
  * The receive buffers a prepare asks the agent to hold: bufferBytes per stream, and
- * in mode uring one per ring entry (the depth rounded up to a power of two, as
+ * in mode uring one more per ring entry (the depth rounded up to a power of two, as
  * zc-recv-uring.c sizes its buffer ring).
  */
 export function pinnedBytesOf(m: Pick<Prepare, 'mode' | 'bufferBytes' | 'streams' | 'uringDepth'>): number {
   let ring = 1
   if (m.mode === 'uring') while (ring < (m.uringDepth ?? URING_DEFAULT_DEPTH)) ring *= 2
-  return ring * m.bufferBytes * (m.streams ?? 1)
+  // uring's ring comes on top of the one read buffer every receiver holds (zc-recv.c)
+  const perStream = m.mode === 'uring' ? ring + 1 : 1
+  return perStream * m.bufferBytes * (m.streams ?? 1)
 }
 
 /**
@@ -64,6 +67,8 @@ export function pinnedBytesOf(m: Pick<Prepare, 'mode' | 'bufferBytes' | 'streams
  * authenticate. A flood of half-open sockets cannot keep a real client out.
  */
 export const PRE_AUTH_LIMITS = { perAddress: 4, total: 64, helloTimeoutMs: 3000 } as const
+/** how long a refused connection may linger for its refusal to be read before it is cut */
+export const REFUSED_LINGER_MS = 1000
 /** replies a client does not read: past this the agent stops reading its requests; past 8× it drops it */
 const REPLY_BACKLOG_BYTES = 1024 * 1024
 
@@ -129,7 +134,7 @@ function errorInfo(e: unknown): ErrorInfo {
  */
 export const AUTH_FAILURES = {
   delayBaseMs: 250,
-  delayMaxMs: 8000,
+  delayMaxMs: AUTH_DELAY_MAX_MS,
   logIntervalMs: 10_000,
   forgetMs: 15 * 60_000,
   /** addresses remembered at once: a spray from many addresses cannot grow memory */
@@ -279,6 +284,8 @@ export class AgentServer {
       client.send({ type: 'error', re, error: { code, message } })
       sock.end()
       sock.pause()
+      // a peer that never closes its side would keep its slot (and 'close' away) for good
+      setTimeout(() => sock.destroy(), REFUSED_LINGER_MS).unref()
     }
 
     sock.on('data', (chunk) => {

@@ -13,6 +13,8 @@ import type { HostSnapshot } from '../host/system-cpu'
  * pinning, host snapshots. A peer on another version is refused at hello with both named.
  */
 export const PROTOCOL_VERSION = 3
+/** the longest an agent delays a refused proof: a client waits this much longer for the answer to its auth */
+export const AUTH_DELAY_MAX_MS = 8000
 /** what an agent reads before the client has proven itself: room for a hello, no more */
 export const PRE_AUTH_MAX_FRAME_BYTES = 4096
 /** requests after hello; replies (which carry environments) may use MAX_FRAME_BYTES */

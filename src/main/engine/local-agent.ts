@@ -123,7 +123,9 @@ async function launchLocalAgent(timeoutMs = 15000): Promise<LocalAgent> {
   const control = path.join(os.tmpdir(), `zcprof-agent-${process.pid}-${randomBytes(4).toString('hex')}.sock`)
   // the agent is ours: the caps that guard a remote agent from strangers would only cut long timed trials short
   const args = ['agent', '--listen', `unix:${control}`, '--announce', '--max-trial-bytes', '4096TiB']
-  const child = spawner(entry, [...args, '--max-trial-duration', String(LOCAL_MAX_TRIAL_MS)], process.env)
+  // a ZCPROF_TOKEN exported for remote agents is not this one's: it answers only our private socket
+  const { ZCPROF_TOKEN: _remoteToken, ...env } = process.env
+  const child = spawner(entry, [...args, '--max-trial-duration', String(LOCAL_MAX_TRIAL_MS)], env)
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000)
