@@ -225,7 +225,7 @@ describe('the agent’s own caps, set on its command line, hold whatever a clien
     c.close()
   })
 
-  it('its pinned-buffer bounds and data idle timeout: in the hello, and a uring ring of 4 × 1 MiB is refused', async () => {
+  it('its pinned-buffer bounds and data idle timeout: in the hello, and a uring ring of 4 × 1 MiB (5 MiB with the read buffer) is refused', async () => {
     const { c, h } = await greet(port)
     expect(h?.limits).toMatchObject({
       maxSessionPinnedBytes: 2 * 1024 * 1024,
@@ -235,7 +235,7 @@ describe('the agent’s own caps, set on its command line, hold whatever a clien
     c.send(prepare(2, { mode: 'uring', uringDepth: 4, bufferBytes: 1024 * 1024 }))
     expect(await c.reply(2)).toMatchObject({
       type: 'error',
-      error: { code: 'ZC_LIMIT', message: expect.stringMatching(/would pin 4194304 bytes.*at most 2097152/) }
+      error: { code: 'ZC_LIMIT', message: expect.stringMatching(/would pin 5242880 bytes.*at most 2097152/) }
     })
     c.close()
   })

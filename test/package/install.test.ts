@@ -138,13 +138,16 @@ describe('the npm package', () => {
     const { child, line } = await startCommand(['ui', '--listen', '127.0.0.1:0'])
     try {
       const url = line.replace(/^zcprof ui: /, '')
-      const page = await fetch(url)
+      // the link's one-time code is swapped for the cookie, then the bare address
+      const link = await fetch(url, { redirect: 'manual' })
+      expect(link.status).toBe(303)
+      const cookie = link.headers.get('set-cookie')!.split(';')[0]
+      const page = await fetch(new URL('/', url), { headers: { cookie } })
       expect(page.status).toBe(200)
       const html = await page.text()
       expect(html).toContain('<div id="root">')
       const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1]
-      // the page's cookie carries the token to its assets
-      const cookie = page.headers.get('set-cookie')!.split(';')[0]
+      // the cookie carries the token to the page's assets
       const asset = await fetch(new URL(script, url), { headers: { cookie } })
       expect(asset.status).toBe(200)
       expect((await asset.text()).length).toBeGreaterThan(100_000)
