@@ -35,15 +35,20 @@ const api = {
 let ui: UiServer
 let port = 0
 
-beforeAll(async () => {
-  ui = await startUiServer({
+/** a server on a random loopback port over the fake API, and its port */
+async function startTestUi(token: string): Promise<[UiServer, number]> {
+  const s = await startUiServer({
     host: '127.0.0.1',
     port: 0,
     rendererDir: path.join(__dirname, '../../out/renderer'),
     api,
-    token: TOKEN
+    token
   })
-  port = Number(new URL(ui.origin).port)
+  return [s, Number(new URL(s.origin).port)]
+}
+
+beforeAll(async () => {
+  ;[ui, port] = await startTestUi(TOKEN)
 })
 afterAll(() => ui.close())
 
@@ -325,14 +330,7 @@ describe('the cookie belongs to one instance (its port in the name)', () => {
   let other: UiServer
   let otherPort = 0
   beforeAll(async () => {
-    other = await startUiServer({
-      host: '127.0.0.1',
-      port: 0,
-      rendererDir: path.join(__dirname, '../../out/renderer'),
-      api,
-      token: OTHER_TOKEN
-    })
-    otherPort = Number(new URL(other.origin).port)
+    ;[other, otherPort] = await startTestUi(OTHER_TOKEN)
   })
   afterAll(() => other.close())
 
