@@ -265,6 +265,10 @@ export function main(argv: string[]): void {
       )
     )
 
+  // a usage error is the error, the nearest option (commander's "Did you mean"), and where
+  // help is: one screen of help after every typo buries the line that says what was wrong
+  for (const c of program.commands) c.showHelpAfterError(`(zcprof ${c.name()} --help lists its options)`)
+  program.showHelpAfterError('(zcprof --help lists the commands)')
   program.parseAsync(argv).catch(fail)
 }
 
