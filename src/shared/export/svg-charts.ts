@@ -120,7 +120,9 @@ export function lineChartSvg(title: string, xLabel: string, yLabel: string, seri
   const all = thin.flatMap((s) => s.points)
   const ticks = niceTicks(maxOf(all.map(([, v]) => v)))
   const top = ticks[ticks.length - 1]
-  const xMax = Math.max(1e-9, maxOf(all.map(([x]) => x)))
+  // the x axis has round ticks too: a time line without them cannot be read off
+  const xTicks = niceTicks(maxOf(all.map(([x]) => x)))
+  const xMax = xTicks[xTicks.length - 1]
   const plotH = H - M.top - M.bottom
   const plotW = W - M.left - M.right
   const y = (v: number) => M.top + plotH - (v / top) * plotH
@@ -138,7 +140,16 @@ export function lineChartSvg(title: string, xLabel: string, yLabel: string, seri
         `<rect x="${M.left + i * 110}" y="${H - 14}" width="10" height="10" fill="${color}"/><text x="${M.left + i * 110 + 14}" y="${H - 5}" font-size="11">${escapeXml(label)}</text>`
     )
     .join('')
-  const xAxis = `<text x="${W - M.right}" y="${H - M.bottom + 16}" text-anchor="end" font-size="11" fill="#555">${escapeXml(xLabel)} (0–${tickText(xMax)})</text>`
+  const base = H - M.bottom
+  const xAxis =
+    xTicks
+      .map(
+        (t) =>
+          `<line x1="${x(t)}" x2="${x(t)}" y1="${base}" y2="${base + 4}" stroke="#999"/>` +
+          `<text x="${x(t)}" y="${base + 15}" text-anchor="middle" font-size="11" fill="#555">${tickText(t)}</text>`
+      )
+      .join('') +
+    `<text x="${M.left + plotW / 2}" y="${base + 28}" text-anchor="middle" font-size="11" fill="#555">${escapeXml(xLabel)}</text>`
   return frame(title, yLabel, lines + legend + xAxis, ticks, y)
 }
 
