@@ -236,6 +236,7 @@ export function main(argv: string[]): void {
     .option('--baseline <n>', 'compare against report N instead (0 is the first)')
     .option('--gate <metrics>', 'metrics that can fail the gate (comma-separated, or all)')
     .option('--metrics <metrics>', 'metrics to show (comma-separated, or all)')
+    .option('--method <methods>', 'compare and gate only these methods (comma-separated, e.g. copy,sendfile)')
     .option(
       '--allow-plan-diff',
       'call regressions across plan or machine differences (verify, trial length, chunk, streams, receiver, pinning, CPU, kernel)',

@@ -17,6 +17,7 @@ import {
 } from './statistics'
 import { parseShare } from './units'
 import { planDifferences, type PlanDifference } from './plan-differences'
+import type { MethodName } from './methods'
 
 export { ratioOfMeans, type RatioEstimate }
 /** a regression threshold: a share, as units.parseShare reads it */
@@ -195,6 +196,8 @@ export interface CompareOptions {
   labels?: string[]
   /** call regressions across plan and machine differences */
   allowPlanDiff?: boolean
+  /** compare (and gate on) only these methods' rows; all when absent */
+  methods?: readonly MethodName[]
 }
 
 /** the port is the machine's business, not the measurement's: tcp://h:5201 aligns with tcp://h */
@@ -281,6 +284,11 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
   // edit (or a bug) can make disagree. Every figure compared is recomputed from trials.
   const aggregates = reports.map((r) => aggregateTrials(r.trials, analysisOf(r.start.plan)))
   const edited = reports.flatMap((r, i) => (sameFigures(r.end.aggregates, aggregates[i]) ? [] : [i]))
+  // --method: the other methods' rows are neither shown nor gated
+  if (options.methods) {
+    const only = new Set<string>(options.methods)
+    for (const [i, aggs] of aggregates.entries()) aggregates[i] = aggs.filter((a) => only.has(a.method))
+  }
 
   // rows in the baseline's order, then rows only other reports have
   const order: string[] = []

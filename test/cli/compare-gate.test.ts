@@ -58,6 +58,30 @@ describe('the compare gate', () => {
     expect(r.stdout).toMatch(/^pass: /m)
   })
 
+  it('--method limits the gate to those methods: copy alone passes where sendfile has the planted 40% change', () => {
+    const base = variant(5)
+    const worse = variant(5, 1.4)
+    const copy = zcprof(['compare', base, worse, '--method', 'copy'])
+    expect(copy.code, copy.stdout + copy.stderr).toBe(0)
+    expect(copy.stdout).not.toMatch(/sendfile/)
+    const sendfile = zcprof(['compare', base, worse, '--method', 'copy,sendfile'])
+    expect(sendfile.code, sendfile.stdout + sendfile.stderr).toBe(1)
+  })
+
+  it('--method with an unknown name is bad input (exit 2), naming it and listing the methods', () => {
+    const r = zcprof(['compare', variant(2), variant(2), '--method', 'copy,sendfil'])
+    expect(r.code, r.stdout + r.stderr).toBe(2)
+    expect(r.stderr).toContain("unknown method 'sendfil' in --method")
+    // the hint lists the valid names: two from the method table, written out here
+    expect(r.stderr).toMatch(/methods are: .*\bcopy\b.*\bsendfile\b/)
+  })
+
+  it('--method naming a method neither report ran compares nothing: exit 2, saying why', () => {
+    const r = zcprof(['compare', variant(2), variant(2), '--method', 'mmap'])
+    expect(r.code, r.stdout + r.stderr).toBe(2)
+    expect(r.stderr).toContain('--method mmap kept only those rows')
+  })
+
   it('names the plan differences that make reports not comparable, and judges across them when told to', () => {
     const a = variant(5)
     const doc = JSON.parse(readFileSync(variant(5, 1.4), 'utf8')) as Report

@@ -33,6 +33,16 @@ describe('compareReports', () => {
     expect(cmp.regressions[0].change).toBeCloseTo(-0.2, 6)
   })
 
+  it('methods: only those rows are compared and gated (the planted sendfile regression drops out with copy alone)', () => {
+    const copyOnly = compareReports([a, b], { thresholdFraction: 0.05, methods: ['copy'], allowPlanDiff: true })
+    expect(copyOnly.rows.map((r) => r.key.method)).toEqual(['copy'])
+    expect(copyOnly.regressions).toEqual([])
+    expect(copyOnly.gate).not.toBe('regression')
+    const sendfileOnly = compareReports([a, b], { thresholdFraction: 0.05, methods: ['sendfile'], allowPlanDiff: true })
+    expect(sendfileOnly.rows.map((r) => r.key.method)).toEqual(['sendfile'])
+    expect(sendfileOnly.gate).toBe('regression')
+  })
+
   it('does not flag copy on machine B: 2% slower, inside the spread', () => {
     const cmp = compareReports([a, b])
     const s = cell(cmp, 'copy', 1, 'throughputBitsPerSec')

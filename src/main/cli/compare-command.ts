@@ -15,6 +15,7 @@ import {
   type GateVerdict,
   type StatMetric
 } from '../../shared/compare'
+import { ALL_METHODS, type MethodName } from '../../shared/methods'
 import { printableDeep } from '../../shared/printable'
 import { ZcprofError } from '../../shared/errors'
 import {
@@ -37,6 +38,7 @@ export interface CompareFlags {
   gate?: string
   json?: string
   allowPlanDiff?: boolean
+  method?: string
 }
 
 /** the exit status of each gate verdict; 2 (bad input) comes from the CLI's error path */
@@ -68,6 +70,25 @@ function metricList(text: string | undefined, fallback: readonly StatMetric[], f
   return keys as StatMetric[]
 }
 
+/** --method copy,sendfile: the methods whose rows are compared; an unknown name is bad input (exit 2) */
+export function methodFilter(text: string | undefined): MethodName[] | undefined {
+  if (text === undefined) return undefined
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const bad = names.filter((n) => !(ALL_METHODS as readonly string[]).includes(n))
+  if (bad.length || !names.length)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: bad.length
+        ? `unknown method ${bad.map((b) => `'${b}'`).join(', ')} in --method`
+        : `--method '${text}' names no method`,
+      hint: `methods are: ${ALL_METHODS.join(', ')} (comma-separated, e.g. --method copy,sendfile)`
+    })
+  return names as MethodName[]
+}
+
 /** the comparison for a terminal: the same cells as the Markdown and HTML exports */
 export function renderComparison(t: ComparisonText, color = false): string {
   const out: string[] = [...t.reports]
@@ -84,7 +105,7 @@ export function renderComparison(t: ComparisonText, color = false): string {
  * Reports that share no row compare nothing: that is an input error, not "no
  * regression". The message lists each report's rows, so the reason is in sight.
  */
-function nothingAligned(cmp: Comparison, files: string[]): void {
+function nothingAligned(cmp: Comparison, files: string[], methods?: MethodName[]): void {
   const aligned = cmp.rows.some(
     (r) => r.aggregates[cmp.baseline] && r.aggregates.some((a, i) => a && i !== cmp.baseline)
   )
@@ -97,7 +118,9 @@ function nothingAligned(cmp: Comparison, files: string[]): void {
       files
         .map((f, i) => `  ${f}${i === cmp.baseline ? ' (baseline)' : ''}: ${rowsOf(i).join('; ') || 'no rows'}`)
         .join('\n'),
-    hint: 'compare runs made with the same methods, target, size (or both timed) and chunk'
+    hint: methods
+      ? `--method ${methods.join(',')} kept only those rows: name methods the reports ran`
+      : 'compare runs made with the same methods, target, size (or both timed) and chunk'
   })
 }
 
@@ -124,6 +147,7 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
   if (flags.json) checkOutput(flags.json, '--json')
   if (typeof flags.md === 'string') checkOutput(flags.md, '--md')
   if (flags.html) checkOutput(flags.html, '--html')
+  const methods = methodFilter(flags.method)
   const reports = files.map((f) => loadReportFile(f).report)
   const gate = metricList(flags.gate, DEFAULT_GATE_METRICS, 'gate')
   const shown = metricList(flags.metrics, [...new Set([...DEFAULT_GATE_METRICS, ...gate])], 'metrics')
@@ -131,9 +155,10 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
     baseline,
     thresholdFraction: parseThreshold(flags.threshold),
     gateMetrics: gate,
-    allowPlanDiff: Boolean(flags.allowPlanDiff)
+    allowPlanDiff: Boolean(flags.allowPlanDiff),
+    methods
   })
-  nothingAligned(cmp, files)
+  nothingAligned(cmp, files, methods)
   const text = comparisonText(cmp, shown, gate)
   // a file keeps the text as it is; the terminal gets printable text only
   const toTerminal = printableDeep(text)
