@@ -184,12 +184,7 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
   const cpu = isObject(end.cpu_utilization_percent) ? end.cpu_utilization_percent : {}
   const localCpu = numberAt(cpu, 'host_total', 'end.cpu_utilization_percent', 0, 100_000)
   const remoteCpu = numberAt(cpu, 'remote_total', 'end.cpu_utilization_percent', 0, 100_000)
-  // -Z sends with sendfile(); a run whose test_start says zerocopy is the sendfile method
-  const zerocopy =
-    typeof testStart.zerocopy === 'boolean'
-      ? testStart.zerocopy
-      : numberAt(testStart, 'zerocopy', 'start.test_start', 0, 1) === 1
-  const method = options.method ?? (zerocopy ? 'sendfile' : 'copy')
+  const method = options.method ?? 'copy'
   const clockHz = options.clockHz ?? null
   const sender = processSide(localSends ? localCpu : remoteCpu, seconds, bytes, clockHz)
   if (!sender) throw new Iperf3ImportError('it has no end.cpu_utilization_percent for the sending end')
@@ -279,7 +274,7 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       format: 'iperf3-json',
       measured: ['throughputBitsPerSec', 'sender.cpuNs', 'receiver.cpuNs', 'samples.bytesPerSec'],
       notes: [
-        `iperf3 sends from memory, not a file; counted as ${method}${options.method ? ' (as told at import)' : zerocopy ? ' (start.test_start.zerocopy says it ran with -Z, which sends with sendfile)' : ' (iperf3 does not record -Z; import with method sendfile if it ran with -Z)'}`,
+        `iperf3 sends from memory, not a file; counted as ${method}${options.method ? ' (as told at import)' : ' (iperf3 does not record -Z; import with method sendfile if it ran with -Z)'}`,
         'CPU is each end’s whole-process CPU (cpu_utilization_percent × duration); iperf3 counts no cycles, syscalls, context switches or page faults',
         clockHz
           ? `cycles/bit is a process-level estimate: that CPU time × ${(clockHz / 1e9).toFixed(2)} GHz, the importing host's clock (iperf3 records none)`
