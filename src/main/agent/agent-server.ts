@@ -612,7 +612,7 @@ export class AgentServer {
     const pinned = pinnedBytesOf(m)
     const shape =
       m.mode === 'uring'
-        ? `${m.streams ?? 1} streams × ${m.uringDepth ?? URING_DEFAULT_DEPTH} ring buffers (rounded up to a power of two) × ${m.bufferBytes} bytes`
+        ? `${m.streams ?? 1} streams × (1 read buffer + a ring of ${m.uringDepth ?? URING_DEFAULT_DEPTH}, rounded up to a power of two) × ${m.bufferBytes} bytes`
         : `${m.streams ?? 1} streams × ${m.bufferBytes} bytes`
     const fix = 'use fewer streams, a smaller uringDepth or a smaller buffer'
     if (client.pinnedBytes + pinned > L.maxSessionPinnedBytes)

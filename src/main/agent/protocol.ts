@@ -79,7 +79,7 @@ export interface AgentLimits {
   idleTimeoutMs: number
   /**
    * receive buffers one client's live trials may pin, all streams together: per stream
-   * bufferBytes, × the ring's buffers (uringDepth rounded up to a power of two) for uring
+   * bufferBytes, × (1 + the ring's buffers, uringDepth rounded up to a power of two) for uring
    */
   maxSessionPinnedBytes: number
   /** the same, summed over every client of the agent */
