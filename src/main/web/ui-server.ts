@@ -136,6 +136,13 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     throw new Error(`the UI is not built (${opts.rendererDir}/index.html is missing): run \`npm run build\``)
   }
   const token = opts.token ?? randomBytes(24).toString('base64url')
+  const allow = (opts.allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== '')
+  // a name with a port or a scheme would never match a Host header: say so instead of answering 421 later
+  const badName = allow.find((h) => net.isIP(h) === 0 && !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?)+$/.test(h))
+  if (badName !== undefined)
+    throw new Error(
+      `--allow-host ${badName}: give a bare host name or address, without scheme or port (e.g. --allow-host lab-7.example)`
+    )
   const root = path.resolve(opts.rendererDir)
   const lifetimeMs = opts.codeLifetimeMs ?? CODE_LIFETIME_MS
   let origin = ''
@@ -267,15 +274,6 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   })
   const a = server.address() as { address: string; port: number }
   const loopbackOnly = isLoopbackIp(a.address)
-  const allow = (opts.allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== '')
-  // a name with a port or a scheme would never match a Host header: say so instead of answering 421 later
-  const badName = allow.find((h) => net.isIP(h) === 0 && !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?)+$/.test(h))
-  if (badName !== undefined) {
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-    throw new Error(
-      `--allow-host ${badName}: give a bare host name or address, without scheme or port (e.g. --allow-host lab-7.example)`
-    )
-  }
   if (!loopbackOnly && allow.length === 0) {
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw new Error(
