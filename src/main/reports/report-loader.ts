@@ -125,6 +125,13 @@ function iperf3TooLarge(source: string, bytes: number): never {
   )
 }
 
+/** iperf3 text over its bound is refused (its UTF-8 bytes counted only when its length could pass) */
+function checkIperf3Text(text: string, source: string): void {
+  if (text.length <= MAX_IPERF3_IMPORT_BYTES) return
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_IPERF3_IMPORT_BYTES) iperf3TooLarge(source, bytes)
+}
+
 /**
  * The checks and the parse, as steps: parseReport runs them at once, parseReportInSteps
  * lets the event loop run between them, so one import never holds it for the whole file.
@@ -171,10 +178,7 @@ function* parseSteps(text: string, source: string): Generator<void, unknown> {
       'the file was edited or crafted: use the original report'
     )
   // iperf3 output whose first key is not "start" passed the check before parsing: the same bound after
-  if (looksLikeIperf3(doc) && text.length > MAX_IPERF3_IMPORT_BYTES) {
-    const bytes = Buffer.byteLength(text)
-    if (bytes > MAX_IPERF3_IMPORT_BYTES) iperf3TooLarge(source, bytes)
-  }
+  if (looksLikeIperf3(doc)) checkIperf3Text(text, source)
   yield
   return doc
 }
@@ -295,10 +299,7 @@ function checkTextSize(text: string, source: string): void {
       'no report is that big: check which file you chose, or lower the sampling rate'
     )
   // iperf3 output (the app sends it as text) is refused before it is parsed
-  if (text.length > MAX_IPERF3_IMPORT_BYTES && headLooksLikeIperf3(text.slice(0, 64))) {
-    const bytes = Buffer.byteLength(text)
-    if (bytes > MAX_IPERF3_IMPORT_BYTES) iperf3TooLarge(source, bytes)
-  }
+  if (headLooksLikeIperf3(text.slice(0, 64))) checkIperf3Text(text, source)
 }
 
 export function parseReport(text: string, source: string, options: Iperf3ImportOptions = {}): LoadedReport {
