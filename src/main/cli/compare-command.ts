@@ -15,7 +15,7 @@ import {
   type GateVerdict,
   type StatMetric
 } from '../../shared/compare'
-import { ALL_METHODS, type MethodName } from '../../shared/methods'
+import { ALL_METHODS, isMethod, type MethodName } from '../../shared/methods'
 import { printableDeep } from '../../shared/printable'
 import { ZcprofError } from '../../shared/errors'
 import {
@@ -77,7 +77,7 @@ export function methodFilter(text: string | undefined): MethodName[] | undefined
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-  const bad = names.filter((n) => !(ALL_METHODS as readonly string[]).includes(n))
+  const bad = names.filter((n) => !isMethod(n))
   if (bad.length || !names.length)
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
@@ -86,7 +86,7 @@ export function methodFilter(text: string | undefined): MethodName[] | undefined
         : `--method '${text}' names no method`,
       hint: `methods are: ${ALL_METHODS.join(', ')} (comma-separated, e.g. --method copy,sendfile)`
     })
-  return names as MethodName[]
+  return names.filter(isMethod)
 }
 
 /** the comparison for a terminal: the same cells as the Markdown and HTML exports */

@@ -8,7 +8,7 @@ import { printableDeep } from '../../shared/printable'
 import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/plan-file'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { ALL_METHODS, GPU_METHODS, METHODS, type MethodName } from '../../shared/methods'
+import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
 import { DEFAULT_URING_DEPTH, estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import {
@@ -129,7 +129,7 @@ export function planFromFlags(f: RunFlags): Plan {
         .map((s) => s.trim())
         .filter(Boolean)
     : defaultMethods(targets)
-  const unknown = methods.filter((m) => !(ALL_METHODS as readonly string[]).includes(m))
+  const unknown = methods.filter((m) => !isMethod(m))
   if (unknown.length) {
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
