@@ -245,6 +245,11 @@ export function main(argv: string[]): void {
     .option('--json <out>', 'write the comparison as JSON')
     .option('--md [out]', 'the comparison as Markdown, for a pull request (to standard output without a file)')
     .option('--html <out>', 'the comparison as a self-contained HTML page')
+    .option(
+      '--wide',
+      'one table of every figure, each row named in full (default: a table a figure, in the width)',
+      false
+    )
     .action(
       guarded(
         async (base: string, others: string[], flags: CompareFlags) =>
