@@ -1,6 +1,8 @@
 // The client's side of the handshake: the token never travels, the agent must prove it
-// too, and a peer that is no agent is called that, not misread as a huge frame.
+// too, and a peer that is no agent is called that, with what it looks like (HTTP, TLS,
+// SSH, a text banner, bytes), not misread as a huge frame.
 
+import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -135,29 +137,121 @@ describe('the token never travels', () => {
   })
 })
 
-describe('a peer that is no zcprof agent', () => {
-  it('an HTTP server is called that, with what it answered', async () => {
-    // a real HTTP server: it answers the binary hello with a 400
+/** a loopback server that does `serve` with each connection, swallowing socket errors */
+async function peer(serve: (sock: net.Socket) => void): Promise<{ port: number; server: net.Server }> {
+  const server = net.createServer((sock) => {
+    sock.on('error', () => undefined)
+    serve(sock)
+  })
+  return { port: await listening(server), server }
+}
+
+/** connects as zcprof would and answers the refusal's first line and hint */
+async function refusalFrom(port: number, timeoutMs = 5000) {
+  const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN, timeoutMs }))
+  return { code: e.code, line: e.message.split('\n')[0], hint: e.hint }
+}
+
+describe('a peer that is no zcprof agent is named, with what it looks like', () => {
+  const FIX = /check the port .*or start `zcprof agent` on that host/
+
+  it('an HTTP server: it answers the binary hello with a 400, quoted', async () => {
     const web = http.createServer((_req, res) => res.end('hi'))
     const port = await listening(web)
-    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN }))
-    expect(e.code).toBe('ZC_NOT_AGENT')
-    expect(e.message.split('\n')[0]).toBe(
-      `127.0.0.1:${port} is not a zcprof agent (it answered "HTTP/1.1 400 Bad Request")`
-    )
+    const r = await refusalFrom(port)
+    expect(r.code).toBe('ZC_NOT_AGENT')
+    expect(r.line).toBe(`127.0.0.1:${port} is not a zcprof agent: an HTTP server answered "HTTP/1.1 400 Bad Request"`)
+    expect(r.hint).toMatch(FIX)
     web.close()
   })
 
-  it('a binary peer whose first length is absurd is called that too', async () => {
-    const odd = net.createServer((sock) => {
-      sock.on('error', () => undefined)
-      sock.end(Buffer.from([0x00, 0xff, 0xff, 0xff, 1, 2, 3, 4]))
-    })
-    const port = await listening(odd)
-    const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }))
-    expect(e.message.split('\n')[0]).toBe(
-      `127.0.0.1:${port} is not a zcprof agent (it answered bytes 00ffffff01020304)`
+  it('an SSH server: its banner, sent before the client speaks', async () => {
+    const { port, server } = await peer((sock) => sock.write('SSH-2.0-OpenSSH_9.6\r\n'))
+    const r = await refusalFrom(port)
+    expect(r).toMatchObject({ code: 'ZC_NOT_AGENT', hint: expect.stringMatching(FIX) })
+    expect(r.line).toBe(`127.0.0.1:${port} is not a zcprof agent: an SSH server answered "SSH-2.0-OpenSSH_9.6"`)
+    server.close()
+  })
+
+  it('a TLS server: a fatal alert (decode_error) after the hello, then a close', async () => {
+    // record type 21 (alert), TLS 1.2, length 2, level 2 (fatal), description 50 (decode_error)
+    const alert = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32])
+    const { port, server } = await peer((sock) => sock.once('data', () => sock.end(alert)))
+    const r = await refusalFrom(port)
+    expect(r.code).toBe('ZC_NOT_AGENT')
+    expect(r.line).toBe(
+      `127.0.0.1:${port} is not a zcprof agent: a TLS server answered a TLS alert (bytes 15030300020232)`
     )
-    odd.close()
+    server.close()
+  })
+
+  it('a TLS server: a handshake record', async () => {
+    // record type 22 (handshake), TLS 1.0 record version, length 0x0031, ServerHello (2)
+    const hello = Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, 0x31, 0x02]), Buffer.alloc(0x30, 0x41)])
+    const { port, server } = await peer((sock) => sock.write(hello))
+    const r = await refusalFrom(port)
+    expect(r.line).toBe(
+      `127.0.0.1:${port} is not a zcprof agent: a TLS server answered a TLS handshake (bytes 1603010031024141)`
+    )
+    server.close()
+  })
+
+  it('a text banner (SMTP), sent in pieces: the whole first line is quoted', async () => {
+    const { port, server } = await peer((sock) => {
+      sock.write('220 mail.example')
+      setTimeout(() => sock.write('.com ESMTP Postfix\r\n250 more\r\n'), 60)
+    })
+    const r = await refusalFrom(port)
+    expect(r.line).toBe(
+      `127.0.0.1:${port} is not a zcprof agent: a text server (SMTP, FTP, …) answered "220 mail.example.com ESMTP Postfix"`
+    )
+    server.close()
+  })
+
+  it('a long text line is cut to 60 characters', async () => {
+    const banner = `220-${'x'.repeat(100)}`
+    const { port, server } = await peer((sock) => sock.write(`${banner}\r\n`))
+    const r = await refusalFrom(port)
+    // 59 characters of the banner and an ellipsis: 60 in all
+    expect(r.line).toBe(
+      `127.0.0.1:${port} is not a zcprof agent: a text server (SMTP, FTP, …) answered "220-${'x'.repeat(55)}…"`
+    )
+    server.close()
+  })
+
+  it('a peer that closes at once, without a word', async () => {
+    const { port, server } = await peer((sock) => sock.end())
+    const r = await refusalFrom(port)
+    expect(r).toMatchObject({ code: 'ZC_NOT_AGENT', hint: expect.stringMatching(FIX) })
+    expect(r.line).toBe(`127.0.0.1:${port} is not a zcprof agent: it closed the connection without a word`)
+    server.close()
+  })
+
+  it('random bytes: the first eight in hex', async () => {
+    // 0xfe first: no TLS record, no text, no frame (an agent's first byte is 0)
+    const bytes = randomBytes(64)
+    bytes[0] = 0xfe
+    const { port, server } = await peer((sock) => sock.write(bytes))
+    const r = await refusalFrom(port)
+    expect(r.line).toBe(
+      `127.0.0.1:${port} is not a zcprof agent: an unknown server answered bytes ${bytes.subarray(0, 8).toString('hex')}`
+    )
+    server.close()
+  })
+
+  it('a binary peer whose first length is absurd (over 1 MiB) is called that too', async () => {
+    const { port, server } = await peer((sock) => sock.end(Buffer.from([0x00, 0xff, 0xff, 0xff, 1, 2, 3, 4])))
+    const r = await refusalFrom(port)
+    expect(r.line).toBe(`127.0.0.1:${port} is not a zcprof agent: an unknown server answered bytes 00ffffff01020304`)
+    server.close()
+  })
+
+  it('a peer that takes the hello and says nothing is asked about', async () => {
+    const { port, server } = await peer(() => undefined)
+    const r = await refusalFrom(port, 300)
+    expect(r.code).toBe('ETIMEDOUT')
+    expect(r.line).toBe(`agent at 127.0.0.1:${port} did not answer 'hello' within 300 ms: is it a zcprof agent?`)
+    expect(r.hint).toMatch(FIX)
+    server.close()
   })
 })

@@ -44,22 +44,31 @@ export class AgentClient {
     readonly where: string
   ) {
     const decoder = new FrameDecoder()
+    /** what the peer sent before its first whole frame, kept to tell what it is if no agent */
     let first: Buffer | null = Buffer.alloc(0)
+    let sniffTimer: NodeJS.Timeout | null = null
+    const notAgent = (why?: string) => {
+      if (sniffTimer) clearTimeout(sniffTimer)
+      this.fail(notAnAgent(where, first ?? Buffer.alloc(0), why))
+      sock.destroy()
+    }
     const malformed = (why: string) => {
-      this.fail(
-        first
-          ? notAnAgent(where, first)
-          : new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${why}` })
-      )
+      if (first) return notAgent()
+      this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${where} sent a malformed message: ${why}` }))
       sock.destroy()
     }
     sock.on('data', (chunk) => {
       decoder.push(chunk)
       if (first) {
+        first = Buffer.concat([first, chunk]).subarray(0, SNIFF_BYTES)
         // an agent's first frame is under 1 MiB, so its first byte is 0: anything else
-        // (an HTTP server's "HTTP/1.1 400", an SSH banner) is another kind of server
-        first = Buffer.concat([first, chunk]).subarray(0, 200)
-        if (first[0] !== 0) return malformed('')
+        // (an HTTP server's "HTTP/1.1 400", an SSH banner) is another kind of server.
+        // Its first line may come in pieces: wait for a line end, enough bytes, its close or a moment
+        if (first[0] !== 0) {
+          if (first.includes(0x0a) || first.length >= SNIFF_ENOUGH_BYTES) return notAgent()
+          sniffTimer ??= setTimeout(() => notAgent(), SNIFF_WAIT_MS)
+          return
+        }
       }
       for (;;) {
         let raw: ReturnType<FrameDecoder['next']>
@@ -74,12 +83,15 @@ export class AgentClient {
         this.dispatch(raw as unknown as Reply | TrialResult)
       }
     })
-    sock.on('close', () =>
+    sock.on('close', () => {
+      // closed before a whole frame: whatever it sent (or its silence) says what it is
+      if (first) return notAgent()
       this.fail(
         new ZcprofError({ code: 'ZC_AGENT_GONE', message: `the agent at ${where} closed the control connection` })
       )
-    )
-    sock.on('error', (e) =>
+    })
+    sock.on('error', (e) => {
+      if (first) return notAgent(e.message)
       this.fail(
         // an error or a close: either way the agent went away, and says so in the same words
         new ZcprofError({
@@ -87,7 +99,7 @@ export class AgentClient {
           message: `the agent at ${where} closed the control connection (${e.message})`
         })
       )
-    )
+    })
   }
 
   private dispatch(m: Reply | TrialResult): void {
@@ -168,7 +180,12 @@ export class AgentClient {
   private async handshake(token: string | undefined, timeoutMs: number): Promise<HelloReply> {
     const clientNonce = newNonce()
     const hello: Hello = { type: 'hello', version: PROTOCOL_VERSION, nonce: clientNonce }
-    const first = await this.request(hello, timeoutMs)
+    const first = await this.request(hello, timeoutMs).catch((e: unknown) => {
+      // connected but silent: an agent answers hello at once, so this is likely another server
+      if (e instanceof ZcprofError && e.code === 'ETIMEDOUT')
+        throw new ZcprofError({ code: e.code, message: `${e.message}: is it a zcprof agent?`, hint: NOT_AGENT_HINT })
+      throw e
+    })
     if (first.version !== PROTOCOL_VERSION)
       throw new ZcprofError({
         code: 'ZC_VERSION',
@@ -272,16 +289,52 @@ export class AgentClient {
   }
 }
 
-/** what a peer that is no zcprof agent said first, quoted short and printable */
-function notAnAgent(where: string, first: Buffer): ZcprofError {
-  const line = first.toString('latin1').split(/\r?\n/)[0].slice(0, 60)
-  const said = /^[\x20-\x7e]+$/.test(line) ? `"${line}"` : `bytes ${first.subarray(0, 8).toString('hex')}`
+/** what is kept of a peer's first bytes, and what is enough to tell what it is */
+const SNIFF_BYTES = 256
+const SNIFF_ENOUGH_BYTES = 64
+/** how long to wait for the rest of a first line that came in pieces */
+const SNIFF_WAIT_MS = 200
+/** a quoted first line is cut to this many characters */
+const QUOTE_CHARS = 60
+
+/**
+ * A peer's first line, quoted short, when it is text: printable ASCII (or tabs) up to
+ * the first line end, else null. Binary bytes by chance rarely hold no control byte.
+ */
+function firstTextLine(first: Buffer): string | null {
+  const end = first.findIndex((b) => b === 0x0d || b === 0x0a)
+  const line = first.subarray(0, end < 0 ? first.length : end)
+  if (line.length === 0 || !line.every((b) => (b >= 0x20 && b <= 0x7e) || b === 0x09)) return null
+  const text = line.toString('latin1').replace(/\t/g, ' ')
+  return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS - 1)}…` : text
+}
+
+/** what kind of server a peer is, from the first bytes it sent (none: it closed at once) */
+export function describePeer(first: Buffer): string {
+  if (first.length === 0) return 'it closed the connection without a word'
+  const hex = first.subarray(0, 8).toString('hex')
+  // a TLS record: type 0x16 handshake or 0x15 alert, then version 3.x
+  if ((first[0] === 0x16 || first[0] === 0x15) && first[1] === 0x03)
+    return `a TLS server answered a TLS ${first[0] === 0x16 ? 'handshake' : 'alert'} (bytes ${hex})`
+  const line = firstTextLine(first)
+  if (line === null) return `an unknown server answered bytes ${hex}`
+  if (line.startsWith('HTTP/')) return `an HTTP server answered "${line}"`
+  if (line.startsWith('SSH-')) return `an SSH server answered "${line}"`
+  return `a text server (SMTP, FTP, …) answered "${line}"`
+}
+
+/** a peer that is no zcprof agent, named as such with what it looks like */
+function notAnAgent(where: string, first: Buffer, socketError?: string): ZcprofError {
+  const said = describePeer(first)
   return new ZcprofError({
     code: 'ZC_NOT_AGENT',
-    message: `${where} is not a zcprof agent (it answered ${said})`,
-    hint: 'check the port: `zcprof agent` prints where it listens (for any other TCP sink use raw://HOST:PORT)'
+    message: `${where} is not a zcprof agent: ${said}${socketError && first.length === 0 ? ` (${socketError})` : ''}`,
+    hint: NOT_AGENT_HINT
   })
 }
+
+const NOT_AGENT_HINT =
+  'check the port (`zcprof agent` prints where it listens), or start `zcprof agent` on that host; for any other TCP sink use raw://HOST:PORT'
 
 /** The agent said no at hello: say why in words a user can act on. */
 function explainRefusal(e: unknown, where: string): unknown {
