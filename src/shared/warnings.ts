@@ -8,6 +8,8 @@ import type { Warning } from './report'
 export interface WarningInfo {
   /** a few words for a table cell: the row's mark */
   mark: string
+  /** what the mark means, in one line: the glossary's definition of it */
+  means: string
   severity: 'info' | 'caution' | 'error'
   /** the standing advice; a warning may carry a more specific one */
   hint: string | null
@@ -16,129 +18,177 @@ export interface WarningInfo {
 export const WARNING_CATALOGUE = {
   CYCLES_ESTIMATED: {
     mark: 'cycles estimated',
+    means: 'cycles per bit are CPU time × the clock rate, not counted by the PMU',
     severity: 'info',
     hint: 'cycles are CPU time × the clock rate; open the PMU to count them (see the reason)'
   },
-  PROCESS_SCOPE: { mark: 'process-level', severity: 'info', hint: null },
+  PROCESS_SCOPE: {
+    mark: 'process-level',
+    means: 'the figures cover the whole sending process, not its data threads',
+    severity: 'info',
+    hint: null
+  },
   CHECKSUM_COPIES: {
     mark: 'verify copies',
+    means: '--verify read every byte, so the figures include that work',
     severity: 'caution',
     hint: 'run without --verify for the receiver mode’s own figures'
   },
-  UNSUPPORTED: { mark: 'skipped', severity: 'caution', hint: null },
+  UNSUPPORTED: {
+    mark: 'skipped',
+    means: 'the method cannot run on this machine or target, so it was left out',
+    severity: 'caution',
+    hint: null
+  },
   SENDER_ONLY: {
     mark: 'sender only',
+    means: 'only the sender was measured: the receiver is not a zcprof agent',
     severity: 'info',
     hint: 'run `zcprof agent` on the receiving host for its figures'
   },
   PIN_IGNORED: {
     mark: 'not pinned',
+    means: 'the method runs on the JS thread, which --cpus does not pin',
     severity: 'caution',
     hint: 'node-stream runs on the JS thread, which zcprof does not pin'
   },
   CONTAMINATED: {
     mark: 'contaminated',
+    means: "other programs used zcprof's CPUs during the trial, so it measured their work too",
     severity: 'caution',
     hint: 'close other programs, or keep them off zcprof’s CPUs (--cpus), and run again'
   },
   RECEIVER_WINDOW_LIMITED: {
     mark: 'window-limited',
+    means: 'the receiver did not keep up: the sender waited on a full TCP window',
     severity: 'caution',
     hint: 'the receiver did not keep up: a cheaper receiver mode (splice, discard) or a faster receiving host shows the sender’s own limit'
   },
   SNDBUF_LIMITED: {
     mark: 'sndbuf-limited',
+    means: 'the socket send buffer was full most of the time, which may cap throughput',
     severity: 'caution',
     hint: 'a larger socket send buffer (net.ipv4.tcp_wmem) may raise throughput'
   },
   ZC_COPIED: {
     mark: 'kernel copied',
+    means: 'the kernel copied a zero-copy method’s data anyway (it always does on loopback)',
     severity: 'caution',
     hint: 'the kernel copied the data after all, so this zero-copy method cannot save anything here; it pays off across a real network device'
   },
   NOT_CONFIRMED: {
     mark: 'unconfirmed',
+    means: 'the receiver did not confirm the last byte, so the time ends at the last send',
     severity: 'caution',
     hint: 'the time ends at the last send; a receiver that closes (a zcprof agent) confirms the last byte'
   },
   SHORT_TRIAL: {
     mark: 'short',
+    means: 'the trial was too short for its figures to rest on enough samples',
     severity: 'caution',
     hint: 'make trials longer (--duration 10s) so their figures rest on enough samples and clock ticks'
   },
   PINNING_NOT_HELD: {
     mark: 'pin not held',
+    means: 'a thread ran outside the CPUs it was pinned to',
     severity: 'caution',
     hint: 'something changed the threads’ CPU masks (cgroup cpusets, a tuning daemon): check taskset and the cgroup’s cpuset'
   },
   COST_MOVED: {
     mark: 'cost moved',
+    means: 'the sender saved CPU, but the receiver paid it back: the machine did not save',
     severity: 'caution',
     hint: 'read the whole-system figure: a sender saving the receiver pays back is not a saving'
   },
   CHUNK_CAPPED: {
     mark: 'chunk capped',
+    means: 'each splice moved at most the pipe’s size, less than the chunk asked for',
     severity: 'info',
     hint: 'each call moved at most the pipe’s size: raise /proc/sys/fs/pipe-max-size for larger splices'
   },
   URING_WORKERS: {
     mark: 'io_uring workers',
+    means: 'io_uring kernel worker threads did part of the sending; their CPU is counted',
     severity: 'info',
     hint: 'io_uring hands what it cannot do inline (a splice) to kernel worker threads: their CPU is the sender’s, measured by their /proc schedstat'
   },
   GPU_PINNED: {
     mark: 'pinning apart',
+    means: 'pinning host memory is paid once per buffer and shown apart from per-bit figures',
     severity: 'info',
     hint: 'pinning host memory (registering the file’s pages, pinned buffers) is paid once per buffer: it is measured and shown apart, not in the per-bit figures'
   },
   GPU_SPIN: {
     mark: 'GPU wait spun',
+    means: 'the host spun while waiting for the GPU, so its CPU figures include the spin',
     severity: 'caution',
     hint: 'the host spun while it waited for the GPU, so its CPU figures measure a spin loop: run without --gpu-spin for blocking waits'
   },
   GPU_COMPAT: {
     mark: 'GDS compat mode',
+    means: 'cuFile ran in compatibility mode: the bytes went through host memory',
     severity: 'info',
     hint: 'cuFile ran in compatibility mode (no nvidia-fs): the bytes go through host memory, not storage → GPU DMA'
   },
   GPU_PCIE_CAPPED: {
     mark: 'link downtrained',
+    means: 'the GPU’s PCIe link ran below its maximum speed or width',
     severity: 'caution',
     hint: 'the GPU’s PCIe link ran below its maximum generation or width: check the slot, and power management that lowers the link when idle'
   },
   SQPOLL_CPU: {
     mark: 'sqpoll CPU',
+    means: 'a kernel thread polled the io_uring submission ring; its CPU is counted',
     severity: 'info',
     hint: 'the kernel thread polling the submission ring burns its core while it waits: its CPU is the price of sending with no system call'
   },
-  RETRANSMITS: { mark: 'retransmits', severity: 'info', hint: null },
+  RETRANSMITS: {
+    mark: 'retransmits',
+    means: 'TCP retransmitted segments during the trial',
+    severity: 'info',
+    hint: null
+  },
   AUTO_PINNED: {
     mark: 'pinned by zcprof',
+    means: 'zcprof pinned sender and receiver threads to separate cores',
     severity: 'info',
     hint: 'where threads land changes every figure from run to run; --no-pin leaves them to the scheduler, --cpus and --receiver-cpus choose'
   },
   NOT_TIGHT: {
     mark: 'not tight',
+    means: 'the interval did not reach the precision asked for in the time given',
     severity: 'caution',
     hint: 'give it more time (--max-time), a looser --precision, or a quieter machine'
   },
   NO_BASELINE: {
     mark: 'no baseline',
+    means: 'copy was not run, so no method has a figure against it',
     severity: 'caution',
     hint: 'add copy (gpu-copy for a GPU) to the methods: every headline is measured against it'
   },
-  FOREIGN: { mark: 'imported', severity: 'info', hint: null },
+  FOREIGN: {
+    mark: 'imported',
+    means: 'imported from another tool: only the figures it measured are present',
+    severity: 'info',
+    hint: null
+  },
   /** a note from a schema 2 report that no code above matches */
-  NOTE: { mark: 'note', severity: 'info', hint: null },
+  NOTE: { mark: 'note', means: 'a note carried over from an older report', severity: 'info', hint: null },
   /** a trial or the run failed: the warning's code is the error's own (ECONNREFUSED, ZC_LIMIT, …) */
   RUN_INTERRUPTED: {
     mark: 'interrupted',
+    means: 'the process running zcprof ended before the run did',
     severity: 'error',
     hint: 'the process running it ended before the run did (killed, crashed, or the machine stopped): run the rest again'
   },
   /** the trial in flight when the user stopped the run (Ctrl-C, SIGTERM, SIGHUP, Stop): not a failure */
-  ZC_CANCELLED: { mark: 'cancelled', severity: 'info', hint: null },
-  ERROR: { mark: 'failed', severity: 'error', hint: null }
+  ZC_CANCELLED: {
+    mark: 'cancelled',
+    means: 'the run was stopped by the user; finished trials are kept',
+    severity: 'info',
+    hint: null
+  },
+  ERROR: { mark: 'failed', means: 'a trial or the run failed', severity: 'error', hint: null }
 } as const satisfies Record<string, WarningInfo>
 
 export type WarningCode = keyof typeof WARNING_CATALOGUE
@@ -202,4 +252,55 @@ export function marksText(notes: readonly { code: string; trials: number }[], of
       return n.trials < of ? `${m} ${n.trials}/${of}` : m
     })
     .join('; ')
+}
+
+/** The warnings of one kind, for a one-line summary; the warnings themselves are details. */
+export interface WarningGroup {
+  /** the warnings' code; every failure's own code groups apart */
+  code: string
+  severity: WarningInfo['severity']
+  mark: string
+  /** the line to show: the mark, the methods it touched, and what it means */
+  line: string
+  /** the methods it touched, in the order they were first warned about */
+  methods: MethodName[]
+  /** the trials it touched, over every method */
+  trialCount: number
+  warnings: Warning[]
+}
+
+const SEVERITY_ORDER: Record<WarningInfo['severity'], number> = { error: 0, caution: 1, info: 2 }
+
+/**
+ * One group per code, errors first, then cautions, then notes (in the order they came
+ * within each): a run's forty warning lines become one line a kind. A failure's line
+ * is its own message, since the kind ("failed") says nothing about why.
+ */
+export function groupWarnings(warnings: readonly Warning[]): WarningGroup[] {
+  const byCode = new Map<string, Warning[]>()
+  for (const w of warnings) {
+    const list = byCode.get(w.code)
+    if (list) list.push(w)
+    else byCode.set(w.code, [w])
+  }
+  const groups: WarningGroup[] = []
+  for (const [code, list] of byCode) {
+    const info = warningInfo(code)
+    const methods = [...new Set(list.flatMap((w) => (w.method ? [w.method] : [])))]
+    const trialCount = list.reduce((n, w) => n + (w.trials?.length ?? 0), 0)
+    const who = methods.length ? ` (${methods.join(', ')})` : ''
+    const what = info.severity === 'error' ? `${code}: ${list[0].message}` : info.means
+    const more = info.severity === 'error' && list.length > 1 ? ` (and ${list.length - 1} more)` : ''
+    groups.push({
+      code,
+      severity: info.severity,
+      mark: info.mark,
+      line: `${info.mark}${who}: ${what}${more}`,
+      methods,
+      trialCount,
+      warnings: list
+    })
+  }
+  // a stable sort keeps arrival order within a severity
+  return groups.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])
 }

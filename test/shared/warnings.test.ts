@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Warning } from '../../src/shared/report'
-import { marksText, mergeWarning, warning, warningInfo, WARNING_CATALOGUE } from '../../src/shared/warnings'
+import {
+  groupWarnings,
+  marksText,
+  mergeWarning,
+  warning,
+  warningInfo,
+  WARNING_CATALOGUE
+} from '../../src/shared/warnings'
 
 describe('warnings as data', () => {
   it('a trial-scoped warning joins the one with its code and method, adding its trial', () => {
@@ -41,5 +48,41 @@ describe('warnings as data', () => {
     ).toBe('contaminated 1/3; kernel copied')
     // an error's own code reads as a failure
     expect(warningInfo('ECONNREFUSED')).toEqual(WARNING_CATALOGUE.ERROR)
+  })
+})
+
+describe('warnings grouped: one line a kind', () => {
+  const w = (
+    code: string,
+    message: string,
+    method?: 'copy' | 'sendfile' | 'msg-zerocopy' | 'uring-send-zc',
+    trials?: number[]
+  ): Warning => ({
+    code,
+    message,
+    hint: null,
+    scope: trials ? 'trial' : method ? 'method' : 'run',
+    ...(method ? { method } : {}),
+    ...(trials ? { trials } : {})
+  })
+  it('one group per code with the methods it touched; failures first and in their own words', () => {
+    const groups = groupWarnings([
+      w('AUTO_PINNED', 'zcprof pinned the threads: sender on CPU 0'),
+      w('ZC_COPIED', 'the kernel copied 100%', 'msg-zerocopy', [1, 2]),
+      w('NOT_TIGHT', '±10 points after 15', 'sendfile'),
+      w('ZC_COPIED', 'the kernel copied 100%', 'uring-send-zc', [3]),
+      w('ECONNREFUSED', 'connect 127.0.0.1:9: refused', 'copy', [0]),
+      w('ECONNREFUSED', 'connect 127.0.0.1:9: refused', 'sendfile', [4]),
+      w('NOT_TIGHT', '±6 points after 15', 'msg-zerocopy')
+    ])
+    // the expected lines, written out from the catalogue's words
+    expect(groups.map((g) => g.line)).toEqual([
+      'failed (copy, sendfile): ECONNREFUSED: connect 127.0.0.1:9: refused (and 1 more)',
+      'kernel copied (msg-zerocopy, uring-send-zc): the kernel copied a zero-copy method’s data anyway (it always does on loopback)',
+      'not tight (sendfile, msg-zerocopy): the interval did not reach the precision asked for in the time given',
+      'pinned by zcprof: zcprof pinned sender and receiver threads to separate cores'
+    ])
+    expect(groups.map((g) => g.trialCount)).toEqual([2, 3, 0, 0])
+    expect(groups[1].warnings).toHaveLength(2)
   })
 })

@@ -8,6 +8,7 @@ import { findings } from '../../shared/export/findings'
 import type { Report } from '../../shared/report'
 import { drawTable, wrap } from './text-table'
 import { bold } from './terminal'
+import { groupWarnings } from '../../shared/warnings'
 
 export interface SummaryOptions {
   color?: boolean
@@ -15,11 +16,13 @@ export interface SummaryOptions {
   wide?: boolean
   /** the terminal's width: the notes wrap to it */
   width?: number
+  /** every warning in full, with its hint; by default one line a kind */
+  verbose?: boolean
 }
 
 export function renderSummary(report: Report, opts: SummaryOptions = {}): string {
   const color = opts.color ?? false
-  const { groups, footnotes } = summaryTables(report, '  ', opts.wide ? 'wide' : 'compact')
+  const { groups, footnotes, legend } = summaryTables(report, '  ', opts.wide ? 'wide' : 'compact')
   const out: string[] = []
   const proseWidth = opts.width ?? Number.POSITIVE_INFINITY
   /** prose wrapped to the width, its first line after `first`, the rest after `rest` */
@@ -52,14 +55,11 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
     }
   }
   for (const f of footnotes) out.push(...para(f))
-  if (report.end.warnings.length) {
-    out.push('', 'warnings:')
-    for (const w of report.end.warnings) {
-      const which = w.trials?.length ? ` [${w.trials.length} trial${w.trials.length > 1 ? 's' : ''}]` : ''
-      out.push(...para(`${w.message}${which}`, '  - ', '    '))
-      if (w.hint) out.push(...para(w.hint, '    hint: ', '          '))
-    }
+  if (legend.length) {
+    out.push('', 'terms:')
+    for (const g of legend) out.push(...para(`${g.term}: ${g.definition}`, '  ', '    '))
   }
+  out.push(...warningLines(report, opts.verbose ?? false, para))
   if (report.end.incomplete)
     out.push(
       '',
@@ -68,4 +68,27 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
         : 'the run is INCOMPLETE: no trial finished, so there are no figures'
     )
   return out.join('\n')
+}
+
+/** one line a kind of warning (errors first) and how to see them whole; or, verbose, each in full */
+function warningLines(
+  report: Report,
+  verbose: boolean,
+  para: (text: string, first?: string, rest?: string) => string[]
+): string[] {
+  const warnings = report.end.warnings
+  if (!warnings.length) return []
+  const out: string[] = ['']
+  if (!verbose) {
+    out.push('warnings (each in full, with what to do: --verbose):')
+    for (const g of groupWarnings(warnings)) out.push(...para(g.line, '  - ', '    '))
+    return out
+  }
+  out.push('warnings:')
+  for (const w of warnings) {
+    const which = w.trials?.length ? ` [${w.trials.length} trial${w.trials.length > 1 ? 's' : ''}]` : ''
+    out.push(...para(`${w.message}${which}`, '  - ', '    '))
+    if (w.hint) out.push(...para(w.hint, '    hint: ', '          '))
+  }
+  return out
 }

@@ -15,6 +15,8 @@ import {
 } from '../statistics'
 import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../units'
 import { marksText } from '../warnings'
+import { VERDICT_TEXT } from '../verdict-text'
+import { type GlossaryTerm, termsUsed } from '../glossary'
 
 export const DASH = '—'
 
@@ -71,19 +73,6 @@ export function changeWithInterval(r: RatioEstimate | null, n?: number): string 
   const digits = hi - lo < 4 ? 1 : 0
   const f = (v: number) => `${sign(v)}${Math.abs(v).toFixed(digits)}`
   return `${f(c)}% [${f(lo)}, ${f(hi)}]`
-}
-
-export const VERDICT_TEXT: Record<CostVerdict, string> = {
-  baseline: 'baseline',
-  saves: 'saves CPU',
-  'costs-more': 'costs more CPU',
-  'cost-moved': 'cost moved to the receiver',
-  'partly-moved': 'saves CPU; part moved to the receiver',
-  'kernel-copied': 'kernel copied: no zero-copy win',
-  'no-clear-change': 'no clear change',
-  unrepeated: 'unrepeated: no interval',
-  undecided: 'undecided: too little data',
-  unknown: 'not measured'
 }
 
 /** the share a headline aims at, "5%" or "2.5%" */
@@ -455,7 +444,7 @@ export function summaryTables(
   report: Report,
   separator = ' · ',
   layout: 'wide' | 'compact' = 'wide'
-): { groups: SummaryGroup[]; footnotes: string[] } {
+): { groups: SummaryGroup[]; footnotes: string[]; legend: GlossaryTerm[] } {
   const aggs = report.end.aggregates
   const est = cyclesEstimated(aggs)
   const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
@@ -497,5 +486,10 @@ export function summaryTables(
   if (aggs.some((a) => a.vsCopy)) footnotes.push(vsCopyFootnote(report))
   if (aggs.length) footnotes.push(HEADROOM_FOOTNOTE)
   if (est) footnotes.push(ESTIMATE_FOOTNOTE)
-  return { groups, footnotes }
+  return { groups, footnotes, legend: tablesLegend(groups) }
+}
+
+/** each glossary term the tables show, in the glossary's order */
+export function tablesLegend(groups: readonly SummaryGroup[]): GlossaryTerm[] {
+  return termsUsed(groups.flatMap((g) => g.tables.flatMap((t) => [...t.head, ...t.rows.flat()])))
 }

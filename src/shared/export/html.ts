@@ -7,6 +7,7 @@ import { METHOD_COLORS } from '../method-colors'
 import { isBaselineMethod } from '../methods'
 import type { MethodAggregate, Report } from '../report'
 import { formatDurationMs, formatLineRate } from '../units'
+import { groupWarnings } from '../warnings'
 import { headroomInputs, summaryTables, type TextTable } from './figures'
 import { findings } from './findings'
 import { planText } from './markdown'
@@ -120,7 +121,7 @@ function htmlTable(t: TextTable): string {
 
 export function reportHtml(report: Report): string {
   const title = reportTitle(report)
-  const { groups, footnotes } = summaryTables(report)
+  const { groups, footnotes, legend } = summaryTables(report)
   const parts: string[] = []
   parts.push(`<h1>${esc(title)}</h1>`)
   parts.push(
@@ -141,17 +142,27 @@ export function reportHtml(report: Report): string {
     parts.push(...g.tables.map(htmlTable))
   }
   for (const f of footnotes) parts.push(`<p class="muted">${esc(f)}</p>`)
+  if (legend.length)
+    parts.push(
+      `<dl class="legend muted" data-testid="legend">${legend.map((g) => `<dt>${esc(g.term)}</dt><dd>${esc(g.definition)}</dd>`).join('')}</dl>`
+    )
   parts.push(`<p class="muted">Plan: ${esc(planText(report))}</p>`)
   parts.push('<h2>Environment</h2><table><tbody>')
   for (const f of environmentFacts(report.start.environment.sender))
     parts.push(`<tr><th>${esc(f.label)}</th><td>${esc(f.value)}</td></tr>`)
   parts.push('</tbody></table>')
+  // one line a kind, each warning in full behind it: forty lines would bury the report
   if (report.end.warnings.length)
     parts.push(
-      `<h2>Warnings</h2><ul>${report.end.warnings
+      `<h2>Warnings</h2><ul data-testid="warnings">${groupWarnings(report.end.warnings)
         .map(
-          (w) =>
-            `<li data-code="${esc(w.code)}"><b>${esc(w.code)}</b> ${esc(w.message)}${w.trials?.length ? ` (${w.trials.length} trials)` : ''}${w.hint ? `<br><span class="muted">${esc(w.hint)}</span>` : ''}</li>`
+          (g) =>
+            `<li data-code="${esc(g.code)}">${esc(g.line)}<details><summary>details</summary><ul>${g.warnings
+              .map(
+                (w) =>
+                  `<li>${esc(w.message)}${w.trials?.length ? ` (${w.trials.length} trials)` : ''}${w.hint ? `<br><span class="muted">${esc(w.hint)}</span>` : ''}</li>`
+              )
+              .join('')}</ul></details></li>`
         )
         .join('')}</ul>`
     )

@@ -46,7 +46,7 @@ export function reportMarkdown(report: Report): string {
     for (const n of report.foreign.notes) out.push(`> - ${mdCell(n)}`)
   }
   if (report.end.incomplete) out.push('', '**Incomplete run:** the figures cover the trials that finished.')
-  const { groups, footnotes } = summaryTables(report)
+  const { groups, footnotes, legend } = summaryTables(report)
   const said = findings(report)
   if (said.length) out.push('', '## Findings', '', ...said.map((s) => `- ${mdCell(s)}`))
   out.push('', '## Results')
@@ -57,6 +57,8 @@ export function reportMarkdown(report: Report): string {
   }
   // a leading * would start a list
   for (const f of footnotes) out.push('', mdCell(f).replace(/^\*/, '\\*'))
+  if (legend.length)
+    out.push('', '**Terms**', '', ...legend.map((g) => `- **${mdCell(g.term)}**: ${mdCell(g.definition)}`))
   out.push('', '## Environment', '')
   out.push(
     ...table(
