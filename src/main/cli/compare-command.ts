@@ -5,7 +5,6 @@
 // decide (too few repetitions, or too noisy for the threshold); 4 when the reports'
 // plans or machines differ and --allow-plan-diff was not given.
 
-import Table from 'cli-table3'
 import {
   COMPARE_METRICS,
   compareReports,
@@ -22,11 +21,13 @@ import {
   comparisonHtml,
   comparisonMarkdown,
   comparisonText,
-  type ComparisonText
+  type ComparisonText,
+  type RowKeyParts
 } from '../../shared/export/compare-export'
 import { rowKeyText } from '../../shared/export/figures'
 import { checkOutput, writeFileAtomic } from '../storage/atomic-file'
-import { boxTable, colorFor } from './terminal'
+import { colorFor, widthFor } from './terminal'
+import { drawTable, paragraph } from './text-table'
 import { loadReportFile } from '../reports/report-loader'
 
 export interface CompareFlags {
@@ -39,6 +40,7 @@ export interface CompareFlags {
   json?: string
   allowPlanDiff?: boolean
   method?: string
+  wide?: boolean
 }
 
 /** the exit status of each gate verdict; 2 (bad input) comes from the CLI's error path */
@@ -89,15 +91,55 @@ export function methodFilter(text: string | undefined): MethodName[] | undefined
   return names.filter(isMethod)
 }
 
-/** the comparison for a terminal: the same cells as the Markdown and HTML exports */
-export function renderComparison(t: ComparisonText, color = false): string {
-  const out: string[] = [...t.reports]
-  const table = new Table(boxTable(t.head, color))
-  for (const r of t.rows) table.push(r)
-  out.push(table.toString(), t.legend)
-  if (t.environment.length) out.push('', 'environment differences:', ...t.environment.map((e) => `  ${e}`))
-  for (const n of t.notes) out.push(`note: ${n}`)
-  out.push('', t.verdict[0], ...t.verdict.slice(1).map((v) => `  ${v}`))
+export interface RenderOptions {
+  color?: boolean
+  /** the terminal's width: tables and prose fit it (--wide lets the table run past it) */
+  width?: number
+  /** one table of every figure, each row named in full, on one line a row */
+  wide?: boolean
+}
+
+/** the parts of a row's key after its method, as the wide table's head names them */
+const KEY_PARTS: readonly Exclude<keyof RowKeyParts, 'method'>[] = ['target', 'size', 'chunk', 'streams']
+
+/**
+ * The comparison for a terminal: the same cells as the Markdown and HTML exports. By
+ * default one narrow table a figure, each row named by its method and what else differs
+ * between rows (the parts every row shares are said once above); --wide draws one table
+ * with every figure and each row's whole key.
+ */
+export function renderComparison(t: ComparisonText, opts: RenderOptions = {}): string {
+  const color = opts.color ?? false
+  const proseWidth = opts.width ?? Number.POSITIVE_INFINITY
+  const para = (text: string, first = '', rest = first) => paragraph(text, proseWidth, first, rest)
+  const out: string[] = t.reports.flatMap((r) => para(r, '', '   '))
+  if (opts.wide) out.push(drawTable(t.head, t.rows, { color }))
+  else {
+    const differs = KEY_PARTS.filter((p) => new Set(t.keys.map((k) => k[p])).size > 1)
+    const shared = KEY_PARTS.filter((p) => !differs.includes(p) && t.keys[0]?.[p])
+    if (shared.length)
+      out.push(...para(`every row: ${shared.map((p) => t.keys[0][p]).join(' · ')} (${shared.join(' · ')})`, '', '  '))
+    // a row names its key on its first report's line only, as the wide table does
+    const keyCell = (row: string[], k: RowKeyParts) =>
+      row[0] ? [k.method, ...differs.map((p) => (p === 'streams' ? k[p] || '1 stream' : k[p]))].join(' · ') : ''
+    const keyHead = ['method', ...differs].join(' · ')
+    t.metrics.forEach((label, m) => {
+      out.push(
+        drawTable(
+          [keyHead, 'report', label, 'vs baseline (95% CI)'],
+          t.rows.map((r, i) => [keyCell(r, t.keys[i]), r[1], r[2 + 2 * m], r[3 + 2 * m]]),
+          { color, width: opts.width }
+        ),
+        ''
+      )
+    })
+    out.pop()
+  }
+  out.push(...para(t.legend))
+  if (t.environment.length)
+    out.push('', 'environment differences:', ...t.environment.flatMap((e) => para(e, '  ', '    ')))
+  for (const n of t.notes) out.push(...para(n, 'note: ', '      '))
+  out.push('', ...para(t.verdict[0]), ...t.verdict.slice(1).flatMap((v) => para(v, '  ', '    ')))
   return out.join('\n')
 }
 
@@ -165,7 +207,10 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
   // --json - takes standard output: the table goes to stderr, so the JSON stays parseable
   const tableOut = flags.json === '-' ? process.stderr : process.stdout
   if (flags.md === true || flags.md === '-') tableOut.write(comparisonMarkdown(toTerminal))
-  else tableOut.write(renderComparison(toTerminal, colorFor(tableOut)) + '\n')
+  else
+    tableOut.write(
+      renderComparison(toTerminal, { color: colorFor(tableOut), width: widthFor(tableOut), wide: flags.wide }) + '\n'
+    )
   if (flags.json === '-') process.stdout.write(JSON.stringify(cmp, null, 1) + '\n')
   else if (flags.json) writeFileAtomic(flags.json, JSON.stringify(cmp, null, 1) + '\n')
   if (typeof flags.md === 'string' && flags.md !== '-') writeOutput(flags.md, comparisonMarkdown(text), 'markdown')

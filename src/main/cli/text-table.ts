@@ -31,6 +31,27 @@ export function wrap(text: string, width: number): string[] {
   return line || !lines.length ? [...lines, line] : lines
 }
 
+/**
+ * prose in lines of at most `width` columns: the first line after `first`, the rest
+ * after `rest` (a hanging indent), so a list item's wrapped words line up under its
+ * text. Unlike wrap, the spaces between words on a line stay as written ("[A] x  vs
+ * [B] y" keeps its two), so a line that fits reads as it did unwrapped.
+ */
+export function paragraph(text: string, width: number, first = '', rest = first): string[] {
+  const room = Math.max(20, width - Math.max(first.length, rest.length))
+  const lines: string[] = []
+  let line = ''
+  // tabs and line breaks count as one space: a column count needs one-column characters
+  for (const [, space, word] of text.replace(/\s/g, ' ').matchAll(/( *)(\S+)/g)) {
+    if (line && line.length + space.length + word.length > room) {
+      lines.push(line)
+      line = word
+    } else line = line ? line + space + word : word
+  }
+  lines.push(line)
+  return lines.map((l, i) => (i === 0 ? first : rest) + l)
+}
+
 export function drawTable(head: string[], rows: string[][], opts: DrawOptions = {}): string {
   const color = opts.color ?? false
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)))

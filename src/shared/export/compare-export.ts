@@ -11,7 +11,8 @@ import {
   type StatMetric
 } from '../compare'
 import { halfWidthShare, intervalStatus, MAX_FINDING_HALF_WIDTH, MIN_FINDING_REPETITIONS } from '../statistics'
-import { changeText, DASH, intervalText, meanText, pointsText, rowKeyText } from './figures'
+import { formatBytes } from '../units'
+import { changeText, DASH, intervalText, meanText, pointsText, rowKeyText, sizeText } from './figures'
 import { mdCell } from './markdown'
 import { escapeXml as esc } from './svg-charts'
 
@@ -21,6 +22,10 @@ export interface ComparisonText {
   reports: string[]
   head: string[]
   rows: string[][]
+  /** each row's key in parts (rows of one compared row share it): a narrow terminal names only what differs */
+  keys: RowKeyParts[]
+  /** the compared figures' labels, in the order of their column pairs */
+  metrics: string[]
   /** how means are compared */
   legend: string
   environment: string[]
@@ -104,6 +109,25 @@ export function gateLines(cmp: Comparison, gate: readonly StatMetric[]): string[
   }
 }
 
+/** a row key's parts, as rowKeyText joins them; streams is '' for one stream */
+export interface RowKeyParts {
+  method: string
+  target: string
+  size: string
+  chunk: string
+  streams: string
+}
+
+export function rowKeyParts(k: RowKey): RowKeyParts {
+  return {
+    method: k.method,
+    target: k.target,
+    size: k.timed ? 'timed' : k.trialBytes !== null ? `${formatBytes(k.trialBytes)} per trial` : sizeText(k.fileBytes),
+    chunk: formatBytes(k.chunkBytes),
+    streams: k.streams > 1 ? `${k.streams} streams` : ''
+  }
+}
+
 /** A, B, … Z, then 27, 28, …: a report's short name in tables, charts and exports */
 export const reportLetter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
 
@@ -114,8 +138,10 @@ export function comparisonText(
 ): ComparisonText {
   const metrics = COMPARE_METRICS.filter((m) => shown.includes(m.key))
   const rows: string[][] = []
+  const keys: RowKeyParts[] = []
   for (const row of cmp.rows) {
     const name = rowKeyText(row.key)
+    const parts = rowKeyParts(row.key)
     row.aggregates.forEach((a, i) => {
       const cells = metrics.flatMap((m) => {
         const value = meanText(m.key, a?.[m.key] ?? null)
@@ -123,6 +149,7 @@ export function comparisonText(
         return [value, i === cmp.baseline ? 'baseline' : c ? comparisonVerdictCell(c) : DASH]
       })
       rows.push([i === 0 ? name : '', reportLetter(i), ...cells])
+      keys.push(parts)
     })
   }
   const verdict = gateLines(cmp, gate)
@@ -131,6 +158,8 @@ export function comparisonText(
     reports: cmp.columns.map((c, i) => `${reportLetter(i)}: ${c.label}${i === cmp.baseline ? ' (baseline)' : ''}`),
     head: ['method · target · size · chunk', 'report', ...metrics.flatMap((m) => [m.label, 'vs baseline (95% CI)'])],
     rows,
+    keys,
+    metrics: metrics.map((m) => m.label),
     legend: 'means compared; "noise": the 95% interval of the ratio includes no change',
     environment: cmp.environment
       .filter((e) => e.differs)
