@@ -16,6 +16,7 @@ import {
   type Stat
 } from './statistics'
 import { baselineMethod, isBaselineMethod } from './methods'
+import { summarizeSlices } from './series-stat'
 import type { CostVerdict, Headline, MethodAggregate, Plan, Report, TrialRecord, TrialSummary, VsCopy } from './report'
 
 type GroupKey = Pick<
@@ -162,6 +163,8 @@ export function aggregateTrials(
       for (const c of codes) noteCount.set(c, (noteCount.get(c) ?? 0) + 1)
     }
     const sources = new Set(ok.map((s) => s.sender.cyclesSource))
+    // one imported run with its intervals: those, as slices of it (series-stat.ts), stand in for repetitions
+    const slices = ok.length === 1 ? summarizeSlices(ok[0].throughputSlicesBitsPerSec ?? []) : null
     const rounds = new Map<number, TrialSummary>()
     for (const t of group) if (t.error === null && t.summary && t.summary.bytes > 0) rounds.set(t.repetition, t.summary)
     const row: MethodAggregate = {
@@ -174,7 +177,7 @@ export function aggregateTrials(
       streams: first.streams,
       trials: group.length,
       failed: group.length - ok.length,
-      throughputBitsPerSec: pick((s) => s.throughputBitsPerSec),
+      throughputBitsPerSec: slices?.stat ?? pick((s) => s.throughputBitsPerSec),
       senderCyclesPerBit: pick((s) => s.sender.cyclesPerBit),
       receiverCyclesPerBit: pick((s) => s.receiver?.cyclesPerBit),
       systemCyclesPerBit: pick((s) => s.system?.cyclesPerBit),

@@ -7,6 +7,8 @@ import type { Environment, Report, SideFigures, TrialRecord } from './report'
 import { SCHEMA_VERSION } from './report'
 import type { MethodName } from './methods'
 import { warning } from './warnings'
+import { median } from './statistics'
+import { summarizeSlices, MIN_SLICES_FOR_INTERVAL, type SliceStat } from './series-stat'
 
 /** iperf3's own TCP default for -l, used when its report leaves blksize out */
 const IPERF3_DEFAULT_BLKSIZE = 128 * 1024
@@ -148,6 +150,33 @@ function processSide(
   }
 }
 
+/** a boolean iperf3 may have written at o[key]: null when absent, an error when it is another type */
+function booleanAt(o: unknown, key: string, where: string): boolean | null {
+  if (!isObject(o) || !(key in o) || o[key] === null || o[key] === undefined) return null
+  const v = o[key]
+  if (typeof v !== 'boolean') throw new Iperf3ImportError(`${where}.${key} is ${kindOf(v)}, not true or false`)
+  return v
+}
+
+/**
+ * What the row's throughput interval is, in the report's own words: iperf3's intervals
+ * are slices of one connection, so they say how steady this run was, not how another
+ * run would come out; and CPU, recorded once per run, has no interval.
+ */
+function slicesNote(s: SliceStat | null, omitted: number, short: number): string {
+  const cpu = 'CPU per bit has no interval: iperf3 records CPU once per run'
+  if (!s) return `throughput is one figure, the run's: no intervals to spread it over; ${cpu}`
+  const left = [omitted > 0 ? `${omitted} omitted (-O)` : '', short > 0 ? `${short} cut short at the end` : ''].filter(
+    Boolean
+  )
+  const over = `throughput's median and interval are over ${s.slices} measured interval${s.slices === 1 ? '' : 's'}${left.length ? ` (${left.join(', ')} left out)` : ''}`
+  const worth =
+    s.slices < MIN_SLICES_FOR_INTERVAL
+      ? `too few to estimate how they hang together, so no interval is claimed`
+      : `consecutive slices of one connection, not repeated runs: their lag-1 autocorrelation ${(s.lag1 ?? 0).toFixed(2)} makes them worth ${s.nEffective} independent one${s.nEffective === 1 ? '' : 's'} (n)${s.nEffective < 2 ? ', too few for an interval' : ''}`
+  return `${over}, ${worth}. It says how steady this run was, not how another run would differ: repeat iperf3 for that. ${cpu}`
+}
+
 /** the largest figures a real run could have written: a year of 10 Tbit/s, 100 000 % CPU */
 const MAX_SECONDS = 365 * 86400
 const MAX_BYTES = 2 ** 62
@@ -202,26 +231,54 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
   const intervals = Array.isArray(doc.intervals) ? doc.intervals.filter(isObject) : []
   let cumulative = 0
   const samples: TrialRecord['samples'] = []
+  // -O's intervals come first, marked omitted; iperf3 restarts its clock after them
+  let omittedIntervals = 0
+  let rampBytes = 0
+  let rampSeconds = 0
+  let lastOmittedEndS = 0
+  let shiftS = 0
+  const measured: { bitsPerSec: number; seconds: number | null }[] = []
   for (const [i, iv] of intervals.entries()) {
     const s = isObject(iv.sum) ? iv.sum : null
     const where = `intervals[${i}].sum`
     const ivBytes = numberAt(s, 'bytes', where, 0, MAX_BYTES)
     const ivEnd = numberAt(s, 'end', where, 0, MAX_SECONDS)
     if (ivBytes === null || ivEnd === null) continue
+    const ivSeconds = numberAt(s, 'seconds', where, 0, MAX_SECONDS)
+    const ivBitsPerSec =
+      numberAt(s, 'bits_per_second', where, 0, 1e15) ?? (ivSeconds ? (ivBytes * 8) / ivSeconds : null)
+    const omitted = booleanAt(s, 'omitted', where) === true
+    if (omitted) {
+      omittedIntervals++
+      rampBytes += ivBytes
+      rampSeconds += ivSeconds ?? 0
+      lastOmittedEndS = ivEnd
+    } else {
+      // the first measured interval ends before the omitted ones did: its clock restarted
+      if (shiftS === 0 && ivEnd <= lastOmittedEndS) shiftS = lastOmittedEndS
+      if (ivBitsPerSec !== null) measured.push({ bitsPerSec: ivBitsPerSec, seconds: ivSeconds })
+    }
     cumulative += ivBytes
     const side = {
       bytes: cumulative,
-      bytesPerSec: (numberAt(s, 'bits_per_second', where, 0, 1e15) ?? 0) / 8,
+      bytesPerSec: (ivBitsPerSec ?? 0) / 8,
       cpuNs: null,
       cycles: null,
       contextSwitches: null,
       syscalls: null,
       pageFaults: null
     }
-    samples.push({ tMs: ivEnd * 1000, sender: side, receiver: null, systemBusyCores: null })
+    samples.push({ tMs: (ivEnd + (omitted ? 0 : shiftS)) * 1000, sender: side, receiver: null, systemBusyCores: null })
   }
   const intervalMs =
     samples.length > 0 ? (numberAt(intervals[0].sum, 'seconds', 'intervals[0].sum', 0, MAX_SECONDS) ?? 1) * 1000 : 0
+  // a last interval cut short (the run ended inside it) is too brief for a rate: under
+  // half the usual length it is no slice
+  const usualSeconds = median(measured.flatMap((m) => (m.seconds === null ? [] : [m.seconds])))
+  const cutShort = (m: (typeof measured)[number], i: number) =>
+    i === measured.length - 1 && m.seconds !== null && m.seconds < usualSeconds / 2
+  const slices = measured.filter((m, i) => !cutShort(m, i)).map((m) => m.bitsPerSec)
+  const sliceStat = summarizeSlices(slices)
 
   const trial: TrialRecord = {
     index: 0,
@@ -254,13 +311,19 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       integrity: { checked: false, ok: true, expectedCrc32c: null, receivedCrc32c: null },
       contaminated: false,
       // iperf3 leaves its -O omitted seconds out of its sums, as zcprof leaves out a ramp
-      steady: { rampMs: omitSeconds * 1000, rampBytes: 0, rampThroughputBitsPerSec: null, windowMs: seconds * 1000 },
+      steady: {
+        rampMs: omitSeconds * 1000,
+        rampBytes,
+        rampThroughputBitsPerSec: rampSeconds > 0 ? (rampBytes * 8) / rampSeconds : null,
+        windowMs: seconds * 1000
+      },
       streams: [],
       fairness: null,
       placement: null,
       notes: retransmits
         ? [warning('RETRANSMITS', `${retransmits} TCP retransmits (iperf3)`, { scope: 'trial', method, trial: 0 })]
-        : []
+        : [],
+      ...(slices.length > 0 && { throughputSlicesBitsPerSec: slices })
     },
     error: null
   }
@@ -272,14 +335,21 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     meta: { title: `iperf3 → ${target}`, tags: ['iperf3'] },
     foreign: {
       format: 'iperf3-json',
-      measured: ['throughputBitsPerSec', 'sender.cpuNs', 'receiver.cpuNs', 'samples.bytesPerSec'],
+      measured: [
+        'throughputBitsPerSec',
+        'sender.cpuNs',
+        'receiver.cpuNs',
+        'samples.bytesPerSec',
+        ...(slices.length > 0 ? ['throughputSlicesBitsPerSec'] : [])
+      ],
       notes: [
         `iperf3 sends from memory, not a file; counted as ${method}${options.method ? ' (as told at import)' : ' (iperf3 does not record -Z; import with method sendfile if it ran with -Z)'}`,
         'CPU is each end’s whole-process CPU (cpu_utilization_percent × duration); iperf3 counts no cycles, syscalls, context switches or page faults',
         clockHz
           ? `cycles/bit is a process-level estimate: that CPU time × ${(clockHz / 1e9).toFixed(2)} GHz, the importing host's clock (iperf3 records none)`
           : 'no clock was known at import, so no cycles/bit estimate',
-        `parallel streams: ${streams}; a timed stream of ${seconds.toFixed(1)} s, so it aligns with zcprof's timed runs`
+        `parallel streams: ${streams}; a timed stream of ${seconds.toFixed(1)} s, so it aligns with zcprof's timed runs`,
+        slicesNote(sliceStat, omittedIntervals, measured.length - slices.length)
       ]
     },
     start: {

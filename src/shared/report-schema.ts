@@ -311,9 +311,10 @@ const summary = obj<TrialSummary>(
         storage: nullable(enumOf(['gds', 'compat'] as const)),
         cudaCallsPerGiB: numOrNull
       })
-    )
+    ),
+    throughputSlicesBitsPerSec: arrayOf(amount)
   },
-  { effectiveChunkBytes: true, uring: true, gpu: true }
+  { effectiveChunkBytes: true, uring: true, gpu: true, throughputSlicesBitsPerSec: true }
 )
 
 const gpuEnvironment = obj<GpuEnvironment>({

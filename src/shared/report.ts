@@ -339,6 +339,12 @@ export interface TrialSummary {
   uring?: UringFigures | null
   /** the gpu-* methods; null for others, absent in older reports */
   gpu?: GpuFigures | null
+  /**
+   * iperf3 imports: each measured interval's throughput, in order (omitted and short
+   * last ones left out). The row's throughput is figured over these (series-stat.ts),
+   * as slices of one run, not repetitions. Absent elsewhere.
+   */
+  throughputSlicesBitsPerSec?: number[]
   /** one per data connection */
   streams: StreamSummary[]
   /** the slowest and fastest stream; null with one stream */

@@ -268,7 +268,11 @@ describe('iperf3 -J imports', () => {
     expect(agg.method).toBe('copy')
     expect(agg.cyclesSource).toBe('process-cpu-estimate')
     expect(agg.durationMs).toBe(report.trials[0].durationMs)
-    expect(agg.throughputBitsPerSec?.median).toBeCloseTo(raw.end.sum_received.bits_per_second, 3)
+    // the row's throughput is over iperf3's two 1 s intervals: their median, too few for an interval
+    const slices = raw.intervals.map((i: { sum: { bits_per_second: number } }) => i.sum.bits_per_second)
+    expect(s.throughputSlicesBitsPerSec).toEqual(slices)
+    expect(agg.throughputBitsPerSec).toMatchObject({ n: 1, median: (slices[0] + slices[1]) / 2 })
+    expect(agg.throughputBitsPerSec?.ci95Low).toBe(agg.throughputBitsPerSec?.ci95High)
   })
 
   it('the method can be told (iperf3 -Z is sendfile), and an iperf3 error is named', () => {
