@@ -153,7 +153,7 @@ async function refusalFrom(port: number, timeoutMs = 5000) {
 }
 
 describe('a peer that is no zcprof agent is named, with what it looks like', () => {
-  const FIX = /check the port .*or start `zcprof agent` on that host/
+  const FIX = /^check the port, or start `zcprof agent` there \(or use raw:\/\/HOST:PORT\)$/
 
   it('an HTTP server: it answers the binary hello with a 400, quoted', async () => {
     const web = http.createServer((_req, res) => res.end('hi'))

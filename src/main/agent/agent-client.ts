@@ -333,8 +333,8 @@ function notAnAgent(where: string, first: Buffer, socketError?: string): ZcprofE
   })
 }
 
-const NOT_AGENT_HINT =
-  'check the port (`zcprof agent` prints where it listens), or start `zcprof agent` on that host; for any other TCP sink use raw://HOST:PORT'
+/** fits 80 columns after "  hint: "; raw:// is the target for any TCP sink that is no agent */
+const NOT_AGENT_HINT = 'check the port, or start `zcprof agent` there (or use raw://HOST:PORT)'
 
 /** The agent said no at hello: say why in words a user can act on. */
 function explainRefusal(e: unknown, where: string): unknown {
