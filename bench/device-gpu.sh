@@ -16,9 +16,9 @@ F=${GPU_FILE_DIR:-$HOME}/zcprof-g1.bin
 df -T /tmp "$(dirname "$F")" >> "$OUT/gpu-host.txt" 2>&1
 head -c 1073741824 /dev/urandom > "$F"
 sync
-timeout 150 node bin/zcprof.js run -t gpu://0 -f "$F" --once -r 1 --warmup 0 --verify --no-progress --wide \
+timeout 150 node bin/zcprof.js run --target gpu://0 -f "$F" --once -r 1 --warmup 0 --verify --no-progress --wide \
   --json "$OUT/verify.json" > "$OUT/verify.txt" 2>&1
 echo "verify exit $?" >> "$OUT/verify.txt"
-timeout 240 node bin/zcprof.js run -t gpu://0 -f "$F" -d 3s -r 3 --no-progress --wide \
+timeout 240 node bin/zcprof.js run --target gpu://0 -f "$F" -t 3s -r 3 --no-progress --wide \
   --json "$OUT/gpu.json" > "$OUT/gpu.txt" 2>&1
 echo "run exit $?" >> "$OUT/gpu.txt"

@@ -16,7 +16,7 @@ const C = (m) => {
 }
 const Z = (m, i) => {
   const j = `${OUT}/tmp-${m}-${i}.json`
-  zc(['run', '-m', m, '-f', F, '-d', `${TRIAL_MS}ms`, '-r', '1', '--json', j])
+  zc(['run', '-m', m, '-f', F, '-t', `${TRIAL_MS}ms`, '-r', '1', '--json', j])
   const r = JSON.parse(readFileSync(j, 'utf8'))
   // first send to last byte, ramp included, as the C program times itself (and bench.ts section 2)
   const s = r.trials[0].summary

@@ -11,7 +11,7 @@ import type { LibraryFlags } from './cli/library-command'
 import type { ReportFlags } from './cli/report-command'
 import type { RunFlags } from './cli/run-command'
 import type { UiFlags } from './cli/ui-command'
-import { TOOL_VERSION } from './engine/version'
+import { TOOL_VERSION } from './model/report-build'
 
 // Each command's module (and what it pulls in: the addon, systeminformation, ajv, the
 // UI server, table drawing) loads when that command runs, so `zcprof --help` and
@@ -63,6 +63,15 @@ const importMethod = () =>
     'sendfile'
   ])
 
+/** a report argument (cli/report-argument.ts): a file of that name wins over an id */
+const REPORT_ARGUMENT_HELP = 'a file, or a library id or its unique beginning (a file of that name wins)'
+
+/** what `zcprof run --help` ends with: which short options mean what they mean to iperf3 */
+const IPERF3_SHORT_OPTIONS = `
+Short options as in iperf3: -t seconds a timed trial lasts, -P parallel streams,
+-l bytes per write, -i sampling interval in seconds, -J the JSON report.
+iperf3's -c (the server) has no short form here: --target agent://HOST:PORT.`
+
 export function main(argv: string[]): void {
   quietOnClosedPipe(process.stdout)
   quietOnClosedPipe(process.stderr)
@@ -82,11 +91,17 @@ export function main(argv: string[]): void {
       '-m, --methods <list>',
       `comma-separated: ${METHODS.join(', ')}; for gpu:// targets ${GPU_METHODS.join(', ')} (default: every method the targets run)`
     )
-    .option('-t, --target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
+    .option('--target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
     .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', '256MiB')
     .option('-f, --file <path>', 'send this file instead of a generated one')
-    .option('-c, --chunk <sizes>', 'bytes per call, e.g. 128KiB,1MiB (default 128KiB; 8MiB when every target is a GPU)')
-    .option('-d, --duration <time>', 'timed trials: each lasts this long, e.g. 10s, 500ms (default 2s)')
+    .option(
+      '-l, --chunk <sizes>',
+      'bytes per write, e.g. 128KiB,1MiB (default 128KiB; 8MiB when every target is a GPU)'
+    )
+    .option(
+      '-t, --duration <time>',
+      'timed trials: each lasts this long: seconds (-t 10), or e.g. 500ms, 2m (default 1s)'
+    )
     .option('--omit <time>', 'of a timed trial, the ramp left out of its figures (default: 10%, at most 1s)')
     .option('-b, --bytes <size>', 'trials bounded by volume: each moves SIZE, all streams together, e.g. 4GiB')
     .option('--once', 'one pass over the file per stream: for questions about that exact file', false)
@@ -136,9 +151,9 @@ export function main(argv: string[]): void {
       false
     )
     .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
-    .option('-i, --interval <ms>', 'sampling interval in milliseconds (0: off)', '50')
+    .option('-i, --interval <time>', 'sampling interval: seconds (-i 0.1), or e.g. 50ms; 0: off', '50ms')
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
-    .option('-j, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
+    .option('-J, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
     .option('--md <file>', 'also write a Markdown summary')
     .option('--csv <file>', 'also write CSV, one row per trial')
     .option('--csv-samples <file>', 'also write CSV, one row per sample')
@@ -153,6 +168,11 @@ export function main(argv: string[]): void {
     .option('--save', 'also save the report into the report library', false)
     .option('--wide', 'every column in the final tables (default: what fits 100 columns)', false)
     .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
+    // the short options these had before they followed iperf3: refused with the new names
+    .addOption(new Option('-c <value>').hideHelp())
+    .addOption(new Option('-d <value>').hideHelp())
+    .addOption(new Option('-j <value>').hideHelp())
+    .addHelpText('after', IPERF3_SHORT_OPTIONS)
     .action(
       guarded(async (flags: RunFlags, command: Command) => {
         // which flags the person typed (not commander's defaults): those win over a plan file
@@ -209,7 +229,7 @@ export function main(argv: string[]): void {
   program
     .command('report')
     .description('export a report (zcprof, an older schema, or iperf3 -J output) as HTML, Markdown or CSV')
-    .argument('<file>', 'the report')
+    .argument('<file>', `the report: ${REPORT_ARGUMENT_HELP}`)
     .option('--html <out>', 'a self-contained HTML report with charts')
     .option('--md [out]', 'a Markdown summary (to standard output without a file)')
     .option('--csv <out>', 'CSV, one row per trial')
@@ -218,6 +238,7 @@ export function main(argv: string[]): void {
     .option('--json <out>', 'the report in the current schema (migrates older ones)')
     .option('--wide', 'with no format asked: every column in the tables', false)
     .addOption(importMethod())
+    .option('--library <dir>', 'where ids are looked up (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
     .action(
       guarded(
         async (file: string, flags: ReportFlags) =>
@@ -230,8 +251,8 @@ export function main(argv: string[]): void {
     .description(
       'compare reports against the first; exit 0 pass, 1 a regression beyond the threshold and the noise, 3 the data cannot decide, 4 the plans differ'
     )
-    .argument('<base>', 'the baseline report')
-    .argument('<others...>', 'reports to compare with it')
+    .argument('<base>', `the baseline report: ${REPORT_ARGUMENT_HELP}`)
+    .argument('<others...>', 'reports to compare with it, each a file or a library id')
     .option('--threshold <pct>', 'smallest change that counts as a regression', '5%')
     .option('--baseline <n>', 'compare against report N instead (0 is the first)')
     .option('--gate <metrics>', 'metrics that can fail the gate (comma-separated, or all)')
@@ -245,6 +266,7 @@ export function main(argv: string[]): void {
     .option('--json <out>', 'write the comparison as JSON')
     .option('--md [out]', 'the comparison as Markdown, for a pull request (to standard output without a file)')
     .option('--html <out>', 'the comparison as a self-contained HTML page')
+    .option('--library <dir>', 'where ids are looked up (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
     .option(
       '--wide',
       'one table of every figure, each row named in full (default: a table a figure, in the width)',
@@ -259,11 +281,21 @@ export function main(argv: string[]): void {
 
   program
     .command('library')
-    .description('the report library: list, import, rm (to the trash), restore')
-    .argument('[action]', 'list | import | rm | restore', 'list')
-    .argument('[args...]', 'files to import, or ids')
+    .description('the report library: list, search, show, tag, import, rm (to the trash), restore')
+    .argument(
+      '[action]',
+      'list | search [WORDS…] | show ID… | tag ID TAG… | import FILE… | rm ID… | restore TRASH-ID…',
+      'list'
+    )
+    .argument('[args...]', 'words, ids (a file name, with or without .json, or its unique beginning), tags, or files')
     .option('--library <dir>', 'the library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
-    .addOption(importMethod())
+    .option('--host <name>', 'search: reports from this host')
+    .option('--method <method>', 'search: reports that ran this method; import: the method iperf3 ran (-Z is sendfile)')
+    .option('--tag <tag>', 'search: reports with this tag')
+    .option('--since <date>', 'search: reports from this date on, e.g. 2026-12-01 or 2026-12-01T09:30 (UTC)')
+    .option('--until <date>', 'search: reports up to this date, the day (or minute) itself included (UTC)')
+    .option('--remove', 'tag: take these tags off', false)
+    .option('--wide', 'list, search, show: every column, nothing cut (default: what fits the terminal)', false)
     .action(
       guarded(
         async (action: string, args: string[], flags: LibraryFlags) =>

@@ -1,4 +1,4 @@
-// `zcprof run -t gpu://N` as a user runs it: without a driver or that device it says
+// `zcprof run --target gpu://N` as a user runs it: without a driver or that device it says
 // why and exits 2; with one (the fake CUDA driver here) the GPU methods run by default,
 // and the summary has the GPU's own table with its PCIe link as the reference.
 
@@ -15,9 +15,9 @@ beforeAll(() => {
   file = randomFile(2 * 1024 * 1024 + 5)
 })
 
-describe('zcprof run -t gpu://N', () => {
+describe('zcprof run --target gpu://N', () => {
   it('without a CUDA driver: exit 2, naming the library and the fix', () => {
-    const r = runZcprof(['run', '-t', 'gpu://0', '-f', file, '--once', '-r', '1'], {
+    const r = runZcprof(['run', '--target', 'gpu://0', '-f', file, '--once', '-r', '1'], {
       ZCPROF_CUDA_LIBRARY: '/nonexistent/libcuda.so.1'
     })
     expect(r.code).toBe(2)
@@ -25,19 +25,19 @@ describe('zcprof run -t gpu://N', () => {
     expect(r.stderr).toMatch(/hint: install the NVIDIA driver/)
   })
   it('a driver with no GPU, or without that GPU: exit 2, saying so', () => {
-    const none = runZcprof(['run', '-t', 'gpu://0', '-f', file, '--once', '-r', '1'], {
+    const none = runZcprof(['run', '--target', 'gpu://0', '-f', file, '--once', '-r', '1'], {
       ...fake,
       FAKE_CUDA_DEVICES: '0'
     })
     expect(none.code).toBe(2)
     expect(none.stderr).toMatch(/the CUDA driver loaded but sees no GPU \(ZC_NO_GPU\)/)
-    const other = runZcprof(['run', '-t', 'gpu://2', '-f', file, '--once', '-r', '1'], fake)
+    const other = runZcprof(['run', '--target', 'gpu://2', '-f', file, '--once', '-r', '1'], fake)
     expect(other.code).toBe(2)
     expect(other.stderr).toMatch(/there is no GPU 2: this machine has 1 \(gpu:\/\/0 to gpu:\/\/0\)/)
   })
   it('with a GPU: every GPU method by default, verified, and the GPU table with the link', () => {
     const r = runZcprof(
-      ['run', '-t', 'gpu://0', '-f', file, '-d', '200ms', '-r', '1', '--verify', '--no-progress'],
+      ['run', '--target', 'gpu://0', '-f', file, '-t', '200ms', '-r', '1', '--verify', '--no-progress'],
       fake
     )
     expect(r.stderr).toBe('')

@@ -188,7 +188,7 @@ describe('zcprof run', () => {
       '--once'
     ]
     // detached: its own process group, so Ctrl-C reaches the agent child too, as in a terminal
-    const child = spawn(process.execPath, [ZCPROF_BIN, ...args, '--interval', '20', '--json', '-'], { detached: true })
+    const child = spawn(process.execPath, [ZCPROF_BIN, ...args, '--interval', '20ms', '--json', '-'], { detached: true })
     let out = ''
     let text = ''
     let ended = 0

@@ -81,6 +81,10 @@ export interface RunFlags extends ExportFlags {
   agentTimeout?: string
   save?: boolean
   library?: string
+  /** the short options -c (chunk), -d (duration) and -j (json) had before they followed iperf3: refused */
+  c?: string
+  d?: string
+  j?: string
 }
 
 function int(text: string | undefined, what: string, fallback: number, range?: { min: number; max: number }): number {
@@ -109,6 +113,55 @@ export function parsePrecision(text: string): number | null {
       hint: "e.g. --precision 5% (each method's headline within ±5 points), or --precision off"
     })
   return v
+}
+
+/**
+ * The short options that changed when zcprof took iperf3's (-t seconds, -l bytes per
+ * write, -i seconds, -J JSON): a use in the old sense is refused with the new name,
+ * never run with a meaning the person did not intend.
+ */
+function oldShortOptions(f: RunFlags): void {
+  const old = (message: string, hint: string) => new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message, hint })
+  if (f.c !== undefined)
+    throw /^\d/.test(f.c)
+      ? old(`-c '${f.c}': bytes per write is now -l, as iperf3's -l`, `e.g. -l ${f.c}`)
+      : old(`-c '${f.c}': iperf3's -c (the server) is --target here`, `e.g. --target agent://${f.c}:7733`)
+  if (f.d !== undefined) throw old(`-d '${f.d}': a trial's length is now -t, as iperf3's`, `e.g. -t ${f.d}`)
+  if (f.j !== undefined) throw old(`-j '${f.j}': the JSON report is now -J, as iperf3's`, `e.g. -J ${f.j}`)
+  // -t was --target's: a target given to it is the old sense
+  if (f.duration !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(f.duration.trim()))
+    throw old(
+      `-t '${f.duration}': -t is now a trial's seconds (iperf3's -t)`,
+      `give targets with --target, e.g. --target ${f.duration}`
+    )
+}
+
+/**
+ * --interval in milliseconds: a bare number is seconds (iperf3's -i), else a duration
+ * with its unit (50ms); 0 turns sampling off. An interval longer than a timed trial
+ * takes no sample in it: most likely milliseconds meant in -i's old sense.
+ */
+function sampleIntervalMs(text: string | undefined, durationMs: number | null): number {
+  if (text === undefined) return DEFAULT_PLAN.sampleIntervalMs
+  let ms: number
+  try {
+    ms = parseDurationMs(text, '--interval')
+  } catch (e) {
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: (e as Error).message,
+      hint: 'e.g. -i 0.1 (seconds, as iperf3), --interval 50ms, or 0 for no sampling'
+    })
+  }
+  if (durationMs !== null && ms > durationMs)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--interval '${text}' is ${formatDurationMs(ms)}: no sample in a ${formatDurationMs(durationMs)} trial`,
+      hint: /^\d+(\.\d+)?$/.test(text.trim())
+        ? `a bare number is seconds, as iperf3's -i: for ms, -i ${text.trim()}ms`
+        : 'give a shorter interval or a longer trial (-t)'
+    })
+  return ms
 }
 
 /** every method the targets run: the socket methods, the GPU methods, or both */
@@ -150,13 +203,7 @@ export function planFromFlags(f: RunFlags): Plan {
   const pmu = f.pmu ?? 'auto'
   if (pmu !== 'auto' && pmu !== 'off')
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--pmu '${pmu}' must be auto or off` })
-  const interval = f.interval ?? String(DEFAULT_PLAN.sampleIntervalMs)
-  const intervalMs = Number(interval.replace(/ms$/, ''))
-  if (!Number.isFinite(intervalMs))
-    throw new ZcprofError({
-      code: 'ZC_BAD_ARGUMENT',
-      message: `--interval '${interval}' is not a number of milliseconds`
-    })
+  oldShortOptions(f)
   const bounds = [
     f.duration !== undefined && '--duration',
     f.bytes !== undefined && '--bytes',
@@ -174,6 +221,7 @@ export function planFromFlags(f: RunFlags): Plan {
       : f.duration
         ? wrapSize(() => parseDurationMs(f.duration!, '--duration'))
         : DEFAULT_PLAN.durationMs
+  const intervalMs = sampleIntervalMs(f.interval, durationMs)
   if (f.omit !== undefined && durationMs === null)
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
