@@ -34,9 +34,11 @@ export function launchBrowser(): Promise<Browser> {
  * (a one-time code, good for a minute). newLink() asks it for another (SIGUSR2).
  */
 export async function startUi(
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  /** more of `zcprof ui`'s options, e.g. --allow-target */
+  args: string[] = []
 ): Promise<{ ui: ChildProcess; url: string; newLink: () => Promise<string> }> {
-  const ui = spawn(process.execPath, [ZCPROF_BIN, 'ui', '--listen', '127.0.0.1:0'], {
+  const ui = spawn(process.execPath, [ZCPROF_BIN, 'ui', '--listen', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env }
   })

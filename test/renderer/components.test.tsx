@@ -243,7 +243,8 @@ describe('live charts', () => {
       cyclesPerBit: 0.1,
       systemCyclesPerBit: 0.2,
       notes: [],
-      failed: gbps === null
+      failed: gbps === null,
+      error: gbps === null ? `${method}: failed` : null
     })
     const trials = [p(0, 'copy', 9, true), p(1, 'copy', 10), p(2, 'sendfile', 14), p(3, 'sendfile', null)]
     const node = render(<TrialPointsChart trials={trials} metric="gbps" title="Throughput by trial" unit="Gbit/s" />)

@@ -14,6 +14,43 @@ import { ResultsView } from './views/results-view'
 import { ExportBar } from './views/export-bar'
 import { SetupView } from './views/setup-view'
 import { reportTitle } from '../../shared/export/report-title'
+import { hasFigures, runOutcome } from './run-outcome'
+
+type Saved = { entry: LibraryEntry } | { error: ErrorInfo } | null
+
+/**
+ * Where the finished run went, said as it is: saved as failed or incomplete where it
+ * was, "saving" until the library answers (the line keeps its place, so nothing moves
+ * when it does), and the export buttons only where there are figures to export.
+ */
+function SavedLine({ report, saved, onOpen }: { report: Report; saved: Saved; onOpen(id: string): void }) {
+  const outcome = runOutcome(report)
+  const marked =
+    outcome.kind === 'failed' ? ', marked failed' : outcome.kind === 'cancelled' ? ', marked incomplete' : ''
+  return (
+    <div
+      className="saved-line"
+      data-testid="saved-line"
+      data-saved={saved ? ('entry' in saved ? 'yes' : 'no') : 'pending'}
+    >
+      {!saved && <span className="muted">Saving to the library…</span>}
+      {saved && 'entry' in saved && (
+        <span>
+          Saved to the library as “{saved.entry.title}”{marked}.{' '}
+          <button type="button" className="small" onClick={() => onOpen(saved.entry.id)}>
+            Open it
+          </button>
+        </span>
+      )}
+      {saved && 'error' in saved && (
+        <span className="field-error" role="alert">
+          Not saved to the library: {saved.error.message}.{hasFigures(outcome) && ' Export it below so it is not lost.'}
+        </span>
+      )}
+      {hasFigures(outcome) && <ExportBar report={report} />}
+    </div>
+  )
+}
 
 // the library and compare views load when first opened: a run needs neither
 const LibraryView = lazy(() => import('./views/library-view').then((m) => ({ default: m.LibraryView })))
@@ -36,7 +73,7 @@ export function App({ api }: { api: ZcprofApi }) {
   const [listing, setListing] = useState<LibraryListing | null>(null)
   const [opened, setOpened] = useState<Opened | null>(null)
   const [comparing, setComparing] = useState<Opened[] | null>(null)
-  const [saved, setSaved] = useState<{ entry: LibraryEntry } | { error: ErrorInfo } | null>(null)
+  const [saved, setSaved] = useState<Saved>(null)
 
   const refreshLibrary = useCallback(
     (next?: LibraryListing) => {
@@ -156,37 +193,23 @@ export function App({ api }: { api: ZcprofApi }) {
           </button>
         ))}
       </nav>
-      {tab === 'run' && view !== 'results' && env && <PmuBanner env={env} />}
+      {/* the error first; the PMU note after it, the same one line in every state of a run, so nothing moves */}
       {tab === 'run' && run.status === 'failed' && run.error && (
         <p className="banner error" role="alert" data-testid="run-error">
-          {run.error.message}
+          <b>The run failed:</b> {run.error.message}
           {run.error.hint && <span className="hint"> — {run.error.hint}</span>}
         </p>
       )}
+      {tab === 'run' && env && <PmuBanner env={env} />}
       {tab === 'run' && (
         <main>
           <div className="primary">
             {caps && draft && view === 'setup' && setupForm(caps, draft)}
             {view === 'results' && run.report && (
-              <>
-                <div className="saved-line" data-testid="saved-line">
-                  {saved && 'entry' in saved && (
-                    <span>
-                      Saved to the library as “{saved.entry.title}”.{' '}
-                      <button type="button" className="small" onClick={() => void open(saved.entry.id)}>
-                        Open it
-                      </button>
-                    </span>
-                  )}
-                  {saved && 'error' in saved && (
-                    <span className="field-error" role="alert">
-                      Not saved to the library: {saved.error.message}. Export it below so it is not lost.
-                    </span>
-                  )}
-                  <ExportBar report={run.report} />
-                </div>
-                <ResultsView report={run.report} />
-              </>
+              <ResultsView
+                report={run.report}
+                actions={<SavedLine report={run.report} saved={saved} onOpen={(id) => void open(id)} />}
+              />
             )}
             {/* after a run its results come first; the setup waits, folded, below them */}
             {caps && draft && view === 'results' && (
@@ -222,8 +245,10 @@ export function App({ api }: { api: ZcprofApi }) {
                 Imported from {opened.report.foreign.format}: {opened.report.foreign.notes.join(' ')}
               </p>
             )}
-            <ExportBar report={opened.report} />
-            <ResultsView report={opened.report} />
+            <ResultsView
+              report={opened.report}
+              actions={hasFigures(runOutcome(opened.report)) && <ExportBar report={opened.report} />}
+            />
           </div>
           <EnvironmentPanel env={opened.report.start.environment.sender} gpus={opened.report.start.environment.gpus} />
         </main>

@@ -184,6 +184,21 @@ interface HeadroomProps {
   receiverClockHz: number | null
 }
 
+/**
+ * A log axis's ticks: each power of ten from the one under the smallest value to the
+ * one at or over the largest (0.1, 1, 10, 100), at least two of them.
+ */
+export function decadeTicks(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v))
+  if (!positive.length) return [0.1, 1]
+  // strictly under the smallest value: a bar at the axis's floor would have no height
+  const lo = Math.ceil(Math.log10(Math.min(...positive))) - 1
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...positive))))
+  const ticks: number[] = []
+  for (let e = lo; e <= hi; e++) ticks.push(Number((10 ** e).toPrecision(1)))
+  return ticks
+}
+
 /** cores the whole system needs to keep each link full, per method, beside the 1 cycle/bit rule */
 export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverClockHz }: HeadroomProps) {
   const per = aggregates.map((a) => ({ a, h: headroomOf(a, senderClockHz, receiverClockHz, lineRates) }))
@@ -194,19 +209,26 @@ export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverCl
   }))
   // small counts matter most (a fraction of a core at 10G): each bar says its value
   const label = (v: unknown) => (typeof v === 'number' ? (v >= 10 ? v.toFixed(0) : v.toPrecision(2)) : '')
-  const ticks = niceTicks(
-    Math.max(...data.flatMap((d) => Object.values(d).filter((v): v is number => typeof v === 'number'))),
-    4
-  )
+  const values = data.flatMap((d) => Object.values(d).filter((v): v is number => typeof v === 'number' && v > 0))
+  const ticks = decadeTicks(values)
   return (
-    <ChartFigure testId="bars-headroom" title="Cores needed at line rate" unit="whole system, cores" heightPx={260}>
+    <ChartFigure
+      testId="bars-headroom"
+      title="Cores needed at line rate"
+      unit="whole system, cores; log scale"
+      heightPx={260}
+    >
       <BarChart data={data}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
         <XAxis dataKey="rate" />
+        {/* a 400G link needs 40× the cores of a 10G one: on a log axis the 10G bars stay readable */}
         <YAxis
           width={48}
+          scale="log"
           ticks={ticks}
-          domain={[0, ticks.at(-1)!]}
+          domain={[ticks[0], ticks.at(-1)!]}
+          allowDataOverflow
+          tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
           label={{ value: 'cores', angle: -90, position: 'insideLeft', fontSize: 11 }}
         />
         <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toPrecision(3)} cores` : '—')} />

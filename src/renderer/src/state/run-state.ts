@@ -38,6 +38,8 @@ export interface TrialPoint {
   /** codes of what the trial noticed */
   notes: string[]
   failed: boolean
+  /** why it failed, "method: message" (null when it did not, or was cancelled: that is no failure) */
+  error: string | null
 }
 
 export interface RunState {
@@ -151,7 +153,8 @@ export function trialPoint(t: TrialRecord): TrialPoint {
     cyclesPerBit: ok ? s.sender.cyclesPerBit : null,
     systemCyclesPerBit: ok ? (s.system?.cyclesPerBit ?? null) : null,
     notes: (s?.notes ?? []).map((n) => n.code),
-    failed: !ok
+    failed: !ok,
+    error: t.error && t.error.code !== 'ZC_CANCELLED' ? `${t.method}: ${t.error.message}` : null
   }
 }
 

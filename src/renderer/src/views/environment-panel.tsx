@@ -2,14 +2,20 @@ import { environmentFacts } from '../../../shared/environment-facts'
 import type { Environment, GpuEnvironment } from '../../../shared/report'
 import { formatBytes } from '../../../shared/units'
 
+/**
+ * The PMU note in one line, the reason one click away: it must not fill the first
+ * screen, and it stays the same height from setup to results so nothing below it moves.
+ */
 export function PmuBanner({ env }: { env: Environment }) {
   if (env.pmu.available) return null
   return (
-    <p className="banner warn" role="status" data-testid="pmu-banner">
-      <b>Cycles are estimated</b> from CPU time ×{' '}
-      {env.cpuClockHz === null ? 'an unknown clock' : `${(env.cpuClockHz / 1e9).toFixed(2)} GHz`}, not counted:{' '}
+    <details className="banner warn pmu-note" role="status" data-testid="pmu-banner">
+      <summary>
+        <b>Cycles are estimated</b> from CPU time ×{' '}
+        {env.cpuClockHz === null ? 'an unknown clock' : `${(env.cpuClockHz / 1e9).toFixed(2)} GHz`}, not counted
+      </summary>
       {env.pmu.reason ?? 'the PMU is closed here'}
-    </p>
+    </details>
   )
 }
 

@@ -17,6 +17,7 @@ import { LibraryFilters } from './library-filters'
 import { LibraryTrash } from './library-trash'
 import { MAX_REPORT_BYTES } from '../../../shared/report'
 import { formatBytes } from '../../../shared/units'
+import { entryOutcome } from '../run-outcome'
 
 interface Props {
   api: ZcprofApi
@@ -213,12 +214,22 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
                       ) : (
                         <>
                           {e.title} {e.foreign && <span className="chip">imported · {e.tool}</span>}
-                          {e.incomplete && (
+                          {entryOutcome(e) === 'incomplete' && (
                             <span
                               className="chip danger"
-                              title="the run stopped before it ended: these are the trials that finished"
+                              data-testid="outcome-chip"
+                              title="the run stopped before it ended (cancelled, failed, or killed): these are the trials that finished"
                             >
                               incomplete
+                            </span>
+                          )}
+                          {entryOutcome(e) === 'failed' && (
+                            <span
+                              className="chip danger"
+                              data-testid="outcome-chip"
+                              title="no measured trial finished: open it for the error"
+                            >
+                              failed
                             </span>
                           )}
                         </>

@@ -73,6 +73,8 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
   const method = c?.method ?? null
   const spanSec = liveSpanSec(run.live, c?.durationMs ?? null)
   const precision = run.plan?.precision ?? null
+  // measured trials that failed: said beside the progress as they happen, the first one's error with them
+  const failed = run.trials.filter((t) => !t.warmup && t.error !== null)
   return (
     <section className="live" aria-label="live run">
       <div className="progress-row">
@@ -85,6 +87,11 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
             ` · ${c.method}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
           {eta !== null && ` · ${formatDurationMs(Math.ceil(eta) * 1000)} left`}
         </span>
+        {failed.length > 0 && (
+          <span className="field-error" data-testid="live-failures" title={failed[0].error ?? undefined}>
+            {failed.length} failed: {failed[0].error}
+          </span>
+        )}
         <button type="button" onClick={onCancel} disabled={run.status !== 'running'}>
           Cancel
         </button>

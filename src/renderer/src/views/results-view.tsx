@@ -17,6 +17,7 @@ import {
   VS_COPY_COLUMNS,
   vsCopyFootnote
 } from '../../../shared/export/figures'
+import type { ReactNode } from 'react'
 import { findings } from '../../../shared/export/findings'
 import type { StopReason } from '../../../shared/events'
 import { isBaselineMethod } from '../../../shared/methods'
@@ -24,6 +25,8 @@ import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
 import { warningInfo } from '../../../shared/warnings'
 import { CyclesBars, HeadlineBars, HeadroomChart, ThroughputBars } from '../charts/result-charts'
+import { hasFigures, runOutcome } from '../run-outcome'
+import { RunOutcomeBanner } from './run-outcome-banner'
 
 /** a row of the headline table: the one answer, the same cell every view writes */
 function HeadlineRow({ a, stop, estimated }: { a: MethodAggregate; stop?: StopReason; estimated: boolean }) {
@@ -129,15 +132,23 @@ function GpuTable({ report, rows }: { report: Report; rows: MethodAggregate[] })
   )
 }
 
-export function ResultsView({ report }: { report: Report }) {
+/**
+ * `actions` (where it is saved, the export buttons) come after how the run ended, so a
+ * failed run's error is the first thing said, not a line under "Saved".
+ */
+export function ResultsView({ report, actions }: { report: Report; actions?: ReactNode }) {
+  const outcome = runOutcome(report)
   const aggs = report.end.aggregates
   const estimated = cyclesEstimated(aggs)
-  const groups = [...groupAggregates(aggs)]
+  // a failed run with no finished trial has no figures: its empty tables and charts would only bury the error
+  const groups = hasFigures(outcome) ? [...groupAggregates(aggs)] : []
   const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
   const said = findings(report)
   const stop = report.end.rounds?.stop
   return (
-    <section className="results" aria-label="results">
+    <section className="results" aria-label="results" data-outcome={outcome.kind}>
+      <RunOutcomeBanner outcome={outcome} />
+      {actions}
       {said.length > 0 && (
         <ul className="findings" data-testid="findings">
           {said.map((s) => (
@@ -145,14 +156,8 @@ export function ResultsView({ report }: { report: Report }) {
           ))}
         </ul>
       )}
-      {report.end.incomplete && (
-        <p className="banner warn">This run is incomplete: the figures cover the trials that finished.</p>
-      )}
-      {aggs.length === 0 && (
-        <p data-testid="no-results">
-          No measured trial finished{report.end.incomplete ? ' before the run stopped' : ''}: there is nothing to
-          compare yet.
-        </p>
+      {aggs.length === 0 && outcome.kind === 'complete' && (
+        <p data-testid="no-results">No measured trial finished: there is nothing to compare yet.</p>
       )}
       {groups.map(([title, rows]) => (
         <div key={title}>

@@ -5,6 +5,7 @@ import type { Capabilities } from '../../../shared/api'
 import { METHOD_INFO, type MethodName } from '../../../shared/methods'
 import { metaFromDraft, precisionOn, validateDraft, type FieldErrors, type PlanDraft } from '../../../shared/plan-form'
 import type { Plan, ReportMeta } from '../../../shared/report'
+import { formatDurationMs } from '../../../shared/units'
 
 interface Props {
   capabilities: Capabilities
@@ -71,6 +72,47 @@ function TextField({ label, field, draft, errors, set, type = 'text', placeholde
   )
 }
 
+/** what Run will do, in a line beside it: the form's foot says it without scrolling up */
+export function runSummary(plan: Plan): string {
+  const n = plan.methods.length
+  const trial = plan.durationMs ? ` of ${formatDurationMs(plan.durationMs)}` : ''
+  const rounds = `${n} method${n === 1 ? '' : 's'} × ${plan.repeat} round${plan.repeat === 1 ? '' : 's'}${trial}`
+  if (plan.precision === null || plan.precision === undefined) return rounds
+  const budget = plan.maxTimeMs ? `, at most ${formatDurationMs(plan.maxTimeMs)}` : ''
+  return `${rounds}, more until ±${+(plan.precision * 100).toFixed(2)}%${budget}`
+}
+
+/**
+ * The methods that cannot run here, one line per reason: seven GPU methods that all
+ * lack the CUDA driver say so once, not seven times down the form. Each name and
+ * what it does is one click away.
+ */
+export function UnavailableMethods({ methods }: { methods: Capabilities['methods'] }) {
+  const byReason = new Map<string, Capabilities['methods']>()
+  for (const m of methods.filter((x) => !x.supported)) {
+    const reason = m.reason ?? 'not supported here'
+    byReason.set(reason, [...(byReason.get(reason) ?? []), m])
+  }
+  return (
+    <>
+      {[...byReason].map(([reason, ms]) => (
+        <details key={reason} className="unavailable" data-testid="unavailable-methods">
+          <summary>
+            {ms.length === 1 ? `${ms[0].name} is` : `${ms.length} methods are`} unavailable here: {reason}
+          </summary>
+          <ul>
+            {ms.map((m) => (
+              <li key={m.name}>
+                <b>{m.name}</b> <span className="muted">{m.description}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ))}
+    </>
+  )
+}
+
 export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }: Props) {
   const { errors, plan } = useMemo(
     () => validateDraft(draft, capabilities.defaults, capabilities.allowedCpus),
@@ -89,21 +131,27 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
         if (plan) onStart(plan, draft.token, metaFromDraft(draft))
       }}
     >
-      <fieldset>
+      <fieldset className="methods">
         <legend>Methods</legend>
-        {capabilities.methods.map((m) => (
-          <label key={m.name} className={m.supported ? 'method' : 'method unsupported'}>
-            <input
-              type="checkbox"
-              name={`method-${m.name}`}
-              checked={draft.methods.includes(m.name)}
-              disabled={!m.supported}
-              onChange={() => toggle(m.name)}
-            />
-            <b>{m.name}</b> <span className="muted">{m.description}</span>
-            {m.reason && <span className="badge">{m.reason}</span>}
-          </label>
-        ))}
+        <div className="method-list">
+          {capabilities.methods
+            .filter((m) => m.supported)
+            .map((m) => (
+              <label key={m.name} className="method">
+                <input
+                  type="checkbox"
+                  name={`method-${m.name}`}
+                  checked={draft.methods.includes(m.name)}
+                  onChange={() => toggle(m.name)}
+                />
+                <span>
+                  <b>{m.name}</b> <span className="muted">{m.description}</span>
+                  {m.reason && <span className="badge">{m.reason}</span>}
+                </span>
+              </label>
+            ))}
+        </div>
+        <UnavailableMethods methods={capabilities.methods} />
         <FieldError errors={errors} field="methods" />
       </fieldset>
 
@@ -311,9 +359,21 @@ export function SetupView({ capabilities, draft, onDraftChange, busy, onStart }:
           set={set}
         />
       </fieldset>
-      <button type="submit" disabled={!plan || busy}>
-        Run
-      </button>
+      {/* sticks to the window's foot while the form runs past it: Run is always in view */}
+      <div className="run-bar" data-testid="run-bar">
+        <button type="submit" disabled={!plan || busy}>
+          Run
+        </button>
+        {plan ? (
+          <span className="muted" data-testid="run-summary">
+            {runSummary(plan)}
+          </span>
+        ) : (
+          <span className="field-error" data-testid="run-blocked">
+            Fix {Object.keys(errors).join(', ')} to run
+          </span>
+        )}
+      </div>
     </form>
   )
 }
