@@ -107,6 +107,10 @@ export interface LibraryQuery {
   tag: string | null
   host: string | null
   method: string | null
+  /** kept when the report started at or after this instant (ISO 8601); absent or null: no bound */
+  since?: string | null
+  /** kept when the report started before this instant (ISO 8601); absent or null: no bound */
+  until?: string | null
   sort: LibrarySort
 }
 
@@ -125,6 +129,10 @@ export function queryLibrary(entries: readonly LibraryEntry[], q: LibraryQuery):
     if (q.tag !== null && !e.tags.includes(q.tag)) return false
     if (q.host !== null && e.host !== q.host) return false
     if (q.method !== null && !e.methods.includes(q.method)) return false
+    // compared as instants: a timestamp written with another offset still sorts right
+    const at = Date.parse(e.timestamp)
+    if (q.since != null && !(at >= Date.parse(q.since))) return false
+    if (q.until != null && !(at < Date.parse(q.until))) return false
     return true
   })
   const key: Record<LibrarySort, (a: LibraryEntry, b: LibraryEntry) => number> = {

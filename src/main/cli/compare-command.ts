@@ -28,9 +28,11 @@ import { rowKeyText } from '../../shared/export/figures'
 import { checkOutput, writeFileAtomic } from '../storage/atomic-file'
 import { colorFor, widthFor } from './terminal'
 import { drawTable, paragraph } from './text-table'
-import { loadReportFile } from '../reports/report-loader'
+import { loadReportArgument } from './report-argument'
 
 export interface CompareFlags {
+  /** where a report given by its id is looked up: the report library folder */
+  library?: string
   md?: string | true
   html?: string
   threshold?: string
@@ -190,7 +192,8 @@ export function compareCommand(files: string[], flags: CompareFlags): number {
   if (typeof flags.md === 'string') checkOutput(flags.md, '--md')
   if (flags.html) checkOutput(flags.html, '--html')
   const methods = methodFilter(flags.method)
-  const reports = files.map((f) => loadReportFile(f).report)
+  // each a file, or a report in the library by its id (or the id's unique beginning)
+  const reports = files.map((f) => loadReportArgument(f, { library: flags.library }).report)
   const gate = metricList(flags.gate, DEFAULT_GATE_METRICS, 'gate')
   const shown = metricList(flags.metrics, [...new Set([...DEFAULT_GATE_METRICS, ...gate])], 'metrics')
   const cmp = compareReports(reports, {

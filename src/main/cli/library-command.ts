@@ -1,81 +1,247 @@
-// `zcprof library [list] | import FILE… | rm ID | restore TRASH-ID`: the app's
-// report library from a terminal (the same folder, the same rules).
+// `zcprof library [list] | search [WORDS…] | show ID… | tag ID TAG… | import FILE… |
+// rm ID… | restore TRASH-ID…`: the app's report library from a terminal (the same
+// folder, the same rules, the same query model as the app's filters). An ID is a
+// report's file name, with or without ".json", or the unique beginning of one.
 
-import Table from 'cli-table3'
 import { ZcprofError } from '../../shared/errors'
+import { ALL_ENTRIES, queryLibrary, type LibraryEntry, type LibraryQuery } from '../../shared/library'
+import { ALL_METHODS, isMethod } from '../../shared/methods'
 import { printable, printableDeep } from '../../shared/printable'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
-import { boxTable, colorFor } from './terminal'
+import { renderSummary } from './summary-table'
+import { colorFor, widthFor } from './terminal'
+import { drawTable, wrap } from './text-table'
 
 export interface LibraryFlags {
   library?: string
-  method?: 'copy' | 'sendfile'
+  /** import: the method an iperf3 file ran; search: reports that ran it */
+  method?: string
+  host?: string
+  tag?: string
+  since?: string
+  until?: string
+  /** tag: take the tags off */
+  remove?: boolean
+  /** list, search, show: every column, nothing cut */
+  wide?: boolean
+}
+
+const USAGE =
+  'zcprof library [list | search [WORDS…] | show ID… | tag ID TAG… [--remove] | import FILE… | rm ID… | restore TRASH-ID…]'
+
+/** the narrowest terminal the list is laid out for */
+const MIN_WIDTH = 80
+/** the host column's widest, before --wide */
+const HOST_WIDTH = 12
+/** "2026-12-06 20:59": the date column */
+const DATE_WIDTH = 16
+const GUTTER = 2
+
+function bad(message: string, hint = USAGE): never {
+  throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message, hint })
+}
+
+/** text cut to n characters (code points), the cut marked with "…" */
+function cut(text: string, n: number): string {
+  const chars = [...text]
+  return chars.length <= n ? text : `${chars.slice(0, Math.max(0, n - 1)).join('')}…`
+}
+
+/** a line in pieces of at most n characters: a path longer than the line is broken, not let run past it */
+function pieces(line: string, n: number): string[] {
+  const chars = [...line]
+  const out: string[] = []
+  for (let i = 0; i < chars.length; i += n) out.push(chars.slice(i, i + n).join(''))
+  return out.length ? out : ['']
+}
+
+const dateOf = (e: LibraryEntry) => e.timestamp.slice(0, 16).replace('T', ' ')
+const problemText = (e: LibraryEntry) =>
+  `unreadable: ${e.problem!.message}${e.problem!.hint ? ` (${e.problem!.hint})` : ''}`
+const titleOf = (e: LibraryEntry) => `${e.incomplete ? 'INCOMPLETE · ' : ''}${e.title}`
+
+/** every column in full, a line an entry, however wide that is (--wide) */
+function wideList(entries: LibraryEntry[], color: boolean): string {
+  const rows = entries.map((e) =>
+    e.problem
+      ? [e.id, problemText(e), '', dateOf(e), '', '', '']
+      : [e.id, titleOf(e), e.host, dateOf(e), e.methods.join(', '), e.headline, e.tags.join(', ')]
+  )
+  return drawTable(['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'], rows, { color })
+}
+
+/**
+ * Within width: a line of the id and of as many of date, host and tags as fit beside it
+ * (host and tags cut), and under it what did not fit, then the title and the headline (on
+ * one line when both fit, else a line each, cut). The id is never cut: it is what the
+ * other actions take. Why a file cannot be read is wrapped, not cut.
+ */
+function narrowList(entries: LibraryEntry[], width: number, color: boolean): string {
+  const idWidth = Math.max(2, ...entries.map((e) => e.id.length))
+  const hostWidth = Math.min(HOST_WIDTH, Math.max(4, ...entries.map((e) => e.host.length)))
+  const tagsOf = (e: LibraryEntry) => e.tags.join(', ')
+  // the columns beside the id, the most that fit (tags take what is left, at least 4)
+  const beside = [
+    { head: 'date', width: DATE_WIDTH, cell: dateOf },
+    { head: 'host', width: hostWidth, cell: (e: LibraryEntry) => e.host },
+    { head: 'tags', width: 4, cell: tagsOf }
+  ]
+  let shown = beside.length
+  const need = (k: number) => beside.slice(0, k).reduce((sum, c) => sum + GUTTER + c.width, idWidth)
+  while (shown > 0 && need(shown) > width) shown--
+  const tagsWidth = width - need(2) - GUTTER
+  const cellOf = (e: LibraryEntry, c: number) =>
+    c === 1 ? cut(e.host, hostWidth) : c === 2 ? cut(tagsOf(e), tagsWidth) : beside[c].cell(e)
+  const rows = entries.map((e) => [e.id, ...beside.slice(0, shown).map((_, c) => cellOf(e, c))])
+  const head = ['id', ...beside.slice(0, shown).map((c) => c.head)]
+  const [top, rule, ...lines] = drawTable(head, rows, { color }).split('\n')
+  const indent = ' '.repeat(GUTTER)
+  const room = width - indent.length
+  const out = [top, rule]
+  entries.forEach((e, i) => {
+    out.push(lines[i])
+    const rest = beside
+      .slice(shown)
+      .map((c) => c.cell(e))
+      .filter(Boolean)
+    if (rest.length) out.push(indent + cut(rest.join(' · '), room))
+    if (e.problem) for (const l of wrap(problemText(e), room).flatMap((l) => pieces(l, room))) out.push(indent + l)
+    else {
+      const both = `${titleOf(e)} · ${e.headline}`
+      const detail = [...both].length <= room ? [both] : [cut(titleOf(e), room), cut(e.headline, room)]
+      for (const l of detail) out.push(indent + l)
+    }
+  })
+  return out.join('\n')
+}
+
+function printEntries(entries: LibraryEntry[], flags: LibraryFlags): void {
+  const color = colorFor(process.stdout)
+  process.stdout.write(
+    (flags.wide
+      ? wideList(entries, color)
+      : narrowList(entries, Math.max(MIN_WIDTH, widthFor(process.stdout)), color)) + '\n'
+  )
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?Z?$/
+
+/**
+ * --since and --until, in UTC as the list shows dates: the instant a date (or a minute,
+ * or a second) begins; for --until, the instant it ends, so the day named is in.
+ */
+export function parseDateBound(text: string, flag: '--since' | '--until'): string {
+  const m = DATE.exec(text.trim())
+  const [y, mo, d, h = 0, mi = 0, s = 0] = (m?.slice(1) ?? []).map((x) => (x === undefined ? undefined : Number(x)))
+  const at = m ? Date.UTC(y!, mo! - 1, d!, h, mi, s) : NaN
+  const back = new Date(at)
+  // Date.UTC rolls 2026-02-30 into March: a date that does not read back is no date
+  if (!m || back.getUTCDate() !== d || back.getUTCMonth() !== mo! - 1 || h > 23 || mi > 59 || s > 59)
+    bad(`${flag} '${text}' is not a date`, `e.g. ${flag} 2026-12-06, or 2026-12-06T20:59 (UTC, as the list shows)`)
+  if (flag === '--since') return back.toISOString()
+  const step = m[6] !== undefined ? 1000 : m[4] !== undefined ? 60_000 : 86_400_000
+  return new Date(at + step).toISOString()
+}
+
+/** the search flags as the app's query: the same rules as its filters (shared/library.ts) */
+export function searchQuery(words: string[], flags: LibraryFlags): LibraryQuery {
+  if (flags.method !== undefined && !isMethod(flags.method))
+    bad(`--method '${flags.method}' is not a method`, `methods are: ${ALL_METHODS.join(', ')}`)
+  return {
+    ...ALL_ENTRIES,
+    text: words.join(' '),
+    host: flags.host ?? null,
+    method: flags.method ?? null,
+    tag: flags.tag ?? null,
+    since: flags.since === undefined ? null : parseDateBound(flags.since, '--since'),
+    until: flags.until === undefined ? null : parseDateBound(flags.until, '--until')
+  }
+}
+
+/** flags that only search takes, given to another action: refused, not ignored */
+function searchOnly(action: string, flags: LibraryFlags): void {
+  const given = (['host', 'tag', 'since', 'until'] as const).filter((k) => flags[k] !== undefined)
+  if (action !== 'search' && given.length)
+    bad(`--${given[0]} narrows a search, not ${action}`, `zcprof library search --${given[0]} …`)
+  if (flags.method !== undefined && action !== 'search' && action !== 'import')
+    bad(`--method is for search and import, not ${action}`, `zcprof library search --method ${flags.method}`)
 }
 
 export async function libraryCommand(action: string | undefined, args: string[], flags: LibraryFlags): Promise<number> {
   const lib = new ReportLibrary(flags.library ?? defaultLibraryFolder())
-  switch (action ?? 'list') {
-    case 'list': {
+  const act = action ?? 'list'
+  searchOnly(act, flags)
+  switch (act) {
+    case 'list':
+    case 'search': {
+      if (act === 'list' && args.length) bad(`list takes no arguments: '${args[0]}'`, 'zcprof library search WORDS…')
+      const query = act === 'search' ? searchQuery(args, flags) : ALL_ENTRIES
       // names and titles come from files anyone with the folder may have written
       const { folder, entries, trash } = printableDeep(await lib.list())
+      const shown = queryLibrary(entries, query)
       process.stdout.write(`${folder}\n`)
-      const table = new Table(
-        boxTable(['id', 'title', 'host', 'date', 'methods', 'headline', 'tags'], colorFor(process.stdout))
-      )
-      for (const e of entries)
-        table.push(
-          e.problem
-            ? [
-                e.id,
-                `unreadable: ${e.problem.message}${e.problem.hint ? ` (${e.problem.hint})` : ''}`,
-                '',
-                '',
-                '',
-                '',
-                ''
-              ]
-            : e.incomplete
-              ? [
-                  e.id,
-                  `${e.title} (INCOMPLETE)`,
-                  e.host,
-                  e.timestamp.slice(0, 16).replace('T', ' '),
-                  e.methods.join(', '),
-                  e.headline,
-                  e.tags.join(', ')
-                ]
-              : [
-                  e.id,
-                  e.title,
-                  e.host,
-                  e.timestamp.slice(0, 16).replace('T', ' '),
-                  e.methods.join(', '),
-                  e.headline,
-                  e.tags.join(', ')
-                ]
-        )
-      process.stdout.write(table.toString() + '\n')
-      if (trash.length)
+      if (shown.length) printEntries(shown, flags)
+      if (act === 'search') process.stdout.write(`${shown.length} of ${entries.length} reports match\n`)
+      else if (!entries.length) process.stdout.write('no reports yet (zcprof run --save, or zcprof library import)\n')
+      if (act === 'list' && trash.length)
         process.stdout.write(
           `${trash.length} in the trash (zcprof library restore ID): ${trash.map((t) => t.trashId).join(', ')}\n`
         )
       return 0
     }
+    case 'show': {
+      if (!args.length) bad('show needs a report id', 'zcprof library show ID… (zcprof library list shows them)')
+      const color = colorFor(process.stdout)
+      const width = widthFor(process.stdout)
+      args.forEach((arg, i) => {
+        const id = lib.idOf(arg)
+        const { report } = lib.open(id)
+        // the summary `zcprof report FILE` prints, under the id it was found by
+        process.stdout.write(
+          `${i ? '\n' : ''}${printable(id)}\n` +
+            renderSummary(printableDeep(report), { color, width, wide: flags.wide }) +
+            '\n'
+        )
+      })
+      return 0
+    }
+    case 'tag': {
+      const [arg, ...given] = args
+      const tags = given.flatMap((t) => t.split(',')).filter((t) => t.trim())
+      if (!arg || !tags.length)
+        bad('tag needs a report id and at least one tag', 'zcprof library tag ID TAG… [--remove]')
+      const id = lib.idOf(arg)
+      const { report, revision } = lib.open(id)
+      const had = report.meta.tags
+      const wanted = new Set(tags.map((t) => t.trim()))
+      const absent = flags.remove ? [...wanted].filter((t) => !had.includes(t)) : []
+      if (absent.length) process.stderr.write(printable(`note: ${id} had no tag ${absent.join(', ')}\n`))
+      // the library's own write: atomic, and refused if the file changed since it was read
+      const entry = lib.update(id, {
+        tags: flags.remove ? had.filter((t) => !wanted.has(t)) : [...had, ...wanted],
+        revision
+      })
+      process.stdout.write(printable(`${entry.id}: ${entry.tags.length ? entry.tags.join(', ') : 'no tags'}\n`))
+      return 0
+    }
     case 'import':
+      if (flags.method !== undefined && flags.method !== 'copy' && flags.method !== 'sendfile')
+        bad(`--method '${flags.method}': an iperf3 import ran copy or sendfile (iperf3 -Z)`, 'e.g. --method sendfile')
       for (const f of args)
-        process.stdout.write(printable(`imported ${f} as ${lib.importFile(f, { method: flags.method }).id}\n`))
+        process.stdout.write(
+          printable(`imported ${f} as ${lib.importFile(f, { method: flags.method as 'copy' | 'sendfile' }).id}\n`)
+        )
       return 0
     case 'rm':
-      for (const id of args) process.stdout.write(printable(`moved ${id} to the trash as ${lib.remove(id).trashId}\n`))
+      for (const arg of args) {
+        const id = lib.idOf(arg)
+        process.stdout.write(printable(`moved ${id} to the trash as ${lib.remove(id).trashId}\n`))
+      }
       return 0
     case 'restore':
       for (const id of args) process.stdout.write(printable(`restored ${id} as ${lib.restore(id).id}\n`))
       return 0
     default:
-      throw new ZcprofError({
-        code: 'ZC_BAD_ARGUMENT',
-        message: `unknown library action '${action}'`,
-        hint: 'zcprof library [list | import FILE… | rm ID… | restore TRASH-ID…]'
-      })
+      return bad(`unknown library action '${action}'`)
   }
 }

@@ -1,9 +1,9 @@
-// `zcprof report r.json --html out.html | --md [out.md] | --csv out.csv | --csv-samples out.csv | --json out.json`:
+// `zcprof report r.json|ID --html out.html | --md [out.md] | --csv out.csv | --csv-samples out.csv | --json out.json`:
 // any readable report (older schema, iperf3 -J) into any export format.
 
 import { printableDeep } from '../../shared/printable'
-import { loadReportFile } from '../reports/report-loader'
 import { requestedExports, writeExports, type ExportFlags } from './export-outputs'
+import { loadReportArgument } from './report-argument'
 import { renderSummary } from './summary-table'
 import { colorFor, widthFor } from './terminal'
 
@@ -11,10 +11,13 @@ export interface ReportFlags extends ExportFlags {
   wide?: boolean
   json?: string
   method?: 'copy' | 'sendfile'
+  /** where an id is looked up: the report library folder */
+  library?: string
 }
 
 export function reportCommand(file: string, flags: ReportFlags): number {
-  const { report, fromVersion } = loadReportFile(file, { method: flags.method })
+  // a file, or a report in the library by its id (or the id's unique beginning)
+  const { report, fromVersion } = loadReportArgument(file, { method: flags.method, library: flags.library })
   const wanted = requestedExports(flags, flags.json)
   if (wanted.length === 0) {
     // no format asked for: the same table `zcprof run` prints

@@ -52,6 +52,8 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const TRASH_ID = /^\d{13}-[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const JOURNAL_SUFFIX = '.journal.ndjson'
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
+/** the candidates an ambiguous id prefix names in its error */
+const AMBIGUOUS_SHOWN = 8
 /** where a journal that could not all be read is kept, once what could be was recovered */
 const DAMAGED_SUFFIX = '.damaged-journal.ndjson'
 
@@ -498,6 +500,48 @@ export class ReportLibrary {
   private entryFromText(id: string, text: string, bytes: number): LibraryEntry {
     const loaded = parseReport(text, path.join(this.folder, id))
     return entryFor(id, loaded.report, bytes, loaded.fromVersion, revisionOf(text))
+  }
+
+  /**
+   * The report an argument names: its id, its id less ".json", or the one id it begins
+   * (a prefix); null when none does. A prefix several ids begin is an error naming them.
+   */
+  findId(arg: string): string | null {
+    let names: string[]
+    try {
+      names = readdirSync(this.folder)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null
+      throw readFailure(this.folder, e)
+    }
+    const ids = names.filter((n) => ID.test(n))
+    for (const exact of [arg, `${arg}.json`]) if (ids.includes(exact)) return exact
+    const hits = arg ? ids.filter((id) => id.startsWith(arg)).sort() : []
+    if (hits.length > 1) {
+      const shown = hits.slice(0, AMBIGUOUS_SHOWN)
+      throw new ZcprofError({
+        code: 'ZC_LIBRARY_AMBIGUOUS',
+        message:
+          `"${escapedName(arg.slice(0, 60))}" begins ${hits.length} reports in ${this.folder}:\n` +
+          shown.map((id) => `  ${escapedName(id)}`).join('\n') +
+          (hits.length > shown.length ? `\n  and ${hits.length - shown.length} more` : ''),
+        hint: 'give more of the id, or all of it'
+      })
+    }
+    return hits[0] ?? null
+  }
+
+  /** findId, where naming no report is an error */
+  idOf(arg: string): string {
+    const id = this.findId(arg)
+    if (id === null)
+      throw new ZcprofError({
+        code: 'ZC_LIBRARY_MISSING',
+        message: `no report in ${this.folder} has an id beginning "${escapedName(arg.slice(0, 60))}"`,
+        hint: 'zcprof library list shows the ids'
+      })
+    return id
   }
 
   open(id: string): LoadedReport & { revision: string } {
