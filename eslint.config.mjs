@@ -10,6 +10,51 @@ import tseslint from 'typescript-eslint'
 
 const upward = (...layers) => layers.map((l) => `**/${l}/**`)
 
+// Inside src/main, layers too, lowest first: a file imports its own layer and those
+// below it, never one above (docs/architecture.md draws them). `dirs` are folders of
+// src/main, `modules` its top-level files. The last layer is the shell and the CLI's
+// entry: nothing sits above it.
+export const MAIN_LAYERS = [
+  { name: 'host, storage, model', dirs: ['host', 'storage', 'model'], modules: [] },
+  { name: 'agent', dirs: ['agent'], modules: [] },
+  { name: 'engine', dirs: ['engine'], modules: [] },
+  { name: 'reports', dirs: ['reports'], modules: [] },
+  { name: 'api', dirs: ['api'], modules: ['settings'] },
+  { name: 'front ends', dirs: ['cli', 'web'], modules: [] },
+  { name: 'shell', dirs: ['ipc'], modules: ['index', 'cli'] }
+]
+
+/** an import of `to` (a dir or a module of src/main) from a file one folder down, or at the top */
+const importOf = (to, isDir) => (isDir ? `^\\.\\.?/${to}/` : `^\\.\\.?/${to}$`)
+
+function mainLayerRules() {
+  return MAIN_LAYERS.slice(0, -1).map((layer, i) => {
+    const above = MAIN_LAYERS.slice(i + 1)
+    const regex = [
+      ...above.flatMap((l) => l.dirs.map((d) => importOf(d, true))),
+      ...above.flatMap((l) => l.modules.map((m) => importOf(m, false)))
+    ].join('|')
+    return {
+      files: [...layer.dirs.map((d) => `src/main/${d}/**/*.ts`), ...layer.modules.map((m) => `src/main/${m}.ts`)],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: ['electron'], message: 'only the Electron shell (main/index.ts, main/ipc) may import electron' },
+              { group: upward('renderer', 'preload'), message: 'main does not import the renderer or the preload' },
+              {
+                regex,
+                message: `${layer.name} sits below ${above.map((l) => l.name).join(', ')} (eslint.config.mjs MAIN_LAYERS): move the shared part down`
+              }
+            ]
+          }
+        ]
+      }
+    }
+  })
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'src/native/build/**', 'prebuilds/**'] },
   {
@@ -43,7 +88,8 @@ export default tseslint.config(
         {
           patterns: [
             { group: upward('main', 'preload', 'native', 'renderer'), message: 'shared sits below every layer' },
-            { group: ['electron', 'node:*'], message: 'shared runs in main and in the renderer: no electron, no node' }
+            { group: ['electron', 'node:*'], message: 'shared runs in main and in the renderer: no electron, no node' },
+            { regex: '^\\./export/', message: 'shared/export sits above the rest of shared: move the shared part down' }
           ]
         }
       ],
@@ -71,6 +117,8 @@ export default tseslint.config(
       ]
     }
   },
+  // after the rule above, so each layer's list (which repeats it) replaces it
+  ...mainLayerRules(),
   {
     files: ['src/native/**/*.ts'],
     rules: {

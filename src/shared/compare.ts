@@ -5,7 +5,7 @@
 
 import { aggregateTrials, analysisOf } from './aggregate'
 import { environmentFacts } from './environment-facts'
-import { reportTitle } from './export/report-title'
+import { reportTitle } from './report-title'
 import type { MethodAggregate, Report } from './report'
 import {
   halfWidthShare,

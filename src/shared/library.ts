@@ -2,11 +2,6 @@
 // scans a list for (host, date, methods, headline), and a trash for undo.
 
 import type { ErrorInfo } from './errors'
-import { reportTitle } from './export/report-title'
-import { headlineText } from './export/figures'
-import { cheapest } from './export/findings'
-import type { Report } from './report'
-import { formatBitsPerSec } from './units'
 
 export interface LibraryEntry {
   /** the file name inside the library folder */
@@ -55,48 +50,6 @@ export interface ReportChanges {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 
 export { MAX_TAGS, MAX_TAG_LENGTH, MAX_TITLE_LENGTH } from './report'
-
-/**
- * A report in a line: the method the whole machine pays least for against copy (a
- * saving that is a finding), else the lowest headline, said as every table says it
- * (with what is missing where it is no finding); else the fastest method.
- */
-export function headline(report: Report): string {
-  const aggs = report.end.aggregates.filter((a) => a.throughputBitsPerSec)
-  const best =
-    cheapest(aggs) ??
-    aggs
-      .filter((a) => a.headline?.ratio && a.headline.status !== 'baseline')
-      .sort((a, b) => a.headline!.ratio!.ratio - b.headline!.ratio!.ratio)[0]
-  if (best) return `${best.method}: system CPU/bit vs copy ${headlineText(best)}`
-  const top = aggs.sort((a, b) => b.throughputBitsPerSec!.median - a.throughputBitsPerSec!.median)[0]
-  return top ? `${top.method} ${formatBitsPerSec(top.throughputBitsPerSec!.median)}` : 'no completed trials'
-}
-
-export function entryFor(
-  id: string,
-  report: Report,
-  bytes: number,
-  schemaVersion: number,
-  revision: string | null = null
-): LibraryEntry {
-  return {
-    id,
-    title: reportTitle(report),
-    tags: report.meta.tags,
-    host: report.start.environment.sender.hostname,
-    timestamp: report.start.timestamp,
-    tool: `${report.tool.name} ${report.tool.version}`,
-    foreign: report.foreign !== null,
-    methods: [...new Set(report.end.aggregates.map((a) => a.method))],
-    headline: headline(report),
-    bytes,
-    schemaVersion,
-    problem: null,
-    incomplete: report.end.incomplete,
-    revision
-  }
-}
 
 export type LibrarySort = 'newest' | 'oldest' | 'title' | 'host'
 

@@ -3,7 +3,7 @@
 // the report as it stood at the start (plan, environment); each later line a trial or
 // a warning. A journal whose run never ended becomes an incomplete report.
 
-import { aggregateTrials, analysisOf } from './aggregate'
+import { finishReport } from './finish-report'
 import type { Report, TrialRecord, Warning } from './report'
 import { errorWarning, mergeWarning, warning } from './warnings'
 
@@ -36,7 +36,7 @@ export function incompleteReport(
   damage: Warning[] = []
 ): Report {
   const warnings: Warning[] = []
-  for (const w of [...written, ...damage]) mergeWarning(warnings, w)
+  for (const w of [...begun.end.warnings, ...written, ...damage]) mergeWarning(warnings, w)
   const measured = trials.filter((t) => !t.warmup).length
   mergeWarning(
     warnings,
@@ -46,18 +46,8 @@ export function incompleteReport(
       { scope: 'run' }
     )
   )
-  const startMs = Date.parse(begun.start.timestamp)
-  return {
-    ...begun,
-    trials,
-    end: {
-      timestamp: new Date(lastWrittenMs).toISOString(),
-      durationMs: Number.isFinite(startMs) ? Math.max(0, lastWrittenMs - startMs) : 0,
-      incomplete: true,
-      aggregates: aggregateTrials(trials, analysisOf(begun.start.plan)),
-      warnings: [...begun.end.warnings, ...warnings]
-    }
-  }
+  // finished as a live run is: its failed trials and moved costs are said here too
+  return finishReport(begun, trials, warnings, { endMs: lastWrittenMs, incomplete: true, fatal: null })
 }
 
 /**

@@ -6,7 +6,8 @@ import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeS
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/main/storage/atomic-file'
-import { acceptEnvironment, loadReportFile, parseReport, readInputFile } from '../../src/main/reports/report-loader'
+import { acceptEnvironment } from '../../src/main/model/schema-validator'
+import { loadReportFile, parseReport, readInputFile } from '../../src/main/reports/report-loader'
 import { MAX_REPORT_BYTES, SCHEMA_VERSION } from '../../src/shared/report'
 import { refusal, tempDir } from '../helpers'
 

@@ -12,7 +12,7 @@ import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../shared/me
 import type { Environment, Plan, Report, ReportMeta } from '../../shared/report'
 import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
-import { TOOL_VERSION } from '../engine/version'
+import { TOOL_VERSION } from '../model/report-build'
 import { captureEnvironment } from '../host/environment'
 import { prewarmLocalAgent } from '../engine/local-agent'
 import { cleanChanges, defaultLibraryFolder, privateFolderProblem, ReportLibrary } from '../reports/report-library'

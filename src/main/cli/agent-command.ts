@@ -7,7 +7,7 @@ import { isLoopbackIp } from '../../shared/targets'
 import { AgentServer, type AgentOptions } from '../agent/agent-server'
 import { describeAddress, type ControlAddress } from '../agent/protocol'
 import { captureEnvironment } from '../host/environment'
-import { TOOL_VERSION } from '../engine/version'
+import { TOOL_VERSION } from '../model/report-build'
 import { parseSize } from '../../shared/units'
 
 export interface AgentFlags {

@@ -27,15 +27,16 @@ import { isLocal, parseTarget, type Target } from '../../shared/targets'
 import { formatBytes, formatDurationMs } from '../../shared/units'
 import { autoPlacement } from '../../shared/placement'
 import { newSeed, seededRandom } from '../../shared/random'
-import { errorWarning, mergeWarning, warning } from '../../shared/warnings'
-import { DEFAULT_PRECISION, isTight, type RatioEstimate } from '../../shared/statistics'
+import { mergeWarning, warning } from '../../shared/warnings'
+import { DEFAULT_PRECISION, isTight } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
 import { checkUnchanged, holdFile, releaseFile, type HeldFile } from './held-file'
 import { ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import type { ReceiverSet, Transport } from './transport'
 import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
-import { zcprofReport } from './version'
+import { zcprofReport } from '../model/report-build'
+import { finishReport } from '../../shared/finish-report'
 
 /**
  * Every method on loopback in timed trials (the first 10% left out as ramp), sampled
@@ -245,30 +246,6 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
   return out
 }
 
-/** a sender's saving the receiver pays back is not a saving: each such method, said once */
-function costMovedWarnings(aggregates: MethodAggregate[]): Warning[] {
-  const out: Warning[] = []
-  for (const a of aggregates) {
-    const v = a.vsCopy
-    if (v?.verdict !== 'cost-moved' && v?.verdict !== 'partly-moved') continue
-    const pct = (r: RatioEstimate | null) => (r ? `${Math.abs((r.ratio - 1) * 100).toFixed(0)}%` : '?')
-    const receiver =
-      v.receiverCyclesPerBit && v.receiverCyclesPerBit.ratio > 1
-        ? `the receiver pays ${pct(v.receiverCyclesPerBit)} more`
-        : 'the rest of the system pays it back'
-    out.push(
-      warning(
-        'COST_MOVED',
-        v.verdict === 'cost-moved'
-          ? `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves nothing clear. The cost moved; it was not saved`
-          : `${a.method}: the sender saves ${pct(v.senderCyclesPerBit)} CPU per bit against copy, but ${receiver}: the whole system saves ${pct(v.systemCyclesPerBit)}`,
-        { scope: 'method', method: a.method }
-      )
-    )
-  }
-  return out
-}
-
 /** every receiver before the first trial: one whose CPUs cannot be had fails the plan (exit 2) */
 async function checkReceiverCpusFirst(plan: Plan, targets: Target[], receivers: ReceiverSet): Promise<void> {
   if (!plan.receiverCpus) return
@@ -322,24 +299,10 @@ interface RunOutcome {
   rounds?: NonNullable<Report['end']['rounds']>
 }
 
-/** The run's end: what failed becomes warnings, then the aggregates and the report. */
-function buildReport(r: RunOutcome, warn: (w: Warning) => void, emit: (e: RunEvent) => void): Report {
-  if (r.fatal) {
-    warn(errorWarning(r.fatal, { scope: 'run' }))
-    emit({ type: 'error', error: r.fatal })
-  }
-  for (const t of r.trials) {
-    if (t.error && t.error.code !== 'ZC_CANCELLED')
-      warn(
-        errorWarning(
-          { ...t.error, message: `${t.method}: ${t.error.message}` },
-          { scope: 'trial', method: t.method, trial: t.index }
-        )
-      )
-  }
-  const aggregates = aggregateTrials(r.trials, analysisOf(r.plan))
-  for (const w of costMovedWarnings(aggregates)) warn(w)
-  return zcprofReport(
+/** The run's end: its report, finished as a recovered one is (finishReport), its new warnings streamed. */
+function buildReport(r: RunOutcome, emit: (e: RunEvent) => void): Report {
+  if (r.fatal) emit({ type: 'error', error: r.fatal })
+  const begun = zcprofReport(
     {
       timestamp: new Date(r.started).toISOString(),
       plan: r.plan,
@@ -349,16 +312,16 @@ function buildReport(r: RunOutcome, warn: (w: Warning) => void, emit: (e: RunEve
         ...(r.gpuEnvironments.size ? { gpus: [...r.gpuEnvironments.values()] } : {})
       }
     },
-    r.trials,
-    {
-      timestamp: new Date().toISOString(),
-      durationMs: Date.now() - r.started,
-      incomplete: r.incomplete,
-      aggregates,
-      warnings: r.warnings,
-      ...(r.rounds ? { rounds: r.rounds } : {})
-    },
+    [],
+    { timestamp: '', durationMs: 0, incomplete: r.incomplete, aggregates: [], warnings: [] },
     r.meta
+  )
+  return finishReport(
+    begun,
+    r.trials,
+    r.warnings,
+    { endMs: Date.now(), incomplete: r.incomplete, fatal: r.fatal, rounds: r.rounds },
+    (w) => emit({ type: 'warning', warning: w })
   )
 }
 
@@ -638,7 +601,6 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       meta: opts.meta,
       rounds
     },
-    warn,
     emit
   )
   emit({ type: 'run-end', report })

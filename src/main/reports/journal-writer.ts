@@ -9,7 +9,7 @@ import type { RunEvent } from '../../shared/events'
 import type { Report, TrialRecord, Warning } from '../../shared/report'
 import { incompleteReport } from '../../shared/run-journal'
 import { errorWarning } from '../../shared/warnings'
-import { zcprofReport } from '../engine/version'
+import { zcprofReport } from '../model/report-build'
 import type { ReportLibrary, RunJournal } from './report-library'
 
 function errorInfo(e: unknown): ErrorInfo {

@@ -29,7 +29,6 @@ import path from 'node:path'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { Iperf3ImportOptions } from '../../shared/iperf3-import'
 import {
-  entryFor,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TITLE_LENGTH,
@@ -38,7 +37,8 @@ import {
   type ReportChanges,
   type TrashEntry
 } from '../../shared/library'
-import { safeFileStem } from '../../shared/export/report-title'
+import { safeFileStem } from '../../shared/report-title'
+import { entryFor } from '../../shared/export/library-entry'
 import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
 import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine } from '../../shared/run-journal'
 import { folderProblem, type FolderUse } from '../storage/private-folder'

@@ -3,8 +3,6 @@
 // the schema. Each refusal is a ZcprofError naming the input and what to do.
 
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs'
-import { createRequire } from 'node:module'
-import type { default as AjvClass, ValidateFunction } from 'ajv'
 import { ZcprofError } from '../../shared/errors'
 import { cpuClockHz } from '../host/clock'
 import {
@@ -16,17 +14,12 @@ import {
   MAX_IPERF3_IMPORT_BYTES,
   type Iperf3ImportOptions
 } from '../../shared/iperf3-import'
-import {
-  MAX_REPORT_BYTES,
-  OLDEST_SCHEMA_VERSION,
-  SCHEMA_VERSION,
-  type Environment,
-  type Report
-} from '../../shared/report'
+import { MAX_REPORT_BYTES, OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, type Report } from '../../shared/report'
 import { migrateReport, READABLE_VERSIONS } from '../../shared/report-migrate'
 import { planShapeProblems } from '../../shared/plan-schema'
 import { withHeadlines } from '../../shared/aggregate'
-import { ENVIRONMENT_SCHEMA, REPORT_SCHEMA } from '../../shared/report-schema'
+import { REPORT_SCHEMA } from '../../shared/report-schema'
+import { schemaErrors, validatorFor } from '../model/schema-validator'
 import { formatBytes } from '../../shared/units'
 
 /** a report nests about 8 deep; anything near this is not one */
@@ -39,34 +32,6 @@ export interface LoadedReport {
   fromVersion: number
   /** where it came from, for messages */
   source: string
-}
-
-// Ajv and its compiled validators cost about 250 ms: made on first use, so commands
-// that never read a report (--help, agent) don't pay for them
-let ajv: AjvClass | null = null
-const compiled = new Map<object, ValidateFunction>()
-function validatorFor(schema: object): ValidateFunction {
-  let v = compiled.get(schema)
-  if (!v) {
-    if (!ajv) {
-      const Ajv = (createRequire(import.meta.url)('ajv') as { default: typeof AjvClass }).default
-      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
-    }
-    v = ajv.compile(schema)
-    compiled.set(schema, v)
-  }
-  return v
-}
-
-/**
- * An environment another host sent (an agent's hello), as a report may hold it: an
- * agent of the previous release sends no NICs (not recorded); anything else that
- * does not fit is dropped rather than written into a report no one could load.
- */
-export function acceptEnvironment(env: unknown): Environment | null {
-  if (typeof env !== 'object' || env === null) return null
-  const e = 'nics' in env ? env : { ...env, nics: null }
-  return validatorFor(ENVIRONMENT_SCHEMA)(e) ? (e as Environment) : null
 }
 
 function refuse(code: string, source: string, message: string, hint: string): never {
@@ -181,12 +146,6 @@ function* parseSteps(text: string, source: string): Generator<void, unknown> {
   if (looksLikeIperf3(doc)) checkIperf3Text(text, source)
   yield
   return doc
-}
-
-function schemaErrors(validate: ValidateFunction): string {
-  const errors = validate.errors ?? []
-  const shown = errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
-  return shown.join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '')
 }
 
 /** A parsed document of any supported kind, as a current report. */

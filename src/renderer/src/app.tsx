@@ -13,7 +13,7 @@ import { LiveView } from './views/live-view'
 import { ResultsView } from './views/results-view'
 import { ExportBar } from './views/export-bar'
 import { SetupView } from './views/setup-view'
-import { reportTitle } from '../../shared/export/report-title'
+import { reportTitle } from '../../shared/report-title'
 import { hasFigures, runOutcome } from './run-outcome'
 
 type Saved = { entry: LibraryEntry } | { error: ErrorInfo } | null

@@ -41,7 +41,7 @@ export function runOutcome(report: Report): RunOutcome {
 /**
  * The outcome as the library lists it. An entry holds no trials: a run none of whose
  * trials finished has the headline a report with no figures gets (library.ts's
- * headline(); a test holds the two together); an incomplete one stopped early
+ * headline() in shared/export/library-entry.ts; a test holds the two together); an incomplete one stopped early
  * (cancelled, failed, or killed), and says only that.
  */
 export function entryOutcome(
@@ -51,7 +51,7 @@ export function entryOutcome(
   return !e.foreign && e.headline === NO_FIGURES_HEADLINE ? 'failed' : 'complete'
 }
 
-/** what library.ts's headline() says of a report with no finished trial */
+/** what export/library-entry.ts's headline() says of a report with no finished trial */
 export const NO_FIGURES_HEADLINE = 'no completed trials'
 
 /** whether exporting says anything: a run with no finished trial has no figures to export */

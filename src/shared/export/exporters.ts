@@ -5,7 +5,7 @@ import type { Report } from '../report'
 import { methodsCsv, samplesCsv, trialsCsv } from './csv'
 import { reportHtml } from './html'
 import { reportMarkdown } from './markdown'
-import { safeFileStem } from './report-title'
+import { safeFileStem } from '../report-title'
 
 export type ExportFormat = 'json' | 'csv-methods' | 'csv-trials' | 'csv-samples' | 'markdown' | 'html'
 

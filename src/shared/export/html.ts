@@ -11,7 +11,7 @@ import { groupWarnings } from '../warnings'
 import { headroomInputs, summaryTables, type TextTable } from './figures'
 import { findings } from './findings'
 import { planText } from './markdown'
-import { reportTitle } from './report-title'
+import { reportTitle } from '../report-title'
 import { barChartSvg, escapeXml as esc, groupedBarChartSvg, lineChartSvg } from './svg-charts'
 
 const STYLE = `

@@ -6,7 +6,7 @@ import type { Report } from '../report'
 import { formatBytes, formatCpuList, formatDurationMs } from '../units'
 import { boundText, sizeText, summaryTables } from './figures'
 import { findings } from './findings'
-import { reportTitle } from './report-title'
+import { reportTitle } from '../report-title'
 
 /**
  * Text from a report as Markdown that reads as the same text: nothing in it may start

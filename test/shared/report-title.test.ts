@@ -2,11 +2,11 @@
 
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadReportFile } from '../../../src/main/reports/report-loader'
-import { reportTitle } from '../../../src/shared/export/report-title'
-import type { Plan, Report } from '../../../src/shared/report'
+import { loadReportFile } from '../../src/main/reports/report-loader'
+import { reportTitle } from '../../src/shared/report-title'
+import type { Plan, Report } from '../../src/shared/report'
 
-const base = loadReportFile(path.join(__dirname, '..', '..', 'fixtures', 'reports', 'real-loopback-v2.json')).report
+const base = loadReportFile(path.join(__dirname, '..', 'fixtures', 'reports', 'real-loopback-v2.json')).report
 function titled(plan: Partial<Plan>, title: string | null = null): string {
   const r: Report = structuredClone(base)
   r.meta.title = title

@@ -1,6 +1,6 @@
-import { METHODS } from '../methods'
-import type { Report } from '../report'
-import { formatBytes, formatDurationMs } from '../units'
+import { METHODS } from './methods'
+import type { Report } from './report'
+import { formatBytes, formatDurationMs } from './units'
 
 /**
  * The library's title, or one that tells runs apart: what ran, where, how long, on
