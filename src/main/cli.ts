@@ -166,7 +166,8 @@ export function main(argv: string[]): void {
     .option('--title <text>', "the report's title (default: what ran, where, and when)")
     .option('--tag <tags>', 'comma-separated tags for the report, e.g. kernel-6.18,baseline')
     .option('--save', 'also save the report into the report library', false)
-    .option('--wide', 'every column in the final tables (default: what fits 100 columns)', false)
+    .option('--wide', 'every column in the final tables (default: what fits the terminal)', false)
+    .option('--verbose', 'every warning in full, with what to do (default: one line a kind)', false)
     .option('--library <dir>', 'the report library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
     // the short options these had before they followed iperf3: refused with the new names
     .addOption(new Option('-c <value>').hideHelp())
@@ -237,6 +238,7 @@ export function main(argv: string[]): void {
     .option('--csv-methods <out>', "CSV, one row per method: each one's headline")
     .option('--json <out>', 'the report in the current schema (migrates older ones)')
     .option('--wide', 'with no format asked: every column in the tables', false)
+    .option('--verbose', 'with no format asked: every warning in full, with what to do', false)
     .addOption(importMethod())
     .option('--library <dir>', 'where ids are looked up (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
     .action(
@@ -296,6 +298,7 @@ export function main(argv: string[]): void {
     .option('--until <date>', 'search: reports up to this date, the day (or minute) itself included (UTC)')
     .option('--remove', 'tag: take these tags off', false)
     .option('--wide', 'list, search, show: every column, nothing cut (default: what fits the terminal)', false)
+    .option('--verbose', 'show: every warning in full, with what to do', false)
     .action(
       guarded(
         async (action: string, args: string[], flags: LibraryFlags) =>

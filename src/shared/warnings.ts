@@ -269,12 +269,16 @@ export interface WarningGroup {
   warnings: Warning[]
 }
 
+/** kinds whose own words are the reason (what was skipped and why, where a report came from): said as they are */
+const SAID_IN_FULL = new Set<string>(['UNSUPPORTED', 'FOREIGN', 'NOTE'])
+
 const SEVERITY_ORDER: Record<WarningInfo['severity'], number> = { error: 0, caution: 1, info: 2 }
 
 /**
  * One group per code, errors first, then cautions, then notes (in the order they came
  * within each): a run's forty warning lines become one line a kind. A failure's line
- * is its own message, since the kind ("failed") says nothing about why.
+ * is its own message, since the kind ("failed") says nothing about why; so is a
+ * skipped method's and an import's, whose words are the reason.
  */
 export function groupWarnings(warnings: readonly Warning[]): WarningGroup[] {
   const byCode = new Map<string, Warning[]>()
@@ -289,8 +293,10 @@ export function groupWarnings(warnings: readonly Warning[]): WarningGroup[] {
     const methods = [...new Set(list.flatMap((w) => (w.method ? [w.method] : [])))]
     const trialCount = list.reduce((n, w) => n + (w.trials?.length ?? 0), 0)
     const who = methods.length ? ` (${methods.join(', ')})` : ''
-    const what = info.severity === 'error' ? `${code}: ${list[0].message}` : info.means
-    const more = info.severity === 'error' && list.length > 1 ? ` (and ${list.length - 1} more)` : ''
+    const messages = [...new Set(list.map((w) => w.message))]
+    const what =
+      info.severity === 'error' ? `${code}: ${messages[0]}` : SAID_IN_FULL.has(code) ? messages.join('; ') : info.means
+    const more = info.severity === 'error' && messages.length > 1 ? ` (and ${messages.length - 1} more)` : ''
     groups.push({
       code,
       severity: info.severity,

@@ -71,18 +71,21 @@ describe('warnings grouped: one line a kind', () => {
       w('ZC_COPIED', 'the kernel copied 100%', 'msg-zerocopy', [1, 2]),
       w('NOT_TIGHT', '±10 points after 15', 'sendfile'),
       w('ZC_COPIED', 'the kernel copied 100%', 'uring-send-zc', [3]),
-      w('ECONNREFUSED', 'connect 127.0.0.1:9: refused', 'copy', [0]),
-      w('ECONNREFUSED', 'connect 127.0.0.1:9: refused', 'sendfile', [4]),
+      w('ECONNREFUSED', 'copy: connect 127.0.0.1:9: refused', 'copy', [0]),
+      w('ECONNREFUSED', 'sendfile: connect 127.0.0.1:9: refused', 'sendfile', [4]),
+      w('UNSUPPORTED', 'msg-zerocopy needs TCP; skipped on unix://', 'msg-zerocopy'),
       w('NOT_TIGHT', '±6 points after 15', 'msg-zerocopy')
     ])
     // the expected lines, written out from the catalogue's words
     expect(groups.map((g) => g.line)).toEqual([
-      'failed (copy, sendfile): ECONNREFUSED: connect 127.0.0.1:9: refused (and 1 more)',
+      'failed (copy, sendfile): ECONNREFUSED: copy: connect 127.0.0.1:9: refused (and 1 more)',
       'kernel copied (msg-zerocopy, uring-send-zc): the kernel copied a zero-copy method’s data anyway (it always does on loopback)',
       'not tight (sendfile, msg-zerocopy): the interval did not reach the precision asked for in the time given',
+      // a skipped method's own words are its reason
+      'skipped (msg-zerocopy): msg-zerocopy needs TCP; skipped on unix://',
       'pinned by zcprof: zcprof pinned sender and receiver threads to separate cores'
     ])
-    expect(groups.map((g) => g.trialCount)).toEqual([2, 3, 0, 0])
+    expect(groups.map((g) => g.trialCount)).toEqual([2, 3, 0, 0, 0])
     expect(groups[1].warnings).toHaveLength(2)
   })
 })

@@ -24,6 +24,8 @@ export interface LibraryFlags {
   remove?: boolean
   /** list, search, show: every column, nothing cut */
   wide?: boolean
+  /** every warning in full (default: one line a kind) */
+  verbose?: boolean
 }
 
 const USAGE =
@@ -199,7 +201,7 @@ export async function libraryCommand(action: string | undefined, args: string[],
         // the summary `zcprof report FILE` prints, under the id it was found by
         process.stdout.write(
           `${i ? '\n' : ''}${printable(id)}\n` +
-            renderSummary(printableDeep(report), { color, width, wide: flags.wide }) +
+            renderSummary(printableDeep(report), { color, width, wide: flags.wide, verbose: flags.verbose }) +
             '\n'
         )
       })

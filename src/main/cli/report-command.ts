@@ -9,6 +9,8 @@ import { colorFor, widthFor } from './terminal'
 
 export interface ReportFlags extends ExportFlags {
   wide?: boolean
+  /** every warning in full (default: one line a kind) */
+  verbose?: boolean
   json?: string
   method?: 'copy' | 'sendfile'
   /** where an id is looked up: the report library folder */
@@ -25,7 +27,8 @@ export function reportCommand(file: string, flags: ReportFlags): number {
       renderSummary(printableDeep(report), {
         color: colorFor(process.stdout),
         width: widthFor(process.stdout),
-        wide: flags.wide
+        wide: flags.wide,
+        verbose: flags.verbose
       }) + '\n'
     )
     return 0

@@ -41,6 +41,8 @@ export interface RunFlags extends ExportFlags {
   tag?: string
   /** every column in the final tables */
   wide?: boolean
+  /** every warning in full (default: one line a kind) */
+  verbose?: boolean
   methods?: string
   target?: string[]
   size?: string
@@ -528,7 +530,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   const out = ndjson ? process.stderr : process.stdout
   out.write(
-    renderSummary(printableDeep(report), { color: colorFor(out), width: widthFor(out), wide: flags.wide }) + '\n'
+    renderSummary(printableDeep(report), {
+      color: colorFor(out),
+      width: widthFor(out),
+      wide: flags.wide,
+      verbose: flags.verbose
+    }) + '\n'
   )
   const last = saved as RunEvent | null
   const inLibrary = lib && last?.type === 'report-saved' ? path.join(lib.folder, last.entry.id) : null
