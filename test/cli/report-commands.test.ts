@@ -130,6 +130,18 @@ describe('zcprof report', () => {
     expect(readFileSync(`${dir}/s.csv`, 'utf8')).toMatch(/^trial,method,target/)
   })
 
+  it('warnings one line a kind; --verbose prints each in full with its hint', () => {
+    const short = zcprof(['report', fx('machine-a.json')])
+    expect(short.code, short.stderr).toBe(0)
+    // machine-a's one warning: cycles estimated, with no PMU (its message names the PMU's reason)
+    expect(short.stdout).toMatch(/^ {2}- cycles estimated: /m)
+    expect(short.stdout).not.toMatch(/hint:/)
+    const full = zcprof(['report', fx('machine-a.json'), '--verbose'])
+    expect(full.code, full.stderr).toBe(0)
+    expect(full.stdout).toMatch(/^ {4}hint: \S/m)
+    expect(full.stdout).toMatch(/^ {2}- cycles are estimated from CPU time/m)
+  })
+
   it('reads iperf3 -J output, and prints the table with no format asked', () => {
     const r = zcprof(['report', fx('iperf3-loopback-zerocopy.json'), '--method', 'sendfile'])
     expect(r.code, r.stderr).toBe(0)
