@@ -223,7 +223,7 @@ export function HeadroomChart({ aggregates, lineRates, senderClockHz, receiverCl
         <XAxis dataKey="rate" />
         {/* a 400G link needs 40× the cores of a 10G one: on a log axis the 10G bars stay readable */}
         <YAxis
-          width={48}
+          width={60}
           scale="log"
           ticks={ticks}
           domain={[ticks[0], ticks.at(-1)!]}

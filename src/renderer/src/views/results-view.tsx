@@ -23,7 +23,8 @@ import type { StopReason } from '../../../shared/events'
 import { isBaselineMethod } from '../../../shared/methods'
 import type { MethodAggregate, Report, Warning } from '../../../shared/report'
 import type { Stat } from '../../../shared/statistics'
-import { warningInfo } from '../../../shared/warnings'
+import { termsUsed, type GlossaryTerm } from '../../../shared/glossary'
+import { groupWarnings, warningInfo, type WarningGroup } from '../../../shared/warnings'
 import { CyclesBars, HeadlineBars, HeadroomChart, ThroughputBars } from '../charts/result-charts'
 import { hasFigures, runOutcome } from '../run-outcome'
 import { RunOutcomeBanner } from './run-outcome-banner'
@@ -103,6 +104,55 @@ export function WarningItem({ w }: { w: Warning }) {
       {w.hint && <div className="hint">{w.hint}</div>}
     </li>
   )
+}
+
+/**
+ * One kind of warning in a line: its mark, the methods it touched and what it means;
+ * each warning in full (with its hint) behind the disclosure, so forty notes, the PMU's
+ * among them, take a line a kind rather than the first screen.
+ */
+function WarningGroupItem({ g }: { g: WarningGroup }) {
+  const rest = g.line.startsWith(g.mark) ? g.line.slice(g.mark.length) : ` ${g.line}`
+  return (
+    <li data-code={g.code} className={`warning-${g.severity}`}>
+      <details>
+        <summary>
+          <span className="badge">{g.mark}</span>
+          {rest}
+          {g.trialCount > 0 && (
+            <span className="muted">
+              {' '}
+              ({g.trialCount} trial{g.trialCount > 1 ? 's' : ''})
+            </span>
+          )}
+        </summary>
+        <ul>
+          {g.warnings.map((w, i) => (
+            <WarningItem key={i} w={w} />
+          ))}
+        </ul>
+      </details>
+    </li>
+  )
+}
+
+/** the terms the tables above show (their heads, verdicts and marks), each defined once in glossary.ts */
+function legendTerms(aggs: readonly MethodAggregate[], stop: StopReason | undefined): GlossaryTerm[] {
+  const heads = [
+    HEADLINE_HEAD,
+    'system cyc/bit',
+    'Gbit/s ±σ',
+    'Gbit/s median (min–max)',
+    '95% CI',
+    'cyc/bit send',
+    ...VS_COPY_COLUMNS.map((c) => c.head)
+  ]
+  const cells = aggs.flatMap((a) => [
+    headlineText(a, stop),
+    aggregateNotes(a),
+    ...VS_COPY_COLUMNS.map((c) => c.cell(a))
+  ])
+  return termsUsed([...heads, ...cells])
 }
 
 /** a GPU target's own figures: GB/s, the GPU's clock, the share of its PCIe link, pinning */
@@ -231,12 +281,25 @@ export function ResultsView({ report, actions }: { report: Report; actions?: Rea
           </div>
         </div>
       ))}
+      {groups.length > 0 && (
+        <dl className="legend muted" data-testid="legend">
+          {legendTerms(
+            groups.flatMap(([, rows]) => rows),
+            stop
+          ).map((g) => (
+            <div key={g.term}>
+              <dt>{g.term}</dt>
+              <dd>{g.definition}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {aggs.some((a) => a.vsCopy) && <p className="muted">{vsCopyFootnote(report)}</p>}
       {estimated && <p className="muted">* cycles estimated from CPU time × clock rate</p>}
       {report.end.warnings.length > 0 && (
         <ul className="warnings" data-testid="warnings">
-          {report.end.warnings.map((w, i) => (
-            <WarningItem key={i} w={w} />
+          {groupWarnings(report.end.warnings).map((g) => (
+            <WarningGroupItem key={g.code} g={g} />
           ))}
         </ul>
       )}
