@@ -184,6 +184,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('the layout i
       await expect.poll(() => page.getByTestId('saved-line').getAttribute('data-saved')).toBe('yes')
       expect(await page.getByTestId('saved-line').innerText()).toMatch(/^Saved to the library as “[^”]+”\./)
       expect(await page.locator('section[aria-label="results"]').getAttribute('data-outcome')).toBe('complete')
+      // the library's count follows the save (a moment later): the screenshots show the two agreeing
+      await expect.poll(() => page.locator('nav.tabs button', { hasText: 'Library' }).innerText()).toBe('Library (1)')
       for (const [viewport, name] of [
         [SMALL, 'ui-800.png'],
         [LARGE, 'ui-1280.png']
