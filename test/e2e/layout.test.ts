@@ -249,6 +249,7 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('the layout i
       const entry = page.locator('tr', { hasText: 'e2e: nothing listening' })
       await entry.waitFor()
       expect(await entry.getByTestId('outcome-chip').innerText()).toBe('failed')
+    expect(await overflowPx(page), 'the library, 800 px wide').toBe(0)
       await page.close()
     }
   )
