@@ -230,16 +230,28 @@ const rowText = (k: RowKey) => `${k.method} ${k.target}`
 const rowId = (k: RowKey) =>
   `${k.method}|${k.target}|${k.timed}|${k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
 
+/** how many measured runs each side's figures rest on, the fewer of the two */
+function independentRuns(a: MethodAggregate | null, b: MethodAggregate | null): number {
+  const runs = (x: MethodAggregate) => x.trials - x.failed
+  return a && b ? Math.min(runs(a), runs(b)) : Infinity
+}
+
 export function compareMetric(
   metric: MetricInfo,
   base: Stat | null,
   other: Stat | null,
-  thresholdFraction: number
+  thresholdFraction: number,
+  /**
+   * the fewer independent runs of the two sides: a row imported from one iperf3 run has
+   * an interval over its intervals (slices of one connection), which says how steady
+   * that run was, not how another would come out, so it never gates
+   */
+  runs = Infinity
 ): MetricComparison {
   const none = { metric: metric.key, regression: false, n: 0, inconclusive: true, repetitionsNeeded: null }
   if (!base || !other) return { ...none, ratio: null, verdict: 'missing' }
   const ratio = ratioOfMeans(base, other)
-  const n = Math.min(base.n, other.n)
+  const n = Math.min(base.n, other.n, runs)
   const why = uncomparableWhy(base, other, ratio)
   if (why !== null) return { ...none, n, ratio: null, verdict: 'missing', uncomparable: why }
   if (!ratio) return { ...none, ratio: null, verdict: 'missing' }
@@ -316,7 +328,13 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
     const comparisons = aggregates.map((other, i) => {
       if (i === baseline) return null
       return COMPARE_METRICS.map((metric) => {
-        const c = compareMetric(metric, base?.[metric.key] ?? null, other?.[metric.key] ?? null, thresholdFraction)
+        const c = compareMetric(
+          metric,
+          base?.[metric.key] ?? null,
+          other?.[metric.key] ?? null,
+          thresholdFraction,
+          independentRuns(base, other)
+        )
         if (c.regression && gate.has(metric.key) && c.ratio)
           regressions.push({
             report: i,

@@ -136,7 +136,7 @@ describe('iperf3 intervals as the slices of one run', () => {
     expect(() => load(text)).toThrow(/intervals\[0\]\.sum\.omitted is string, not true or false/)
   })
 
-  it('two imports compare on their intervals: n from the slices, and the stored rows agree with the trials', () => {
+  it('two imports compare on their intervals, but one run a side never gates; the stored rows agree with the trials', () => {
     const a = load(iperf3Json(withOmit, 1))
     // the same run twice as fast throughout: the same relative spread, cv = 1.5811/12 a side;
     // se of the log ratio √(2·cv²/4) = 0.0932, t(3) → 2·e^±0.2965 = 1.48..2.69, above 1
@@ -148,13 +148,19 @@ describe('iperf3 intervals as the slices of one run', () => {
     )
     const cmp = compareReports([a, b])
     const cell = cmp.rows[0].comparisons[1]!.find((c) => c.metric === 'throughputBitsPerSec')!
-    expect(cell.n).toBe(4)
+    // one run a side: the slices give the ratio its interval, but n, which the gate reads, is the runs
+    expect(cell.n).toBe(1)
     expect(cell.ratio!.ratio).toBeCloseTo(2, 9)
     const halfLog = T95[3] * Math.sqrt((2 * (Math.sqrt(10 / 4) / 12) ** 2) / 4)
     expect(cell.ratio!.ci95Low).toBeCloseTo(2 * Math.exp(-halfLog), 4)
     expect(cell.verdict).toBe('better')
     // recomputed from the trials, the rows are the stored ones: no "edited" note
     expect(cmp.notes.join(' ')).not.toMatch(/disagrees with its trials/)
+    // b as the baseline, a is half as fast, clearly outside the interval: still no regression called
+    const worse = compareReports([b, a])
+    expect(worse.rows[0].comparisons[1]!.find((c) => c.metric === 'throughputBitsPerSec')!.verdict).toBe('worse')
+    expect(worse.regressions).toEqual([])
+    expect(worse.gate).toBe('inconclusive')
   })
 })
 
