@@ -45,7 +45,6 @@ export const FUNCTION_LENGTH_EXCEPTIONS = [
   { file: 'src/shared/aggregate.ts', name: 'aggregateTrials', why: 'being split (issue 27 item 6)' },
   { file: 'src/shared/compare.ts', name: 'compareReports', why: 'being split (issue 27 item 6)' },
   { file: 'src/shared/iperf3-import.ts', name: 'importIperf3', why: 'being split (issue 27 item 6)' },
-  { file: 'src/shared/plan-form.ts', name: 'validateDraft', why: 'being split (issue 27 item 6)' },
   { file: 'src/shared/plan-rules.ts', name: 'planProblems', why: 'being split (issue 27 item 6)' }
 ]
 

@@ -141,17 +141,8 @@ const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
   maxTimeMs: 'maxTime'
 }
 
-/**
- * Every field's problem, and the plan when there is none. The form's own parsing
- * comes first; then the rules every front end shares (plan-rules.ts), shown beside
- * the field they name. allowedCpus: where this host lets threads run, when known.
- */
-export function validateDraft(
-  d: PlanDraft,
-  base: Plan,
-  allowedCpus?: readonly number[]
-): { errors: FieldErrors; plan: Plan | null } {
-  const errors: FieldErrors = {}
+/** the methods to run and where to: the target, and what it asks of the receiver and the token */
+function checkMethodsAndTarget(d: PlanDraft, errors: FieldErrors): void {
   if (d.methods.length === 0) errors.methods = 'pick at least one method'
   else if (d.methods.some((m) => !isMethod(m))) errors.methods = 'unknown method'
   let target = null
@@ -166,12 +157,31 @@ export function validateDraft(
   if (target?.kind === 'agent' && d.token.trim() === '' && !target.host.startsWith('127.')) {
     errors.token = 'an agent on another host needs the token it was started with'
   }
+}
+
+/** the run's title and tags, within what the library keeps */
+function checkMeta(d: PlanDraft, errors: FieldErrors): void {
   const meta = metaFromDraft(d)
   if (meta.title !== null && meta.title.length > MAX_TITLE_LENGTH)
     errors.title = `${MAX_TITLE_LENGTH} characters at most`
   const longTag = meta.tags.find((t) => t.length > MAX_TAG_LENGTH)
   if (longTag) errors.tags = `the tag "${longTag.slice(0, 20)}…" is over ${MAX_TAG_LENGTH} characters`
   else if (meta.tags.length > MAX_TAGS) errors.tags = `${MAX_TAGS} tags at most`
+}
+
+/**
+ * Every field's problem, and the plan when there is none. The form's own parsing
+ * comes first; then the rules every front end shares (plan-rules.ts), shown beside
+ * the field they name. allowedCpus: where this host lets threads run, when known.
+ */
+export function validateDraft(
+  d: PlanDraft,
+  base: Plan,
+  allowedCpus?: readonly number[]
+): { errors: FieldErrors; plan: Plan | null } {
+  const errors: FieldErrors = {}
+  checkMethodsAndTarget(d, errors)
+  checkMeta(d, errors)
   let sizes: number[] = []
   if (d.fileMode === 'generate') {
     try {
