@@ -285,6 +285,55 @@ function sameFigures(stored: readonly MethodAggregate[], recomputed: readonly Me
   return norm(stored) === norm(asStored as MethodAggregate[])
 }
 
+/** the rows' ids in the baseline's order, then those only other reports have, and each id's key */
+function rowOrder(
+  aggregates: readonly (readonly MethodAggregate[])[],
+  baseline: number
+): { order: string[]; keys: Map<string, RowKey> } {
+  const order: string[] = []
+  const keys = new Map<string, RowKey>()
+  for (const i of [baseline, ...aggregates.keys()]) {
+    for (const a of aggregates[i]) {
+      const id = rowId(rowKeyOf(a))
+      if (keys.has(id)) continue
+      keys.set(id, rowKeyOf(a))
+      order.push(id)
+    }
+  }
+  return { order, keys }
+}
+
+/** what a reader of the comparison should know before trusting it, in a fixed order */
+function compareNotes(
+  reports: readonly Report[],
+  rows: readonly CompareRow[],
+  uncomparable: readonly string[],
+  edited: readonly number[]
+): string[] {
+  const notes: string[] = []
+  for (const u of uncomparable) notes.push(`cannot compare ${u}`)
+  for (const i of edited)
+    notes.push(
+      `${reportTitle(reports[i])}: its stored summary disagrees with its trials (the file was edited or damaged); compared from its trials`
+    )
+  if (reports.some((r) => r.foreign))
+    notes.push('imported reports (iperf3) carry throughput and process CPU only; their other figures are missing')
+  const sources = new Set(reports.map((r) => r.end.aggregates[0]?.cyclesSource).filter(Boolean))
+  if (sources.has('process-cpu-estimate'))
+    notes.push(
+      "iperf3 imports' cycles/bit are process-level estimates (the whole process's CPU × a clock): they compare loosely with a thread's"
+    )
+  if (sources.has('pmu') && sources.has('cpu-time-estimate'))
+    notes.push(
+      'some reports count cycles with the PMU and others estimate them from CPU time: cycles/bit compare loosely'
+    )
+  if (rows.some((r) => r.comparisons.some((c) => c?.some((m) => m.verdict === 'no-spread'))))
+    notes.push(
+      'rows run once on both sides have no spread, so their noise is unknown: repeat them (--repeat 3 or more)'
+    )
+  return notes
+}
+
 export function compareReports(reports: readonly Report[], options: CompareOptions = {}): Comparison {
   const baseline = options.baseline ?? 0
   if (reports.length < 2) throw new RangeError('compare needs at least two reports')
@@ -302,22 +351,12 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
     for (const [i, aggs] of aggregates.entries()) aggregates[i] = aggs.filter((a) => only.has(a.method))
   }
 
-  // rows in the baseline's order, then rows only other reports have
-  const order: string[] = []
-  const keys = new Map<string, RowKey>()
+  const { order, keys } = rowOrder(aggregates, baseline)
   const byReport = aggregates.map((aggs) => {
     const m = new Map<string, MethodAggregate>()
     for (const a of aggs) m.set(rowId(rowKeyOf(a)), a)
     return m
   })
-  for (const i of [baseline, ...reports.keys()]) {
-    for (const a of aggregates[i]) {
-      const id = rowId(rowKeyOf(a))
-      if (keys.has(id)) continue
-      keys.set(id, rowKeyOf(a))
-      order.push(id)
-    }
-  }
 
   const regressions: Regression[] = []
   const inconclusive: Inconclusive[] = []
@@ -368,27 +407,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
     return { label: f.label, values, differs: values.some((v) => v !== values[0]) }
   })
 
-  const notes: string[] = []
-  for (const u of uncomparable) notes.push(`cannot compare ${u}`)
-  for (const i of edited)
-    notes.push(
-      `${reportTitle(reports[i])}: its stored summary disagrees with its trials (the file was edited or damaged); compared from its trials`
-    )
-  if (reports.some((r) => r.foreign))
-    notes.push('imported reports (iperf3) carry throughput and process CPU only; their other figures are missing')
-  const sources = new Set(reports.map((r) => r.end.aggregates[0]?.cyclesSource).filter(Boolean))
-  if (sources.has('process-cpu-estimate'))
-    notes.push(
-      "iperf3 imports' cycles/bit are process-level estimates (the whole process's CPU × a clock): they compare loosely with a thread's"
-    )
-  if (sources.has('pmu') && sources.has('cpu-time-estimate'))
-    notes.push(
-      'some reports count cycles with the PMU and others estimate them from CPU time: cycles/bit compare loosely'
-    )
-  if (rows.some((r) => r.comparisons.some((c) => c?.some((m) => m.verdict === 'no-spread'))))
-    notes.push(
-      'rows run once on both sides have no spread, so their noise is unknown: repeat them (--repeat 3 or more)'
-    )
+  const notes = compareNotes(reports, rows, uncomparable, edited)
 
   const planDiffs = planDifferences(reports)
   const allowPlanDiff = options.allowPlanDiff ?? false
