@@ -129,6 +129,64 @@ function against(
   return { r: p ? { ratio: p.ratio, ci95Low: p.ci95Low, ci95High: p.ci95High } : null, n: p?.n ?? 0, paired: p }
 }
 
+/** one condition's row of figures from its trials, and its measured trials by round */
+function rowOf(group: readonly TrialRecord[]): { row: MethodAggregate; rounds: Map<number, TrialSummary> } {
+  const first = group[0]
+  // a failed or cancelled trial keeps its partial figures in the report, not in the statistics
+  const ok = group
+    .filter((t) => t.error === null)
+    .map((t) => t.summary)
+    .filter((s): s is TrialSummary => s !== null && s.bytes > 0)
+  const pick = (f: (s: TrialSummary) => number | null | undefined) =>
+    summarize(ok.map(f).filter((v): v is number => typeof v === 'number'))
+  const zc = ok.map((s) => s.zeroCopy).filter((z) => z !== null)
+  const zcSends = zc.reduce((a, z) => a + z.completed, 0)
+  // each warning a trial carries (its failure included), on how many trials
+  const noteCount = new Map<string, number>()
+  for (const t of group) {
+    const codes = new Set((t.summary?.notes ?? []).map((n) => n.code))
+    if (t.error) codes.add(t.error.code)
+    for (const c of codes) noteCount.set(c, (noteCount.get(c) ?? 0) + 1)
+  }
+  const sources = new Set(ok.map((s) => s.sender.cyclesSource))
+  // one imported run with its intervals: those, as slices of it (series-stat.ts), stand in for repetitions
+  const slices = ok.length === 1 ? summarizeSlices(ok[0].throughputSlicesBitsPerSec ?? []) : null
+  const rounds = new Map<number, TrialSummary>()
+  for (const t of group) if (t.error === null && t.summary && t.summary.bytes > 0) rounds.set(t.repetition, t.summary)
+  const row: MethodAggregate = {
+    method: first.method,
+    target: first.target,
+    fileBytes: first.fileBytes,
+    chunkBytes: first.chunkBytes,
+    durationMs: first.durationMs,
+    trialBytes: first.trialBytes,
+    streams: first.streams,
+    trials: group.length,
+    failed: group.length - ok.length,
+    throughputBitsPerSec: slices?.stat ?? pick((s) => s.throughputBitsPerSec),
+    senderCyclesPerBit: pick((s) => s.sender.cyclesPerBit),
+    receiverCyclesPerBit: pick((s) => s.receiver?.cyclesPerBit),
+    systemCyclesPerBit: pick((s) => s.system?.cyclesPerBit),
+    receiverSystemCyclesPerBit: pick((s) => s.receiverSystem?.cyclesPerBit),
+    allHostsCyclesPerBit: pick(allHostsCyclesPerBit),
+    contextSwitchesPerGiB: pick((s) => s.sender.contextSwitchesPerGiB),
+    syscallsPerGiB: pick((s) => s.sender.syscallsPerGiB),
+    pageFaultsPerGiB: pick((s) => s.sender.pageFaultsPerGiB),
+    uringEntersPerGiB: pick((s) => s.uring?.entersPerGiB),
+    uringSqesPerGiB: pick((s) => s.uring?.sqesPerGiB),
+    ...(ok.some((s) => s.gpu) && {
+      gpuBitsPerSec: pick((s) => s.gpu?.gpuBitsPerSec),
+      gpuPinMs: pick((s) => s.gpu?.pinMs)
+    }),
+    cyclesSource: sources.size === 1 ? [...sources][0] : ok.length === 0 ? 'none' : 'cpu-time-estimate',
+    speedupVsCopy: null,
+    vsCopy: null,
+    zeroCopyFallbackShare: zcSends > 0 ? zc.reduce((a, z) => a + z.copied, 0) / zcSends : null,
+    notes: [...noteCount].map(([code, n]) => ({ code, trials: n }))
+  }
+  return { row, rounds }
+}
+
 export function aggregateTrials(
   trials: readonly TrialRecord[],
   analysis: Analysis = analysisOf(null)
@@ -145,59 +203,7 @@ export function aggregateTrials(
   // each row's measured trials by round: what pairing reads
   const byRound = new Map<MethodAggregate, Map<number, TrialSummary>>()
   for (const group of groups.values()) {
-    const first = group[0]
-    // a failed or cancelled trial keeps its partial figures in the report, not in the statistics
-    const ok = group
-      .filter((t) => t.error === null)
-      .map((t) => t.summary)
-      .filter((s): s is TrialSummary => s !== null && s.bytes > 0)
-    const pick = (f: (s: TrialSummary) => number | null | undefined) =>
-      summarize(ok.map(f).filter((v): v is number => typeof v === 'number'))
-    const zc = ok.map((s) => s.zeroCopy).filter((z) => z !== null)
-    const zcSends = zc.reduce((a, z) => a + z.completed, 0)
-    // each warning a trial carries (its failure included), on how many trials
-    const noteCount = new Map<string, number>()
-    for (const t of group) {
-      const codes = new Set((t.summary?.notes ?? []).map((n) => n.code))
-      if (t.error) codes.add(t.error.code)
-      for (const c of codes) noteCount.set(c, (noteCount.get(c) ?? 0) + 1)
-    }
-    const sources = new Set(ok.map((s) => s.sender.cyclesSource))
-    // one imported run with its intervals: those, as slices of it (series-stat.ts), stand in for repetitions
-    const slices = ok.length === 1 ? summarizeSlices(ok[0].throughputSlicesBitsPerSec ?? []) : null
-    const rounds = new Map<number, TrialSummary>()
-    for (const t of group) if (t.error === null && t.summary && t.summary.bytes > 0) rounds.set(t.repetition, t.summary)
-    const row: MethodAggregate = {
-      method: first.method,
-      target: first.target,
-      fileBytes: first.fileBytes,
-      chunkBytes: first.chunkBytes,
-      durationMs: first.durationMs,
-      trialBytes: first.trialBytes,
-      streams: first.streams,
-      trials: group.length,
-      failed: group.length - ok.length,
-      throughputBitsPerSec: slices?.stat ?? pick((s) => s.throughputBitsPerSec),
-      senderCyclesPerBit: pick((s) => s.sender.cyclesPerBit),
-      receiverCyclesPerBit: pick((s) => s.receiver?.cyclesPerBit),
-      systemCyclesPerBit: pick((s) => s.system?.cyclesPerBit),
-      receiverSystemCyclesPerBit: pick((s) => s.receiverSystem?.cyclesPerBit),
-      allHostsCyclesPerBit: pick(allHostsCyclesPerBit),
-      contextSwitchesPerGiB: pick((s) => s.sender.contextSwitchesPerGiB),
-      syscallsPerGiB: pick((s) => s.sender.syscallsPerGiB),
-      pageFaultsPerGiB: pick((s) => s.sender.pageFaultsPerGiB),
-      uringEntersPerGiB: pick((s) => s.uring?.entersPerGiB),
-      uringSqesPerGiB: pick((s) => s.uring?.sqesPerGiB),
-      ...(ok.some((s) => s.gpu) && {
-        gpuBitsPerSec: pick((s) => s.gpu?.gpuBitsPerSec),
-        gpuPinMs: pick((s) => s.gpu?.pinMs)
-      }),
-      cyclesSource: sources.size === 1 ? [...sources][0] : ok.length === 0 ? 'none' : 'cpu-time-estimate',
-      speedupVsCopy: null,
-      vsCopy: null,
-      zeroCopyFallbackShare: zcSends > 0 ? zc.reduce((a, z) => a + z.copied, 0) / zcSends : null,
-      notes: [...noteCount].map(([code, n]) => ({ code, trials: n }))
-    }
+    const { row, rounds } = rowOf(group)
     out.push(row)
     byRound.set(row, rounds)
   }
