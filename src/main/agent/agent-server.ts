@@ -227,10 +227,9 @@ export class AgentServer {
     return closed
   }
 
-  private serve(sock: net.Socket): void {
-    this.sockets.add(sock)
-    sock.once('close', () => this.sockets.delete(sock))
-    const client: Client = {
+  /** a connection as the agent keeps it: what it owns, and a send that bounds its replies */
+  private clientOf(sock: net.Socket): Client {
+    return {
       sock,
       local: 'path' in this.opts.address,
       owned: new Set(),
@@ -246,6 +245,12 @@ export class AgentServer {
         }
       }
     }
+  }
+
+  private serve(sock: net.Socket): void {
+    this.sockets.add(sock)
+    sock.once('close', () => this.sockets.delete(sock))
+    const client = this.clientOf(sock)
     sock.on('error', () => sock.destroy())
     const busy = (message: string) => {
       client.send({ type: 'error', re: 0, error: { code: 'ZC_BUSY', message } })
