@@ -1,6 +1,7 @@
 // The headless entry point: `zcprof run | agent | ui | report | compare | library`.
 
 import { Command, Option } from 'commander'
+import { thrownExitStatus } from '../shared/error-codes'
 import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
 import { GPU_METHODS, METHODS, RECEIVER_MODES } from '../shared/methods'
@@ -32,7 +33,8 @@ function fail(e: unknown): never {
   // an error may quote a file, a peer or a report: only printable text reaches the terminal
   if (e instanceof ZcprofError) {
     process.stderr.write(`zcprof: ${printable(e.message)}\n`)
-    process.exit(EXIT_USAGE)
+    // 2, or 70 where the error-code table says the code is a bug's (ZC_INTERNAL, ZC_NAPI)
+    process.exit(thrownExitStatus(e.code))
   }
   process.stderr.write(`zcprof: internal error (please report it):\n${printable((e as Error).stack ?? String(e))}\n`)
   process.exit(70)
