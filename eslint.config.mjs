@@ -42,7 +42,6 @@ export const FUNCTION_LENGTH_EXCEPTIONS = [
   { file: 'src/main/engine/trial-figures.ts', name: 'summarizeTrial', why: 'being split (issue 27 item 6)' },
   { file: 'src/main/web/ui-server.ts', name: 'startUiServer', why: 'being split (issue 27 item 6)' },
   { file: 'src/shared/iperf3-import.ts', name: 'importIperf3', why: 'being split (issue 27 item 6)' },
-  { file: 'src/shared/plan-rules.ts', name: 'planProblems', why: 'being split (issue 27 item 6)' }
 ]
 
 /** an import of `to` (a dir or a module of src/main) from a file one folder down, or at the top */

@@ -218,45 +218,25 @@ function roundProblems(plan: Plan, bad: (field: keyof Plan, message: string, hin
     bad('autoPin', 'autoPin must be true or false', 'leave --no-pin out, or pass it')
 }
 
-export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanProblem[] {
-  // each field of its kind first, by the check a report's load makes: what runs, loads
-  const shape = planShapeProblems(plan)
-  if (shape.length) return shape
-  const out: PlanProblem[] = []
-  const bad = (field: keyof Plan, message: string, hint: string) => out.push({ field, message, hint })
+type Bad = (field: keyof Plan, message: string, hint: string) => void
+
+/** a whole number within its limits, or a problem that names the field and its range */
+function inRange(
+  bad: Bad,
+  field: keyof Plan,
+  what: string,
+  v: unknown,
+  range: { min: number; max: number },
+  example: string
+): boolean {
+  if (whole(v, range.min, range.max)) return true
+  bad(field, `${what} must be a whole number from ${range.min} to ${range.max}, not ${String(v)}`, example)
+  return false
+}
+
+/** a trial's size: its chunks, its file, what bounds it (time or bytes) and its streams */
+function trialSizeProblems(plan: Plan, bad: Bad): void {
   const L = PLAN_LIMITS
-  /** a whole number within its limits, or a problem that names the field and its range */
-  const inRange = (
-    field: keyof Plan,
-    what: string,
-    v: unknown,
-    range: { min: number; max: number },
-    example: string
-  ) => {
-    if (whole(v, range.min, range.max)) return true
-    bad(field, `${what} must be a whole number from ${range.min} to ${range.max}, not ${String(v)}`, example)
-    return false
-  }
-  if (!Array.isArray(plan.methods) || plan.methods.length === 0)
-    bad('methods', 'no methods to run', `pick some of: ${ALL_METHODS.join(', ')}`)
-  else
-    for (const m of plan.methods)
-      if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${ALL_METHODS.join(', ')}`)
-  if (!isReceiverMode(plan.receiverMode))
-    bad(
-      'receiverMode',
-      `unknown receiver mode '${String(plan.receiverMode)}'`,
-      `receiver modes are: ${RECEIVER_MODES.join(', ')}`
-    )
-  inRange('repeat', 'repeat', plan.repeat, L.repeat, 'e.g. --repeat 5')
-  inRange('warmup', 'warmup', plan.warmup, L.warmup, 'e.g. --warmup 1')
-  const si = plan.sampleIntervalMs
-  if (!(si === 0 || (typeof si === 'number' && si >= L.sampleIntervalMs.min && si <= L.sampleIntervalMs.max)))
-    bad(
-      'sampleIntervalMs',
-      `sample interval ${si} ms is ${si < L.sampleIntervalMs.min ? 'too short' : 'not usable'}`,
-      `use ${L.sampleIntervalMs.min}–${L.sampleIntervalMs.max} ms, or 0 to turn sampling off`
-    )
   if (
     !Array.isArray(plan.chunkBytes) ||
     plan.chunkBytes.length === 0 ||
@@ -294,7 +274,7 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
       'e.g. --bytes 1GiB'
     )
   if (
-    inRange('streams', 'streams', plan.streams, L.streams, 'e.g. --streams 4') &&
+    inRange(bad, 'streams', 'streams', plan.streams, L.streams, 'e.g. --streams 4') &&
     plan.trialBytes !== null &&
     plan.trialBytes < plan.streams
   )
@@ -303,6 +283,11 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
       `${plan.trialBytes} bytes cannot be split over ${plan.streams} streams`,
       'give at least one byte per stream'
     )
+}
+
+/** the CPUs named for each side: CPU numbers, and for this host's side ones it allows */
+function cpuProblems(plan: Plan, allowedCpus: readonly number[] | undefined, bad: Bad): void {
+  const L = PLAN_LIMITS
   for (const field of ['senderCpus', 'receiverCpus'] as const) {
     const cpus = plan[field]
     if (cpus === null) continue
@@ -328,30 +313,10 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
         )
     }
   }
-  if (plan.lineRatesBitsPerSec !== null) {
-    const r = plan.lineRatesBitsPerSec
-    if (
-      !Array.isArray(r) ||
-      r.length === 0 ||
-      r.length > 16 ||
-      r.some((v) => !(v >= L.lineRateBitsPerSec.min && v <= L.lineRateBitsPerSec.max))
-    )
-      bad(
-        'lineRatesBitsPerSec',
-        'line rates must be from 1 Mbit/s to 10 Tbit/s, at most 16 of them',
-        'e.g. --line-rate 25G,100G'
-      )
-  }
-  if (plan.uringDepth !== undefined && !whole(plan.uringDepth, L.uringDepth.min, L.uringDepth.max))
-    bad(
-      'uringDepth',
-      `the io_uring depth must be a whole number from ${L.uringDepth.min} to ${L.uringDepth.max}, not ${plan.uringDepth}`,
-      'e.g. --uring-depth 32'
-    )
-  if (plan.uringSqpoll !== undefined && typeof plan.uringSqpoll !== 'boolean')
-    bad('uringSqpoll', 'uringSqpoll must be true or false', 'pass --uring-sqpoll, or leave it out')
-  if (plan.gpuSpin !== undefined && typeof plan.gpuSpin !== 'boolean')
-    bad('gpuSpin', 'gpuSpin must be true or false', 'pass --gpu-spin, or leave it out')
+}
+
+/** the targets: each parses, tcp:// is loopback, and the receiver mode suits it */
+function targetProblems(plan: Plan, bad: Bad): void {
   if (!Array.isArray(plan.targets) || plan.targets.length === 0)
     bad('targets', 'no targets', 'e.g. --target tcp://127.0.0.1')
   else
@@ -377,6 +342,62 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
           'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
         )
     }
+}
+
+export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanProblem[] {
+  // each field of its kind first, by the check a report's load makes: what runs, loads
+  const shape = planShapeProblems(plan)
+  if (shape.length) return shape
+  const out: PlanProblem[] = []
+  const bad = (field: keyof Plan, message: string, hint: string) => out.push({ field, message, hint })
+  const L = PLAN_LIMITS
+  if (!Array.isArray(plan.methods) || plan.methods.length === 0)
+    bad('methods', 'no methods to run', `pick some of: ${ALL_METHODS.join(', ')}`)
+  else
+    for (const m of plan.methods)
+      if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${ALL_METHODS.join(', ')}`)
+  if (!isReceiverMode(plan.receiverMode))
+    bad(
+      'receiverMode',
+      `unknown receiver mode '${String(plan.receiverMode)}'`,
+      `receiver modes are: ${RECEIVER_MODES.join(', ')}`
+    )
+  inRange(bad, 'repeat', 'repeat', plan.repeat, L.repeat, 'e.g. --repeat 5')
+  inRange(bad, 'warmup', 'warmup', plan.warmup, L.warmup, 'e.g. --warmup 1')
+  const si = plan.sampleIntervalMs
+  if (!(si === 0 || (typeof si === 'number' && si >= L.sampleIntervalMs.min && si <= L.sampleIntervalMs.max)))
+    bad(
+      'sampleIntervalMs',
+      `sample interval ${si} ms is ${si < L.sampleIntervalMs.min ? 'too short' : 'not usable'}`,
+      `use ${L.sampleIntervalMs.min}–${L.sampleIntervalMs.max} ms, or 0 to turn sampling off`
+    )
+  trialSizeProblems(plan, bad)
+  cpuProblems(plan, allowedCpus, bad)
+  if (plan.lineRatesBitsPerSec !== null) {
+    const r = plan.lineRatesBitsPerSec
+    if (
+      !Array.isArray(r) ||
+      r.length === 0 ||
+      r.length > 16 ||
+      r.some((v) => !(v >= L.lineRateBitsPerSec.min && v <= L.lineRateBitsPerSec.max))
+    )
+      bad(
+        'lineRatesBitsPerSec',
+        'line rates must be from 1 Mbit/s to 10 Tbit/s, at most 16 of them',
+        'e.g. --line-rate 25G,100G'
+      )
+  }
+  if (plan.uringDepth !== undefined && !whole(plan.uringDepth, L.uringDepth.min, L.uringDepth.max))
+    bad(
+      'uringDepth',
+      `the io_uring depth must be a whole number from ${L.uringDepth.min} to ${L.uringDepth.max}, not ${plan.uringDepth}`,
+      'e.g. --uring-depth 32'
+    )
+  if (plan.uringSqpoll !== undefined && typeof plan.uringSqpoll !== 'boolean')
+    bad('uringSqpoll', 'uringSqpoll must be true or false', 'pass --uring-sqpoll, or leave it out')
+  if (plan.gpuSpin !== undefined && typeof plan.gpuSpin !== 'boolean')
+    bad('gpuSpin', 'gpuSpin must be true or false', 'pass --gpu-spin, or leave it out')
+  targetProblems(plan, bad)
   roundProblems(plan, bad)
   if (out.length === 0) gpuProblems(plan, bad)
   if (out.length === 0 && trialCount(plan) > L.totalTrials)
