@@ -167,6 +167,7 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('the layout i
       // from the top: what a person watching the run sees
       await page.mouse.wheel(0, -100_000)
       await expect.poll(() => scrollTop(page)).toBe(0)
+      const watchedFromMs = await page.evaluate(() => performance.now())
       let before = await frameBoxes()
       let lastLiveMs = 0
       const results = page.locator('section[aria-label="results"]')
@@ -179,6 +180,10 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('the layout i
       for (const [i, s] of frame.entries()) expect(after[i], `${s} moved when the results arrived`).toEqual(before[i])
       // a cumulative layout shift under 0.05 (0.1 is the web's "good"); the live view's last redraw may be in it
       expect(await shiftSince(page, lastLiveMs)).toBeLessThan(0.05)
+      // nor while it ran: the round table keeps its place and height from the first round to the last
+      const whileRunning = await shiftSince(page, watchedFromMs)
+      console.log(`cumulative layout shift while the run was watched: ${whileRunning.toFixed(4)}`)
+      expect(whileRunning).toBeLessThan(0.1)
 
       await page.waitForSelector('[data-testid="results-table"]')
       await expect.poll(() => page.getByTestId('saved-line').getAttribute('data-saved')).toBe('yes')
@@ -249,7 +254,7 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('the layout i
       const entry = page.locator('tr', { hasText: 'e2e: nothing listening' })
       await entry.waitFor()
       expect(await entry.getByTestId('outcome-chip').innerText()).toBe('failed')
-    expect(await overflowPx(page), 'the library, 800 px wide').toBe(0)
+      expect(await overflowPx(page), 'the library, 800 px wide').toBe(0)
       await page.close()
     }
   )

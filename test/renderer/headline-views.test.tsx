@@ -145,4 +145,16 @@ describe('the live view', () => {
     expect(charts[0]).toBe('live-systemCyclesPerBit')
     expect(charts.indexOf('live-systemCyclesPerBit')).toBeLessThan(charts.indexOf('live-cyclesPerBit'))
   })
+
+  it('holds a row per method before the first round ends, so the table fills in place rather than pushing the charts down', () => {
+    const first: RunState = { ...run, round: null, plan: { ...DEFAULT_PLAN, methods: ['copy', 'sendfile', 'splice'] } }
+    const node = render(<LiveView run={first} onCancel={() => undefined} />)
+    // copy is the baseline: no row of its own, as in the rounds' table
+    const rows = [...node.querySelectorAll('[data-testid="round-table-waiting"] tbody tr')].map((r) => r.textContent)
+    expect(rows).toEqual(['sendfile——first round running', 'splice——first round running'])
+    // after a round, the methods it measured fill their rows; one it did not is still listed
+    render(<LiveView run={{ ...run, plan: first.plan }} onCancel={() => undefined} />)
+    expect(text(document.body, 'round-sendfile')).toMatch(/^sendfile−27%/)
+    expect(text(document.body, 'round-waiting-splice')).toBe('splice——not measured')
+  })
 })

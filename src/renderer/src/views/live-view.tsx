@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { formatDurationMs } from '../../../shared/units'
 import { StreamsChart, TrialChart, TrialPointsChart } from '../charts/live-charts'
 import { HEADLINE_HEAD, headlineWords, pointsText } from '../../../shared/export/figures'
+import { isBaselineMethod } from '../../../shared/methods'
 import { isTight } from '../../../shared/statistics'
 import { etaSeconds, liveSpanSec, type RunState } from '../state/run-state'
 
@@ -18,15 +19,18 @@ function pcieReference(run: RunState, target: string | null): { reference?: numb
 /**
  * The headline so far, after each round: each method's whole-system change against
  * copy with its interval where that is a finding, and its half-width against the
- * precision the run aims at; what is not yet tight says so.
+ * precision the run aims at; what is not yet tight says so. Before the first round ends
+ * its rows wait, one a method, so the table does not push the charts down when it fills.
  */
 function RoundTable({ run, precision }: { run: RunState; precision: number | null }) {
-  const r = run.round!
-  const shown = r.rows.filter((x) => x.status !== 'baseline')
+  const r = run.round
+  const shown = (r?.rows ?? []).filter((x) => x.status !== 'baseline')
+  const waiting = (run.plan?.methods ?? []).filter((m) => !isBaselineMethod(m) && !shown.some((x) => x.method === m))
+  if (!r && !waiting.length) return null
   return (
-    <table className="round-table" data-testid="round-table" data-round={r.round}>
+    <table className="round-table" data-testid={r ? 'round-table' : 'round-table-waiting'} data-round={r?.round ?? 0}>
       <caption>
-        After round {r.round}: whole-system CPU per bit against copy
+        {r ? `After round ${r.round}` : 'After each round'}: whole-system CPU per bit against copy
         {precision !== null ? `, until each is within ${pointsText(precision)} points` : ''}
       </caption>
       <thead>
@@ -41,17 +45,27 @@ function RoundTable({ run, precision }: { run: RunState; precision: number | nul
         {shown.map((x) => (
           <tr key={`${x.method}|${x.target}|${x.fileBytes}|${x.chunkBytes}`} data-testid={`round-${x.method}`}>
             <th scope="row">{x.method}</th>
-            <td>{x.headline ? headlineWords(x.headline) : '—'}</td>
+            <td title={x.headline ? headlineWords(x.headline) : undefined}>
+              {x.headline ? headlineWords(x.headline) : '—'}
+            </td>
             <td>{x.halfWidth === null ? '—' : pointsText(x.halfWidth)}</td>
             <td>
               {x.active
                 ? 'measuring'
                 : isTight(x.halfWidth, precision)
                   ? 'tight'
-                  : r.stop
+                  : r!.stop
                     ? 'done'
                     : 'left out: nothing to tighten'}
             </td>
+          </tr>
+        ))}
+        {waiting.map((m) => (
+          <tr key={m} data-testid={`round-waiting-${m}`}>
+            <th scope="row">{m}</th>
+            <td>—</td>
+            <td>—</td>
+            <td>{r ? 'not measured' : 'first round running'}</td>
           </tr>
         ))}
       </tbody>
@@ -96,7 +110,7 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
           Cancel
         </button>
       </div>
-      {run.round && <RoundTable run={run} precision={precision} />}
+      <RoundTable run={run} precision={precision} />
       <h3 className="chart-heading">This trial{method ? `: ${method}` : ''}</h3>
       <div className="chart-grid">
         <TrialChart
