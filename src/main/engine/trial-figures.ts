@@ -117,28 +117,25 @@ function othersBetween(from: HostSnapshot, to: HostSnapshot): number | null {
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
 
-export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; error: ErrorInfo | null } {
+/**
+ * when stream i's clock stops: one host, one CLOCK_MONOTONIC, so the receiver's last
+ * byte; across hosts, the receiver's close after our EOF, seen on our clock
+ */
+function streamEndNs(m: TrialMeasurements, i: number): number {
+  const s = m.sent.streams[i]
+  const r = m.recv?.streams[i]?.result ?? null
+  return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
+}
+
+/** each stream's io_uring thread CPU (sender, receiver) that fell in the ramp, to take off */
+function rampOfUringThreads(m: TrialMeasurements): { send: number; recv: number }[] {
   const { sent, recv, mark } = m
-  const n = sent.streams.length
-  const notes: Warning[] = []
-  let error: ErrorInfo | null = sent.error ?? recv?.streams.find((s) => s.error)?.error ?? null
-
-  const firstByteNs = Math.min(...sent.streams.map((s) => s.firstByteNs).filter((t) => t > 0), Number.MAX_VALUE)
-  const startNs = mark ? mark.atNs : firstByteNs
-
-  // one host, one CLOCK_MONOTONIC: the receiver's last byte ends the clock; across
-  // hosts, the receiver's close after our EOF, seen on our clock
-  const endOf = (i: number) => {
-    const s = sent.streams[i]
-    const r = recv?.streams[i]?.result ?? null
-    return m.sameHost && r && r.lastByteNs > 0 ? r.lastByteNs : (s.confirmedNs ?? s.lastByteNs)
-  }
   // io_uring's threads in the ramp: the mark's snapshot holds their CPU when it could read
   // them live; else (an agent before live readings) the window takes its time's share
-  const rampOfThreads = sent.streams.map((s, i) => {
+  return sent.streams.map((s, i) => {
     const r = recv?.streams[i]?.result ?? null
     if (!mark) return { send: 0, recv: 0 }
-    const endNs = endOf(i)
+    const endNs = streamEndNs(m, i)
     const windowNs = Math.max(1, endNs - mark.atNs)
     const wholeNs = Math.max(1, endNs - s.firstByteNs)
     const inMark = (t: SideTotals | null | undefined) => t?.sources.uringThreads !== undefined
@@ -150,64 +147,168 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
         r && !inMark(mark.receiver?.streamTotals[i]) ? outsideWindow(uringThreadsCpuNs(r) ?? 0, windowNs, wholeNs) : 0
     }
   })
-  const streams: StreamSummary[] = sent.streams.map((s, i) => {
-    const r = recv?.streams[i]?.result ?? null
-    const endNs = endOf(i)
-    const atMark = mark ? (mark.receiver?.streamBytes[i] ?? mark.sender.streamBytes[i] ?? 0) : 0
-    const bytes = (r ? r.bytes : s.bytes) - atMark
-    const durationNs = Math.max(1, endNs - (mark ? mark.atNs : s.firstByteNs))
-    const senderTotals = lessCpu(
-      s.totals ? diffTotals(s.totals, mark?.sender.streamTotals[i] ?? null) : null,
-      rampOfThreads[i].send
-    )
-    const receiverTotals = lessCpu(
-      r ? diffTotals(nativeTotals(r.counters, r), mark?.receiver?.streamTotals[i] ?? null) : null,
-      rampOfThreads[i].recv
-    )
-    // a receiver's checksum of what it read, or a GPU's of its buffer, copied back
-    const receivedCrc = r ? r.crc32c : s.gpu?.verified ? s.gpu.crc32c : null
-    const checked = m.checksum && receivedCrc !== null
-    const integrity = {
-      checked,
-      ok: !checked || receivedCrc === m.expectedCrc32c[i],
-      expectedCrc32c: m.checksum ? m.expectedCrc32c[i] : null,
-      receivedCrc32c: m.checksum ? receivedCrc : null
+}
+
+/** stream i's figures: its sender paired with its receiver, checked against each other */
+function streamSummary(m: TrialMeasurements, i: number, ramp: { send: number; recv: number }): StreamSummary {
+  const { sent, recv, mark } = m
+  const s = sent.streams[i]
+  const r = recv?.streams[i]?.result ?? null
+  const endNs = streamEndNs(m, i)
+  const atMark = mark ? (mark.receiver?.streamBytes[i] ?? mark.sender.streamBytes[i] ?? 0) : 0
+  const bytes = (r ? r.bytes : s.bytes) - atMark
+  const durationNs = Math.max(1, endNs - (mark ? mark.atNs : s.firstByteNs))
+  const senderTotals = lessCpu(s.totals ? diffTotals(s.totals, mark?.sender.streamTotals[i] ?? null) : null, ramp.send)
+  const receiverTotals = lessCpu(
+    r ? diffTotals(nativeTotals(r.counters, r), mark?.receiver?.streamTotals[i] ?? null) : null,
+    ramp.recv
+  )
+  // a receiver's checksum of what it read, or a GPU's of its buffer, copied back
+  const receivedCrc = r ? r.crc32c : s.gpu?.verified ? s.gpu.crc32c : null
+  const checked = m.checksum && receivedCrc !== null
+  const integrity = {
+    checked,
+    ok: !checked || receivedCrc === m.expectedCrc32c[i],
+    expectedCrc32c: m.checksum ? m.expectedCrc32c[i] : null,
+    receivedCrc32c: m.checksum ? receivedCrc : null
+  }
+  let streamError: ErrorInfo | null = s.error ?? recv?.streams[i]?.error ?? null
+  if (!streamError && r && r.bytes !== m.expectedBytes[i])
+    streamError = {
+      code: 'ZC_SHORT',
+      message: `stream ${i}: the receiver got ${r.bytes} of ${m.expectedBytes[i]} bytes`
     }
-    let streamError: ErrorInfo | null = s.error ?? recv?.streams[i]?.error ?? null
-    if (!streamError && r && r.bytes !== m.expectedBytes[i])
-      streamError = {
-        code: 'ZC_SHORT',
-        message: `stream ${i}: the receiver got ${r.bytes} of ${m.expectedBytes[i]} bytes`
-      }
-    // TCP: a sender and its receiver are the two ends of one connection
-    if (!streamError && r && s.localPort && r.peerPort && s.localPort !== r.peerPort)
-      streamError = {
-        code: 'ZC_PAIRING',
-        message: `stream ${i}: the receiver's connection came from port ${r.peerPort}, not the sender's ${s.localPort}`
-      }
-    if (!integrity.ok)
-      streamError ??= {
-        code: 'ZC_CHECKSUM',
-        message: `stream ${i}: checksum mismatch: sent crc32c ${m.expectedCrc32c[i]}, ${r ? 'received' : "the GPU's buffer has"} ${receivedCrc}`
-      }
-    return {
-      index: i,
-      bytes,
-      durationNs,
-      throughputBitsPerSec: (bytes * 8 * 1e9) / durationNs,
-      sender: senderTotals ? sideFigures(senderTotals, bytes, durationNs, m.clockHz) : null,
-      receiver: receiverTotals ? sideFigures(receiverTotals, bytes, durationNs, m.receiverClockHz) : null,
-      senderThread: s.thread,
-      receiverThread: r ? placementOf(r) : null,
-      tcpInfo: s.tcpInfo,
-      integrity,
-      error: streamError
+  // TCP: a sender and its receiver are the two ends of one connection
+  if (!streamError && r && s.localPort && r.peerPort && s.localPort !== r.peerPort)
+    streamError = {
+      code: 'ZC_PAIRING',
+      message: `stream ${i}: the receiver's connection came from port ${r.peerPort}, not the sender's ${s.localPort}`
     }
-  })
+  if (!integrity.ok)
+    streamError ??= {
+      code: 'ZC_CHECKSUM',
+      message: `stream ${i}: checksum mismatch: sent crc32c ${m.expectedCrc32c[i]}, ${r ? 'received' : "the GPU's buffer has"} ${receivedCrc}`
+    }
+  return {
+    index: i,
+    bytes,
+    durationNs,
+    throughputBitsPerSec: (bytes * 8 * 1e9) / durationNs,
+    sender: senderTotals ? sideFigures(senderTotals, bytes, durationNs, m.clockHz) : null,
+    receiver: receiverTotals ? sideFigures(receiverTotals, bytes, durationNs, m.receiverClockHz) : null,
+    senderThread: s.thread,
+    receiverThread: r ? placementOf(r) : null,
+    tcpInfo: s.tcpInfo,
+    integrity,
+    error: streamError
+  }
+}
+
+/** the trial's warnings, in a fixed order: what a reader should know of its figures */
+function trialNotes(
+  m: TrialMeasurements,
+  t: {
+    error: ErrorInfo | null
+    zeroCopy: ReturnType<typeof zeroCopyOf>
+    contaminated: boolean
+    otherCpuCores: number
+    durationNs: number
+    busyNs: number
+    bytes: number
+    effectiveChunkBytes: number | null
+    uring: UringFigures | null
+    gpu: GpuFigures | null
+    placement: TrialPlacement
+  }
+): Warning[] {
+  const { sent, recv } = m
+  const {
+    error,
+    zeroCopy,
+    contaminated,
+    otherCpuCores,
+    durationNs,
+    busyNs,
+    bytes,
+    effectiveChunkBytes,
+    uring,
+    gpu,
+    placement
+  } = t
+  const notes: Warning[] = []
+  const trialScope = { scope: 'trial' as const, method: m.method, trial: m.index }
+  const note = (code: Parameters<typeof warning>[0], message: string, hint?: string) =>
+    notes.push(warning(code, message, trialScope, hint))
+  if (!recv && sent.streams.some((s) => s.confirmedNs === null) && !error)
+    note('NOT_CONFIRMED', "the receiver did not close after the sender's end: the time ends at the last send")
+  if (zeroCopy && zeroCopy.fallbackShare > 0)
+    note(
+      'ZC_COPIED',
+      `the kernel copied ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of zero-copy sends` +
+        (m.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (it always copies on loopback)' : '')
+    )
+  if (contaminated) note('CONTAMINATED', `other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
+  // TCP_INFO counts over a connection's life: compare with the stream's, ramp included
+  const limitedBy = (field: 'rwndLimitedUs' | 'sndbufLimitedUs') =>
+    sent.streams.some(
+      (s) => s.tcpInfo && s.tcpInfo[field] > LIMITED_SHARE * Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
+    )
+  if (limitedBy('rwndLimitedUs'))
+    note('RECEIVER_WINDOW_LIMITED', 'the receiver window limited the sender for over 20% of the time')
+  if (limitedBy('sndbufLimitedUs'))
+    note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
+  const intervals = m.sampleIntervalMs > 0 ? durationNs / 1e6 / m.sampleIntervalMs : null
+  const ticks = busyNs / NS_PER_TICK
+  if (bytes > 0 && ((intervals !== null && intervals < MIN_TRIAL_INTERVALS) || ticks < MIN_TRIAL_TICKS))
+    note(
+      'SHORT_TRIAL',
+      `this trial's figures rest on ${intervals === null ? 'no samples' : `${Math.floor(intervals)} sampling intervals`} and ${Math.round(ticks)} clock ticks of system CPU` +
+        ` (at least ${MIN_TRIAL_INTERVALS} and ${MIN_TRIAL_TICKS} make a figure repeat)`
+    )
+  if (effectiveChunkBytes !== null && effectiveChunkBytes < m.chunkBytes)
+    note(
+      'CHUNK_CAPPED',
+      `each call moved at most ${formatBytes(effectiveChunkBytes)}, not the ${formatBytes(m.chunkBytes)} chunk asked for`
+    )
+  if (uring && (uring.workerCpuNs ?? 0) > 0)
+    note(
+      'URING_WORKERS',
+      `io_uring's worker threads used ${((uring.workerCpuNs ?? 0) / 1e6).toFixed(0)} ms of CPU for the sender, counted as the sender's`
+    )
+  if (uring && uring.sqpollCpuNs > 0)
+    note(
+      'SQPOLL_CPU',
+      `the SQ polling thread${sent.streams.length > 1 ? 's' : ''} used ${(uring.sqpollCpuNs / 1e6).toFixed(0)} ms of CPU, counted as the sender's`
+    )
+  if (gpu && gpu.pinMs > 0)
+    note(
+      'GPU_PINNED',
+      `pinning host memory took ${gpu.pinMs.toFixed(1)} ms before the clock and ${gpu.unpinMs.toFixed(1)} ms after it: not in the per-bit figures`
+    )
+  if (gpu?.wait === 'spin')
+    note('GPU_SPIN', 'the host spun while it waited for the GPU: its CPU figures include the spinning')
+  if (gpu?.storage === 'compat')
+    note('GPU_COMPAT', 'cuFile ran in compatibility mode (no nvidia-fs): the bytes went through host memory')
+  if (placement.held === false)
+    note('PINNING_NOT_HELD', 'a pinned thread ran on a CPU it was not pinned to, or its CPU mask changed')
+
+  return notes
+}
+
+export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; error: ErrorInfo | null } {
+  const { sent, recv, mark } = m
+  const n = sent.streams.length
+  let error: ErrorInfo | null = sent.error ?? recv?.streams.find((s) => s.error)?.error ?? null
+
+  const firstByteNs = Math.min(...sent.streams.map((s) => s.firstByteNs).filter((t) => t > 0), Number.MAX_VALUE)
+  const startNs = mark ? mark.atNs : firstByteNs
+
+  const rampOfThreads = rampOfUringThreads(m)
+  const streams: StreamSummary[] = sent.streams.map((_, i) => streamSummary(m, i, rampOfThreads[i]))
   error ??= streams.find((s) => s.error)?.error ?? null
 
   const bytes = sum(streams.map((s) => s.bytes))
-  const endNs = Math.max(...sent.streams.map((_, i) => endOf(i)))
+  const endNs = Math.max(...sent.streams.map((_, i) => streamEndNs(m, i)))
   const durationNs = Math.max(1, endNs - startNs)
   const senderTotals = lessCpu(
     mark ? diffTotals(sent.totals, mark.sender.totals) : sent.totals,
@@ -259,65 +360,23 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
         }
       : null
 
-  const trialScope = { scope: 'trial' as const, method: m.method, trial: m.index }
-  const note = (code: Parameters<typeof warning>[0], message: string, hint?: string) =>
-    notes.push(warning(code, message, trialScope, hint))
-  if (!recv && sent.streams.some((s) => s.confirmedNs === null) && !error)
-    note('NOT_CONFIRMED', "the receiver did not close after the sender's end: the time ends at the last send")
-  if (zeroCopy && zeroCopy.fallbackShare > 0)
-    note(
-      'ZC_COPIED',
-      `the kernel copied ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of zero-copy sends` +
-        (m.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (it always copies on loopback)' : '')
-    )
-  if (contaminated) note('CONTAMINATED', `other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
-  // TCP_INFO counts over a connection's life: compare with the stream's, ramp included
-  const limitedBy = (field: 'rwndLimitedUs' | 'sndbufLimitedUs') =>
-    sent.streams.some(
-      (s) => s.tcpInfo && s.tcpInfo[field] > LIMITED_SHARE * Math.max(1, (s.lastByteNs - s.firstByteNs) / 1000)
-    )
-  if (limitedBy('rwndLimitedUs'))
-    note('RECEIVER_WINDOW_LIMITED', 'the receiver window limited the sender for over 20% of the time')
-  if (limitedBy('sndbufLimitedUs'))
-    note('SNDBUF_LIMITED', 'the send buffer limited the sender for over 20% of the time')
-  const intervals = m.sampleIntervalMs > 0 ? durationNs / 1e6 / m.sampleIntervalMs : null
-  const ticks = busyNs / NS_PER_TICK
-  if (bytes > 0 && ((intervals !== null && intervals < MIN_TRIAL_INTERVALS) || ticks < MIN_TRIAL_TICKS))
-    note(
-      'SHORT_TRIAL',
-      `this trial's figures rest on ${intervals === null ? 'no samples' : `${Math.floor(intervals)} sampling intervals`} and ${Math.round(ticks)} clock ticks of system CPU` +
-        ` (at least ${MIN_TRIAL_INTERVALS} and ${MIN_TRIAL_TICKS} make a figure repeat)`
-    )
   const chunks = sent.streams.map((s) => s.effectiveChunkBytes).filter((c): c is number => c !== null)
   const effectiveChunkBytes = chunks.length ? Math.max(...chunks) : null
-  if (effectiveChunkBytes !== null && effectiveChunkBytes < m.chunkBytes)
-    note(
-      'CHUNK_CAPPED',
-      `each call moved at most ${formatBytes(effectiveChunkBytes)}, not the ${formatBytes(m.chunkBytes)} chunk asked for`
-    )
   const uring = uringOf(m, sent)
-  if (uring && (uring.workerCpuNs ?? 0) > 0)
-    note(
-      'URING_WORKERS',
-      `io_uring's worker threads used ${((uring.workerCpuNs ?? 0) / 1e6).toFixed(0)} ms of CPU for the sender, counted as the sender's`
-    )
-  if (uring && uring.sqpollCpuNs > 0)
-    note(
-      'SQPOLL_CPU',
-      `the SQ polling thread${sent.streams.length > 1 ? 's' : ''} used ${(uring.sqpollCpuNs / 1e6).toFixed(0)} ms of CPU, counted as the sender's`
-    )
   const gpu = gpuOf(sent)
-  if (gpu && gpu.pinMs > 0)
-    note(
-      'GPU_PINNED',
-      `pinning host memory took ${gpu.pinMs.toFixed(1)} ms before the clock and ${gpu.unpinMs.toFixed(1)} ms after it: not in the per-bit figures`
-    )
-  if (gpu?.wait === 'spin')
-    note('GPU_SPIN', 'the host spun while it waited for the GPU: its CPU figures include the spinning')
-  if (gpu?.storage === 'compat')
-    note('GPU_COMPAT', 'cuFile ran in compatibility mode (no nvidia-fs): the bytes went through host memory')
-  if (placement.held === false)
-    note('PINNING_NOT_HELD', 'a pinned thread ran on a CPU it was not pinned to, or its CPU mask changed')
+  const notes = trialNotes(m, {
+    error,
+    zeroCopy,
+    contaminated,
+    otherCpuCores,
+    durationNs,
+    busyNs,
+    bytes,
+    effectiveChunkBytes,
+    uring,
+    gpu,
+    placement
+  })
 
   const first = streams[0]
   return {
