@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, errorCodesMarkdown, type ZcCode } from '../../src/shared/error-codes'
+import { ERROR_CODES, errorCodesMarkdown, thrownExitStatus, type ZcCode } from '../../src/shared/error-codes'
 import { runZcprof, tempDir, ZCPROF_BIN } from '../helpers'
 
 const root = path.resolve(__dirname, '../..')
@@ -63,6 +63,19 @@ describe('the error-code table', () => {
         expect(text, code).not.toMatch(/\n/)
       }
     }
+  })
+
+  it("a thrown error exits 2, or 70 where its code is a bug's; a code not in the table is a type error", () => {
+    // the README's "Exit codes": 2 bad input, 70 a bug; a trial's code thrown out of a
+    // command stopped it before it measured, so 2 as well
+    expect(thrownExitStatus('ZC_BAD_ARGUMENT')).toBe(2)
+    expect(thrownExitStatus('ZC_INTERNAL')).toBe(70)
+    expect(thrownExitStatus('ZC_NAPI')).toBe(70)
+    expect(thrownExitStatus('ZC_CANCELLED')).toBe(2)
+    expect(thrownExitStatus('ECONNREFUSED')).toBe(2)
+    // @ts-expect-error ZC_NO_SUCH_CODE is in no table: tsc fails if this line stops being an error
+    const unknown: ZcCode = 'ZC_NO_SUCH_CODE'
+    expect(Object.hasOwn(ERROR_CODES, unknown)).toBe(false)
   })
 
   it("the README's troubleshooting table is the code's, word for word", () => {
