@@ -106,7 +106,7 @@ export const ERROR_CODES = {
   },
   ZC_AGENT_GONE: {
     meaning: 'the agent closed the connection; nothing after it can be measured',
-    exit: 1,
+    exit: 2,
     stopsRun: true,
     fix: 'see why the agent ended (its log, its limits), then run again'
   },

@@ -62,6 +62,8 @@ describe('the error-code table', () => {
         expect(text.length, code).toBeLessThanOrEqual(90)
         expect(text, code).not.toMatch(/\n/)
       }
+      // a code that stops a run: 2 before any trial finished (1 after is the run's rule)
+      if ('stopsRun' in info) expect(info.exit, code).toBe(2)
     }
   })
 
