@@ -182,22 +182,8 @@ const MAX_SECONDS = 365 * 86400
 const MAX_BYTES = 2 ** 62
 const MAX_EPOCH_SECONDS = 1e11
 
-export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Report {
-  const start = doc.start as Json
-  const end = isObject(doc.end) ? doc.end : {}
-  if (typeof doc.error === 'string') throw new Iperf3ImportError(`iperf3 reported an error: ${doc.error.slice(0, 300)}`)
-  const sent = isObject(end.sum_sent) ? end.sum_sent : null
-  const received = isObject(end.sum_received) ? end.sum_received : null
-  const sum = received ?? sent
-  const sumName = received ? 'end.sum_received' : 'end.sum_sent'
-  const bytes = numberAt(sum, 'bytes', sumName, 0, MAX_BYTES)
-  const seconds = numberAt(sum, 'seconds', sumName, 0, MAX_SECONDS)
-  if (!sum || bytes === null || seconds === null)
-    throw new Iperf3ImportError(
-      'it has no end.sum_received or end.sum_sent: only TCP results of a finished iperf3 -J run can be imported'
-    )
-  if (seconds <= 0) throw new Iperf3ImportError(`${sumName}.seconds is 0: the run measured nothing`)
-  const testStart = isObject(start.test_start) ? start.test_start : {}
+/** the connection's far end as a target, and whether this end (where iperf3 ran) sent */
+function iperf3Ends(start: Json, testStart: Json): { target: string; localSends: boolean } {
   const connectingTo = isObject(start.connecting_to) ? start.connecting_to : null
   const connected = Array.isArray(start.connected) && isObject(start.connected[0]) ? start.connected[0] : {}
   const host = connectingTo
@@ -210,24 +196,14 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
   // the local end sends unless exactly one of "server" and "--reverse" holds
   const reverse = numberAt(testStart, 'reverse', 'start.test_start', 0, 1) === 1
   const localSends = connectingTo ? !reverse : reverse
-  const cpu = isObject(end.cpu_utilization_percent) ? end.cpu_utilization_percent : {}
-  const localCpu = numberAt(cpu, 'host_total', 'end.cpu_utilization_percent', 0, 100_000)
-  const remoteCpu = numberAt(cpu, 'remote_total', 'end.cpu_utilization_percent', 0, 100_000)
-  const method = options.method ?? 'copy'
-  const clockHz = options.clockHz ?? null
-  const sender = processSide(localSends ? localCpu : remoteCpu, seconds, bytes, clockHz)
-  if (!sender) throw new Iperf3ImportError('it has no end.cpu_utilization_percent for the sending end')
-  const throughput = numberAt(sum, 'bits_per_second', sumName, 0, 1e15) ?? (bytes * 8) / seconds
-  const chunkBytes = numberAt(testStart, 'blksize', 'start.test_start', 1, 1024 ** 3) ?? IPERF3_DEFAULT_BLKSIZE
-  const startMs = (numberAt(start.timestamp, 'timesecs', 'start.timestamp', 0, MAX_EPOCH_SECONDS) ?? 0) * 1000
-  const retransmits = numberAt(sent, 'retransmits', 'end.sum_sent')
-  const streams = Math.min(
-    64,
-    Math.max(1, Math.round(numberAt(testStart, 'num_streams', 'start.test_start', 0, 1e6) ?? 1))
-  )
-  const omitSeconds = numberAt(testStart, 'omit', 'start.test_start', 0, MAX_SECONDS) ?? 0
-  const durationMs = Math.round(seconds * 1000)
+  return { target, localSends }
+}
 
+/**
+ * the intervals: the cumulative samples, the -O ramp they left out, and the measured
+ * ones' rates as slices of the run (series-stat.ts)
+ */
+function iperf3Intervals(doc: Json) {
   const intervals = Array.isArray(doc.intervals) ? doc.intervals.filter(isObject) : []
   let cumulative = 0
   const samples: TrialRecord['samples'] = []
@@ -279,8 +255,33 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     i === measured.length - 1 && m.seconds !== null && m.seconds < usualSeconds / 2
   const slices = measured.filter((m, i) => !cutShort(m, i)).map((m) => m.bitsPerSec)
   const sliceStat = summarizeSlices(slices)
+  return { samples, intervalMs, omittedIntervals, rampBytes, rampSeconds, measured, slices, sliceStat }
+}
 
-  const trial: TrialRecord = {
+/** the run as zcprof's one trial: iperf3's sums, its process CPU and its intervals */
+function iperf3Trial(t: {
+  method: MethodName
+  target: string
+  chunkBytes: number
+  durationMs: number
+  omitSeconds: number
+  streams: number
+  bytes: number
+  seconds: number
+  throughput: number
+  confirmed: boolean
+  sender: SideFigures
+  receiver: SideFigures | null
+  retransmits: number | null
+  samples: TrialRecord['samples']
+  intervalMs: number
+  rampBytes: number
+  rampSeconds: number
+  slices: number[]
+}): TrialRecord {
+  const { method, target, chunkBytes, durationMs, omitSeconds, streams, bytes, seconds, throughput, confirmed } = t
+  const { sender, receiver, retransmits, samples, intervalMs, rampBytes, rampSeconds, slices } = t
+  return {
     index: 0,
     method,
     target,
@@ -301,9 +302,9 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
       bytes,
       durationNs: seconds * 1e9,
       throughputBitsPerSec: throughput,
-      confirmed: received !== null,
+      confirmed,
       sender,
-      receiver: processSide(localSends ? remoteCpu : localCpu, seconds, bytes, clockHz),
+      receiver,
       system: null,
       receiverSystem: null,
       zeroCopy: null,
@@ -327,6 +328,72 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
     },
     error: null
   }
+}
+
+/** the run's end sums: the receiver's when iperf3 has them, else the sender's; a run that measured nothing is refused */
+function iperf3Sums(end: Json) {
+  const sent = isObject(end.sum_sent) ? end.sum_sent : null
+  const received = isObject(end.sum_received) ? end.sum_received : null
+  const sum = received ?? sent
+  const sumName = received ? 'end.sum_received' : 'end.sum_sent'
+  const bytes = numberAt(sum, 'bytes', sumName, 0, MAX_BYTES)
+  const seconds = numberAt(sum, 'seconds', sumName, 0, MAX_SECONDS)
+  if (!sum || bytes === null || seconds === null)
+    throw new Iperf3ImportError(
+      'it has no end.sum_received or end.sum_sent: only TCP results of a finished iperf3 -J run can be imported'
+    )
+  if (seconds <= 0) throw new Iperf3ImportError(`${sumName}.seconds is 0: the run measured nothing`)
+  return { sent, received, sum, sumName, bytes, seconds }
+}
+
+export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Report {
+  const start = doc.start as Json
+  const end = isObject(doc.end) ? doc.end : {}
+  if (typeof doc.error === 'string') throw new Iperf3ImportError(`iperf3 reported an error: ${doc.error.slice(0, 300)}`)
+  const { sent, received, sum, sumName, bytes, seconds } = iperf3Sums(end)
+  const testStart = isObject(start.test_start) ? start.test_start : {}
+  const { target, localSends } = iperf3Ends(start, testStart)
+  const cpu = isObject(end.cpu_utilization_percent) ? end.cpu_utilization_percent : {}
+  const localCpu = numberAt(cpu, 'host_total', 'end.cpu_utilization_percent', 0, 100_000)
+  const remoteCpu = numberAt(cpu, 'remote_total', 'end.cpu_utilization_percent', 0, 100_000)
+  const method = options.method ?? 'copy'
+  const clockHz = options.clockHz ?? null
+  const sender = processSide(localSends ? localCpu : remoteCpu, seconds, bytes, clockHz)
+  if (!sender) throw new Iperf3ImportError('it has no end.cpu_utilization_percent for the sending end')
+  const throughput = numberAt(sum, 'bits_per_second', sumName, 0, 1e15) ?? (bytes * 8) / seconds
+  const chunkBytes = numberAt(testStart, 'blksize', 'start.test_start', 1, 1024 ** 3) ?? IPERF3_DEFAULT_BLKSIZE
+  const startMs = (numberAt(start.timestamp, 'timesecs', 'start.timestamp', 0, MAX_EPOCH_SECONDS) ?? 0) * 1000
+  const retransmits = numberAt(sent, 'retransmits', 'end.sum_sent')
+  const streams = Math.min(
+    64,
+    Math.max(1, Math.round(numberAt(testStart, 'num_streams', 'start.test_start', 0, 1e6) ?? 1))
+  )
+  const omitSeconds = numberAt(testStart, 'omit', 'start.test_start', 0, MAX_SECONDS) ?? 0
+  const durationMs = Math.round(seconds * 1000)
+
+  const { samples, intervalMs, omittedIntervals, rampBytes, rampSeconds, measured, slices, sliceStat } =
+    iperf3Intervals(doc)
+
+  const trial = iperf3Trial({
+    method,
+    target,
+    chunkBytes,
+    durationMs,
+    omitSeconds,
+    streams,
+    bytes,
+    seconds,
+    throughput,
+    confirmed: received !== null,
+    sender,
+    receiver: processSide(localSends ? remoteCpu : localCpu, seconds, bytes, clockHz),
+    retransmits,
+    samples,
+    intervalMs,
+    rampBytes,
+    rampSeconds,
+    slices
+  })
   const uname = stringAt(start, 'system_info', 'start', 1000) ?? ''
   const version = (stringAt(start, 'version', 'start', 100) ?? 'unknown').replace(/^iperf\s*/, '')
   return {
