@@ -131,23 +131,21 @@ function callNamed(data: Buffer): string | null {
   return m ? m[1] : null
 }
 
-export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
-  if (!existsSync(path.join(opts.rendererDir, 'index.html'))) {
-    throw new Error(`the UI is not built (${opts.rendererDir}/index.html is missing): run \`npm run build\``)
-  }
-  const token = opts.token ?? randomBytes(24).toString('base64url')
-  const allow = (opts.allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== '')
+/** the --allow-host names, lower case; a name with a port or a scheme is refused */
+function allowHostNames(names: readonly string[]): string[] {
+  const allow = names.map((h) => h.trim().toLowerCase()).filter((h) => h !== '')
   // a name with a port or a scheme would never match a Host header: say so instead of answering 421 later
   const badName = allow.find((h) => net.isIP(h) === 0 && !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?)+$/.test(h))
   if (badName !== undefined)
     throw new Error(
       `--allow-host ${badName}: give a bare host name or address, without scheme or port (e.g. --allow-host lab-7.example)`
     )
-  const root = path.resolve(opts.rendererDir)
-  const lifetimeMs = opts.codeLifetimeMs ?? CODE_LIFETIME_MS
-  let origin = ''
-  let cookie = ''
-  /** one-time codes: code -> when it stops being good (ms) */
+  return allow
+}
+
+/** the links' one-time codes, each good once within lifetimeMs */
+function oneTimeCodes(lifetimeMs: number): { mintCode: () => string; spend: (code: string) => boolean } {
+  /** code -> when it stops being good (ms) */
   const codes = new Map<string, number>()
   const mintCode = () => {
     const now = Date.now()
@@ -162,6 +160,72 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     codes.delete(code)
     return until !== undefined && until > Date.now()
   }
+  return { mintCode, spend }
+}
+
+/** a file of the built UI under root, for a request already let in; nothing outside root */
+function serveFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  root: string,
+  headers: Record<string, string>
+): void {
+  const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }
+  const decoded = safeDecode(url.pathname)
+  if (decoded === null || decoded.includes('\0')) {
+    res.writeHead(400, plain).end('zcprof: malformed path\n')
+    return
+  }
+  const rel = url.pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
+  const file = path.resolve(root, rel)
+  if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, headers).end('not found')
+    return
+  }
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream'
+  })
+  res.end(req.method === 'HEAD' ? undefined : readFileSync(file))
+}
+
+/**
+ * listens; beyond loopback only with the names browsers will use (Host checks need
+ * them), else it closes again and says which to give
+ */
+async function listenNamed(
+  server: http.Server,
+  host: string,
+  port: number,
+  allow: readonly string[]
+): Promise<{ address: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const a = server.address() as { address: string; port: number }
+  if (!isLoopbackIp(a.address) && allow.length === 0) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw new Error(
+      `listening on ${host} reaches beyond this host: name the host names browsers will use, ` +
+        `e.g. --allow-host ${os.hostname()} (comma-separated for several)`
+    )
+  }
+  return a
+}
+
+export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
+  if (!existsSync(path.join(opts.rendererDir, 'index.html'))) {
+    throw new Error(`the UI is not built (${opts.rendererDir}/index.html is missing): run \`npm run build\``)
+  }
+  const token = opts.token ?? randomBytes(24).toString('base64url')
+  const allow = allowHostNames(opts.allowHosts ?? [])
+  const root = path.resolve(opts.rendererDir)
+  const lifetimeMs = opts.codeLifetimeMs ?? CODE_LIFETIME_MS
+  let origin = ''
+  let cookie = ''
+  const { mintCode, spend } = oneTimeCodes(lifetimeMs)
 
   const authorised = (req: http.IncomingMessage) => cookieTokens(req, cookie).some((v) => same(token, v))
   /** the page's own origin, as the Host it was asked by names it */
@@ -235,22 +299,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         .end('zcprof: this page needs a link printed by `zcprof ui` (kill -USR2 its PID prints a new one)\n')
       return
     }
-    const decoded = safeDecode(url.pathname)
-    if (decoded === null || decoded.includes('\0')) {
-      res.writeHead(400, plain).end('zcprof: malformed path\n')
-      return
-    }
-    const rel = url.pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
-    const file = path.resolve(root, rel)
-    if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, headers).end('not found')
-      return
-    }
-    res.writeHead(200, {
-      ...headers,
-      'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream'
-    })
-    res.end(req.method === 'HEAD' ? undefined : readFileSync(file))
+    serveFile(req, res, url, root, headers)
   }
 
   // large enough for a report being imported (the loader caps it at 100 MiB)
@@ -268,19 +317,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, opts.api, gate.watch(socket, ws)))
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port, opts.host, () => resolve())
-  })
-  const a = server.address() as { address: string; port: number }
+  const a = await listenNamed(server, opts.host, opts.port, allow)
   const loopbackOnly = isLoopbackIp(a.address)
-  if (!loopbackOnly && allow.length === 0) {
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-    throw new Error(
-      `listening on ${opts.host} reaches beyond this host: name the host names browsers will use, ` +
-        `e.g. --allow-host ${os.hostname()} (comma-separated for several)`
-    )
-  }
   // beyond loopback the link names the first allowed name: the one browsers elsewhere use
   const shown = loopbackOnly ? a.address : allow[0]
   origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${a.port}`
