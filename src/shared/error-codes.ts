@@ -141,7 +141,7 @@ export const ERROR_CODES = {
     fix: "wait for the other run to end, or raise the agent's limits"
   },
   ZC_LIMIT: {
-    meaning: 'a trial passed a limit the agent or receiver sets (time, bytes, memory)',
+    meaning: "a trial passed an agent's limit of time or bytes (a refused buffer stops the run)",
     exit: 1,
     fix: "run shorter or smaller trials, or raise the agent's limits"
   },
@@ -188,14 +188,14 @@ export const ERROR_CODES = {
   },
   // GPUs
   ZC_NO_GPU_DRIVER: {
-    meaning: 'the CUDA driver library cannot be loaded',
+    meaning: 'the CUDA driver cannot be loaded (a gpu:// target says so as ZC_BAD_PLAN)',
     exit: 2,
-    fix: "install NVIDIA's driver, or leave out the gpu methods and targets"
+    fix: 'install the NVIDIA driver (libcuda.so.1), or set ZCPROF_CUDA_LIBRARY'
   },
   ZC_NO_GPU: {
-    meaning: 'there is no CUDA device of that number',
+    meaning: 'no CUDA device of that number (a gpu:// target says so as ZC_BAD_PLAN)',
     exit: 2,
-    fix: 'pick a device the message lists: gpu://0, gpu://1, …'
+    fix: 'name a GPU this machine has: nvidia-smi -L lists them, from gpu://0'
   },
   ZC_CUDA: {
     meaning: 'a CUDA call failed (the call and its error are named)',
@@ -234,9 +234,9 @@ export const ERROR_CODES = {
     fix: 'use the report zcprof wrote, not a concatenation or an edit'
   },
   ZC_REPORT_TOO_DEEP: {
-    meaning: 'the JSON nests deeper than any report does',
+    meaning: 'the JSON nests deeper than any report does (a report nests under 10)',
     exit: 2,
-    fix: 'choose a zcprof report'
+    fix: 'check which file you chose: it is not a zcprof or iperf3 report'
   },
   ZC_REPORT_NOT_JSON: {
     meaning: 'the file is not valid JSON',
@@ -249,9 +249,9 @@ export const ERROR_CODES = {
     fix: 'copy or save the report again in full'
   },
   ZC_REPORT_UNSAFE_KEY: {
-    meaning: 'the JSON has a key no report has (__proto__ and the like)',
+    meaning: 'the JSON has a key no report has, one that could alter objects (__proto__)',
     exit: 2,
-    fix: 'choose a report zcprof wrote'
+    fix: 'the file was edited or crafted: use the original report'
   },
   ZC_REPORT_FOREIGN: {
     meaning: 'the JSON is not a zcprof report',
@@ -300,9 +300,9 @@ export const ERROR_CODES = {
     fix: 'give more of the id'
   },
   ZC_LIBRARY_BAD_ID: {
-    meaning: 'that is not a report id (a path, or a name the library never makes)',
+    meaning: 'that is not the id of a report in the library',
     exit: 2,
-    fix: 'use an id from `zcprof library list`'
+    fix: 'pick one `zcprof library list` shows; rename a file with an odd name first'
   },
   ZC_LIBRARY_LINK: {
     meaning: 'the library entry is a symbolic link, which zcprof does not follow',
@@ -330,14 +330,14 @@ export const ERROR_CODES = {
     fix: 'tidy the library folder, or use another with --library'
   },
   ZC_LIBRARY_BAD_TITLE: {
-    meaning: 'a report title that is too long or has control characters',
+    meaning: 'a report title that is too long',
     exit: 2,
-    fix: 'give a shorter, one-line title'
+    fix: 'shorten it to the length the message gives'
   },
   ZC_LIBRARY_BAD_TAGS: {
-    meaning: 'tags that are not a list of short words',
+    meaning: 'tags that are not a list, or too many or too long',
     exit: 2,
-    fix: 'give short tags, comma-separated'
+    fix: 'use fewer, shorter tags'
   },
   ZC_LIBRARY_CONFLICT: {
     meaning: 'the report changed since it was listed; the change was not saved',
