@@ -190,9 +190,10 @@ describe("the built CLI's exit statuses are the table's", () => {
   it("a trial's code: Ctrl-C cancels the trial running (ZC_CANCELLED) and the run exits the table's status", async () => {
     let sent = false
     const r = await runAsync(
-      ['run', '-m', 'copy', '-t', '10', '--warmup', '0', '--repeat', '1', '--json', '-', '--no-progress'],
+      'run -m copy -b 60GiB -s 1MiB --warmup 0 --repeat 1 --json - --no-progress'.split(' '),
       (line, kill) => {
-        // cancelled once the trial is moving data, so the trial, not the set-up, is what stops
+        // cancelled once the trial moves data; 60 GiB (a minute or more) cannot end first,
+        // as a timed trial could when a loaded machine delays the first sample
         if (!sent && line.includes('"type":"sample"')) {
           sent = true
           kill('SIGINT')
@@ -205,5 +206,5 @@ describe("the built CLI's exit statuses are the table's", () => {
       r.stderr
     ).toEqual(['ZC_CANCELLED'])
     expect(r.code, r.stderr).toBe(entry('ZC_CANCELLED').exit)
-  }, 60_000)
+  }, 150_000)
 })
