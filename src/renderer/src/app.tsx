@@ -33,14 +33,17 @@ function SavedLine({ report, saved, onOpen }: { report: Report; saved: Saved; on
       data-testid="saved-line"
       data-saved={saved ? ('entry' in saved ? 'yes' : 'no') : 'pending'}
     >
-      {!saved && <span className="muted">Saving to the library…</span>}
+      {/* one line, "saving" then "saved" (a long title cut short): the results below do not move when it answers */}
+      {!saved && <span className="saved-text muted">Saving to the library…</span>}
       {saved && 'entry' in saved && (
-        <span>
-          Saved to the library as “{saved.entry.title}”{marked}.{' '}
+        <>
+          <span className="saved-text" title={`“${saved.entry.title}”`}>
+            Saved to the library as “{saved.entry.title}”{marked}.
+          </span>
           <button type="button" className="small" onClick={() => onOpen(saved.entry.id)}>
             Open it
           </button>
-        </span>
+        </>
       )}
       {saved && 'error' in saved && (
         <span className="field-error" role="alert">
