@@ -5,7 +5,9 @@ import { thrownExitStatus } from '../shared/error-codes'
 import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
 import { GPU_METHODS, METHODS, RECEIVER_MODES } from '../shared/methods'
+import { PLAN_DEFAULTS } from '../shared/plan-rules'
 import { TARGET_FORMS } from '../shared/targets'
+import { formatBytes } from '../shared/units'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
 import type { LibraryFlags } from './cli/library-command'
@@ -94,7 +96,7 @@ export function main(argv: string[]): void {
       `comma-separated: ${METHODS.join(', ')}; for gpu:// targets ${GPU_METHODS.join(', ')} (default: every method the targets run)`
     )
     .option('--target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
-    .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', '256MiB')
+    .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', formatBytes(PLAN_DEFAULTS.fileBytes))
     .option('-f, --file <path>', 'send this file instead of a generated one')
     .option(
       '-l, --chunk <sizes>',
@@ -107,7 +109,7 @@ export function main(argv: string[]): void {
     .option('--omit <time>', 'of a timed trial, the ramp left out of its figures (default: 10%, at most 1s)')
     .option('-b, --bytes <size>', 'trials bounded by volume: each moves SIZE, all streams together, e.g. 4GiB')
     .option('--once', 'one pass over the file per stream: for questions about that exact file', false)
-    .option('-P, --streams <n>', 'parallel data connections per trial, each with its own threads (1..64)', '1')
+    .option('-P, --streams <n>', 'parallel data connections per trial, each with its own threads (1..64)', String(PLAN_DEFAULTS.streams))
     .option('--cpus <list>', 'pin sender threads: stream i to the i-th CPU of LIST, round robin (e.g. 0,2 or 4-7)')
     .option('--receiver-cpus <list>', 'pin receiver threads the same way, on the receiving host')
     .option(
@@ -141,7 +143,7 @@ export function main(argv: string[]): void {
     )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
     .addOption(new Option('--receiver <mode>', 'how the receiver drains').choices([...RECEIVER_MODES]).default('read'))
-    .option('--uring-depth <n>', 'io_uring methods and receiver: SQEs per submission batch (1..4096)', '32')
+    .option('--uring-depth <n>', 'io_uring methods and receiver: SQEs per submission batch (1..4096)', String(PLAN_DEFAULTS.uringDepth))
     .option(
       '--uring-sqpoll',
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
@@ -153,7 +155,7 @@ export function main(argv: string[]): void {
       false
     )
     .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
-    .option('-i, --interval <time>', 'sampling interval: seconds (-i 0.1), or e.g. 50ms; 0: off', '50ms')
+    .option('-i, --interval <time>', 'sampling interval: seconds (-i 0.1), or e.g. 50ms; 0: off', `${PLAN_DEFAULTS.sampleIntervalMs}ms`)
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
     .option('-J, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
     .option('--md <file>', 'also write a Markdown summary')

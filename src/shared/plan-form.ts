@@ -4,8 +4,7 @@
 import { ZcprofError } from './errors'
 import { isMethod, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
 import {
-  DEFAULT_MAX_TIME_MS,
-  DEFAULT_URING_DEPTH,
+  PLAN_DEFAULTS,
   PLAN_LIMITS,
   planProblems,
   trialMode,
@@ -101,16 +100,16 @@ export function draftFromPlan(p: Plan): PlanDraft {
     title: '',
     tags: '',
     trialMode: trialMode(p),
-    duration: formatDurationMs(p.durationMs ?? 2000).replace(' ', ''),
+    duration: formatDurationMs(p.durationMs ?? PLAN_DEFAULTS.durationMs).replace(' ', ''),
     bytes: p.trialBytes === null ? '1GiB' : formatBytes(p.trialBytes),
     streams: String(p.streams),
     precision: typeof p.precision === 'number' ? `${+(p.precision * 100).toPrecision(3)}%` : '',
-    maxTime: formatDurationMs(p.maxTimeMs ?? DEFAULT_MAX_TIME_MS).replace(' ', ''),
+    maxTime: formatDurationMs(p.maxTimeMs ?? PLAN_DEFAULTS.maxTimeMs).replace(' ', ''),
     autoPin: p.autoPin ?? false,
     // zcprof's own choice is made again on the host that runs: only a user's CPUs are kept
     senderCpus: p.senderCpus && !p.autoPin ? formatCpuList(p.senderCpus) : '',
     receiverCpus: p.receiverCpus && !p.autoPin ? formatCpuList(p.receiverCpus) : '',
-    uringDepth: String(p.uringDepth ?? DEFAULT_URING_DEPTH),
+    uringDepth: String(p.uringDepth ?? PLAN_DEFAULTS.uringDepth),
     uringSqpoll: p.uringSqpoll ?? false
   }
 }

@@ -13,6 +13,7 @@ import {
 } from './methods'
 import type { Plan } from './report'
 import { planShapeProblems, type PlanShapeProblem } from './plan-schema'
+import { DEFAULT_PRECISION } from './statistics'
 import { isLocal, isLoopback, parseTarget, type Target } from './targets'
 import { formatDurationMs } from './units'
 
@@ -67,6 +68,26 @@ export const DEFAULT_DURATION_MS = 1000
 /** bytes per call unless asked otherwise (the addon's ZC_DEFAULT_CHUNK_BYTES is the same) */
 export const DEFAULT_CHUNK_BYTES = 128 * 1024
 export const DEFAULT_SAMPLE_INTERVAL_MS = 50
+
+/**
+ * What a plan has when nobody says otherwise, keyed as PLAN_LIMITS is: the CLI's
+ * option defaults and help, the setup form's first draft and the engine's default
+ * plan read them here, so a default cannot drift from its range.
+ */
+export const PLAN_DEFAULTS = {
+  durationMs: DEFAULT_DURATION_MS,
+  streams: 1,
+  /** with a precision, the fewest rounds */
+  repeat: DEFAULT_MIN_ROUNDS,
+  /** timed trials leave out their ramp instead of a warm-up round */
+  warmup: 0,
+  chunkBytes: DEFAULT_CHUNK_BYTES,
+  fileBytes: 256 * 1024 ** 2,
+  sampleIntervalMs: DEFAULT_SAMPLE_INTERVAL_MS,
+  uringDepth: DEFAULT_URING_DEPTH,
+  precision: DEFAULT_PRECISION,
+  maxTimeMs: DEFAULT_MAX_TIME_MS
+} as const satisfies Partial<Record<keyof typeof PLAN_LIMITS, number>>
 
 /**
  * The ramp a timed trial leaves out when none is given: its first 10%, at most 1 s.

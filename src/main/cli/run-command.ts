@@ -10,7 +10,7 @@ import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
-import { DEFAULT_URING_DEPTH, estimateRunMs, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
+import { estimateRunMs, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import {
   formatBytes,
   formatDurationMs,
@@ -251,11 +251,11 @@ export function planFromFlags(f: RunFlags): Plan {
     durationMs,
     omitMs: f.omit === undefined ? null : wrapSize(() => parseDurationMs(f.omit!, '--omit')),
     trialBytes: f.bytes === undefined ? null : wrapSize(() => parseSize(f.bytes!, '--bytes')),
-    streams: int(f.streams, 'streams', 1, PLAN_LIMITS.streams),
+    streams: int(f.streams, 'streams', PLAN_DEFAULTS.streams, PLAN_LIMITS.streams),
     senderCpus: cpus(f.cpus, '--cpus'),
     receiverCpus: cpus(f.receiverCpus, '--receiver-cpus'),
     lineRatesBitsPerSec: f.lineRate === undefined ? null : wrapSize(() => parseBitRateList(f.lineRate!, '--line-rate')),
-    uringDepth: int(f.uringDepth, 'uring-depth', DEFAULT_URING_DEPTH, PLAN_LIMITS.uringDepth),
+    uringDepth: int(f.uringDepth, 'uring-depth', PLAN_DEFAULTS.uringDepth, PLAN_LIMITS.uringDepth),
     uringSqpoll: Boolean(f.uringSqpoll),
     gpuSpin: Boolean(f.gpuSpin),
     methods: methods as MethodName[],
