@@ -398,6 +398,236 @@ function notTightWarnings(plan: Plan, decision: RoundDecision, warn: (w: Warning
   }
 }
 
+/** what a run's parts share: the resolved plan, its receivers and files, and where its events and warnings go */
+interface RunContext {
+  opts: RunOptions
+  plan: Plan
+  targets: Target[]
+  transport: Transport
+  environment: MeasuredEnvironment
+  receivers: ReceiverSet
+  files: Map<number, HeldFile>
+  emit: (e: RunEvent) => void
+  warn: (w: Warning) => void
+  /** the held files' checksums, by the path they are read at */
+  crcs: Map<string, number>
+  receiverEnvironments: Map<string, Environment | null>
+  gpuEnvironments: Map<string, GpuEnvironment>
+}
+
+/** before the first trial: the GPUs, the run-start event, the plan's warnings, the checksums, the receivers' CPUs */
+async function beforeRounds(ctx: RunContext, rows: readonly Row[], fixedTrials: number): Promise<void> {
+  const { plan, targets, receivers, environment, gpuEnvironments, files, crcs, transport, emit, warn } = ctx
+  // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
+  for (const t of targets) if (t.kind === 'gpu') gpuEnvironments.set(t.text, (await receivers.for(t)).gpu!)
+  emit({
+    type: 'run-start',
+    plan,
+    environment,
+    // with a precision, the fewest: more rounds follow while rows are not tight
+    trials: fixedTrials,
+    ...(gpuEnvironments.size ? { gpus: [...gpuEnvironments.values()] } : {})
+  })
+  for (const w of planWarnings(plan, environment, rows)) warn(w)
+  // the checksum is of the held file: what every trial sends, whatever happens at its path
+  if (plan.checksum) for (const f of files.values()) crcs.set(f.readPath, await transport.fileCrc32c(f.readPath))
+  await checkReceiverCpusFirst(plan, targets, receivers)
+}
+
+/** a method that needs TCP on a unix target is skipped there, with a warning */
+function unsupportedHere(spec: TrialSpec, warn: (w: Warning) => void): boolean {
+  if (!(METHOD_INFO[spec.method].tcpOnly && spec.target.kind === 'unix')) return false
+  warn(
+    warning('UNSUPPORTED', `${spec.method} needs TCP; skipped on ${spec.target.text}`, {
+      scope: 'method',
+      method: spec.method
+    })
+  )
+  return true
+}
+
+/** one trial on its target's receiver; onStart hands over how to cancel it */
+async function trialOnReceiver(
+  ctx: RunContext,
+  spec: TrialSpec,
+  file: HeldFile,
+  onStart: (cancel: () => void) => void
+): Promise<TrialRecord> {
+  const { plan, transport, receivers, environment, crcs, receiverEnvironments, emit, warn } = ctx
+  // a file swapped at its path since the checks: stop, rather than measure what was not named
+  checkUnchanged(file)
+  const receiver = await receivers.for(spec.target)
+  if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
+  if (!receiver.ours && !receiver.gpu) {
+    warn(
+      warning(
+        'SENDER_ONLY',
+        `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`,
+        { scope: 'run' }
+      )
+    )
+  }
+  return runTrial(
+    {
+      transport,
+      receiver,
+      receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
+      file: file.readPath,
+      fileName: file.name,
+      fileCrc32c: crcs.get(file.readPath) ?? null,
+      checksum: plan.checksum,
+      clockHz: environment.cpuClockHz,
+      sampleIntervalMs: plan.sampleIntervalMs,
+      pmu: plan.pmu,
+      onSample: (sample) => emit({ type: 'sample', trial: spec.index, sample }),
+      onStart
+    },
+    spec
+  )
+}
+
+/** a measured round ended: how precise is each row now, and is another round due? */
+function endOfRound(
+  ctx: RunContext,
+  s: {
+    rows: Row[]
+    trials: readonly TrialRecord[]
+    analysis: ReturnType<typeof analysisOf>
+    round: number
+    clock: TrialClock
+    started: number
+  }
+): { aggregates: MethodAggregate[]; active: Row[]; decision: RoundDecision; measured: number } {
+  const { plan, emit } = ctx
+  const { rows: rowsNow, trials, analysis, round, clock, started } = s
+  const aggregates = aggregateTrials(trials, analysis)
+  const measured = round - plan.warmup + 1
+  const decision = afterRound(plan, rowsNow, aggregates, measured, {
+    elapsedMs: Date.now() - started,
+    nextRoundMs: (a) => clock.roundMs(a, plan)
+  })
+  const active = rowsNow.filter((_, i) => decision.rows[i].active)
+  emit({
+    type: 'round-end',
+    round: measured,
+    rows: decision.rows,
+    stop: decision.stop,
+    leftMs: decision.stop
+      ? 0
+      : timeLeftMs({ plan, clock, restOfRound: [], active, round, aggregates, elapsedMs: Date.now() - started })
+  })
+  return { aggregates, active, decision, measured }
+}
+
+/** what the rounds leave for the report, filled in as they go */
+interface RunState {
+  trials: TrialRecord[]
+  incomplete: boolean
+  fatal: ErrorInfo | null
+  rounds?: RunOutcome['rounds']
+  /** cancels the trial under way, if any: an abort calls it */
+  cancelCurrent: (() => void) | null
+}
+
+/**
+ * the rounds: each runs its rows' trials, then (once measured) says whether another is
+ * due; a method the kernel refuses is skipped from then on
+ */
+async function runRounds(ctx: RunContext, state: RunState, started: number): Promise<void> {
+  const { opts, plan, targets, files, emit, warn } = ctx
+  const skipped = new Set<MethodName>()
+  const rows = planRows(plan, targets, [...files.keys()])
+  const random = seededRandom(plan.seed ?? 0)
+  const precise = plan.precision !== null && plan.precision !== undefined
+  const fixedTrials = (plan.warmup + plan.repeat) * rows.length
+  await beforeRounds(ctx, rows, fixedTrials)
+  const clock = new TrialClock()
+  const analysis = analysisOf(plan)
+  let active: Row[] = rows
+  let aggregates: MethodAggregate[] = []
+  let index = 0
+  let stopped = false
+  // a method the kernel refused leaves every later round
+  const runnable = (r: Row) => !skipped.has(r.method)
+  for (let round = 0; !stopped; round++) {
+    const specs = roundSpecs(plan, active.filter(runnable), round, random)
+    for (let k = 0; k < specs.length; k++) {
+      if (opts.signal?.aborted) {
+        state.incomplete = true
+        stopped = true
+        break
+      }
+      const spec: TrialSpec = { ...specs[k], index: index++ }
+      if (skipped.has(spec.method)) continue
+      if (unsupportedHere(spec, warn)) continue
+      const file = files.get(spec.fileBytes)!
+      const leftMs = timeLeftMs({
+        plan,
+        clock,
+        restOfRound: specs.slice(k),
+        active: active.filter(runnable),
+        round,
+        aggregates,
+        elapsedMs: Date.now() - started
+      })
+      emit(
+        trialStart(spec, precise ? Math.max(index + specs.length - k - 1, fixedTrials) : fixedTrials, {
+          inRoundIndex: k,
+          inRound: specs.length,
+          leftMs
+        })
+      )
+      const trialStartedMs = Date.now()
+      let rec: TrialRecord
+      try {
+        rec = await trialOnReceiver(ctx, spec, file, (cancel) => (state.cancelCurrent = cancel))
+      } catch (e) {
+        // the receiver could not be set up: this target cannot work, so stop here
+        if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
+        state.fatal =
+          e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
+        state.incomplete = true
+        stopped = true
+        break
+      } finally {
+        state.cancelCurrent = null
+      }
+      clock.record(spec, plan, Date.now() - trialStartedMs)
+      const next = afterTrial(rec, opts.signal?.aborted ?? false)
+      if (next === 'skip-method') {
+        skipped.add(spec.method)
+        warn(
+          warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error!.message}`, {
+            scope: 'method',
+            method: spec.method
+          })
+        )
+        continue
+      }
+      state.trials.push(rec)
+      emit({ type: 'trial-end', trial: rec })
+      // what a measured trial noticed (the kernel copied, the window limited it, other
+      // processes took CPU) is the run's warning too, naming the trials it applies to
+      if (!rec.warmup)
+        for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
+      if (next === 'go-on') continue
+      state.incomplete = true
+      stopped = true
+      if (next === 'stop-fatal') state.fatal = rec.error
+      break
+    }
+    if (stopped) break
+    if (round < plan.warmup) continue
+    const end = endOfRound(ctx, { rows: rows.filter(runnable), trials: state.trials, analysis, round, clock, started })
+    aggregates = end.aggregates
+    active = end.active
+    if (end.decision.stop === null) continue
+    state.rounds = { measured: end.measured, stop: end.decision.stop }
+    stopped = true
+    if (precise && end.decision.stop !== 'tight') notTightWarnings(plan, end.decision, warn)
+  }
+}
+
 export async function runPlan(opts: RunOptions): Promise<Report> {
   const emit = (e: RunEvent) => opts.onEvent?.(e)
   const transport = opts.transport ?? nativeTransport
@@ -412,176 +642,27 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     const { warning: merged, added } = mergeWarning(warnings, w)
     if (added) emit({ type: 'warning', warning: merged })
   }
-  const trials: TrialRecord[] = []
-  const skipped = new Set<MethodName>()
-  let incomplete = false
-  let fatal: ErrorInfo | null = null
-  let cancelCurrent: (() => void) | null = null
-  const onAbort = () => cancelCurrent?.()
+  const state: RunState = { trials: [], incomplete: false, fatal: null, cancelCurrent: null }
+  const onAbort = () => state.cancelCurrent?.()
   opts.signal?.addEventListener('abort', onAbort)
 
-  const receiverEnvironments = new Map<string, Environment | null>()
-  const gpuEnvironments = new Map<string, GpuEnvironment>()
-  const crcs = new Map<string, number>()
-  let rounds: RunOutcome['rounds']
+  const ctx: RunContext = {
+    opts,
+    plan,
+    targets,
+    transport,
+    environment,
+    receivers,
+    files,
+    emit,
+    warn,
+    crcs: new Map(),
+    receiverEnvironments: new Map(),
+    gpuEnvironments: new Map()
+  }
   // from here the receivers are running: whatever throws, the finally below closes them
   try {
-    const rows = planRows(plan, targets, [...files.keys()])
-    const random = seededRandom(plan.seed ?? 0)
-    const precise = plan.precision !== null && plan.precision !== undefined
-    const fixedTrials = (plan.warmup + plan.repeat) * rows.length
-    // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
-    for (const t of targets) if (t.kind === 'gpu') gpuEnvironments.set(t.text, (await receivers.for(t)).gpu!)
-    emit({
-      type: 'run-start',
-      plan,
-      environment,
-      // with a precision, the fewest: more rounds follow while rows are not tight
-      trials: fixedTrials,
-      ...(gpuEnvironments.size ? { gpus: [...gpuEnvironments.values()] } : {})
-    })
-    for (const w of planWarnings(plan, environment, rows)) warn(w)
-    // the checksum is of the held file: what every trial sends, whatever happens at its path
-    if (plan.checksum) for (const f of files.values()) crcs.set(f.readPath, await transport.fileCrc32c(f.readPath))
-    await checkReceiverCpusFirst(plan, targets, receivers)
-    const clock = new TrialClock()
-    const analysis = analysisOf(plan)
-    let active: Row[] = rows
-    let aggregates: MethodAggregate[] = []
-    let index = 0
-    let stopped = false
-    // a method the kernel refused leaves every later round
-    const runnable = (r: Row) => !skipped.has(r.method)
-    for (let round = 0; !stopped; round++) {
-      const specs = roundSpecs(plan, active.filter(runnable), round, random)
-      for (let k = 0; k < specs.length; k++) {
-        if (opts.signal?.aborted) {
-          incomplete = true
-          stopped = true
-          break
-        }
-        const spec: TrialSpec = { ...specs[k], index: index++ }
-        if (skipped.has(spec.method)) continue
-        const unsupportedHere = METHOD_INFO[spec.method].tcpOnly && spec.target.kind === 'unix'
-        if (unsupportedHere) {
-          warn(
-            warning('UNSUPPORTED', `${spec.method} needs TCP; skipped on ${spec.target.text}`, {
-              scope: 'method',
-              method: spec.method
-            })
-          )
-          continue
-        }
-        const file = files.get(spec.fileBytes)!
-        const leftMs = timeLeftMs({
-          plan,
-          clock,
-          restOfRound: specs.slice(k),
-          active: active.filter(runnable),
-          round,
-          aggregates,
-          elapsedMs: Date.now() - started
-        })
-        emit(
-          trialStart(spec, precise ? Math.max(index + specs.length - k - 1, fixedTrials) : fixedTrials, {
-            inRoundIndex: k,
-            inRound: specs.length,
-            leftMs
-          })
-        )
-        const trialStartedMs = Date.now()
-        let rec: TrialRecord
-        try {
-          // a file swapped at its path since the checks: stop, rather than measure what was not named
-          checkUnchanged(file)
-          const receiver = await receivers.for(spec.target)
-          if (!receiver.gpu) receiverEnvironments.set(spec.target.text, receiver.environment)
-          if (!receiver.ours && !receiver.gpu) {
-            warn(
-              warning(
-                'SENDER_ONLY',
-                `${spec.target.text} is a raw sink: sender-side figures only, and its bytes are not confirmed by a receiver of ours`,
-                { scope: 'run' }
-              )
-            )
-          }
-          rec = await runTrial(
-            {
-              transport,
-              receiver,
-              receiverClockHz: receiver.environment?.cpuClockHz ?? environment.cpuClockHz,
-              file: file.readPath,
-              fileName: file.name,
-              fileCrc32c: crcs.get(file.readPath) ?? null,
-              checksum: plan.checksum,
-              clockHz: environment.cpuClockHz,
-              sampleIntervalMs: plan.sampleIntervalMs,
-              pmu: plan.pmu,
-              onSample: (sample) => emit({ type: 'sample', trial: spec.index, sample }),
-              onStart: (cancel) => (cancelCurrent = cancel)
-            },
-            spec
-          )
-        } catch (e) {
-          // the receiver could not be set up: this target cannot work, so stop here
-          if (e instanceof ZcprofError && e.code === 'ZC_BAD_PLAN') throw e
-          fatal =
-            e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: String((e as Error).stack ?? e) }
-          incomplete = true
-          stopped = true
-          break
-        } finally {
-          cancelCurrent = null
-        }
-        clock.record(spec, plan, Date.now() - trialStartedMs)
-        const next = afterTrial(rec, opts.signal?.aborted ?? false)
-        if (next === 'skip-method') {
-          skipped.add(spec.method)
-          warn(
-            warning('UNSUPPORTED', `${spec.method} skipped: ${rec.error!.message}`, {
-              scope: 'method',
-              method: spec.method
-            })
-          )
-          continue
-        }
-        trials.push(rec)
-        emit({ type: 'trial-end', trial: rec })
-        // what a measured trial noticed (the kernel copied, the window limited it, other
-        // processes took CPU) is the run's warning too, naming the trials it applies to
-        if (!rec.warmup)
-          for (const note of rec.summary?.notes ?? []) warn({ ...note, message: `${rec.method}: ${note.message}` })
-        if (next === 'go-on') continue
-        incomplete = true
-        stopped = true
-        if (next === 'stop-fatal') fatal = rec.error
-        break
-      }
-      if (stopped) break
-      if (round < plan.warmup) continue
-      // a measured round ended: how precise is each row now, and is another round due?
-      aggregates = aggregateTrials(trials, analysis)
-      const measured = round - plan.warmup + 1
-      const rowsNow = rows.filter(runnable)
-      const decision = afterRound(plan, rowsNow, aggregates, measured, {
-        elapsedMs: Date.now() - started,
-        nextRoundMs: (a) => clock.roundMs(a, plan)
-      })
-      active = rowsNow.filter((_, i) => decision.rows[i].active)
-      emit({
-        type: 'round-end',
-        round: measured,
-        rows: decision.rows,
-        stop: decision.stop,
-        leftMs: decision.stop
-          ? 0
-          : timeLeftMs({ plan, clock, restOfRound: [], active, round, aggregates, elapsedMs: Date.now() - started })
-      })
-      if (decision.stop === null) continue
-      rounds = { measured, stop: decision.stop }
-      stopped = true
-      if (precise && decision.stop !== 'tight') notTightWarnings(plan, decision, warn)
-    }
+    await runRounds(ctx, state, started)
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
     for (const f of files.values()) releaseFile(f)
@@ -591,15 +672,15 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     {
       plan,
       environment,
-      receiverEnvironments,
-      gpuEnvironments,
-      trials,
+      receiverEnvironments: ctx.receiverEnvironments,
+      gpuEnvironments: ctx.gpuEnvironments,
+      trials: state.trials,
       started,
-      incomplete,
-      fatal,
+      incomplete: state.incomplete,
+      fatal: state.fatal,
       warnings,
       meta: opts.meta,
-      rounds
+      rounds: state.rounds
     },
     emit
   )
