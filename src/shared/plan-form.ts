@@ -3,25 +3,19 @@
 
 import { ZcprofError } from './errors'
 import { isMethod, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
-import {
-  PLAN_DEFAULTS,
-  PLAN_LIMITS,
-  planProblems,
-  trialMode,
-  type TrialMode
-} from './plan-rules'
+import { PLAN_DEFAULTS, planProblems, trialMode, type TrialMode } from './plan-rules'
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, type CacheState, type Plan, type ReportMeta } from './report'
 import { parseTarget } from './targets'
+import { formatBytes, formatCpuList, formatDurationMs } from './units'
 import {
-  formatBytes,
-  formatCpuList,
-  formatDurationMs,
-  parseCpuList,
-  parseDurationMs,
-  parseShare,
-  parseSize,
-  parseSizeList
-} from './units'
+  cpuListFromText,
+  durationFromText,
+  precisionFromText,
+  sizeFromText,
+  sizeListFromText,
+  wholeFromText,
+  type Parsed
+} from './plan-text'
 
 export interface PlanDraft {
   methods: MethodName[]
@@ -114,12 +108,6 @@ export function draftFromPlan(p: Plan): PlanDraft {
   }
 }
 
-function whole(text: string, min: number, max: number): number | null {
-  if (!/^\d+$/.test(text.trim())) return null
-  const n = Number(text)
-  return n >= min && n <= max ? n : null
-}
-
 /** the plan field a rule names → the form field that shows it */
 const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
   methods: 'methods',
@@ -181,72 +169,39 @@ export function validateDraft(
   const errors: FieldErrors = {}
   checkMethodsAndTarget(d, errors)
   checkMeta(d, errors)
+  // each field by the parser the CLI's flags use (plan-text.ts); the form says what
+  // the field must be beside it, where the CLI names the flag
+  const read = <T>(field: keyof PlanDraft, r: Parsed<T>, say = (expected: string) => expected): T | null => {
+    if (r.ok) return r.value
+    errors[field] = say(r.problem.expected)
+    return null
+  }
   let sizes: number[] = []
   if (d.fileMode === 'generate') {
-    try {
-      sizes = parseSizeList(d.size, 'size')
-      if (sizes.length === 0) errors.size = 'give a size, e.g. 256MiB'
-    } catch (e) {
-      errors.size = (e as Error).message
-    }
+    sizes = read('size', sizeListFromText(d.size, 'fileBytes', 'size')) ?? []
+    if (sizes.length === 0) errors.size ??= 'give a size, e.g. 256MiB'
   } else if (!d.file.trim().startsWith('/')) {
     errors.file = 'give the absolute path of a file to send'
   }
-  let chunks: number[] = []
-  try {
-    chunks = parseSizeList(d.chunks, 'chunk size')
-    if (chunks.length === 0) errors.chunks = 'give a chunk size, e.g. 128KiB'
-  } catch (e) {
-    errors.chunks = (e as Error).message
-  }
-  const L = PLAN_LIMITS
-  const repeat = whole(d.repeat, L.repeat.min, L.repeat.max)
-  if (repeat === null) errors.repeat = `a whole number from ${L.repeat.min} to ${L.repeat.max}`
-  const warmup = whole(d.warmup, L.warmup.min, L.warmup.max)
-  if (warmup === null) errors.warmup = `a whole number from ${L.warmup.min} to ${L.warmup.max}`
+  const chunks = read('chunks', sizeListFromText(d.chunks, 'chunkBytes', 'chunk size')) ?? []
+  if (chunks.length === 0) errors.chunks ??= 'give a chunk size, e.g. 128KiB'
+  const repeat = read('repeat', wholeFromText(d.repeat, 'repeat'))
+  const warmup = read('warmup', wholeFromText(d.warmup, 'warmup'))
   if (!(RECEIVER_MODES as readonly string[]).includes(d.receiverMode)) errors.receiverMode = 'unknown receiver mode'
-  const streams = whole(d.streams, L.streams.min, L.streams.max)
-  if (streams === null) errors.streams = `a whole number from ${L.streams.min} to ${L.streams.max}`
-  const uringDepth = whole(d.uringDepth, L.uringDepth.min, L.uringDepth.max)
-  if (uringDepth === null) errors.uringDepth = `a whole number from ${L.uringDepth.min} to ${L.uringDepth.max}`
+  const streams = read('streams', wholeFromText(d.streams, 'streams'))
+  const uringDepth = read('uringDepth', wholeFromText(d.uringDepth, 'uringDepth'))
   let durationMs: number | null = null
   let trialBytes: number | null = null
-  if (d.trialMode === 'timed') {
-    try {
-      durationMs = parseDurationMs(d.duration, 'duration')
-    } catch (e) {
-      errors.duration = (e as Error).message
-    }
-  } else if (d.trialMode === 'bytes') {
-    try {
-      trialBytes = parseSize(d.bytes, 'bytes per trial')
-    } catch (e) {
-      errors.bytes = (e as Error).message
-    }
-  }
-  const cpuList = (text: string, field: 'senderCpus' | 'receiverCpus'): number[] | null => {
-    if (text.trim() === '') return null
-    try {
-      return parseCpuList(text, 'CPU list')
-    } catch (e) {
-      errors[field] = (e as Error).message
-      return null
-    }
-  }
+  if (d.trialMode === 'timed') durationMs = read('duration', durationFromText(d.duration, 'durationMs', 'duration'))
+  else if (d.trialMode === 'bytes') trialBytes = read('bytes', sizeFromText(d.bytes, 'trialBytes', 'bytes per trial'))
+  const cpuList = (text: string, field: 'senderCpus' | 'receiverCpus'): number[] | null =>
+    text.trim() === '' ? null : read(field, cpuListFromText(text, field, 'CPU list'))
   const senderCpus = cpuList(d.senderCpus, 'senderCpus')
   const receiverCpus = cpuList(d.receiverCpus, 'receiverCpus')
-  let precision: number | null = null
-  if (precisionOn(d)) {
-    precision = parseShare(d.precision)
-    if (precision === null) errors.precision = 'a percentage, e.g. 5%; empty: exactly the repetitions given'
-  }
-  let maxTimeMs: number | null = null
-  if (precision !== null)
-    try {
-      maxTimeMs = parseDurationMs(d.maxTime, 'time budget')
-    } catch (e) {
-      errors.maxTime = (e as Error).message
-    }
+  const precision = precisionOn(d)
+    ? read('precision', precisionFromText(d.precision), (e) => `${e}, e.g. 5%; empty: exactly the repetitions given`)
+    : null
+  const maxTimeMs = precision !== null ? read('maxTime', durationFromText(d.maxTime, 'maxTimeMs', 'time budget')) : null
   if (Object.keys(errors).length > 0) return { errors, plan: null }
   const plan: Plan = {
     ...base,

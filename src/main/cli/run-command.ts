@@ -11,16 +11,17 @@ import type { RunEvent } from '../../shared/events'
 import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
 import { estimateRunMs, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
+import { formatBytes, formatDurationMs, parseBitRateList, parseDurationMs } from '../../shared/units'
 import {
-  formatBytes,
-  formatDurationMs,
-  parseBitRateList,
-  parseCpuList,
-  parseDurationMs,
-  parseShare,
-  parseSize,
-  parseSizeList
-} from '../../shared/units'
+  cpuListFromText,
+  durationFromText,
+  precisionFromText,
+  sizeFromText,
+  sizeListFromText,
+  wholeFromText,
+  type Parsed,
+  type WholeField
+} from '../../shared/plan-text'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
 import { checkOutput, writeReport } from '../storage/atomic-file'
 import { defaultCacheDir } from '../engine/test-file'
@@ -89,16 +90,28 @@ export interface RunFlags extends ExportFlags {
   j?: string
 }
 
-function int(text: string | undefined, what: string, fallback: number, range?: { min: number; max: number }): number {
+/** a flag's value read by the shared parser (shared/plan-text.ts), or its problem as a usage error */
+function parsed<T>(r: Parsed<T>, hint?: string): T {
+  if (r.ok) return r.value
+  throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: r.problem.message, hint })
+}
+
+/** a whole-number plan flag within PLAN_LIMITS; absent: the fallback */
+function whole(text: string | undefined, field: WholeField, flag: string, fallback: number): number {
   if (text === undefined) return fallback
-  const n = Number(text)
-  if (!/^\d+$/.test(text) || (range && (n < range.min || n > range.max)))
+  return parsed(wholeFromText(text, field, `--${flag}`), `e.g. --${flag} ${Math.min(PLAN_LIMITS[field].max, 4)}`)
+}
+
+/** a whole number of milliseconds (not a plan field: no table range) */
+function int(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback
+  if (!/^\d+$/.test(text.trim()))
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
-      message: `--${what} '${text}' is not a whole number${range ? ` from ${range.min} to ${range.max}` : ''}`,
-      hint: `e.g. --${what} ${range ? Math.min(range.max, 4) : 3}`
+      message: `--${what} '${text}' is not a whole number`,
+      hint: `e.g. --${what} 5000`
     })
-  return n
+  return Number(text)
 }
 
 /** rounds when a precision is turned off (--precision off) and --repeat is not given */
@@ -107,14 +120,10 @@ const FIXED_REPEAT = 3
 /** '5%', '5' or '0.05' is ±5 points; 'off' runs exactly --repeat rounds */
 export function parsePrecision(text: string): number | null {
   if (text.trim() === 'off') return null
-  const v = parseShare(text)
-  if (v === null || v < PLAN_LIMITS.precision.min || v > PLAN_LIMITS.precision.max)
-    throw new ZcprofError({
-      code: 'ZC_BAD_ARGUMENT',
-      message: `--precision '${text}' is not a share from ${PLAN_LIMITS.precision.min * 100}% to ${PLAN_LIMITS.precision.max * 100}%`,
-      hint: "e.g. --precision 5% (each method's headline within ±5 points), or --precision off"
-    })
-  return v
+  return parsed(
+    precisionFromText(text, '--precision'),
+    "e.g. --precision 5% (each method's headline within ±5 points), or --precision off"
+  )
 }
 
 /**
@@ -221,7 +230,7 @@ export function planFromFlags(f: RunFlags): Plan {
     f.once || f.bytes !== undefined
       ? null
       : f.duration
-        ? wrapSize(() => parseDurationMs(f.duration!, '--duration'))
+        ? parsed(durationFromText(f.duration, 'durationMs', '--duration'))
         : DEFAULT_PLAN.durationMs
   const intervalMs = sampleIntervalMs(f.interval, durationMs)
   if (f.omit !== undefined && durationMs === null)
@@ -230,8 +239,8 @@ export function planFromFlags(f: RunFlags): Plan {
       message: "--omit leaves out a timed trial's ramp",
       hint: 'use it with --duration'
     })
-  const cpus = (text: string | undefined, what: string) =>
-    text === undefined ? null : wrapSize(() => parseCpuList(text, what))
+  const cpus = (text: string | undefined, field: 'senderCpus' | 'receiverCpus', flag: string) =>
+    text === undefined ? null : parsed(cpuListFromText(text, field, flag))
   // --repeat alone runs exactly that many rounds; else rounds go on until tight
   const precision =
     f.precision !== undefined ? parsePrecision(f.precision) : f.repeat !== undefined ? null : DEFAULT_PLAN.precision
@@ -241,35 +250,35 @@ export function planFromFlags(f: RunFlags): Plan {
     precision,
     maxTimeMs:
       f.maxTime !== undefined
-        ? wrapSize(() => parseDurationMs(f.maxTime!, '--max-time'))
+        ? parsed(durationFromText(f.maxTime, 'maxTimeMs', '--max-time'))
         : precision === null
           ? null
           : DEFAULT_PLAN.maxTimeMs,
     order: f.order === undefined ? DEFAULT_PLAN.order : (f.order as Plan['order']),
-    ...(f.seed !== undefined ? { seed: int(f.seed, 'seed', 0, PLAN_LIMITS.seed) } : {}),
+    ...(f.seed !== undefined ? { seed: whole(f.seed, 'seed', 'seed', 0) } : {}),
     autoPin: f.pin !== false && !chosenCpus,
     durationMs,
-    omitMs: f.omit === undefined ? null : wrapSize(() => parseDurationMs(f.omit!, '--omit')),
-    trialBytes: f.bytes === undefined ? null : wrapSize(() => parseSize(f.bytes!, '--bytes')),
-    streams: int(f.streams, 'streams', PLAN_DEFAULTS.streams, PLAN_LIMITS.streams),
-    senderCpus: cpus(f.cpus, '--cpus'),
-    receiverCpus: cpus(f.receiverCpus, '--receiver-cpus'),
+    omitMs: f.omit === undefined ? null : parsed(durationFromText(f.omit, 'omitMs', '--omit')),
+    trialBytes: f.bytes === undefined ? null : parsed(sizeFromText(f.bytes, 'trialBytes', '--bytes')),
+    streams: whole(f.streams, 'streams', 'streams', PLAN_DEFAULTS.streams),
+    senderCpus: cpus(f.cpus, 'senderCpus', '--cpus'),
+    receiverCpus: cpus(f.receiverCpus, 'receiverCpus', '--receiver-cpus'),
     lineRatesBitsPerSec: f.lineRate === undefined ? null : wrapSize(() => parseBitRateList(f.lineRate!, '--line-rate')),
-    uringDepth: int(f.uringDepth, 'uring-depth', PLAN_DEFAULTS.uringDepth, PLAN_LIMITS.uringDepth),
+    uringDepth: whole(f.uringDepth, 'uringDepth', 'uring-depth', PLAN_DEFAULTS.uringDepth),
     uringSqpoll: Boolean(f.uringSqpoll),
     gpuSpin: Boolean(f.gpuSpin),
     methods: methods as MethodName[],
     targets,
-    fileBytes: f.size ? wrapSize(() => parseSizeList(f.size!, '--size')) : DEFAULT_PLAN.fileBytes,
+    fileBytes: f.size ? parsed(sizeListFromText(f.size, 'fileBytes', '--size')) : DEFAULT_PLAN.fileBytes,
     file: f.file ?? null,
     chunkBytes: f.chunk
-      ? wrapSize(() => parseSizeList(f.chunk!, '--chunk'))
+      ? parsed(sizeListFromText(f.chunk, 'chunkBytes', '--chunk'))
       : allGpu
         ? [GPU_DEFAULT_CHUNK_BYTES]
         : DEFAULT_PLAN.chunkBytes,
-    repeat: int(f.repeat, 'repeat', precision === null ? FIXED_REPEAT : DEFAULT_PLAN.repeat),
+    repeat: whole(f.repeat, 'repeat', 'repeat', precision === null ? FIXED_REPEAT : DEFAULT_PLAN.repeat),
     // a timed trial leaves out its own ramp; a one-pass trial is short enough to need a warm-up round
-    warmup: int(f.warmup, 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),
+    warmup: whole(f.warmup, 'warmup', 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),
     cache,
     receiverMode: (f.receiver ?? 'read') as Plan['receiverMode'],
     checksum: Boolean(f.verify),
