@@ -33,6 +33,12 @@ export function rangeText(field: WholeField | 'cpu'): string {
   return `${r.min}..${r.max}`
 }
 
+/** a value (not text: a protocol message's number) within a whole-number field's range */
+export function inLimits(v: unknown, field: WholeField | 'cpu'): v is number {
+  const r = PLAN_LIMITS[field]
+  return typeof v === 'number' && Number.isInteger(v) && v >= r.min && v <= r.max
+}
+
 /** what a whole-number field must be, in words */
 export function wholeExpected(field: WholeField): string {
   const r = PLAN_LIMITS[field]

@@ -187,6 +187,10 @@ describe('requests', () => {
     [{ maxBytes: 1.5 }, /maxBytes/],
     [{ streams: 0 }, /streams must be a whole number in 1\.\.64/],
     [{ streams: 65 }, /streams must be a whole number in 1\.\.64/],
+    [{ uringDepth: 0 }, /uringDepth must be a whole number in 1\.\.4096/],
+    [{ uringDepth: 4097 }, /uringDepth must be a whole number in 1\.\.4096/],
+    [{ cpus: [1024] }, /cpus 1024 are not CPUs this agent may run on/],
+    [{ cpus: [0.5] }, /cpus 0\.5 are not CPUs this agent may run on/],
     [{ cpus: [] }, /cpus must be a non-empty list/],
     [{ cpus: ['0'] }, /are not CPUs this agent may run on/]
   ])('refuses a bad prepare %j and keeps the connection', async (extra, why) => {

@@ -7,6 +7,7 @@ import * as native from '../../native'
 import type { ErrorInfo } from '../../shared/errors'
 import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
 import { PLAN_LIMITS, cpuForStream } from '../../shared/plan-rules'
+import { inLimits, rangeText } from '../../shared/plan-text'
 import type { Environment } from '../../shared/report'
 import { readHostSnapshot, type HostSnapshot } from '../host/system-cpu'
 import {
@@ -504,19 +505,19 @@ export class AgentServer {
       return 'maxBytes must be a positive whole number'
     if (m.maxDurationMs !== undefined && !isInt(m.maxDurationMs, 1, Number.MAX_SAFE_INTEGER))
       return 'maxDurationMs must be a positive whole number'
-    const S = PLAN_LIMITS.streams
-    if (m.streams !== undefined && !isInt(m.streams, S.min, S.max))
-      return `streams must be a whole number in ${S.min}..${S.max}`
+    // the plan's own limits (plan-text.ts), as the CLI and the form check them
+    if (m.streams !== undefined && !inLimits(m.streams, 'streams'))
+      return `streams must be a whole number in ${rangeText('streams')}`
     if (m.cpus !== undefined) {
       const allowed = native.allowedCpus()
       if (!Array.isArray(m.cpus) || m.cpus.length === 0 || m.cpus.length > PLAN_LIMITS.cpu.max + 1)
         return 'cpus must be a non-empty list of CPU numbers'
-      const bad = m.cpus.filter((c) => !isInt(c, 0, PLAN_LIMITS.cpu.max) || !allowed.includes(c))
+      const bad = m.cpus.filter((c) => !inLimits(c, 'cpu') || !allowed.includes(c))
       if (bad.length)
         return `cpus ${bad.map((c) => String(c).slice(0, 12)).join(', ')} are not CPUs this agent may run on (it may use ${allowed.join(',')})`
     }
-    if (m.uringDepth !== undefined && !isInt(m.uringDepth, PLAN_LIMITS.uringDepth.min, PLAN_LIMITS.uringDepth.max))
-      return `uringDepth must be a whole number in ${PLAN_LIMITS.uringDepth.min}..${PLAN_LIMITS.uringDepth.max}`
+    if (m.uringDepth !== undefined && !inLimits(m.uringDepth, 'uringDepth'))
+      return `uringDepth must be a whole number in ${rangeText('uringDepth')}`
     if (!client.local) return null // remote clients choose nothing about where we listen
     if (m.family === 'unix') {
       // stream i > 0 listens at PATH.i
