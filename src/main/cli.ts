@@ -76,18 +76,8 @@ Short options as in iperf3: -t seconds a timed trial lasts, -P parallel streams,
 -l bytes per write, -i sampling interval in seconds, -J the JSON report.
 iperf3's -c (the server) has no short form here: --target agent://HOST:PORT.`
 
-export function main(argv: string[]): void {
-  quietOnClosedPipe(process.stdout)
-  quietOnClosedPipe(process.stderr)
-  const program = new Command('zcprof')
-    .version(TOOL_VERSION)
-    .description('What does moving data cost the CPU, and how much does zero-copy save?')
-    .showHelpAfterError()
-    // usage errors (an unknown command or option, a missing argument, a value not among
-    // the choices) exit 2, as every other bad input does; help and --version exit 0.
-    // Set before the commands are made, so each inherits it
-    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE))
-
+/** zcprof run: measure each method (its options follow iperf3 where the concept is the same) */
+function registerRun(program: Command): void {
   program
     .command('run', { isDefault: false })
     .description('move a file into a socket by each method and measure what it costs')
@@ -185,7 +175,10 @@ export function main(argv: string[]): void {
         process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
       })
     )
+}
 
+/** zcprof agent: a receiver that zcprof run sends to */
+function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('run a receiver that zcprof run can send to')
@@ -210,7 +203,10 @@ export function main(argv: string[]): void {
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
     .addOption(new Option('--parent-owned', "a run's own receiver: signals to the group are its parent's").hideHelp())
     .action(guarded(async (flags: AgentFlags) => (await commands.agent()).agentCommand(flags)))
+}
 
+/** zcprof ui: the UI in a browser */
+function registerUi(program: Command): void {
   program
     .command('ui')
     .description('the zcprof UI in a browser (loopback, opened by a one-time link it prints)')
@@ -230,7 +226,10 @@ export function main(argv: string[]): void {
       'a host name browsers use to reach a UI listening beyond loopback (required there; comma-separated for several)'
     )
     .action(guarded(async (flags: UiFlags) => (await commands.ui()).uiCommand(flags)))
+}
 
+/** zcprof report: export a report */
+function registerReport(program: Command): void {
   program
     .command('report')
     .description('export a report (zcprof, an older schema, or iperf3 -J output) as HTML, Markdown or CSV')
@@ -251,7 +250,10 @@ export function main(argv: string[]): void {
           (process.exitCode = (await commands.report()).reportCommand(file, flags))
       )
     )
+}
 
+/** zcprof compare: reports against a baseline, with an exit status a CI can gate on */
+function registerCompare(program: Command): void {
   program
     .command('compare')
     .description(
@@ -284,7 +286,10 @@ export function main(argv: string[]): void {
           (process.exitCode = (await commands.compare()).compareCommand([base, ...others], flags))
       )
     )
+}
 
+/** zcprof library: the report library */
+function registerLibrary(program: Command): void {
   program
     .command('library')
     .description('the report library: list, search, show, tag, import, rm (to the trash), restore')
@@ -309,6 +314,27 @@ export function main(argv: string[]): void {
           (process.exitCode = await (await commands.library()).libraryCommand(action, args, flags))
       )
     )
+}
+
+export function main(argv: string[]): void {
+  quietOnClosedPipe(process.stdout)
+  quietOnClosedPipe(process.stderr)
+  const program = new Command('zcprof')
+    .version(TOOL_VERSION)
+    .description('What does moving data cost the CPU, and how much does zero-copy save?')
+    .showHelpAfterError()
+    // usage errors (an unknown command or option, a missing argument, a value not among
+    // the choices) exit 2, as every other bad input does; help and --version exit 0.
+    // Set before the commands are made, so each inherits it
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE))
+
+  // one function a command, registered in the order help lists them
+  registerRun(program)
+  registerAgent(program)
+  registerUi(program)
+  registerReport(program)
+  registerCompare(program)
+  registerLibrary(program)
 
   // a usage error is the error, the nearest option (commander's "Did you mean"), and where
   // help is: one screen of help after every typo buries the line that says what was wrong
