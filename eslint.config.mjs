@@ -35,7 +35,6 @@ export const FUNCTION_LENGTH_EXCEPTIONS = [
   { file: 'src/renderer/src/app.tsx', name: 'App', why: 'being split (issue 27 item 6, UI)' },
   { file: 'src/renderer/src/views/compare-view.tsx', name: 'CompareView', why: 'being split (issue 27 item 6, UI)' },
   { file: 'src/renderer/src/views/library-view.tsx', name: 'LibraryView', why: 'being split (issue 27 item 6, UI)' },
-  // being split now (issue 27 item 6): each line goes as its function is split
 ]
 
 /** an import of `to` (a dir or a module of src/main) from a file one folder down, or at the top */
