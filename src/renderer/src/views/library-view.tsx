@@ -13,11 +13,12 @@ import {
   type LibraryQuery,
   type Result
 } from '../../../shared/library'
+import { LibraryBar, type IperfMethod } from './library-bar'
 import { LibraryFilters } from './library-filters'
+import { LibraryTable, type Editing } from './library-table'
 import { LibraryTrash } from './library-trash'
 import { MAX_REPORT_BYTES } from '../../../shared/report'
 import { formatBytes } from '../../../shared/units'
-import { entryOutcome } from '../run-outcome'
 
 interface Props {
   api: ZcprofApi
@@ -27,26 +28,56 @@ interface Props {
   onCompare: (ids: string[]) => void
 }
 
-type Editing = { id: string; field: 'title' | 'tags'; value: string } | null
+type Message = { kind: 'error' | 'info'; text: string; undo?: string }
+
+/** what the library said last: errors, imports, and a deletion's Undo */
+function LibraryMessages({ messages, onUndo }: { messages: Message[]; onUndo: (trashId: string) => void }) {
+  return (
+    <>
+      {messages.map((m, i) => (
+        <p
+          key={i}
+          className={`banner ${m.kind === 'error' ? 'error' : 'info'}`}
+          role={m.kind === 'error' ? 'alert' : 'status'}
+          data-testid={`library-${m.kind}`}
+        >
+          {m.text}{' '}
+          {m.undo && (
+            <button type="button" className="small" onClick={() => onUndo(m.undo!)}>
+              Undo
+            </button>
+          )}
+        </p>
+      ))}
+    </>
+  )
+}
+
+/** the tags field's text as tags: comma-separated, blanks dropped */
+const tagsOf = (text: string) =>
+  text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
 
 export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Props) {
   const [selected, setSelected] = useState<string[]>([])
   const [editing, setEditing] = useState<Editing>(null)
-  const [messages, setMessages] = useState<{ kind: 'error' | 'info'; text: string; undo?: string }[]>([])
-  const [folder, setFolder] = useState<string | null>(null)
-  const [iperfMethod, setIperfMethod] = useState<'copy' | 'sendfile'>('copy')
+  const [messages, setMessages] = useState<Message[]>([])
   const [query, setQuery] = useState<LibraryQuery>(ALL_ENTRIES)
 
   const fail = (e: ErrorInfo) =>
     setMessages((m) => [...m, { kind: 'error', text: e.hint ? `${e.message} — ${e.hint}` : e.message }])
-  async function act<T>(p: Promise<Result<T>>, then?: (v: T) => void): Promise<void> {
+  /** true when main did it; what it refused shows as an error */
+  async function act<T>(p: Promise<Result<T>>, then?: (v: T) => void): Promise<boolean> {
     const r = await p
-    if (!r.ok) return fail(r.error)
+    if (!r.ok) return (fail(r.error), false)
     then?.(r.value)
     onChanged()
+    return true
   }
 
-  const importFiles = async (files: FileList | null) => {
+  const importFiles = async (files: FileList | null, iperfMethod: IperfMethod) => {
     setMessages([])
     for (const file of Array.from(files ?? [])) {
       if (file.size > MAX_REPORT_BYTES) {
@@ -67,15 +98,7 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
     // made against the revision listed: if someone else changed the file since, main refuses and says so
     const revision = listing?.entries.find((x) => x.id === editing.id)?.revision ?? null
     const changes =
-      editing.field === 'title'
-        ? { title: editing.value, revision }
-        : {
-            tags: editing.value
-              .split(',')
-              .map((t) => t.trim())
-              .filter(Boolean),
-            revision
-          }
+      editing.field === 'title' ? { title: editing.value, revision } : { tags: tagsOf(editing.value), revision }
     await act(api.updateReport(editing.id, changes), () => setEditing(null))
   }
 
@@ -93,75 +116,17 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
 
   return (
     <section className="library" aria-label="report library">
-      <div className="library-bar">
-        <label>
-          Library folder{' '}
-          <input
-            data-testid="library-folder"
-            value={folder ?? listing?.folder ?? ''}
-            onChange={(e) => setFolder(e.target.value)}
-            size={48}
-          />
-        </label>
-        <button
-          type="button"
-          className="small"
-          disabled={folder === null || folder === listing?.folder}
-          onClick={() =>
-            void act(api.setLibraryFolder(folder ?? ''), (l) => (setFolder(null), setSelected([]), onChanged(l)))
-          }
-        >
-          Use this folder
-        </button>
-        <label className="import">
-          Import reports (zcprof JSON or iperf3 -J){' '}
-          <input
-            type="file"
-            multiple
-            accept=".json,application/json"
-            data-testid="import-input"
-            onChange={(e) => {
-              void importFiles(e.target.files)
-              e.target.value = ''
-            }}
-          />
-        </label>
-        <label>
-          iperf3 runs used{' '}
-          <select value={iperfMethod} onChange={(e) => setIperfMethod(e.target.value as 'copy' | 'sendfile')}>
-            <option value="copy">write() (copy)</option>
-            <option value="sendfile">-Z (sendfile)</option>
-          </select>
-        </label>
-        <button
-          type="button"
-          className="primary-action"
-          data-testid="compare-selected"
-          disabled={readable.length < 2}
-          onClick={() => onCompare(readable)}
-        >
-          Compare selected ({readable.length})
-        </button>
-      </div>
-      {messages.map((m, i) => (
-        <p
-          key={i}
-          className={`banner ${m.kind === 'error' ? 'error' : 'info'}`}
-          role={m.kind === 'error' ? 'alert' : 'status'}
-          data-testid={`library-${m.kind}`}
-        >
-          {m.text}{' '}
-          {m.undo && (
-            <button
-              type="button"
-              className="small"
-              onClick={() => void act(api.restoreReport(m.undo!), () => setMessages([]))}
-            >
-              Undo
-            </button>
-          )}
-        </p>
-      ))}
+      <LibraryBar
+        listedFolder={listing?.folder}
+        readable={readable}
+        onUseFolder={(folder) => act(api.setLibraryFolder(folder), (l) => (setSelected([]), onChanged(l)))}
+        onImport={(files, iperfMethod) => void importFiles(files, iperfMethod)}
+        onCompare={onCompare}
+      />
+      <LibraryMessages
+        messages={messages}
+        onUndo={(trashId) => void act(api.restoreReport(trashId), () => setMessages([]))}
+      />
       {entries.length > 0 && (
         <LibraryFilters
           query={query}
@@ -176,149 +141,20 @@ export function LibraryView({ api, listing, onChanged, onOpen, onCompare }: Prop
           No reports yet. Runs you start here are saved when they end; import zcprof or iperf3 -J files to compare them.
         </p>
       ) : (
-        <table className="library-table" data-testid="library-table">
-          <thead>
-            <tr>
-              <th aria-label="select" />
-              <th>title</th>
-              <th>host</th>
-              <th>date</th>
-              <th>methods</th>
-              <th>headline</th>
-              <th>tags</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((e) => (
-              <tr key={e.id} data-testid={`entry-${e.id}`} className={e.problem ? 'unreadable' : undefined}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`select ${e.title}`}
-                    checked={selected.includes(e.id)}
-                    disabled={e.problem !== null}
-                    onChange={() => toggle(e.id)}
-                  />
-                </td>
-                {e.problem ? (
-                  <td colSpan={6}>
-                    <b>{e.id}</b> cannot be read: {e.problem.message}
-                    {e.problem.hint && <span className="hint"> — {e.problem.hint}</span>}
-                  </td>
-                ) : (
-                  <>
-                    <td>
-                      {editing?.id === e.id && editing.field === 'title' ? (
-                        <Edit editing={editing} onChange={setEditing} onSave={saveEdit} label="title" />
-                      ) : (
-                        <>
-                          {e.title} {e.foreign && <span className="chip">imported · {e.tool}</span>}
-                          {entryOutcome(e) === 'incomplete' && (
-                            <span
-                              className="chip danger"
-                              data-testid="outcome-chip"
-                              title="the run stopped before it ended (cancelled, failed, or killed): these are the trials that finished"
-                            >
-                              incomplete
-                            </span>
-                          )}
-                          {entryOutcome(e) === 'failed' && (
-                            <span
-                              className="chip danger"
-                              data-testid="outcome-chip"
-                              title="no measured trial finished: open it for the error"
-                            >
-                              failed
-                            </span>
-                          )}
-                        </>
-                      )}
-                    </td>
-                    <td>{e.host}</td>
-                    <td>{e.timestamp.slice(0, 16).replace('T', ' ')}</td>
-                    <td>{e.methods.join(', ')}</td>
-                    <td>{e.headline}</td>
-                    <td>
-                      {editing?.id === e.id && editing.field === 'tags' ? (
-                        <Edit editing={editing} onChange={setEditing} onSave={saveEdit} label="tags, comma-separated" />
-                      ) : (
-                        e.tags.map((t) => (
-                          <span key={t} className="chip">
-                            {t}
-                          </span>
-                        ))
-                      )}
-                    </td>
-                  </>
-                )}
-                <td className="actions">
-                  {!e.problem && (
-                    <>
-                      <button type="button" className="small" onClick={() => onOpen(e.id)}>
-                        Open
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => setEditing({ id: e.id, field: 'title', value: e.title })}
-                      >
-                        Rename
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => setEditing({ id: e.id, field: 'tags', value: e.tags.join(', ') })}
-                      >
-                        Tags
-                      </button>
-                    </>
-                  )}
-                  <button type="button" className="small danger" onClick={() => void remove(e)}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <LibraryTable
+          shown={shown}
+          selected={selected}
+          editing={editing}
+          onEdit={setEditing}
+          onSave={() => void saveEdit()}
+          onToggle={toggle}
+          onOpen={onOpen}
+          onRemove={(e) => void remove(e)}
+        />
       )}
       {listing && listing.trash.length > 0 && (
         <LibraryTrash trash={listing.trash} onRestore={(trashId) => void act(api.restoreReport(trashId))} />
       )}
     </section>
-  )
-}
-
-function Edit({
-  editing,
-  onChange,
-  onSave,
-  label
-}: {
-  editing: NonNullable<Editing>
-  onChange: (e: Editing) => void
-  onSave: () => void
-  label: string
-}) {
-  return (
-    <form
-      className="inline-edit"
-      onSubmit={(ev) => {
-        ev.preventDefault()
-        onSave()
-      }}
-    >
-      <input
-        aria-label={label}
-        autoFocus
-        value={editing.value}
-        onChange={(ev) => onChange({ ...editing, value: ev.target.value })}
-        onKeyDown={(ev) => ev.key === 'Escape' && onChange(null)}
-      />
-      <button type="submit" className="small">
-        Save
-      </button>
-    </form>
   )
 }
