@@ -33,7 +33,6 @@ export const FUNCTION_LENGTH_EXCEPTIONS = [
   // React components being split into parts by another change of issue 27 item 6:
   // remove each when it is split
   { file: 'src/renderer/src/app.tsx', name: 'App', why: 'being split (issue 27 item 6, UI)' },
-  { file: 'src/renderer/src/views/compare-view.tsx', name: 'CompareView', why: 'being split (issue 27 item 6, UI)' },
 ]
 
 /** an import of `to` (a dir or a module of src/main) from a file one folder down, or at the top */
