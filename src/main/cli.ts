@@ -5,9 +5,8 @@ import { thrownExitStatus } from '../shared/error-codes'
 import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
 import { GPU_METHODS, METHODS, RECEIVER_MODES } from '../shared/methods'
-import { PLAN_DEFAULTS } from '../shared/plan-rules'
+import { defaultText, rangeText } from '../shared/plan-text'
 import { TARGET_FORMS } from '../shared/targets'
-import { formatBytes } from '../shared/units'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
 import type { LibraryFlags } from './cli/library-command'
@@ -86,20 +85,24 @@ function registerRun(program: Command): void {
       `comma-separated: ${METHODS.join(', ')}; for gpu:// targets ${GPU_METHODS.join(', ')} (default: every method the targets run)`
     )
     .option('--target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
-    .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', formatBytes(PLAN_DEFAULTS.fileBytes))
+    .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', defaultText('fileBytes'))
     .option('-f, --file <path>', 'send this file instead of a generated one')
     .option(
       '-l, --chunk <sizes>',
-      'bytes per write, e.g. 128KiB,1MiB (default 128KiB; 8MiB when every target is a GPU)'
+      `bytes per write, e.g. 128KiB,1MiB (default ${defaultText('chunkBytes')}; 8MiB when every target is a GPU)`
     )
     .option(
       '-t, --duration <time>',
-      'timed trials: each lasts this long: seconds (-t 10), or e.g. 500ms, 2m (default 1s)'
+      `timed trials: each lasts this long: seconds (-t 10), or e.g. 500ms, 2m (default ${defaultText('durationMs')})`
     )
     .option('--omit <time>', 'of a timed trial, the ramp left out of its figures (default: 10%, at most 1s)')
     .option('-b, --bytes <size>', 'trials bounded by volume: each moves SIZE, all streams together, e.g. 4GiB')
     .option('--once', 'one pass over the file per stream: for questions about that exact file', false)
-    .option('-P, --streams <n>', 'parallel data connections per trial, each with its own threads (1..64)', String(PLAN_DEFAULTS.streams))
+    .option(
+      '-P, --streams <n>',
+      `parallel data connections per trial, each with its own threads (${rangeText('streams')})`,
+      defaultText('streams')
+    )
     .option('--cpus <list>', 'pin sender threads: stream i to the i-th CPU of LIST, round robin (e.g. 0,2 or 4-7)')
     .option('--receiver-cpus <list>', 'pin receiver threads the same way, on the receiving host')
     .option(
@@ -108,15 +111,15 @@ function registerRun(program: Command): void {
     )
     .option(
       '-r, --repeat <n>',
-      'measured rounds (each runs every method once); alone: exactly N rounds; with --precision: at least N (default 5)'
+      `measured rounds (each runs every method once); alone: exactly N rounds; with --precision: at least N (default ${defaultText('repeat')})`
     )
     .option(
       '--precision <pct>',
-      "repeat rounds until every method's headline interval is within ±PCT of copy, e.g. 5%; off: exactly --repeat rounds (default 5%)"
+      `repeat rounds until every method's headline interval is within ±PCT of copy, e.g. 5%; off: exactly --repeat rounds (default ${defaultText('precision')})`
     )
     .option(
       '--max-time <time>',
-      'with a precision: the time budget; no round starts that would end past it (default 2m)'
+      `with a precision: the time budget; no round starts that would end past it (default ${defaultText('maxTimeMs')})`
     )
     .option('--no-pin', 'leave threads to the scheduler (default: zcprof pins senders and receivers to separate cores)')
     .addOption(
@@ -129,11 +132,15 @@ function registerRun(program: Command): void {
     .option('--plan <file>', 'a JSON file of plan fields, or a report to run its plan again; flags given here win')
     .option(
       '-w, --warmup <n>',
-      'unmeasured warm-up rounds (default 0 for timed trials, which leave out their ramp; else 1)'
+      `unmeasured warm-up rounds (default ${defaultText('warmup')} for timed trials, which leave out their ramp; else 1)`
     )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
     .addOption(new Option('--receiver <mode>', 'how the receiver drains').choices([...RECEIVER_MODES]).default('read'))
-    .option('--uring-depth <n>', 'io_uring methods and receiver: SQEs per submission batch (1..4096)', String(PLAN_DEFAULTS.uringDepth))
+    .option(
+      '--uring-depth <n>',
+      `io_uring methods and receiver: SQEs per submission batch (${rangeText('uringDepth')})`,
+      defaultText('uringDepth')
+    )
     .option(
       '--uring-sqpoll',
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
@@ -145,7 +152,11 @@ function registerRun(program: Command): void {
       false
     )
     .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
-    .option('-i, --interval <time>', 'sampling interval: seconds (-i 0.1), or e.g. 50ms; 0: off', `${PLAN_DEFAULTS.sampleIntervalMs}ms`)
+    .option(
+      '-i, --interval <time>',
+      'sampling interval: seconds (-i 0.1), or e.g. 50ms; 0: off',
+      defaultText('sampleIntervalMs')
+    )
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
     .option('-J, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
     .option('--md <file>', 'also write a Markdown summary')
