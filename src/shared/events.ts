@@ -16,22 +16,17 @@ import type {
   Report,
   Sample,
   StopReason,
+  TrialParams,
   TrialRecord,
   Warning
 } from './report'
 
-export interface TrialRef {
-  index: number
+export interface TrialRef
+  extends Pick<
+    TrialParams,
+    'index' | 'method' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'streams' | 'repetition' | 'warmup'
+  > {
   total: number
-  method: TrialRecord['method']
-  target: string
-  fileBytes: number
-  chunkBytes: number
-  /** timed trials: how long; null when bounded by bytes or one pass */
-  durationMs: number | null
-  streams: number
-  repetition: number
-  warmup: boolean
   /** this trial's place in its round: 0-based, of `inRound` trials */
   inRoundIndex: number
   inRound: number
@@ -44,11 +39,7 @@ export interface TrialRef {
 }
 
 /** where one row stands after a round: its headline's precision, and whether it runs again */
-export interface RoundRow {
-  method: TrialRecord['method']
-  target: string
-  fileBytes: number
-  chunkBytes: number
+export interface RoundRow extends Pick<TrialParams, 'method' | 'target' | 'fileBytes' | 'chunkBytes'> {
   /** repetitions its headline rests on */
   n: number
   /** the headline's half-width, a share of the larger cost; null without an interval */

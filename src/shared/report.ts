@@ -375,7 +375,12 @@ export interface Sample {
   systemBusyCores: number | null
 }
 
-export interface TrialRecord {
+/**
+ * What one trial was asked to do: the one record of a trial's parameters. The trial's
+ * record extends it, its start event (events.ts TrialRef) and a round's row pick from
+ * it, and a row of results (RowParams) is the part trials of one condition share.
+ */
+export interface TrialParams {
   index: number
   method: MethodName
   target: string
@@ -390,6 +395,15 @@ export interface TrialRecord {
   warmup: boolean
   cache: CacheState
   receiverMode: ReceiverMode
+}
+
+/** the parameters a row of results (a method on one condition) shares with its trials */
+export type RowParams = Pick<
+  TrialParams,
+  'method' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'trialBytes' | 'streams'
+>
+
+export interface TrialRecord extends TrialParams {
   samples: Sample[]
   /** the observer's own cost: CPU time the sampler took on both sides (0 samples when off) */
   sampling: { intervalMs: number; samples: number; busyMs: number }
@@ -466,15 +480,8 @@ export interface Headline {
   verdict: CostVerdict
 }
 
-export interface MethodAggregate {
-  method: MethodName
-  target: string
-  fileBytes: number
-  chunkBytes: number
-  /** timed rows align by method and target whatever their file size or duration */
-  durationMs: number | null
-  trialBytes: number | null
-  streams: number
+/** a row of results; timed rows align by method and target whatever their file size or duration */
+export interface MethodAggregate extends RowParams {
   trials: number
   failed: number
   throughputBitsPerSec: Stat | null

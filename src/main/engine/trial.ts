@@ -4,7 +4,7 @@
 
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import { streamBytesOf, trialMode } from '../../shared/plan-rules'
-import type { Sample, SideSample, TrialRecord } from '../../shared/report'
+import type { Sample, SideSample, TrialParams, TrialRecord } from '../../shared/report'
 import type { Target } from '../../shared/targets'
 import { estimateCycles, sumValues, type SideTotals } from '../../shared/trial-summary'
 import { explainError } from './explain-error'
@@ -15,7 +15,7 @@ import type { Receiver, ReceiverTrial, Transport } from './transport'
 export type { ReceiverTrial } from './transport'
 
 /** What to run: a trial record's identity, with the target parsed and where its threads go. */
-export type TrialSpec = Omit<TrialRecord, 'target' | 'samples' | 'sampling' | 'summary' | 'error'> & {
+export type TrialSpec = Omit<TrialParams, 'target'> & {
   target: Target
   senderCpus: number[] | null
   receiverCpus: number[] | null
