@@ -392,13 +392,17 @@ static napi_value start_transfer(napi_env env, handle *h, napi_value cb, int is_
   return external;
 }
 
+/* a macro's number as text, so a message says the bound the check uses */
+#define ZC_STR_(x) #x
+#define ZC_STR(x) ZC_STR_(x)
+
 /* {uringDepth, uringSqpoll}: the io_uring settings, for the methods and mode that use a ring */
 static const char *get_uring(napi_env env, napi_value cfg, zc_uring_config *u) {
   double num;
   napi_value v;
   if (get_num(env, cfg, "uringDepth", &num)) {
     if (num < 1 || num > ZC_URING_MAX_DEPTH || num != (double)(unsigned)num)
-      return "uringDepth must be a whole number from 1 to 4096";
+      return "uringDepth must be a whole number from 1 to " ZC_STR(ZC_URING_MAX_DEPTH);
     u->depth = (unsigned)num;
   }
   bool b = false;
