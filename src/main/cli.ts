@@ -5,8 +5,10 @@ import { thrownExitStatus } from '../shared/error-codes'
 import { ZcprofError } from '../shared/errors'
 import { printable } from '../shared/printable'
 import { GPU_METHODS, METHODS, RECEIVER_MODES } from '../shared/methods'
+import { GPU_DEFAULT_CHUNK_BYTES } from '../shared/plan-rules'
 import { defaultText, rangeText } from '../shared/plan-text'
 import { TARGET_FORMS } from '../shared/targets'
+import { formatBytes } from '../shared/units'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
 import type { LibraryFlags } from './cli/library-command'
@@ -89,7 +91,7 @@ function registerRun(program: Command): void {
     .option('-f, --file <path>', 'send this file instead of a generated one')
     .option(
       '-l, --chunk <sizes>',
-      `bytes per write, e.g. 128KiB,1MiB (default ${defaultText('chunkBytes')}; 8MiB when every target is a GPU)`
+      `bytes per write, e.g. 128KiB,1MiB (default ${defaultText('chunkBytes')}; ${formatBytes(GPU_DEFAULT_CHUNK_BYTES)} when every target is a GPU)`
     )
     .option(
       '-t, --duration <time>',

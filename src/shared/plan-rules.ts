@@ -15,7 +15,7 @@ import type { Plan } from './report'
 import { planShapeProblems, type PlanShapeProblem } from './plan-schema'
 import { DEFAULT_PRECISION } from './statistics'
 import { isLocal, isLoopback, parseTarget, type Target } from './targets'
-import { formatDurationMs } from './units'
+import { formatBytes, formatDurationMs, formatLineRate } from './units'
 
 export const PLAN_LIMITS = {
   /** a timed trial: long enough to sample, short enough to finish */
@@ -68,6 +68,8 @@ export const DEFAULT_DURATION_MS = 1000
 /** bytes per call unless asked otherwise (the addon's ZC_DEFAULT_CHUNK_BYTES is the same) */
 export const DEFAULT_CHUNK_BYTES = 128 * 1024
 export const DEFAULT_SAMPLE_INTERVAL_MS = 50
+/** a GPU moves large pieces well: 8 MiB calls unless asked, when every target is one */
+export const GPU_DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
 
 /**
  * What a plan has when nobody says otherwise, keyed as PLAN_LIMITS is: the CLI's
@@ -263,7 +265,11 @@ function trialSizeProblems(plan: Plan, bad: Bad): void {
     plan.chunkBytes.length === 0 ||
     plan.chunkBytes.some((c) => !whole(c, L.chunkBytes.min, L.chunkBytes.max))
   )
-    bad('chunkBytes', 'chunk sizes must be whole numbers of bytes from 1 B to 1 GiB', 'e.g. --chunk 128KiB,1MiB')
+    bad(
+      'chunkBytes',
+      `chunk sizes must be whole numbers of bytes from ${formatBytes(L.chunkBytes.min)} to ${formatBytes(L.chunkBytes.max)}`,
+      'e.g. --chunk 128KiB,1MiB'
+    )
   if (
     !plan.file &&
     (!Array.isArray(plan.fileBytes) ||
@@ -404,7 +410,7 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
     )
       bad(
         'lineRatesBitsPerSec',
-        'line rates must be from 1 Mbit/s to 10 Tbit/s, at most 16 of them',
+        `line rates must be from ${formatLineRate(L.lineRateBitsPerSec.min)}bit/s to ${formatLineRate(L.lineRateBitsPerSec.max)}bit/s, at most 16 of them`,
         'e.g. --line-rate 25G,100G'
       )
   }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { PLAN_DEFAULTS, PLAN_LIMITS } from '../../src/shared/plan-rules'
+import { GPU_DEFAULT_CHUNK_BYTES, PLAN_DEFAULTS, PLAN_LIMITS } from '../../src/shared/plan-rules'
 import { runZcprof } from '../helpers'
 
 /** the help with commander's wrapping undone: one option's text on one line */
@@ -48,7 +48,7 @@ describe('zcprof run --help', () => {
     ['--precision', `(default ${PLAN_DEFAULTS.precision * 100}%)`],
     ['--max-time', `(default ${PLAN_DEFAULTS.maxTimeMs / 60_000}m)`],
     ['--warmup', `(default ${PLAN_DEFAULTS.warmup} for timed trials`],
-    ['--chunk', `(default ${PLAN_DEFAULTS.chunkBytes / 1024}KiB;`],
+    ['--chunk', `(default ${PLAN_DEFAULTS.chunkBytes / 1024}KiB; ${GPU_DEFAULT_CHUNK_BYTES / 1024 ** 2}MiB when`],
     ['--size', `(default: "${PLAN_DEFAULTS.fileBytes / 1024 ** 2}MiB")`],
     ['--interval', `(default: "${PLAN_DEFAULTS.sampleIntervalMs}ms")`]
   ])('%s shows the default PLAN_DEFAULTS holds', (flag, shown) => {
@@ -59,5 +59,6 @@ describe('zcprof run --help', () => {
     const source = readFileSync(path.join(__dirname, '..', '..', 'src', 'main', 'cli.ts'), 'utf8')
     expect(source.match(/\(\d+\.\.\d+\)/g) ?? []).toEqual([])
     expect(source.match(/\(default \d[^)]*\)/g) ?? []).toEqual([])
+    expect(source.match(/\d+[KMG]iB when/g) ?? []).toEqual([])
   })
 })

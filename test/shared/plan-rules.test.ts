@@ -57,9 +57,9 @@ describe('plan rules', () => {
       { senderCpus: [1.5] },
       /senderCpus: 'senderCpus' must be a list \(at most 4096\) of whole numbers from 0 or null, not \[1.5\]/
     ],
-    [{ lineRatesBitsPerSec: [0] }, /lineRatesBitsPerSec: line rates must be/],
+    [{ lineRatesBitsPerSec: [0] }, /lineRatesBitsPerSec: line rates must be from 1Mbit\/s to 10Tbit\/s, at most 16/],
     [{ sampleIntervalMs: 5 }, /sampleIntervalMs: sample interval 5 ms is too short/],
-    [{ chunkBytes: [2 ** 31] }, /chunkBytes: chunk sizes must be whole numbers/],
+    [{ chunkBytes: [2 ** 31] }, /chunkBytes: chunk sizes must be whole numbers of bytes from 1B to 1GiB/],
     [
       { methods: [...DEFAULT_PLAN.methods], repeat: 1000, chunkBytes: [1, 2] },
       /repeat: the plan has 18000 trials, more than 10000/

@@ -10,7 +10,7 @@ import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
 import type { Plan, Report } from '../../shared/report'
-import { estimateRunMs, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
+import { estimateRunMs, GPU_DEFAULT_CHUNK_BYTES, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import { formatBytes, formatDurationMs, parseBitRateList, parseDurationMs } from '../../shared/units'
 import {
   cpuListFromText,
@@ -180,9 +180,6 @@ function defaultMethods(targets: string[]): MethodName[] {
   const gpu = targets.map((t) => t.trim().startsWith('gpu://'))
   return [...(gpu.some((g) => !g) ? METHODS : []), ...(gpu.some((g) => g) ? GPU_METHODS : [])]
 }
-
-/** a GPU moves large pieces well: 8 MiB calls unless asked, when every target is one */
-export const GPU_DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
 
 export function planFromFlags(f: RunFlags): Plan {
   const targets = f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets
