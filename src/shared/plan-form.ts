@@ -14,8 +14,13 @@ import {
   sizeFromText,
   sizeListFromText,
   wholeFromText,
-  type Parsed
+  type Parsed,
+  type TextProblem
 } from './plan-text'
+
+/** the form's words for a precision it cannot take, with the range the CLI names too */
+const precisionSaid = (p: TextProblem) =>
+  `a percentage, e.g. 5%, from ${p.range!.min * 100}% to ${p.range!.max * 100}%; empty: exactly the repetitions given`
 
 export interface PlanDraft {
   methods: MethodName[]
@@ -171,9 +176,9 @@ export function validateDraft(
   checkMeta(d, errors)
   // each field by the parser the CLI's flags use (plan-text.ts); the form says what
   // the field must be beside it, where the CLI names the flag
-  const read = <T>(field: keyof PlanDraft, r: Parsed<T>, say = (expected: string) => expected): T | null => {
+  const read = <T>(field: keyof PlanDraft, r: Parsed<T>, say = (p: TextProblem) => p.expected): T | null => {
     if (r.ok) return r.value
-    errors[field] = say(r.problem.expected)
+    errors[field] = say(r.problem)
     return null
   }
   let sizes: number[] = []
@@ -198,9 +203,7 @@ export function validateDraft(
     text.trim() === '' ? null : read(field, cpuListFromText(text, field, 'CPU list'))
   const senderCpus = cpuList(d.senderCpus, 'senderCpus')
   const receiverCpus = cpuList(d.receiverCpus, 'receiverCpus')
-  const precision = precisionOn(d)
-    ? read('precision', precisionFromText(d.precision), (e) => `${e}, e.g. 5%; empty: exactly the repetitions given`)
-    : null
+  const precision = precisionOn(d) ? read('precision', precisionFromText(d.precision), precisionSaid) : null
   const maxTimeMs = precision !== null ? read('maxTime', durationFromText(d.maxTime, 'maxTimeMs', 'time budget')) : null
   if (Object.keys(errors).length > 0) return { errors, plan: null }
   const plan: Plan = {
