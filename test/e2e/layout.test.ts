@@ -185,7 +185,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('the layout i
         }, frame)
       // from the top: what a person watching the run sees
       await page.mouse.wheel(0, -100_000)
-      await expect.poll(() => scrollTop(page)).toBe(0)
+      // a loaded machine scrolls late, and scroll anchoring may hold a pixel while rows fill in
+      await expect.poll(() => scrollTop(page), { timeout: 10_000 }).toBeLessThanOrEqual(1)
       const watchedFromMs = await page.evaluate(() => performance.now())
       let before = await frameBoxes()
       let lastLiveMs = 0
