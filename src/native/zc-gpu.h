@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "zc-send.h"
+#include "zc.h"
 
 typedef int CUresult;
 typedef int CUdevice;
@@ -105,8 +105,5 @@ int zc_gpu_device(const zc_cuda *cu, int device, CUdevice *out, int *count, zc_e
 
 /* Records a failed CUDA call on e (code ZC_CUDA, the call and CUDA's error name): -1. */
 int zc_cuda_fail(zc_error *e, const zc_cuda *cu, CUresult rc, const char *call);
-
-/* The GPU methods (zc-send-gpu.c): the device opened, the file moved into its memory. */
-int zc_send_gpu(send_ctx *c);
 
 #endif

@@ -13,6 +13,7 @@
  *   gpu-mem-pinned    the same from pinned host memory
  */
 #define _GNU_SOURCE
+#include "zc-send.h"
 #include "zc-gpu.h"
 
 #include <errno.h>

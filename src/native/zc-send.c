@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE
 #include "zc-send.h"
-#include "zc-gpu.h"
 
 /* MSG_ZEROCOPY: sends in flight before completions are reaped, how long one wait for a
  * completion lasts, and how long the end of a trial waits for the last of them (the

@@ -56,4 +56,9 @@ int zc_send_uring_send(send_ctx *c);
 int zc_send_uring_splice(send_ctx *c);
 int zc_send_uring_send_zc(send_ctx *c);
 
+/* the GPU methods (zc-send-gpu.c): the device opened, the file moved into its memory;
+ * declared here, with the other loops of the method table, so the CUDA header below
+ * them (zc-gpu.h) needs nothing of the sender's */
+int zc_send_gpu(send_ctx *c);
+
 #endif
