@@ -4,15 +4,7 @@ import { aggregateTrials, analysisOf } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { baselineMethod, METHOD_INFO, METHODS, type MethodName } from '../../shared/methods'
-import {
-  DEFAULT_CHUNK_BYTES,
-  DEFAULT_DURATION_MS,
-  DEFAULT_SAMPLE_INTERVAL_MS,
-  DEFAULT_MAX_TIME_MS,
-  DEFAULT_MIN_ROUNDS,
-  DEFAULT_URING_DEPTH,
-  planProblems
-} from '../../shared/plan-rules'
+import { PLAN_DEFAULTS, planProblems } from '../../shared/plan-rules'
 import type {
   Environment,
   GpuEnvironment,
@@ -28,7 +20,7 @@ import { formatBytes, formatDurationMs } from '../../shared/units'
 import { autoPlacement } from '../../shared/placement'
 import { newSeed, seededRandom } from '../../shared/random'
 import { mergeWarning, warning } from '../../shared/warnings'
-import { DEFAULT_PRECISION, isTight } from '../../shared/statistics'
+import { isTight } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
 import { checkUnchanged, holdFile, releaseFile, type HeldFile } from './held-file'
 import { ensureTestFile } from './test-file'
@@ -46,30 +38,31 @@ import { finishReport } from '../../shared/finish-report'
  * separate cores. No warm-up round: each timed trial leaves its own ramp out.
  * docs/statistics.md measures this design against the others.
  */
+/** the plan with nothing asked: its numbers are PLAN_DEFAULTS, beside the limits */
 export const DEFAULT_PLAN: Plan = {
   methods: [...METHODS],
   targets: ['tcp://127.0.0.1'],
-  fileBytes: [256 * 1024 * 1024],
+  fileBytes: [PLAN_DEFAULTS.fileBytes],
   file: null,
-  chunkBytes: [DEFAULT_CHUNK_BYTES],
-  repeat: DEFAULT_MIN_ROUNDS,
-  warmup: 0,
+  chunkBytes: [PLAN_DEFAULTS.chunkBytes],
+  repeat: PLAN_DEFAULTS.repeat,
+  warmup: PLAN_DEFAULTS.warmup,
   cache: 'warm',
   receiverMode: 'read',
   checksum: false,
-  sampleIntervalMs: DEFAULT_SAMPLE_INTERVAL_MS,
+  sampleIntervalMs: PLAN_DEFAULTS.sampleIntervalMs,
   pmu: 'auto',
-  durationMs: DEFAULT_DURATION_MS,
+  durationMs: PLAN_DEFAULTS.durationMs,
   omitMs: null,
   trialBytes: null,
-  streams: 1,
+  streams: PLAN_DEFAULTS.streams,
   senderCpus: null,
   receiverCpus: null,
   lineRatesBitsPerSec: null,
-  uringDepth: DEFAULT_URING_DEPTH,
+  uringDepth: PLAN_DEFAULTS.uringDepth,
   uringSqpoll: false,
-  precision: DEFAULT_PRECISION,
-  maxTimeMs: DEFAULT_MAX_TIME_MS,
+  precision: PLAN_DEFAULTS.precision,
+  maxTimeMs: PLAN_DEFAULTS.maxTimeMs,
   order: 'shuffled',
   autoPin: true
 }
