@@ -300,7 +300,8 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       expect(rounds).toBe(true)
       // after each round, sendfile's headline so far: its change, or what is still missing
       expect(roundRows.length, `${seen.length} readings: ${seen.join(' ')}`).toBeGreaterThan(0)
-      for (const r of roundRows) expect(r).toMatch(/^sendfile(n = \d: too few to tell|[−+]\d|±\d)/)
+      // (a loaded machine may fail a trial: then the row says it has no figure yet)
+      for (const r of roundRows) expect(r).toMatch(/^sendfile(n = \d: too few to tell|[−+]\d|±\d|no figure yet)/)
       expect(seen.length).toBeGreaterThan(5)
       // it only ever counts down (to the whole second it shows)
       for (let i = 1; i < seen.length; i++) expect(seen[i], seen.join(' ')).toBeLessThanOrEqual(seen[i - 1])

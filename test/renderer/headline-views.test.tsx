@@ -146,6 +146,20 @@ describe('the live view', () => {
     expect(charts.indexOf('live-systemCyclesPerBit')).toBeLessThan(charts.indexOf('live-cyclesPerBit'))
   })
 
+  it('a method with no figure after a round (its trials failed) says so, not a bare dash', () => {
+    const failed: RunState = {
+      ...run,
+      round: {
+        ...run.round!,
+        rows: run.round!.rows.map((r) =>
+          r.method === 'sendfile' ? { ...r, n: 0, halfWidth: null, status: 'none' as const, headline: null } : r
+        )
+      }
+    }
+    const node = render(<LiveView run={failed} onCancel={() => undefined} />)
+    expect(text(node, 'round-sendfile')).toBe('sendfileno figure yet—measuring')
+  })
+
   it('holds a row per method before the first round ends, so the table fills in place rather than pushing the charts down', () => {
     const first: RunState = { ...run, round: null, plan: { ...DEFAULT_PLAN, methods: ['copy', 'sendfile', 'splice'] } }
     const node = render(<LiveView run={first} onCancel={() => undefined} />)

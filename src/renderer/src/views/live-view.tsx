@@ -46,7 +46,8 @@ function RoundTable({ run, precision }: { run: RunState; precision: number | nul
           <tr key={`${x.method}|${x.target}|${x.fileBytes}|${x.chunkBytes}`} data-testid={`round-${x.method}`}>
             <th scope="row">{x.method}</th>
             <td title={x.headline ? headlineWords(x.headline) : undefined}>
-              {x.headline ? headlineWords(x.headline) : '—'}
+              {/* no trial of it (or of copy beside it) finished this far: say so, not a bare dash */}
+              {x.headline ? headlineWords(x.headline) : 'no figure yet'}
             </td>
             <td>{x.halfWidth === null ? '—' : pointsText(x.halfWidth)}</td>
             <td>
