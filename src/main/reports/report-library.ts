@@ -5,7 +5,6 @@
 // machines and people, so nothing here follows a symbolic link, and a change made
 // against a file someone else changed since is refused, not silently lost.
 
-import { createHash } from 'node:crypto'
 import {
   closeSync,
   constants,
@@ -15,7 +14,6 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
   readlinkSync,
   rmSync,
   writeFileSync,
@@ -44,6 +42,22 @@ import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine }
 import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
 import { parseReport, parseReportInSteps, readInputFile, type LoadedReport } from './report-loader'
+import {
+  badId,
+  escapedName,
+  linkProblem,
+  linkRefused,
+  looksLikeReport,
+  oddNameProblem,
+  problemEntry,
+  problemOf,
+  readFailure,
+  readNoFollow,
+  readNoFollowAsync,
+  revisionOf
+} from './library-files'
+
+export { escapedName } from './library-files'
 
 const TRASH = '.trash'
 /** marks a folder as a zcprof library, so the app may be pointed at it again */
@@ -56,21 +70,6 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } 
 const AMBIGUOUS_SHOWN = 8
 /** where a journal that could not all be read is kept, once what could be was recovered */
 const DAMAGED_SUFFIX = '.damaged-journal.ndjson'
-
-/** a name as text anyone can read and nobody can be fooled by: JSON's escapes, and \u for invisible and reordering characters */
-export function escapedName(name: string): string {
-  return JSON.stringify(name)
-    .slice(1, -1)
-    .replace(
-      /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-    )
-}
-
-/** a name the library would list, but for characters it does not take in a report's name */
-function looksLikeReport(name: string): boolean {
-  return /\.json$/i.test(name.replace(/[\p{C}\s]+$/u, ''))
-}
 
 /** why another user could tamper with a library in folder, or null (storage/private-folder.ts) */
 export function privateFolderProblem(folder: string): ErrorInfo | null {
@@ -96,26 +95,6 @@ export function defaultLibraryFolder(env: NodeJS.ProcessEnv = process.env): stri
   return path.join(data, 'zcprof', 'reports')
 }
 
-function badId(id: string): never {
-  throw new ZcprofError({
-    code: 'ZC_LIBRARY_BAD_ID',
-    message: `"${escapedName(id.slice(0, 60))}" is not a report in the library`,
-    hint: 'pick a report from the list (a file listed with an odd name must be renamed first)'
-  })
-}
-
-function linkProblem(file: string): ErrorInfo {
-  return {
-    code: 'ZC_LIBRARY_LINK',
-    message: `${file} is a symbolic link: zcprof follows no links in a report library`,
-    hint: 'copy the report into the library instead of linking it'
-  }
-}
-
-function linkRefused(file: string): never {
-  throw new ZcprofError(linkProblem(file))
-}
-
 /** date-host, or an imported file's own name, made safe as a file name */
 function baseName(report: Report, hint?: string): string {
   const raw = hint
@@ -124,113 +103,9 @@ function baseName(report: Report, hint?: string): string {
   return safeFileStem(raw)
 }
 
-function revisionOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16)
-}
-
 /** the entry of a report just written as text: no need to read back what was written */
 function written(id: string, report: Report, text: string): LibraryEntry {
   return entryFor(id, report, Buffer.byteLength(text), report.schemaVersion, revisionOf(text))
-}
-
-/** what an opened file must be: a regular file no larger than a report may be */
-function checkOpened(file: string, st: { isFile(): boolean; size: number }): void {
-  if (!st.isFile()) throw new Error('not a regular file')
-  if (st.size > MAX_REPORT_BYTES) tooLarge(file, st.size)
-}
-
-/** a failure to open or read a library file, in words that say what to do */
-function readFailure(file: string, e: unknown): ZcprofError {
-  if (e instanceof ZcprofError) return e
-  const code = (e as NodeJS.ErrnoException).code
-  if (code === 'ELOOP') return new ZcprofError(linkProblem(file))
-  if (code === 'ENOENT')
-    return new ZcprofError({
-      code: 'ZC_LIBRARY_MISSING',
-      message: `${path.basename(file)} is no longer in ${path.dirname(file)}`,
-      hint: 'refresh the list: another program moved or deleted it'
-    })
-  return new ZcprofError({
-    code: 'ZC_REPORT_UNREADABLE',
-    message: `cannot read ${file}: ${(e as Error).message}`,
-    hint: 'check its permissions'
-  })
-}
-
-/** a file's text, read through a descriptor opened without following a link */
-function readNoFollow(file: string): string {
-  let fd = -1
-  try {
-    fd = openSync(file, O_RDONLY | O_NOFOLLOW)
-    checkOpened(file, fstatSync(fd))
-    return readFileSync(fd, 'utf8')
-  } catch (e) {
-    throw readFailure(file, e)
-  } finally {
-    if (fd >= 0) closeSync(fd)
-  }
-}
-
-/** the same, without holding the thread while the disk reads */
-async function readNoFollowAsync(file: string): Promise<string> {
-  let handle: Awaited<ReturnType<typeof openAsync>> | null = null
-  try {
-    handle = await openAsync(file, O_RDONLY | O_NOFOLLOW)
-    checkOpened(file, await handle.stat())
-    return await handle.readFile('utf8')
-  } catch (e) {
-    throw readFailure(file, e)
-  } finally {
-    await handle?.close()
-  }
-}
-
-function tooLarge(file: string, size: number): never {
-  throw new ZcprofError({
-    code: 'ZC_REPORT_TOO_LARGE',
-    message: `${file} is ${size} bytes, over the ${MAX_REPORT_BYTES} a report may be`,
-    hint: 'no report is that big: it is not one, or it was damaged'
-  })
-}
-
-/** any failure to read or load a file, as the problem its list entry shows */
-function problemOf(file: string, e: unknown): ErrorInfo {
-  if (e instanceof ZcprofError) return e.toInfo()
-  const code = (e as NodeJS.ErrnoException).code
-  if (code === 'ELOOP') return linkProblem(file)
-  return {
-    code: 'ZC_REPORT_UNREADABLE',
-    message: `${file} cannot be read as a report: ${(e as Error).message}`,
-    hint: 'open it in an editor, or move it out of the library'
-  }
-}
-
-function oddNameProblem(name: string): ErrorInfo {
-  const suggested = `${safeFileStem(name.replace(/\.json[\p{C}\s]*$/iu, ''))}.json`
-  return {
-    code: 'ZC_LIBRARY_ODD_NAME',
-    message: `"${escapedName(name)}" has characters zcprof does not take in a report's name (a newline, a control character, a leading dot, …)`,
-    hint: `rename it to open it here, e.g. to ${suggested}`
-  }
-}
-
-function problemEntry(id: string, st: Stats, problem: ErrorInfo): LibraryEntry {
-  return {
-    id,
-    title: id,
-    tags: [],
-    host: '',
-    timestamp: st.mtime.toISOString(),
-    tool: '',
-    foreign: false,
-    methods: [],
-    headline: '',
-    bytes: st.size,
-    schemaVersion: 0,
-    problem,
-    incomplete: false,
-    revision: null
-  }
 }
 
 /** a title and tags as the library and `zcprof run --title/--tag` accept them: trimmed, within the limits */
