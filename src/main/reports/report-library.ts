@@ -14,14 +14,13 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readlinkSync,
   rmSync,
   writeFileSync,
   writeSync,
   type Stats
 } from 'node:fs'
-import { lstat, open as openAsync, readdir, type FileHandle } from 'node:fs/promises'
-import net from 'node:net'
+import { lstat, readdir } from 'node:fs/promises'
+import type net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
@@ -37,11 +36,13 @@ import {
 } from '../../shared/library'
 import { safeFileStem } from '../../shared/report-title'
 import { entryFor } from '../../shared/export/library-entry'
-import { MAX_REPORT_BYTES, type Report } from '../../shared/report'
-import { JournalError, JournalReader, MAX_JOURNAL_LINE_BYTES, type JournalLine } from '../../shared/run-journal'
+import type { Report } from '../../shared/report'
+import type { JournalLine } from '../../shared/run-journal'
 import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
 import { parseReport, parseReportInSteps, readInputFile, type LoadedReport } from './report-loader'
+import { ownNetns, takeLock } from './journal-lock'
+import { activeJournals, JOURNAL_SUFFIX, recoverJournals } from './journal-recovery'
 import {
   badId,
   escapedName,
@@ -64,12 +65,9 @@ const TRASH = '.trash'
 export const LIBRARY_MARKER = '.zcprof-library'
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const TRASH_ID = /^\d{13}-[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
-const JOURNAL_SUFFIX = '.journal.ndjson'
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
+const { O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
 /** the candidates an ambiguous id prefix names in its error */
 const AMBIGUOUS_SHOWN = 8
-/** where a journal that could not all be read is kept, once what could be was recovered */
-const DAMAGED_SUFFIX = '.damaged-journal.ndjson'
 
 /** why another user could tamper with a library in folder, or null (storage/private-folder.ts) */
 export function privateFolderProblem(folder: string): ErrorInfo | null {
@@ -137,114 +135,6 @@ export function cleanChanges(changes: ReportChanges): ReportChanges {
     out.tags = tags
   }
   return out
-}
-
-/**
- * A run's journal is locked while its run goes on, and a listing recovers it only when
- * it can take the lock. The lock is a Unix socket bound to an abstract name made of the
- * journal's device and inode: the kernel holds the name while the process lives and
- * frees it the moment the process ends, however it ends (SIGKILL, a crash), so no pid
- * is trusted (a journal saying pid 1 or -1 cannot hold its run open), no pid reused by
- * another program can, and a dead run leaves no lock file behind. Binding is atomic, and
- * a listing holds the lock while it recovers, so two listings never recover one journal
- * twice. Abstract names are per host and network namespace: the journal records its
- * writer's, and one written elsewhere is judged by its age instead. The name fills the
- * whole of sun_path (108 bytes): Node 20's libuv binds an abstract name padded to that
- * length, newer ones (Electron's) bind it as long as it is, and only a full-length name
- * is the same address to both.
- */
-function lockServer(st: { dev: number; ino: number }): { server: net.Server; error: Promise<string | null> } | null {
-  if (process.platform !== 'linux') return null
-  const server = net.createServer((c) => c.destroy())
-  const error = new Promise<string | null>((resolve) => {
-    server.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'EIO'))
-    server.on('listening', () => resolve(null))
-  })
-  server.listen(`\0zcprof-journal-${st.dev}-${st.ino}-`.padEnd(108, '.')) // binds now, not later
-  server.unref()
-  return { server, error }
-}
-
-/** the journal's lock, taken; null when it could not be (held by a running writer, most likely) */
-function takeLock(st: { dev: number; ino: number }): net.Server | null {
-  const lock = lockServer(st)
-  return lock?.server.listening ? lock.server : null
-}
-
-/** the lock, taken; or 'held' by a writer; or 'none' where no lock can be had (judge by age) */
-async function tryLock(st: { dev: number; ino: number }): Promise<net.Server | 'held' | 'none'> {
-  const lock = lockServer(st)
-  if (!lock) return 'none'
-  if (lock.server.listening) return lock.server
-  return (await lock.error) === 'EADDRINUSE' ? 'held' : 'none'
-}
-
-/** this process's network namespace: where its locks can be seen */
-function ownNetns(): string | null {
-  try {
-    return readlinkSync('/proc/self/ns/net')
-  } catch {
-    return null
-  }
-}
-
-/** journals this process is writing now: never recovered, never read while listing */
-const activeJournals = new Set<string>()
-/** another host's journal untouched this long is taken as abandoned */
-const FOREIGN_JOURNAL_STALE_MS = 6 * 3600_000
-/** a journal is read this much at a time: no line over the limit is ever held whole */
-const JOURNAL_CHUNK = 64 * 1024
-
-/**
- * What a journal holds, read a chunk at a time: a line over MAX_JOURNAL_LINE_BYTES is
- * skipped as damage without being held, and no more than a report may be is read.
- */
-async function readJournal(handle: FileHandle, size: number): Promise<JournalReader> {
-  const reader = new JournalReader()
-  const limit = Math.min(size, MAX_REPORT_BYTES)
-  const chunk = Buffer.allocUnsafe(JOURNAL_CHUNK)
-  let parts: Buffer[] = []
-  let held = 0
-  let skipped = 0 // bytes of an over-long line, counted, not kept
-  let pos = 0
-  while (pos < limit) {
-    const { bytesRead } = await handle.read(chunk, 0, Math.min(JOURNAL_CHUNK, limit - pos), pos)
-    if (bytesRead === 0) break
-    pos += bytesRead
-    for (let from = 0; ; ) {
-      const nl = chunk.subarray(0, bytesRead).indexOf(10, from)
-      const end = nl < 0 ? bytesRead : nl
-      const piece = end - from
-      if (skipped) skipped += piece
-      else if (held + piece > MAX_JOURNAL_LINE_BYTES) {
-        skipped = held + piece
-        parts = []
-        held = 0
-      } else if (piece) {
-        parts.push(Buffer.from(chunk.subarray(from, end)))
-        held += piece
-      }
-      if (nl < 0) break
-      if (skipped) reader.tooLong(skipped)
-      else reader.line(Buffer.concat(parts).toString('utf8'))
-      parts = []
-      held = 0
-      skipped = 0
-      from = nl + 1
-    }
-  }
-  if (pos < size) reader.cut(pos, size)
-  else if (skipped) reader.tooLong(skipped)
-  else reader.torn(Buffer.concat(parts).toString('utf8'))
-  return reader
-}
-
-function journalProblem(name: string, why: string): ErrorInfo {
-  return {
-    code: 'ZC_JOURNAL_UNREADABLE',
-    message: `${escapedName(name)} is a run's journal that cannot be recovered: ${why}`,
-    hint: 'it stays in the library folder: open it in an editor, or delete it by hand if it holds nothing you need'
-  }
 }
 
 /** A run being written into the library: each finished trial is on disk before the next starts. */
@@ -321,7 +211,10 @@ export class ReportLibrary {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') names = []
       else throw e
     }
-    const entries = await this.recoverJournals(names)
+    const entries = await recoverJournals(
+      { folder: this.folder, saveNew: (r, s) => this.saveNew(r, s), freeName: (s, x) => this.freeName(s, x) },
+      names
+    )
     if (names.some((n) => n.endsWith(JOURNAL_SUFFIX))) names = await readdir(this.folder)
     for (const id of names.filter((n) => ID.test(n) || looksLikeReport(n))) {
       const file = path.join(this.folder, id)
@@ -653,76 +546,6 @@ export class ReportLibrary {
         rmSync(file, { force: true })
         release()
       }
-    }
-  }
-
-  /**
-   * Journals whose run is over but never finished (the process was killed) become
-   * incomplete reports; a journal that cannot be is listed with why, and nothing that
-   * could not be read is deleted. Answers the entries for those it could not recover.
-   */
-  private async recoverJournals(names: string[]): Promise<LibraryEntry[]> {
-    const problems: LibraryEntry[] = []
-    for (const name of names.filter((n) => n.endsWith(JOURNAL_SUFFIX))) {
-      const file = path.join(this.folder, name)
-      if (activeJournals.has(file)) continue
-      let st: Stats
-      try {
-        st = await lstat(file)
-      } catch {
-        continue // finished meanwhile
-      }
-      if (!st.isFile()) {
-        const why = st.isSymbolicLink() ? linkProblem(file) : journalProblem(name, 'it is not a regular file')
-        problems.push(problemEntry(escapedName(name), st, why))
-        continue
-      }
-      const problem = await this.recoverJournal(name, file)
-      if (problem) problems.push(problemEntry(escapedName(name), st, problem))
-    }
-    return problems
-  }
-
-  /** one journal recovered, left to its running writer, or the problem that stops it */
-  private async recoverJournal(name: string, file: string): Promise<ErrorInfo | null> {
-    let handle: FileHandle | null = null
-    let lock: net.Server | null = null
-    try {
-      // O_NONBLOCK: a FIFO swapped in since the lstat must not hang the listing
-      handle = await openAsync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
-      const st = await handle.stat()
-      if (!st.isFile()) return journalProblem(name, 'it is not a regular file')
-      const got = await tryLock(st)
-      if (got === 'held') return null // its run is still going (here, or being recovered by another listing)
-      lock = got === 'none' ? null : got
-      const lockable = lock !== null
-      if (st.size === 0) {
-        // its writer died before its first line: it holds nothing
-        if (lock) rmSync(file, { force: true })
-        return null
-      }
-      const reader = await readJournal(handle, st.size)
-      const { host, netns } = reader.result(st.mtimeMs)
-      const here = lockable && host === os.hostname() && (netns === undefined || netns === ownNetns())
-      // written where this lock cannot be seen: another host's run is taken as over once its journal goes stale
-      if (!here && Date.now() - st.mtimeMs < FOREIGN_JOURNAL_STALE_MS) return null
-      const stem = safeFileStem(name.slice(0, -JOURNAL_SUFFIX.length))
-      const keptAs = reader.damage.length ? this.freeName(stem, DAMAGED_SUFFIX) : undefined
-      const { report } = reader.result(st.mtimeMs, keptAs)
-      this.saveNew(report, stem)
-      // the journal goes only when all of it was read, and it is still the file that was
-      const now = lstatSync(file)
-      if (now.ino !== st.ino || now.dev !== st.dev) return null
-      if (keptAs) moveNoReplace(file, path.join(this.folder, keptAs))
-      else rmSync(file, { force: true })
-      return null
-    } catch (e) {
-      if (e instanceof JournalError) return journalProblem(name, e.message)
-      const p = problemOf(file, e)
-      return journalProblem(name, `${p.message}${p.hint ? ` (${p.hint})` : ''}`)
-    } finally {
-      lock?.close()
-      await handle?.close()
     }
   }
 
