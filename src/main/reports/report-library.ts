@@ -42,6 +42,7 @@ import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { moveNoReplace, writeReport } from '../storage/atomic-file'
 import { parseReport, parseReportInSteps, readInputFile, type LoadedReport } from './report-loader'
 import { ownNetns, takeLock } from './journal-lock'
+import { findReportId, REPORT_ID, reportIdOf } from './library-ids'
 import { activeJournals, JOURNAL_SUFFIX, recoverJournals } from './journal-recovery'
 import {
   badId,
@@ -52,7 +53,6 @@ import {
   oddNameProblem,
   problemEntry,
   problemOf,
-  readFailure,
   readNoFollow,
   readNoFollowAsync,
   revisionOf
@@ -63,11 +63,8 @@ export { escapedName } from './library-files'
 const TRASH = '.trash'
 /** marks a folder as a zcprof library, so the app may be pointed at it again */
 export const LIBRARY_MARKER = '.zcprof-library'
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const TRASH_ID = /^\d{13}-[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const { O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
-/** the candidates an ambiguous id prefix names in its error */
-const AMBIGUOUS_SHOWN = 8
 
 /** why another user could tamper with a library in folder, or null (storage/private-folder.ts) */
 export function privateFolderProblem(folder: string): ErrorInfo | null {
@@ -193,7 +190,7 @@ export class ReportLibrary {
   }
 
   private file(id: string): string {
-    if (!ID.test(id)) badId(id)
+    if (!REPORT_ID.test(id)) badId(id)
     return path.join(this.folder, id)
   }
 
@@ -216,7 +213,7 @@ export class ReportLibrary {
       names
     )
     if (names.some((n) => n.endsWith(JOURNAL_SUFFIX))) names = await readdir(this.folder)
-    for (const id of names.filter((n) => ID.test(n) || looksLikeReport(n))) {
+    for (const id of names.filter((n) => REPORT_ID.test(n) || looksLikeReport(n))) {
       const file = path.join(this.folder, id)
       let st: Stats
       try {
@@ -224,7 +221,7 @@ export class ReportLibrary {
       } catch {
         continue // removed while listing
       }
-      if (!ID.test(id)) {
+      if (!REPORT_ID.test(id)) {
         // listed, escaped, never hidden: a name with a newline, a control character or a leading dot
         entries.push(problemEntry(escapedName(id), st, oddNameProblem(id)))
         continue
@@ -275,41 +272,12 @@ export class ReportLibrary {
    * (a prefix); null when none does. A prefix several ids begin is an error naming them.
    */
   findId(arg: string): string | null {
-    let names: string[]
-    try {
-      names = readdirSync(this.folder)
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null
-      throw readFailure(this.folder, e)
-    }
-    const ids = names.filter((n) => ID.test(n))
-    for (const exact of [arg, `${arg}.json`]) if (ids.includes(exact)) return exact
-    const hits = arg ? ids.filter((id) => id.startsWith(arg)).sort() : []
-    if (hits.length > 1) {
-      const shown = hits.slice(0, AMBIGUOUS_SHOWN)
-      throw new ZcprofError({
-        code: 'ZC_LIBRARY_AMBIGUOUS',
-        message:
-          `"${escapedName(arg.slice(0, 60))}" begins ${hits.length} reports in ${this.folder}:\n` +
-          shown.map((id) => `  ${escapedName(id)}`).join('\n') +
-          (hits.length > shown.length ? `\n  and ${hits.length - shown.length} more` : ''),
-        hint: 'give more of the id, or all of it'
-      })
-    }
-    return hits[0] ?? null
+    return findReportId(this.folder, arg)
   }
 
   /** findId, where naming no report is an error */
   idOf(arg: string): string {
-    const id = this.findId(arg)
-    if (id === null)
-      throw new ZcprofError({
-        code: 'ZC_LIBRARY_MISSING',
-        message: `no report in ${this.folder} has an id beginning "${escapedName(arg.slice(0, 60))}"`,
-        hint: 'zcprof library list shows the ids'
-      })
-    return id
+    return reportIdOf(this.folder, arg)
   }
 
   open(id: string): LoadedReport & { revision: string } {
