@@ -51,3 +51,8 @@ export function reportIdOf(folder: string, arg: string): string {
     })
   return id
 }
+
+/** the i-th name for stem: stem itself, then stem-2, stem-3, … (never over another file) */
+export function numberedStem(stem: string, i: number): string {
+  return `${stem}${i === 1 ? '' : `-${i}`}`
+}

@@ -13,7 +13,6 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
-  readdirSync,
   rmSync,
   writeFileSync,
   writeSync,
@@ -39,16 +38,16 @@ import { entryFor } from '../../shared/export/library-entry'
 import type { Report } from '../../shared/report'
 import type { JournalLine } from '../../shared/run-journal'
 import { folderProblem, type FolderUse } from '../storage/private-folder'
-import { moveNoReplace, writeReport } from '../storage/atomic-file'
+import { writeReport } from '../storage/atomic-file'
 import { parseReport, parseReportInSteps, readInputFile, type LoadedReport } from './report-loader'
 import { ownNetns, takeLock } from './journal-lock'
-import { findReportId, REPORT_ID, reportIdOf } from './library-ids'
+import { findReportId, numberedStem, REPORT_ID, reportIdOf } from './library-ids'
+import { ensureTrashFolder, listTrash, moveToTrash, restoreFromTrash, TRASH_ID } from './library-trash'
 import { activeJournals, JOURNAL_SUFFIX, recoverJournals } from './journal-recovery'
 import {
   badId,
   escapedName,
   linkProblem,
-  linkRefused,
   looksLikeReport,
   oddNameProblem,
   problemEntry,
@@ -60,10 +59,8 @@ import {
 
 export { escapedName } from './library-files'
 
-const TRASH = '.trash'
 /** marks a folder as a zcprof library, so the app may be pointed at it again */
 export const LIBRARY_MARKER = '.zcprof-library'
-const TRASH_ID = /^\d{13}-[A-Za-z0-9][A-Za-z0-9._-]{0,180}\.json$/
 const { O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
 
 /** why another user could tamper with a library in folder, or null (storage/private-folder.ts) */
@@ -161,19 +158,7 @@ export class ReportLibrary {
       // 0755 whatever the umask says: a group-writable library would be refused below
       mkdirSync(this.folder, { recursive: true, mode: 0o755 })
       checkPrivateFolder(this.folder)
-      const trash = path.join(this.folder, TRASH)
-      let st: Stats | null = null
-      try {
-        st = lstatSync(trash)
-      } catch {
-        mkdirSync(trash, { mode: 0o755 })
-      }
-      if (st && (st.isSymbolicLink() || !st.isDirectory()))
-        throw new ZcprofError({
-          code: 'ZC_LIBRARY_TRASH',
-          message: `${trash} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: deleted reports would leave the library`,
-          hint: `remove ${trash}; zcprof makes a new one`
-        })
+      ensureTrashFolder(this.folder)
       try {
         writeFileSync(path.join(this.folder, LIBRARY_MARKER), 'a zcprof report library\n', { flag: 'wx' })
       } catch (e) {
@@ -287,14 +272,10 @@ export class ReportLibrary {
     return { ...parseReport(text, file), revision: revisionOf(text) }
   }
 
-  private taken(stem: string, i: number): string {
-    return `${stem}${i === 1 ? '' : `-${i}`}`
-  }
-
   /** saves under name, or the next free name; never over another report, even one saved this moment elsewhere */
   private saveNew(report: Report, stem: string): LibraryEntry {
     for (let i = 1; i < 10_000; i++) {
-      const id = `${this.taken(stem, i)}.json`
+      const id = `${numberedStem(stem, i)}.json`
       try {
         return written(id, report, writeReport(path.join(this.folder, id), report, { exclusive: true }))
       } catch (e) {
@@ -368,52 +349,19 @@ export class ReportLibrary {
         hint: `move it out of ${this.folder} by hand if it does not belong there`
       })
     this.ensureFolder()
-    const trashId = `${Date.now()}-${id}`
-    moveNoReplace(file, path.join(this.folder, TRASH, trashId))
+    const entry = moveToTrash(this.folder, id)
     this.cache.delete(id)
-    return { trashId, id, title: id, deletedAt: new Date().toISOString() }
+    return entry
   }
 
   trash(): TrashEntry[] {
-    const dir = path.join(this.folder, TRASH)
-    try {
-      if (!lstatSync(dir).isDirectory()) return []
-    } catch {
-      return []
-    }
-    return readdirSync(dir)
-      .filter((n) => TRASH_ID.test(n))
-      .map((trashId) => {
-        const id = trashId.slice(14)
-        return { trashId, id, title: id, deletedAt: new Date(Number(trashId.slice(0, 13))).toISOString() }
-      })
-      .sort((a, b) => b.deletedAt.localeCompare(a.deletedAt))
+    return listTrash(this.folder)
   }
 
   restore(trashId: string): LibraryEntry {
     if (!TRASH_ID.test(trashId)) badId(trashId)
     this.ensureFolder()
-    const from = path.join(this.folder, TRASH, trashId)
-    let st: Stats
-    try {
-      st = lstatSync(from)
-    } catch {
-      throw new ZcprofError({
-        code: 'ZC_LIBRARY_MISSING',
-        message: `${trashId} is not in the trash`,
-        hint: 'refresh the list'
-      })
-    }
-    if (st.isSymbolicLink()) linkRefused(from)
-    const stem = trashId.slice(14).replace(/\.json$/, '')
-    for (let i = 1; i < 10_000; i++) {
-      const id = `${this.taken(stem, i)}.json`
-      try {
-        moveNoReplace(from, path.join(this.folder, id))
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue
-        throw e
-      }
+    return restoreFromTrash(this.folder, trashId, (id) => {
       // a damaged file comes back as it went: listed, with its reason
       const file = path.join(this.folder, id)
       try {
@@ -421,8 +369,7 @@ export class ReportLibrary {
       } catch (e) {
         return problemEntry(id, lstatSync(file), problemOf(file, e))
       }
-    }
-    throw new ZcprofError({ code: 'ZC_LIBRARY_FULL', message: `no free name for ${stem} in ${this.folder}` })
+    })
   }
 
   /**
@@ -438,7 +385,7 @@ export class ReportLibrary {
     let lock: net.Server | null = null
     let unlocked = 0
     for (let i = 1; fd < 0 && i < 10_000; i++) {
-      const name = this.taken(stem, i)
+      const name = numberedStem(stem, i)
       file = path.join(this.folder, name + JOURNAL_SUFFIX)
       try {
         lstatSync(path.join(this.folder, `${name}.json`))
@@ -520,7 +467,7 @@ export class ReportLibrary {
   /** a name for a file beside the reports that nothing has yet */
   private freeName(stem: string, suffix: string): string {
     for (let i = 1; i < 10_000; i++) {
-      const name = `${this.taken(stem, i)}${suffix}`
+      const name = `${numberedStem(stem, i)}${suffix}`
       try {
         lstatSync(path.join(this.folder, name))
       } catch {
