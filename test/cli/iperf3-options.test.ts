@@ -54,6 +54,12 @@ describe("zcprof run's iperf3 short options", () => {
     // [what was typed, what stderr must say]
     [['-t', 'tcp://127.0.0.1'], /-t is now a trial's seconds .*\n {2}hint: .*--target tcp:\/\/127\.0\.0\.1/],
     [['-c', '1MiB'], /bytes per write is now -l.*\n {2}hint: e\.g\. -l 1MiB/],
+    // an address is a host, though it starts with a digit (nothing is sent: the flag is refused first)
+    [
+      ['-c', '192.0.2.7'],
+      /iperf3's -c \(the server\) is --target here\n {2}hint: e\.g\. --target agent:\/\/192\.0\.2\.7:7733/
+    ],
+    [['-c', '::1'], /iperf3's -c \(the server\) is --target here\n {2}hint: e\.g\. --target agent:\/\/\[::1\]:7733/],
     [['-c', 'lab2'], /iperf3's -c \(the server\) is --target here\n {2}hint: e\.g\. --target agent:\/\/lab2:7733/],
     [['-d', '2s'], /a trial's length is now -t.*\n {2}hint: e\.g\. -t 2s/],
     [['-j', 'out.json'], /the JSON report is now -J.*\n {2}hint: e\.g\. -J out\.json/],

@@ -133,10 +133,13 @@ export function parsePrecision(text: string): number | null {
  */
 function oldShortOptions(f: RunFlags): void {
   const old = (message: string, hint: string) => new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message, hint })
-  if (f.c !== undefined)
-    throw /^\d/.test(f.c)
+  if (f.c !== undefined) {
+    // a size (128KiB) was the old -c; anything else is a host, as iperf3's -c (192.0.2.7 too)
+    const host = f.c.includes(':') && !f.c.startsWith('[') ? `[${f.c}]` : f.c
+    throw sizeListFromText(f.c, 'chunkBytes', '-c').ok
       ? old(`-c '${f.c}': bytes per write is now -l, as iperf3's -l`, `e.g. -l ${f.c}`)
-      : old(`-c '${f.c}': iperf3's -c (the server) is --target here`, `e.g. --target agent://${f.c}:7733`)
+      : old(`-c '${f.c}': iperf3's -c (the server) is --target here`, `e.g. --target agent://${host}:7733`)
+  }
   if (f.d !== undefined) throw old(`-d '${f.d}': a trial's length is now -t, as iperf3's`, `e.g. -t ${f.d}`)
   if (f.j !== undefined) throw old(`-j '${f.j}': the JSON report is now -J, as iperf3's`, `e.g. -J ${f.j}`)
   // -t was --target's: a target given to it is the old sense
