@@ -35,9 +35,11 @@ const EXIT_USAGE = 2
 function fail(e: unknown): never {
   // an error may quote a file, a peer or a report: only printable text reaches the terminal
   if (e instanceof ZcprofError) {
-    process.stderr.write(`zcprof: ${printable(e.message)}\n`)
     // 2, or 70 where the error-code table says the code is a bug's (ZC_INTERNAL, ZC_NAPI)
-    process.exit(thrownExitStatus(e.code))
+    const status = thrownExitStatus(e.code)
+    const bug = status === 70 ? 'internal error (please report it): ' : ''
+    process.stderr.write(`zcprof: ${bug}${printable(e.message)}\n`)
+    process.exit(status)
   }
   process.stderr.write(`zcprof: internal error (please report it):\n${printable((e as Error).stack ?? String(e))}\n`)
   process.exit(70)

@@ -387,7 +387,7 @@ export const ERROR_CODES = {
     fix: 'a bug: report it with the message'
   },
   ZC_INTERNAL: {
-    meaning: 'an error zcprof did not expect; a run stops on it as on ZC_AGENT',
+    meaning: 'unexpected: exit 70 from a command; in a run it stops the run (2, 1 after a trial)',
     exit: 70,
     fix: 'a bug: report it with the message'
   }

@@ -195,6 +195,12 @@ describe('the engine on a fake transport', () => {
     expect(events.filter((e) => e.type === 'error').map((e) => (e as { error: { code: string } }).error.code)).toEqual([
       'ZC_AGENT_GONE'
     ])
+    // the stream says the run's warning of it first, then the error, then the end
+    const at = (p: (e: RunEvent) => boolean) => events.findIndex(p)
+    const warned = at((e) => e.type === 'warning' && e.warning.code === 'ZC_AGENT_GONE' && e.warning.scope === 'run')
+    expect(warned).toBeGreaterThanOrEqual(0)
+    expect(warned).toBeLessThan(at((e) => e.type === 'error'))
+    expect(at((e) => e.type === 'error')).toBeLessThan(at((e) => e.type === 'run-end'))
   })
 
   it('a sender that fails fails its trial only: the run goes on and the failure is a warning on that trial', async () => {

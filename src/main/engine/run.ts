@@ -294,7 +294,6 @@ interface RunOutcome {
 
 /** The run's end: its report, finished as a recovered one is (finishReport), its new warnings streamed. */
 function buildReport(r: RunOutcome, emit: (e: RunEvent) => void): Report {
-  if (r.fatal) emit({ type: 'error', error: r.fatal })
   const begun = zcprofReport(
     {
       timestamp: new Date(r.started).toISOString(),
@@ -309,13 +308,16 @@ function buildReport(r: RunOutcome, emit: (e: RunEvent) => void): Report {
     { timestamp: '', durationMs: 0, incomplete: r.incomplete, aggregates: [], warnings: [] },
     r.meta
   )
-  return finishReport(
+  const report = finishReport(
     begun,
     r.trials,
     r.warnings,
     { endMs: Date.now(), incomplete: r.incomplete, fatal: r.fatal, rounds: r.rounds },
     (w) => emit({ type: 'warning', warning: w })
   )
+  // after its warning, as before the end was shared with recovery: the warning, then the error
+  if (r.fatal) emit({ type: 'error', error: r.fatal })
+  return report
 }
 
 /**
