@@ -6,7 +6,7 @@
 import { summaryTables } from '../../shared/export/figures'
 import { findings } from '../../shared/export/findings'
 import type { Report } from '../../shared/report'
-import { drawTable, wrap } from './text-table'
+import { drawTable, paragraph } from './text-table'
 import { bold } from './terminal'
 import { groupWarnings } from '../../shared/warnings'
 
@@ -26,8 +26,7 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
   const out: string[] = []
   const proseWidth = opts.width ?? Number.POSITIVE_INFINITY
   /** prose wrapped to the width, its first line after `first`, the rest after `rest` */
-  const para = (text: string, first = '', rest = first) =>
-    wrap(text, Math.max(20, proseWidth - rest.length)).map((l, i) => (i === 0 ? first : rest) + l)
+  const para = (text: string, first = '', rest = first) => paragraph(text, proseWidth, first, rest)
   // the answer first, in words; the tables after it hold the figures behind it
   const said = findings(report)
   for (const s of said) out.push(...para(s))
