@@ -22,13 +22,3 @@ export function widthFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = pr
 export const bold = (text: string, color: boolean) => (color ? `\x1b[1m${text}\x1b[0m` : text)
 export const cyan = (text: string, color: boolean) => (color ? `\x1b[36m${text}\x1b[0m` : text)
 export const dim = (text: string, color: boolean) => (color ? `\x1b[2m${text}\x1b[0m` : text)
-
-/**
- * Options for a cli-table3 box whose colour follows colorFor. cli-table3 would
- * otherwise ask its own colour library, which has its own rules (it drops colour
- * when $TERM is unset or $CI is set, even on a terminal): the head is coloured
- * here and the table's own styling is off.
- */
-export function boxTable(head: string[], color: boolean) {
-  return { head: head.map((h) => cyan(h, color)), style: { head: [], border: [] } }
-}
