@@ -26,7 +26,8 @@ const HEAVY = {
   systeminformation: '/node_modules/systeminformation/',
   ajv: '/node_modules/ajv/',
   'the UI server (ws)': '/node_modules/ws/',
-  'table drawing (cli-table3)': '/node_modules/cli-table3/',
+  // src/main/cli/text-table.ts, bundled as a chunk of its own
+  'table drawing (text-table)': '/chunks/text-table-',
   'progress bars (cli-progress)': '/node_modules/cli-progress/',
   'the native addon': 'zcprof.node',
   "a command's module": '-command-'
@@ -68,6 +69,6 @@ describe('start-up: what each command loads', () => {
     expect(loads(modules, 'systeminformation')).toBe(true)
     expect(loads(modules, 'ajv')).toBe(false)
     expect(loads(modules, 'the UI server (ws)')).toBe(false)
-    expect(loads(modules, 'table drawing (cli-table3)')).toBe(false)
+    expect(loads(modules, 'table drawing (text-table)')).toBe(false)
   })
 })
