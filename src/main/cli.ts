@@ -14,6 +14,7 @@ import type { CompareFlags } from './cli/compare-command'
 import type { LibraryFlags } from './cli/library-command'
 import type { ReportFlags } from './cli/report-command'
 import type { RunFlags } from './cli/run-command'
+import type { TrendFlags } from './cli/trend-command'
 import type { UiFlags } from './cli/ui-command'
 import { TOOL_VERSION } from './model/report-build'
 
@@ -26,7 +27,8 @@ const commands = {
   ui: () => import('./cli/ui-command'),
   report: () => import('./cli/report-command'),
   compare: () => import('./cli/compare-command'),
-  library: () => import('./cli/library-command')
+  library: () => import('./cli/library-command'),
+  trend: () => import('./cli/trend-command')
 }
 
 /** exit statuses: 0 done, 1 a regression or a failed trial, 2 bad input or usage, 3 compare cannot decide, 4 compared plans differ, 70 a bug */
@@ -174,6 +176,7 @@ function registerRun(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--title <text>', "the report's title (default: what ran, where, and when)")
     .option('--tag <tags>', 'comma-separated tags for the report, e.g. kernel-6.18,baseline')
+    .option('--label <text>', "what this run is of (a commit, a kernel): its point's name in `zcprof trend`")
     .option('--save', 'also save the report into the report library', false)
     .option('--wide', 'every column in the final tables (default: what fits the terminal)', false)
     .option('--verbose', 'every warning in full, with what to do (default: one line a kind)', false)
@@ -331,6 +334,34 @@ function registerLibrary(program: Command): void {
     )
 }
 
+/** zcprof trend: the library's history per series, its change points, and a gate on the newest run */
+function registerTrend(program: Command): void {
+  program
+    .command('trend')
+    .description(
+      "each series' history in the library, where it changed level, and the newest run against its level; --gate exits as compare's does"
+    )
+    .option('--library <dir>', 'the library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
+    .option('--metric <figure>', 'cost (what every host pays per bit) or throughput', 'cost')
+    .option('--by <grouping>', 'a series per host (host) or per CPU model (cpu)', 'host')
+    .option('--host <name>', 'only reports from this host')
+    .option('--method <method>', 'only this method')
+    .option('--label <text>', 'only runs whose label (run --label) contains this')
+    .option('--since <date>', 'only reports from this date on, e.g. 2026-12-01 (UTC)')
+    .option('--until <date>', 'only reports up to this date, the day itself included (UTC)')
+    .option('--threshold <pct>', '--gate: smallest change that counts as a regression', '5%')
+    .option('--window <runs>', 'the newest runs of each series searched for change points', '200')
+    .option('--json <out>', "write the trend as JSON ('-': to standard output)")
+    .option(
+      '--gate',
+      'exit 0 when the newest report is within its level, 1 when it is worse beyond the threshold and the noise, 3 when the data cannot tell',
+      false
+    )
+    .action(
+      guarded(async (flags: TrendFlags) => (process.exitCode = await (await commands.trend()).trendCommand(flags)))
+    )
+}
+
 export function main(argv: string[]): void {
   quietOnClosedPipe(process.stdout)
   quietOnClosedPipe(process.stderr)
@@ -350,6 +381,7 @@ export function main(argv: string[]): void {
   registerReport(program)
   registerCompare(program)
   registerLibrary(program)
+  registerTrend(program)
 
   // a usage error is the error, the nearest option (commander's "Did you mean"), and where
   // help is: one screen of help after every typo buries the line that says what was wrong

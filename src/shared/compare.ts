@@ -210,7 +210,7 @@ function normalTarget(target: string): string {
  * it aligns with any other timed row of its method, target, chunk and streams, whatever
  * file it looped over or how long it ran (an iperf3 -t import with a zcprof timed run).
  */
-function rowKeyOf(a: MethodAggregate): RowKey {
+export function rowKeyOf(a: MethodAggregate): RowKey {
   const timed = a.durationMs !== null
   return {
     method: a.method,
@@ -227,7 +227,7 @@ function rowKeyOf(a: MethodAggregate): RowKey {
 const reportLetterOf = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
 const rowText = (k: RowKey) => `${k.method} ${k.target}`
 
-const rowId = (k: RowKey) =>
+export const rowId = (k: RowKey) =>
   `${k.method}|${k.target}|${k.timed}|${k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
 
 /** how many measured runs each side's figures rest on, the fewer of the two */

@@ -2,6 +2,8 @@
 // scans a list for (host, date, methods, headline), and a trash for undo.
 
 import type { ErrorInfo } from './errors'
+import type { MethodName } from './methods'
+import type { Stat } from './statistics'
 
 export interface LibraryEntry {
   /** the file name inside the library folder */
@@ -24,6 +26,32 @@ export interface LibraryEntry {
   incomplete: boolean
   /** a digest of the file as listed: a change made against an older revision is refused (someone else changed it) */
   revision: string | null
+  /** what a trend needs of the report (trend.entryTrend), so a trend reads the listing; absent for a file that will not load */
+  trend?: EntryTrend
+}
+
+/** a report's machine, label and each row's figures, as a trend follows them */
+export interface EntryTrend {
+  cpuModel: string
+  kernel: string
+  label: string | null
+  rows: EntryRow[]
+}
+
+export interface EntryRow {
+  /** the row and the plan facts that make two runs the same experiment (compare's rule), less the machine */
+  series: string
+  /** those plan facts, in words */
+  facts: string
+  method: MethodName
+  /** the port left out, as compare aligns rows */
+  target: string
+  chunkBytes: number
+  streams: number
+  /** the runs its figures rest on: repetitions that finished */
+  runs: number
+  allHostsCyclesPerBit: Stat | null
+  throughputBitsPerSec: Stat | null
 }
 
 export interface TrashEntry {

@@ -16,6 +16,7 @@ import {
   COST_VERDICTS,
   CYCLES_SOURCES,
   HEADLINE_STATUSES,
+  MAX_LABEL_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TITLE_LENGTH,
@@ -469,10 +470,14 @@ export const REPORT_SCHEMA: Schema<Report> = {
   ...obj<Report>({
     schemaVersion: constOf(SCHEMA_VERSION),
     tool: obj<Report['tool']>({ name: enumOf(['zcprof', 'iperf3']), version: str }),
-    meta: obj<ReportMeta>({
-      title: { type: ['string', 'null'], maxLength: MAX_TITLE_LENGTH } as Schema<string | null>,
-      tags: arrayOf<string>({ type: 'string', maxLength: MAX_TAG_LENGTH }, MAX_TAGS)
-    }),
+    meta: obj<ReportMeta>(
+      {
+        title: { type: ['string', 'null'], maxLength: MAX_TITLE_LENGTH } as Schema<string | null>,
+        tags: arrayOf<string>({ type: 'string', maxLength: MAX_TAG_LENGTH }, MAX_TAGS),
+        label: { type: ['string', 'null'], maxLength: MAX_LABEL_LENGTH } as Schema<string | null>
+      },
+      { label: true }
+    ),
     foreign: nullable(
       obj<ForeignOrigin>({ format: constOf('iperf3-json'), measured: arrayOf(str, 64), notes: arrayOf(str, 64) })
     ),

@@ -19,6 +19,8 @@ export const MAX_REPORT_BYTES = 100 * 1024 * 1024
 export const MAX_TITLE_LENGTH = 200
 export const MAX_TAGS = 16
 export const MAX_TAG_LENGTH = 40
+/** a run's label (a commit, a kernel): short enough to sit under a trend chart's point */
+export const MAX_LABEL_LENGTH = 64
 /** the oldest schema this build still reads (and migrates) */
 export const OLDEST_SCHEMA_VERSION = 1
 
@@ -541,6 +543,11 @@ export interface ForeignOrigin {
 export interface ReportMeta {
   title: string | null
   tags: string[]
+  /**
+   * what this run is of, given at run time (`zcprof run --label <commit>`): a trend's
+   * points are named by it. Absent in reports before 0.5 and where none was given.
+   */
+  label?: string | null
 }
 
 export interface Report {

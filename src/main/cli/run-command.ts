@@ -9,7 +9,7 @@ import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/pla
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
 import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
-import type { Plan, Report } from '../../shared/report'
+import { MAX_LABEL_LENGTH, type Plan, type Report } from '../../shared/report'
 import { estimateRunMs, GPU_DEFAULT_CHUNK_BYTES, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import { formatBytes, formatDurationMs, parseBitRateList, parseDurationMs } from '../../shared/units'
 import {
@@ -38,6 +38,8 @@ import { colorFor, widthFor } from './terminal'
 
 export interface RunFlags extends ExportFlags {
   title?: string
+  /** what the run is of (a commit, a kernel): its name on a trend */
+  label?: string
   /** comma-separated */
   tag?: string
   /** every column in the final tables */
@@ -467,6 +469,20 @@ function readPlanFile(file: string): Partial<Plan> {
 }
 
 /** the plan to run: the flags', or a plan file's with the flags given on the command line over it */
+/** --label: one short line (a commit, a kernel) that names this run's point on a trend */
+export function runLabel(text: string | undefined): string | null {
+  if (text === undefined) return null
+  const label = text.trim()
+  // eslint-disable-next-line no-control-regex
+  if (label.length > MAX_LABEL_LENGTH || /[\u0000-\u001f\u007f]/.test(label))
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--label "${label.slice(0, 40)}${label.length > 40 ? '…' : ''}" is not a label: one line of ${MAX_LABEL_LENGTH} characters at most`,
+      hint: 'give a commit, a kernel or a version, e.g. --label $(git rev-parse --short HEAD)'
+    })
+  return label || null
+}
+
 export function planOf(flags: RunFlags): Plan {
   const fromFlags = planFromFlags(flags)
   return flags.plan ? mergePlans(DEFAULT_PLAN, readPlanFile(flags.plan), fromFlags, flags.given ?? []) : fromFlags
@@ -481,7 +497,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.save) checkPrivateFolder(flags.library ?? defaultLibraryFolder())
   const exports = requestedExports(flags)
   const labels = cleanChanges({ title: flags.title ?? null, tags: flags.tag?.split(',') ?? [] })
-  const meta = { title: labels.title ?? null, tags: labels.tags ?? [] }
+  const meta = { title: labels.title ?? null, tags: labels.tags ?? [], label: runLabel(flags.label) }
   const estimateMs = estimateRunMs(plan, plan.file ? fileSize(plan.file) : undefined)
   // a run that will take a while says so before it starts: 1-byte chunks take hours
   if (typeof plan.precision === 'number')

@@ -373,8 +373,13 @@ export function rowKeyText(k: RowKey): string {
 
 /** a compared figure's mean, in the unit people read it in */
 export function meanText(metric: StatMetric, s: Stat | null): string {
-  if (!s || !Number.isFinite(s.mean)) return DASH
-  return metric === 'throughputBitsPerSec' ? `${(s.mean / 1e9).toFixed(2)} Gbit/s` : formatRatio(s.mean, 3)
+  return s ? figureText(metric, s.mean) : DASH
+}
+
+/** a compared figure's value, in the unit people read it in */
+export function figureText(metric: StatMetric, value: number): string {
+  if (!Number.isFinite(value)) return DASH
+  return metric === 'throughputBitsPerSec' ? `${(value / 1e9).toFixed(2)} Gbit/s` : formatRatio(value, 3)
 }
 
 /** ' [−21.8%, −18.2%]', or nothing when no interval could be had */

@@ -7,6 +7,7 @@ import type { Report } from '../report'
 import { reportTitle } from '../report-title'
 import { headlineText } from './figures'
 import { cheapest } from './findings'
+import { entryTrend } from '../trend'
 
 /**
  * A report in a line: the method the whole machine pays least for against copy (a
@@ -46,6 +47,7 @@ export function entryFor(
     schemaVersion,
     problem: null,
     incomplete: report.end.incomplete,
-    revision
+    revision,
+    trend: entryTrend(report)
   }
 }

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest'
+import { entryFor } from '../../src/shared/export/library-entry'
+import type { LibraryEntry } from '../../src/shared/library'
+import { buildTrend } from '../../src/shared/trend'
+import { dailyRuns, historyReport, type HistoryRun } from '../fixtures/reports/history'
+
+/** the runs as the library lists them */
+const entries = (runs: readonly HistoryRun[]): LibraryEntry[] =>
+  runs.map((run, i) => entryFor(`run-${i}.json`, historyReport(run), 1, 3))
+
+const seriesOf = (t: ReturnType<typeof buildTrend>, method: string) => t.series.filter((s) => s.method === method)
+
+describe('a trend over a library', () => {
+  it('finds the run where a series stepped up, says it is worse and by about how much, and nothing in a flat one', () => {
+    // sendfile 2.0 → 2.4 cycles/bit from run 20 (+20 %), 3 % noise a repetition; copy flat at 3.0
+    const t = buildTrend(entries(dailyRuns(30, (i) => ({ copy: 3, sendfile: i < 20 ? 2 : 2.4 }), { noise: 0.03 })))
+    const [sendfile] = seriesOf(t, 'sendfile')
+    const [copy] = seriesOf(t, 'copy')
+    expect(sendfile.points).toHaveLength(30)
+    expect(sendfile.changes).toHaveLength(1)
+    expect(Math.abs(sendfile.changes[0].index - 20)).toBeLessThanOrEqual(1)
+    expect(sendfile.changes[0].id).toBe(`run-${sendfile.changes[0].index}.json`)
+    expect(sendfile.changes[0].worse).toBe(true)
+    expect(sendfile.changes[0].change).toBeGreaterThan(0.15)
+    expect(sendfile.changes[0].change).toBeLessThan(0.25)
+    expect(copy.changes).toEqual([])
+  })
+
+  it('calls a drop in throughput worse, and a drop in cost better', () => {
+    const runs = dailyRuns(24, (i) => ({ copy: 3, sendfile: i < 12 ? 2.4 : 2 }), { noise: 0.02 })
+    const [cost] = seriesOf(buildTrend(entries(runs)), 'sendfile')
+    expect(cost.changes.map((c) => c.worse)).toEqual([false])
+    // the fixture's throughput is the same every run: no change in it, whatever the cost did
+    const [speed] = seriesOf(buildTrend(entries(runs), { metric: 'throughputBitsPerSec' }), 'sendfile')
+    expect(speed.changes).toEqual([])
+  })
+
+  it('gates the newest run against its level: worse beyond the threshold and the noise is a regression', () => {
+    const runs = dailyRuns(21, (i) => ({ copy: 3, sendfile: i < 20 ? 2 : 2.6 }), { noise: 0.02 })
+    const t = buildTrend(entries(runs))
+    expect(t.newest?.id).toBe('run-20.json')
+    expect(t.gate).toBe('regression')
+    expect(t.gateReasons).toEqual(['worse: sendfile tcp://127.0.0.1 on lab-a'])
+    const [sendfile] = seriesOf(t, 'sendfile')
+    expect(sendfile.gate?.levelRuns).toBe(20)
+    expect(sendfile.gate?.comparison.ratio?.ratio).toBeCloseTo(1.3, 1)
+    // the same step under a 40 % threshold is no regression
+    expect(buildTrend(entries(runs), { thresholdFraction: 0.4 }).gate).toBe('pass')
+  })
+
+  it('passes a newest run at its level, and cannot tell with under three earlier runs or none', () => {
+    const flat = (n: number) => dailyRuns(n, () => ({ copy: 3, sendfile: 2 }), { noise: 0.02 })
+    expect(buildTrend(entries(flat(12))).gate).toBe('pass')
+    const few = buildTrend(entries(flat(3)))
+    expect(few.gate).toBe('inconclusive')
+    expect(few.gateReasons.join('\n')).toMatch(/2 earlier runs at its level/)
+    const one = buildTrend(entries(flat(1)))
+    expect(one.gate).toBe('inconclusive')
+    expect(one.gateReasons).toEqual(['the newest report has no earlier run of the same experiment to be held against'])
+  })
+
+  it('holds the newest only against the level since the last change, not the whole history', () => {
+    // a step down to 1.5 at run 10, then the newest at 1.5: judged against 1.5, it passes;
+    // against the whole history's mean (about 1.75) it would look 14 % better
+    const runs = dailyRuns(25, (i) => ({ copy: 3, sendfile: i < 10 ? 2 : 1.5 }), { noise: 0.02 })
+    const [sendfile] = seriesOf(buildTrend(entries(runs)), 'sendfile')
+    expect(sendfile.changes.map((c) => c.index)).toEqual([10])
+    expect(sendfile.gate?.levelRuns).toBe(14)
+    expect(sendfile.gate?.comparison.verdict).toBe('within-noise')
+  })
+
+  it('keeps one series per host, or one per CPU model when asked', () => {
+    const a = dailyRuns(6, () => ({ sendfile: 2 }), { host: 'lab-a' })
+    const b = dailyRuns(6, () => ({ sendfile: 2 }), { host: 'lab-b' }, Date.UTC(2026, 9, 1, 12))
+    const byHost = buildTrend(entries([...a, ...b]))
+    expect(byHost.series.map((s) => [s.machine, s.points.length])).toEqual([
+      ['lab-a', 6],
+      ['lab-b', 6]
+    ])
+    const byCpu = buildTrend(entries([...a, ...b]), { by: 'cpu' })
+    expect(byCpu.series).toHaveLength(1)
+    expect(byCpu.series[0].points.map((p) => p.host).slice(0, 4)).toEqual(['lab-a', 'lab-b', 'lab-a', 'lab-b'])
+  })
+
+  it('splits series where compare would not compare: another receiver mode or chunk is another experiment', () => {
+    const runs = entries(dailyRuns(8, () => ({ sendfile: 2 })))
+    const other = historyReport({ timestamp: '2026-11-01T00:00:00.000Z', level: { sendfile: 2 } })
+    other.start.plan.receiverMode = 'discard'
+    runs.push(entryFor('discard.json', other, 1, 3))
+    const t = buildTrend(runs)
+    expect(t.series.map((s) => s.points.length).sort()).toEqual([1, 8])
+    expect(t.series.find((s) => s.points.length === 1)!.facts).toMatch(/receiver mode discard/)
+  })
+
+  it('says when the kernel changed where the level did', () => {
+    const runs = dailyRuns(20, (i) => ({ sendfile: i < 10 ? 2 : 2.5 }), { noise: 0.02 }).map((r, i) => ({
+      ...r,
+      kernel: i < 10 ? '6.17.0' : '6.18.0'
+    }))
+    const [s] = buildTrend(entries(runs)).series
+    expect(s.changes.map((c) => [c.index, c.kernelChanged])).toEqual([[10, true]])
+  })
+
+  it('keeps the runs the filters keep: label, dates, host and method', () => {
+    const runs = dailyRuns(10, () => ({ copy: 3, sendfile: 2 })).map((r, i) => ({ ...r, label: `v1.${i}` }))
+    const all = entries(runs)
+    expect(buildTrend(all, { label: 'V1.1' }).series[0].points.map((p) => p.label)).toEqual(['v1.1'])
+    const since = buildTrend(all, { since: '2026-10-08T00:00:00.000Z', until: '2026-10-10T00:00:00.000Z' })
+    expect(since.series[0].points.map((p) => p.label)).toEqual(['v1.7', 'v1.8'])
+    expect(buildTrend(all, { method: 'copy' }).series.map((s) => s.method)).toEqual(['copy'])
+    expect(buildTrend(all, { host: 'elsewhere' }).series).toEqual([])
+    expect(buildTrend(all, { host: 'elsewhere' }).gate).toBe('inconclusive')
+  })
+
+  it('gives the same answer every time it is asked', () => {
+    const runs = entries(dailyRuns(40, (i) => ({ sendfile: i < 25 ? 2 : 2.2 }), { noise: 0.05 }))
+    expect(JSON.stringify(buildTrend(runs))).toBe(JSON.stringify(buildTrend(runs)))
+  })
+})
