@@ -103,6 +103,16 @@ describe('findChangePoints', () => {
     expect(extras).toBeLessThanOrEqual(MOST_EXTRAS_OF_10)
   })
 
+  it('judges a small step after a big one against its own segment, not the whole series', () => {
+    // ×3 at 30, then +8 % (4 σ, 30 runs a side) at 60. Shuffles mixing both levels would
+    // spread far wider than the second step and hide it; shuffles within segments do not.
+    for (let seed = 1; seed <= 5; seed++) {
+      const r = findChangePoints(noisy([...repeat(100, 30), ...repeat(300, 30), ...repeat(324, 30)], 0.02, 6000 + seed))
+      expect(near(r, 30, 1), `seed ${seed}: ${indices(r)}`).toBeDefined()
+      expect(near(r, 60, 1), `seed ${seed}: ${indices(r)}`).toBeDefined()
+    }
+  })
+
   it('finds no change in white noise more often than its 5 % level allows', () => {
     let alarms = 0
     for (let seed = 1; seed <= 40; seed++) {
@@ -178,6 +188,13 @@ describe('findChangePoints', () => {
     const r = findChangePoints(x, { minSize: 5 })
     expect(indices(r)).not.toContain(30)
     for (const s of r.segments) expect(s.end - s.start).toBeGreaterThanOrEqual(5)
+  })
+
+  it('accepts a split whose p-value equals the significance level', () => {
+    // p can be no smaller than 1/(R + 1); a level of exactly that keeps only the clearest splits
+    const clear = noisy([...repeat(100, 20), ...repeat(130, 20)], 0.01, 9)
+    const r = findChangePoints(clear, { permutations: 99, significance: 0.01 })
+    expect(r.changePoints.map((c) => [c.index, c.pValue])).toEqual([[20, 0.01]])
   })
 
   it('gives the same answer every time, and a new seed moves p at most', () => {
