@@ -19,13 +19,18 @@ describe('zcprof run exports', () => {
         'run',
         ...['-m', 'copy,sendfile', '-s', '2MiB', '--once', '-r', '2', '--no-progress'],
         ...['--json', out('r.json'), '--md', out('r.md'), '--csv', out('t.csv'), '--csv-samples', out('s.csv')],
-        ...['--html', out('r.html'), '--title', 'before the kernel upgrade', '--tag', 'lab-a, baseline ,lab-a']
+        ...['--html', out('r.html'), '--title', 'before the kernel upgrade', '--tag', 'lab-a, baseline ,lab-a'],
+        ...['--label', ' v0.4.0-12-gabc1234 ']
       ],
       cache
     )
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(readFileSync(out('r.json'), 'utf8')) as Report
-    expect(report.meta).toEqual({ title: 'before the kernel upgrade', tags: ['lab-a', 'baseline'] })
+    expect(report.meta).toEqual({
+      title: 'before the kernel upgrade',
+      tags: ['lab-a', 'baseline'],
+      label: 'v0.4.0-12-gabc1234'
+    })
     expect(readFileSync(out('r.md'), 'utf8')).toMatch(/^# before the kernel upgrade\n/)
     // one row per trial (warm-ups included) under a header
     expect(readFileSync(out('t.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + report.trials.length)
@@ -36,11 +41,17 @@ describe('zcprof run exports', () => {
     for (const f of ['r.md', 't.csv', 's.csv', 'r.html']) expect(r.stderr).toContain(out(f))
   })
 
-  it('a title or tag over the limits is refused before anything runs', () => {
+  it('a title, tag or label over the limits is refused before anything runs', () => {
     const dir = tempDir()
     const r = runZcprof(['run', '-m', 'copy', '--tag', 'x'.repeat(41), '--json', path.join(dir, 'r.json')], cache)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/over 40 characters/)
+    // a label is one line of 64 characters at most: it names a point under a chart
+    for (const label of ['y'.repeat(65), 'two\nlines']) {
+      const l = runZcprof(['run', '-m', 'copy', '--label', label, '--json', path.join(dir, 'r.json')], cache)
+      expect(l.code).toBe(2)
+      expect(l.stderr).toMatch(/--label .* is not a label: one line of 64 characters at most/)
+    }
     expect(existsSync(path.join(dir, 'r.json'))).toBe(false)
   })
 })

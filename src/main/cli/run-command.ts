@@ -4,7 +4,7 @@ import { mkdirSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
-import { printableDeep } from '../../shared/printable'
+import { printable, printableDeep } from '../../shared/printable'
 import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/plan-file'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
@@ -477,7 +477,8 @@ export function runLabel(text: string | undefined): string | null {
   if (label.length > MAX_LABEL_LENGTH || /[\u0000-\u001f\u007f]/.test(label))
     throw new ZcprofError({
       code: 'ZC_BAD_ARGUMENT',
-      message: `--label "${label.slice(0, 40)}${label.length > 40 ? '…' : ''}" is not a label: one line of ${MAX_LABEL_LENGTH} characters at most`,
+      // quoted as JSON quotes it: a newline in it shows as \n, not as a second line
+      message: `--label ${printable(JSON.stringify(label.length > 40 ? `${label.slice(0, 40)}…` : label))} is not a label: one line of ${MAX_LABEL_LENGTH} characters at most`,
       hint: 'give a commit, a kernel or a version, e.g. --label $(git rev-parse --short HEAD)'
     })
   return label || null
