@@ -8,13 +8,15 @@
 // (R + 1); a candidate with p ≤ the significance level is accepted and the search goes on
 // within the segments it made, bisection-style, until the best split is not significant.
 // What the numbers mean: p is the share of shuffled histories, where order means nothing,
-// that look at least as split as this one, so on a history with no change a first false
-// alarm comes with probability about the significance level (5 % by default: the bench
-// measures it); p can be no smaller than 1 / (R + 1) = 0.005 with 199 shuffles. The
-// shuffles come from a seeded generator, so the same series and seed always give the same
-// answer (Hunter swapped the permutation test for a t-test to get that; a seed keeps the
-// test nonparametric). The statistic compares whole distributions, so one wild point moves
-// it little, and a change in spread alone can be found (its direction then says 'flat').
+// that look at least as split as this one, so a history with no change gets a false alarm
+// with probability about the significance level (bench/change-points.ts measured 3.6–5.6 %
+// at the default 5 %, on 1,000 Gaussian and Student-t histories of 30 and of 100 runs, and
+// found a +10 % step through 5 % noise in 98.5 % of 30-run histories); p can be no smaller
+// than 1 / (R + 1) = 0.005 with 199 shuffles. The shuffles come from a seeded generator, so
+// the same series and seed always give the same answer (Hunter traded the permutation test
+// for a t-test to get repeatable answers; a seed keeps the test nonparametric). Q̂ compares
+// whole distributions: one wild point moves it little, and a history that drifts slowly is
+// cut into a staircase of small steps. A 500-run history takes 15–65 ms.
 
 import { seededRandom, shuffled } from './random'
 
@@ -68,7 +70,7 @@ export interface ChangePointResult {
   rejectedPValue: number | null
 }
 
-/** Change points of a series (one number a run: pass each run's headline value). */
+/** Change points of a series: one number a run (its headline value; an interval is not used). */
 export function findChangePoints(values: readonly number[], options: ChangePointOptions = {}): ChangePointResult {
   const minSize = options.minSize ?? 3
   const permutations = options.permutations ?? 199
