@@ -313,7 +313,7 @@ function registerLibrary(program: Command): void {
     .description('the report library: list, search, show, tag, import, rm (to the trash), restore')
     .argument(
       '[action]',
-      'list | search [WORDS…] | show ID… | tag ID TAG… | import FILE… | rm ID… | restore TRASH-ID…',
+      'list | search [WORDS…] | show ID… | tag ID TAG… | import FILE|DIR… | rm ID… | restore TRASH-ID…',
       'list'
     )
     .argument('[args...]', 'words, ids (a file name, with or without .json, or its unique beginning), tags, or files')

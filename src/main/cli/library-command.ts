@@ -1,12 +1,16 @@
-// `zcprof library [list] | search [WORDS…] | show ID… | tag ID TAG… | import FILE… |
+// `zcprof library [list] | search [WORDS…] | show ID… | tag ID TAG… | import FILE|DIR… |
 // rm ID… | restore TRASH-ID…`: the app's report library from a terminal (the same
 // folder, the same rules, the same query model as the app's filters). An ID is a
 // report's file name, with or without ".json", or the unique beginning of one.
 
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
 import { ALL_ENTRIES, queryLibrary, type LibraryEntry, type LibraryQuery } from '../../shared/library'
 import { ALL_METHODS, isMethod } from '../../shared/methods'
 import { printable, printableDeep } from '../../shared/printable'
+import type { Report } from '../../shared/report'
+import { parseReport, readInputFile } from '../reports/report-loader'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { renderSummary } from './summary-table'
 import { colorFor, widthFor } from './terminal'
@@ -29,8 +33,10 @@ export interface LibraryFlags {
 }
 
 const USAGE =
-  'zcprof library [list | search [WORDS…] | show ID… | tag ID TAG… [--remove] | import FILE… | rm ID… | restore TRASH-ID…]'
+  'zcprof library [list | search [WORDS…] | show ID… | tag ID TAG… [--remove] | import FILE|DIR… | rm ID… | restore TRASH-ID…]'
 
+/** an import of more files than this says only what failed, and a count */
+const IMPORT_LINES = 20
 /** the narrowest terminal the list is laid out for */
 const MIN_WIDTH = 80
 /** the host column's widest, before --wide */
@@ -169,6 +175,80 @@ function searchOnly(action: string, flags: LibraryFlags): void {
     bad(`--method is for search and import, not ${action}`, `zcprof library search --method ${flags.method}`)
 }
 
+/** what makes two files the same run: imported twice (a colleague's folder again), it is kept once */
+const runIdentity = (e: Pick<LibraryEntry, 'timestamp' | 'host' | 'tool' | 'methods'>) =>
+  `${e.timestamp}|${e.host}|${e.tool}|${e.methods.join(',')}`
+
+const reportIdentity = (r: Report) =>
+  runIdentity({
+    timestamp: r.start.timestamp,
+    host: r.start.environment.sender.hostname,
+    tool: `${r.tool.name} ${r.tool.version}`,
+    methods: [...new Set(r.end.aggregates.map((a) => a.method))]
+  })
+
+/** each argument as files: a folder is its *.json files (not its subfolders), in name order */
+function importList(args: readonly string[]): string[] {
+  return args.flatMap((arg) => {
+    let st
+    try {
+      st = statSync(arg)
+    } catch {
+      return [arg] // importFile names it and the fix
+    }
+    if (!st.isDirectory()) return [arg]
+    const names = readdirSync(arg)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+    if (!names.length) bad(`${arg} holds no .json files`, 'give the folder the reports are in, or the files')
+    return names.map((n) => path.join(arg, n))
+  })
+}
+
+/**
+ * `library import FILE… DIR…`: every file tried, whatever one does; a run the library
+ * already holds is skipped, not copied again; each failure named with its reason, and
+ * the exit status says whether any failed (2) after all were tried
+ */
+async function importReports(
+  lib: ReportLibrary,
+  args: readonly string[],
+  method: 'copy' | 'sendfile' | undefined
+): Promise<number> {
+  const files = importList(args)
+  const held = new Map((await lib.list()).entries.filter((e) => !e.problem).map((e) => [runIdentity(e), e.id]))
+  const quiet = files.length > IMPORT_LINES
+  let imported = 0
+  let skipped = 0
+  let failed = 0
+  for (const [i, f] of files.entries()) {
+    try {
+      // only a regular file, and no more of it than a report may be: a FIFO or /dev/zero is refused unread
+      const { report } = parseReport(readInputFile(f), f, { method })
+      const was = held.get(reportIdentity(report))
+      if (was !== undefined) {
+        skipped++
+        if (!quiet) process.stdout.write(printable(`skipped ${f}: already in the library as ${was}\n`))
+        continue
+      }
+      const entry = lib.save(report, f)
+      held.set(reportIdentity(report), entry.id)
+      imported++
+      if (!quiet) process.stdout.write(printable(`imported ${f} as ${entry.id}\n`))
+    } catch (e) {
+      if (!(e instanceof ZcprofError)) throw e
+      failed++
+      process.stderr.write(printable(`zcprof: not imported: ${e.message}\n`))
+    }
+    if (quiet && process.stderr.isTTY) process.stderr.write(`\r${i + 1}/${files.length} files`)
+  }
+  if (quiet && process.stderr.isTTY) process.stderr.write('\n')
+  process.stdout.write(
+    `${imported} imported, ${skipped} already in the library${failed ? `, ${failed} not imported (above)` : ''}\n`
+  )
+  return failed ? 2 : 0
+}
+
 export async function libraryCommand(action: string | undefined, args: string[], flags: LibraryFlags): Promise<number> {
   const lib = new ReportLibrary(flags.library ?? defaultLibraryFolder())
   const act = action ?? 'list'
@@ -229,11 +309,8 @@ export async function libraryCommand(action: string | undefined, args: string[],
     case 'import':
       if (flags.method !== undefined && flags.method !== 'copy' && flags.method !== 'sendfile')
         bad(`--method '${flags.method}': an iperf3 import ran copy or sendfile (iperf3 -Z)`, 'e.g. --method sendfile')
-      for (const f of args)
-        process.stdout.write(
-          printable(`imported ${f} as ${lib.importFile(f, { method: flags.method as 'copy' | 'sendfile' }).id}\n`)
-        )
-      return 0
+      if (!args.length) bad('import needs files or folders', 'zcprof library import FILE|DIR…')
+      return importReports(lib, args, flags.method as 'copy' | 'sendfile' | undefined)
     case 'rm':
       for (const arg of args) {
         const id = lib.idOf(arg)
