@@ -24,6 +24,22 @@ export function runZcprof(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
+/**
+ * CLI output with the hanging-indent wrap undone (paragraph() in
+ * src/main/cli/text-table.ts): a line indented 4 or more columns continues the one
+ * above, so it joins it with one space; a list item's first line (indented less) stays
+ * a line of its own, indent and all.
+ */
+export const unwrapHangingIndent = (text: string) => text.replace(/\n {4,}/g, ' ')
+
+/**
+ * CLI output with every wrap undone, unindented prose's too (compare's verdict wraps
+ * with no indent): each line joins the one above with one space, unless it begins a
+ * list item (- or •) or a label at the margin ("B:", "note:"). Indents go with the
+ * line breaks, so match the words, not the indent.
+ */
+export const unwrapProse = (text: string) => text.replace(/\n(?! *[-•]|\S+:)\s*/g, ' ')
+
 const created: string[] = []
 
 /** A fresh temp dir, removed when the test file ends (test/setup.ts): tests make GiBs. */

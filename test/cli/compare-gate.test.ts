@@ -7,13 +7,11 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { aggregateTrials, analysisOf } from '../../src/shared/aggregate'
 import type { Report } from '../../src/shared/report'
-import { runZcprof, tempDir } from '../helpers'
+import { runZcprof, tempDir, unwrapHangingIndent } from '../helpers'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 const machineA = () => JSON.parse(readFileSync(path.join(F, 'machine-a.json'), 'utf8')) as Report
 const zcprof = (args: string[]) => runZcprof(args, { XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir() })
-/** the terminal's prose with its wrapped lines joined: a sentence is matched whatever the width */
-const unwrapped = (text: string) => text.replace(/\n {4,}/g, ' ')
 
 /** machine A's report with its first `reps` repetitions, every whole-system figure of sendfile × scale */
 function variant(reps: number, sendfileSystem = 1): string {
@@ -35,7 +33,7 @@ describe('the compare gate', () => {
     expect(r.stdout).toMatch(
       /^inconclusive: no regression seen, but \d+ gated figure\(s\) could not have shown a 5\.0% change:/m
     )
-    expect(unwrapped(r.stdout)).toMatch(/n = 2 a side, .*: about \d+ repetitions a side would decide ±5\.0%/)
+    expect(unwrapHangingIndent(r.stdout)).toMatch(/n = 2 a side, .*: about \d+ repetitions a side would decide ±5\.0%/)
     // the cells say what is missing, never an interval two repetitions cannot support
     expect(r.stdout).toMatch(/n = 2: too few to tell/)
     expect(r.stdout).not.toMatch(/\[[+−]\d+\.\d%, [+−]\d+\.\d%\]/)
@@ -105,7 +103,7 @@ describe('the compare gate', () => {
     writeFileSync(tiny, JSON.stringify(doc))
     const r = zcprof(['compare', tiny, variant(5)])
     expect(r.code, r.stdout + r.stderr).toBe(3)
-    expect(unwrapped(r.stdout)).toContain(
+    expect(unwrapHangingIndent(r.stdout)).toContain(
       'note: cannot compare B: sendfile tcp://127.0.0.1 throughput: the ratio of the means is too large to be a number'
     )
     expect(r.stdout + r.stderr).not.toMatch(/Infinity|NaN/)

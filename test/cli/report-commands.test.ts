@@ -3,14 +3,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runZcprof, tempDir } from '../helpers'
+import { runZcprof, tempDir, unwrapProse } from '../helpers'
 import type { Comparison } from '../../src/shared/compare'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 const fx = (name: string) => path.join(F, name)
-
-/** prose wrapped to the terminal, joined back into its sentences */
-const unwrapped = (text: string) => text.replace(/\n(?! *[-•]|\S+:)\s*/g, ' ')
 
 const zcprof = (args: string[], env: Record<string, string> = {}) =>
   runZcprof(args, { XDG_CACHE_HOME: tempDir(), XDG_DATA_HOME: tempDir(), ...env })
@@ -59,7 +56,7 @@ describe('zcprof compare', () => {
     expect(noisy.stdout).toMatch(
       /inconclusive: no regression seen, but \d gated figure\(s\) could not have shown a 5\.0% change:/
     )
-    expect(unwrapped(noisy.stdout)).toMatch(
+    expect(unwrapProse(noisy.stdout)).toMatch(
       /B: sendfile tcp:\/\/127\.0\.0\.1 throughput: n = 5 a side, it could tell ±\d+\.\d% from noise: about \d+ repetitions a side would decide ±5\.0%/
     )
   })
@@ -68,7 +65,7 @@ describe('zcprof compare', () => {
     // B is 20% slower: under a 25% threshold, and each figure's interval is narrower than that
     const r = zcprof(['compare', fx('machine-a.json'), fx('machine-b.json'), '--threshold', '25%', '--allow-plan-diff'])
     expect(r.code, r.stdout).toBe(0)
-    expect(unwrapped(r.stdout)).toMatch(
+    expect(unwrapProse(r.stdout)).toMatch(
       /pass: no regression beyond 25\.0% and the noise in all hosts cycles\/bit, throughput, and each could have shown one/
     )
   })

@@ -9,7 +9,7 @@ import { renderComparison } from '../../src/main/cli/compare-command'
 import type { RowKey } from '../../src/shared/compare'
 import { rowKeyParts, type ComparisonText } from '../../src/shared/export/compare-export'
 import { rowKeyText } from '../../src/shared/export/figures'
-import { randomFile, runZcprof, tempDir } from '../helpers'
+import { randomFile, runZcprof, tempDir, unwrapHangingIndent } from '../helpers'
 
 const F = path.join(__dirname, '..', 'fixtures', 'reports')
 const fx = (name: string) => path.join(F, name)
@@ -18,8 +18,6 @@ const zcprof = (args: string[], columns: number) =>
 /** columns a line takes: code points (─ and − are one each), colour codes none */
 const columnsOf = (line: string) => [...line.replace(/\u001b\[[0-9;]*m/g, '')].length
 const widest = (text: string) => Math.max(0, ...text.split('\n').map(columnsOf))
-/** the prose with its wrapped lines joined (their continuations are indented 4 or more) */
-const unwrapped = (text: string) => text.replace(/\n {4,}/g, ' ')
 
 // machine-b carries a planted 20% throughput drop on sendfile and a newer kernel
 // (make-two-machines.ts); machine-c is the same plan, noisier, on another CPU model
@@ -71,7 +69,7 @@ describe('compare fits the terminal', () => {
     expect(out).toMatch(/^sendfile +A +0\.220 +baseline\n +B +0\.221 +\+0\.3% \[−1\.0%, \+1\.5%\] noise$/m)
     expect(out).toMatch(/^copy +A +17\.16 Gbit\/s +baseline\n +B +16\.88 Gbit\/s +−1\.6% \[−5\.2%, \+2\.0%\] noise$/m)
     // prose wraps under its item, and reads as it did once joined
-    const prose = unwrapped(out)
+    const prose = unwrapHangingIndent(out)
     expect(prose).toContain('  kernel: [A] 6.18.44 · x64  vs  [B] 6.19.2 · x64')
     expect(prose).toContain(
       '  NICs: [A] eth0 (virtio_net, speed n/a, MTU 1400)  vs  [B] eth0 (mlx5_core, 25 Gb/s, MTU 9000)'
