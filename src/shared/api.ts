@@ -7,6 +7,7 @@ import type { RunEvent } from './events'
 import type { MethodInfo, ReceiverMode } from './methods'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from './library'
 import type { Environment, Plan, Report, ReportMeta } from './report'
+import type { Trend, TrendOptions } from './trend'
 
 export interface MethodCapability extends MethodInfo {
   supported: boolean
@@ -56,6 +57,12 @@ export interface ZcprofApi {
   restoreReport(trashId: string): Promise<Result<LibraryEntry>>
   /** point the library at another folder (a share, a synced checkout); remembered */
   setLibraryFolder(folder: string): Promise<Result<LibraryListing>>
+  /**
+   * the library's history as series with their change points (shared/trend.ts); main
+   * checks the options and refuses a wrong one as data. The listing's entries come
+   * without their `trend` rows: only this call reads them, in main.
+   */
+  trend(options: TrendOptions): Promise<Result<Trend>>
 }
 
 /** The request/response calls (everything but onEvent), as the transports carry them. */
@@ -76,7 +83,8 @@ const CALLS: Record<ApiCall, true> = {
   updateReport: true,
   deleteReport: true,
   restoreReport: true,
-  setLibraryFolder: true
+  setLibraryFolder: true,
+  trend: true
 }
 export const API_CALLS = Object.keys(CALLS) as readonly ApiCall[]
 

@@ -1,11 +1,12 @@
 // The API contract, on the engine: answers as data, and startRun answers before its events.
 
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EngineApi } from '../../src/main/api/engine-api'
 import type { ApiEvent } from '../../src/shared/api'
 import { randomFile, tempDir, testPlan } from '../helpers'
+import { dailyRuns, writeHistory } from '../fixtures/reports/history'
 
 const file = randomFile(4 * 1024 * 1024)
 
@@ -166,5 +167,62 @@ describe('EngineApi library folder precedence', () => {
     expect(listing.ok && listing.value.folder).toBe(asked)
     const plain = await new EngineApi({ settingsFile }).library()
     expect(plain.ok && plain.value.folder).toBe(remembered)
+  })
+})
+
+describe('EngineApi trend', () => {
+  // 30 daily runs: sendfile steps up 20% at run 20, copy stays flat
+  const planted = () => {
+    const folder = tempDir()
+    const ids = writeHistory(
+      folder,
+      dailyRuns(30, (i) => ({ copy: 3, sendfile: i < 20 ? 2 : 2.4 }))
+    )
+    return { api: new EngineApi({ settingsFile: path.join(tempDir(), 's.json'), libraryFolder: folder }), ids }
+  }
+
+  it('answers the library as series, with the planted step found where it was planted', async () => {
+    const { api, ids } = planted()
+    const r = await api.trend({ metric: 'allHostsCyclesPerBit', by: 'host' })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.series.map((s) => s.method).sort()).toEqual(['copy', 'sendfile'])
+    const sendfile = r.value.series.find((s) => s.method === 'sendfile')!
+    expect(sendfile.changes.map((c) => c.id)).toEqual([ids[20]])
+    expect(r.value.series.find((s) => s.method === 'copy')!.changes).toEqual([])
+    const one = await api.trend({ method: 'copy' })
+    expect(one.ok && one.value.series.map((s) => s.method)).toEqual(['copy'])
+  })
+
+  it('refuses wrong options as data, before reading the folder', async () => {
+    const { api } = planted()
+    expect(await api.trend({ by: 'kernel' } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'ZC_BAD_TREND_OPTIONS', message: expect.stringMatching(/by 'kernel'/) }
+    })
+  })
+
+  it('the listing a front end gets carries no trend rows; trend still reads them in main', async () => {
+    const { api, ids } = planted()
+    const listing = await api.library()
+    if (!listing.ok) throw new Error(listing.error.message)
+    expect(listing.value.entries).toHaveLength(30)
+    expect(listing.value.entries.filter((e) => 'trend' in e)).toEqual([])
+    const tagged = await api.updateReport(ids[0], { tags: ['nightly'] })
+    if (!tagged.ok) throw new Error(tagged.error.message)
+    expect(tagged.value.tags).toEqual(['nightly'])
+    expect('trend' in tagged.value).toBe(false)
+    // a folder a front end may choose: a library already (its trash folder says so)
+    const other = path.join(tempDir(), 'reports')
+    mkdirSync(path.join(other, '.trash'), { recursive: true })
+    writeHistory(
+      other,
+      dailyRuns(3, () => ({ copy: 3 }))
+    )
+    const moved = await api.setLibraryFolder(other)
+    if (!moved.ok) throw new Error(moved.error.message)
+    expect(moved.value.entries).toHaveLength(3)
+    expect(moved.value.entries.filter((e) => 'trend' in e)).toEqual([])
+    const t = await api.trend({})
+    expect(t.ok && t.value.series.map((s) => s.points.length)).toEqual([3])
   })
 })

@@ -32,7 +32,8 @@ describe('preload', () => {
     updateReport: ['a.json', { title: 't', revision: 'r1' }],
     deleteReport: ['a.json'],
     restoreReport: ['1700000000000-a.json'],
-    setLibraryFolder: ['/srv/reports']
+    setLibraryFolder: ['/srv/reports'],
+    trend: [{ metric: 'throughputBitsPerSec', by: 'cpu', method: 'sendfile', since: '2026-10-01' }]
   }
 
   it('the contract lists exactly the calls of the table', () => {

@@ -10,6 +10,7 @@ import { ZcprofError } from '../../shared/errors'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from '../../shared/library'
 import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../shared/methods'
 import type { Environment, Plan, Report, ReportMeta } from '../../shared/report'
+import { buildTrend, type Trend, type TrendOptions } from '../../shared/trend'
 import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../model/report-build'
@@ -19,6 +20,7 @@ import { cleanChanges, defaultLibraryFolder, privateFolderProblem, ReportLibrary
 import { JournalWriter } from '../reports/journal-writer'
 import { CLOSED_POLICY, libraryFolderProblem, runPolicyProblem, type UiPolicy } from './ui-policy'
 import { defaultSettingsFile, readSettings, writeSettings } from '../settings'
+import { checkTrendOptions } from './trend-options'
 
 export interface EngineApiOptions {
   /** where the chosen library folder is remembered */
@@ -46,6 +48,25 @@ async function attempt<T>(f: () => T | Promise<T>): Promise<Result<T>> {
       }
     throw e
   }
+}
+
+/**
+ * an entry as a front end gets it: without its trend rows, which only trend() reads
+ * (in main); at thousands of reports they would make every listing message large
+ */
+export function entryForFrontEnd(e: LibraryEntry): LibraryEntry {
+  if (!e.trend) return e
+  const out = { ...e }
+  delete out.trend
+  return out
+}
+
+const listingForFrontEnd = (l: LibraryListing): LibraryListing => ({ ...l, entries: l.entries.map(entryForFrontEnd) })
+
+/** a listing or an entry, once it is known to be one, as a front end gets it */
+async function slim<T, U>(p: Promise<Result<T>>, f: (v: T) => U): Promise<Result<U>> {
+  const r = await p
+  return r.ok ? { ok: true, value: f(r.value) } : r
 }
 
 export class EngineApi implements ZcprofApi {
@@ -127,7 +148,7 @@ export class EngineApi implements ZcprofApi {
     const emit = (event: ApiEvent['event']) => {
       // every run the app makes lands in the library trial by trial, so neither a closed
       // window nor a killed process loses a finished trial
-      const saved = journal.on(event)
+      const saved = slimSaved(journal.on(event))
       // the run is over once its report is out: free the slot before anyone hears of it
       if ((event.type === 'run-end' || event.type === 'run-failed') && this.current?.runId === runId)
         this.current = null
@@ -168,7 +189,18 @@ export class EngineApi implements ZcprofApi {
   }
 
   library(): Promise<Result<LibraryListing>> {
-    return attempt(() => this.reports.list())
+    return slim(
+      attempt(() => this.reports.list()),
+      listingForFrontEnd
+    )
+  }
+
+  trend(options: TrendOptions): Promise<Result<Trend>> {
+    return attempt(async () => {
+      // checked before the folder is read: a wrong option costs main nothing
+      const checked = checkTrendOptions(options)
+      return buildTrend((await this.reports.list()).entries, checked)
+    })
   }
 
   async openReport(id: string): Promise<Result<Report>> {
@@ -189,14 +221,20 @@ export class EngineApi implements ZcprofApi {
       }
     this.importing = name
     try {
-      return await attempt(() => this.reports.importTextInSteps(name, String(text), { method: m }))
+      return await slim(
+        attempt(() => this.reports.importTextInSteps(name, String(text), { method: m })),
+        entryForFrontEnd
+      )
     } finally {
       this.importing = null
     }
   }
 
   async updateReport(id: string, changes: ReportChanges): Promise<Result<LibraryEntry>> {
-    return attempt(() => this.reports.update(String(id), changes ?? {}))
+    return slim(
+      attempt(() => this.reports.update(String(id), changes ?? {})),
+      entryForFrontEnd
+    )
   }
 
   async deleteReport(id: string): Promise<Result<TrashEntry>> {
@@ -204,10 +242,17 @@ export class EngineApi implements ZcprofApi {
   }
 
   async restoreReport(trashId: string): Promise<Result<LibraryEntry>> {
-    return attempt(() => this.reports.restore(String(trashId)))
+    return slim(
+      attempt(() => this.reports.restore(String(trashId))),
+      entryForFrontEnd
+    )
   }
 
   async setLibraryFolder(folder: string): Promise<Result<LibraryListing>> {
+    return slim(this.useLibraryFolder(folder), listingForFrontEnd)
+  }
+
+  private useLibraryFolder(folder: string): Promise<Result<LibraryListing>> {
     return attempt(async () => {
       const f = String(folder).trim()
       if (!path.isAbsolute(f))
@@ -239,6 +284,11 @@ export class EngineApi implements ZcprofApi {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
+}
+
+/** a saved report's entry, as the front end hears of it */
+function slimSaved(e: ApiEvent['event'] | null): ApiEvent['event'] | null {
+  return e?.type === 'report-saved' ? { ...e, entry: entryForFrontEnd(e.entry) } : e
 }
 
 /** why this machine has no GPU for the gpu-* methods (no driver, no device), or null when it has one */
