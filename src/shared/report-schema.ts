@@ -30,8 +30,10 @@ import {
   type GpuFigures,
   type Headline,
   type HostCpu,
+  type MachineReference,
   type MethodAggregate,
   type Plan,
+  type ReferenceFigure,
   type Report,
   type ReportMeta,
   type Sample,
@@ -464,6 +466,16 @@ const plan = obj<Plan>(
   }
 )
 
+/** a reference figure's repeats: a handful, each a measured amount */
+const referenceFigure = obj<ReferenceFigure>({ median: amount, spread: amount, repeats: arrayOf(amount, 1000) })
+const machineReference = obj<MachineReference>({
+  timestamp: str,
+  tookMs: amount,
+  memoryCopyGBps: referenceFigure,
+  syscallNs: referenceFigure,
+  loopbackCpuNsPerBit: nullable(referenceFigure)
+})
+
 export const REPORT_SCHEMA: Schema<Report> = {
   $id: `https://zcprof.dev/schema/report-${SCHEMA_VERSION}.json`,
   title: `zcprof report, schema ${SCHEMA_VERSION}`,
@@ -481,24 +493,28 @@ export const REPORT_SCHEMA: Schema<Report> = {
     foreign: nullable(
       obj<ForeignOrigin>({ format: constOf('iperf3-json'), measured: arrayOf(str, 64), notes: arrayOf(str, 64) })
     ),
-    start: obj<Report['start']>({
-      timestamp: str,
-      plan,
-      environment: obj<Report['start']['environment']>(
-        {
-          sender: ENVIRONMENT_SCHEMA,
-          receivers: arrayOf(
-            obj<Report['start']['environment']['receivers'][number]>({
-              target: str,
-              environment: nullable(ENVIRONMENT_SCHEMA)
-            }),
-            1024
-          ),
-          gpus: arrayOf(gpuEnvironment, 1024)
-        },
-        { gpus: true }
-      )
-    }),
+    start: obj<Report['start']>(
+      {
+        timestamp: str,
+        plan,
+        environment: obj<Report['start']['environment']>(
+          {
+            sender: ENVIRONMENT_SCHEMA,
+            receivers: arrayOf(
+              obj<Report['start']['environment']['receivers'][number]>({
+                target: str,
+                environment: nullable(ENVIRONMENT_SCHEMA)
+              }),
+              1024
+            ),
+            gpus: arrayOf(gpuEnvironment, 1024)
+          },
+          { gpus: true }
+        ),
+        reference: machineReference
+      },
+      { reference: true }
+    ),
     trials: arrayOf(trial),
     end: obj<Report['end']>(
       {
@@ -510,9 +526,10 @@ export const REPORT_SCHEMA: Schema<Report> = {
         rounds: obj<NonNullable<Report['end']['rounds']>>({
           measured: int,
           stop: enumOf(STOP_REASONS)
-        })
+        }),
+        reference: machineReference
       },
-      { rounds: true }
+      { rounds: true, reference: true }
     )
   })
 }

@@ -550,6 +550,37 @@ export interface ReportMeta {
   label?: string | null
 }
 
+/**
+ * One figure of the machine reference: the same short measurement repeated, so a
+ * step between two references can be told from the figure's own noise
+ * (shared/machine-reference.ts has the rule).
+ */
+export interface ReferenceFigure {
+  /** the median of the repeats */
+  median: number
+  /** (max − min) / median of the repeats: how far the figure moves by itself */
+  spread: number
+  /** each repeat's figure, in the order taken */
+  repeats: number[]
+}
+
+/**
+ * A short measurement of the machine itself, taken as a run starts and as it ends
+ * (docs/statistics.md, "The machine reference"): when a figure steps and the machine's
+ * reference stepped too, the host changed as well as the code.
+ */
+export interface MachineReference {
+  timestamp: string
+  /** how long taking it took */
+  tookMs: number
+  /** Buffer.copy (memmove) of a large buffer: GB/s, best of a few copies per repeat */
+  memoryCopyGBps: ReferenceFigure
+  /** fstat on an open file from Node, Node's own cost included: ns a call */
+  syscallNs: ReferenceFigure
+  /** a loopback TCP transfer (copy method, discard receiver): both threads' CPU ns per bit; null where it could not run */
+  loopbackCpuNsPerBit: ReferenceFigure | null
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION
   tool: { name: 'zcprof' | 'iperf3'; version: string }
@@ -566,6 +597,8 @@ export interface Report {
       /** each gpu:// target's GPU; absent in older reports and runs without one */
       gpus?: GpuEnvironment[]
     }
+    /** the machine as the run began; absent in older reports, imports, and runs that could not take it */
+    reference?: MachineReference
   }
   trials: TrialRecord[]
   end: {
@@ -576,5 +609,7 @@ export interface Report {
     warnings: Warning[]
     /** the measured rounds run, and why they ended; absent in reports before 0.4 */
     rounds?: { measured: number; stop: StopReason }
+    /** the machine as the run ended (start.reference's twin); absent where the run was stopped or is older */
+    reference?: MachineReference
   }
 }

@@ -154,6 +154,13 @@ export const WARNING_CATALOGUE = {
     severity: 'info',
     hint: 'where threads land changes every figure from run to run; --no-pin leaves them to the scheduler, --cpus and --receiver-cpus choose'
   },
+  MACHINE_DRIFTED: {
+    mark: 'machine drifted',
+    means:
+      "the machine's own reference (memory copy, system call, loopback copy) moved between the run's start and end",
+    severity: 'caution',
+    hint: 'the host changed under the run (other load, its CPU clock, a VM moved): its figures may have moved with it; run again and compare'
+  },
   NOT_TIGHT: {
     mark: 'not tight',
     means: 'the interval did not reach the precision asked for in the time given',
