@@ -5,21 +5,8 @@
 // machines and people, so nothing here follows a symbolic link, and a change made
 // against a file someone else changed since is refused, not silently lost.
 
-import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-  type Stats
-} from 'node:fs'
+import { lstatSync, mkdirSync, writeFileSync, type Stats } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
-import type net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
@@ -35,15 +22,15 @@ import {
 } from '../../shared/library'
 import { safeFileStem } from '../../shared/report-title'
 import { entryFor } from '../../shared/export/library-entry'
+import { loadIndex, saveIndex, type IndexedEntry } from './library-index'
 import type { Report } from '../../shared/report'
-import type { JournalLine } from '../../shared/run-journal'
 import { folderProblem, type FolderUse } from '../storage/private-folder'
 import { writeReport } from '../storage/atomic-file'
 import { parseReport, parseReportInSteps, readInputFile, type LoadedReport } from './report-loader'
-import { ownNetns, takeLock } from './journal-lock'
 import { findReportId, numberedStem, REPORT_ID, reportIdOf } from './library-ids'
 import { ensureTrashFolder, listTrash, moveToTrash, restoreFromTrash, TRASH_ID } from './library-trash'
-import { activeJournals, JOURNAL_SUFFIX, recoverJournals } from './journal-recovery'
+import { JOURNAL_SUFFIX, recoverJournals } from './journal-recovery'
+import { beginRunJournal, type RunJournal } from './run-journal'
 import {
   badId,
   escapedName,
@@ -58,10 +45,10 @@ import {
 } from './library-files'
 
 export { escapedName } from './library-files'
+export type { RunJournal } from './run-journal'
 
 /** marks a folder as a zcprof library, so the app may be pointed at it again */
 export const LIBRARY_MARKER = '.zcprof-library'
-const { O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL, O_APPEND } = constants
 
 /** why another user could tamper with a library in folder, or null (storage/private-folder.ts) */
 export function privateFolderProblem(folder: string): ErrorInfo | null {
@@ -131,25 +118,10 @@ export function cleanChanges(changes: ReportChanges): ReportChanges {
   return out
 }
 
-/** A run being written into the library: each finished trial is on disk before the next starts. */
-export interface RunJournal {
-  readonly file: string
-  /** appends and syncs; after a write fails (a full disk) it writes nothing more, so the journal stays whole up to there */
-  trial(trial: Report['trials'][number]): void
-  warning(w: Report['end']['warnings'][number]): void
-  /**
-   * the run ended: its report replaces the journal. The journal goes only once the
-   * report is saved; if the save fails it stays, unlocked, and the next listing makes
-   * it the run's one entry (so never two)
-   */
-  finish(report: Report): LibraryEntry
-  /** the run left nothing worth keeping */
-  discard(): void
-}
-
 export class ReportLibrary {
-  /** parsed entries by file, kept while the file's size and mtime do not change */
-  private readonly cache = new Map<string, { key: string; entry: LibraryEntry }>()
+  /** parsed entries by file, kept while the file's size and mtime do not change; first filled from the index */
+  private readonly cache = new Map<string, IndexedEntry>()
+  private indexRead = false
 
   constructor(readonly folder: string) {}
 
@@ -198,6 +170,11 @@ export class ReportLibrary {
       names
     )
     if (names.some((n) => n.endsWith(JOURNAL_SUFFIX))) names = await readdir(this.folder)
+    if (!this.indexRead) {
+      this.indexRead = true
+      for (const [id, hit] of loadIndex(this.folder)) this.cache.set(id, hit)
+    }
+    let read = 0
     for (const id of names.filter((n) => REPORT_ID.test(n) || looksLikeReport(n))) {
       const file = path.join(this.folder, id)
       let st: Stats
@@ -238,10 +215,16 @@ export class ReportLibrary {
         entry = problemEntry(id, st, problemOf(file, e))
       }
       this.cache.set(id, { key, entry })
+      read++
       entries.push(entry)
       // parsing is the one synchronous step: let other work in between files
       await new Promise((r) => setImmediate(r))
     }
+    // files gone since are forgotten; what was read is kept for the next process
+    const listed = new Set(entries.map((e) => e.id))
+    let gone = 0
+    for (const id of this.cache.keys()) if (!listed.has(id) && this.cache.delete(id)) gone++
+    if (read || gone) saveIndex(this.folder, this.cache)
     entries.sort((a, b) => b.timestamp.localeCompare(a.timestamp))
     return { folder: this.folder, entries, trash: this.trash() }
   }
@@ -373,95 +356,12 @@ export class ReportLibrary {
   }
 
   /**
-   * Starts writing a run into the library: the report as it stands at the start, then
-   * each trial and warning as it comes, appended and synced. If the process dies, the
+   * Starts writing a run into the library (run-journal.ts): if the process dies, the
    * next listing turns the journal into an incomplete report.
    */
   beginRun(started: Report): RunJournal {
     this.ensureFolder()
-    const stem = baseName(started)
-    let fd = -1
-    let file = ''
-    let lock: net.Server | null = null
-    let unlocked = 0
-    for (let i = 1; fd < 0 && i < 10_000; i++) {
-      const name = numberedStem(stem, i)
-      file = path.join(this.folder, name + JOURNAL_SUFFIX)
-      try {
-        lstatSync(path.join(this.folder, `${name}.json`))
-        continue // a report has this name
-      } catch {
-        // free
-      }
-      try {
-        fd = openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND, 0o644)
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-        continue
-      }
-      // locked before its first line: a listing meanwhile finds it empty and locked, and leaves it
-      lock = takeLock(fstatSync(fd))
-      if (!lock && process.platform === 'linux') {
-        // someone holds this inode's name already: a journal nobody can tell is running is no journal
-        closeSync(fd)
-        rmSync(file, { force: true })
-        fd = -1
-        if (++unlocked === 3)
-          throw new ZcprofError({
-            code: 'ZC_JOURNAL_LOCK',
-            message: `cannot lock a journal in ${this.folder}: another program holds zcprof's lock names`,
-            hint: 'the run is saved when it ends; a crash before then would lose it'
-          })
-      }
-    }
-    if (fd < 0)
-      throw new ZcprofError({ code: 'ZC_LIBRARY_FULL', message: `no free name for ${stem} in ${this.folder}` })
-    let broken = false
-    const append = (line: JournalLine) => {
-      if (broken) return
-      broken = true // until the whole line is down: what follows a torn line is never written
-      const buf = Buffer.from(JSON.stringify(line) + '\n')
-      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off)
-      fdatasyncSync(fd)
-      broken = false
-    }
-    const release = () => {
-      try {
-        closeSync(fd)
-      } catch {
-        // every line was synced as it was written
-      }
-      lock?.close()
-      activeJournals.delete(file)
-    }
-    activeJournals.add(file)
-    try {
-      append({ kind: 'start', pid: process.pid, host: os.hostname(), netns: ownNetns(), report: started })
-    } catch (e) {
-      release()
-      rmSync(file, { force: true })
-      throw e
-    }
-    const name = path.basename(file).slice(0, -JOURNAL_SUFFIX.length)
-    return {
-      file,
-      trial: (trial) => append({ kind: 'trial', trial }),
-      warning: (w) => append({ kind: 'warning', warning: w }),
-      finish: (report) => {
-        try {
-          const entry = this.saveNew(report, name)
-          rmSync(file, { force: true })
-          return entry
-        } finally {
-          // unlocked after the journal is gone; or, when the save failed, left for the next listing
-          release()
-        }
-      },
-      discard: () => {
-        rmSync(file, { force: true })
-        release()
-      }
-    }
+    return beginRunJournal({ folder: this.folder, saveNew: (r, s) => this.saveNew(r, s) }, baseName(started), started)
   }
 
   /** a name for a file beside the reports that nothing has yet */
