@@ -1,5 +1,5 @@
-// The app: a run (setup, live, results), the report library, one saved report, and
-// a comparison of several. One API, two hosts (Electron or browser).
+// The app: a run (setup, live, results), the report library, its history as a trend,
+// one saved report, and a comparison of several. One API, two hosts (Electron or browser).
 
 import { lazy, Suspense, useEffect, useState } from 'react'
 import type { Capabilities, ZcprofApi } from '../../shared/api'
@@ -11,8 +11,9 @@ import { TabBar, type Tab } from './tab-bar'
 import { ReportTab } from './views/report-tab'
 import { RunTab } from './views/run-tab'
 
-// the library and compare views load when first opened: a run needs neither
+// the library, trend and compare views load when first opened: a run needs none of them
 const LibraryView = lazy(() => import('./views/library-view').then((m) => ({ default: m.LibraryView })))
+const TrendView = lazy(() => import('./views/trend-view').then((m) => ({ default: m.TrendView })))
 const CompareView = lazy(() => import('./views/compare-view').then((m) => ({ default: m.CompareView })))
 const loading = <p className="muted">Loading…</p>
 
@@ -40,6 +41,7 @@ export function App({ api }: { api: ZcprofApi }) {
   const tabs: [Tab, string][] = [
     ['run', 'Run'],
     ['library', `Library${listing ? ` (${listing.entries.length})` : ''}`],
+    ['trend', 'Trend'],
     ...(opened ? [['report', `Report: ${reportTitle(opened.report)}`] as [Tab, string]] : []),
     ...(comparing ? [['compare', `Compare (${comparing.length})`] as [Tab, string]] : [])
   ]
@@ -54,7 +56,11 @@ export function App({ api }: { api: ZcprofApi }) {
           {fault}
         </p>
       )}
-      <TabBar tab={tab} tabs={tabs} onPick={(t) => (t === 'library' && refreshLibrary(), setTab(t))} />
+      <TabBar
+        tab={tab}
+        tabs={tabs}
+        onPick={(t) => ((t === 'library' || t === 'trend') && refreshLibrary(), setTab(t))}
+      />
       {tab === 'run' && (
         <RunTab caps={caps} draft={draft} onDraftChange={setDraft} runHandle={runHandle} onOpen={open} />
       )}
@@ -68,6 +74,13 @@ export function App({ api }: { api: ZcprofApi }) {
               onOpen={open}
               onCompare={(ids) => void reports.compare(ids)}
             />
+          </Suspense>
+        </main>
+      )}
+      {tab === 'trend' && (
+        <main className="wide">
+          <Suspense fallback={loading}>
+            <TrendView api={api} listing={listing} onOpen={open} />
           </Suspense>
         </main>
       )}

@@ -1,6 +1,6 @@
-// The app's tabs: Run and Library always; a report and a comparison once opened.
+// The app's tabs: Run, Library and Trend always; a report and a comparison once opened.
 
-export type Tab = 'run' | 'library' | 'report' | 'compare'
+export type Tab = 'run' | 'library' | 'trend' | 'report' | 'compare'
 
 export function TabBar({ tab, tabs, onPick }: { tab: Tab; tabs: [Tab, string][]; onPick(t: Tab): void }) {
   return (

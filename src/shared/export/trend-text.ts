@@ -1,0 +1,50 @@
+// A trend's series in words, for the app's Trend view: the same sentences `zcprof trend`
+// prints (cli/trend-command.ts), so a change reads alike in the terminal and the window.
+
+import { changeText, figureText, meanText } from './figures'
+import { printable } from '../printable'
+import type { TrendChange, TrendMetric, TrendSeries } from '../trend'
+import { formatBytes } from '../units'
+
+/** a run's time as the library lists it: UTC, to the minute */
+export const trendDate = (timestamp: string) => timestamp.slice(0, 16).replace('T', ' ')
+const labelOf = (label: string | null) => (label ? ` "${printable(label)}"` : '')
+
+/** method target · chunk · streams · machine */
+export function trendSeriesTitle(s: TrendSeries): string {
+  const streams = s.streams > 1 ? ` · ${s.streams} streams` : ''
+  return `${s.method} ${s.target} · ${formatBytes(s.chunkBytes)}${streams} · ${s.machine}`
+}
+
+/** the change in full: the levels, its size, where it starts and how sure (the CLI's line) */
+export function changeLine(c: TrendChange, metric: TrendMetric): string {
+  const size = c.change === null ? '' : ` (${changeText(c.change + 1)})`
+  const kernel = c.kernelChanged ? '; the kernel changed there too' : ''
+  return (
+    `${c.worse ? 'worse' : 'better'}: ${figureText(metric, c.before)} → ` +
+    `${figureText(metric, c.after)}${size} from ${trendDate(c.timestamp)}${labelOf(c.label)}, ` +
+    `p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}${kernel}`
+  )
+}
+
+/** the newest run against the level it follows (the CLI's line) */
+export function newestLine(s: TrendSeries, metric: TrendMetric): string {
+  const p = s.points.at(-1)!
+  const head = `newest ${meanText(metric, p.stat)} (${trendDate(p.timestamp)}${labelOf(p.label)})`
+  const g = s.gate
+  if (!g) return `${head}: the first run of this series`
+  const c = g.comparison
+  const level = `its level over ${g.levelRuns} run${g.levelRuns === 1 ? '' : 's'}`
+  if (!c.ratio) return `${head}: no figure to hold against ${level}`
+  const interval = Number.isFinite(c.ratio.ci95Low)
+    ? ` [${changeText(c.ratio.ci95Low)}, ${changeText(c.ratio.ci95High)}]`
+    : ''
+  const verdict = c.regression
+    ? 'worse, beyond the threshold and the noise'
+    : c.inconclusive
+      ? 'too few runs to tell'
+      : c.verdict === 'within-noise'
+        ? 'within noise'
+        : c.verdict
+  return `${head}: ${changeText(c.ratio.ratio)}${interval} against ${level}, ${verdict}`
+}
