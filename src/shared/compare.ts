@@ -18,6 +18,7 @@ import {
 import { parseShare } from './units'
 import { planDifferences, type PlanDifference } from './plan-differences'
 import type { MethodName } from './methods'
+import { driftedText, referenceDrift } from './machine-reference'
 
 export { ratioOfMeans, type RatioEstimate }
 /** a regression threshold: a share, as units.parseShare reads it */
@@ -303,12 +304,28 @@ function rowOrder(
   return { order, keys }
 }
 
+/**
+ * each report whose machine reference (taken as its run started) moved from the
+ * baseline's by the drift rule (machine-reference.ts): its figures moved with the host
+ */
+function referenceNotes(reports: readonly Report[], baseline: number): string[] {
+  const base = reports[baseline].start.reference
+  if (!base) return []
+  return reports.flatMap((r, i) => {
+    const moved = i === baseline || !r.start.reference ? '' : driftedText(referenceDrift(base, r.start.reference))
+    return moved
+      ? [`the machine changed as well: ${reportLetterOf(i)} against ${reportLetterOf(baseline)}, ${moved}`]
+      : []
+  })
+}
+
 /** what a reader of the comparison should know before trusting it, in a fixed order */
 function compareNotes(
   reports: readonly Report[],
   rows: readonly CompareRow[],
   uncomparable: readonly string[],
-  edited: readonly number[]
+  edited: readonly number[],
+  baseline: number
 ): string[] {
   const notes: string[] = []
   for (const u of uncomparable) notes.push(`cannot compare ${u}`)
@@ -331,6 +348,7 @@ function compareNotes(
     notes.push(
       'rows run once on both sides have no spread, so their noise is unknown: repeat them (--repeat 3 or more)'
     )
+  notes.push(...referenceNotes(reports, baseline))
   return notes
 }
 
@@ -407,7 +425,7 @@ export function compareReports(reports: readonly Report[], options: CompareOptio
     return { label: f.label, values, differs: values.some((v) => v !== values[0]) }
   })
 
-  const notes = compareNotes(reports, rows, uncomparable, edited)
+  const notes = compareNotes(reports, rows, uncomparable, edited, baseline)
 
   const planDiffs = planDifferences(reports)
   const allowPlanDiff = options.allowPlanDiff ?? false

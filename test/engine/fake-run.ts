@@ -2,7 +2,7 @@
 // until the run settles: what the engine's rule tests share.
 
 import { vi } from 'vitest'
-import { runPlan } from '../../src/main/engine/run'
+import { runPlan, type RunOptions } from '../../src/main/engine/run'
 import type { RunEvent } from '../../src/shared/events'
 import type { Plan, Report } from '../../src/shared/report'
 import { tempDir, testPlan } from '../helpers'
@@ -19,7 +19,7 @@ export async function runOnFake(
   file: string,
   p: Partial<Plan>,
   fake: FakeOptions,
-  opts: { onEvent?: (e: RunEvent) => void; signal?: AbortSignal } = {}
+  opts: { onEvent?: (e: RunEvent) => void; signal?: AbortSignal; reference?: RunOptions['reference'] } = {}
 ): Promise<Ran> {
   const t0 = performance.now()
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
@@ -31,6 +31,7 @@ export async function runOnFake(
     cacheDir: tempDir(),
     transport: fakeTransport({ ...fake, log }),
     signal: opts.signal,
+    reference: opts.reference,
     onEvent: (e) => {
       events.push(e)
       opts.onEvent?.(e)

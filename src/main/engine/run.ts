@@ -8,6 +8,7 @@ import { PLAN_DEFAULTS, planProblems } from '../../shared/plan-rules'
 import type {
   Environment,
   GpuEnvironment,
+  MachineReference,
   MeasuredEnvironment,
   MethodAggregate,
   Plan,
@@ -29,6 +30,8 @@ import type { ReceiverSet, Transport } from './transport'
 import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
 import { zcprofReport } from '../model/report-build'
 import { finishReport } from '../../shared/finish-report'
+import { driftedText, referenceDrift } from '../../shared/machine-reference'
+import { measureMachineReference } from '../host/machine-reference'
 
 /**
  * Every method on loopback in timed trials (the first 10% left out as ramp), sampled
@@ -81,6 +84,11 @@ export interface RunOptions {
   meta?: Report['meta']
   /** what moves the data and measures it: the addon and agents unless a test says otherwise */
   transport?: Transport
+  /**
+   * the machine reference, taken as the run starts and as it ends (shared/machine-reference.ts);
+   * null: none. Unset: measured with the real transport, none with a test's own.
+   */
+  reference?: (() => Promise<MachineReference>) | null
 }
 
 /**
@@ -290,6 +298,8 @@ interface RunOutcome {
   meta?: Report['meta']
   /** the measured rounds, and why they ended (absent when the run was stopped) */
   rounds?: NonNullable<Report['end']['rounds']>
+  /** the machine reference at the run's start and end, where taken */
+  references: { start?: MachineReference; end?: MachineReference }
 }
 
 /** The run's end: its report, finished as a recovered one is (finishReport), its new warnings streamed. */
@@ -302,7 +312,8 @@ function buildReport(r: RunOutcome, emit: (e: RunEvent) => void): Report {
         sender: r.environment,
         receivers: [...r.receiverEnvironments].map(([target, env]) => ({ target, environment: env })),
         ...(r.gpuEnvironments.size ? { gpus: [...r.gpuEnvironments.values()] } : {})
-      }
+      },
+      ...(r.references.start ? { reference: r.references.start } : {})
     },
     [],
     { timestamp: '', durationMs: 0, incomplete: r.incomplete, aggregates: [], warnings: [] },
@@ -317,7 +328,24 @@ function buildReport(r: RunOutcome, emit: (e: RunEvent) => void): Report {
   )
   // after its warning, as before the end was shared with recovery: the warning, then the error
   if (r.fatal) emit({ type: 'error', error: r.fatal })
-  return report
+  return r.references.end ? { ...report, end: { ...report.end, reference: r.references.end } } : report
+}
+
+/** the machine reference, or none: it describes the run and never fails it */
+async function takeReference(measure: (() => Promise<MachineReference>) | null): Promise<MachineReference | undefined> {
+  if (!measure) return undefined
+  try {
+    return await measure()
+  } catch {
+    return undefined
+  }
+}
+
+/** the machine moved under the run: its reference at the end is not the one at the start (the rule's words) */
+function driftWarning(references: RunOutcome['references']): Warning | null {
+  if (!references.start || !references.end) return null
+  const moved = driftedText(referenceDrift(references.start, references.end))
+  return moved ? warning('MACHINE_DRIFTED', `the machine drifted during the run: ${moved}`, { scope: 'run' }) : null
 }
 
 /**
@@ -629,6 +657,10 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
   const targets = validatePlan(opts.plan, transport)
   const plan = resolvePlan(opts.plan, targets, transport)
   const started = Date.now()
+  const measureReference =
+    opts.reference !== undefined ? opts.reference : transport === nativeTransport ? measureMachineReference : null
+  // before any receiver or agent starts: the machine with nothing of ours running
+  const references: RunOutcome['references'] = { start: await takeReference(measureReference) }
   const { files, environment, receivers } = await prepareRun(plan, targets, opts, transport, emit)
 
   const warnings: Warning[] = []
@@ -663,6 +695,10 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
     for (const f of files.values()) releaseFile(f)
     await receivers.close()
   }
+  // a stopped run ends now, without another measurement
+  if (!opts.signal?.aborted) references.end = await takeReference(measureReference)
+  const drift = driftWarning(references)
+  if (drift) warn(drift)
   const report = buildReport(
     {
       plan,
@@ -675,7 +711,8 @@ export async function runPlan(opts: RunOptions): Promise<Report> {
       fatal: state.fatal,
       warnings,
       meta: opts.meta,
-      rounds: state.rounds
+      rounds: state.rounds,
+      references
     },
     emit
   )
