@@ -3,6 +3,7 @@
 
 import type { ErrorInfo } from './errors'
 import type { MethodName } from './methods'
+import type { MachineReference } from './report'
 import type { Stat } from './statistics'
 
 export interface LibraryEntry {
@@ -36,6 +37,8 @@ export interface EntryTrend {
   kernel: string
   label: string | null
   rows: EntryRow[]
+  /** the machine reference as the run started (shared/machine-reference.ts); absent in older reports */
+  reference?: MachineReference
 }
 
 export interface EntryRow {

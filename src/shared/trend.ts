@@ -9,9 +9,10 @@
 import { findChangePoints, type ChangePointOptions } from './change-points'
 import { COMPARE_METRICS, compareMetric, rowId, rowKeyOf, type MetricComparison, type MetricInfo } from './compare'
 import type { EntryRow, EntryTrend, LibraryEntry } from './library'
+import { machineChanged } from './machine-reference'
 import type { MethodName } from './methods'
 import { planFacts } from './plan-differences'
-import type { Report } from './report'
+import type { MachineReference, Report } from './report'
 import { summarize, type Stat } from './statistics'
 
 /** the figures a trend can follow: the headline (what every host measured pays per bit) and throughput */
@@ -38,6 +39,7 @@ export function entryTrend(report: Report): EntryTrend {
     cpuModel: env.cpuModel,
     kernel: env.kernel,
     label: report.meta.label ?? null,
+    ...(report.start.reference ? { reference: report.start.reference } : {}),
     rows: report.end.aggregates
       .filter((a) => a.trials > a.failed)
       .map((a) => ({
@@ -84,6 +86,8 @@ export interface TrendPoint {
   incomplete: boolean
   stat: Stat
   runs: number
+  /** the machine reference as the run started; absent where the report has none */
+  reference?: MachineReference
 }
 
 /** a level the series moved to, from the first point of the new level */
@@ -103,6 +107,8 @@ export interface TrendChange {
   pValue: number
   /** the machine's kernel changed between the two points: said beside the change */
   kernelChanged: boolean
+  /** the machine reference stepped between the two points too (the drift rule): the host changed as well */
+  machineChanged: boolean
 }
 
 /** the newest run against the level it follows (the points since the last change) */
@@ -175,12 +181,17 @@ function groupSeries(entries: readonly LibraryEntry[], o: TrendOptions, metric: 
         kernel: e.trend!.kernel,
         incomplete: e.incomplete,
         stat,
-        runs: row.runs
+        runs: row.runs,
+        ...(e.trend!.reference ? { reference: e.trend!.reference } : {})
       })
     }
   }
   return { groups, newest: sorted.at(-1) ?? null }
 }
+
+/** both points have a reference and it moved between them by the drift rule */
+const referenceStepped = (before?: MachineReference, after?: MachineReference) =>
+  before !== undefined && after !== undefined && machineChanged(before, after)
 
 function changesOf(points: readonly TrendPoint[], from: number, info: MetricInfo, o: TrendOptions): TrendChange[] {
   const found = findChangePoints(
@@ -200,7 +211,8 @@ function changesOf(points: readonly TrendPoint[], from: number, info: MetricInfo
       change: c.relativeChange,
       worse: c.after.mean !== c.before.mean && up === (info.better === 'lower'),
       pValue: c.pValue,
-      kernelChanged: points[i].kernel !== points[i - 1].kernel
+      kernelChanged: points[i].kernel !== points[i - 1].kernel,
+      machineChanged: referenceStepped(points[i - 1].reference, points[i].reference)
     }
   })
 }
