@@ -33,6 +33,9 @@ describe('runPlan', () => {
     // what the engine writes is what the loader accepts: every method's figures fit the schema
     expect(parseReport(JSON.stringify(report), 'run').report).toEqual(JSON.parse(JSON.stringify(report)))
     expect(report.end.incomplete).toBe(false)
+    // the real transport takes the machine reference at both ends (test/host checks its figures)
+    expect(report.start.reference?.memoryCopyGBps.repeats.length).toBeGreaterThan(0)
+    expect(report.end.reference?.memoryCopyGBps.repeats.length).toBeGreaterThan(0)
     expect(report.trials.map((t) => t.method)).toEqual([...METHODS])
     for (const t of report.trials) {
       expect(t.error, t.method).toBeNull()
