@@ -10,6 +10,8 @@ import os from 'node:os'
 import path from 'node:path'
 import * as native from '../../native'
 import { referenceFigure } from '../../shared/machine-reference'
+import { autoPlacement } from '../../shared/placement'
+import { cpuCores } from './cpu-topology'
 import type { MachineReference, ReferenceFigure } from '../../shared/report'
 
 /** repeats of each figure: with 5 a side, two references part by chance 2 times in 252 */
@@ -76,8 +78,14 @@ export function syscallNs(repeats: number): ReferenceFigure {
   }
 }
 
-/** one loopback transfer (LOOPBACK_BYTES unless told): copy sender to a discard receiver, both threads' CPU ns per bit */
+/**
+ * one loopback transfer (LOOPBACK_BYTES unless told): copy sender to a discard
+ * receiver, both threads' CPU ns per bit. The threads sit where a run's automatic
+ * placement puts one stream's (separate cores): unpinned, whether they share a CPU
+ * moves the figure by half from one transfer to the next.
+ */
 async function loopbackOnce(file: string, bytes = LOOPBACK_BYTES): Promise<number> {
+  const placed = autoPlacement(cpuCores(native.allowedCpus()), 1, true)
   const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 }, 1)
   try {
     const receiver = native.startReceiver({
@@ -86,7 +94,8 @@ async function loopbackOnce(file: string, bytes = LOOPBACK_BYTES): Promise<numbe
       bufferBytes: LOOPBACK_CHUNK_BYTES,
       checksum: false,
       acceptTimeoutMs: 5000,
-      pmu: 'off'
+      pmu: 'off',
+      cpus: placed?.receiverCpus ?? undefined
     })
     let sent: native.NativeResult
     try {
@@ -97,7 +106,8 @@ async function loopbackOnce(file: string, bytes = LOOPBACK_BYTES): Promise<numbe
         chunkBytes: LOOPBACK_CHUNK_BYTES,
         loop: true,
         limitBytes: bytes,
-        pmu: 'off'
+        pmu: 'off',
+        cpus: placed?.senderCpus
       }).done
     } catch (e) {
       receiver.cancel()
