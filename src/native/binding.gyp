@@ -3,7 +3,11 @@
     {
       "target_name": "zcprof",
       "sources": [
+        "napi-args.c",
+        "napi-file.c",
         "napi-glue.c",
+        "napi-probes.c",
+        "napi-values.c",
         "zc-common.c",
         "zc-counters.c",
         "zc-file.c",
@@ -19,6 +23,7 @@
         "zc-transfer.c",
         "zc-uring.c"
       ],
+      "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
       "ldflags": ["-pthread"],
       "libraries": ["-ldl"]

@@ -31,14 +31,14 @@ describe('the addon enforces the plan limits', () => {
   })
 
   it("napi-glue.c's checks use those bounds, and its message says the header's", () => {
-    // the depth: below 1 or above the header's maximum is refused
-    expect(glue).toMatch(new RegExp(`num < ${PLAN_LIMITS.uringDepth.min} \\|\\| num > ZC_URING_MAX_DEPTH`))
+    // the depth: a whole number from 1 to the header's maximum, both ends taken (prop_whole)
+    expect(glue).toMatch(new RegExp(`"uringDepth", false, ${PLAN_LIMITS.uringDepth.min}, ZC_URING_MAX_DEPTH,`))
     // its message says the same bounds: the header's maximum, stringified, not a copy
     expect(glue).toContain(
       `"uringDepth must be a whole number from ${PLAN_LIMITS.uringDepth.min} to " ZC_STR(ZC_URING_MAX_DEPTH)`
     )
-    // CPU numbers: from the table's first to ZC_MAX_CPUS - 1
-    expect(glue).toMatch(new RegExp(`cpu < ${PLAN_LIMITS.cpu.min} \\|\\| cpu >= ZC_MAX_CPUS`))
+    // CPU numbers: whole numbers from the table's first to ZC_MAX_CPUS - 1 (js_whole)
+    expect(glue).toMatch(new RegExp(`js_whole\\(env, x, ${PLAN_LIMITS.cpu.min}, ZC_MAX_CPUS - 1,`))
   })
 })
 
