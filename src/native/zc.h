@@ -1,6 +1,6 @@
 /*
- * zcprof native core: a plain C API, no Node-API in sight. napi-glue.c is the
- * only file that knows about JavaScript.
+ * zcprof native core: a plain C API, no Node-API in sight. The napi-*.c files
+ * are the only ones that know about JavaScript.
  *
  * A transfer (sender or receiver) runs its loop on its own pthread. Progress is
  * published through relaxed atomics written by that thread alone, so a sampler
