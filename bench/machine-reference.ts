@@ -1,6 +1,7 @@
 // `npx tsx bench/machine-reference.ts`: what the machine reference costs and how
 // much it moves by itself. Takes BENCH_REF_RUNS references back to back (the host
-// unchanged between them) and prints, per figure: the time its part took, the
+// unchanged between them) and prints, per figure: the time its part took (its
+// set-up included), the
 // median of its medians, the spread between references (max − min over median),
 // the median within-reference spread, and how many neighbouring pairs the drift
 // rule (shared/machine-reference.ts) calls a changed machine: on an unchanged host
@@ -8,13 +9,7 @@
 //
 // Environment: BENCH_REF_RUNS (10), the references taken.
 
-import {
-  loopbackCpuNsPerBit,
-  measureMachineReference,
-  memoryCopyGBps,
-  REFERENCE_REPEATS,
-  syscallNs
-} from '../src/main/host/machine-reference'
+import { measureMachineReference, REFERENCE_REPEATS, type ReferenceTimings } from '../src/main/host/machine-reference'
 import { figureDrifted, REFERENCE_FIGURES, referenceFigure } from '../src/shared/machine-reference'
 import type { MachineReference, ReferenceFigure } from '../src/shared/report'
 import { printTable } from './print-table'
@@ -24,24 +19,13 @@ const RUNS = Number(process.env.BENCH_REF_RUNS ?? 10)
 const median = (xs: number[]) => referenceFigure(xs).median
 const pct = (v: number) => `${(v * 100).toFixed(0)} %`
 
-async function partTimesMs(): Promise<Record<string, number>> {
-  let t = performance.now()
-  memoryCopyGBps(REFERENCE_REPEATS)
-  const copy = performance.now() - t
-  t = performance.now()
-  syscallNs(REFERENCE_REPEATS)
-  const syscall = performance.now() - t
-  t = performance.now()
-  await loopbackCpuNsPerBit(REFERENCE_REPEATS)
-  return { memoryCopyGBps: copy, syscallNs: syscall, loopbackCpuNsPerBit: performance.now() - t }
-}
-
 async function main(): Promise<void> {
   const refs: MachineReference[] = []
-  const parts: Record<string, number>[] = []
+  const parts: ReferenceTimings[] = []
   for (let i = 0; i < RUNS; i++) {
-    refs.push(await measureMachineReference())
-    parts.push(await partTimesMs())
+    const spent: ReferenceTimings = { memoryCopyGBps: 0, syscallNs: 0, loopbackCpuNsPerBit: 0 }
+    refs.push(await measureMachineReference(REFERENCE_REPEATS, spent))
+    parts.push(spent)
   }
   const rows = [['figure', 'part ms', 'median', 'between refs', 'within ref', 'drift flags']]
   for (const info of REFERENCE_FIGURES) {
