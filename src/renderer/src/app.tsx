@@ -12,9 +12,10 @@ import { ReportTab } from './views/report-tab'
 import { RunTab } from './views/run-tab'
 
 // the library, trend and compare views load when first opened: a run needs none of them
+// (compare and trend in one chunk: history-views.ts says why)
 const LibraryView = lazy(() => import('./views/library-view').then((m) => ({ default: m.LibraryView })))
-const TrendView = lazy(() => import('./views/trend-view').then((m) => ({ default: m.TrendView })))
-const CompareView = lazy(() => import('./views/compare-view').then((m) => ({ default: m.CompareView })))
+const CompareView = lazy(() => import('./views/history-views').then((m) => ({ default: m.CompareView })))
+const TrendView = lazy(() => import('./views/history-views').then((m) => ({ default: m.TrendView })))
 const loading = <p className="muted">Loading…</p>
 
 export function App({ api }: { api: ZcprofApi }) {
