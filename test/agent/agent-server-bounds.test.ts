@@ -111,6 +111,28 @@ describe('receive buffers a client may pin (issue 25 item 1)', () => {
     b.c.send(prepare(3, { bufferBytes: MiB }))
     expect((await b.c.reply(3))?.type).toBe('prepared')
   })
+
+  it('a trial that ends gives its bytes back to the agent’s total, not only to its client’s', async () => {
+    // each client may pin 4 MiB, the agent 3 MiB in all: only the agent's total can refuse here
+    const port = await agent({ maxSessionPinnedBytes: 4 * MiB, maxAgentPinnedBytes: 3 * MiB })
+    const a = await greet(port)
+    const b = await greet(port)
+    for (let round = 0; round < 3; round++) {
+      a.c.send(prepare(10 + round, { streams: 2, bufferBytes: MiB }))
+      const trial = await a.c.reply(10 + round)
+      expect(trial?.type, `round ${round}`).toBe('prepared')
+      b.c.send(prepare(20 + round, { streams: 2, bufferBytes: MiB }))
+      expect((await b.c.reply(20 + round))?.error).toMatchObject({ code: 'ZC_BUSY' })
+      a.c.send({ type: 'cancel', seq: 30 + round, trial: trial!.trial })
+      await a.c.next((m) => m.type === 'result' && m.trial === trial!.trial)
+      // a's 2 MiB are back: b's trial fits the agent's 3 MiB, then ends too
+      b.c.send(prepare(40 + round, { streams: 2, bufferBytes: MiB }))
+      const other = await b.c.reply(40 + round)
+      expect(other?.type, `round ${round}`).toBe('prepared')
+      b.c.send({ type: 'cancel', seq: 50 + round, trial: other!.trial })
+      await b.c.next((m) => m.type === 'result' && m.trial === other!.trial)
+    }
+  })
 })
 
 describe('silent data connections (issue 25 item 5)', () => {
