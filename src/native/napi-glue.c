@@ -6,7 +6,6 @@
  * napi-args.c, what JS gets back in napi-values.c; everything else is plain C in zc-*.c.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
