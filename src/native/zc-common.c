@@ -9,12 +9,14 @@
 
 const char *const zc_syscall_names[ZC_SYS_COUNT] = {
     "read", "write", "sendfile", "splice", "sendto", "recvfrom", "recvmsg", "poll", "lseek",
-    "io_uring_setup", "io_uring_register", "io_uring_enter", "read:/proc"};
+    "io_uring_setup", "io_uring_register", "io_uring_enter", "read:/proc",
+    "getsockopt", "madvise"};
 const char *const zc_method_names[ZC_METHOD_COUNT] = {"copy",       "mmap",         "sendfile",     "splice",
                                                       "msg-zerocopy", "uring-send", "uring-splice", "uring-send-zc",
                                                       "gpu-copy", "gpu-pinned", "gpu-register", "gpu-mapped",
                                                       "gpu-cufile", "gpu-mem-pageable", "gpu-mem-pinned"};
-const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard", "uring"};
+const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard", "uring",
+                                                         "mapped"};
 
 uint64_t zc_now_ns(void) {
   struct timespec ts;

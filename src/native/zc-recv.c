@@ -113,7 +113,7 @@ static int recv_discard(recv_ctx *c) {
 typedef int (*recv_fn)(recv_ctx *);
 static const recv_fn modes[ZC_RECV_COUNT] = {
     [ZC_RECV_READ] = recv_read, [ZC_RECV_SPLICE] = recv_splice, [ZC_RECV_DISCARD] = recv_discard,
-    [ZC_RECV_URING] = zc_recv_uring};
+    [ZC_RECV_URING] = zc_recv_uring, [ZC_RECV_MAPPED] = zc_recv_mapped};
 
 static int peer_allowed(zc_transfer *t, const struct sockaddr_storage *peer) {
   if (!t->recv.expected_peer[0]) return 1;
@@ -182,6 +182,9 @@ void zc_run_receiver(zc_transfer *t) {
     if (t->recv.mode == ZC_RECV_DISCARD && domain == AF_UNIX)
       zc_error_set(&t->err, "ZC_UNSUPPORTED",
                    "receiver mode discard needs TCP: unix sockets cannot drop data with MSG_TRUNC; use read or splice");
+    else if (t->recv.mode == ZC_RECV_MAPPED && domain == AF_UNIX)
+      zc_error_set(&t->err, "ZC_UNSUPPORTED",
+                   "receiver mode mapped needs TCP: only TCP sockets map pages (TCP_ZEROCOPY_RECEIVE); use read or splice");
     else if (modes[t->recv.mode](&c) == 0 && zc_cancelled(t))
       zc_error_set(&t->err, "ZC_CANCELLED", "cancelled");
     zc_tcp_info_read(c.sock, &t->tcp);

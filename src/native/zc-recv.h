@@ -38,5 +38,7 @@ static inline int got(recv_ctx *c, uint64_t n) {
 
 /* multishot IORING_OP_RECV into a ring of provided buffers; 0 at EOF, -1 with the error recorded */
 int zc_recv_uring(recv_ctx *c);
+/* getsockopt(TCP_ZEROCOPY_RECEIVE) into a mapped region, recv for the rest (zc-recv-mapped.c) */
+int zc_recv_mapped(recv_ctx *c);
 
 #endif

@@ -72,7 +72,9 @@ enum {
   ZC_SYS_RECVFROM, ZC_SYS_RECVMSG, ZC_SYS_POLL, ZC_SYS_LSEEK,
   ZC_SYS_IO_URING_SETUP, ZC_SYS_IO_URING_REGISTER, ZC_SYS_IO_URING_ENTER,
   /* read() of /proc to measure io_uring's own threads: the thread's, but not the data's */
-  ZC_SYS_READ_PROC, ZC_SYS_COUNT
+  ZC_SYS_READ_PROC,
+  /* the mapped receiver: TCP_ZEROCOPY_RECEIVE, and the pages handed back */
+  ZC_SYS_GETSOCKOPT, ZC_SYS_MADVISE, ZC_SYS_COUNT
 };
 extern const char *const zc_syscall_names[ZC_SYS_COUNT];
 
@@ -121,7 +123,11 @@ typedef enum {
   ZC_METHOD_GPU_MEM_PAGEABLE, ZC_METHOD_GPU_MEM_PINNED,
   ZC_METHOD_COUNT
 } zc_method;
-typedef enum { ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_URING, ZC_RECV_COUNT } zc_recv_mode;
+typedef enum {
+  ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_URING,
+  ZC_RECV_MAPPED,   /* TCP_ZEROCOPY_RECEIVE (zc-recv-mapped.c): TCP only */
+  ZC_RECV_COUNT
+} zc_recv_mode;
 
 /* SQEs in flight per ring when the plan names none, and the most it may */
 #define ZC_URING_DEFAULT_DEPTH 32
@@ -224,6 +230,8 @@ struct zc_transfer {
   _Atomic uint64_t bytes;
   _Atomic uint64_t calls[ZC_SYS_COUNT];
   _Atomic uint64_t zc_sends, zc_completed, zc_copied;
+  /* the mapped receiver: bytes the kernel mapped, and bytes read with recv instead */
+  _Atomic uint64_t recv_mapped_bytes, recv_copied_bytes;
   _Atomic uint64_t uring_sqes;   /* SQEs handed to io_uring */
   atomic_int uring_sqpoll_tid;   /* the ring's SQ polling thread, 0 when none */
   atomic_int uring_submitter_tid; /* the loop thread that owns a ring, 0 before one is set up */
