@@ -140,15 +140,18 @@ static void batch_close(batch *b) {
 }
 
 /* one CQE's result by user_data index (0..want-1); the count of CQEs reaped. What did
- * not complete (a cancel under SQPOLL stops the wait) reads as cancelled. */
+ * not complete (a cancel under SQPOLL stops the wait) reads as cancelled. A CQE whose
+ * index is past want is not this wait's (res has want slots): never written through. */
 static int reap(zc_ring *r, int *res, unsigned want) {
   for (unsigned i = 0; i < want; i++) res[i] = -ECANCELED;
   if (zc_ring_submit(r, want)) return -1;
   unsigned got = 0;
   for (struct io_uring_cqe *q; got < want && (q = zc_ring_peek(r));) {
-    res[q->user_data] = q->res;
+    if (q->user_data < want) {
+      res[q->user_data] = q->res;
+      got++;
+    }
     zc_ring_seen(r);
-    got++;
   }
   return (int)got;
 }
@@ -180,6 +183,8 @@ static int run_batches(batch *b, const batch_kind *k) {
 }
 
 /* one SEND at a time, on its own: the rest of a piece after a short send or a broken chain */
+static int reap_sends(batch *b, unsigned want);
+
 static int send_rest(batch *b, const uint8_t *buf, uint64_t len) {
   send_ctx *c = b->c;
   while (len) {
@@ -188,7 +193,15 @@ static int send_rest(batch *b, const uint8_t *buf, uint64_t len) {
     if (!s) return -1;
     prep_send(s, IORING_OP_SEND, buf, len, 0);
     int res = 0;
-    if (reap(&b->r, &res, 1) < 0) return -1;
+    if (b->zero_copy) {
+      /* the batch's earlier SEND_ZCs may still send notifications (with their own
+       * user_data): reap_sends counts those and waits for this send's own completion,
+       * which it leaves in res[0] (piece 0's result, already settled) */
+      if (reap_sends(b, 1)) return -1;
+      res = b->res[0];
+    } else if (reap(&b->r, &res, 1) < 0) {
+      return -1;
+    }
     if (res < 0) return zc_fail_io(c->t, "io_uring send", -res);
     zc_bump(&c->t->bytes, (uint64_t)res);
     buf += res;

@@ -327,6 +327,9 @@ export interface TrialSummary {
   /** the receiving host, when it is another one with an agent */
   receiverSystem: HostCpu | null
   zeroCopy: { sends: number; completed: number; copied: number; fallbackShare: number } | null
+  /** the mapped receiver (TCP_ZEROCOPY_RECEIVE): bytes the kernel mapped and bytes read
+   * with recv instead, all streams together; absent for other receivers */
+  receiveMapping?: ReceiveMapping | null
   tcpInfo: TcpInfo | null
   integrity: { checked: boolean; ok: boolean; expectedCrc32c: number | null; receivedCrc32c: number | null }
   contaminated: boolean
@@ -511,8 +514,18 @@ export interface MethodAggregate extends RowParams {
   /** the headline: whole-system CPU per bit against the baseline; absent in reports before 0.4 */
   headline?: Headline | null
   zeroCopyFallbackShare: number | null
+  /** the mapped receiver: the mean over trials of the share of bytes the kernel mapped;
+   * absent for other receivers */
+  receiveMappedShare?: number | null
   /** the warnings its trials carry, and on how many of them: each table marks the row */
   notes: { code: string; trials: number }[]
+}
+
+/** what the mapped receiver's kernel answers added up to: mappedShare = mapped / (mapped + copied) */
+export interface ReceiveMapping {
+  mappedBytes: number
+  copiedBytes: number
+  mappedShare: number
 }
 
 export const WARNING_SCOPES = ['run', 'method', 'trial'] as const
