@@ -141,7 +141,14 @@ function registerRun(program: Command): void {
       `unmeasured warm-up rounds (default ${defaultText('warmup')} for timed trials, which leave out their ramp; else 1)`
     )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
-    .addOption(new Option('--receiver <mode>', 'how the receiver drains').choices([...RECEIVER_MODES]).default('read'))
+    .addOption(
+      new Option(
+        '--receiver <mode>',
+        'how the receiver drains; zcrx (io_uring zero-copy receive) is not a mode yet: it says what this host lacks for it'
+      )
+        .choices([...RECEIVER_MODES, 'zcrx'])
+        .default('read')
+    )
     .option(
       '--uring-depth <n>',
       `io_uring methods and receiver: SQEs per submission batch (${rangeText('uringDepth')})`,
@@ -190,6 +197,7 @@ function registerRun(program: Command): void {
       guarded(async (flags: RunFlags, command: Command) => {
         // which flags the person typed (not commander's defaults): those win over a plan file
         const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
+        if (flags.receiver === 'zcrx') (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
         process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
       })
     )
