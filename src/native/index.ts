@@ -40,6 +40,10 @@ export interface NativeProgress {
   zeroCopySends: number
   zeroCopyCompleted: number
   zeroCopyCopied: number
+  /** the mapped receiver: bytes the kernel mapped (TCP_ZEROCOPY_RECEIVE) and bytes read
+   * with recv instead; absent for other modes (and from agents before it) */
+  receiveMappedBytes?: number
+  receiveCopiedBytes?: number
   /** SQEs handed to io_uring (the uring-* methods and mode) */
   uringSqes: number
   /** the ring's SQ polling thread, 0 when none */

@@ -98,6 +98,11 @@ static napi_value progress_object(napi_env env, zc_transfer *t) {
   set_num(env, o, "zeroCopySends", (double)atomic_load(&t->zc_sends));
   set_num(env, o, "zeroCopyCompleted", (double)atomic_load(&t->zc_completed));
   set_num(env, o, "zeroCopyCopied", (double)atomic_load(&t->zc_copied));
+  /* the mapped receiver's split of the bytes, as the kernel answered: only for that mode */
+  if (!t->is_sender && t->recv.mode == ZC_RECV_MAPPED) {
+    set_num(env, o, "receiveMappedBytes", (double)atomic_load(&t->recv_mapped_bytes));
+    set_num(env, o, "receiveCopiedBytes", (double)atomic_load(&t->recv_copied_bytes));
+  }
   set_num(env, o, "uringSqes", (double)atomic_load(&t->uring_sqes));
   set_num(env, o, "uringSqpollTid", atomic_load(&t->uring_sqpoll_tid));
   /* io_uring's own threads so far (SQ poller, workers): only where a ring was set up */
@@ -352,7 +357,7 @@ static bool read_receiver(napi_env env, napi_value cfg, zc_receiver_config *c) {
   int mode;
   double num;
   if (!prop_enum(env, cfg, "mode", zc_recv_mode_names, ZC_RECV_COUNT, -1,
-                 "mode must be one of read, splice, discard, uring", &mode) ||
+                 "mode must be one of read, splice, discard, uring, mapped", &mode) ||
       !prop_whole(env, cfg, "listenFd", true, 0, INT_MAX, "listenFd must be a listening socket from listen()", &num) ||
       !read_pmu(env, cfg, &c->pmu) || !read_placement(env, cfg, &c->placement) || !read_uring(env, cfg, &c->uring))
     return false;

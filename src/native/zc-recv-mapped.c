@@ -92,8 +92,19 @@ int zc_recv_mapped(recv_ctx *c) {
                                   "receiver mode mapped: this kernel has no TCP_ZEROCOPY_RECEIVE; use --receiver read");
         break;
       }
-      rc = zc_fail_io(t, "getsockopt", err);
-      break;
+      if (err != EIO) {
+        rc = zc_fail_io(t, "getsockopt", err);
+        break;
+      }
+      /* EIO: the queue is empty and the peer is done (tcp_zerocopy_receive). recv says
+       * whether that is EOF, with any byte that raced in */
+      int64_t n = copy_some(c, c->buf_bytes, 0);
+      if (n < 0) {
+        rc = -1;
+        break;
+      }
+      if (n == 0) break;
+      continue;
     }
     first = 0;
     if (zc.err) {

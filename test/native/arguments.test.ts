@@ -80,8 +80,12 @@ const refused: [string, () => unknown, string][] = [
   ['sender, cpus [4096]', sender({ cpus: [4096] }), CPUS],
   ['sender, uringDepth 0.5', sender({ uringDepth: 0.5 }), DEPTH],
   ["sender, uringDepth '8'", sender({ uringDepth: '8' }), DEPTH],
-  ['receiver, mode x', receiver({ mode: 'x' }), 'mode must be one of read, splice, discard, uring'],
-  ['receiver, listenFd 100000.5', receiver({ listenFd: 100000.5 }), 'listenFd must be a listening socket from listen()'],
+  ['receiver, mode x', receiver({ mode: 'x' }), 'mode must be one of read, splice, discard, uring, mapped'],
+  [
+    'receiver, listenFd 100000.5',
+    receiver({ listenFd: 100000.5 }),
+    'listenFd must be a listening socket from listen()'
+  ],
   [
     'receiver, expectedPeer too long',
     receiver({ expectedPeer: '1'.repeat(100) }),

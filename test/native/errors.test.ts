@@ -82,10 +82,10 @@ describe('native errors', () => {
     expect(e.syscall).toBe('setsockopt')
   })
 
-  it('discard on a unix socket is refused with the alternative named', async () => {
+  it.each(['discard', 'mapped'] as const)('%s on a unix socket is refused with the alternative named', async (mode) => {
     const a = address('unix')
     const l = native.listen(a)
-    const r = native.startReceiver({ mode: 'discard', listenFd: l.fd, bufferBytes: 65536, checksum: false })
+    const r = native.startReceiver({ mode, listenFd: l.fd, bufferBytes: 65536, checksum: false })
     native.startSender({ method: 'copy', file, chunkBytes: 65536, target: a }).done.catch(() => undefined)
     const e = await rejection(r.done)
     native.closeFd(l.fd)
