@@ -141,6 +141,8 @@ function rowOf(group: readonly TrialRecord[]): { row: MethodAggregate; rounds: M
     summarize(ok.map(f).filter((v): v is number => typeof v === 'number'))
   const zc = ok.map((s) => s.zeroCopy).filter((z) => z !== null)
   const zcSends = zc.reduce((a, z) => a + z.completed, 0)
+  // the mapped receiver's share, trial by trial: a mean of shares, each trial weighing alike
+  const mapped = ok.map((s) => s.receiveMapping).filter((x) => x != null)
   // each warning a trial carries (its failure included), on how many trials
   const noteCount = new Map<string, number>()
   for (const t of group) {
@@ -182,6 +184,9 @@ function rowOf(group: readonly TrialRecord[]): { row: MethodAggregate; rounds: M
     speedupVsCopy: null,
     vsCopy: null,
     zeroCopyFallbackShare: zcSends > 0 ? zc.reduce((a, z) => a + z.copied, 0) / zcSends : null,
+    ...(mapped.length && {
+      receiveMappedShare: mapped.reduce((a, x) => a + x.mappedShare, 0) / mapped.length
+    }),
     notes: [...noteCount].map(([code, n]) => ({ code, trials: n }))
   }
   return { row, rounds }

@@ -27,7 +27,7 @@ export type NativeMethod = (typeof NATIVE_METHODS)[number]
 export type GpuMethod = (typeof GPU_METHODS)[number]
 export type MethodName = (typeof ALL_METHODS)[number]
 
-export const RECEIVER_MODES = ['read', 'splice', 'discard', 'uring'] as const
+export const RECEIVER_MODES = ['read', 'splice', 'discard', 'uring', 'mapped'] as const
 export type ReceiverMode = (typeof RECEIVER_MODES)[number]
 
 export interface MethodInfo {
@@ -170,7 +170,8 @@ export const RECEIVER_MODE_INFO: Record<ReceiverMode, string> = {
   read: 'read() into a user buffer',
   splice: 'splice() socket → pipe → /dev/null',
   discard: 'recv(MSG_TRUNC): the kernel drops the bytes (TCP only)',
-  uring: 'io_uring: one multishot RECV into a ring of provided buffers'
+  uring: 'io_uring: one multishot RECV into a ring of provided buffers',
+  mapped: "the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only)"
 }
 
 export function isMethod(s: string): s is MethodName {

@@ -143,8 +143,8 @@ function checkMethodsAndTarget(d: PlanDraft, errors: FieldErrors): void {
   } catch (e) {
     errors.target = e instanceof ZcprofError ? e.message.split('\n')[0] : String(e)
   }
-  if (target?.kind === 'unix' && d.receiverMode === 'discard') {
-    errors.receiverMode = 'discard needs TCP: use read or splice with a unix socket'
+  if (target?.kind === 'unix' && (d.receiverMode === 'discard' || d.receiverMode === 'mapped')) {
+    errors.receiverMode = `${d.receiverMode} needs TCP: use read or splice with a unix socket`
   }
   if (target?.kind === 'agent' && d.token.trim() === '' && !target.host.startsWith('127.')) {
     errors.token = 'an agent on another host needs the token it was started with'

@@ -368,6 +368,12 @@ function targetProblems(plan: Plan, bad: Bad): void {
           `receiver mode discard cannot be used with ${t.text}`,
           'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
         )
+      if (t.kind === 'unix' && plan.receiverMode === 'mapped')
+        bad(
+          'receiverMode',
+          `receiver mode mapped cannot be used with ${t.text}`,
+          'only TCP sockets map pages (TCP_ZEROCOPY_RECEIVE): use --receiver read or splice with unix targets'
+        )
     }
 }
 

@@ -34,6 +34,7 @@ import {
   type MethodAggregate,
   type Plan,
   type ReferenceFigure,
+  type ReceiveMapping,
   type Report,
   type ReportMeta,
   type Sample,
@@ -264,6 +265,7 @@ const summary = obj<TrialSummary>(
         fallbackShare: shareOrNull
       })
     ),
+    receiveMapping: nullable(obj<ReceiveMapping>({ mappedBytes: int, copiedBytes: int, mappedShare: shareOrNull })),
     tcpInfo: nullable(tcpInfo),
     integrity,
     contaminated: bool,
@@ -317,7 +319,13 @@ const summary = obj<TrialSummary>(
     ),
     throughputSlicesBitsPerSec: arrayOf(amount)
   },
-  { effectiveChunkBytes: true, uring: true, gpu: true, throughputSlicesBitsPerSec: true }
+  {
+    effectiveChunkBytes: true,
+    uring: true,
+    gpu: true,
+    throughputSlicesBitsPerSec: true,
+    receiveMapping: true
+  }
 )
 
 const gpuEnvironment = obj<GpuEnvironment>({
@@ -419,9 +427,17 @@ const aggregate = obj<MethodAggregate>(
     ),
     headline,
     zeroCopyFallbackShare: shareOrNull,
+    receiveMappedShare: shareOrNull,
     notes: arrayOf(obj<MethodAggregate['notes'][number]>({ code: str, trials: int }), 1024)
   },
-  { uringEntersPerGiB: true, uringSqesPerGiB: true, gpuBitsPerSec: true, gpuPinMs: true, headline: true }
+  {
+    uringEntersPerGiB: true,
+    uringSqesPerGiB: true,
+    gpuBitsPerSec: true,
+    gpuPinMs: true,
+    headline: true,
+    receiveMappedShare: true
+  }
 )
 
 const plan = obj<Plan>(

@@ -76,6 +76,12 @@ export const WARNING_CATALOGUE = {
     severity: 'caution',
     hint: 'the kernel copied the data after all, so this zero-copy method cannot save anything here; it pays off across a real network device'
   },
+  RECV_MAPPED_LOW: {
+    mark: 'mostly copied',
+    means: 'the mapped receiver’s kernel mapped under half of the bytes; it copied the rest (recv)',
+    severity: 'caution',
+    hint: 'the kernel maps only whole pages a NIC driver filled: a NIC with header/data split or a payload MTU of a page multiple (see the README: receiving by mapping)'
+  },
   NOT_CONFIRMED: {
     mark: 'unconfirmed',
     means: 'the receiver did not confirm the last byte, so the time ends at the last send',

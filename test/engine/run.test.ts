@@ -207,8 +207,9 @@ describe('bad input', () => {
     const e = await runErr(plan({ targets: ['tcp://192.0.2.1:9'] }))
     expect(e.message).toMatch(/not on this host/)
   })
-  it('discard with a unix target is refused with the alternatives', async () => {
-    const e = await runErr(plan({ targets: ['unix://'], receiverMode: 'discard' }))
+  it.each(['discard', 'mapped'] as const)('%s with a unix target is refused with the alternatives', async (mode) => {
+    const e = await runErr(plan({ targets: ['unix://'], receiverMode: mode }))
+    expect(e.message).toMatch(new RegExp(`receiver mode ${mode} cannot be used`))
     expect(e.hint).toMatch(/read or splice/)
   })
   it('a port in use ends the run incomplete, with the port named', async () => {

@@ -232,3 +232,87 @@ describe('summarizeTrial', () => {
     expect(s.placement!.receivingHost).toHaveLength(2)
   })
 })
+
+describe('the mapped receiver: the share the kernel mapped, and why it was low', () => {
+  const tcp = (sndMssBytes: number) => ({
+    rttUs: 50,
+    rttVarUs: 10,
+    sndCwnd: 10,
+    sndMssBytes,
+    totalRetrans: 0,
+    busyUs: 0,
+    rwndLimitedUs: 0,
+    sndbufLimitedUs: 0,
+    deliveryRateBytesPerSec: 0
+  })
+  /** two receiving streams: (mapped, copied) each, 1.5 GB a stream */
+  function mappedTrial(counts: [number, number][], over: Partial<TrialMeasurements> = {}, mss = 65483) {
+    const base = timedOneStream()
+    return summarizeTrial({
+      ...base,
+      mark: null,
+      mode: 'bytes',
+      expectedBytes: counts.map(() => 1.5 * GB),
+      expectedCrc32c: counts.map(() => null),
+      checksum: false,
+      sent: {
+        streams: counts.map(() => sent(1.5 * GB, 1 * S, { tcpInfo: tcp(mss) })),
+        totals: totals(2 * S),
+        error: null
+      },
+      recv: {
+        streams: counts.map(([m, c]) => ({
+          result: received(1.5 * GB, T(3), 1 * S, { receiveMappedBytes: m, receiveCopiedBytes: c }),
+          error: null
+        })),
+        hostStart: host(T(0), 0, 0),
+        hostEnd: host(T(3), 6 * S, 1.5 * S)
+      },
+      ...over
+    }).summary
+  }
+  const low = (s: ReturnType<typeof mappedTrial>) => s.notes.find((n) => n.code === 'RECV_MAPPED_LOW')
+
+  it('adds up both streams from the kernel’s counts: 1 GB mapped of 3 GB is a third', () => {
+    const s = mappedTrial([
+      [1 * GB, 0.5 * GB],
+      [0, 1.5 * GB]
+    ])
+    expect(s.receiveMapping).toEqual({ mappedBytes: 1 * GB, copiedBytes: 2 * GB, mappedShare: 1 / 3 })
+    // loopback (tcp://) and the loopback MSS of 65483 B: both reasons, in the words users read
+    expect(low(s)?.message).toBe(
+      'the kernel mapped 33% of the received bytes and copied the rest: the kernel maps only pages a NIC driver ' +
+        'filled; loopback and veth carry page fragments; the MSS (65483 B) is not a multiple of the 4 KiB page'
+    )
+  })
+
+  it('half mapped or more: no warning', () => {
+    const s = mappedTrial([[0.75 * GB, 0.75 * GB]])
+    expect(s.receiveMapping!.mappedShare).toBe(0.5)
+    expect(low(s)).toBeUndefined()
+  })
+
+  it('an agent target with a page-multiple MSS: no reason seen from here, so it names the NIC', () => {
+    const s = mappedTrial([[0, 1.5 * GB]], { target: parseTarget('agent://192.0.2.7:7733') }, 8192)
+    expect(low(s)?.message).toBe(
+      'the kernel mapped 0% of the received bytes and copied the rest: the NIC did not fill whole pages (header/data split, MTU)'
+    )
+  })
+
+  it('chunks smaller than a page are named', () => {
+    const s = mappedTrial([[0, 1.5 * GB]], { target: parseTarget('agent://192.0.2.7:7733'), chunkBytes: 1024 }, 8192)
+    expect(low(s)?.message).toMatch(/: chunks of 1024 B are smaller than a page$/)
+  })
+
+  it('other receivers carry no mapping', () => {
+    const s = mappedTrial([[0, 0]], {
+      recv: {
+        streams: [{ result: received(1.5 * GB, T(3), 1 * S), error: null }],
+        hostStart: host(T(0), 0, 0),
+        hostEnd: host(T(3), 6 * S, 1.5 * S)
+      }
+    })
+    expect(s.receiveMapping).toBeUndefined()
+    expect(low(s)).toBeUndefined()
+  })
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { aggregateTrials, costVerdict } from '../../src/shared/aggregate'
+import { aggregateNotes } from '../../src/shared/export/figures'
 import type { TrialRecord, VsCopy } from '../../src/shared/report'
 import type { RatioEstimate } from '../../src/shared/statistics'
 import type { MethodName } from '../../src/shared/methods'
@@ -116,5 +117,29 @@ describe('costVerdict, on planted intervals', () => {
     expect(
       costVerdict('copy', null, { senderCyclesPerBit: below, receiverCyclesPerBit: below, systemCyclesPerBit: below })
     ).toBe('baseline')
+  })
+})
+
+describe('the mapped receiver’s share in the aggregate', () => {
+  const mapped = (share: number, repetition: number): TrialRecord => {
+    const t = plantedTrial({ method: 'sendfile', gbits: 10, sender: 0.1, repetition })
+    // a stream of 1000 bytes: the share is what the trial's counts say
+    t.summary!.receiveMapping = { mappedBytes: share * 1000, copiedBytes: (1 - share) * 1000, mappedShare: share }
+    return t
+  }
+  it('is the mean of the trials’ shares: 0, 0.25 and 0.5 make 0.25', () => {
+    const [row] = aggregateTrials([mapped(0, 0), mapped(0.25, 1), mapped(0.5, 2)])
+    expect(row.receiveMappedShare).toBe(0.25)
+  })
+  it('the row says the share, in place of the low-share mark it stands for', () => {
+    const trials = [mapped(0, 0), mapped(0.25, 1), mapped(0.5, 2)]
+    for (const t of trials) t.summary!.notes = [{ code: 'RECV_MAPPED_LOW' } as never]
+    const [row] = aggregateTrials(trials)
+    expect(row.notes).toContainEqual({ code: 'RECV_MAPPED_LOW', trials: 3 })
+    expect(aggregateNotes(row)).toBe('receiver mapped 25% of bytes')
+  })
+  it('is absent where the receiver mapped nothing at all (another mode)', () => {
+    const [row] = aggregateTrials([plantedTrial({ method: 'sendfile', gbits: 10, sender: 0.1 })])
+    expect(row.receiveMappedShare).toBeUndefined()
   })
 })

@@ -15,6 +15,7 @@ describe('the setup form', () => {
     [{ methods: [] }, 'methods', /at least one/],
     [{ target: 'udp://x' }, 'target', /unknown scheme/],
     [{ target: 'unix://', receiverMode: 'discard' }, 'receiverMode', /discard needs TCP/],
+    [{ target: 'unix://', receiverMode: 'mapped' }, 'receiverMode', /mapped needs TCP/],
     [{ target: 'agent://192.0.2.1:7733' }, 'token', /needs the token/],
     [{ size: '12XB' }, 'size', /not a size/],
     [{ fileMode: 'file', file: 'relative.bin' }, 'file', /absolute path/],

@@ -33,7 +33,14 @@ export function pinnedBytesOf(m: Pick<Prepare, 'mode' | 'bufferBytes' | 'streams
   if (m.mode === 'uring') while (ring < (m.uringDepth ?? URING_DEFAULT_DEPTH)) ring *= 2
   // uring's ring comes on top of the one read buffer every receiver holds (zc-recv.c)
   const perStream = m.mode === 'uring' ? ring + 1 : 1
-  return perStream * m.bufferBytes * (m.streams ?? 1)
+  return (perStream * m.bufferBytes + (m.mode === 'mapped' ? mappedRegionBytes(m.bufferBytes) : 0)) * (m.streams ?? 1)
+}
+
+/** the mapped mode's region: the buffer rounded up to 4 KiB pages, at least 256 KiB
+ * (zc-recv-mapped.c); the socket's pages the kernel maps into it are held until read */
+export const MAPPED_MIN_REGION_BYTES = 256 * 1024
+export function mappedRegionBytes(bufferBytes: number): number {
+  return Math.max(MAPPED_MIN_REGION_BYTES, Math.ceil(bufferBytes / 4096) * 4096)
 }
 
 /** a whole number in min..max: how every numeric field a client sends is bounded */
@@ -118,7 +125,9 @@ export class TrialBooks {
     const shape =
       m.mode === 'uring'
         ? `${m.streams ?? 1} streams × (1 read buffer + a ring of ${m.uringDepth ?? URING_DEFAULT_DEPTH}, rounded up to a power of two) × ${m.bufferBytes} bytes`
-        : `${m.streams ?? 1} streams × ${m.bufferBytes} bytes`
+        : m.mode === 'mapped'
+          ? `${m.streams ?? 1} streams × (${m.bufferBytes} bytes + a mapped region of ${mappedRegionBytes(m.bufferBytes)})`
+          : `${m.streams ?? 1} streams × ${m.bufferBytes} bytes`
     const fix = 'use fewer streams, a smaller uringDepth or a smaller buffer'
     if (client.pinnedBytes + pinned > L.maxSessionPinnedBytes)
       return {

@@ -232,6 +232,10 @@ export interface WireProgress {
   zeroCopySends: number
   zeroCopyCompleted: number
   zeroCopyCopied: number
+  /** the mapped receiver: bytes the kernel mapped (TCP_ZEROCOPY_RECEIVE) and bytes read
+   * with recv instead; absent for other modes (and from agents before it) */
+  receiveMappedBytes?: number
+  receiveCopiedBytes?: number
   /** SQEs handed to io_uring; absent from agents before io_uring */
   uringSqes?: number
   uringSqpollTid?: number

@@ -44,6 +44,8 @@ export function wireProgress(p: NativeProgress): WireProgress {
     zeroCopySends: p.zeroCopySends,
     zeroCopyCompleted: p.zeroCopyCompleted,
     zeroCopyCopied: p.zeroCopyCopied,
+    receiveMappedBytes: p.receiveMappedBytes,
+    receiveCopiedBytes: p.receiveCopiedBytes,
     uringSqes: p.uringSqes,
     uringSqpollTid: p.uringSqpollTid,
     uringThreadsCpuNs: p.uringThreadsCpuNs,

@@ -7,6 +7,7 @@ import type { MethodName } from '../../shared/methods'
 import type {
   GpuFigures,
   HostCpu,
+  ReceiveMapping,
   SteadyState,
   StreamSummary,
   TrialPlacement,
@@ -210,6 +211,7 @@ function trialNotes(
   t: {
     error: ErrorInfo | null
     zeroCopy: ReturnType<typeof zeroCopyOf>
+    receiveMapping: ReceiveMapping | null
     contaminated: boolean
     otherCpuCores: number
     durationNs: number
@@ -225,6 +227,7 @@ function trialNotes(
   const {
     error,
     zeroCopy,
+    receiveMapping,
     contaminated,
     otherCpuCores,
     durationNs,
@@ -247,6 +250,15 @@ function trialNotes(
       `the kernel copied ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of zero-copy sends` +
         (m.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (it always copies on loopback)' : '')
     )
+  if (receiveMapping && receiveMapping.mappedShare < LOW_MAPPED_SHARE) {
+    const mss = sent.streams.find((s) => s.tcpInfo)?.tcpInfo?.sndMssBytes ?? null
+    const why = lowMappingReasons(m.target, mss, m.chunkBytes)
+    note(
+      'RECV_MAPPED_LOW',
+      `the kernel mapped ${(receiveMapping.mappedShare * 100).toFixed(0)}% of the received bytes and copied the rest` +
+        (why.length ? `: ${why.join('; ')}` : ': the NIC did not fill whole pages (header/data split, MTU)')
+    )
+  }
   if (contaminated) note('CONTAMINATED', `other processes used ${otherCpuCores.toFixed(2)} cores during this trial`)
   // TCP_INFO counts over a connection's life: compare with the stream's, ramp included
   const limitedBy = (field: 'rwndLimitedUs' | 'sndbufLimitedUs') =>
@@ -349,6 +361,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const placement = trialPlacement(m, streams, from, wallNs, agentFrom)
   const steady = steadyState(m, firstByteNs, durationNs)
   const zeroCopy = zeroCopyOf(sent)
+  const receiveMapping = receiveMappingOf(recv)
 
   const rates = streams.map((s) => s.throughputBitsPerSec)
   const fairness =
@@ -367,6 +380,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const notes = trialNotes(m, {
     error,
     zeroCopy,
+    receiveMapping,
     contaminated,
     otherCpuCores,
     durationNs,
@@ -391,6 +405,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       system,
       receiverSystem,
       zeroCopy,
+      ...(receiveMapping && { receiveMapping }),
       tcpInfo: first?.tcpInfo ?? null,
       integrity: {
         checked: streams.every((s) => s.integrity.checked),
@@ -460,6 +475,31 @@ function uringOf(m: TrialMeasurements, sent: SenderOutcome): UringFigures | null
     sqpollCpuNs: sum(rings.map((u) => u.sqpollCpuNs)),
     workerCpuNs: sum(rings.map((u) => u.workerCpuNs))
   }
+}
+
+/** the mapped receiver's streams together, from the kernel's own answers: null for other modes */
+export function receiveMappingOf(recv: ReceiverOutcome | null): ReceiveMapping | null {
+  const rs = (recv?.streams ?? []).map((s) => s.result).filter((r) => r?.receiveMappedBytes !== undefined)
+  if (!rs.length) return null
+  const mappedBytes = sum(rs.map((r) => r!.receiveMappedBytes ?? 0))
+  const copiedBytes = sum(rs.map((r) => r!.receiveCopiedBytes ?? 0))
+  const total = mappedBytes + copiedBytes
+  return { mappedBytes, copiedBytes, mappedShare: total > 0 ? mappedBytes / total : 0 }
+}
+
+/** under this share of bytes mapped, the mapped receiver's trial says why it copied */
+export const LOW_MAPPED_SHARE = 0.5
+const PAGE_BYTES = 4096
+
+/** why the kernel mapped little, from what this trial can see: the route, the MSS, the chunk */
+export function lowMappingReasons(target: Target, mssBytes: number | null, chunkBytes: number): string[] {
+  const why: string[] = []
+  if (target.kind === 'tcp')
+    why.push('the kernel maps only pages a NIC driver filled; loopback and veth carry page fragments')
+  if (mssBytes === null) why.push('the MSS is unknown (no TCP_INFO): it must be a multiple of the 4 KiB page')
+  else if (mssBytes % PAGE_BYTES !== 0) why.push(`the MSS (${mssBytes} B) is not a multiple of the 4 KiB page`)
+  if (chunkBytes < PAGE_BYTES) why.push(`chunks of ${chunkBytes} B are smaller than a page`)
+  return why
 }
 
 /** the streams' zero-copy sends together, and the share the kernel copied */

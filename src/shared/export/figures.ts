@@ -165,11 +165,16 @@ export function aggregateNotes(a: MethodAggregate): string {
   const measured = a.trials
   // the kernel's copying carries its share: one mark, not two
   const copied = a.zeroCopyFallbackShare !== null && a.zeroCopyFallbackShare > 0
+  // the mapped receiver's share stands in for its low-share mark, likewise
+  const mappedShare = a.receiveMappedShare ?? null
   const marks = marksText(
-    a.notes.filter((x) => !(copied && x.code === 'ZC_COPIED')),
+    a.notes.filter(
+      (x) => !(copied && x.code === 'ZC_COPIED') && !(mappedShare !== null && x.code === 'RECV_MAPPED_LOW')
+    ),
     measured
   )
   if (copied) n.push(`kernel copied ${(a.zeroCopyFallbackShare! * 100).toFixed(0)}% of sends`)
+  if (mappedShare !== null) n.push(`receiver mapped ${(mappedShare * 100).toFixed(0)}% of bytes`)
   if (marks) n.push(marks)
   if (a.method === 'node-stream') n.push('process-level')
   if (a.target.startsWith('raw://')) n.push('sender only')
