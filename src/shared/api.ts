@@ -19,6 +19,11 @@ export interface Capabilities {
   version: string
   methods: MethodCapability[]
   receiverModes: { name: ReceiverMode; description: string }[]
+  /**
+   * receiver modes zcprof knows of that cannot run here, each with why (the rule's
+   * reasons) and what a user must set up for it: zcrx (src/shared/zcrx.ts)
+   */
+  unavailableReceiverModes?: { name: string; description: string; reason: string; needs: string[] }[]
   defaults: Plan
   /** the CPUs this host lets zcprof pin threads to */
   allowedCpus: number[]

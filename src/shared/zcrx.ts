@@ -147,6 +147,22 @@ export function zcrxVerdict(f: ZcrxFacts): ZcrxVerdict {
   return { available: reasons.length === 0, reasons, needs: needsOf(f), iface: f.iface?.name ?? null }
 }
 
+export const ZCRX_DESCRIPTION =
+  "io_uring zero-copy receive (RECV_ZC): the NIC writes payloads straight into the receiver's memory"
+
+/** zcrx as a receiver mode that cannot run here: zcprof has no zcrx receiver yet */
+export function zcrxUnavailableMode(v: ZcrxVerdict): {
+  name: 'zcrx'
+  description: string
+  reason: string
+  needs: string[]
+} {
+  const reason = v.available
+    ? `the checks pass on ${v.iface}, but zcprof has no zcrx receiver yet`
+    : v.reasons.join('; ')
+  return { name: 'zcrx', description: ZCRX_DESCRIPTION, reason, needs: v.needs }
+}
+
 /** one line for a list of modes: "zcrx: not available here: …" */
 export function zcrxLine(v: ZcrxVerdict): string {
   if (v.available) return `zcrx: the checks pass on ${v.iface}; zcprof has no zcrx receiver yet`

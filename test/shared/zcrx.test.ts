@@ -2,7 +2,14 @@
 // words its answer must carry (the missing fact and the command that fixes it).
 
 import { describe, expect, it } from 'vitest'
-import { kernelVersion, zcrxLine, zcrxVerdict, type ZcrxFacts, type ZcrxInterfaceFacts } from '../../src/shared/zcrx'
+import {
+  kernelVersion,
+  zcrxLine,
+  zcrxUnavailableMode,
+  zcrxVerdict,
+  type ZcrxFacts,
+  type ZcrxInterfaceFacts
+} from '../../src/shared/zcrx'
 
 const LO: ZcrxInterfaceFacts = {
   name: 'lo',
@@ -174,6 +181,22 @@ describe('zcrxVerdict', () => {
     expect(v.reasons).toEqual([
       "no interface to judge (a unix socket crosses no interface): zcrx needs a NIC's RX queue; find the flow's with ip route get ADDR"
     ])
+  })
+})
+
+describe('zcrxUnavailableMode: zcrx as the UI lists it', () => {
+  it('unavailable: the reasons joined, and the needs', () => {
+    const v = zcrxVerdict(on(LO, { kernelRelease: '6.12.0' }))
+    const m = zcrxUnavailableMode(v)
+    expect(m.name).toBe('zcrx')
+    expect(m.reason).toBe(`${v.reasons[0]}; ${v.reasons[1]}`)
+    expect(m.needs).toEqual(v.needs)
+  })
+
+  it('every check passing is still not a mode zcprof runs: it says so', () => {
+    expect(zcrxUnavailableMode(zcrxVerdict(on(BNXT))).reason).toBe(
+      'the checks pass on ens1f0np0, but zcprof has no zcrx receiver yet'
+    )
   })
 })
 

@@ -15,6 +15,8 @@ import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../model/report-build'
 import { captureEnvironment } from '../host/environment'
+import { probeZcrx } from '../host/zcrx-probe'
+import { ZCRX_DESCRIPTION, zcrxUnavailableMode } from '../../shared/zcrx'
 import { prewarmLocalAgent } from '../engine/local-agent'
 import { cleanChanges, defaultLibraryFolder, privateFolderProblem, ReportLibrary } from '../reports/report-library'
 import { JournalWriter } from '../reports/journal-writer'
@@ -106,6 +108,12 @@ export class EngineApi implements ZcprofApi {
               : undefined
       })),
       receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
+      // zcrx: listed with why not, judged for the app's own receiver (loopback)
+      unavailableReceiverModes: [
+        linux
+          ? zcrxUnavailableMode(probeZcrx('127.0.0.1'))
+          : { name: 'zcrx', description: ZCRX_DESCRIPTION, reason: 'zcprof measures Linux kernels', needs: [] }
+      ],
       defaults: DEFAULT_PLAN,
       allowedCpus: native.allowedCpus()
     }

@@ -89,12 +89,15 @@ export function readInterface(name: string, opts: ZcrxProbeOptions = {}): ZcrxIn
   const dir = path.join(root, 'sys/class/net', name)
   if (!existsSync(dir)) return null
   const flags = readText(path.join(dir, 'flags'))
+  const loopback = flags !== null && (parseInt(flags.trim(), 16) & IFF_LOOPBACK) !== 0
+  // loopback has no driver nor rings to ask ethtool about (and the app asks at start)
+  const ask: CommandRunner = (command, args) => (loopback ? null : run(command, args))
   let driver: string | null = null
   try {
     driver = path.basename(readlinkSync(path.join(dir, 'device/driver')))
   } catch {
     // no device (veth, bridges): ethtool names the driver
-    const info = run('ethtool', ['-i', name])
+    const info = ask('ethtool', ['-i', name])
     driver = info === null ? null : parseEthtoolDriver(info)
   }
   let rxQueues: number | null = null
@@ -103,11 +106,11 @@ export function readInterface(name: string, opts: ZcrxProbeOptions = {}): ZcrxIn
   } catch {
     rxQueues = null
   }
-  const rings = run('ethtool', ['-g', name])
+  const rings = ask('ethtool', ['-g', name])
   return {
     name,
     driver,
-    loopback: flags !== null && (parseInt(flags.trim(), 16) & IFF_LOOPBACK) !== 0,
+    loopback,
     virtual: !existsSync(path.join(dir, 'device')),
     rxQueues,
     headerDataSplit: rings === null ? null : parseTcpDataSplit(rings),

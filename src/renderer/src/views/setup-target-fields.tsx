@@ -36,6 +36,21 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
         </select>
         <FieldError errors={errors} field="receiverMode" />
       </label>
+      {(capabilities.unavailableReceiverModes ?? []).map((r) => (
+        <details key={r.name} className="unavailable" data-testid="unavailable-receivers">
+          <summary>
+            {r.name} is unavailable here: {r.reason}
+          </summary>
+          <p className="muted">{r.description}</p>
+          {r.needs.length > 0 && (
+            <ul>
+              {r.needs.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          )}
+        </details>
+      ))}
     </fieldset>
   )
 }

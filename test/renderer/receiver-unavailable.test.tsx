@@ -1,0 +1,53 @@
+// @vitest-environment jsdom
+// The setup form shows a receiver mode that cannot run here the way it shows such a
+// method: one folded line "NAME is unavailable here: REASON", what it is and what a
+// user must set up one click away, and no option to pick it.
+
+import { describe, expect, it } from 'vitest'
+import type { Capabilities } from '../../src/shared/api'
+import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
+import { draftFromPlan } from '../../src/shared/plan-form'
+import { DEFAULT_PLAN } from '../../src/main/engine/run'
+import { SetupView } from '../../src/renderer/src/views/setup-view'
+import { render } from './render'
+
+const REASON = "lo is the loopback interface: zcrx needs a NIC's hardware RX queue"
+const base: Capabilities = {
+  version: 'test',
+  methods: Object.values(METHOD_INFO).map((m) => ({ ...m, supported: true })),
+  receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
+  defaults: DEFAULT_PLAN,
+  allowedCpus: [0, 1]
+}
+
+const view = (capabilities: Capabilities) =>
+  render(
+    <SetupView
+      capabilities={capabilities}
+      draft={draftFromPlan(DEFAULT_PLAN)}
+      onDraftChange={() => undefined}
+      busy={false}
+      onStart={() => undefined}
+    />
+  )
+
+describe('receiver modes that cannot run here', () => {
+  it('zcrx: one folded line with its reason, its needs inside, and no option in the select', () => {
+    const node = view({
+      ...base,
+      unavailableReceiverModes: [
+        { name: 'zcrx', description: 'io_uring zero-copy receive', reason: REASON, needs: ['ethtool -N eth0 …'] }
+      ]
+    })
+    const folded = [...node.querySelectorAll('[data-testid="unavailable-receivers"]')]
+    expect(folded).toHaveLength(1)
+    expect(folded[0].querySelector('summary')!.textContent).toBe(`zcrx is unavailable here: ${REASON}`)
+    expect([...folded[0].querySelectorAll('li')].map((l) => l.textContent)).toEqual(['ethtool -N eth0 …'])
+    const options = [...node.querySelectorAll('select[name="receiverMode"] option')].map((o) => o.getAttribute('value'))
+    expect(options).toEqual([...RECEIVER_MODES])
+  })
+
+  it('a host that sends none (an older main): nothing shown', () => {
+    expect(view(base).querySelector('[data-testid="unavailable-receivers"]')).toBeNull()
+  })
+})
