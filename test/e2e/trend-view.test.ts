@@ -125,6 +125,15 @@ describe.skipIf(noBrowser)('the Trend view in Chromium', () => {
     expect(await page.getByTestId('trend-series').getAttribute('data-method')).toBe('copy')
     await page.getByRole('button', { name: 'Show all' }).click()
     await expect.poll(() => page.getByTestId('trend-series').count()).toBe(2)
+    // dates as the calendar field gives them, until taking in its whole day: the 11th to the 20th is 10 runs
+    await page.getByTestId('trend-since').fill('2026-10-11')
+    await expect.poll(() => chartOf('copy').locator('.recharts-scatter-symbol').count()).toBe(20)
+    await page.getByTestId('trend-until').fill('2026-10-20')
+    await expect.poll(() => chartOf('copy').locator('.recharts-scatter-symbol').count()).toBe(10)
+    // the step's run is past the 20th: sendfile is flat in what is kept
+    expect(await chartOf('sendfile').locator('.trend-change-marker').count()).toBe(0)
+    await page.getByRole('button', { name: 'Show all' }).click()
+    await expect.poll(() => chartOf('copy').locator('.recharts-scatter-symbol').count()).toBe(RUNS)
     // a label that no run has: the view says why it is empty, and how to widen it
     await page.getByTestId('trend-label').fill('no-such-label')
     await expect.poll(() => page.getByTestId('trend-empty').count()).toBe(1)
@@ -155,6 +164,56 @@ describe.skipIf(noBrowser)('the Trend view of an empty library', () => {
       expect(seen).toEqual([])
       await p.close()
     } finally {
+      other.kill('SIGTERM')
+    }
+  })
+})
+
+describe.skipIf(noBrowser)('the Trend view of a long history', () => {
+  // 300 daily runs: every point drawn by recharts' own shapes, the view still answering a hover and a click
+  const LONG = 300
+  it('draws 300 runs a series and still answers a hover and a click', async () => {
+    const folder = path.join(tempDir(), 'long')
+    mkdirSync(folder, { recursive: true })
+    writeHistory(
+      folder,
+      dailyRuns(LONG, (i) => ({ copy: 3, sendfile: i < 250 ? 2 : 2.4 }))
+    )
+    const { ui: other, url } = await startUi({ ZCPROF_LIBRARY: folder })
+    const p = await browser.newPage({ viewport: SMALL })
+    const seen = collectProblems(p)
+    // each trend() the page asks main for: one for the view's opening, however the listing comes
+    const asked: string[] = []
+    p.on('websocket', (ws) =>
+      ws.on('framesent', (f) => void (/"call":"trend"/.test(String(f.payload)) && asked.push(String(f.payload))))
+    )
+    try {
+      await p.goto(url)
+      const started = Date.now()
+      await p.getByRole('tab', { name: 'Trend' }).click()
+      const symbols = p.locator('[data-testid="trend-series"][data-method="sendfile"] .recharts-scatter-symbol')
+      await expect.poll(() => symbols.count(), { timeout: 60_000 }).toBe(LONG)
+      const drawnMs = Date.now() - started
+      const hovered = Date.now()
+      // the newest run (2026-10-01 and 299 days), drawn over its neighbours
+      await symbols.last().hover()
+      await expect.poll(() => p.locator('.trend-tip').textContent(), { timeout: 5_000 }).toMatch(/2027-07-27 00:00 UTC/)
+      const tipMs = Date.now() - hovered
+      console.log(`trend of ${LONG} runs: drawn ${drawnMs} ms after the click, a tooltip ${tipMs} ms after the hover`)
+      // the listing read on opening the tab (it may come after the trend) asks nothing more
+      await p.waitForTimeout(1000)
+      expect(asked).toHaveLength(1)
+      // the step 50 runs before the newest lies in the window change points are looked for in
+      expect(await p.locator('[data-testid="trend-series"][data-method="sendfile"] .trend-change-marker').count()).toBe(
+        1
+      )
+      await symbols.last().click()
+      await expect
+        .poll(() => p.getByTestId('report-title').textContent(), { timeout: 15_000 })
+        .toMatch(/lab-a · 2027-07-27 00:00$/)
+      expect(seen).toEqual([])
+    } finally {
+      await p.close()
       other.kill('SIGTERM')
     }
   })

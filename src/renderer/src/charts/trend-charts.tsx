@@ -13,7 +13,8 @@ import {
   ScatterChart,
   Tooltip,
   XAxis,
-  YAxis
+  YAxis,
+  ZAxis
 } from 'recharts'
 import { changeText } from '../../../shared/export/figures'
 import { METHOD_COLORS } from '../../../shared/method-colors'
@@ -43,6 +44,11 @@ const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : String(Number(v.toP
  */
 const MIN_SPAN = 0.2
 const DAY_MS = 86_400_000
+/**
+ * a point's area in px² (recharts sizes symbols by area): 8 px across for a few runs,
+ * down to 3 px for hundreds, so neighbours do not hide each other
+ */
+const pointArea = (runs: number) => Math.round(Math.min(64, Math.max(9, (600 / Math.max(runs, 1)) ** 2)))
 const CHART_HEIGHT_PX = 220
 
 function dataOf(s: TrendSeries, scale: number): Datum[] {
@@ -161,6 +167,7 @@ export function TrendChart({ series, metric, onOpen }: Props) {
           tickFormatter={axisNumber}
           label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11, dx: -2 }}
         />
+        <ZAxis range={[pointArea(data.length), pointArea(data.length)]} />
         <Tooltip content={<PointTip unit={unit} />} cursor={false} isAnimationActive={false} />
         {levels.map((l, i) => (
           <ReferenceLine
@@ -195,7 +202,14 @@ export function TrendChart({ series, metric, onOpen }: Props) {
           className="trend-points"
           onClick={(p) => onOpen((p as unknown as { payload: Datum }).payload.id)}
         >
-          <ErrorBar dataKey="err" direction="y" width={3} stroke={color} strokeOpacity={0.6} />
+          <ErrorBar
+            dataKey="err"
+            direction="y"
+            width={3}
+            stroke={color}
+            strokeOpacity={0.6}
+            isAnimationActive={false}
+          />
         </Scatter>
       </ScatterChart>
     </ResponsiveContainer>

@@ -191,6 +191,27 @@ function Empty({ libraryEmpty, onReset }: { libraryEmpty: boolean; onReset: () =
   )
 }
 
+/**
+ * counts the library's changes since the view opened: the trend is asked again when the
+ * library changed, not each time the same listing is read again (opening the tab reads
+ * it, and the first listing may come after the first trend), so hundreds of runs are
+ * not redrawn for nothing
+ */
+function useLibraryVersion(listing: LibraryListing | null): number {
+  const [version, setVersion] = useState(0)
+  const seen = useRef<string | null>(null)
+  const key = useMemo(
+    () => (listing ? `${listing.folder}\n${listing.entries.map((e) => `${e.id} ${e.revision}`).join('\n')}` : null),
+    [listing]
+  )
+  useEffect(() => {
+    if (key === null) return
+    if (seen.current !== null && seen.current !== key) setVersion((v) => v + 1)
+    seen.current = key
+  }, [key])
+  return version
+}
+
 export function TrendView({ api, listing, onOpen }: Props) {
   const [filters, setFilters] = useState<Filters>(ALL)
   const [trend, setTrend] = useState<Trend | null>(null)
@@ -198,7 +219,7 @@ export function TrendView({ api, listing, onOpen }: Props) {
   // only the newest question's answer is shown: an older one may come back later
   const asked = useRef(0)
   const facets = useMemo(() => libraryFacets(listing?.entries ?? []), [listing])
-
+  const version = useLibraryVersion(listing)
   useEffect(() => {
     const n = ++asked.current
     const timer = setTimeout(() => {
@@ -212,7 +233,7 @@ export function TrendView({ api, listing, onOpen }: Props) {
       )
     }, ASK_AFTER_MS)
     return () => clearTimeout(timer)
-  }, [api, filters, listing])
+  }, [api, filters, version])
 
   const better = trend?.metric.better === 'lower' ? 'lower is better' : 'higher is better'
   return (
