@@ -57,7 +57,9 @@ describe('zcrxNote on a planted host', () => {
     expect(lines[1]).toMatch(/^ {2}- lo is the loopback interface: zcrx needs a NIC's hardware RX queue/)
     expect(lines[2]).toBe('zcrx: not available here (agent://10.1.0.7:7733, over ens1f0np0):')
     expect(lines[3]).toBe('  - header/data split is off on ens1f0np0: ethtool -G ens1f0np0 tcp-data-split on')
-    expect(lines[4]).toContain("the receiver runs on 10.1.0.7: this is this host's side")
+    expect(lines[4]).toBe(
+      "  10.1.0.7 receives, not this host: this judges this host's interface toward it; 10.1.0.7's own NIC must pass the same checks"
+    )
     expect(lines.at(-1)).toBe('What a NIC needs: README, "io_uring zero-copy receive (zcrx)".')
   })
 

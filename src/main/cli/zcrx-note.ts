@@ -39,9 +39,10 @@ export function zcrxNote(targets: string[], opts: ZcrxProbeOptions = {}): string
     if (remote !== null)
       out.push(
         ...paragraph(
-          `the receiver runs on ${remote}: this is this host's side; that host's NIC needs the same checks`,
+          `${remote} receives, not this host: this judges this host's interface toward it; ${remote}'s own NIC must pass the same checks`,
           WIDTH,
-          '  '
+          '  ',
+          '    '
         )
       )
   }
