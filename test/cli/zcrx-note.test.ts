@@ -3,7 +3,7 @@
 // exits 2. The note on a planted host (a bnxt_en NIC, loopback, a GPU, a unix
 // socket), then the built CLI on this one, whose loopback never carries zcrx.
 
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { refuseZcrx, zcrxNote } from '../../src/main/cli/zcrx-note'
@@ -114,5 +114,28 @@ describe('the built CLI on this host', () => {
     const help = r.stdout.replace(/\s+/g, ' ')
     expect(help).toContain('zcrx (io_uring zero-copy receive) is not a mode yet')
     expect(help).toMatch(/choices: "read", "splice", "discard", "uring",( "[a-z-]+",)* "zcrx"/)
+  })
+})
+
+describe('the README section the note points to', () => {
+  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
+  const section = /\n## io_uring zero-copy receive \(zcrx\)\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? ''
+
+  it('exists under the name the note gives', () => {
+    expect(zcrxNote(['unix://'])).toContain('README, "io_uring zero-copy receive (zcrx)"')
+    expect(section).not.toBe('')
+  })
+
+  it('shows the commands the reasons and needs name, for one interface', () => {
+    for (const command of [
+      'ethtool -L eth0 combined 2',
+      'ethtool -G eth0 tcp-data-split on',
+      'ethtool -X eth0 equal 1',
+      'ethtool -N eth0 flow-type tcp6 dst-port 7734 action 1',
+      'sysctl kernel.io_uring_disabled',
+      'CAP_NET_ADMIN',
+      '6.15'
+    ])
+      expect(section).toContain(command)
   })
 })
