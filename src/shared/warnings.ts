@@ -282,8 +282,8 @@ export interface WarningGroup {
   warnings: Warning[]
 }
 
-/** kinds whose own words are the reason (what was skipped and why, where a report came from): said as they are */
-const SAID_IN_FULL = new Set<string>(['UNSUPPORTED', 'FOREIGN', 'NOTE'])
+/** kinds whose own words are the reason (what was skipped and why, where a report came from, which figures of the machine moved): said as they are */
+const SAID_IN_FULL = new Set<string>(['UNSUPPORTED', 'FOREIGN', 'NOTE', 'MACHINE_DRIFTED'])
 
 const SEVERITY_ORDER: Record<WarningInfo['severity'], number> = { error: 0, caution: 1, info: 2 }
 

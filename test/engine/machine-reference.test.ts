@@ -6,6 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunEvent } from '../../src/shared/events'
 import type { MachineReference } from '../../src/shared/report'
+import { groupWarnings } from '../../src/shared/warnings'
 import { randomFile } from '../helpers'
 import { SLOWER, STEADY } from '../shared/reference-fixtures'
 import type { FakeMethod } from './fake-transport'
@@ -75,10 +76,14 @@ describe('the machine reference in a run', () => {
         scope: 'run',
         // the two figures SLOWER moves past the rule, and not the loopback's 6 %
         message:
-          'the machine drifted during the run: memory copy −20 % (10.0 → 8.00 GB/s, slower), system call +30 % (1000 → 1300 ns, slower)',
+          "memory copy −20 % (10.0 → 8.00 GB/s, slower), system call +30 % (1000 → 1300 ns, slower), from the run's start to its end",
         hint: expect.stringMatching(/host changed/)
       }
     ])
+    // the one line the terminal, HTML and the app show for it names the figures, not only the kind
+    expect(groupWarnings(report.end.warnings).find((g) => g.code === 'MACHINE_DRIFTED')?.line).toBe(
+      "machine drifted: memory copy −20 % (10.0 → 8.00 GB/s, slower), system call +30 % (1000 → 1300 ns, slower), from the run's start to its end"
+    )
     // streamed as it was found, before the run's end
     const at = events.findIndex((e) => e.type === 'warning' && e.warning.code === 'MACHINE_DRIFTED')
     expect(at).toBeGreaterThan(-1)

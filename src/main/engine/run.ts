@@ -345,7 +345,7 @@ async function takeReference(measure: (() => Promise<MachineReference>) | null):
 function driftWarning(references: RunOutcome['references']): Warning | null {
   if (!references.start || !references.end) return null
   const moved = driftedText(referenceDrift(references.start, references.end))
-  return moved ? warning('MACHINE_DRIFTED', `the machine drifted during the run: ${moved}`, { scope: 'run' }) : null
+  return moved ? warning('MACHINE_DRIFTED', `${moved}, from the run's start to its end`, { scope: 'run' }) : null
 }
 
 /**
