@@ -3,19 +3,16 @@
 // sits against its level; --gate exits as compare's gate does (GATE_EXIT).
 
 import { ZcprofError } from '../../shared/errors'
-import { changeText, figureText, meanText } from '../../shared/export/figures'
+import { changeLine, newestLine, trendSeriesTitle } from '../../shared/export/trend-text'
 import { isMethod, ALL_METHODS } from '../../shared/methods'
-import { printable } from '../../shared/printable'
 import {
   buildTrend,
   DEFAULT_TREND_WINDOW,
   TREND_METRICS,
   type Trend,
-  type TrendChange,
   type TrendMetric,
   type TrendSeries
 } from '../../shared/trend'
-import { formatBytes } from '../../shared/units'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
 import { checkOutput, writeFileAtomic } from '../storage/atomic-file'
 import { GATE_EXIT, parseThreshold } from './compare-command'
@@ -85,43 +82,8 @@ export function chartLines(s: TrendSeries, width: number): string[] {
   return lines
 }
 
-const dateOf = (timestamp: string) => timestamp.slice(0, 16).replace('T', ' ')
-const labelOf = (label: string | null) => (label ? ` "${printable(label)}"` : '')
-
-function changeLine(c: TrendChange, metric: TrendMetric): string {
-  const size = c.change === null ? '' : ` (${changeText(c.change + 1)})`
-  const kernel = c.kernelChanged ? '; the kernel changed there too' : ''
-  return (
-    `${c.worse ? 'worse' : 'better'}: ${figureText(metric, c.before)} → ` +
-    `${figureText(metric, c.after)}${size} from ${dateOf(c.timestamp)}${labelOf(c.label)}, ` +
-    `p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}${kernel}`
-  )
-}
-
-function newestLine(s: TrendSeries, metric: TrendMetric): string {
-  const p = s.points.at(-1)!
-  const head = `newest ${meanText(metric, p.stat)} (${dateOf(p.timestamp)}${labelOf(p.label)})`
-  const g = s.gate
-  if (!g) return `${head}: the first run of this series`
-  const c = g.comparison
-  const level = `its level over ${g.levelRuns} run${g.levelRuns === 1 ? '' : 's'}`
-  if (!c.ratio) return `${head}: no figure to hold against ${level}`
-  const interval = Number.isFinite(c.ratio.ci95Low)
-    ? ` [${changeText(c.ratio.ci95Low)}, ${changeText(c.ratio.ci95High)}]`
-    : ''
-  const verdict = c.regression
-    ? 'worse, beyond the threshold and the noise'
-    : c.inconclusive
-      ? 'too few runs to tell'
-      : c.verdict === 'within-noise'
-        ? 'within noise'
-        : c.verdict
-  return `${head}: ${changeText(c.ratio.ratio)}${interval} against ${level}, ${verdict}`
-}
-
 function seriesBlock(s: TrendSeries, metric: TrendMetric, width: number, color: boolean): string[] {
-  const streams = s.streams > 1 ? ` · ${s.streams} streams` : ''
-  const title = `${s.method} ${s.target} · ${formatBytes(s.chunkBytes)}${streams} · ${s.machine}`
+  const title = trendSeriesTitle(s)
   const runs = `${s.points.length} run${s.points.length === 1 ? '' : 's'}`
   const gap = Math.max(1, width - [...title].length - runs.length)
   const out = [bold(`${title}${' '.repeat(gap)}${runs}`, color)]

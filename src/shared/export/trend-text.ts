@@ -20,10 +20,12 @@ export function trendSeriesTitle(s: TrendSeries): string {
 export function changeLine(c: TrendChange, metric: TrendMetric): string {
   const size = c.change === null ? '' : ` (${changeText(c.change + 1)})`
   const kernel = c.kernelChanged ? '; the kernel changed there too' : ''
+  // the run's machine reference stepped between the same two runs: the host, not only the code
+  const machine = c.machineChanged ? '; the machine changed as well (its reference moved)' : ''
   return (
     `${c.worse ? 'worse' : 'better'}: ${figureText(metric, c.before)} → ` +
     `${figureText(metric, c.after)}${size} from ${trendDate(c.timestamp)}${labelOf(c.label)}, ` +
-    `p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}${kernel}`
+    `p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}${kernel}${machine}`
   )
 }
 
