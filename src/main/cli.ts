@@ -144,7 +144,8 @@ function registerRun(program: Command): void {
     .addOption(
       new Option(
         '--receiver <mode>',
-        'how the receiver drains; zcrx (io_uring zero-copy receive) is not a mode yet: it says what this host lacks for it'
+        "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
+          'zcrx (io_uring zero-copy receive) is not a mode yet: it says what this host lacks for it'
       )
         .choices([...RECEIVER_MODES, 'zcrx'])
         .default('read')
