@@ -197,7 +197,7 @@ describe('EngineApi trend', () => {
     const { api } = planted()
     expect(await api.trend({ by: 'kernel' } as never)).toMatchObject({
       ok: false,
-      error: { code: 'ZC_BAD_TREND_OPTIONS', message: expect.stringMatching(/by 'kernel'/) }
+      error: { code: 'ZC_BAD_ARGUMENT', message: expect.stringMatching(/by 'kernel'/) }
     })
   })
 

@@ -70,7 +70,7 @@ describe('checkTrendOptions', () => {
 
   it.each(REFUSED)('refuses %s, naming it, with a hint', (_what, raw, message) => {
     const e = refusal(raw)
-    expect(e).toMatchObject({ code: 'ZC_BAD_TREND_OPTIONS', message: expect.stringMatching(message) })
+    expect(e).toMatchObject({ code: 'ZC_BAD_ARGUMENT', message: expect.stringMatching(message) })
     expect(e!.hint).toBeTruthy()
   })
 })

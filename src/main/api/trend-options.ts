@@ -17,7 +17,7 @@ const KNOWN = new Set<string>(['metric', 'by', 'thresholdFraction', 'window', ..
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/
 
 function bad(message: string, hint: string): never {
-  throw new ZcprofError({ code: 'ZC_BAD_TREND_OPTIONS', message, hint })
+  throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message, hint })
 }
 
 /** a value as the error quotes it: short, whatever it is */
