@@ -588,7 +588,7 @@ export interface MachineReference {
   tookMs: number
   /** Buffer.copy (memmove) of a large buffer: GB/s, best of a few copies per repeat */
   memoryCopyGBps: ReferenceFigure
-  /** fstat on an open file from Node, Node's own cost included: ns a call */
+  /** a one-byte pread of an open file from Node (fs.readSync), Node's own cost included: CPU ns a call */
   syscallNs: ReferenceFigure
   /** a loopback TCP transfer (copy method, discard receiver): both threads' CPU ns per bit; null where it could not run */
   loopbackCpuNsPerBit: ReferenceFigure | null
