@@ -5,7 +5,7 @@
 // newest run opening its report. Expectations come from the planted history.
 
 import type { ChildProcess } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -81,7 +81,11 @@ describe.skipIf(noBrowser)('the Trend view in Chromium', () => {
     }
     expect(await page.getByTestId('trend-summary').textContent()).toMatch(/2 series of all hosts cycles\/bit/)
     expect(await overflowPx()).toBe(0)
-    await page.screenshot({ path: path.join(artifacts, 'trend-800x600.png'), fullPage: true })
+    const shot = path.join(artifacts, 'trend-800x600.png')
+    await page.screenshot({ path: shot, fullPage: true })
+    // the README's picture of the view (ZCPROF_SCREENSHOTS=1, as the layout test's)
+    if (process.env.ZCPROF_SCREENSHOTS === '1')
+      copyFileSync(shot, path.join(__dirname, '..', '..', 'docs', 'img', 'trend-800.png'))
   })
 
   it("marks sendfile's step where it was planted, and nothing on copy's flat line", async () => {
