@@ -1,6 +1,6 @@
 // Shared test helpers: test files, and a native sender/receiver pair on one address.
 
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -41,6 +41,16 @@ export const unwrapHangingIndent = (text: string) => text.replace(/\n {4,}/g, ' 
 export const unwrapProse = (text: string) => text.replace(/\n(?! *[-•]|\S+:)\s*/g, ' ')
 
 const created: string[] = []
+
+/**
+ * A C file built into a shared object in a fresh temp dir, warnings as errors: the
+ * LD_PRELOAD shims and fake libraries that stand in for the kernel or a driver
+ */
+export function buildSharedObject(source: string, name: string, libs: string[] = []): string {
+  const out = path.join(tempDir(), name)
+  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', out, source, ...libs])
+  return out
+}
 
 /** A fresh temp dir, removed when the test file ends (test/setup.ts): tests make GiBs. */
 export function tempDir(prefix = 'zcprof-test-'): string {

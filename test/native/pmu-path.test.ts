@@ -4,31 +4,19 @@
 // (cycles = task clock × 3 GHz, instructions = 2 × cycles), so the expected figures
 // come from the fake, not from the code under test; so do its refusals.
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/shared/report'
-import { randomFile, tempDir } from '../helpers'
+import { buildSharedObject, randomFile, tempDir } from '../helpers'
 
 const bin = path.join(__dirname, '../../bin/zcprof.js')
 let shim = ''
 const file = randomFile(8 * 1024 * 1024)
 
 beforeAll(() => {
-  shim = path.join(tempDir(), 'fake-pmu.so')
-  execFileSync('gcc', [
-    '-shared',
-    '-fPIC',
-    '-O2',
-    '-Wall',
-    '-Werror',
-    '-o',
-    shim,
-    path.join(__dirname, 'fake-pmu/fake-pmu.c'),
-    '-ldl',
-    '-lpthread'
-  ])
+  shim = buildSharedObject(path.join(__dirname, 'fake-pmu/fake-pmu.c'), 'fake-pmu.so', ['-ldl', '-lpthread'])
 })
 
 function runWith(env: Record<string, string>, args: string[]): Report {

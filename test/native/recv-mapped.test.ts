@@ -5,12 +5,12 @@
 // errno and syscall, and the bytes must arrive byte-exact. Then the real path on
 // loopback TCP, with no fake.
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
-import { randomFile, tempDir, transferPair } from '../helpers'
+import { buildSharedObject, randomFile, transferPair } from '../helpers'
 
 const KiB = 1024
 const FILE_BYTES = 3 * 1024 * KiB + 12345
@@ -23,17 +23,7 @@ const addon = native.addonCandidates().find((p) => existsSync(p))!
 beforeAll(async () => {
   file = randomFile(FILE_BYTES)
   expected = native.crc32c(readFileSync(file))
-  shim = path.join(tempDir(), 'fake-zerocopy.so')
-  execFileSync('gcc', [
-    '-shared',
-    '-fPIC',
-    '-O2',
-    '-Wall',
-    '-Werror',
-    '-o',
-    shim,
-    path.join(__dirname, 'fake-zerocopy/fake-zerocopy.c')
-  ])
+  shim = buildSharedObject(path.join(__dirname, 'fake-zerocopy/fake-zerocopy.c'), 'fake-zerocopy.so')
 })
 
 interface Outcome {
