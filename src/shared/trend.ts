@@ -237,6 +237,8 @@ function gateOf(s: TrendSeries, info: MetricInfo, thresholdFraction: number): Se
 const seriesName = (s: TrendSeries) => `${s.method} ${s.target} on ${s.machine}`
 
 function gateVerdict(series: readonly TrendSeries[], newestId: string | null): Pick<Trend, 'gate' | 'gateReasons'> {
+  if (newestId === null)
+    return { gate: 'inconclusive', gateReasons: ['no report the filters keep has a finished row: nothing to judge'] }
   const judged = series.filter((s) => s.gate && s.points.at(-1)!.id === newestId)
   const worse = judged.filter((s) => s.gate!.comparison.regression)
   if (worse.length) return { gate: 'regression', gateReasons: worse.map((s) => `worse: ${seriesName(s)}`) }

@@ -101,5 +101,11 @@ describe('zcprof trend', () => {
       expect(r.stderr).toMatch(said)
     }
     expect(trend(dir).stdout).toMatch(/^no series: the library .* is empty\n$/)
+    // a gate with nothing to judge cannot tell, and says why
+    const gate = trend(dir, '--gate')
+    expect(gate.code).toBe(3)
+    expect(gate.stdout).toMatch(
+      /is empty\ngate: inconclusive\n {2}no report the filters keep has a finished row: nothing to judge\n$/
+    )
   })
 })

@@ -110,6 +110,9 @@ describe('a trend over a library', () => {
     expect(buildTrend(all, { method: 'copy' }).series.map((s) => s.method)).toEqual(['copy'])
     expect(buildTrend(all, { host: 'elsewhere' }).series).toEqual([])
     expect(buildTrend(all, { host: 'elsewhere' }).gate).toBe('inconclusive')
+    expect(buildTrend(all, { host: 'elsewhere' }).gateReasons).toEqual([
+      'no report the filters keep has a finished row: nothing to judge'
+    ])
   })
 
   it('gives the same answer every time it is asked', () => {

@@ -106,12 +106,12 @@ export function renderTrend(t: Trend, metric: TrendMetric, width: number, color:
     ''
   ]
   const blocks = t.series.map((s) => seriesBlock(s, metric, width, color).join('\n'))
-  const tail: string[] = []
-  if (gate) {
-    tail.push('', bold(`gate: ${t.gate}`, color))
-    for (const r of t.gateReasons) tail.push(...paragraph(r, width, '  ', '    '))
-  }
-  return [...head, blocks.join('\n\n'), ...tail].join('\n') + '\n'
+  return [...head, blocks.join('\n\n'), ...(gate ? ['', ...gateLines(t, width, color)] : [])].join('\n') + '\n'
+}
+
+/** the gate's verdict and the series that decided it */
+function gateLines(t: Trend, width: number, color: boolean): string[] {
+  return [bold(`gate: ${t.gate}`, color), ...t.gateReasons.flatMap((r) => paragraph(r, width, '  ', '    '))]
 }
 
 export async function trendCommand(flags: TrendFlags): Promise<number> {
@@ -135,11 +135,13 @@ export async function trendCommand(flags: TrendFlags): Promise<number> {
     window: windowOf(flags.window)
   })
   const out = flags.json === '-' ? process.stderr : process.stdout
-  if (!trend.series.length)
+  const width = Math.max(MIN_WIDTH, widthFor(out))
+  if (!trend.series.length) {
     out.write(
       `no series: ${listing.entries.length ? 'no report the filters keep has a finished row' : `the library ${listing.folder} is empty`}\n`
     )
-  else out.write(renderTrend(trend, metric, Math.max(MIN_WIDTH, widthFor(out)), colorFor(out), flags.gate === true))
+    if (flags.gate) out.write(gateLines(trend, width, colorFor(out)).join('\n') + '\n')
+  } else out.write(renderTrend(trend, metric, width, colorFor(out), flags.gate === true))
   if (flags.json === '-') process.stdout.write(JSON.stringify(trend, null, 1) + '\n')
   else if (flags.json) writeFileAtomic(flags.json, JSON.stringify(trend, null, 1) + '\n')
   return flags.gate ? GATE_EXIT[trend.gate] : 0
