@@ -141,8 +141,10 @@ function rowOf(group: readonly TrialRecord[]): { row: MethodAggregate; rounds: M
     summarize(ok.map(f).filter((v): v is number => typeof v === 'number'))
   const zc = ok.map((s) => s.zeroCopy).filter((z) => z !== null)
   const zcSends = zc.reduce((a, z) => a + z.completed, 0)
-  // the mapped receiver's share, trial by trial: a mean of shares, each trial weighing alike
+  // the mapped receiver's share of all its trials' bytes, as the row says it ("of bytes")
   const mapped = ok.map((s) => s.receiveMapping).filter((x) => x != null)
+  const mappedBytes = mapped.reduce((a, x) => a + x.mappedBytes, 0)
+  const receivedBytes = mapped.reduce((a, x) => a + x.mappedBytes + x.copiedBytes, 0)
   // each warning a trial carries (its failure included), on how many trials
   const noteCount = new Map<string, number>()
   for (const t of group) {
@@ -184,9 +186,7 @@ function rowOf(group: readonly TrialRecord[]): { row: MethodAggregate; rounds: M
     speedupVsCopy: null,
     vsCopy: null,
     zeroCopyFallbackShare: zcSends > 0 ? zc.reduce((a, z) => a + z.copied, 0) / zcSends : null,
-    ...(mapped.length && {
-      receiveMappedShare: mapped.reduce((a, x) => a + x.mappedShare, 0) / mapped.length
-    }),
+    ...(mapped.length && { receiveMappedShare: receivedBytes > 0 ? mappedBytes / receivedBytes : null }),
     notes: [...noteCount].map(([code, n]) => ({ code, trials: n }))
   }
   return { row, rounds }

@@ -525,7 +525,8 @@ export interface MethodAggregate extends RowParams {
 export interface ReceiveMapping {
   mappedBytes: number
   copiedBytes: number
-  mappedShare: number
+  /** mapped / (mapped + copied); null when nothing was received */
+  mappedShare: number | null
 }
 
 export const WARNING_SCOPES = ['run', 'method', 'trial'] as const

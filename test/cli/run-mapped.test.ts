@@ -38,7 +38,7 @@ describe('zcprof run --receiver mapped', () => {
       expect(m.mappedShare).toBeLessThanOrEqual(1)
       expect(m.mappedShare).toBeCloseTo(m.mappedBytes / FILE_BYTES, 12)
       // a low share says why; loopback is always among the reasons here
-      if (m.mappedShare < 0.5)
+      if (m.mappedShare! < 0.5)
         expect(s.notes.find((n) => n.code === 'RECV_MAPPED_LOW')?.message).toMatch(
           /loopback and veth carry page fragments/
         )

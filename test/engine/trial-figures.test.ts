@@ -286,6 +286,12 @@ describe('the mapped receiver: the share the kernel mapped, and why it was low',
     )
   })
 
+  it('nothing received: no share (null), and no "0 % mapped" warning', () => {
+    const s = mappedTrial([[0, 0]])
+    expect(s.receiveMapping).toEqual({ mappedBytes: 0, copiedBytes: 0, mappedShare: null })
+    expect(low(s)).toBeUndefined()
+  })
+
   it('half mapped or more: no warning', () => {
     const s = mappedTrial([[0.75 * GB, 0.75 * GB]])
     expect(s.receiveMapping!.mappedShare).toBe(0.5)

@@ -121,15 +121,27 @@ describe('costVerdict, on planted intervals', () => {
 })
 
 describe('the mapped receiver’s share in the aggregate', () => {
-  const mapped = (share: number, repetition: number): TrialRecord => {
+  const mapped = (share: number, repetition: number, bytes = 1000): TrialRecord => {
     const t = plantedTrial({ method: 'sendfile', gbits: 10, sender: 0.1, repetition })
-    // a stream of 1000 bytes: the share is what the trial's counts say
-    t.summary!.receiveMapping = { mappedBytes: share * 1000, copiedBytes: (1 - share) * 1000, mappedShare: share }
+    // a stream of `bytes`: the share is what the trial's counts say
+    t.summary!.receiveMapping = {
+      mappedBytes: share * bytes,
+      copiedBytes: (1 - share) * bytes,
+      mappedShare: bytes ? share : null
+    }
     return t
   }
-  it('is the mean of the trials’ shares: 0, 0.25 and 0.5 make 0.25', () => {
+  it('is the share of all the trials’ bytes: 0, 0.25 and 0.5 of 1000 bytes each make 0.25', () => {
     const [row] = aggregateTrials([mapped(0, 0), mapped(0.25, 1), mapped(0.5, 2)])
     expect(row.receiveMappedShare).toBe(0.25)
+  })
+  it('weighs each trial by its bytes, as "of bytes" says: 1.0 of 3000 and 0 of 1000 make 0.75, not 0.5', () => {
+    const [row] = aggregateTrials([mapped(1, 0, 3000), mapped(0, 1, 1000)])
+    expect(row.receiveMappedShare).toBe(0.75)
+  })
+  it('is no share (null), not 0 %, where the trials received nothing', () => {
+    const [row] = aggregateTrials([mapped(0, 0, 0)])
+    expect(row.receiveMappedShare).toBeNull()
   })
   it('the row says the share, in place of the low-share mark it stands for', () => {
     const trials = [mapped(0, 0), mapped(0.25, 1), mapped(0.5, 2)]

@@ -250,7 +250,7 @@ function trialNotes(
       `the kernel copied ${(zeroCopy.fallbackShare * 100).toFixed(0)}% of zero-copy sends` +
         (m.target.kind === 'tcp' && zeroCopy.fallbackShare > 0.99 ? ' (it always copies on loopback)' : '')
     )
-  if (receiveMapping && receiveMapping.mappedShare < LOW_MAPPED_SHARE) {
+  if (receiveMapping?.mappedShare != null && receiveMapping.mappedShare < LOW_MAPPED_SHARE) {
     const mss = sent.streams.find((s) => s.tcpInfo)?.tcpInfo?.sndMssBytes ?? null
     const why = lowMappingReasons(m.target, mss, m.chunkBytes)
     note(
@@ -484,7 +484,8 @@ export function receiveMappingOf(recv: ReceiverOutcome | null): ReceiveMapping |
   const mappedBytes = sum(rs.map((r) => r!.receiveMappedBytes ?? 0))
   const copiedBytes = sum(rs.map((r) => r!.receiveCopiedBytes ?? 0))
   const total = mappedBytes + copiedBytes
-  return { mappedBytes, copiedBytes, mappedShare: total > 0 ? mappedBytes / total : 0 }
+  // nothing received is no share at all, not "0 % mapped"
+  return { mappedBytes, copiedBytes, mappedShare: total > 0 ? mappedBytes / total : null }
 }
 
 /** under this share of bytes mapped, the mapped receiver's trial says why it copied */
