@@ -2,8 +2,9 @@
  * The mapped receiver: the kernel maps the socket's pages into a region of ours with
  * getsockopt(TCP_ZEROCOPY_RECEIVE) instead of copying them, and we read them through
  * the mapping. Bytes it cannot map (the head of the queue not on whole, NIC-filled
- * pages: its recv_skip_hint) are read with recv, as are bytes when it maps nothing
- * and hints nothing (an empty queue: a blocking recv waits, and sees EOF).
+ * pages: its recv_skip_hint) are read with recv. When it maps nothing and hints
+ * nothing the queue is empty: poll waits for bytes and the kernel is asked again (EOF
+ * comes as EIO, which recv confirms).
  *
  * The share that was mapped is counted from the kernel's own answers (zc.length and
  * recv_skip_hint), per byte: recv_mapped_bytes and recv_copied_bytes on the transfer.
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -141,13 +143,16 @@ int zc_recv_mapped(recv_ctx *c) {
       }
       if (n == 0) break; /* EOF */
     } else if (!mapped) {
-      /* nothing queued: wait in recv, which also sees EOF */
-      int64_t n = copy_some(c, c->buf_bytes, 0);
-      if (n < 0) {
-        rc = -1;
+      /* nothing queued and the peer not done (EOF comes as EIO): wait for bytes in
+       * poll slices (cancel is checked at the loop's top) and ask the kernel again, so
+       * what arrives can still be mapped; a recv here would copy it */
+      struct pollfd p = {c->sock, POLLIN | POLLRDHUP, 0};
+      int pr = poll(&p, 1, ZC_POLL_SLICE_MS);
+      ZC_LOOP_CALL(t, ZC_SYS_POLL);
+      if (pr < 0 && errno != EINTR) {
+        rc = zc_fail_io(t, "poll", errno);
         break;
       }
-      if (n == 0) break;
     }
   }
   munmap(addr, region);

@@ -44,8 +44,9 @@ function receive(script: string, f = file): Outcome {
 describe('the mapped receiver against scripted kernel answers', () => {
   it('counts mapped and copied bytes exactly as the kernel answered, and receives byte-exact', () => {
     // mapped: 64 KiB, 4 KiB, 8 KiB (three madvise calls); skip hints: 1000, 123 and
-    // 70000 (more than one 64 KiB buffer: two recv calls); then "zero" for every call,
-    // each followed by a blocking recv, to EOF
+    // 70000 (more than one 64 KiB buffer: two recv calls); one "zero" (a poll, then the
+    // kernel is asked again); after the script the fake answers as loopback does: the
+    // queue as a skip hint, to EOF (EIO)
     const { error, result } = receive('map:65536,skip:1000,map:4096,zero,both:8192:123,skip:70000')
     expect(error).toBeNull()
     const mapped = 65536 + 4096 + 8192
@@ -54,12 +55,11 @@ describe('the mapped receiver against scripted kernel answers', () => {
     expect(result.bytes).toBe(FILE_BYTES)
     expect(result.crc32c).toBe(expected)
     expect(result.syscalls.madvise).toBe(3)
-    // the rest goes by recv of at most 64 KiB, one after each "zero" (the scripted fourth
-    // call's included), and one more recv and call see EOF: six scripted calls, then at
-    // least ceil(rest / 64 KiB) - 1 + 1 more
+    expect(result.syscalls.poll).toBeGreaterThanOrEqual(1)
+    // six scripted calls and the one that sees EIO at least
+    expect(result.syscalls.getsockopt).toBeGreaterThanOrEqual(7)
+    // recv of at most 64 KiB: the skip hints' 1 + 1 + 2, the rest's, the EOF's
     const rest = FILE_BYTES - mapped - 1000 - 123 - 70000
-    expect(result.syscalls.getsockopt).toBeGreaterThanOrEqual(6 + Math.ceil(rest / BUFFER_BYTES))
-    // the skip hints' recv calls: 1 + 1 + 2, then the rest's and the one that sees EOF
     expect(result.syscalls.recvfrom).toBeGreaterThanOrEqual(4 + Math.ceil(rest / BUFFER_BYTES) + 1)
     expect(result.syscalls.read).toBeUndefined()
   })
@@ -74,7 +74,29 @@ describe('the mapped receiver against scripted kernel answers', () => {
     expect(result.syscalls.madvise).toBe(16)
   })
 
-  it('falls back to recv for every byte when the kernel maps nothing and hints nothing', () => {
+  it('an empty answer (0/0) is waited out in poll and asked again: what follows is mapped, not copied', () => {
+    // the kernel answers 0/0 only for an empty queue; here it does so while bytes are
+    // queued, so a receiver that recv()s after it copies bytes the script maps
+    const whole = randomFile(16 * BUFFER_BYTES)
+    const script = ['zero', 'zero', ...Array(16).fill(`map:${BUFFER_BYTES}`)].join(',')
+    const { error, result } = receive(script, whole)
+    expect(error).toBeNull()
+    expect(result.receiveMappedBytes).toBe(16 * BUFFER_BYTES)
+    expect(result.receiveCopiedBytes).toBe(0)
+    expect(result.crc32c).toBe(native.crc32c(readFileSync(whole)))
+    expect(result.syscalls.poll).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a mapping is capped to the region asked for, in whole pages, as the kernel caps it', () => {
+    // 70000 asked of a 256 KiB region: 17 pages (69632) mapped, the rest by skip hints
+    const { error, result } = receive('map:70000')
+    expect(error).toBeNull()
+    expect(result.receiveMappedBytes).toBe(17 * 4096)
+    expect(result.receiveCopiedBytes).toBe(FILE_BYTES - 17 * 4096)
+    expect(result.crc32c).toBe(expected)
+  })
+
+  it('copies every byte when the kernel maps nothing (loopback: all skip hints)', () => {
     const { error, result } = receive('')
     expect(error).toBeNull()
     expect(result.receiveMappedBytes).toBe(0)
@@ -126,6 +148,8 @@ describe('the mapped receiver on loopback TCP, no fake', () => {
       const mapped = receiver.receiveMappedBytes!
       const copied = receiver.receiveCopiedBytes!
       expect(mapped + copied).toBe(FILE_BYTES)
+      // the kernel maps whole pages only
+      expect(mapped % 4096).toBe(0)
       const share = mapped / (mapped + copied)
       expect(share).toBeGreaterThanOrEqual(0)
       expect(share).toBeLessThanOrEqual(1)
