@@ -109,10 +109,6 @@ int zc_recv_mapped(recv_ctx *c) {
       continue;
     }
     first = 0;
-    if (zc.err) {
-      rc = zc_fail_io(t, "getsockopt", zc.err < 0 ? -zc.err : zc.err);
-      break;
-    }
     uint64_t mapped = zc.length;
     if (mapped > region) {
       rc = zc_fail_io(t, "getsockopt", EOVERFLOW);
@@ -141,8 +137,15 @@ int zc_recv_mapped(recv_ctx *c) {
         rc = -1;
         break;
       }
-      if (n == 0) break; /* EOF */
-    } else if (!mapped) {
+      if (n == 0 && !zc.err) break; /* EOF */
+    }
+    /* a socket error reported with this answer: its mapped and hinted bytes arrived
+     * and are counted above, then the receive fails */
+    if (zc.err) {
+      rc = zc_fail_io(t, "getsockopt", zc.err < 0 ? -zc.err : zc.err);
+      break;
+    }
+    if (!mapped && !zc.recv_skip_hint) {
       /* nothing queued and the peer not done (EOF comes as EIO): wait for bytes in
        * poll slices (cancel is checked at the loop's top) and ask the kernel again, so
        * what arrives can still be mapped; a recv here would copy it */

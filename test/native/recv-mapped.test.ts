@@ -122,6 +122,14 @@ describe('the mapped receiver against scripted kernel answers', () => {
     expect(result.bytes).toBe(4196)
   })
 
+  it('a socket error reported with a mapping fails the receive after counting the mapped bytes', () => {
+    const { error, result } = receive('map:4096,zcerr:8192:ECONNRESET')
+    expect(error).toMatchObject({ code: 'ECONNRESET', errno: 104, syscall: 'getsockopt' })
+    expect(result.receiveMappedBytes).toBe(4096 + 8192)
+    expect(result.receiveCopiedBytes).toBe(0)
+    expect(result.bytes).toBe(4096 + 8192)
+  })
+
   it.each([
     ['ENOPROTOOPT', 92],
     ['EOPNOTSUPP', 95]
