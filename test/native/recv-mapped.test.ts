@@ -5,7 +5,7 @@
 // errno and syscall, and the bytes must arrive byte-exact. Then the real path on
 // loopback TCP, with no fake.
 
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -32,13 +32,17 @@ interface Outcome {
 }
 
 function receive(script: string, f = file): Outcome {
-  const r = spawnSync(
+  const r = spawnReceive(script, f)
+  expect(r.status, r.stderr).toBe(0)
+  return JSON.parse(r.stdout) as Outcome
+}
+
+function spawnReceive(script: string, f: string): SpawnSyncReturns<string> {
+  return spawnSync(
     process.execPath,
     [path.join(__dirname, 'fake-zerocopy/receive.cjs'), addon, f, String(BUFFER_BYTES)],
     { env: { ...process.env, LD_PRELOAD: shim, ZC_FAKE_ZEROCOPY: script }, encoding: 'utf8', timeout: 60_000 }
   )
-  expect(r.status, r.stderr).toBe(0)
-  return JSON.parse(r.stdout) as Outcome
 }
 
 describe('the mapped receiver against scripted kernel answers', () => {
@@ -138,6 +142,12 @@ describe('the mapped receiver against scripted kernel answers', () => {
     expect(error).toMatchObject({ code: 'ZC_UNSUPPORTED', errno: errnum, syscall: 'getsockopt' })
     expect(error!.message).toMatch(/no TCP_ZEROCOPY_RECEIVE; use --receiver read/)
     expect(result.bytes).toBe(0)
+  })
+
+  it('a script naming an errno the fake does not know aborts it loudly, not as some other error', () => {
+    const r = spawnReceive('map:4096,err:EBOGUS', file)
+    expect(r.status).not.toBe(0)
+    expect(r.stderr).toMatch(/unknown errno name 'EBOGUS'/)
   })
 
   it('the same error after a first answer is a failed receive, not a missing feature', () => {
