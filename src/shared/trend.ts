@@ -7,13 +7,13 @@
 // report in the listing (and so in the library's index), so 5,000 reports draw fast.
 
 import { findChangePoints, type ChangePointOptions } from './change-points'
-import { COMPARE_METRICS, compareMetric, rowId, rowKeyOf, type MetricComparison, type MetricInfo } from './compare'
+import { COMPARE_METRICS, rowId, rowKeyOf, type MetricComparison, type MetricInfo } from './compare'
 import type { EntryRow, EntryTrend, LibraryEntry } from './library'
 import { machineChanged } from './machine-reference'
 import type { MethodName } from './methods'
 import { planFacts } from './plan-differences'
 import type { MachineReference, Report } from './report'
-import { summarize, type Stat } from './statistics'
+import { halfWidthShare, MIN_FINDING_REPETITIONS, summarize, tQuantile95, type Stat } from './statistics'
 
 /** the figures a trend can follow: the headline (what every host measured pays per bit) and throughput */
 export const TREND_METRICS = ['allHostsCyclesPerBit', 'throughputBitsPerSec'] as const
@@ -28,12 +28,15 @@ const NOT_SERIES_FACTS = new Set(['cpu', 'kernel', 'chunk', 'streams'])
 
 /** what a trend keeps of a report: its machine, label and each row's figures */
 export function entryTrend(report: Report): EntryTrend {
-  const facts = report.foreign
-    ? `imported ${report.foreign.format}`
-    : planFacts(report)
-        .filter((f) => !NOT_SERIES_FACTS.has(f.key))
-        .map((f) => `${f.label} ${f.value}`)
-        .join(', ')
+  const kept = report.foreign ? [] : planFacts(report).filter((f) => !NOT_SERIES_FACTS.has(f.key))
+  // a row's facts: io_uring's settings are an io_uring method's, not copy's beside it
+  const factsOf = (method: string) =>
+    report.foreign
+      ? `imported ${report.foreign.format}`
+      : kept
+          .filter((f) => f.key !== 'uring' || method.startsWith('uring-'))
+          .map((f) => `${f.label} ${f.value}`)
+          .join(', ')
   const env = report.start.environment.sender
   return {
     cpuModel: env.cpuModel,
@@ -43,8 +46,8 @@ export function entryTrend(report: Report): EntryTrend {
     rows: report.end.aggregates
       .filter((a) => a.trials > a.failed)
       .map((a) => ({
-        series: `${rowId(rowKeyOf(a))}|${facts}`,
-        facts,
+        series: `${rowId(rowKeyOf(a))}|${factsOf(a.method)}`,
+        facts: factsOf(a.method),
         method: a.method,
         target: rowKeyOf(a).target,
         chunkBytes: a.chunkBytes,
@@ -218,20 +221,60 @@ function changesOf(points: readonly TrendPoint[], from: number, info: MetricInfo
 }
 
 /**
- * The newest point against the level before it: the means of the points since the last
- * change (the newest left out), as a sample of runs, against the newest run's own
- * repetitions, by compare's rule (Welch's interval on the ratio; inconclusive under
- * three runs a side or where the interval is wider than the threshold).
+ * The newest point against the level before it: the runs since the last change (the
+ * newest left out, and never past the window searched for changes), each run's mean a
+ * draw of the level. The newest run is one more draw, so its distance from the level is
+ * judged by a 95 % prediction interval on the log scale, mean ± t(k−1)·s·√(1 + 1/k),
+ * with s the spread of the level's run means: the run-to-run spread, which one run's own
+ * repetitions cannot show. Then compare's rule: a regression is worse by more than the
+ * threshold with the interval wholly on the worse side; under three level runs, or with
+ * an interval wider than the threshold, it cannot tell.
  */
 function gateOf(s: TrendSeries, info: MetricInfo, thresholdFraction: number): SeriesGate | null {
   const last = s.points.length - 1
   if (last < 1) return null
-  const start = s.changes.at(-1)?.index ?? 0
-  const level = s.points.slice(Math.min(start, last - 1), last)
-  const base = summarize(level.map((p) => p.stat.mean))
-  const newest = s.points[last]
-  const comparison = compareMetric(info, base, newest.stat, thresholdFraction, newest.runs)
+  const start = Math.min(s.changes.at(-1)?.index ?? s.analysedFrom, last - 1)
+  const level = s.points.slice(start, last)
+  const comparison = predictionComparison(
+    info,
+    level.map((p) => p.stat.mean),
+    s.points[last].stat.mean,
+    thresholdFraction
+  )
   return { comparison, levelRuns: level.length }
+}
+
+/** one new value against a sample of k earlier ones, as compare's record of a comparison */
+export function predictionComparison(
+  info: MetricInfo,
+  levelValues: readonly number[],
+  value: number,
+  thresholdFraction: number
+): MetricComparison {
+  const logs = levelValues.filter((v) => v > 0).map(Math.log)
+  const base = summarize(logs)
+  const k = logs.length
+  const none = { metric: info.key, regression: false, n: k, inconclusive: true, repetitionsNeeded: null }
+  if (!base || !(value > 0)) return { ...none, ratio: null, verdict: 'missing' }
+  const centre = Math.log(value) - base.mean
+  if (k < 2) return { ...none, ratio: { ratio: Math.exp(centre), ci95Low: NaN, ci95High: NaN }, verdict: 'no-spread' }
+  const half = tQuantile95(k - 1) * base.stddev * Math.sqrt(1 + 1 / k)
+  const ratio = { ratio: Math.exp(centre), ci95Low: Math.exp(centre - half), ci95High: Math.exp(centre + half) }
+  const inside = ratio.ci95Low <= 1 && ratio.ci95High >= 1
+  const up = ratio.ratio > 1
+  const verdict = inside ? 'within-noise' : up === (info.better === 'higher') ? 'better' : 'worse'
+  const regression =
+    verdict === 'worse' && Math.abs(ratio.ratio - 1) > thresholdFraction && k >= MIN_FINDING_REPETITIONS
+  const blind = k < MIN_FINDING_REPETITIONS || (halfWidthShare(ratio) ?? Infinity) > thresholdFraction
+  return {
+    metric: info.key,
+    ratio,
+    verdict,
+    regression,
+    n: k,
+    inconclusive: !regression && blind,
+    repetitionsNeeded: null
+  }
 }
 
 const seriesName = (s: TrendSeries) => `${s.method} ${s.target} on ${s.machine}`

@@ -1,7 +1,7 @@
 // The listing's index: kept in this user's cache (never in the library), used by the next
 // process for files that did not change, and never the only copy of anything.
 
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { indexFileFor } from '../../src/main/reports/library-index'
@@ -34,15 +34,14 @@ function library(n: number): { folder: string; ids: string[] } {
 
 const WHEN = 1_700_000_000
 
-/** a file's bytes changed in place, its size, mtime and inode as they were: only its content can tell */
-function changeUnseen(file: string, from: string, to: string): void {
-  const st = statSync(file)
+/** the index with one report's host replaced: a listing that shows it read the index, not the file */
+function plantHost(folder: string, id: string, host: string): string {
+  const file = indexFileFor(folder)
   const text = readFileSync(file, 'utf8')
-  expect(to.length).toBe(from.length)
-  writeFileSync(file, text.replace(from, to))
-  utimesSync(file, WHEN, WHEN)
-  const now = statSync(file)
-  expect([now.size, now.mtimeMs, now.ino]).toEqual([st.size, st.mtimeMs, st.ino])
+  const index = JSON.parse(text) as { entries: [string, string, { host: string }][] }
+  index.entries.find(([x]) => x === id)![2].host = host
+  writeFileSync(file, JSON.stringify(index))
+  return text
 }
 
 describe('the library index', () => {
@@ -52,15 +51,23 @@ describe('the library index', () => {
     expect(first.entries).toHaveLength(3)
     expect(readdirSync(folder).sort()).toEqual([...ids].sort())
     expect(indexFileFor(folder).startsWith(cache)).toBe(true)
-    // a change the index cannot see (same size, mtime and inode): a new library object still lists
-    // the host it indexed, so it did not read the file
-    changeUnseen(path.join(folder, ids[0]), '"hostname":"lab-a"', '"hostname":"lab-z"')
+    // the index's word for a file that did not change is taken without reading the file
+    plantHost(folder, ids[0], 'from-index')
     const next = await new ReportLibrary(folder).list()
-    expect(next.entries.find((e) => e.id === ids[0])!.host).toBe('lab-a')
+    expect(next.entries.find((e) => e.id === ids[0])!.host).toBe('from-index')
     // without the index, the same listing reads the file
     rmSync(indexFileFor(folder))
     const fresh = await new ReportLibrary(folder).list()
-    expect(fresh.entries.find((e) => e.id === ids[0])!.host).toBe('lab-z')
+    expect(fresh.entries.find((e) => e.id === ids[0])!.host).toBe('lab-a')
+  })
+
+  it('reads again a file whose status changed (a chmod: its ctime), though its size and mtime did not', async () => {
+    const { folder, ids } = library(2)
+    await new ReportLibrary(folder).list()
+    plantHost(folder, ids[0], 'from-index')
+    chmodSync(path.join(folder, ids[0]), 0o600)
+    const next = await new ReportLibrary(folder).list()
+    expect(next.entries.find((e) => e.id === ids[0])!.host).toBe('lab-a')
   })
 
   it('reads again a file whose size or time changed, and forgets one that went', async () => {
@@ -83,16 +90,26 @@ describe('the library index', () => {
   it('a damaged index, or one another version wrote, is ignored: the listing reads the reports', async () => {
     const { folder, ids } = library(2)
     await new ReportLibrary(folder).list()
-    changeUnseen(path.join(folder, ids[0]), '"hostname":"lab-a"', '"hostname":"lab-q"')
     const index = indexFileFor(folder)
     const hostOf = async () => (await new ReportLibrary(folder).list()).entries.find((e) => e.id === ids[0])!.host
+    const text = plantHost(folder, ids[0], 'from-index')
+    expect(await hostOf()).toBe('from-index')
+    plantHost(folder, ids[0], 'from-index')
+    writeFileSync(index, readFileSync(index, 'utf8').replace(/"tool":"[^"]+"/, '"tool":"0.0.1"'))
     expect(await hostOf()).toBe('lab-a')
-    const text = readFileSync(index, 'utf8')
-    writeFileSync(index, text.replace(/"tool":"[^"]+"/, '"tool":"0.0.1"'))
-    expect(await hostOf()).toBe('lab-q')
-    changeUnseen(path.join(folder, ids[0]), '"hostname":"lab-q"', '"hostname":"lab-r"')
     writeFileSync(index, text.slice(0, text.length / 2))
-    expect(await hostOf()).toBe('lab-r')
+    expect(await hostOf()).toBe('lab-a')
+  })
+
+  it('one index serves a library however its folder is reached (a symlinked parent)', async () => {
+    const { folder, ids } = library(2)
+    const link = path.join(tempDir('zcprof-index-link-'), 'via')
+    symlinkSync(path.dirname(folder), link)
+    const other = path.join(link, path.basename(folder))
+    await new ReportLibrary(folder).list()
+    expect(indexFileFor(other)).toBe(indexFileFor(folder))
+    plantHost(folder, ids[0], 'from-index')
+    expect((await new ReportLibrary(other).list()).entries.find((e) => e.id === ids[0])!.host).toBe('from-index')
   })
 
   it('an index that cannot be written is no error', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { entryFor } from '../../src/shared/export/library-entry'
 import type { LibraryEntry } from '../../src/shared/library'
+import { seededRandom } from '../../src/shared/random'
 import { buildTrend } from '../../src/shared/trend'
 import { dailyRuns, historyReport, type HistoryRun } from '../fixtures/reports/history'
 
@@ -92,6 +93,25 @@ describe('a trend over a library', () => {
     expect(t.series.find((s) => s.points.length === 1)!.facts).toMatch(/receiver mode discard/)
   })
 
+  it('keeps a copy row in its series when io_uring settings change beside it, and splits the io_uring row', () => {
+    const runs = entries(dailyRuns(4, () => ({ copy: 3, sendfile: 2 })))
+    const other = historyReport({ timestamp: '2026-11-01T00:00:00.000Z', level: { copy: 3, sendfile: 2 } })
+    other.start.plan.methods = [...other.start.plan.methods, 'uring-send']
+    other.start.plan.uringDepth = 64
+    const row = other.end.aggregates.find((a) => a.method === 'sendfile')!
+    other.end.aggregates.push({ ...row, method: 'uring-send' })
+    runs.push(entryFor('uring.json', other, 1, 3))
+    const t = buildTrend(runs)
+    expect(t.series.map((s) => [s.method, s.points.length])).toEqual(
+      expect.arrayContaining([
+        ['copy', 5],
+        ['sendfile', 5],
+        ['uring-send', 1]
+      ])
+    )
+    expect(t.series.find((s) => s.method === 'uring-send')!.facts).toMatch(/io_uring depth 64/)
+  })
+
   it('says when the kernel changed where the level did', () => {
     const runs = dailyRuns(20, (i) => ({ sendfile: i < 10 ? 2 : 2.5 }), { noise: 0.02 }).map((r, i) => ({
       ...r,
@@ -113,6 +133,31 @@ describe('a trend over a library', () => {
     expect(buildTrend(all, { host: 'elsewhere' }).gateReasons).toEqual([
       'no report the filters keep has a finished row: nothing to judge'
     ])
+  })
+
+  it('judges the newest against how much whole runs vary, not one run’s repetitions', () => {
+    // change-free histories whose runs move 5 % from one to the next (hosts drift) while each
+    // run's own repetitions agree within 1 %: a gate that took the newest run's repetitions
+    // for its noise called about one in six of these a regression (review); a 95 % prediction
+    // interval, one side of it past a 5 % threshold, about 1 in 40 at most
+    let regressions = 0
+    for (let h = 0; h < 40; h++) {
+      const random = seededRandom(7000 + h)
+      const drift = () => 1 + 0.05 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+      const runs = dailyRuns(20, () => ({ sendfile: 2 * drift() }), { noise: 0.01 })
+      if (buildTrend(entries(runs)).gate === 'regression') regressions++
+    }
+    expect(regressions).toBeLessThanOrEqual(3)
+  })
+
+  it('never reaches past the window searched for changes: an old step is not held against the newest', () => {
+    // 260 runs, a step from 1.4 to 2 at run 20, flat since; the newest 200 hold no change
+    const runs = dailyRuns(260, (i) => ({ sendfile: i < 20 ? 1.4 : 2 }), { noise: 0.02 })
+    const t = buildTrend(entries(runs))
+    const [s] = t.series
+    expect(s.analysedFrom).toBe(60)
+    expect(s.gate?.levelRuns).toBe(199)
+    expect(t.gate).toBe('pass')
   })
 
   it('gives the same answer every time it is asked', () => {

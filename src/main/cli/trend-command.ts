@@ -4,6 +4,7 @@
 
 import { ZcprofError } from '../../shared/errors'
 import { changeLine, newestLine, trendSeriesTitle } from '../../shared/export/trend-text'
+import { printable } from '../../shared/printable'
 import { isMethod, ALL_METHODS } from '../../shared/methods'
 import {
   buildTrend,
@@ -111,7 +112,7 @@ export function renderTrend(t: Trend, metric: TrendMetric, width: number, color:
 
 /** the gate's verdict and the series that decided it */
 function gateLines(t: Trend, width: number, color: boolean): string[] {
-  return [bold(`gate: ${t.gate}`, color), ...t.gateReasons.flatMap((r) => paragraph(r, width, '  ', '    '))]
+  return [bold(`gate: ${t.gate}`, color), ...t.gateReasons.flatMap((r) => paragraph(printable(r), width, '  ', '    '))]
 }
 
 export async function trendCommand(flags: TrendFlags): Promise<number> {

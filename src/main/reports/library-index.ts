@@ -19,22 +19,29 @@ export interface IndexedEntry {
   entry: LibraryEntry
 }
 
+/** the entry's shape: raised when LibraryEntry changes, so an older index is read as none */
+const INDEX_FORMAT = 2
+
 interface IndexFile {
+  format: number
   /** the version that wrote it: an entry's shape may change with the version */
   tool: string
   folder: string
   entries: [id: string, key: string, entry: LibraryEntry][]
 }
 
+/** a folder as one name however it is reached (a symlinked parent, a relative path) */
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder)
+  } catch {
+    return path.resolve(folder) // not there yet: its name as given
+  }
+}
+
 /** where a library's index is: the cache folder, one file per library folder (by its real path) */
 export function indexFileFor(folder: string, env: NodeJS.ProcessEnv = process.env): string {
-  let real = path.resolve(folder)
-  try {
-    real = realpathSync(real)
-  } catch {
-    // not there yet: its name as given
-  }
-  const digest = createHash('sha256').update(real).digest('hex').slice(0, 24)
+  const digest = createHash('sha256').update(realFolder(folder)).digest('hex').slice(0, 24)
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
   return path.join(base, 'zcprof', 'library-index', `${digest}.json`)
 }
@@ -44,7 +51,12 @@ export function loadIndex(folder: string, env: NodeJS.ProcessEnv = process.env):
   const out = new Map<string, IndexedEntry>()
   try {
     const index = JSON.parse(readFileSync(indexFileFor(folder, env), 'utf8')) as IndexFile
-    if (index.tool !== TOOL_VERSION || index.folder !== path.resolve(folder) || !Array.isArray(index.entries))
+    if (
+      index.format !== INDEX_FORMAT ||
+      index.tool !== TOOL_VERSION ||
+      index.folder !== realFolder(folder) ||
+      !Array.isArray(index.entries)
+    )
       return out
     for (const [id, key, entry] of index.entries)
       if (typeof id === 'string' && typeof key === 'string' && entry?.id === id) out.set(id, { key, entry })
@@ -58,8 +70,9 @@ export function loadIndex(folder: string, env: NodeJS.ProcessEnv = process.env):
 export function saveIndex(folder: string, entries: ReadonlyMap<string, IndexedEntry>, env = process.env): void {
   const file = indexFileFor(folder, env)
   const index: IndexFile = {
+    format: INDEX_FORMAT,
     tool: TOOL_VERSION,
-    folder: path.resolve(folder),
+    folder: realFolder(folder),
     entries: [...entries].map(([id, { key, entry }]) => [id, key, entry])
   }
   try {

@@ -202,7 +202,8 @@ export class ReportLibrary {
         )
         continue
       }
-      const key = `${st.size}:${st.mtimeMs}:${st.ino}`
+      // ctime too: a chmod or a rename over it changes no size or mtime
+      const key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`
       const hit = this.cache.get(id)
       if (hit?.key === key) {
         entries.push(hit.entry)

@@ -13,7 +13,8 @@ const labelOf = (label: string | null) => (label ? ` "${printable(label)}"` : ''
 /** method target · chunk · streams · machine */
 export function trendSeriesTitle(s: TrendSeries): string {
   const streams = s.streams > 1 ? ` · ${s.streams} streams` : ''
-  return `${s.method} ${s.target} · ${formatBytes(s.chunkBytes)}${streams} · ${s.machine}`
+  // a host name or target comes from a report file anyone may have written: printable only
+  return printable(`${s.method} ${s.target} · ${formatBytes(s.chunkBytes)}${streams} · ${s.machine}`)
 }
 
 /** the change in full: the levels, its size, where it starts and how sure (the CLI's line) */

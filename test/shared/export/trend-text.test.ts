@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { changeLine } from '../../../src/shared/export/trend-text'
+import { changeLine, trendSeriesTitle } from '../../../src/shared/export/trend-text'
+import type { TrendSeries } from '../../../src/shared/trend'
 import type { TrendChange } from '../../../src/shared/trend'
 
 const change: TrendChange = {
@@ -30,5 +31,16 @@ describe("a trend's change in words", () => {
     expect(changeLine({ ...change, machineChanged: true, worse: false }, 'allHostsCyclesPerBit')).toMatch(
       /^better: .*; the machine changed as well \(its reference moved\)$/
     )
+  })
+
+  it("a series' title from a hostile report reaches the terminal printable: no escape retitles it", () => {
+    const s = {
+      method: 'copy',
+      target: 'tcp://127.0.0.1',
+      chunkBytes: 131072,
+      streams: 1,
+      machine: 'lab\x1b]0;pwned\x07\x1b[31m'
+    }
+    expect(trendSeriesTitle(s as TrendSeries)).toBe('copy tcp://127.0.0.1 · 128KiB · lab]0;pwned[31m')
   })
 })
