@@ -1,6 +1,7 @@
 /* Reading and checking what JavaScript passed (napi-args.h). */
 #include "napi-args.h"
 
+#include <stdio.h>
 #include <string.h>
 
 napi_value throw_bad_argument(napi_env env, const char *message) {
@@ -47,11 +48,32 @@ bool arg_i32(const js_args *a, size_t i, const char *why, int32_t *out) {
   return (i < a->argc && napi_get_value_int32(a->env, a->argv[i], out) == napi_ok) || bad(a->env, why);
 }
 
+/* v into buf whole: 1 read; 0 not a string; -1 longer than len - 1 bytes; -2 holds a
+ * NUL (C would read a shorter string: a path cut there names another file). The full
+ * length is asked first, as Node-API cuts a long string short without saying so, and
+ * never mid-character, so the copied length alone cannot tell a cut string. */
+static int read_string(napi_env env, napi_value v, char *buf, size_t len) {
+  size_t full = 0, n = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &full) != napi_ok) return 0;
+  if (full > len - 1) return -1;
+  if (napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok) return 0;
+  return strlen(buf) == n ? 1 : -2;
+}
+
+/* name: a property's key, or an argument's own message followed by ": this one" */
+static bool bad_string(napi_env env, const char *name, const char *sep, int r, size_t len) {
+  char msg[256];
+  if (r == -2)
+    snprintf(msg, sizeof msg, "%s%s contains a NUL byte", name, sep);
+  else
+    snprintf(msg, sizeof msg, "%s%s is longer than %zu bytes", name, sep, len - 1);
+  return bad(env, msg);
+}
+
 bool arg_string(const js_args *a, size_t i, char *buf, size_t len, const char *why) {
-  size_t n = 0;
-  return (i < a->argc && napi_get_value_string_utf8(a->env, a->argv[i], buf, len, &n) == napi_ok && n > 0 &&
-          n < len - 1) ||
-         bad(a->env, why);
+  int r = i < a->argc ? read_string(a->env, a->argv[i], buf, len) : 0;
+  if (r < 0) return bad_string(a->env, why, ": this one", r, len);
+  return (r > 0 && buf[0]) || bad(a->env, why);
 }
 
 bool arg_buffer(const js_args *a, size_t i, const char *why, void **data, size_t *len) {
@@ -91,10 +113,13 @@ bool prop_number(napi_env env, napi_value obj, const char *key, double *out) {
 
 int prop_string(napi_env env, napi_value obj, const char *key, char *buf, size_t len) {
   napi_value v;
-  size_t n;
   if (!prop_has(env, obj, key, &v)) return 0;
-  if (napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok) return 0;
-  return n < len - 1 ? 1 : -1;
+  int r = read_string(env, v, buf, len);
+  if (r < 0) {
+    bad_string(env, key, "", r, len);
+    return -1;
+  }
+  return r;
 }
 
 bool prop_bool(napi_env env, napi_value obj, const char *key) {
@@ -115,6 +140,7 @@ bool prop_enum(napi_env env, napi_value obj, const char *key, const char *const 
                const char *why, int *out) {
   char s[32];
   int r = prop_string(env, obj, key, s, sizeof s);
+  if (r < 0) return false; /* thrown */
   if (r == 0 && fallback >= 0) {
     *out = fallback;
     return true;

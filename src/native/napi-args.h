@@ -34,7 +34,8 @@ bool arg_whole(const js_args *a, size_t i, double min, double max, const char *w
 /* argument i, any number, as `x >>> 0` and `x | 0` take it: for bit patterns (flags, CRCs) */
 bool arg_u32(const js_args *a, size_t i, const char *why, uint32_t *out);
 bool arg_i32(const js_args *a, size_t i, const char *why, int32_t *out);
-/* argument i, a string of 1 to len - 2 bytes (a longer one could have been cut) */
+/* argument i, a string of 1 to len - 1 bytes with no NUL in it; a longer one or one
+ * with a NUL throws "<why>: this one is longer than N bytes" / "…: this one contains a NUL byte" */
 bool arg_string(const js_args *a, size_t i, char *buf, size_t len, const char *why);
 /* argument i, a Buffer or Uint8Array */
 bool arg_buffer(const js_args *a, size_t i, const char *why, void **data, size_t *len);
@@ -48,7 +49,8 @@ bool arg_bool_or(const js_args *a, size_t i, bool fallback);
 bool prop_has(napi_env env, napi_value obj, const char *key, napi_value *out);
 /* present and a number */
 bool prop_number(napi_env env, napi_value obj, const char *key, double *out);
-/* 1: read; 0: absent or not a string; -1: too long for buf (len - 2 bytes at most) */
+/* 1: read; 0: absent or not a string; -1: thrown, "<key> is longer than len - 1
+ * bytes" or "<key> contains a NUL byte" (the caller returns at once) */
 int prop_string(napi_env env, napi_value obj, const char *key, char *buf, size_t len);
 /* present and true */
 bool prop_bool(napi_env env, napi_value obj, const char *key);

@@ -255,13 +255,15 @@ static bool read_address(napi_env env, napi_value cfg, zc_address *a) {
     return false;
   a->family = (zc_family)family;
   if (family == ZC_FAMILY_UNIX) {
-    if (prop_string(env, cfg, "path", a->path, sizeof a->path) > 0) return true;
-    throw_bad_argument(env, "address.path must be a unix socket path shorter than 108 bytes");
+    int r = prop_string(env, cfg, "path", a->path, sizeof a->path);
+    if (r > 0) return true;
+    if (r == 0) throw_bad_argument(env, "address.path must be a unix socket path shorter than 108 bytes");
     return false;
   }
   static const char why[] = "address needs a numeric host and a port in 0..65535";
-  if (prop_string(env, cfg, "host", a->host, sizeof a->host) <= 0) {
-    throw_bad_argument(env, why);
+  int r = prop_string(env, cfg, "host", a->host, sizeof a->host);
+  if (r <= 0) {
+    if (r == 0) throw_bad_argument(env, why);
     return false;
   }
   if (!prop_whole(env, cfg, "port", true, 0, 65535, why, &port)) return false;
@@ -323,8 +325,9 @@ static bool read_sender(napi_env env, napi_value cfg, zc_sender_config *c) {
   c->method = (zc_method)method;
   int gpu = method >= ZC_METHOD_GPU_COPY;
   c->gpu_device = -1;
-  if (prop_string(env, cfg, "file", c->file, sizeof c->file) <= 0) {
-    throw_bad_argument(env, "file must be a path shorter than 4096 bytes");
+  int r = prop_string(env, cfg, "file", c->file, sizeof c->file);
+  if (r <= 0) {
+    if (r == 0) throw_bad_argument(env, "file must be a path shorter than 4096 bytes");
     return false;
   }
   if (gpu) {
@@ -366,10 +369,7 @@ static bool read_receiver(napi_env env, napi_value cfg, zc_receiver_config *c) {
   c->buffer_bytes = prop_number(env, cfg, "bufferBytes", &num) && num >= 1 ? (uint64_t)num : ZC_DEFAULT_CHUNK_BYTES;
   c->accept_timeout_ms = prop_number(env, cfg, "acceptTimeoutMs", &num) ? (int)num : 10000;
   c->max_bytes = prop_number(env, cfg, "maxBytes", &num) && num > 0 ? (uint64_t)num : 0;
-  if (prop_string(env, cfg, "expectedPeer", c->expected_peer, sizeof c->expected_peer) < 0) {
-    throw_bad_argument(env, "expectedPeer must be a numeric IP address");
-    return false;
-  }
+  if (prop_string(env, cfg, "expectedPeer", c->expected_peer, sizeof c->expected_peer) < 0) return false;
   c->checksum = prop_bool(env, cfg, "checksum");
   return true;
 }

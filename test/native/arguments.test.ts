@@ -89,8 +89,30 @@ const refused: [string, () => unknown, string][] = [
   [
     'receiver, expectedPeer too long',
     receiver({ expectedPeer: '1'.repeat(100) }),
-    'expectedPeer must be a numeric IP address'
+    'expectedPeer is longer than 63 bytes'
   ],
+  // strings: Node-API cuts a long one short (never mid-character, so a cut multi-byte
+  // string once passed), and C stops at a NUL (a path with one named another file)
+  [
+    'receiver, expectedPeer of 32 two-byte chars',
+    receiver({ expectedPeer: 'é'.repeat(32) }),
+    'expectedPeer is longer than 63 bytes'
+  ],
+  ['receiver, expectedPeer with a NUL', receiver({ expectedPeer: '127.0.0.1\0x' }), 'expectedPeer contains a NUL byte'],
+  [
+    "fileCrc32c('/tmp/x/f\\0.evil')",
+    () => raw.fileCrc32c(`${file}\0.evil`),
+    'a file path is required: this one contains a NUL byte'
+  ],
+  [
+    'fileCrc32c(2048 two-byte chars)',
+    () => raw.fileCrc32c('é'.repeat(2048)),
+    'a file path is required: this one is longer than 4095 bytes'
+  ],
+  ['sender, file with a NUL', sender({ file: `${file}\0.evil` }), 'file contains a NUL byte'],
+  ['sender, file of 2048 two-byte chars', sender({ file: 'é'.repeat(2048) }), 'file is longer than 4095 bytes'],
+  ['listen unix, path with a NUL', () => raw.listen({ family: 'unix', path: '/tmp/s\0x' }), 'path contains a NUL byte'],
+  ['listen, host with a NUL', () => raw.listen({ ...target, host: '127.0.0.1\0x' }), 'host contains a NUL byte'],
   ['receiver, uringDepth 4097', receiver({ uringDepth: 4097 }), DEPTH]
 ]
 
