@@ -7,7 +7,7 @@
 // report in the listing (and so in the library's index), so 5,000 reports draw fast.
 
 import { findChangePoints, type ChangePointOptions } from './change-points'
-import { COMPARE_METRICS, rowId, rowKeyOf, type MetricComparison, type MetricInfo } from './compare'
+import { COMPARE_METRICS, compareMetric, rowId, rowKeyOf, type MetricComparison, type MetricInfo } from './compare'
 import type { EntryRow, EntryTrend, LibraryEntry } from './library'
 import { machineChanged } from './machine-reference'
 import type { MethodName } from './methods'
@@ -119,7 +119,19 @@ export interface SeriesGate {
   comparison: MetricComparison
   /** how many earlier points the level rests on */
   levelRuns: number
+  /**
+   * a worse change young enough to be still gated (WORSE_CHANGE_HELD_RUNS): the index of its
+   * first run; the comparison is then its new level against the level before it
+   */
+  heldChange?: number
 }
+
+/**
+ * A worse change is held against the newest run until its new level has this many runs:
+ * a regression keeps failing the gate for the runs that follow it, not only the first,
+ * and then becomes the level (accepted by being left in place)
+ */
+export const WORSE_CHANGE_HELD_RUNS = 5
 
 export interface TrendSeries {
   id: string
@@ -233,6 +245,8 @@ function changesOf(points: readonly TrendPoint[], from: number, info: MetricInfo
 function gateOf(s: TrendSeries, info: MetricInfo, thresholdFraction: number): SeriesGate | null {
   const last = s.points.length - 1
   if (last < 1) return null
+  const held = heldChangeGate(s, info, thresholdFraction)
+  if (held) return held
   const start = Math.min(s.changes.at(-1)?.index ?? s.analysedFrom, last - 1)
   const level = s.points.slice(start, last)
   const comparison = predictionComparison(
@@ -242,6 +256,22 @@ function gateOf(s: TrendSeries, info: MetricInfo, thresholdFraction: number): Se
     thresholdFraction
   )
   return { comparison, levelRuns: level.length }
+}
+
+/**
+ * The series' last change when it is worse and its new level is still young: the new
+ * level's runs (the newest among them) against the level's before it, both samples of
+ * whole runs, by compare's rule (Welch's interval on the ratio of their means)
+ */
+function heldChangeGate(s: TrendSeries, info: MetricInfo, thresholdFraction: number): SeriesGate | null {
+  const last = s.points.length - 1
+  const c = s.changes.at(-1)
+  if (!c || !c.worse || last - c.index + 1 > WORSE_CHANGE_HELD_RUNS) return null
+  const from = s.changes.at(-2)?.index ?? s.analysedFrom
+  const means = (a: number, b: number) => s.points.slice(a, b).map((p) => p.stat.mean)
+  const before = means(from, c.index)
+  const comparison = compareMetric(info, summarize(before), summarize(means(c.index, last + 1)), thresholdFraction)
+  return { comparison, levelRuns: before.length, heldChange: c.index }
 }
 
 /** one new value against a sample of k earlier ones, as compare's record of a comparison */

@@ -49,6 +49,25 @@ describe('a trend over a library', () => {
     expect(buildTrend(entries(runs), { thresholdFraction: 0.4 }).gate).toBe('pass')
   })
 
+  it('keeps failing a regression for the runs after it while its new level is young, then takes it as the level', () => {
+    // a +20 % step at run 25, the newest the k-th run of the new level: red at once; at the
+    // second run the change is found a run early (three runs a side at least), so the gate
+    // cannot tell; red again while the new level holds 3 to 5 runs; then it is the level
+    const gates = [1, 2, 3, 4, 5, 6, 7].map((k) => {
+      const t = buildTrend(entries(dailyRuns(25 + k, (i) => ({ sendfile: i < 25 ? 2 : 2.4 }), { noise: 0.02 })))
+      return [t.gate, t.series[0].gate?.heldChange ?? null]
+    })
+    expect(gates).toEqual([
+      ['regression', null],
+      ['inconclusive', 24],
+      ['regression', 25],
+      ['regression', 25],
+      ['regression', 25],
+      ['pass', null],
+      ['pass', null]
+    ])
+  })
+
   it('passes a newest run at its level, and cannot tell with under three earlier runs or none', () => {
     const flat = (n: number) => dailyRuns(n, () => ({ copy: 3, sendfile: 2 }), { noise: 0.02 })
     expect(buildTrend(entries(flat(12))).gate).toBe('pass')

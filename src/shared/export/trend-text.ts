@@ -3,7 +3,7 @@
 
 import { changeText, figureText, meanText } from './figures'
 import { printable } from '../printable'
-import type { TrendChange, TrendMetric, TrendSeries } from '../trend'
+import { WORSE_CHANGE_HELD_RUNS, type TrendChange, type TrendMetric, type TrendSeries } from '../trend'
 import { formatBytes } from '../units'
 
 /** a run's time as the library lists it: UTC, to the minute */
@@ -37,7 +37,12 @@ export function newestLine(s: TrendSeries, metric: TrendMetric): string {
   const g = s.gate
   if (!g) return `${head}: the first run of this series`
   const c = g.comparison
-  const level = `its level over ${g.levelRuns} run${g.levelRuns === 1 ? '' : 's'}`
+  const runs = `${g.levelRuns} run${g.levelRuns === 1 ? '' : 's'}`
+  // a young worse change is still gated: its new level against the one before it
+  const level =
+    g.heldChange !== undefined
+      ? `the ${runs} before the worse change from ${trendDate(s.points[g.heldChange].timestamp)} (its new level held, ${s.points.length - g.heldChange} of ${WORSE_CHANGE_HELD_RUNS} runs)`
+      : `its level over ${runs}`
   if (!c.ratio) return `${head}: no figure to hold against ${level}`
   const interval = Number.isFinite(c.ratio.ci95Low)
     ? ` [${changeText(c.ratio.ci95Low)}, ${changeText(c.ratio.ci95High)}]`
