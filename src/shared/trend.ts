@@ -148,7 +148,7 @@ export interface TrendSeries {
   changes: TrendChange[]
   /** the points change points were looked for in: the newest `window` */
   analysedFrom: number
-  /** null where the series does not end with the newest report, or has no earlier point */
+  /** the series' newest run against its level; null with no earlier point (the gate judges only series ending with the newest report) */
   gate: SeriesGate | null
 }
 
@@ -171,6 +171,8 @@ function kept(e: LibraryEntry, f: TrendFilter): boolean {
   if (!e.trend || e.problem) return false
   if (f.host && e.host !== f.host) return false
   const at = Date.parse(e.timestamp)
+  // a report whose date is no date has no place on a time axis (nor in a level)
+  if (!Number.isFinite(at)) return false
   if (f.since && !(at >= Date.parse(f.since))) return false
   if (f.until && !(at < Date.parse(f.until))) return false
   if (f.label && !(e.trend.label ?? '').toLowerCase().includes(f.label.toLowerCase())) return false
@@ -181,11 +183,14 @@ function kept(e: LibraryEntry, f: TrendFilter): boolean {
 function groupSeries(entries: readonly LibraryEntry[], o: TrendOptions, metric: TrendMetric) {
   const groups = new Map<string, { machine: string; row: EntryRow; points: TrendPoint[] }>()
   const sorted = entries.filter((e) => kept(e, o)).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))
+  // the newest report that gave a point: one the filters left no row of is not the run judged
+  let newest: LibraryEntry | null = null
   for (const e of sorted) {
     const machine = o.by === 'cpu' ? e.trend!.cpuModel : e.host
     for (const row of e.trend!.rows) {
       const stat = row[metric]
       if (!stat || !Number.isFinite(stat.mean) || (o.method && row.method !== o.method)) continue
+      newest = e
       const id = `${machine}|${row.series}`
       if (!groups.has(id)) groups.set(id, { machine, row, points: [] })
       groups.get(id)!.points.push({
@@ -201,7 +206,7 @@ function groupSeries(entries: readonly LibraryEntry[], o: TrendOptions, metric: 
       })
     }
   }
-  return { groups, newest: sorted.at(-1) ?? null }
+  return { groups, newest }
 }
 
 /** both points have a reference and it moved between them by the drift rule */

@@ -179,6 +179,20 @@ describe('a trend over a library', () => {
     expect(t.gate).toBe('pass')
   })
 
+  it('judges the newest run the filters keep, and leaves out a report whose date is no date', () => {
+    const runs = dailyRuns(12, (i) => ({ sendfile: i < 11 ? 2 : 2.6 }), { noise: 0.02 })
+    const all = entries(runs)
+    // a later report that ran only copy: with --method sendfile it is not the run judged
+    const copyOnly = historyReport({ timestamp: '2026-12-01T00:00:00.000Z', level: { copy: 3 } })
+    all.push(entryFor('copy-only.json', copyOnly, 1, 3))
+    const t = buildTrend(all, { method: 'sendfile' })
+    expect(t.newest?.id).toBe('run-11.json')
+    expect(t.gate).toBe('regression')
+    const undated = historyReport({ timestamp: '2026-10-05T00:00:00.000Z', level: { sendfile: 9 } })
+    all.push({ ...entryFor('undated.json', undated, 1, 3), timestamp: 'not a date' })
+    expect(buildTrend(all, { method: 'sendfile' }).series[0].points.map((p) => p.id)).not.toContain('undated.json')
+  })
+
   it('gives the same answer every time it is asked', () => {
     const runs = entries(dailyRuns(40, (i) => ({ sendfile: i < 25 ? 2 : 2.2 }), { noise: 0.05 }))
     expect(JSON.stringify(buildTrend(runs))).toBe(JSON.stringify(buildTrend(runs)))
