@@ -312,6 +312,12 @@ static bool read_uring(napi_env env, napi_value cfg, zc_uring_config *u) {
 
 /* {method, file, chunkBytes, target | gpuDevice, connectTimeoutMs, confirmTimeoutMs, pmu,
  *  loop, limitBytes, durationMs, cpus, uringDepth, uringSqpoll, gpuSpin, gpuVerify} */
+/* numeric options' messages, with their bounds: INT_MAX milliseconds, a byte count
+ * a JS number holds exactly (JS_MAX_SAFE_INTEGER), a chunk of at most ZC_PIPE_MAX_BYTES */
+#define WHY_MS(key) key " must be a whole number of milliseconds from 0 to 2147483647"
+#define WHY_BYTES(key) key " must be a whole number of bytes from 0 (no limit) to 9007199254740991"
+#define WHY_CHUNK(key) key " must be a whole number of bytes from 1 to 1073741824"
+
 static bool read_sender(napi_env env, napi_value cfg, zc_sender_config *c) {
   int method;
   double num;
@@ -346,11 +352,20 @@ static bool read_sender(napi_env env, napi_value cfg, zc_sender_config *c) {
   c->loop = prop_bool(env, cfg, "loop");
   c->gpu_spin = prop_bool(env, cfg, "gpuSpin");
   c->gpu_verify = prop_bool(env, cfg, "gpuVerify");
-  c->limit_bytes = prop_number(env, cfg, "limitBytes", &num) && num >= 1 ? (uint64_t)num : 0;
-  c->duration_ns = prop_number(env, cfg, "durationMs", &num) && num > 0 ? (uint64_t)(num * 1e6) : 0;
-  c->chunk_bytes = prop_number(env, cfg, "chunkBytes", &num) && num >= 1 ? (uint64_t)num : ZC_DEFAULT_CHUNK_BYTES;
-  c->connect_timeout_ms = prop_number(env, cfg, "connectTimeoutMs", &num) ? (int)num : 5000;
-  c->confirm_timeout_ms = prop_number(env, cfg, "confirmTimeoutMs", &num) ? (int)num : 10000;
+  /* whole numbers in what the C fields hold: a cast of Infinity, NaN or 1e300 is
+   * undefined, and a fraction would be cut silently. 0 bytes or ms: no bound */
+  double limit = 0, duration = 0, chunk = ZC_DEFAULT_CHUNK_BYTES, connect_ms = 5000, confirm_ms = 10000;
+  if (!prop_whole(env, cfg, "limitBytes", false, 0, JS_MAX_SAFE_INTEGER, WHY_BYTES("limitBytes"), &limit) ||
+      !prop_whole(env, cfg, "durationMs", false, 0, INT_MAX, WHY_MS("durationMs"), &duration) ||
+      !prop_whole(env, cfg, "chunkBytes", false, 1, ZC_PIPE_MAX_BYTES, WHY_CHUNK("chunkBytes"), &chunk) ||
+      !prop_whole(env, cfg, "connectTimeoutMs", false, 0, INT_MAX, WHY_MS("connectTimeoutMs"), &connect_ms) ||
+      !prop_whole(env, cfg, "confirmTimeoutMs", false, 0, INT_MAX, WHY_MS("confirmTimeoutMs"), &confirm_ms))
+    return false;
+  c->limit_bytes = (uint64_t)limit;
+  c->duration_ns = (uint64_t)duration * 1000000u;
+  c->chunk_bytes = (uint64_t)chunk;
+  c->connect_timeout_ms = (int)connect_ms;
+  c->confirm_timeout_ms = (int)confirm_ms;
   return true;
 }
 
@@ -366,9 +381,14 @@ static bool read_receiver(napi_env env, napi_value cfg, zc_receiver_config *c) {
     return false;
   c->mode = (zc_recv_mode)mode;
   c->listen_fd = (int)num;
-  c->buffer_bytes = prop_number(env, cfg, "bufferBytes", &num) && num >= 1 ? (uint64_t)num : ZC_DEFAULT_CHUNK_BYTES;
-  c->accept_timeout_ms = prop_number(env, cfg, "acceptTimeoutMs", &num) ? (int)num : 10000;
-  c->max_bytes = prop_number(env, cfg, "maxBytes", &num) && num > 0 ? (uint64_t)num : 0;
+  double buffer = ZC_DEFAULT_CHUNK_BYTES, accept_ms = 10000, max = 0;
+  if (!prop_whole(env, cfg, "bufferBytes", false, 1, ZC_PIPE_MAX_BYTES, WHY_CHUNK("bufferBytes"), &buffer) ||
+      !prop_whole(env, cfg, "acceptTimeoutMs", false, 0, INT_MAX, WHY_MS("acceptTimeoutMs"), &accept_ms) ||
+      !prop_whole(env, cfg, "maxBytes", false, 0, JS_MAX_SAFE_INTEGER, WHY_BYTES("maxBytes"), &max))
+    return false;
+  c->buffer_bytes = (uint64_t)buffer;
+  c->accept_timeout_ms = (int)accept_ms;
+  c->max_bytes = (uint64_t)max;
   if (prop_string(env, cfg, "expectedPeer", c->expected_peer, sizeof c->expected_peer) < 0) return false;
   c->checksum = prop_bool(env, cfg, "checksum");
   return true;
@@ -442,7 +462,9 @@ static napi_value listen_fn(napi_env env, napi_callback_info info) {
   zc_address addr;
   if (!args_read(env, info, 1, "listen(address)", &a) || !read_address(env, a.argv[0], &addr)) return NULL;
   double backlog = 16;
-  prop_number(env, a.argv[0], "backlog", &backlog);
+  if (!prop_whole(env, a.argv[0], "backlog", false, 0, INT_MAX, "backlog must be a whole number from 0 to 2147483647",
+                  &backlog))
+    return NULL;
   zc_error e = {0};
   int fd, port;
   if (zc_listen(&addr, (int)backlog, &fd, &port, &e)) return throw_zc_error(env, &e);

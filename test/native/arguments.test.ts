@@ -116,6 +116,38 @@ const refused: [string, () => unknown, string][] = [
   ['receiver, uringDepth 4097', receiver({ uringDepth: 4097 }), DEPTH]
 ]
 
+// numeric options: whole numbers within what the C field holds (a cast of Infinity or
+// NaN is undefined behaviour; 1.5 was cut to 1; Infinity bufferBytes became the default)
+const MS = (key: string) => `${key} must be a whole number of milliseconds from 0 to 2147483647`
+const BYTES = (key: string) => `${key} must be a whole number of bytes from 0 (no limit) to 9007199254740991`
+const CHUNK = (key: string) => `${key} must be a whole number of bytes from 1 to 1073741824`
+const NOT_WHOLE = [Infinity, NaN, 1.5, -1, 1e300]
+const numericOptions: [string, (extra: Record<string, unknown>) => () => unknown, string][] = [
+  ['limitBytes', sender, BYTES('limitBytes')],
+  ['durationMs', sender, MS('durationMs')],
+  ['chunkBytes', sender, CHUNK('chunkBytes')],
+  ['connectTimeoutMs', sender, MS('connectTimeoutMs')],
+  ['confirmTimeoutMs', sender, MS('confirmTimeoutMs')],
+  ['bufferBytes', receiver, CHUNK('bufferBytes')],
+  ['acceptTimeoutMs', receiver, MS('acceptTimeoutMs')],
+  ['maxBytes', receiver, BYTES('maxBytes')]
+]
+for (const [key, start, message] of numericOptions)
+  for (const v of NOT_WHOLE) refused.push([`${key} ${v}`, start({ [key]: v }), message])
+refused.push(
+  // one past each top: 2 ** 31 ms, 2 ** 30 + 1 bytes a chunk, 2 ** 53 bytes
+  ['durationMs 2 ** 31', sender({ durationMs: 2 ** 31 }), MS('durationMs')],
+  ['chunkBytes 2 ** 30 + 1', sender({ chunkBytes: 2 ** 30 + 1 }), CHUNK('chunkBytes')],
+  ['bufferBytes 0', receiver({ bufferBytes: 0 }), CHUNK('bufferBytes')],
+  ['maxBytes 2 ** 53', receiver({ maxBytes: 2 ** 53 }), BYTES('maxBytes')]
+)
+for (const v of NOT_WHOLE)
+  refused.push([
+    `listen backlog ${v}`,
+    () => raw.listen({ ...target, port: 0, backlog: v }),
+    'backlog must be a whole number from 0 to 2147483647'
+  ])
+
 describe('the addon refuses what does not fit, saying what would', () => {
   it.each(refused)('%s', (_name, call, message) => {
     let thrown: unknown
@@ -132,6 +164,12 @@ describe('the addon refuses what does not fit, saying what would', () => {
     const l = native.listen({ family: 'inet', host: '127.0.0.1', port: 0 })
     expect(l.port).toBeGreaterThan(0)
     native.closeFd(l.fd)
+    // a backlog from 0 to INT_MAX (the kernel caps it at somaxconn)
+    for (const backlog of [0, 2 ** 31 - 1]) {
+      const b = raw.listen({ ...target, port: 0, backlog }) as { fd: number; port: number }
+      expect(b.port).toBeGreaterThan(0)
+      native.closeFd(b.fd)
+    }
     // crc32c("123456789") is 0xe3069283, the standard check value; an empty B leaves A as it is
     expect(native.crc32c(Buffer.from('123456789'))).toBe(0xe3069283)
     expect(native.crc32cCombine(0xe3069283, 0, 0)).toBe(0xe3069283)
