@@ -2,7 +2,7 @@
 // two people add to at once. Nothing is lost, nothing is kept twice.
 
 import { spawn } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ReportLibrary } from '../../src/main/reports/report-library'
@@ -79,6 +79,22 @@ describe('zcprof library import DIR', () => {
     const listed = (await new ReportLibrary(lib).list()).entries
     expect(listed.filter((e) => e.problem)).toEqual([])
     expect(listed.filter((e) => e.trend?.label === 'other')).toHaveLength(15)
+  })
+
+  it('two runs that share a start and a host but measured different things are both kept; a link is not followed', () => {
+    const from = folder()
+    const at = '2026-11-01T00:00:00.000Z'
+    writeHistory(from, [
+      { timestamp: at, level: { copy: 3, sendfile: 2 } },
+      { timestamp: at, level: { copy: 3, sendfile: 2.5 } }
+    ])
+    symlinkSync(path.join(F, 'machine-b.json'), path.join(from, 'z-link.json'))
+    const lib = folder()
+    const r = runZcprof(['library', 'import', from, '--library', lib])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toMatch(/^2 imported, 0 already in the library, 1 not imported \(above\)$/m)
+    expect(r.stderr).toMatch(/z-link\.json is a link, which an import from a folder does not follow/)
+    expect(reportsIn(lib)).toHaveLength(2)
   })
 
   it('a folder with no reports in it, or no arguments: exit 2 saying what to give', () => {

@@ -101,6 +101,9 @@ describe('zcprof trend', () => {
       expect(r.stderr).toMatch(said)
     }
     expect(trend(dir).stdout).toMatch(/^no series: the library .* is empty\n$/)
+    const typo = trend(`${dir}-typo`)
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toMatch(/--library .*-typo does not exist/)
     // a gate with nothing to judge cannot tell, and says why
     const gate = trend(dir, '--gate')
     expect(gate.code).toBe(3)

@@ -3,9 +3,10 @@
 // folder, the same rules, the same query model as the app's filters). An ID is a
 // report's file name, with or without ".json", or the unique beginning of one.
 
-import { readdirSync, statSync } from 'node:fs'
+import { lstatSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
+import { headline } from '../../shared/export/library-entry'
 import { ALL_ENTRIES, queryLibrary, type LibraryEntry, type LibraryQuery } from '../../shared/library'
 import { ALL_METHODS, isMethod } from '../../shared/methods'
 import { printable, printableDeep } from '../../shared/printable'
@@ -175,16 +176,21 @@ function searchOnly(action: string, flags: LibraryFlags): void {
     bad(`--method is for search and import, not ${action}`, `zcprof library search --method ${flags.method}`)
 }
 
-/** what makes two files the same run: imported twice (a colleague's folder again), it is kept once */
-const runIdentity = (e: Pick<LibraryEntry, 'timestamp' | 'host' | 'tool' | 'methods'>) =>
-  `${e.timestamp}|${e.host}|${e.tool}|${e.methods.join(',')}`
+/**
+ * what makes two files the same run: imported twice (a colleague's folder again), it is
+ * kept once. Its start, host, tool and methods, and its figures in a line: two iperf3 runs
+ * started in the same second (or with no time at all) still differ in what they measured
+ */
+const runIdentity = (e: Pick<LibraryEntry, 'timestamp' | 'host' | 'tool' | 'methods' | 'headline'>) =>
+  `${e.timestamp}|${e.host}|${e.tool}|${e.methods.join(',')}|${e.headline}`
 
 const reportIdentity = (r: Report) =>
   runIdentity({
     timestamp: r.start.timestamp,
     host: r.start.environment.sender.hostname,
     tool: `${r.tool.name} ${r.tool.version}`,
-    methods: [...new Set(r.end.aggregates.map((a) => a.method))]
+    methods: [...new Set(r.end.aggregates.map((a) => a.method))],
+    headline: headline(r)
   })
 
 /** each argument as files: a folder is its *.json files (not its subfolders), in name order */
@@ -205,6 +211,15 @@ function importList(args: readonly string[]): string[] {
   })
 }
 
+/** a file in an imported folder that is a link (not followed, as the library lists none) */
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
+
 /**
  * `library import FILE… DIR…`: every file tried, whatever one does; a run the library
  * already holds is skipped, not copied again; each failure named with its reason, and
@@ -223,6 +238,13 @@ async function importReports(
   let failed = 0
   for (const [i, f] of files.entries()) {
     try {
+      // a link in a folder is not followed (the library lists none either): named, not imported
+      if (!args.includes(f) && isLink(f))
+        throw new ZcprofError({
+          code: 'ZC_LIBRARY_LINK',
+          message: `${f} is a link, which an import from a folder does not follow`,
+          hint: 'import the file it points to by name'
+        })
       // only a regular file, and no more of it than a report may be: a FIFO or /dev/zero is refused unread
       const { report } = parseReport(readInputFile(f), f, { method })
       const was = held.get(reportIdentity(report))

@@ -2,6 +2,7 @@
 // chart of its points in a line, the levels it moved between, and where the newest run
 // sits against its level; --gate exits as compare's gate does (GATE_EXIT).
 
+import { existsSync } from 'node:fs'
 import { ZcprofError } from '../../shared/errors'
 import { changeLine, newestLine, trendSeriesTitle } from '../../shared/export/trend-text'
 import { printable } from '../../shared/printable'
@@ -122,6 +123,9 @@ export async function trendCommand(flags: TrendFlags): Promise<number> {
     bad(`--by '${flags.by}' is not a grouping`, 'host (one series per host name) or cpu (per CPU model)')
   if (flags.json && flags.json !== '-') checkOutput(flags.json, '--json')
   const metric = metricOf(flags.metric)
+  // a library named and not there is a mistyped path, not an empty history
+  if (flags.library !== undefined && !existsSync(flags.library))
+    bad(`--library ${flags.library} does not exist`, 'give the folder `zcprof run --save` or the app saves into')
   const library = new ReportLibrary(flags.library ?? defaultLibraryFolder())
   const listing = await library.list()
   const trend = buildTrend(listing.entries, {
