@@ -101,6 +101,19 @@ describe('the library index', () => {
     expect(await hostOf()).toBe('lab-a')
   })
 
+  it('an index others could have written (group or world-writable, or a link) is not believed', async () => {
+    const { folder, ids } = library(2)
+    await new ReportLibrary(folder).list()
+    const hostOf = async () => (await new ReportLibrary(folder).list()).entries.find((e) => e.id === ids[0])!.host
+    plantHost(folder, ids[0], 'planted')
+    chmodSync(indexFileFor(folder), 0o666)
+    expect(await hostOf()).toBe('lab-a')
+    plantHost(folder, ids[0], 'planted')
+    chmodSync(indexFileFor(folder), 0o644)
+    chmodSync(path.dirname(indexFileFor(folder)), 0o777)
+    expect(await hostOf()).toBe('lab-a')
+  })
+
   it('one index serves a library however its folder is reached (a symlinked parent)', async () => {
     const { folder, ids } = library(2)
     const link = path.join(tempDir('zcprof-index-link-'), 'via')

@@ -6,7 +6,7 @@
 // another version, it is ignored and the next listing reads every report again.
 
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, realpathSync } from 'node:fs'
+import { lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { LibraryEntry } from '../../shared/library'
@@ -46,11 +46,22 @@ export function indexFileFor(folder: string, env: NodeJS.ProcessEnv = process.en
   return path.join(base, 'zcprof', 'library-index', `${digest}.json`)
 }
 
+/** a file or folder of this user's (or root's, for root), not a link, that no one else may write */
+function ownedPrivately(file: string): boolean {
+  const st = lstatSync(file)
+  const uid = process.getuid?.() ?? 0
+  return !st.isSymbolicLink() && st.uid === uid && (st.mode & 0o022) === 0
+}
+
 /** the index of a folder as the last listing left it; empty where there is none that fits */
 export function loadIndex(folder: string, env: NodeJS.ProcessEnv = process.env): Map<string, IndexedEntry> {
   const out = new Map<string, IndexedEntry>()
   try {
-    const index = JSON.parse(readFileSync(indexFileFor(folder, env), 'utf8')) as IndexFile
+    const file = indexFileFor(folder, env)
+    // entries are believed without reading the reports: only an index this user alone can
+    // have written (a cache folder shared through sudo -E or /tmp must not plant them)
+    if (!ownedPrivately(file) || !ownedPrivately(path.dirname(file))) return out
+    const index = JSON.parse(readFileSync(file, 'utf8')) as IndexFile
     if (
       index.format !== INDEX_FORMAT ||
       index.tool !== TOOL_VERSION ||
