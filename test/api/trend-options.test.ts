@@ -78,13 +78,15 @@ describe('checkTrendOptions', () => {
 describe('isIsoInstant', () => {
   it.each([
     ['2026-12-06', true],
-    ['2026-12-06T20:59', true],
+    ['2026-12-06T20:59Z', true],
+    // no offset: main would read it in its own local time, the CLI in UTC
+    ['2026-12-06T20:59', false],
     ['2026-12-06T20:59:07.123Z', true],
     ['2026-12-06T20:59:07+02:00', true],
     ['2024-02-29', true],
     ['2026-02-29', false],
     ['2026-13-01', false],
-    ['2026-12-06T24:00', false],
+    ['2026-12-06T24:00Z', false],
     ['06/12/2026', false],
     ['', false]
   ])('%s → %s', (text, ok) => {

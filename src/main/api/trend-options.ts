@@ -13,8 +13,9 @@ const WINDOW_RUNS = { min: 6, max: 5000 }
 const TEXT_KEYS = ['host', 'method', 'label'] as const
 const DATE_KEYS = ['since', 'until'] as const
 const KNOWN = new Set<string>(['metric', 'by', 'thresholdFraction', 'window', ...TEXT_KEYS, ...DATE_KEYS])
-// an instant as toISOString() writes it, or a date, or a date and time with an offset
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/
+// an instant as toISOString() writes it, or a date (UTC, as the CLI reads it), or a date
+// and time with its offset: a time without one would be read in main's local time
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/
 
 function bad(message: string, hint: string): never {
   throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message, hint })
