@@ -62,8 +62,13 @@ describe('checkTrendOptions', () => {
     ['an until that rolls over', { until: '2026-02-30' }, /until '2026-02-30' is not an ISO 8601 date/],
     ['a date as a number', { since: 1_700_000_000_000 }, /since 1700000000000 is not text/],
     ['a threshold of 1 or more', { thresholdFraction: 1 }, /thresholdFraction 1 is not a fraction/],
-    ['a window under six runs', { window: 5 }, /window 5 is not a whole number of runs from 6 to 5000/],
+    ['a window under six runs', { window: 5 }, /window 5 is not a whole number of runs from 6 to 500/],
     ['a window of part of a run', { window: 20.5 }, /window 20.5/],
+    [
+      'a window that would hold main for seconds',
+      { window: 501 },
+      /window 501 is not a whole number of runs from 6 to 500/
+    ],
     // a page must not choose how many permutations main runs
     ['change-point settings', { changePoints: { permutations: 1e9 } }, /changePoints is not one trend takes/]
   ]
