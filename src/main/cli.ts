@@ -185,6 +185,7 @@ function registerRun(program: Command): void {
     .option('--title <text>', "the report's title (default: what ran, where, and when)")
     .option('--tag <tags>', 'comma-separated tags for the report, e.g. kernel-6.18,baseline')
     .option('--label <text>', "what this run is of (a commit, a kernel): its point's name in `zcprof trend`")
+    .option('--no-reference', "skip the machine reference at the run's start and end (about 0.2–1 s each)")
     .option('--save', 'also save the report into the report library', false)
     .option('--wide', 'every column in the final tables (default: what fits the terminal)', false)
     .option('--verbose', 'every warning in full, with what to do (default: one line a kind)', false)

@@ -20,7 +20,7 @@ describe('zcprof run exports', () => {
         ...['-m', 'copy,sendfile', '-s', '2MiB', '--once', '-r', '2', '--no-progress'],
         ...['--json', out('r.json'), '--md', out('r.md'), '--csv', out('t.csv'), '--csv-samples', out('s.csv')],
         ...['--html', out('r.html'), '--title', 'before the kernel upgrade', '--tag', 'lab-a, baseline ,lab-a'],
-        ...['--label', ' v0.4.0-12-gabc1234 ']
+        ...['--label', ' v0.4.0-12-gabc1234 ', '--no-reference']
       ],
       cache
     )
@@ -31,6 +31,9 @@ describe('zcprof run exports', () => {
       tags: ['lab-a', 'baseline'],
       label: 'v0.4.0-12-gabc1234'
     })
+    // --no-reference: no machine reference at either end (a real run takes both: test/engine/run.test.ts)
+    expect(report.start.reference).toBeUndefined()
+    expect(report.end.reference).toBeUndefined()
     expect(readFileSync(out('r.md'), 'utf8')).toMatch(/^# before the kernel upgrade\n/)
     // one row per trial (warm-ups included) under a header
     expect(readFileSync(out('t.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + report.trials.length)

@@ -11,6 +11,7 @@ import { randomFile } from '../helpers'
 import { SLOWER, STEADY } from '../shared/reference-fixtures'
 import type { FakeMethod } from './fake-transport'
 import { runOnFake } from './fake-run'
+import { REFERENCE_DEADLINE_MS } from '../../src/main/engine/run'
 
 // the addon must not be needed: any call into it fails the test that made it
 vi.mock('../../src/native', async (importOriginal) =>
@@ -105,6 +106,20 @@ describe('the machine reference in a run', () => {
     expect(report.start.reference).toBeUndefined()
     expect(report.end.reference).toBeUndefined()
     expect(report.end.warnings.map((w) => w.code)).not.toContain('MACHINE_DRIFTED')
+  })
+
+  it('a reference that never answers is dropped at its deadline: the run goes on without it', async () => {
+    // virtual time: the run waits out the deadline at each end, then goes on
+    const { report } = await runOnFake(
+      file,
+      PLAN,
+      { methods: METHODS },
+      { reference: () => new Promise<MachineReference>(() => {}) }
+    )
+    expect(report.end.incomplete).toBe(false)
+    expect(report.start.reference).toBeUndefined()
+    expect(report.end.reference).toBeUndefined()
+    expect(report.end.durationMs).toBeGreaterThanOrEqual(2 * REFERENCE_DEADLINE_MS)
   })
 
   it('a stopped run takes no second reference', async () => {

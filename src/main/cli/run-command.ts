@@ -40,6 +40,8 @@ export interface RunFlags extends ExportFlags {
   title?: string
   /** what the run is of (a commit, a kernel): its name on a trend */
   label?: string
+  /** false (--no-reference): measure no machine reference at the run's ends */
+  reference?: boolean
   /** comma-separated */
   tag?: string
   /** every column in the final tables */
@@ -541,6 +543,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       token: flags.token ?? process.env.ZCPROF_TOKEN,
       agentTimeoutMs: int(flags.agentTimeout, 'agent-timeout', 5000),
       meta,
+      // --no-reference: no machine reference at either end (null), else the engine's own
+      ...(flags.reference === false ? { reference: null } : {}),
       onEvent: (e) => {
         if (e.type === 'error') fatal = e.error
         const done = journal?.on(e) ?? null

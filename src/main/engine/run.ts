@@ -334,12 +334,20 @@ function buildReport(r: RunOutcome, emit: (e: RunEvent) => void): Report {
 /** the machine reference, or none: it describes the run and never fails it */
 async function takeReference(measure: (() => Promise<MachineReference>) | null): Promise<MachineReference | undefined> {
   if (!measure) return undefined
+  let timer: NodeJS.Timeout | undefined
   try {
-    return await measure()
+    // a reference that hangs (a loopback connect nobody answers) is dropped, not waited for
+    const late = new Promise<undefined>((done) => (timer = setTimeout(() => done(undefined), REFERENCE_DEADLINE_MS)))
+    return await Promise.race([measure(), late])
   } catch {
     return undefined
+  } finally {
+    clearTimeout(timer)
   }
 }
+
+/** the longest a machine reference may hold a run's start or end */
+export const REFERENCE_DEADLINE_MS = 10_000
 
 /** the machine moved under the run: its reference at the end is not the one at the start (the rule's words) */
 function driftWarning(references: RunOutcome['references']): Warning | null {
