@@ -182,6 +182,9 @@ export function formatCpuList(cpus: readonly number[]): string {
   return parts.join(',')
 }
 
+/** a tick as short as it can be: 0.005, 0.01, 2.5, 150 (round ticks have few digits) */
+export const formatTick = (v: number): string => (v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))))
+
 /**
  * Round axis ticks from 0 to at least `max`: steps of 1, 2, 2.5 or 5 times a power of
  * ten (0.05, 0.1, 0.25…, never 0.065), about `count` of them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBitsPerSec, formatBytes, parseSize, parseSizeList, niceTicks } from '../../src/shared/units'
+import { formatBitsPerSec, formatBytes, formatTick, parseSize, parseSizeList, niceTicks } from '../../src/shared/units'
 
 describe('parseSize', () => {
   it.each([
@@ -64,6 +64,17 @@ describe('a figure that is not a number', () => {
       for (const f of [formatBytes, formatBitsPerSec, formatDurationMs, formatLineRate, formatRatio])
         expect(f(v), `${f.name}(${v})`).toBe('—')
   })
+})
+
+describe('formatTick', () => {
+  it.each([
+    [0.005, '0.005'],
+    [0.0123456, '0.0123'],
+    [2.5, '2.5'],
+    [99.94, '99.9'],
+    [150, '150'],
+    [1234.5, '1235']
+  ])('%s → %s', (v, text) => expect(formatTick(v)).toBe(text))
 })
 
 describe('niceTicks', () => {

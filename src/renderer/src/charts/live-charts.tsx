@@ -18,12 +18,9 @@ import {
 } from 'recharts'
 import type { MethodName } from '../../../shared/methods'
 import { METHOD_COLORS } from '../../../shared/method-colors'
-import { niceTicks } from '../../../shared/units'
+import { formatTick, niceTicks } from '../../../shared/units'
 import { inDrawOrder } from './legend-order'
 import type { SeriesPoint, TrialPoint } from '../state/run-state'
-
-/** a tick as short as it can be: 0.005, 0.01, 2.5, 150 (round ticks have few digits) */
-const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))))
 
 /** the time axis of a running trial: fixed from 0 to its span, with round ticks */
 function timeAxis(spanSec: number) {
@@ -34,7 +31,7 @@ function timeAxis(spanSec: number) {
     domain: [0, spanSec] as [number, number],
     ticks,
     allowDataOverflow: true,
-    tickFormatter: (v: number) => `${axisNumber(v)}s`
+    tickFormatter: (v: number) => `${formatTick(v)}s`
   }
 }
 
@@ -102,7 +99,7 @@ export function TrialChart({
             width={64}
             ticks={ticks}
             domain={[0, ticks.at(-1)!]}
-            tickFormatter={axisNumber}
+            tickFormatter={formatTick}
             label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11, dx: -6 }}
           />
           <Tooltip
@@ -160,7 +157,7 @@ export function StreamsChart({
           <XAxis {...timeAxis(spanSec)} />
           <YAxis
             width={56}
-            tickFormatter={axisNumber}
+            tickFormatter={formatTick}
             label={{ value: 'Gbit/s', angle: -90, position: 'insideLeft', fontSize: 11 }}
           />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} />
@@ -214,7 +211,7 @@ export function TrialPointsChart({
           <YAxis
             dataKey={metric}
             width={64}
-            tickFormatter={axisNumber}
+            tickFormatter={formatTick}
             name={unit}
             ticks={trialTicks}
             domain={[0, trialTicks.at(-1)!]}

@@ -20,6 +20,7 @@ import { changeText } from '../../../shared/export/figures'
 import { METHOD_COLORS } from '../../../shared/method-colors'
 import type { TrendMetric, TrendSeries } from '../../../shared/trend'
 import { trendDate } from '../../../shared/export/trend-text'
+import { formatTick } from '../../../shared/units'
 
 /** a run as the chart draws it: x its time, y its mean, err the interval's reach below and above */
 interface Datum {
@@ -36,8 +37,6 @@ interface Datum {
 /** throughput in Gbit/s (as the tables show it), cost as it is */
 export const trendUnit = (metric: TrendMetric) => (metric === 'throughputBitsPerSec' ? 'Gbit/s' : 'cycles/bit')
 const scaleOf = (metric: TrendMetric) => (metric === 'throughputBitsPerSec' ? 1e-9 : 1)
-/** a tick as short as it can be: 0.005, 0.01, 2.5, 150 */
-const axisNumber = (v: number) => (v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))))
 /**
  * the y axis spans at least this share of the series' mid: a steady series draws flat,
  * not its noise blown up to the chart's height (the CLI's MIN_CHART_SPAN)
@@ -164,7 +163,7 @@ export function TrendChart({ series, metric, onOpen }: Props) {
           width={64}
           domain={y.domain}
           ticks={y.ticks}
-          tickFormatter={axisNumber}
+          tickFormatter={formatTick}
           label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11, dx: -2 }}
         />
         <ZAxis range={[pointArea(data.length), pointArea(data.length)]} />
