@@ -1,6 +1,6 @@
 import { METHODS } from './methods'
 import type { Report } from './report'
-import { formatBytes, formatDurationMs } from './units'
+import { formatBytes, formatDurationMs, minuteText } from './units'
 
 /**
  * The library's title, or one that tells runs apart: what ran, where, how long, on
@@ -10,7 +10,7 @@ import { formatBytes, formatDurationMs } from './units'
 export function reportTitle(report: Report): string {
   if (report.meta.title) return report.meta.title
   const plan = report.start.plan
-  const when = `${report.start.environment.sender.hostname} · ${report.start.timestamp.slice(0, 16).replace('T', ' ')}`
+  const when = `${report.start.environment.sender.hostname} · ${minuteText(report.start.timestamp)}`
   // an older report may lack a plan's newer fields: the host and time still tell it apart
   if (!plan?.methods?.length) return when
   const methods = METHODS.every((m) => plan.methods.includes(m)) ? 'every method' : plan.methods.join(', ')

@@ -182,6 +182,9 @@ export function formatCpuList(cpus: readonly number[]): string {
   return parts.join(',')
 }
 
+/** an ISO 8601 instant to the minute, as every list shows a date: 2026-12-06 20:59 (UTC as written) */
+export const minuteText = (iso: string): string => iso.slice(0, 16).replace('T', ' ')
+
 /** a tick as short as it can be: 0.005, 0.01, 2.5, 150 (round ticks have few digits) */
 export const formatTick = (v: number): string => (v >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))))
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { formatBitsPerSec, formatBytes, formatTick, parseSize, parseSizeList, niceTicks } from '../../src/shared/units'
+import {
+  formatBitsPerSec,
+  formatBytes,
+  formatTick,
+  minuteText,
+  parseSize,
+  parseSizeList,
+  niceTicks
+} from '../../src/shared/units'
 
 describe('parseSize', () => {
   it.each([
@@ -63,6 +71,13 @@ describe('a figure that is not a number', () => {
     for (const v of [Infinity, -Infinity, NaN])
       for (const f of [formatBytes, formatBitsPerSec, formatDurationMs, formatLineRate, formatRatio])
         expect(f(v), `${f.name}(${v})`).toBe('—')
+  })
+})
+
+describe('minuteText', () => {
+  it('an instant to the minute, as written (no zone shift)', () => {
+    expect(minuteText('2026-12-06T20:59:07.123Z')).toBe('2026-12-06 20:59')
+    expect(minuteText('2026-12-06T20:59:07+02:00')).toBe('2026-12-06 20:59')
   })
 })
 

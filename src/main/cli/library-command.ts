@@ -6,6 +6,7 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
+import { minuteText } from '../../shared/units'
 import { headline } from '../../shared/export/library-entry'
 import { ALL_ENTRIES, queryLibrary, type LibraryEntry, type LibraryQuery } from '../../shared/library'
 import { ALL_METHODS, isMethod } from '../../shared/methods'
@@ -64,7 +65,7 @@ function pieces(line: string, n: number): string[] {
   return out.length ? out : ['']
 }
 
-const dateOf = (e: LibraryEntry) => e.timestamp.slice(0, 16).replace('T', ' ')
+const dateOf = (e: LibraryEntry) => minuteText(e.timestamp)
 const problemText = (e: LibraryEntry) =>
   `unreadable: ${e.problem!.message}${e.problem!.hint ? ` (${e.problem!.hint})` : ''}`
 const titleOf = (e: LibraryEntry) => `${e.incomplete ? 'INCOMPLETE · ' : ''}${e.title}`
@@ -247,14 +248,15 @@ async function importReports(
         })
       // only a regular file, and no more of it than a report may be: a FIFO or /dev/zero is refused unread
       const { report } = parseReport(readInputFile(f), f, { method })
-      const was = held.get(reportIdentity(report))
+      const identity = reportIdentity(report)
+      const was = held.get(identity)
       if (was !== undefined) {
         skipped++
         if (!quiet) process.stdout.write(printable(`skipped ${f}: already in the library as ${was}\n`))
         continue
       }
       const entry = lib.save(report, f)
-      held.set(reportIdentity(report), entry.id)
+      held.set(identity, entry.id)
       imported++
       if (!quiet) process.stdout.write(printable(`imported ${f} as ${entry.id}\n`))
     } catch (e) {

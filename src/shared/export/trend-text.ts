@@ -4,10 +4,8 @@
 import { changeText, figureText, meanText } from './figures'
 import { printable } from '../printable'
 import { WORSE_CHANGE_HELD_RUNS, type TrendChange, type TrendMetric, type TrendSeries } from '../trend'
-import { formatBytes } from '../units'
+import { formatBytes, minuteText } from '../units'
 
-/** a run's time as the library lists it: UTC, to the minute */
-export const trendDate = (timestamp: string) => timestamp.slice(0, 16).replace('T', ' ')
 const labelOf = (label: string | null) => (label ? ` "${printable(label)}"` : '')
 
 /** method target · chunk · streams · machine */
@@ -25,7 +23,7 @@ export function changeLine(c: TrendChange, metric: TrendMetric): string {
   const machine = c.machineChanged ? '; the machine changed as well (its reference moved)' : ''
   return (
     `${c.worse ? 'worse' : 'better'}: ${figureText(metric, c.before)} → ` +
-    `${figureText(metric, c.after)}${size} from ${trendDate(c.timestamp)}${labelOf(c.label)}, ` +
+    `${figureText(metric, c.after)}${size} from ${minuteText(c.timestamp)}${labelOf(c.label)}, ` +
     `p ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}${kernel}${machine}`
   )
 }
@@ -33,7 +31,7 @@ export function changeLine(c: TrendChange, metric: TrendMetric): string {
 /** the newest run against the level it follows (the CLI's line) */
 export function newestLine(s: TrendSeries, metric: TrendMetric): string {
   const p = s.points.at(-1)!
-  const head = `newest ${meanText(metric, p.stat)} (${trendDate(p.timestamp)}${labelOf(p.label)})`
+  const head = `newest ${meanText(metric, p.stat)} (${minuteText(p.timestamp)}${labelOf(p.label)})`
   const g = s.gate
   if (!g) return `${head}: the first run of this series`
   const c = g.comparison
@@ -41,7 +39,7 @@ export function newestLine(s: TrendSeries, metric: TrendMetric): string {
   // a young worse change is still gated: its new level against the one before it
   const level =
     g.heldChange !== undefined
-      ? `the ${runs} before the worse change from ${trendDate(s.points[g.heldChange].timestamp)} (its new level held, ${s.points.length - g.heldChange} of ${WORSE_CHANGE_HELD_RUNS} runs)`
+      ? `the ${runs} before the worse change from ${minuteText(s.points[g.heldChange].timestamp)} (its new level held, ${s.points.length - g.heldChange} of ${WORSE_CHANGE_HELD_RUNS} runs)`
       : `its level over ${runs}`
   if (!c.ratio) return `${head}: no figure to hold against ${level}`
   const interval = Number.isFinite(c.ratio.ci95Low)

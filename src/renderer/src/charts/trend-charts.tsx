@@ -19,8 +19,7 @@ import {
 import { changeText } from '../../../shared/export/figures'
 import { METHOD_COLORS } from '../../../shared/method-colors'
 import type { TrendMetric, TrendSeries } from '../../../shared/trend'
-import { trendDate } from '../../../shared/export/trend-text'
-import { formatTick } from '../../../shared/units'
+import { formatTick, minuteText } from '../../../shared/units'
 
 /** a run as the chart draws it: x its time, y its mean, err the interval's reach below and above */
 interface Datum {
@@ -62,7 +61,7 @@ function dataOf(s: TrendSeries, scale: number): Datum[] {
       err: [low === null ? 0 : y - low, high === null ? 0 : high - y],
       id: p.id,
       label: p.label,
-      date: trendDate(p.timestamp),
+      date: minuteText(p.timestamp),
       low,
       high
     }

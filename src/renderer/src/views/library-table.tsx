@@ -2,6 +2,7 @@
 // actions (open, rename, tag, delete); a report that cannot be read says why.
 
 import type { LibraryEntry } from '../../../shared/library'
+import { minuteText } from '../../../shared/units'
 import { entryOutcome } from '../run-outcome'
 
 /** the one field being edited, in one row */
@@ -115,7 +116,7 @@ function EntryCells({ entry: e, editing, onEdit, onSave }: EditProps & { entry: 
         )}
       </td>
       <td>{e.host}</td>
-      <td>{e.timestamp.slice(0, 16).replace('T', ' ')}</td>
+      <td>{minuteText(e.timestamp)}</td>
       <td>{e.methods.join(', ')}</td>
       <td>{e.headline}</td>
       <td>

@@ -1,6 +1,7 @@
 // What was deleted from the library, folded: each report's name, when, and Restore.
 
 import type { TrashEntry } from '../../../shared/library'
+import { minuteText } from '../../../shared/units'
 
 export function LibraryTrash({ trash, onRestore }: { trash: TrashEntry[]; onRestore: (trashId: string) => void }) {
   return (
@@ -9,7 +10,7 @@ export function LibraryTrash({ trash, onRestore }: { trash: TrashEntry[]; onRest
       <ul>
         {trash.map((t) => (
           <li key={t.trashId}>
-            {t.id} <span className="muted">deleted {t.deletedAt.slice(0, 16).replace('T', ' ')}</span>{' '}
+            {t.id} <span className="muted">deleted {minuteText(t.deletedAt)}</span>{' '}
             <button type="button" className="small" onClick={() => onRestore(t.trashId)}>
               Restore
             </button>
