@@ -163,8 +163,13 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       // mid-trial (a 6 s trial has 120 samples), for a screenshot worth reading: the run keeps
       // both cores busy, so a shot takes a while; keep it only if the same trial was still drawing.
       // The run may end first on a slow machine: the shots are pictures for a person, not a check.
-      const live = page.locator('[data-testid="live-streams"]')
-      const livePoints = async () => ((await live.count()) ? Number(await live.getAttribute('data-points')) : -1)
+      // read in one step in the page: a count then a read races the chart going away at the end
+      // of the run, and the read then waits for an element that will not come back
+      const livePoints = () =>
+        page.evaluate(() => {
+          const value = document.querySelector('[data-testid="live-streams"]')?.getAttribute('data-points')
+          return value == null ? -1 : Number(value)
+        })
       let shotTaken = false
       while (!shotTaken) {
         await expect
