@@ -16,6 +16,7 @@ import {
   COST_VERDICTS,
   CYCLES_SOURCES,
   HEADLINE_STATUSES,
+  MAX_FLEET_NAME_LENGTH,
   MAX_LABEL_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
@@ -25,6 +26,8 @@ import {
   WARNING_SCOPES,
   type CpuActivity,
   type Environment,
+  type FleetMember,
+  type FleetPair,
   type ForeignOrigin,
   type GpuEnvironment,
   type GpuFigures,
@@ -492,6 +495,16 @@ const machineReference = obj<MachineReference>({
   loopbackCpuNsPerBit: nullable(referenceFigure)
 })
 
+const fleetMember = obj<FleetMember>({
+  name: { type: 'string', minLength: 1, maxLength: MAX_FLEET_NAME_LENGTH } as Schema<string>,
+  pool: { type: ['string', 'null'], maxLength: MAX_FLEET_NAME_LENGTH } as Schema<string | null>
+})
+const fleetPair = obj<FleetPair>({
+  fleetId: { type: 'string', minLength: 1, maxLength: MAX_FLEET_NAME_LENGTH } as Schema<string>,
+  sender: fleetMember,
+  receiver: fleetMember
+})
+
 export const REPORT_SCHEMA: Schema<Report> = {
   $id: `https://zcprof.dev/schema/report-${SCHEMA_VERSION}.json`,
   title: `zcprof report, schema ${SCHEMA_VERSION}`,
@@ -527,9 +540,10 @@ export const REPORT_SCHEMA: Schema<Report> = {
           },
           { gpus: true }
         ),
-        reference: machineReference
+        reference: machineReference,
+        fleet: fleetPair
       },
-      { reference: true }
+      { reference: true, fleet: true }
     ),
     trials: arrayOf(trial),
     end: obj<Report['end']>(

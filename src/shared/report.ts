@@ -21,6 +21,8 @@ export const MAX_TAGS = 16
 export const MAX_TAG_LENGTH = 40
 /** a run's label (a commit, a kernel): short enough to sit under a trend chart's point */
 export const MAX_LABEL_LENGTH = 64
+/** a fleet's node, pool and run names: Kubernetes names are at most 253 characters */
+export const MAX_FLEET_NAME_LENGTH = 253
 /** the oldest schema this build still reads (and migrates) */
 export const OLDEST_SCHEMA_VERSION = 1
 
@@ -564,6 +566,27 @@ export interface ReportMeta {
   label?: string | null
 }
 
+/** a node of a fleet as a report names it */
+export interface FleetMember {
+  /** the node's name (a Kubernetes node, or a hosts file's name) */
+  name: string
+  /** its pool (node pool, rack), the group outliers are judged within; null: none */
+  pool: string | null
+}
+
+/**
+ * One pair of a fleet run: every report of one `zcprof fleet` shares its fleetId, and
+ * the fleet view lays them out sender × receiver.
+ */
+export interface FleetPair {
+  /** one fleet run's id, shared by all its pairs' reports */
+  fleetId: string
+  /** the node that sent (it ran the sending side) */
+  sender: FleetMember
+  /** the node whose agent received */
+  receiver: FleetMember
+}
+
 /**
  * One figure of the machine reference: the same short measurement repeated, so a
  * step between two references can be told from the figure's own noise
@@ -613,6 +636,8 @@ export interface Report {
     }
     /** the machine as the run began; absent in older reports, imports, and runs that could not take it */
     reference?: MachineReference
+    /** the fleet run this report is one pair of (`zcprof fleet`); absent for every other run */
+    fleet?: FleetPair
   }
   trials: TrialRecord[]
   end: {

@@ -165,11 +165,12 @@ describe.skipIf(skipWhen(!haveBrowser, 'in Chromium', NO_BROWSER))('in Chromium'
       // The run may end first on a slow machine: the shots are pictures for a person, not a check.
       // read in one step in the page: a count then a read races the chart going away at the end
       // of the run, and the read then waits for an element that will not come back
-      const livePoints = () =>
-        page.evaluate(() => {
-          const value = document.querySelector('[data-testid="live-streams"]')?.getAttribute('data-points')
-          return value == null ? -1 : Number(value)
-        })
+      const livePoints = async () => {
+        const value = await page
+          .locator('[data-testid="live-streams"]')
+          .evaluateAll((charts) => charts[0]?.getAttribute('data-points') ?? null)
+        return value === null ? -1 : Number(value)
+      }
       let shotTaken = false
       while (!shotTaken) {
         await expect
