@@ -101,7 +101,8 @@ function main(): void {
     return
   }
   mkdirSync(out, { recursive: true })
-  for (const k of keys) writeFileSync(path.join(out, MANIFEST_FILES[k].file), manifestsYaml(files[k], MANIFEST_FILES[k].header))
+  for (const k of keys)
+    writeFileSync(path.join(out, MANIFEST_FILES[k].file), manifestsYaml(files[k], MANIFEST_FILES[k].header))
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(__filename)) {

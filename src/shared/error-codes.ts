@@ -134,6 +134,27 @@ export const ERROR_CODES = {
     stopsRun: true,
     fix: 'run the same zcprof version on both hosts; report it if they match'
   },
+  // a fleet's agents found through the Kubernetes API
+  ZC_KUBE_CONFIG: {
+    meaning: 'no Kubernetes cluster configuration, or one that cannot be read',
+    exit: 2,
+    fix: 'pass a kubeconfig file, set KUBECONFIG, or run in the cluster (fleet-job.yaml)'
+  },
+  ZC_KUBE_UNREACHABLE: {
+    meaning: 'the Kubernetes API did not answer, or answered with an error',
+    exit: 2,
+    fix: 'check the address and the network to the cluster: `kubectl cluster-info`'
+  },
+  ZC_KUBE_FORBIDDEN: {
+    meaning: 'the Kubernetes API refused the credentials, or what they may do (RBAC)',
+    exit: 2,
+    fix: 'bind the Role zcprof-runner (zcprof-agents.yaml); `kubectl auth can-i list pods`'
+  },
+  ZC_KUBE_NO_AGENTS: {
+    meaning: 'no agent pod matched the label selector, or none is Running and Ready',
+    exit: 2,
+    fix: 'deploy the agents, label their nodes (README "Kubernetes"); `kubectl get pods -l SEL`'
+  },
   ZC_BUSY: {
     meaning: 'the agent (or the app) is running as many trials or clients as it takes',
     exit: 2,

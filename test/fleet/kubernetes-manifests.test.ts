@@ -72,11 +72,16 @@ function mib(q: string): number {
 /** the user's values, as a user would type them */
 const USER = {
   args: [
-    '--namespace', 'perf-lab',
-    '--image', 'registry.example.com/team/zcprof:0.4.0',
-    '--token-secret', 'team-zcprof-token',
-    '--node-selector', 'nic=cx7',
-    '--node-selector', 'zcprof.dev/agent=yes',
+    '--namespace',
+    'perf-lab',
+    '--image',
+    'registry.example.com/team/zcprof:0.4.0',
+    '--token-secret',
+    'team-zcprof-token',
+    '--node-selector',
+    'nic=cx7',
+    '--node-selector',
+    'zcprof.dev/agent=yes',
     '--host-network',
     '--node-pools'
   ],
@@ -87,11 +92,15 @@ const USER = {
 }
 
 function renderCli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'kubernetes-manifests.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000
-  })
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'scripts', 'kubernetes-manifests.ts'), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000
+    }
+  )
 }
 
 describe('deploy/kubernetes as committed', () => {
@@ -108,7 +117,18 @@ describe('deploy/kubernetes as committed', () => {
   it('holds only objects valid by the Kubernetes API schemas', () => {
     const all = keys.flatMap((k) => parseYaml(readFileSync(path.join(deployDir, MANIFEST_FILES[k].file), 'utf8')))
     expect(all.map((o) => o.kind).sort()).toEqual(
-      ['DaemonSet', 'Job', 'Namespace', 'NetworkPolicy', 'PersistentVolumeClaim', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount', 'ServiceAccount'].sort()
+      [
+        'DaemonSet',
+        'Job',
+        'Namespace',
+        'NetworkPolicy',
+        'PersistentVolumeClaim',
+        'Role',
+        'RoleBinding',
+        'Secret',
+        'ServiceAccount',
+        'ServiceAccount'
+      ].sort()
     )
     for (const o of all) validate(o)
   })
@@ -127,7 +147,9 @@ describe('deploy/kubernetes as committed', () => {
       capabilities: { drop: ['ALL'] }
     })
     // the token from the Secret, by environment: never in the arguments
-    expect(c.env).toEqual([{ name: 'ZCPROF_TOKEN', valueFrom: { secretKeyRef: { name: 'zcprof-token', key: 'ZCPROF_TOKEN' } } }])
+    expect(c.env).toEqual([
+      { name: 'ZCPROF_TOKEN', valueFrom: { secretKeyRef: { name: 'zcprof-token', key: 'ZCPROF_TOKEN' } } }
+    ])
     expect(c.args.join(' ')).not.toMatch(/token/i)
     // the runner may list pods in its namespace, nothing else
     expect(find(all, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }])
@@ -150,7 +172,7 @@ describe('deploy/kubernetes as committed', () => {
     expect(r.limits.cpu).toBeUndefined()
   })
 
-  it('admits only the runner Job\'s pods to the agent port, and the agents and runner to the data ports', () => {
+  it("admits only the runner Job's pods to the agent port, and the agents and runner to the data ports", () => {
     const agents = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
     const job = find(parseYaml(readFileSync(path.join(deployDir, 'fleet-job.yaml'), 'utf8')), 'Job')
     const ds = find(agents, 'DaemonSet')
@@ -166,12 +188,15 @@ describe('deploy/kubernetes as committed', () => {
     expect(matches(control[0].from[0].podSelector.matchLabels, runnerPod)).toBe(true)
     expect(matches(control[0].from[0].podSelector.matchLabels, agentPod)).toBe(false)
     // a data port: the agent binds port 0, so the kernel's default ephemeral range
-    const data = np.spec.ingress.find((r: Obj) => r.ports.some((p: Obj) => p.port <= 40000 && (p.endPort ?? p.port) >= 40000))
+    const data = np.spec.ingress.find((r: Obj) =>
+      r.ports.some((p: Obj) => p.port <= 40000 && (p.endPort ?? p.port) >= 40000)
+    )
     expect(data.ports[0].port).toBeGreaterThan(port)
     expect(data.from.some((f: Obj) => matches(f.podSelector.matchLabels, agentPod))).toBe(true)
     expect(data.from.some((f: Obj) => matches(f.podSelector.matchLabels, runnerPod))).toBe(true)
     // and the runner finds the agents by the labels the DaemonSet gives them
-    const selector = job.spec.template.spec.containers[0].args[job.spec.template.spec.containers[0].args.indexOf('--kubernetes') + 1]
+    const selector =
+      job.spec.template.spec.containers[0].args[job.spec.template.spec.containers[0].args.indexOf('--kubernetes') + 1]
     const wanted = Object.fromEntries(selector.split(',').map((kv: string) => kv.split('=')))
     expect(matches(wanted, agentPod)).toBe(true)
   })
@@ -184,7 +209,8 @@ describe('rendered with a user’s values', () => {
     expect(r.status).toBe(0)
     const all = parseYaml(r.stdout)
     for (const o of all) validate(o)
-    for (const o of all.filter((x) => !CLUSTER_SCOPED.has(x.kind))) expect(o.metadata.namespace, o.kind).toBe(USER.namespace)
+    for (const o of all.filter((x) => !CLUSTER_SCOPED.has(x.kind)))
+      expect(o.metadata.namespace, o.kind).toBe(USER.namespace)
     expect(find(all, 'Namespace').metadata.name).toBe(USER.namespace)
     // host networking and io_uring are past baseline: the namespace says privileged
     expect(find(all, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged')
@@ -239,7 +265,9 @@ describe('the schema check', () => {
   it('refuses a missing required field', () => {
     const all = agents()
     delete podSpec(find(all, 'DaemonSet')).containers
-    expect(() => validate(find(all, 'DaemonSet'))).toThrow(/must have required property 'containers'|required property containers/)
+    expect(() => validate(find(all, 'DaemonSet'))).toThrow(
+      /must have required property 'containers'|required property containers/
+    )
     const np = find(agents(), 'NetworkPolicy')
     delete np.spec.ingress[0].ports[0].port
     np.spec.ingress[0].ports[0].endPort = 'x'

@@ -120,7 +120,7 @@ const containerSecurity = {
 const CAPABILITIES_COMMENT =
   'No capability: receiving by copy, splice, mapping (TCP_ZEROCOPY_RECEIVE) and io_uring needs none,\n' +
   'nor does pinning receivers to CPUs the pod may use. Add NET_ADMIN only for zcrx (it registers a\n' +
-  'NIC queue; with hostNetwork and ioUring), PERFMON only for hardware counters where the node\'s\n' +
+  "NIC queue; with hostNetwork and ioUring), PERFMON only for hardware counters where the node's\n" +
   'kernel.perf_event_paranoid is above 1. MSG_ZEROCOPY (a sender) needs none, within RLIMIT_MEMLOCK.'
 
 function podSecurity(o: ManifestOptions) {
@@ -286,7 +286,10 @@ function agentDaemonSet(o: ManifestOptions): Manifest {
           ? 'Unconfined: containerd and Docker default profiles refuse io_uring, which the uring and zcrx receivers use.'
           : 'RuntimeDefault refuses io_uring (the uring and zcrx receivers): render with --io-uring for them.'
       },
-      { path: [...c, 'args'], text: 'The token comes from the Secret through ZCPROF_TOKEN, never an argument (ps shows those).' },
+      {
+        path: [...c, 'args'],
+        text: 'The token comes from the Secret through ZCPROF_TOKEN, never an argument (ps shows those).'
+      },
       {
         path: [...c, 'readinessProbe'],
         text: 'A TCP connect: the agent drops a connection that says nothing (3 s), and serves only once it listens.'
