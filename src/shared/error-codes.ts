@@ -135,6 +135,11 @@ export const ERROR_CODES = {
     fix: 'run the same zcprof version on both hosts; report it if they match'
   },
   // a fleet's agents found through the Kubernetes API
+  ZC_KUBE_CLIENT: {
+    meaning: 'the Kubernetes client library (an optional peer dependency) is not installed',
+    exit: 2,
+    fix: 'npm install -g @kubernetes/client-node@1.4.0 beside zcprof (the image has it)'
+  },
   ZC_KUBE_CONFIG: {
     meaning: 'no Kubernetes cluster configuration, or one that cannot be read',
     exit: 2,

@@ -5,11 +5,17 @@
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { discoverKubernetesNodes, type KubernetesDiscoveryOptions } from '../../src/main/fleet/kubernetes-discovery'
+import {
+  clientImportError,
+  discoverKubernetesNodes,
+  KUBERNETES_CLIENT,
+  type KubernetesDiscoveryOptions
+} from '../../src/main/fleet/kubernetes-discovery'
 import type { FleetNode } from '../../src/main/fleet/fleet-node'
 import { ZcprofError } from '../../src/shared/errors'
 
@@ -426,7 +432,39 @@ describe('the client library', () => {
       )
     )
     expect(uses.length).toBeGreaterThan(0)
-    for (const u of uses)
-      expect(u).toMatch(/import type .* from '@kubernetes\/client-node'|await import\('@kubernetes\/client-node'\)/)
+    for (const u of uses) {
+      // a static import would load 54 MiB of client at every start, and fail where it is not installed
+      expect(u).not.toMatch(/^[^:]+: (import|export) (?!type )[^(]*from '@kubernetes\/client-node'|require\(/)
+      expect(u).toMatch(/import type .* from '@kubernetes\/client-node'|import\('@kubernetes\/client-node'\)/)
+    }
+  })
+
+  it('is the version package.json pins, an optional peer (agent hosts do not install it), and the image installs it', () => {
+    const root = path.join(__dirname, '..', '..')
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+    const [, version] = /^@kubernetes\/client-node@(.+)$/.exec(KUBERNETES_CLIENT)!
+    expect(pkg.dependencies['@kubernetes/client-node']).toBeUndefined()
+    expect(pkg.peerDependencies['@kubernetes/client-node']).toBe(version)
+    expect(pkg.peerDependenciesMeta['@kubernetes/client-node']).toEqual({ optional: true })
+    expect(pkg.devDependencies['@kubernetes/client-node']).toBe(version)
+    const dockerfile = readFileSync(path.join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8')
+    expect(dockerfile).toMatch(new RegExp(`^ARG KUBERNETES_CLIENT=${version.replace(/\./g, '\\.')}$`, 'm'))
+    expect(dockerfile).toMatch(/npm install --global --omit=dev [^\n]*@kubernetes\/client-node@\$\{KUBERNETES_CLIENT\}/)
+  })
+
+  it('missing, says how to install it', () => {
+    let missing: unknown
+    try {
+      createRequire(__filename)('@kubernetes/no-such-client-zcprof')
+    } catch (e) {
+      missing = e
+    }
+    const e = clientImportError(missing)
+    expect(e).toBeInstanceOf(ZcprofError)
+    expect((e as ZcprofError).code).toBe('ZC_KUBE_CLIENT')
+    expect((e as ZcprofError).hint).toContain(`npm install -g ${KUBERNETES_CLIENT}`)
+    // anything else passes through as it was
+    const other = new Error('boom')
+    expect(clientImportError(other)).toBe(other)
   })
 })

@@ -6,8 +6,12 @@
  * $KUBECONFIG (its first file), else ~/.kube/config, else the pod's own service account
  * (in-cluster). Pools come from the node objects' labels, which takes listing nodes, a
  * cluster-wide permission the default manifests do not grant (render with --node-pools):
- * where it is refused, every pool is null and a warning says why. The client library
- * is loaded only here, so the CLI's start-up pays nothing for it.
+ * where it is refused, every pool is null and a warning says why.
+ *
+ * The client library (@kubernetes/client-node, 54 MiB installed) is an optional peer
+ * dependency: agent hosts never need it and do not install it; the image and a user who
+ * runs the fleet runner outside the cluster do. It is loaded only here, so the CLI's
+ * start-up pays nothing for it.
  */
 
 import { existsSync } from 'node:fs'
@@ -50,10 +54,30 @@ interface Cluster {
   from: string
 }
 
+/** the client library's version, as package.json's peerDependencies pins it */
+export const KUBERNETES_CLIENT = '@kubernetes/client-node@1.4.0'
+
+/** a failed import of the client library, as the error that says how to install it */
+export function clientImportError(e: unknown): Error {
+  const code = (e as { code?: string }).code
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return e as Error
+  return new ZcprofError({
+    code: 'ZC_KUBE_CLIENT',
+    message: 'Kubernetes discovery needs the Kubernetes client library, which is not installed',
+    hint: `npm install -g ${KUBERNETES_CLIENT} beside zcprof (the image built from deploy/docker/Dockerfile has it)`
+  })
+}
+
+function client(): Promise<typeof import('@kubernetes/client-node')> {
+  return import('@kubernetes/client-node').catch((e: unknown) => {
+    throw clientImportError(e)
+  })
+}
+
 const configError = (message: string, hint: string) => new ZcprofError({ code: 'ZC_KUBE_CONFIG', message, hint })
 
 async function loadCluster(o: KubernetesDiscoveryOptions): Promise<Cluster> {
-  const { KubeConfig } = await import('@kubernetes/client-node')
+  const { KubeConfig } = await client()
   const kc = new KubeConfig()
   const envFile = process.env.KUBECONFIG?.split(path.delimiter).find((f) => f)
   const homeFile = path.join(os.homedir(), '.kube', 'config')
@@ -187,7 +211,7 @@ async function pools(c: Cluster, api: CoreV1Api, o: KubernetesDiscoveryOptions, 
 
 export async function discoverKubernetesNodes(o: KubernetesDiscoveryOptions = {}): Promise<FleetNode[]> {
   const c = await loadCluster(o)
-  const { CoreV1Api } = await import('@kubernetes/client-node')
+  const { CoreV1Api } = await client()
   const api = c.kc.makeApiClient(CoreV1Api)
   const timeoutMs = o.timeoutMs ?? 15_000
   const namespace = o.namespace ?? c.kc.getContextObject(c.kc.getCurrentContext())?.namespace ?? DEFAULT_NAMESPACE
