@@ -13,7 +13,12 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { Namespace, PersistentVolumeClaim, Secret, ServiceAccount } from 'kubernetes-models/v1'
 import { MANIFEST_FILES, manifestsYaml } from '../../scripts/kubernetes-manifests'
-import { DEFAULT_MANIFEST_OPTIONS, renderManifests } from '../../src/main/fleet/kubernetes-manifests'
+import {
+  AGENT_PORT,
+  DEFAULT_MANIFEST_OPTIONS,
+  IMAGE_UID,
+  renderManifests
+} from '../../src/main/fleet/kubernetes-manifests'
 
 const root = path.join(__dirname, '..', '..')
 const deployDir = path.join(root, 'deploy', 'kubernetes')
@@ -279,5 +284,43 @@ describe('the schema check', () => {
     const ns = find(agents(), 'Namespace')
     delete ns.metadata.name
     expect(() => validate(ns)).toThrow(/no metadata.name/)
+  })
+})
+
+describe('the image recipe (deploy/docker/Dockerfile), as far as it can be checked without building it', () => {
+  const dockerfile = readFileSync(path.join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8')
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+
+  it('is a slim Debian image with a Node the package accepts', () => {
+    const from = instructions.filter((l) => l.startsWith('FROM '))
+    expect(from).toEqual(['FROM node:20-bookworm-slim'])
+    // engines: >=20.19; the node:20 line is 20.19 or later since 2025
+    expect(pkg.engines.node).toBe('>=20.19')
+  })
+
+  it('installs the tarball `npm pack` makes, production dependencies only, and checks the prebuilt addon loads', () => {
+    expect(instructions).toContain(`ARG VERSION=${pkg.version}`)
+    expect(dockerfile).toMatch(new RegExp(`COPY ${pkg.name}-\\$\\{VERSION\\}\\.tgz `))
+    expect(dockerfile).toMatch(/npm install --global --omit=dev /)
+    // the package ships the addon there (package.json files, scripts/build-native.mjs --prebuild)
+    expect(pkg.files).toContain('prebuilds/')
+    expect(dockerfile).toMatch(/require\('\$\(npm root -g\)\/zcprof\/prebuilds\/linux-x64\/zcprof\.node'\)/)
+  })
+
+  it('runs as the non-root user the manifests name, with the agent on the port they probe', () => {
+    const user = instructions.find((l) => l.startsWith('USER '))
+    expect(user).toBe(`USER ${IMAGE_UID}:${IMAGE_UID}`)
+    expect(dockerfile).toMatch(new RegExp(`useradd --uid ${IMAGE_UID} `))
+    expect(instructions).toContain('ENTRYPOINT ["zcprof"]')
+    expect(instructions).toContain(`CMD ["agent", "--listen", "0.0.0.0:${AGENT_PORT}"]`)
+    expect(instructions).toContain(`EXPOSE ${AGENT_PORT}`)
+    const all = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
+    const spec = podSpec(find(all, 'DaemonSet'))
+    expect(spec.securityContext.runAsUser).toBe(IMAGE_UID)
+    expect(spec.containers[0].args).toEqual(['agent', '--listen', `0.0.0.0:${AGENT_PORT}`])
   })
 })

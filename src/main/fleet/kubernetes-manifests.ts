@@ -283,8 +283,8 @@ function agentDaemonSet(o: ManifestOptions): Manifest {
       {
         path: ['spec', 'template', 'spec', 'securityContext', 'seccompProfile'],
         text: o.ioUring
-          ? 'Unconfined: containerd and Docker default profiles refuse io_uring, which the uring and zcrx receivers use.'
-          : 'RuntimeDefault refuses io_uring (the uring and zcrx receivers): render with --io-uring for them.'
+          ? 'Unconfined: the default profiles of containerd 2.0 and Docker 25 on refuse io_uring, which the uring and zcrx receivers use.'
+          : 'RuntimeDefault refuses io_uring from containerd 2.0 and Docker 25 on (the uring and zcrx receivers): render with --io-uring for them.'
       },
       {
         path: [...c, 'args'],
