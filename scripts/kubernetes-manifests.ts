@@ -36,6 +36,62 @@ export const MANIFEST_FILES: Record<keyof ManifestFiles, { file: string; header:
 
 const GENERATED = 'Written by scripts/kubernetes-manifests.ts from src/main/fleet/kubernetes-manifests.ts.'
 
+/** a JSON patch (RFC 6902) operation, as kustomize applies them */
+export interface PatchOp {
+  op: 'add' | 'replace'
+  path: string
+  value: unknown
+}
+
+/**
+ * The host-network overlay (deploy/kubernetes/host-network): for those who apply with
+ * `kubectl apply -k` and no Node. A test applies these to the base and checks the result
+ * is what --host-network renders.
+ */
+export const HOST_NETWORK_PATCHES: Array<{ kind: string; name: string; ops: PatchOp[] }> = [
+  {
+    kind: 'Namespace',
+    name: DEFAULT_MANIFEST_OPTIONS.namespace,
+    ops: ['enforce', 'warn'].map((mode) => ({
+      op: 'replace' as const,
+      path: `/metadata/labels/pod-security.kubernetes.io~1${mode}`,
+      value: 'privileged'
+    }))
+  },
+  {
+    kind: 'DaemonSet',
+    name: 'zcprof-agent',
+    ops: [
+      { op: 'add', path: '/spec/template/spec/hostNetwork', value: true },
+      { op: 'add', path: '/spec/template/spec/dnsPolicy', value: 'ClusterFirstWithHostNet' }
+    ]
+  }
+]
+
+/** the two kustomizations: the base (the agents) and the host-network overlay */
+export function kustomizations(): { base: string; hostNetwork: string } {
+  const doc = (o: unknown, comment: string) => {
+    const d = new Document(o)
+    d.commentBefore = ` ${comment}\n ${GENERATED}`
+    return d.toString({ lineWidth: 0 })
+  }
+  const kind = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' }
+  return {
+    base: doc({ ...kind, resources: [MANIFEST_FILES.agents.file] }, 'The agents: kubectl apply -k deploy/kubernetes'),
+    hostNetwork: doc(
+      {
+        ...kind,
+        resources: ['..'],
+        patches: HOST_NETWORK_PATCHES.map((p) => ({
+          target: { kind: p.kind, name: p.name },
+          patch: new Document(p.ops).toString({ lineWidth: 0 })
+        }))
+      },
+      'The agents on their nodes\' network (README "Kubernetes"): kubectl apply -k deploy/kubernetes/host-network'
+    )
+  }
+}
+
 /** the node a comment goes before: a map's key, or a sequence's item */
 function commentTarget(doc: Document, at: Array<string | number>): Node {
   const parent = at.length > 1 ? doc.getIn(at.slice(0, -1), true) : doc.contents
@@ -103,6 +159,12 @@ function main(): void {
   mkdirSync(out, { recursive: true })
   for (const k of keys)
     writeFileSync(path.join(out, MANIFEST_FILES[k].file), manifestsYaml(files[k], MANIFEST_FILES[k].header))
+  // the overlay patches the defaults' namespace and names: with other values, render with --host-network
+  if (options.hostNetwork || options.namespace !== DEFAULT_MANIFEST_OPTIONS.namespace) return
+  const k = kustomizations()
+  mkdirSync(path.join(out, 'host-network'), { recursive: true })
+  writeFileSync(path.join(out, 'kustomization.yaml'), k.base)
+  writeFileSync(path.join(out, 'host-network', 'kustomization.yaml'), k.hostNetwork)
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(__filename)) {

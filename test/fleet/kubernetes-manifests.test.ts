@@ -12,7 +12,7 @@ import { Job } from 'kubernetes-models/batch/v1'
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { Namespace, PersistentVolumeClaim, Secret, ServiceAccount } from 'kubernetes-models/v1'
-import { MANIFEST_FILES, manifestsYaml } from '../../scripts/kubernetes-manifests'
+import { kustomizations, MANIFEST_FILES, manifestsYaml } from '../../scripts/kubernetes-manifests'
 import {
   AGENT_PORT,
   DEFAULT_MANIFEST_OPTIONS,
@@ -322,5 +322,47 @@ describe('the image recipe (deploy/docker/Dockerfile), as far as it can be check
     const spec = podSpec(find(all, 'DaemonSet'))
     expect(spec.securityContext.runAsUser).toBe(IMAGE_UID)
     expect(spec.containers[0].args).toEqual(['agent', '--listen', `0.0.0.0:${AGENT_PORT}`])
+  })
+})
+
+describe('the host-network overlay (kubectl apply -k deploy/kubernetes/host-network)', () => {
+  /** RFC 6902 add and replace, as kustomize applies them; a path that is not there fails */
+  function applyPatch(target: Obj, ops: Array<{ op: string; path: string; value: unknown }>): void {
+    for (const { op, path: at, value } of ops) {
+      const keys = at
+        .split('/')
+        .slice(1)
+        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      const last = keys.pop()!
+      let parent: Obj = target
+      for (const k of keys) {
+        if (typeof parent[k] !== 'object') throw new Error(`${at}: no ${k}`)
+        parent = parent[k]
+      }
+      if (op === 'replace' && !(last in parent)) throw new Error(`${at}: nothing to replace`)
+      if (op !== 'add' && op !== 'replace') throw new Error(`op ${op}`)
+      parent[last] = value
+    }
+  }
+
+  it('is written by the render, and its base is the agents file', () => {
+    const k = kustomizations()
+    expect(readFileSync(path.join(deployDir, 'kustomization.yaml'), 'utf8')).toBe(k.base)
+    expect(readFileSync(path.join(deployDir, 'host-network', 'kustomization.yaml'), 'utf8')).toBe(k.hostNetwork)
+    expect(parseYaml(k.base)[0].resources).toEqual(['zcprof-agents.yaml'])
+  })
+
+  it('patched onto the base, gives what --host-network renders, and valid objects', () => {
+    const overlay = parseYaml(readFileSync(path.join(deployDir, 'host-network', 'kustomization.yaml'), 'utf8'))[0]
+    expect(overlay.resources).toEqual(['..'])
+    const base = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
+    for (const p of overlay.patches) {
+      const targets = base.filter((o) => o.kind === p.target.kind && o.metadata.name === p.target.name)
+      expect(targets, `${p.target.kind}/${p.target.name}`).toHaveLength(1)
+      applyPatch(targets[0], parseYaml(p.patch)[0] as Array<{ op: string; path: string; value: unknown }>)
+    }
+    for (const o of base) validate(o)
+    const rendered = renderManifests({ ...DEFAULT_MANIFEST_OPTIONS, hostNetwork: true }).agents.map((m) => m.object)
+    expect(base).toEqual(JSON.parse(JSON.stringify(rendered)))
   })
 })
