@@ -6,6 +6,9 @@ import { APP_CSP_META } from './src/shared/csp'
 export default defineConfig({
   main: {
     build: {
+      // dependencies stay external; so does the Kubernetes client, an optional peer
+      // (kubernetes-discovery.ts loads it when a fleet uses the cluster): bundled, it is 14 MB
+      externalizeDeps: { include: ['@kubernetes/client-node'] },
       rollupOptions: {
         // the Electron shell and the headless CLI share the engine
         input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/main/cli.ts') }
