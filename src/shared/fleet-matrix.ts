@@ -121,6 +121,11 @@ export interface FleetView {
   matrices: FleetMatrix[]
 }
 
+/** what a front end asks fleet() for: a fleet id or its unique beginning; none: the newest */
+export interface FleetOptions {
+  fleet?: string | null
+}
+
 const at = (e: LibraryEntry) => Date.parse(e.timestamp) || 0
 
 function bad(message: string, hint: string): never {
