@@ -263,13 +263,50 @@ export function buildFleetView(entries: readonly LibraryEntry[], wanted?: string
 interface NodeFigure {
   median: number | null
   stats: Stat[]
+  /** the interval bounds of its pairs that have one (n ≥ 2), each sorted */
+  lows: number[]
+  highs: number[]
 }
 
-/** [median of the lows, median of the highs] of the stats with an interval (n ≥ 2); null with none */
-function typicalInterval(stats: readonly Stat[]): [number, number] | null {
+/** a role's group: its members (node indexes with a figure) and their pairs' bounds, sorted */
+interface Group {
+  members: number[]
+  lows: number[]
+  highs: number[]
+}
+
+const ascending = (a: number, b: number) => a - b
+
+function medianOfSorted(s: readonly number[]): number {
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+/** a sorted list with one of each of `remove`'s values taken out: the rest of a group's bounds */
+function withoutSorted(sorted: readonly number[], remove: readonly number[]): number[] {
+  const left = new Map<number, number>()
+  for (const v of remove) left.set(v, (left.get(v) ?? 0) + 1)
+  return sorted.filter((v) => {
+    const c = left.get(v)
+    if (!c) return true
+    left.set(v, c - 1)
+    return false
+  })
+}
+
+/** [median of the lows, median of the highs]; null with none */
+function typicalInterval(lows: readonly number[], highs: readonly number[]): [number, number] | null {
+  return lows.length ? [medianOfSorted(lows), medianOfSorted(highs)] : null
+}
+
+function nodeFigure(stats: Stat[]): NodeFigure {
   const with95 = stats.filter((s) => s.n >= 2 && Number.isFinite(s.ci95Low) && Number.isFinite(s.ci95High))
-  if (!with95.length) return null
-  return [median(with95.map((s) => s.ci95Low)), median(with95.map((s) => s.ci95High))]
+  return {
+    median: stats.length ? median(stats.map((s) => s.mean)) : null,
+    stats,
+    lows: with95.map((s) => s.ci95Low).sort(ascending),
+    highs: with95.map((s) => s.ci95High).sort(ascending)
+  }
 }
 
 /** every node's figure as sender (its row) and as receiver (its column), judged against its group */
@@ -279,15 +316,33 @@ export function judgeFleet(
   figure: FleetFigure
 ): FleetJudgements {
   const role = (r: 'sender' | 'receiver') => {
-    const figures = nodes.map((_, i): NodeFigure => {
+    const figures = nodes.map((_, i) => {
       const line = r === 'sender' ? cells[i] : cells.map((row) => row[i])
-      const stats = line
-        .filter((c) => c.status === 'ok')
-        .map((c) => c[figure])
-        .filter((s): s is Stat => s !== null && Number.isFinite(s.mean))
-      return { median: stats.length ? median(stats.map((s) => s.mean)) : null, stats }
+      return nodeFigure(
+        line
+          .filter((c) => c.status === 'ok')
+          .map((c) => c[figure])
+          .filter((s): s is Stat => s !== null && Number.isFinite(s.mean))
+      )
     })
-    return nodes.map((_, i) => judgeNode(nodes, figures, i, r))
+    // each pool's group (and the whole fleet's, for nodes without one), made once
+    const groups = new Map<string | null, Group>()
+    const groupOf = (pool: string | null): Group => {
+      let g = groups.get(pool)
+      if (!g) {
+        const members = nodes
+          .map((_, j) => j)
+          .filter((j) => (pool === null || nodes[j].pool === pool) && figures[j].median !== null)
+        g = {
+          members,
+          lows: members.flatMap((j) => figures[j].lows).sort(ascending),
+          highs: members.flatMap((j) => figures[j].highs).sort(ascending)
+        }
+        groups.set(pool, g)
+      }
+      return g
+    }
+    return nodes.map((n, i) => judgeNode(n, figures, i, groupOf(n.pool), r))
   }
   return { sender: role('sender'), receiver: role('receiver') }
 }
@@ -304,29 +359,32 @@ export function judgeFleet(
  * group's (the same over the other nodes' pairs in that role).
  */
 function judgeNode(
-  nodes: readonly FleetMember[],
+  me: FleetMember,
   figures: readonly NodeFigure[],
   i: number,
+  g: Group,
   role: 'sender' | 'receiver'
 ): NodeJudgement {
-  const me = nodes[i]
   const group = me.pool
-  const members = nodes
-    .map((_, j) => j)
-    .filter((j) => (group === null || nodes[j].pool === group) && figures[j].median !== null)
+  const members = g.members
   const values = members.map((j) => figures[j].median!)
+  // the rest of the group: its own pairs' bounds taken out (it is in the group when it has a figure)
+  const mine = figures[i]
+  const inGroup = mine.median !== null
   const m = figures[i].median
   const base = {
     node: me.name,
     role,
     median: m,
     pairs: figures[i].stats.length,
-    interval: typicalInterval(figures[i].stats),
+    interval: typicalInterval(mine.lows, mine.highs),
     group,
     groupNodes: members.length,
     groupMedian: values.length ? median(values) : null,
     groupMad: null,
-    groupInterval: typicalInterval(members.filter((j) => j !== i).flatMap((j) => figures[j].stats)),
+    groupInterval: inGroup
+      ? typicalInterval(withoutSorted(g.lows, mine.lows), withoutSorted(g.highs, mine.highs))
+      : typicalInterval(g.lows, g.highs),
     change: null,
     outlier: false
   }
@@ -347,8 +405,8 @@ function judgeNode(
   const change = center !== 0 ? m / center - 1 : null
   const far = Math.abs(m - center) > OUTLIER_MADS * MAD_TO_SD * mad
   const big = change !== null && Math.abs(change) > MIN_OUTLIER_CHANGE
-  const [mine, rest] = [base.interval, base.groupInterval]
-  const apart = mine !== null && rest !== null && (mine[0] > rest[1] || mine[1] < rest[0])
+  const [own, rest] = [base.interval, base.groupInterval]
+  const apart = own !== null && rest !== null && (own[0] > rest[1] || own[1] < rest[0])
   const outlier = far && big && apart
   const reason = outlier
     ? `${change! > 0 ? 'above' : 'below'} ${groupName}'s median by ${Math.abs(change! * 100).toFixed(1)}%, beyond ${OUTLIER_MADS} MADs, and its interval clear of the rest's`
@@ -356,7 +414,7 @@ function judgeNode(
       ? `within ${OUTLIER_MADS} MADs of ${groupName}'s median`
       : !big
         ? `within ${MIN_OUTLIER_CHANGE * 100}% of ${groupName}'s median`
-        : mine === null || rest === null
+        : own === null || rest === null
           ? 'no interval to tell it from the noise (pairs of one repetition)'
           : `its interval overlaps the rest of ${groupName}'s`
   return { ...base, groupMad: mad, change, outlier, reason }

@@ -83,7 +83,16 @@ describe.skipIf(noBrowser)('the Fleet view in Chromium', () => {
     expect(said[0]).toMatch(/^! n4 as sender: 0\.350 cycles\/bit against 0\.255: above pool rack-1's median by 37\.3%/)
     // the scale: the dearest pair (n4 → n2) the reddest, the cheapest (n3 → n1) the greenest
     const rgb = async (pair: string) =>
-      (await page.locator(`[data-pair="${pair}"]`).evaluate((el) => getComputedStyle(el).backgroundColor))
+      (
+        await page
+          .locator(`[data-pair="${pair}"]`)
+          .evaluate(
+            (el) =>
+              (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(
+                el
+              ).backgroundColor
+          )
+      )
         .match(/\d+/g)!
         .map(Number)
     const [dear, cheap] = [await rgb('n4>n2'), await rgb('n3>n1')]
