@@ -419,9 +419,3 @@ function judgeNode(
           : `its interval overlaps the rest of ${groupName}'s`
   return { ...base, groupMad: mad, change, outlier, reason }
 }
-
-/** the view's judgements of a figure that are outliers, as sender and as receiver */
-export function fleetOutliers(m: FleetMatrix, figure: FleetFigure): NodeJudgement[] {
-  const j = m.judgements[figure]
-  return [...j.sender, ...j.receiver].filter((x) => x.outlier)
-}
