@@ -80,6 +80,10 @@ describe('zcprof fleet show', () => {
     const view = JSON.parse(r.stdout)
     expect(view.fleet.fleetId).toBe('night-7f3a')
     expect(view.matrices[0].cells[3][0].cpu.mean).toBeCloseTo(0.35, 10)
+    const sendfile = JSON.parse(
+      zcprof(['fleet', 'show', 'night-7', '--library', dir, '--json', '-', '--method', 'sendfile']).stdout
+    )
+    expect(sendfile.matrices.map((m: { method: string }) => m.method)).toEqual(['sendfile'])
     const ambiguous = zcprof(['fleet', 'show', 'night', '--library', dir])
     expect(ambiguous.code).toBe(2)
     expect(ambiguous.stderr).toMatch(/'night' begins 2 fleet ids/)

@@ -177,7 +177,9 @@ export async function fleetShowCommand(fleet: string | undefined, flags: FleetSh
   const out = flags.json === '-' ? process.stderr : process.stdout
   const width = Math.max(MIN_WIDTH, widthFor(out))
   out.write(renderFleet(view, figure, flags.method ?? null, width, colorFor(out)))
-  const json = JSON.stringify(view, null, 1) + '\n'
+  // --method narrows the JSON as it narrows the text
+  const kept = flags.method ? { ...view, matrices: view.matrices.filter((m) => m.method === flags.method) } : view
+  const json = JSON.stringify(kept, null, 1) + '\n'
   if (flags.json === '-') process.stdout.write(json)
   else if (flags.json) writeFileAtomic(flags.json, json)
   return 0
