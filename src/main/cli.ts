@@ -11,6 +11,7 @@ import { TARGET_FORMS } from '../shared/targets'
 import { formatBytes } from '../shared/units'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
+import type { FleetShowFlags } from './cli/fleet-show-command'
 import type { LibraryFlags } from './cli/library-command'
 import type { ReportFlags } from './cli/report-command'
 import type { RunFlags } from './cli/run-command'
@@ -28,7 +29,8 @@ const commands = {
   report: () => import('./cli/report-command'),
   compare: () => import('./cli/compare-command'),
   library: () => import('./cli/library-command'),
-  trend: () => import('./cli/trend-command')
+  trend: () => import('./cli/trend-command'),
+  fleetShow: () => import('./cli/fleet-show-command')
 }
 
 /** exit statuses: 0 done, 1 a regression or a failed trial, 2 bad input or usage, 3 compare cannot decide, 4 compared plans differ, 70 a bug */
@@ -372,6 +374,35 @@ function registerTrend(program: Command): void {
     )
 }
 
+/** zcprof fleet show | list: a fleet run's pairs as a node × node matrix (`fleet run` joins this group) */
+function registerFleetView(fleet: Command): void {
+  const library = '--library <dir>'
+  const libraryHelp = 'the library folder (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)'
+  fleet
+    .command('show')
+    .description('a fleet run as a sender × receiver matrix per method, nodes far from their pool marked')
+    .argument('[fleet]', 'a fleet id or its unique beginning (default: the newest fleet run)')
+    .option(library, libraryHelp)
+    .option('--method <method>', 'only this method')
+    .option('--figure <figure>', 'cpu (whole-system CPU per bit) or gbps (Gbit/s)', 'cpu')
+    .option('--json <out>', "write the matrices as JSON ('-': to standard output)")
+    .action(
+      guarded(
+        async (id: string | undefined, flags: FleetShowFlags) =>
+          (process.exitCode = await (await commands.fleetShow()).fleetShowCommand(id, flags))
+      )
+    )
+  fleet
+    .command('list')
+    .description('the fleet runs in the library, newest first')
+    .option(library, libraryHelp)
+    .action(
+      guarded(
+        async (flags: FleetShowFlags) => (process.exitCode = await (await commands.fleetShow()).fleetListCommand(flags))
+      )
+    )
+}
+
 export function main(argv: string[]): void {
   quietOnClosedPipe(process.stdout)
   quietOnClosedPipe(process.stderr)
@@ -392,6 +423,7 @@ export function main(argv: string[]): void {
   registerCompare(program)
   registerLibrary(program)
   registerTrend(program)
+  registerFleetView(program.command('fleet').description('profile a fleet of nodes pair by pair, and read the matrix'))
 
   // a usage error is the error, the nearest option (commander's "Did you mean"), and where
   // help is: one screen of help after every typo buries the line that says what was wrong

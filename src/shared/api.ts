@@ -8,6 +8,7 @@ import type { MethodInfo, ReceiverMode } from './methods'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from './library'
 import type { Environment, Plan, Report, ReportMeta } from './report'
 import type { Trend, TrendOptions } from './trend'
+import type { FleetOptions, FleetView } from './fleet-matrix'
 
 export interface MethodCapability extends MethodInfo {
   supported: boolean
@@ -68,6 +69,12 @@ export interface ZcprofApi {
    * without their `trend` rows: only this call reads them, in main.
    */
   trend(options: TrendOptions): Promise<Result<Trend>>
+  /**
+   * a fleet run's pairs as a node × node matrix a method (shared/fleet-matrix.ts), with
+   * every fleet in the library to pick from; main checks the options and refuses a wrong
+   * one as data, as it says a library without a fleet run
+   */
+  fleet(options: FleetOptions): Promise<Result<FleetView>>
 }
 
 /** The request/response calls (everything but onEvent), as the transports carry them. */
@@ -89,7 +96,8 @@ const CALLS: Record<ApiCall, true> = {
   deleteReport: true,
   restoreReport: true,
   setLibraryFolder: true,
-  trend: true
+  trend: true,
+  fleet: true
 }
 export const API_CALLS = Object.keys(CALLS) as readonly ApiCall[]
 

@@ -3,7 +3,7 @@
 
 import type { ErrorInfo } from './errors'
 import type { MethodName } from './methods'
-import type { MachineReference } from './report'
+import type { FleetPair, MachineReference } from './report'
 import type { Stat } from './statistics'
 
 export interface LibraryEntry {
@@ -29,6 +29,8 @@ export interface LibraryEntry {
   revision: string | null
   /** what a trend needs of the report (trend.entryTrend), so a trend reads the listing; absent for a file that will not load */
   trend?: EntryTrend
+  /** the fleet run and node pair the report is one of (report start.fleet); absent for every other run */
+  fleet?: FleetPair
 }
 
 /** a report's machine, label and each row's figures, as a trend follows them */

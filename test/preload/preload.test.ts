@@ -33,7 +33,8 @@ describe('preload', () => {
     deleteReport: ['a.json'],
     restoreReport: ['1700000000000-a.json'],
     setLibraryFolder: ['/srv/reports'],
-    trend: [{ metric: 'throughputBitsPerSec', by: 'cpu', method: 'sendfile', since: '2026-10-01' }]
+    trend: [{ metric: 'throughputBitsPerSec', by: 'cpu', method: 'sendfile', since: '2026-10-01' }],
+    fleet: [{ fleet: 'night-7f3a' }]
   }
 
   it('the contract lists exactly the calls of the table', () => {

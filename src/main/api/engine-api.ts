@@ -23,6 +23,8 @@ import { JournalWriter } from '../reports/journal-writer'
 import { CLOSED_POLICY, libraryFolderProblem, runPolicyProblem, type UiPolicy } from './ui-policy'
 import { defaultSettingsFile, readSettings, writeSettings } from '../settings'
 import { checkTrendOptions } from './trend-options'
+import { buildFleetView, type FleetOptions, type FleetView } from '../../shared/fleet-matrix'
+import { checkFleetOptions } from './fleet-options'
 
 export interface EngineApiOptions {
   /** where the chosen library folder is remembered */
@@ -208,6 +210,13 @@ export class EngineApi implements ZcprofApi {
       // checked before the folder is read: a wrong option costs main nothing
       const checked = checkTrendOptions(options)
       return buildTrend((await this.reports.list()).entries, checked)
+    })
+  }
+
+  fleet(options: FleetOptions): Promise<Result<FleetView>> {
+    return attempt(async () => {
+      const checked = checkFleetOptions(options)
+      return buildFleetView((await this.reports.list()).entries, checked.fleet)
     })
   }
 

@@ -16,6 +16,7 @@ import { RunTab } from './views/run-tab'
 const LibraryView = lazy(() => import('./views/library-view').then((m) => ({ default: m.LibraryView })))
 const CompareView = lazy(() => import('./views/history-views').then((m) => ({ default: m.CompareView })))
 const TrendView = lazy(() => import('./views/history-views').then((m) => ({ default: m.TrendView })))
+const FleetView = lazy(() => import('./views/history-views').then((m) => ({ default: m.FleetView })))
 const loading = <p className="muted">Loading…</p>
 
 export function App({ api }: { api: ZcprofApi }) {
@@ -43,6 +44,7 @@ export function App({ api }: { api: ZcprofApi }) {
     ['run', 'Run'],
     ['library', `Library${listing ? ` (${listing.entries.length})` : ''}`],
     ['trend', 'Trend'],
+    ['fleet', 'Fleet'],
     ...(opened ? [['report', `Report: ${reportTitle(opened.report)}`] as [Tab, string]] : []),
     ...(comparing ? [['compare', `Compare (${comparing.length})`] as [Tab, string]] : [])
   ]
@@ -60,7 +62,7 @@ export function App({ api }: { api: ZcprofApi }) {
       <TabBar
         tab={tab}
         tabs={tabs}
-        onPick={(t) => ((t === 'library' || t === 'trend') && refreshLibrary(), setTab(t))}
+        onPick={(t) => ((t === 'library' || t === 'trend' || t === 'fleet') && refreshLibrary(), setTab(t))}
       />
       {tab === 'run' && (
         <RunTab caps={caps} draft={draft} onDraftChange={setDraft} runHandle={runHandle} onOpen={open} />
@@ -82,6 +84,13 @@ export function App({ api }: { api: ZcprofApi }) {
         <main className="wide">
           <Suspense fallback={loading}>
             <TrendView api={api} listing={listing} onOpen={open} />
+          </Suspense>
+        </main>
+      )}
+      {tab === 'fleet' && (
+        <main className="wide">
+          <Suspense fallback={loading}>
+            <FleetView api={api} listing={listing} onOpen={open} />
           </Suspense>
         </main>
       )}

@@ -1,6 +1,6 @@
-// The app's tabs: Run, Library and Trend always; a report and a comparison once opened.
+// The app's tabs: Run, Library, Trend and Fleet always; a report and a comparison once opened.
 
-export type Tab = 'run' | 'library' | 'trend' | 'report' | 'compare'
+export type Tab = 'run' | 'library' | 'trend' | 'fleet' | 'report' | 'compare'
 
 export function TabBar({ tab, tabs, onPick }: { tab: Tab; tabs: [Tab, string][]; onPick(t: Tab): void }) {
   return (

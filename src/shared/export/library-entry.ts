@@ -48,6 +48,7 @@ export function entryFor(
     problem: null,
     incomplete: report.end.incomplete,
     revision,
-    trend: entryTrend(report)
+    trend: entryTrend(report),
+    ...(report.start.fleet ? { fleet: report.start.fleet } : {})
   }
 }

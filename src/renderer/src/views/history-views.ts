@@ -5,3 +5,5 @@
 
 export { CompareView } from './compare-view'
 export { TrendView } from './trend-view'
+// the fleet's matrix reads the same library, and is small: no chunk of its own
+export { FleetView } from './fleet-view'

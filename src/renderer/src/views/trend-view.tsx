@@ -197,7 +197,7 @@ function Empty({ libraryEmpty, onReset }: { libraryEmpty: boolean; onReset: () =
  * it, and the first listing may come after the first trend), so hundreds of runs are
  * not redrawn for nothing
  */
-function useLibraryVersion(listing: LibraryListing | null): number {
+export function useLibraryVersion(listing: LibraryListing | null): number {
   const [version, setVersion] = useState(0)
   const seen = useRef<string | null>(null)
   const key = useMemo(
