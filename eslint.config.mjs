@@ -19,6 +19,7 @@ export const MAIN_LAYERS = [
   { name: 'agent', dirs: ['agent'], modules: [] },
   { name: 'engine', dirs: ['engine'], modules: [] },
   { name: 'reports', dirs: ['reports'], modules: [] },
+  { name: 'fleet', dirs: ['fleet'], modules: [] },
   { name: 'api', dirs: ['api'], modules: ['settings'] },
   { name: 'front ends', dirs: ['cli', 'web'], modules: [] },
   { name: 'shell', dirs: ['ipc'], modules: ['index', 'cli'] }
