@@ -25,6 +25,8 @@ interface Job {
   bytes: number
   parts: number | null
   onProgress?: SendJobOptions['onProgress']
+  /** progress that came before the job was watched, passed on once it is */
+  early: [number, number, string][]
   settle?: { resolve: (text: string) => void; reject: (e: Error) => void }
   /** the end, when it came before anyone watched */
   ended?: { text: string } | { error: Error }
@@ -35,7 +37,7 @@ export class SendJobWatch {
 
   private job(id: number): Job {
     let j = this.jobs.get(id)
-    if (!j) this.jobs.set(id, (j = { pieces: [], bytes: 0, parts: null }))
+    if (!j) this.jobs.set(id, (j = { pieces: [], bytes: 0, parts: null, early: [] }))
     return j
   }
 
@@ -44,8 +46,11 @@ export class SendJobWatch {
     if (!Number.isSafeInteger(m.job)) return `sent a ${m.type} with no job number`
     const j = this.job(m.job)
     if (m.type === 'send-progress') {
-      if (typeof m.done === 'number' && typeof m.total === 'number')
-        j.onProgress?.(m.done, m.total, typeof m.what === 'string' ? m.what.slice(0, 200) : '')
+      if (typeof m.done !== 'number' || typeof m.total !== 'number') return 'sent malformed progress'
+      const what = typeof m.what === 'string' ? m.what.slice(0, 200) : ''
+      if (j.settle) j.onProgress?.(m.done, m.total, what)
+      // a few a trial: bounded by the trials a plan may have
+      else if (j.early.length < 10_000) j.early.push([m.done, m.total, what])
       return null
     }
     if (m.type === 'send-report') {
@@ -80,6 +85,7 @@ export class SendJobWatch {
   watch(id: number, opts: Pick<SendJobOptions, 'onProgress'>, closed: Error | null): Promise<string> {
     const j = this.job(id)
     j.onProgress = opts.onProgress
+    for (const [done, total, what] of j.early.splice(0)) opts.onProgress?.(done, total, what)
     return new Promise((resolve, reject) => {
       j.settle = { resolve, reject }
       if (j.ended) this.finish(id, j, j.ended)

@@ -73,7 +73,10 @@ function positive(text: string | undefined, flag: string): number | undefined {
 function nonNegative(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined
   if (!/^\d+$/.test(text) || Number(text) > 64)
-    throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--${flag} '${text}' must be a whole number from 0 to 64` })
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--${flag} '${text}' must be a whole number from 0 to 64`
+    })
   return Number(text)
 }
 

@@ -34,7 +34,7 @@ export function parsePairsFile(text: string, file: string): PairLine[] {
     if (fields.length !== 2)
       throw new ZcprofError({
         code: 'ZC_BAD_ARGUMENT',
-        message: `${file}:${i + 1}: ${fields.length} names where a pair is 2`,
+        message: `${file}:${i + 1}: ${fields.length} name${fields.length === 1 ? '' : 's'} where a pair is 2`,
         hint: 'each line is `SENDER RECEIVER`, two node names of the hosts file'
       })
     out.push({ sender: fields[0], receiver: fields[1], where: `${file}:${i + 1}` })
