@@ -102,7 +102,10 @@ function startAgent(ns: string, addr: string): Promise<Agent> {
  * `zcprof fleet run …` in the runner's namespace, as a Job runs it: no terminal. Not
  * spawnSync: the agents' logs must be read while it runs.
  */
-function fleetRun(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function fleetRun(
+  args: string[],
+  onStderr?: (text: string, proc: ChildProcess) => void
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = spawn('ip', ['netns', 'exec', HUB, process.execPath, ZCPROF_BIN, 'fleet', 'run', ...args], {
     env: { ...process.env, ZCPROF_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -110,7 +113,10 @@ function fleetRun(args: string[]): Promise<{ code: number | null; stdout: string
   let stdout = ''
   let stderr = ''
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  proc.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString()
+    onStderr?.(stderr, proc)
+  })
   return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })))
 }
 
@@ -188,6 +194,31 @@ describe.skipIf(
         others
       )
     }
+  }, 120_000)
+
+  it('SIGTERM stops the run cleanly: the pairs that finished keep their reports, the rest are not run (exit 1)', async () => {
+    const library = path.join(dir, 'lib-stopped')
+    let signalled = false
+    // longer trials, so the stop comes while a pair runs
+    const flags = PLAN_FLAGS.map((f) => (f === '200ms' ? '1s' : f))
+    const r = await fleetRun(['--hosts', hosts, '--library', library, ...flags], (text, proc) => {
+      if (!signalled && /^\[ ?2\/12\]/m.test(text)) {
+        signalled = true
+        proc.kill('SIGTERM')
+      }
+    })
+    expect(signalled).toBe(true)
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toContain('stopping; the pairs that finished are kept')
+    const m = /(\d+) done, 0 failed, (\d+) not finished/.exec(r.stdout)
+    expect(m, r.stdout).not.toBeNull()
+    const done = Number(m![1])
+    expect(done).toBeGreaterThanOrEqual(2)
+    expect(done + Number(m![2])).toBe(12)
+    // each pair that finished has its report, whole and labelled; nothing else was saved
+    const reports = reportsIn(library)
+    expect(reports).toHaveLength(done)
+    expect(reports.every((x) => !x.end.incomplete && x.start.fleet !== undefined)).toBe(true)
   }, 120_000)
 
   it('an agent killed: the pairs that need it fail, the rest land, and the run says so (exit 1)', async () => {
