@@ -232,7 +232,10 @@ function registerFleet(program: Command): Command {
       .option('--matrix <which>', 'all: every node to every other (the default)')
       .option('--to <node>', 'every node to this one (a sink)')
       .option('--pairs <file>', 'these pairs: `SENDER RECEIVER` a line, node names of the hosts file')
-      .option('--parallel <k>', 'pairs at once, never two sharing a node (default 1: pairs do not disturb each other)')
+      .option(
+        '--parallel <k>',
+        'pairs at once, never two sharing a node (default: one, so pairs do not disturb each other)'
+      )
       .option('-m, --methods <list>', `comma-separated: ${METHODS.join(', ')} (default: every one)`)
   )
     .option('--token <token>', "the agents' token (or ZCPROF_TOKEN, which keeps it out of ps); the senders use it too")
@@ -452,7 +455,11 @@ export function main(argv: string[]): void {
 
   // a usage error is the error, the nearest option (commander's "Did you mean"), and where
   // help is: one screen of help after every typo buries the line that says what was wrong
-  for (const c of program.commands) c.showHelpAfterError(`(zcprof ${c.name()} --help lists its options)`)
+  for (const c of program.commands) {
+    c.showHelpAfterError(`(zcprof ${c.name()} --help lists its options)`)
+    // a group's commands (zcprof fleet run) the same
+    for (const sub of c.commands) sub.showHelpAfterError(`(zcprof ${c.name()} ${sub.name()} --help lists its options)`)
+  }
   program.showHelpAfterError('(zcprof --help lists the commands)')
   program.parseAsync(argv).catch(fail)
 }

@@ -87,6 +87,13 @@ function parallelOf(text: string | undefined): number {
   return Number(text)
 }
 
+function agentTimeoutMs(text: string | undefined): number {
+  if (text === undefined) return 5000
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
+    throw usage(`--agent-timeout '${text}' is not a whole number of milliseconds`, 'e.g. --agent-timeout 5000')
+  return Number(text)
+}
+
 /** a line cut to the terminal's width */
 const fit = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text)
 
@@ -145,6 +152,7 @@ export async function fleetCommand(flags: FleetFlags): Promise<number> {
   const nodes = await discoverNodes(flags)
   const pairs = buildPairs(nodes, matrixSpec(flags))
   const parallel = parallelOf(flags.parallel)
+  const timeoutMs = agentTimeoutMs(flags.agentTimeout)
   const token = flags.token ?? (process.env.ZCPROF_TOKEN || undefined)
   if (!token)
     throw usage(
@@ -191,7 +199,7 @@ export async function fleetCommand(flags: FleetFlags): Promise<number> {
       parallel,
       library,
       reference: flags.reference !== false,
-      agentTimeoutMs: flags.agentTimeout === undefined ? 5000 : Number(flags.agentTimeout),
+      agentTimeoutMs: timeoutMs,
       meta: { title: labels.title ?? null, tags: labels.tags ?? [], label: runLabel(flags.label) },
       fleetId,
       signal: abort.signal,
