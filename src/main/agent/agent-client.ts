@@ -289,6 +289,9 @@ export class AgentClient {
    * JSON text, unchecked: the caller parses it as any report from elsewhere.
    */
   async sendJob(plan: unknown, opts: SendJobOptions): Promise<string> {
+    // a job says nothing for a whole trial: a sender host that vanished without a word
+    // is found by keepalive probes, not waited for forever
+    this.sock.setKeepAlive(true, SEND_KEEPALIVE_MS)
     const { job } = await this.request({ type: 'send', plan, reference: opts.reference }, opts.timeoutMs)
     return this.jobs.watch(job, opts, this.closedError)
   }
@@ -310,6 +313,9 @@ export class AgentClient {
     this.sock.destroy()
   }
 }
+
+/** idle time before keepalive probes on a connection waiting on a send job */
+export const SEND_KEEPALIVE_MS = 10_000
 
 /** what is kept of a peer's first bytes, and what is enough to tell what it is */
 const SNIFF_BYTES = 256

@@ -108,6 +108,8 @@ export class SendJobs {
     this.byClient.set(client, mine.add(abort))
     this.running++
     client.sending++
+    // a runner whose host vanished without a word is found by keepalive probes, and its job ends
+    client.sock.setKeepAlive(true, 10_000)
     client.send({ type: 'sending', re, job })
     const plan = m.plan as Plan
     this.log(`send job ${job} for ${whoIs(client.sock)}: to ${plan.targets.join(', ')}`)
