@@ -11,6 +11,7 @@ import { TARGET_FORMS } from '../shared/targets'
 import { formatBytes } from '../shared/units'
 import type { AgentFlags } from './cli/agent-command'
 import type { CompareFlags } from './cli/compare-command'
+import type { FleetFlags } from './cli/fleet-command'
 import type { FleetShowFlags } from './cli/fleet-show-command'
 import type { LibraryFlags } from './cli/library-command'
 import type { ReportFlags } from './cli/report-command'
@@ -30,6 +31,7 @@ const commands = {
   compare: () => import('./cli/compare-command'),
   library: () => import('./cli/library-command'),
   trend: () => import('./cli/trend-command'),
+  fleet: () => import('./cli/fleet-command'),
   fleetShow: () => import('./cli/fleet-show-command')
 }
 
@@ -83,18 +85,14 @@ Short options as in iperf3: -t seconds a timed trial lasts, -P parallel streams,
 -l bytes per write, -i sampling interval in seconds, -J the JSON report.
 iperf3's -c (the server) has no short form here: --target agent://HOST:PORT.`
 
-/** zcprof run: measure each method (its options follow iperf3 where the concept is the same) */
-function registerRun(program: Command): void {
-  program
-    .command('run', { isDefault: false })
-    .description('move a file into a socket by each method and measure what it costs')
-    .option(
-      '-m, --methods <list>',
-      `comma-separated: ${METHODS.join(', ')}; for gpu:// targets ${GPU_METHODS.join(', ')} (default: every method the targets run)`
-    )
-    .option('--target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
+/**
+ * The options that make a plan, shared by `zcprof run` and `zcprof fleet` (one table:
+ * run-command.ts's planFromFlags reads them for both). Not the targets or the file: a
+ * fleet's pairs name their own, and a fleet sends only generated files.
+ */
+function addPlanOptions(command: Command): Command {
+  return command
     .option('-s, --size <sizes>', 'generated file size(s), e.g. 256MiB,1GiB', defaultText('fileBytes'))
-    .option('-f, --file <path>', 'send this file instead of a generated one')
     .option(
       '-l, --chunk <sizes>',
       `bytes per write, e.g. 128KiB,1MiB (default ${defaultText('chunkBytes')}; ${formatBytes(GPU_DEFAULT_CHUNK_BYTES)} when every target is a GPU)`
@@ -162,11 +160,6 @@ function registerRun(program: Command): void {
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
       false
     )
-    .option(
-      '--gpu-spin',
-      'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)',
-      false
-    )
     .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
     .option(
       '-i, --interval <time>',
@@ -174,6 +167,26 @@ function registerRun(program: Command): void {
       defaultText('sampleIntervalMs')
     )
     .addOption(new Option('--pmu <mode>', 'hardware counters').choices(['auto', 'off']).default('auto'))
+}
+
+/** zcprof run: measure each method (its options follow iperf3 where the concept is the same) */
+function registerRun(program: Command): void {
+  addPlanOptions(
+    program
+      .command('run', { isDefault: false })
+      .description('move a file into a socket by each method and measure what it costs')
+      .option(
+        '-m, --methods <list>',
+        `comma-separated: ${METHODS.join(', ')}; for gpu:// targets ${GPU_METHODS.join(', ')} (default: every method the targets run)`
+      )
+      .option('--target <url...>', TARGET_FORMS, ['tcp://127.0.0.1'])
+      .option('-f, --file <path>', 'send this file instead of a generated one')
+      .option(
+        '--gpu-spin',
+        'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)',
+        false
+      )
+  )
     .option('-J, --json <file>', "write the JSON report to FILE, or '-' to stream NDJSON events")
     .option('--md <file>', 'also write a Markdown summary')
     .option('--csv <file>', 'also write CSV, one row per trial')
@@ -207,6 +220,56 @@ function registerRun(program: Command): void {
     )
 }
 
+/**
+ * zcprof fleet: commands over a fleet of agents. `run` runs the pairs; the fleet's
+ * other commands (its matrix view) hang off the same group.
+ */
+function registerFleet(program: Command): Command {
+  const fleet = program
+    .command('fleet')
+    .description("the same plan between every pair of a fleet's agents, and the node × node matrix it gives")
+  addPlanOptions(
+    fleet
+      .command('run')
+      .description("run a plan between pairs of a fleet's agents: each sender's agent sends; one report per pair")
+      .option('--hosts <file>', 'the fleet from a hosts file: one node a line, `NAME HOST[:PORT] [POOL]`, # comments')
+    .option(
+      '--kubernetes [selector]',
+      "the fleet from the Kubernetes API: the agents' ready pods by label (default: deploy/kubernetes's DaemonSet)"
+    )
+    .option('--namespace <ns>', "with --kubernetes: the agents' namespace (default: the context's, else zcprof)")
+    .option('--kubeconfig <file>', "with --kubernetes: else $KUBECONFIG, ~/.kube/config, then the pod's account")
+    .option('--pool-label <label>', "with --kubernetes: the node label naming a node's pool (default: the clouds')")
+      .option('--matrix <which>', 'all: every node to every other (the default)')
+      .option('--to <node>', 'every node to this one (a sink)')
+      .option('--pairs <file>', 'these pairs: `SENDER RECEIVER` a line, node names of the hosts file')
+      .option(
+        '--parallel <k>',
+        'pairs at once, never two sharing a node (default: one, so pairs do not disturb each other)'
+      )
+      .option('-m, --methods <list>', `comma-separated: ${METHODS.join(', ')} (default: every one)`)
+  )
+    .option('--token <token>', "the agents' token (or ZCPROF_TOKEN, which keeps it out of ps); the senders use it too")
+    .option('--agent-timeout <ms>', 'how long an agent may take to answer', '5000')
+    .option('--library <dir>', 'where the reports go (default: $ZCPROF_LIBRARY or ~/.local/share/zcprof/reports)')
+    .option(
+      '--json <file>',
+      "the fleet's outcome as JSON (each pair: status, report id, error) to FILE, or '-' for stdout"
+    )
+    .option('--no-progress', 'no progress lines')
+    .option('--title <text>', "each report's title, before the pair's names")
+    .option('--tag <tags>', 'comma-separated tags for every report (fleet is always one)')
+    .option('--label <text>', "each report's label (default: the pair, SENDER → RECEIVER)")
+    .option('--no-reference', "skip the machine reference at each pair's start and end, on the sender")
+    .action(
+      guarded(async (flags: FleetFlags, command: Command) => {
+        const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
+        process.exitCode = await (await commands.fleet()).fleetCommand({ ...flags, given })
+      })
+    )
+  return fleet
+}
+
 /** zcprof agent: a receiver that zcprof run sends to */
 function registerAgent(program: Command): void {
   program
@@ -230,6 +293,11 @@ function registerAgent(program: Command): void {
     )
     .option('--max-agent-pinned <size>', 'receive buffers all trials together may pin', '1GiB')
     .option('--data-idle-timeout <ms>', 'end a trial whose accepted data connection sends nothing this long', '30000')
+    .option(
+      '--max-send-jobs <n>',
+      'fleet pairs this agent may run as the sender at once, to other agents with its own token (0: none)',
+      '1'
+    )
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
     .addOption(new Option('--parent-owned', "a run's own receiver: signals to the group are its parent's").hideHelp())
     .action(guarded(async (flags: AgentFlags) => (await commands.agent()).agentCommand(flags)))
@@ -423,11 +491,15 @@ export function main(argv: string[]): void {
   registerCompare(program)
   registerLibrary(program)
   registerTrend(program)
-  registerFleetView(program.command('fleet').description('profile a fleet of nodes pair by pair, and read the matrix'))
+  registerFleetView(registerFleet(program))
 
   // a usage error is the error, the nearest option (commander's "Did you mean"), and where
   // help is: one screen of help after every typo buries the line that says what was wrong
-  for (const c of program.commands) c.showHelpAfterError(`(zcprof ${c.name()} --help lists its options)`)
+  for (const c of program.commands) {
+    c.showHelpAfterError(`(zcprof ${c.name()} --help lists its options)`)
+    // a group's commands (zcprof fleet run) the same
+    for (const sub of c.commands) sub.showHelpAfterError(`(zcprof ${c.name()} ${sub.name()} --help lists its options)`)
+  }
   program.showHelpAfterError('(zcprof --help lists the commands)')
   program.parseAsync(argv).catch(fail)
 }

@@ -31,7 +31,7 @@ async function listening(server: net.Server | http.Server): Promise<number> {
  * A fake agent: answers hello with a challenge (its version given), then any auth with a
  * hello whose proof is made up. It keeps every byte the client sent.
  */
-function fakeAgent(version = 3): { server: net.Server; received: Buffer[] } {
+function fakeAgent(version = 4): { server: net.Server; received: Buffer[] } {
   const received: Buffer[] = []
   const server = net.createServer((sock) => {
     const decoder = new FrameDecoder()
@@ -87,7 +87,7 @@ describe('the token never travels', () => {
     })
     const port = await listening(relay)
     const client = await AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN })
-    expect(client.hello?.version).toBe(3)
+    expect(client.hello?.version).toBe(4)
     client.close()
     relay.close()
     expect(Buffer.concat(upstream).length).toBeGreaterThan(0)
@@ -129,10 +129,10 @@ describe('the token never travels', () => {
   })
 
   it('a challenge of another version is named as one', async () => {
-    const fake = fakeAgent(4)
+    const fake = fakeAgent(5)
     const port = await listening(fake.server)
     const e = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port }, { token: TOKEN }))
-    expect(e).toMatchObject({ code: 'ZC_VERSION', message: expect.stringMatching(/protocol 4; this zcprof speaks 3/) })
+    expect(e).toMatchObject({ code: 'ZC_VERSION', message: expect.stringMatching(/protocol 5; this zcprof speaks 4/) })
     fake.server.close()
   })
 })

@@ -60,14 +60,16 @@ describe('handshake', () => {
 
   it.each([
     ['a hello with no nonce', { type: 'hello', seq: 1, version: PROTOCOL_VERSION }, 'ZC_AUTH', /requires a token/],
-    ['another version', { type: 'hello', seq: 1, version: 99 }, 'ZC_VERSION', /protocol 3.*version 99/],
+    ['another version', { type: 'hello', seq: 1, version: 99 }, 'ZC_VERSION', /protocol 4.*version 99/],
     // a zcprof 0.4 client sends its token in clear at hello: told both versions, token unread
     [
       'the previous version',
       { type: 'hello', seq: 1, version: 2, token: TOKEN },
       'ZC_VERSION',
-      /protocol 3.*version 2\b/
+      /protocol 4.*version 2\b/
     ],
+    // a client from before send jobs (protocol 3) is told both versions too
+    ['protocol 3', { type: 'hello', seq: 1, version: 3, nonce: newNonce() }, 'ZC_VERSION', /protocol 4.*version 3\b/],
     ['a request before hello', prepare(1), 'ZC_PROTOCOL', /before hello/]
   ])('refuses %s and closes', async (_what, msg, code, text) => {
     const c = await RawControl.connect(port)

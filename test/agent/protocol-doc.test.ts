@@ -11,7 +11,9 @@ import { AgentServer } from '../../src/main/agent/agent-server'
 import { encodeFrame, FrameDecoder, newNonce, PROTOCOL_VERSION } from '../../src/main/agent/protocol'
 import * as native from '../../src/native'
 import { randomFile } from '../helpers'
-import { PREPARE, RawControl } from './control-client'
+import { greet, PREPARE, RawControl } from './control-client'
+import { DEFAULT_PLAN } from '../../src/main/engine/run'
+import type { Report } from '../../src/shared/report'
 
 /** the "Message fields" list: shape name → [field, optional] */
 function documented(): Map<string, { name: string; optional: boolean }[]> {
@@ -19,7 +21,7 @@ function documented(): Map<string, { name: string; optional: boolean }[]> {
   const section = text.slice(text.indexOf('## Message fields'), text.indexOf('## Versioning'))
   const shapes = new Map<string, { name: string; optional: boolean }[]>()
   for (const line of section.split('\n')) {
-    const m = /^- \*\*`([\w.[\]]+)`\*\*(?: \([^)]*\))?: (.*)$/.exec(line)
+    const m = /^- \*\*`([\w.[\]-]+)`\*\*(?: \([^)]*\))?: (.*)$/.exec(line)
     if (!m) continue
     const fields = [...m[2].matchAll(/`(\w+)(\?)?`/g)].map((f) => ({ name: f[1], optional: f[2] === '?' }))
     shapes.set(m[1], fields)
@@ -116,6 +118,23 @@ describe('docs/protocol.md', () => {
     expectShape(shapes, 'hello', proven.hello)
     proven.close()
     await guarded.close()
+
+    // a send job's messages (its sender a stand-in: what is checked is what travels)
+    const sender = new AgentServer({
+      address: { host: '127.0.0.1', port: 0 },
+      token: 'doc-test-token-1234567',
+      sender: async (r) => (r.onProgress(1, 1, 'round 1 copy'), { schemaVersion: 0 } as unknown as Report)
+    })
+    const senderPort = ((await sender.listen()) as { port: number }).port
+    const asker = await RawControl.connect(senderPort)
+    await greet(asker, 'doc-test-token-1234567')
+    asker.send({ type: 'send', seq: 2, plan: { ...DEFAULT_PLAN, targets: ['agent://127.0.0.1:7733'] } })
+    expectShape(shapes, 'sending', await asker.reply(2))
+    expectShape(shapes, 'send-progress', await asker.next((m) => m.type === 'send-progress'))
+    expectShape(shapes, 'send-report', await asker.next((m) => m.type === 'send-report'))
+    expectShape(shapes, 'send-end', await asker.next((m) => m.type === 'send-end'))
+    asker.close()
+    await sender.close()
 
     // an error reply, as it arrives
     const raw = await RawControl.connect(port)

@@ -2,7 +2,7 @@
 // 0 done, 1 a regression or a failed trial, 2 bad input or usage, 3 compare cannot
 // decide, 4 compared plans or machines differ, 70 a bug.
 
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runZcprof, tempDir } from '../helpers'
@@ -13,6 +13,13 @@ const version = (
   JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
 ).version
 const cache = { XDG_CACHE_HOME: tempDir('zcprof-exit-cache-') }
+/** fleet hosts files: a good one, and one whose second line names no host */
+const fleetDir = tempDir('zcprof-exit-fleet-')
+const goodHosts = path.join(fleetDir, 'hosts')
+const badHosts = path.join(fleetDir, 'bad-hosts')
+writeFileSync(goodHosts, 'a 127.0.0.1:1\nb 127.0.0.1:2\n')
+writeFileSync(badHosts, 'a 127.0.0.1:1\nb\n')
+const fleetLibrary = path.join(fleetDir, 'lib')
 
 describe('exit statuses', () => {
   it.each([
@@ -43,7 +50,20 @@ describe('exit statuses', () => {
     ],
     ['a report against itself', 0, ['compare', a, a], /^$/],
     ['--help', 0, ['--help'], /^$/],
-    ['a file that does not exist', 2, ['run', '--file', '/nonexistent/zcprof', '-m', 'copy'], /does not exist/]
+    ['a file that does not exist', 2, ['run', '--file', '/nonexistent/zcprof', '-m', 'copy'], /does not exist/],
+    [
+      'fleet: a hosts file line with no host',
+      2,
+      ['fleet', 'run', '--hosts', badHosts, '--token', 'x'.repeat(20)],
+      /bad-hosts:2: 'b' names no host/
+    ],
+    ['fleet: no token', 2, ['fleet', 'run', '--hosts', goodHosts, '--library', fleetLibrary], /no token/],
+    [
+      'fleet: every agent unreachable, each pair its own failure',
+      1,
+      ['fleet', 'run', '--hosts', goodHosts, '--library', fleetLibrary, '--token', 'x'.repeat(20)],
+      /\[1\/2\] a → b {2}failed .*ECONNREFUSED[\s\S]*\[2\/2\] b → a {2}failed/
+    ]
   ])('%s exits %i', (_what, status, args, stderr) => {
     const r = runZcprof(args, cache)
     expect(r.code, r.stderr).toBe(status)

@@ -17,6 +17,7 @@ import {
   type KubernetesDiscoveryOptions
 } from '../../src/main/fleet/kubernetes-discovery'
 import type { FleetNode } from '../../src/main/fleet/fleet-node'
+import { discoverNodes, type FleetFlags } from '../../src/main/cli/fleet-command'
 import { ZcprofError } from '../../src/shared/errors'
 
 type Obj = Record<string, unknown>
@@ -294,6 +295,37 @@ async function failure(p: Promise<unknown>): Promise<ZcprofError> {
   expect(e).toBeInstanceOf(ZcprofError)
   return e as ZcprofError
 }
+
+describe("zcprof fleet run's flags", () => {
+  it('reach discovery: --kubernetes with its selector, --namespace, --kubeconfig and --pool-label', async () => {
+    api = { pods: PODS, nodes: NODES }
+    const nodes = await discoverNodes({
+      kubernetes: 'app=zc',
+      namespace: 'perf',
+      kubeconfig: kubeconfig(port),
+      poolLabel: 'rack'
+    } as FleetFlags)
+    expect(seen[0]).toMatchObject({ path: '/api/v1/namespaces/perf/pods', selector: 'app=zc' })
+    expect(nodes.map((n) => [n.name, n.pool])).toEqual([
+      ['gke-perf-fast-1', 'r1'],
+      ['gke-perf-slow-1', 'r2'],
+      ['ip-10-0-3-7.ec2.internal', null]
+    ])
+    // a bare --kubernetes: the DaemonSet's own labels
+    seen.length = 0
+    await discoverNodes({ kubernetes: true, kubeconfig: kubeconfig(port) } as FleetFlags)
+    expect(seen[0]).toMatchObject({ path: '/api/v1/namespaces/zcprof/pods', selector: SELECTOR })
+  })
+
+  it('refuse two sources of nodes, and Kubernetes options without --kubernetes', async () => {
+    const both = await failure(discoverNodes({ hosts: 'h', kubernetes: true } as FleetFlags))
+    expect(both.toInfo().message).toBe('--hosts and --kubernetes each name the fleet: give one')
+    const stray = await failure(discoverNodes({ namespace: 'perf', poolLabel: 'rack' } as FleetFlags))
+    expect(stray.toInfo().message).toBe('--namespace, --pool-label go with --kubernetes')
+    const none = await failure(discoverNodes({} as FleetFlags))
+    expect(none.toInfo().message).toBe('no nodes: give --hosts FILE or --kubernetes [SELECTOR]')
+  })
+})
 
 describe('discoverKubernetesNodes', () => {
   it('keeps the Running and Ready agents, one node each, with its address, port and pool', async () => {

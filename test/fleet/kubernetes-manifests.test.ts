@@ -153,9 +153,20 @@ describe('deploy/kubernetes as committed', () => {
     })
     // the token from the Secret, by environment: never in the arguments
     expect(c.env).toEqual([
-      { name: 'ZCPROF_TOKEN', valueFrom: { secretKeyRef: { name: 'zcprof-token', key: 'ZCPROF_TOKEN' } } }
+      { name: 'ZCPROF_TOKEN', valueFrom: { secretKeyRef: { name: 'zcprof-token', key: 'ZCPROF_TOKEN' } } },
+      { name: 'XDG_CACHE_HOME', value: '/cache' }
     ])
     expect(c.args.join(' ')).not.toMatch(/token/i)
+    // a send job's test file goes in the cache volume, which zcprof takes only when private
+    // to its user (an emptyDir is 0777): one root step with CHOWN and FOWNER alone hands it over
+    expect(c.volumeMounts).toContainEqual({ name: 'cache', mountPath: '/cache' })
+    expect(spec.volumes).toContainEqual({ name: 'cache', emptyDir: { sizeLimit: '2Gi' } })
+    expect(spec.initContainers).toHaveLength(1)
+    const owner = spec.initContainers[0]
+    expect(owner.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN', 'FOWNER'] })
+    expect(owner.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }])
+    const uid = spec.securityContext.runAsUser
+    expect(owner.command.join(' ')).toContain(`fs.chmodSync('/cache', 0o700); fs.chownSync('/cache', ${uid}, ${uid})`)
     // the runner may list pods in its namespace, nothing else
     expect(find(all, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }])
     expect(all.some((o) => o.kind === 'ClusterRole')).toBe(false)

@@ -17,10 +17,12 @@ import {
   type ControlAddress,
   type Hello,
   type HelloReply,
+  type Push,
   type Reply,
   type ReplyTo,
   type TrialResult
 } from './protocol'
+import { SendJobWatch, type SendJobOptions } from './send-job-watch'
 
 type Pending = {
   /** the reply types this request accepts (protocol.ts's REPLY_TYPE) */
@@ -37,6 +39,8 @@ export class AgentClient {
   private readonly results = new Map<number, { resolve: (r: TrialResult) => void; reject: (e: Error) => void }>()
   private readonly early = new Map<number, TrialResult>()
   private closedError: Error | null = null
+  /** send jobs' pushes (progress, report pieces, end), by job */
+  private readonly jobs = new SendJobWatch()
   hello: HelloReply | null = null
 
   private constructor(
@@ -80,7 +84,7 @@ export class AgentClient {
         if (raw === null) return
         if (raw instanceof BadMessage) return malformed(raw.reason)
         first = null
-        this.dispatch(raw as unknown as Reply | TrialResult)
+        this.dispatch(raw as unknown as Reply | Push)
       }
     })
     sock.on('close', () => {
@@ -102,7 +106,15 @@ export class AgentClient {
     })
   }
 
-  private dispatch(m: Reply | TrialResult): void {
+  private dispatch(m: Reply | Push): void {
+    if (m.type === 'send-progress' || m.type === 'send-report' || m.type === 'send-end') {
+      const e = this.jobs.push(m)
+      if (e) {
+        this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${this.where} ${e}` }))
+        this.sock.destroy()
+      }
+      return
+    }
     if (m.type === 'result') {
       const r = m as TrialResult
       const waiter = this.results.get(r.trial)
@@ -272,9 +284,22 @@ export class AgentClient {
     })
   }
 
+  /**
+   * Has the agent run a plan as the sender (protocol.ts's send) and answers its report's
+   * JSON text, unchecked: the caller parses it as any report from elsewhere.
+   */
+  async sendJob(plan: unknown, opts: SendJobOptions): Promise<string> {
+    // a job says nothing for a whole trial: a sender host that vanished without a word
+    // is found by keepalive probes, not waited for forever
+    this.sock.setKeepAlive(true, SEND_KEEPALIVE_MS)
+    const { job } = await this.request({ type: 'send', plan, reference: opts.reference }, opts.timeoutMs)
+    return this.jobs.watch(job, opts, this.closedError)
+  }
+
   private fail(e: Error): void {
     if (this.closedError) return
     this.closedError = e
+    this.jobs.fail(e)
     for (const p of this.pending.values()) {
       clearTimeout(p.timer)
       p.reject(e)
@@ -288,6 +313,9 @@ export class AgentClient {
     this.sock.destroy()
   }
 }
+
+/** idle time before keepalive probes on a connection waiting on a send job */
+export const SEND_KEEPALIVE_MS = 10_000
 
 /** what is kept of a peer's first bytes, and what is enough to tell what it is */
 const SNIFF_BYTES = 256

@@ -17,7 +17,9 @@ export const DEFAULT_LIMITS: AgentLimits = {
   // 2 trials of 8 streams × 32 × 1 MiB fit one client; 4 clients' worth fit the agent
   maxSessionPinnedBytes: 512 * 1024 ** 2,
   maxAgentPinnedBytes: 1024 ** 3,
-  dataIdleTimeoutMs: 30_000
+  dataIdleTimeoutMs: 30_000,
+  // one pair at a time by default: two send jobs on one host disturb each other's figures
+  maxSendJobs: 1
 }
 
 /** the receive ring's buffers per stream in mode uring when the plan names no depth (zc.h) */

@@ -3,7 +3,7 @@
 // that bounds the replies it leaves unread.
 
 import net from 'node:net'
-import { encodeFrame, type Reply, type TrialResult } from './protocol'
+import { encodeFrame, type Push, type Reply } from './protocol'
 
 /** replies a client does not read: past this the agent stops reading its requests; past 8× it drops it */
 const REPLY_BACKLOG_BYTES = 1024 * 1024
@@ -15,7 +15,9 @@ export interface Client {
   owned: Set<number>
   /** receive buffers its live trials hold, against maxSessionPinnedBytes */
   pinnedBytes: number
-  send(m: Reply | TrialResult): void
+  /** send jobs it runs (agent-sender.ts): a client waiting on one is not idle */
+  sending: number
+  send(m: Reply | Push): void
 }
 
 /** ::ffff:10.0.0.1 → 10.0.0.1: the form the native peer check compares */
@@ -38,6 +40,7 @@ export function clientOf(sock: net.Socket, local: boolean): Client {
     local,
     owned: new Set(),
     pinnedBytes: 0,
+    sending: 0,
     send: (m) => {
       if (sock.destroyed || !sock.writable) return
       sock.write(encodeFrame(m))

@@ -4,6 +4,7 @@
 //   agent-auth.ts       the handshake: strangers' allowance, hello and token proof, back-off
 //   agent-session.ts    one control connection: its deadlines and request dispatch
 //   agent-receivers.ts  a trial's listeners and native receivers, and its result
+//   agent-sender.ts     send jobs: this agent as a fleet pair's sender, against other agents
 //   agent-limits.ts     the default limits, and the live trials and buffers they pin
 //   agent-peer.ts       a connection as the agent keeps it, and who is on the other end
 
@@ -16,6 +17,7 @@ import { readHostSnapshot, type HostSnapshot } from '../host/system-cpu'
 import { AUTH_FAILURES, type Nonces } from './agent-auth'
 import { DEFAULT_LIMITS, TrialBooks } from './agent-limits'
 import { TrialReceivers } from './agent-receivers'
+import { SendJobs, type SendRunner } from './agent-sender'
 import { Sessions } from './agent-session'
 import { PROTOCOL_VERSION, authProof, type AgentLimits, type ControlAddress, type Reply } from './protocol'
 
@@ -38,6 +40,11 @@ export interface AgentOptions {
   othersCpu?: boolean
   /** one line per failed proof and per trial (who, plan, result); `zcprof agent` writes them to stderr */
   log?: ((line: string) => void) | null
+  /**
+   * runs a send job's plan as the sender (`zcprof agent` hands the engine's run in: this
+   * layer cannot import it); absent: send requests are refused
+   */
+  sender?: SendRunner | null
   /** test hook: shorter delays and log intervals than AUTH_FAILURES */
   authFailures?: Partial<typeof AUTH_FAILURES>
 }
@@ -64,7 +71,8 @@ export class AgentServer {
       hostSnapshot,
       hello: (re: number, nonces: Nonces | null) => this.hello(re, nonces)
     }
-    this.sessions = new Sessions(settings, this.books, receivers)
+    const senders = new SendJobs(this.limits, opts, opts.sender ?? null, log)
+    this.sessions = new Sessions(settings, this.books, receivers, senders)
     this.server = net.createServer((sock) => this.sessions.serve(sock))
   }
 

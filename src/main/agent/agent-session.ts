@@ -18,6 +18,7 @@ import {
 import { isInt, type TrialBooks } from './agent-limits'
 import { clientOf, plainIp, whoIs, type Client } from './agent-peer'
 import type { TrialReceivers } from './agent-receivers'
+import type { SendJobs } from './agent-sender'
 import {
   BadMessage,
   FrameDecoder,
@@ -70,7 +71,8 @@ export class Sessions {
   constructor(
     private readonly s: SessionSettings,
     private readonly books: TrialBooks,
-    private readonly receivers: TrialReceivers
+    private readonly receivers: TrialReceivers,
+    private readonly senders: SendJobs
   ) {
     this.failures = new AuthFailures(s.authFailures, s.log)
   }
@@ -109,7 +111,7 @@ export class Sessions {
     const stillHere = () => {
       if (idleTimer) clearTimeout(idleTimer)
       idleTimer = setTimeout(() => {
-        if (client.owned.size > 0) return stillHere()
+        if (client.owned.size > 0 || client.sending > 0) return stillHere()
         client.send({
           type: 'error',
           re: 0,
@@ -195,6 +197,7 @@ export class Sessions {
       known()
       if (greeted) this.clients--
       this.books.cancel(client.owned)
+      this.senders.cancel(client)
     })
   }
 
@@ -224,6 +227,8 @@ export class Sessions {
           busyNs: native.threadCpuNs() - t0
         })
       }
+      case 'send':
+        return this.senders.start(client, m, re)
       case 'cancel':
         for (const x of this.books.ownedBy(client, m.trial)?.transfers ?? []) x.cancel()
         return client.send({ type: 'ok', re })

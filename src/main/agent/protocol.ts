@@ -8,11 +8,13 @@ import type { ErrorInfo } from '../../shared/errors'
 import type { HostSnapshot } from '../host/system-cpu'
 
 /**
- * 3: the token never travels: a challenge–response at hello (HMAC-SHA256 of both
+ * 4: send: a fleet runner asks the agent to run a plan as the sender against other
+ * agents (agent-sender.ts), with its progress and report pushed back; maxSendJobs in
+ * the limits. 3: the token never travels: a challenge–response at hello (HMAC-SHA256 of both
  * nonces, each side proving it holds the token). 2: several streams, receiver CPU
  * pinning, host snapshots. A peer on another version is refused at hello with both named.
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 /** the longest an agent delays a refused proof: a client waits this much longer for the answer to its auth */
 export const AUTH_DELAY_MAX_MS = 8000
 /** what an agent reads before the client has proven itself: room for a hello, no more */
@@ -86,6 +88,8 @@ export interface AgentLimits {
   maxAgentPinnedBytes: number
   /** an accepted data connection that sends nothing this long ends its trial (ETIMEDOUT) */
   dataIdleTimeoutMs: number
+  /** send jobs (this agent as the sender of a fleet pair) at once, all clients together; 0: none */
+  maxSendJobs: number
 }
 export interface HelloReply {
   type: 'hello'
@@ -166,6 +170,54 @@ export interface TrialResult {
   hostStart: HostSnapshot
   hostEnd: HostSnapshot
 }
+/**
+ * Run this plan with this agent as the sender (a fleet pair's sending side). Every
+ * target must be agent://, reached with this agent's own token; the plan names no file
+ * (the agent sends a generated one). The job ends with the connection that asked.
+ */
+export interface SendRequest {
+  type: 'send'
+  plan: unknown
+  /** measure the machine reference at the run's ends (zcprof run's default) */
+  reference?: boolean
+}
+export interface Sending {
+  type: 'sending'
+  /** the job's number, which its pushed messages carry */
+  job: number
+}
+/** Unsolicited, after each trial of a send job: how far it is. */
+export interface SendProgress {
+  type: 'send-progress'
+  job: number
+  done: number
+  total: number
+  /** the trial that just ended, in a few words (method, round) */
+  what: string
+}
+/**
+ * Unsolicited: one piece of the finished report's JSON (UTF-8, base64), in order. A
+ * report can be larger than a frame: it comes in SEND_REPORT_PART_BYTES pieces, at most
+ * MAX_REPORT_BYTES in all.
+ */
+export interface SendReportPart {
+  type: 'send-report'
+  job: number
+  part: number
+  parts: number
+  data: string
+}
+/** Unsolicited, last: the job is over; error when it ended without a report. */
+export interface SendEnd {
+  type: 'send-end'
+  job: number
+  error: ErrorInfo | null
+}
+/** the report's bytes per send-report frame: base64 of it (4/3) stays well under MAX_FRAME_BYTES */
+export const SEND_REPORT_PART_BYTES = 512 * 1024
+/** what an agent pushes without a request */
+export type Push = TrialResult | SendProgress | SendReportPart | SendEnd
+
 export interface ErrorReply {
   type: 'error'
   error: ErrorInfo
@@ -181,6 +233,7 @@ export interface Calls {
   prepare: { request: Prepare; reply: Prepared }
   sample: { request: SampleRequest; reply: SampleReply }
   cancel: { request: Cancel; reply: Ok }
+  send: { request: SendRequest; reply: Sending }
 }
 export type CallName = keyof Calls
 export type CallRequest = Calls[CallName]['request']
@@ -192,12 +245,13 @@ export const REPLY_TYPE: { [K in CallName]: readonly Calls[K]['reply']['type'][]
   auth: ['hello'],
   prepare: ['prepared'],
   sample: ['sample'],
-  cancel: ['ok']
+  cancel: ['ok'],
+  send: ['sending']
 }
 
 export type Request = CallRequest & { seq: number }
 export type Reply = (Calls[CallName]['reply'] | ErrorReply) & { re: number }
-export type Message = Request | Reply | TrialResult
+export type Message = Request | Reply | Push
 
 // What a receiver reports, as it travels. These are the protocol's own shapes,
 // written field by field from the addon's (agent/wire.ts): renaming a field in the

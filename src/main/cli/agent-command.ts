@@ -5,6 +5,9 @@ import { rmSync } from 'node:fs'
 import { ZcprofError } from '../../shared/errors'
 import { isLoopbackIp } from '../../shared/targets'
 import { AgentServer, type AgentOptions } from '../agent/agent-server'
+import type { SendRun } from '../agent/agent-sender'
+import type { ErrorInfo } from '../../shared/errors'
+import type { Report } from '../../shared/report'
 import { describeAddress, type ControlAddress } from '../agent/protocol'
 import { captureEnvironment } from '../host/environment'
 import { TOOL_VERSION } from '../model/report-build'
@@ -25,6 +28,38 @@ export interface AgentFlags {
   maxSessionPinned?: string
   maxAgentPinned?: string
   dataIdleTimeout?: string
+  maxSendJobs?: string
+}
+
+/**
+ * A send job's run (agent-sender.ts): the engine's, in this process, with this agent's
+ * token. A run that stopped before any measured trial finished (the receiving agent
+ * unreachable, say) is the job's error, not an empty report.
+ */
+export async function sendRun(run: SendRun): Promise<Report> {
+  let fatal: ErrorInfo | null = null
+  let done = 0
+  let total = 0
+  // loaded with the first job: an agent that only receives starts without the engine
+  const { runPlan } = await import('../engine/run')
+  const report = await runPlan({
+    plan: run.plan,
+    signal: run.signal,
+    token: run.token,
+    ...(run.reference ? {} : { reference: null }),
+    onEvent: (e) => {
+      if (e.type === 'error') fatal = e.error
+      else if (e.type === 'run-start') total = e.trials
+      else if (e.type === 'trial-start') total = Math.max(total, e.trial.total)
+      else if (e.type === 'trial-end') {
+        done += 1
+        const t = e.trial
+        run.onProgress(done, total, `${t.warmup ? 'warm-up' : `round ${t.repetition + 1}`} ${t.method}`)
+      }
+    }
+  })
+  if (fatal && !report.trials.some((t) => !t.warmup && t.summary)) throw new ZcprofError(fatal)
+  return report
 }
 
 function positive(text: string | undefined, flag: string): number | undefined {
@@ -32,6 +67,16 @@ function positive(text: string | undefined, flag: string): number | undefined {
   if (!/^\d+$/.test(text) || Number(text) < 1) {
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `--${flag} '${text}' must be a whole number ≥ 1` })
   }
+  return Number(text)
+}
+
+function nonNegative(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^\d+$/.test(text) || Number(text) > 64)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: `--${flag} '${text}' must be a whole number from 0 to 64`
+    })
   return Number(text)
 }
 
@@ -116,8 +161,10 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
       idleTimeoutMs: positive(flags.idleTimeout, 'idle-timeout'),
       maxSessionPinnedBytes,
       maxAgentPinnedBytes,
-      dataIdleTimeoutMs: positive(flags.dataIdleTimeout, 'data-idle-timeout')
+      dataIdleTimeoutMs: positive(flags.dataIdleTimeout, 'data-idle-timeout'),
+      maxSendJobs: nonNegative(flags.maxSendJobs, 'max-send-jobs')
     },
+    sender: sendRun,
     environment: () => captureEnvironment().catch(() => null)
   }
   const server = new AgentServer(options)

@@ -105,7 +105,8 @@ const tokenEnv = (o: ManifestOptions) => ({
 /**
  * The Pod Security Standard the namespace enforces: host networking and an unconfined
  * seccomp profile need 'privileged'; else 'baseline', for the runner Job's init container,
- * which runs as root to hand the library volume to the runner (the agents meet 'restricted').
+ * and the agents' init containers, which run as root to hand the library and cache volumes to
+ * the image's user (the agent and runner containers themselves meet 'restricted').
  */
 export function podSecurityLevel(o: ManifestOptions): 'baseline' | 'privileged' {
   return o.hostNetwork || o.ioUring ? 'privileged' : 'baseline'
@@ -151,7 +152,7 @@ function namespace(o: ManifestOptions): Manifest {
         path: ['metadata', 'labels'],
         text:
           level === 'baseline'
-            ? "baseline: the agents and the runner meet 'restricted'; the runner Job's init container runs as root (fleet-job.yaml)."
+            ? "baseline: the agents and the runner meet 'restricted'; their init containers run as root to hand over the cache and library volumes."
             : 'privileged: host networking or an unconfined seccomp profile (io_uring) is past baseline.'
       }
     ]
@@ -227,13 +228,18 @@ function nodeReader(ns: string): Manifest[] {
   ]
 }
 
+/** where an agent's send jobs keep their test files: the plan's sizes fit (the default is 256 MiB) */
+const AGENT_CACHE = '/cache'
+const AGENT_CACHE_SIZE = '2Gi'
+
 function agentContainer(o: ManifestOptions) {
   return {
     name: 'agent',
     image: o.image,
     imagePullPolicy: 'IfNotPresent',
     args: ['agent', '--listen', `0.0.0.0:${AGENT_PORT}`],
-    env: [tokenEnv(o)],
+    // a send job (a fleet pair's sender) writes its generated test file under $XDG_CACHE_HOME/zcprof
+    env: [tokenEnv(o), { name: 'XDG_CACHE_HOME', value: AGENT_CACHE }],
     ports: [{ name: AGENT_PORT_NAME, containerPort: AGENT_PORT, protocol: 'TCP' }],
     readinessProbe: { tcpSocket: { port: AGENT_PORT_NAME }, initialDelaySeconds: 2, periodSeconds: 10 },
     resources: {
@@ -241,7 +247,10 @@ function agentContainer(o: ManifestOptions) {
       limits: { memory: AGENT_MEMORY.limit }
     },
     securityContext: containerSecurity,
-    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }]
+    volumeMounts: [
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'cache', mountPath: AGENT_CACHE }
+    ]
   }
 }
 
@@ -262,8 +271,12 @@ function agentDaemonSet(o: ManifestOptions): Manifest {
             ...(Object.keys(o.nodeSelector).length ? { nodeSelector: o.nodeSelector } : {}),
             ...(o.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
             securityContext: podSecurity(o),
+            initContainers: [volumeOwner(o, 'cache', AGENT_CACHE)],
             containers: [agentContainer(o)],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }]
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+              { name: 'cache', emptyDir: { sizeLimit: AGENT_CACHE_SIZE } }
+            ]
           }
         }
       }
@@ -356,10 +369,14 @@ function tokenSecret(o: ManifestOptions): Manifest {
   }
 }
 
-/** root, with CHOWN and FOWNER alone, for one chmod and one chown of the library volume's root */
-function libraryOwner(o: ManifestOptions, library: string) {
+/**
+ * root, with CHOWN and FOWNER alone, for one chmod and one chown of a volume's root: zcprof
+ * refuses a folder others can write (an emptyDir is 0777, a volume root root's), so the
+ * volume is handed to the image's user, private
+ */
+function volumeOwner(o: ManifestOptions, volume: string, library: string) {
   return {
-    name: 'library-owner',
+    name: `${volume}-owner`,
     image: o.image,
     imagePullPolicy: 'IfNotPresent',
     command: [
@@ -374,7 +391,7 @@ function libraryOwner(o: ManifestOptions, library: string) {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'], add: ['CHOWN', 'FOWNER'] }
     },
-    volumeMounts: [{ name: 'library', mountPath: library }]
+    volumeMounts: [{ name: volume, mountPath: library }]
   }
 }
 
@@ -403,7 +420,7 @@ function runnerJob(o: ManifestOptions): Manifest[] {
               serviceAccountName: 'zcprof-runner',
               restartPolicy: 'Never',
               securityContext: podSecurity({ ...o, ioUring: false }),
-              initContainers: [libraryOwner(o, library)],
+              initContainers: [volumeOwner(o, 'library', library)],
               containers: [
                 {
                   name: 'runner',
