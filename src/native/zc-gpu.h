@@ -90,6 +90,13 @@ typedef struct {
   ssize_t (*read)(void *, void *, size_t, off_t, off_t);
 } zc_cufile;
 
+/* the in-place kernel zc_copy16(src, dst, words): 16-byte words from mapped host memory
+ * into device memory, grid-stride (PTX: the driver compiles it, no NVRTC). Launched with
+ * ZC_GPU_KERNEL_THREADS a block, at most ZC_GPU_KERNEL_MAX_BLOCKS blocks. */
+extern const char zc_copy16_ptx[];
+#define ZC_GPU_KERNEL_THREADS 256
+#define ZC_GPU_KERNEL_MAX_BLOCKS 4096
+
 /* The driver, loaded once per process: NULL with e set (ZC_NO_GPU_DRIVER) when it cannot be. */
 const zc_cuda *zc_cuda_get(zc_error *e);
 /* cuFile, loaded once: NULL with e set (ZC_UNSUPPORTED) when libcufile is missing. */

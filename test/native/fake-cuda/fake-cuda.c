@@ -6,6 +6,9 @@
  * zcprof's PTX, calls without a current context. The test builds it with cc -shared.
  *
  * FAKE_CUDA_DEVICES: how many devices it claims (default 1).
+ * FAKE_CUDA_FLIP_COPY=N: the Nth copy into device memory (a cuMemcpyHtoD or a
+ * zc_copy16 kernel, counted from 1) lands with its first byte inverted: a planted
+ * corruption that a byte-exact check must catch.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -110,10 +113,17 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned f) {
   *d = (CUdeviceptr)(uintptr_t)p;
   return OK;
 }
+/* a copy has landed n bytes at d: the planted corruption, on the copy it names */
+static void landed(CUdeviceptr d, size_t n) {
+  static long copies;
+  const char *v = getenv("FAKE_CUDA_FLIP_COPY");
+  if (++copies == (v ? atol(v) : 0) && n) *(unsigned char *)(uintptr_t)d ^= 0xFF;
+}
 static CUresult htod(CUdeviceptr d, const void *s, size_t n) {
   NEED_CTX();
   if (!find(device_allocs, (uintptr_t)d, n)) return INVALID_VALUE;
   memcpy((void *)(uintptr_t)d, s, n);
+  landed(d, n);
   return OK;
 }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *s, size_t n) { return htod(d, s, n); }
@@ -157,6 +167,7 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
   /* the kernel reads mapped host memory, 16-byte aligned, into an allocation */
   if (!r || !(r->flags & 0x02) || src % 16 || dst % 16 || !find(device_allocs, (uintptr_t)dst, words * 16)) return INVALID_VALUE;
   memcpy((void *)(uintptr_t)dst, (void *)(uintptr_t)src, words * 16);
+  landed(dst, words * 16);
   return OK;
 }
 CUresult cuGetErrorName(CUresult rc, const char **s) {
