@@ -81,6 +81,16 @@ Short options as in iperf3: -t seconds a timed trial lasts, -P parallel streams,
 -l bytes per write, -i sampling interval in seconds, -J the JSON report.
 iperf3's -c (the server) has no short form here: --target agent://HOST:PORT.`
 
+const receiverOption = () =>
+  new Option(
+    '--receiver <mode>',
+    "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
+      'gpu-pageable, gpu-pinned, gpu-mapped: the bytes land in GPU memory (--receiver-gpu), through pageable, pinned or GPU-mapped host memory; ' +
+      'zcrx (io_uring zero-copy receive) and devmem (devmem TCP into GPU memory) are not modes yet: they say what this host lacks for them'
+  )
+    .choices([...RECEIVER_MODES, 'zcrx', 'devmem'])
+    .default('read')
+
 /** zcprof run: measure each method (its options follow iperf3 where the concept is the same) */
 function registerRun(program: Command): void {
   program
@@ -141,15 +151,7 @@ function registerRun(program: Command): void {
       `unmeasured warm-up rounds (default ${defaultText('warmup')} for timed trials, which leave out their ramp; else 1)`
     )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
-    .addOption(
-      new Option(
-        '--receiver <mode>',
-        "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
-          'zcrx (io_uring zero-copy receive) is not a mode yet: it says what this host lacks for it'
-      )
-        .choices([...RECEIVER_MODES, 'zcrx'])
-        .default('read')
-    )
+    .addOption(receiverOption())
     .option(
       '--uring-depth <n>',
       `io_uring methods and receiver: SQEs per submission batch (${rangeText('uringDepth')})`,
@@ -160,6 +162,7 @@ function registerRun(program: Command): void {
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
       false
     )
+    .option('--receiver-gpu <n>', 'gpu-* receiver modes: the CUDA device whose memory receives (default 0)')
     .option(
       '--gpu-spin',
       'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)',

@@ -6,6 +6,7 @@ import type { ReceiverMode } from '../../shared/methods'
 import type { Environment, TcpInfo } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
 import type { HostSnapshot } from '../host/system-cpu'
+import type { NativeGpuResult } from '../../native'
 
 /**
  * 3: the token never travels: a challenge–response at hello (HMAC-SHA256 of both
@@ -121,6 +122,8 @@ export interface Prepare {
   cpus?: number[]
   /** mode uring: provided buffers per stream */
   uringDepth?: number
+  /** the gpu-* modes: the CUDA device whose memory receives (0 when absent) */
+  gpuDevice?: number
 }
 /** Where each stream connects: stream i to streams[i]. */
 export interface Prepared {
@@ -267,6 +270,8 @@ export interface WireResult extends WireProgress {
   pinnedCpus?: number[]
   counters: WireCounters
   tcpInfo?: TcpInfo
+  /** the gpu-* modes: what landed in GPU memory; absent for other modes */
+  gpu?: NativeGpuResult
 }
 
 export function encodeFrame(msg: unknown): Buffer {

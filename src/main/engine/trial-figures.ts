@@ -21,6 +21,7 @@ import { formatBytes } from '../../shared/units'
 import { warning } from '../../shared/warnings'
 import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
+import { receiveGpuOf } from './receive-gpu'
 import { nativeTotals, placementOf, uringThreadsCpuNs, type SenderOutcome, type SenderSnapshot } from './sender'
 
 /** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
@@ -362,6 +363,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const steady = steadyState(m, firstByteNs, durationNs)
   const zeroCopy = zeroCopyOf(sent)
   const receiveMapping = receiveMappingOf(recv)
+  const receiveGpu = receiveGpuOf(recv)
 
   const rates = streams.map((s) => s.throughputBitsPerSec)
   const fairness =
@@ -406,6 +408,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       receiverSystem,
       zeroCopy,
       ...(receiveMapping && { receiveMapping }),
+      ...(receiveGpu && { receiveGpu }),
       tcpInfo: first?.tcpInfo ?? null,
       integrity: {
         checked: streams.every((s) => s.integrity.checked),
