@@ -81,12 +81,15 @@ Short options as in iperf3: -t seconds a timed trial lasts, -P parallel streams,
 -l bytes per write, -i sampling interval in seconds, -J the JSON report.
 iperf3's -c (the server) has no short form here: --target agent://HOST:PORT.`
 
+/** --receiver-gpu as the devmem note reads it: a bad number is the plan's to refuse, so 0 here */
+const gpuIndex = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : 0)
+
 const receiverOption = () =>
   new Option(
     '--receiver <mode>',
     "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
       'gpu-pageable, gpu-pinned, gpu-mapped: the bytes land in GPU memory (--receiver-gpu), through pageable, pinned or GPU-mapped host memory; ' +
-      'zcrx (io_uring zero-copy receive) and devmem (devmem TCP into GPU memory) are not modes yet: they say what this host lacks for them'
+      'zcrx (io_uring zero-copy receive) is not a mode yet, nor devmem (devmem TCP into GPU memory): each says what this host lacks for it'
   )
     .choices([...RECEIVER_MODES, 'zcrx', 'devmem'])
     .default('read')
@@ -203,6 +206,10 @@ function registerRun(program: Command): void {
         // which flags the person typed (not commander's defaults): those win over a plan file
         const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
         if (flags.receiver === 'zcrx') (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
+        if (flags.receiver === 'devmem')
+          (await import('./cli/devmem-note')).refuseDevmem(flags.target ?? [], {
+            gpuDevice: gpuIndex(flags.receiverGpu)
+          })
         process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
       })
     )

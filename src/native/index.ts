@@ -166,6 +166,8 @@ export interface GpuInfo {
   /** -1: unknown */
   numaNode: number
   canMapHostMemory: boolean
+  /** CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED: its memory can be a dma-buf (devmem TCP needs it) */
+  dmaBufSupported: boolean
   cufile: 'gds' | 'compat' | 'none'
 }
 

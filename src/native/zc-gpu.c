@@ -257,6 +257,7 @@ int zc_gpu_probe(int device, zc_gpu_info *out, zc_error *e) {
   cu->device_attribute(&out->cc_major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d);
   cu->device_attribute(&out->cc_minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d);
   cu->device_attribute(&out->can_map_host, CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY, d);
+  cu->device_attribute(&out->dma_buf, CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED, d);
   cu->driver_version(&out->driver_api_version);
   if (cu->device_pci_bus_id(out->pci_bus_id, sizeof out->pci_bus_id, d) == CUDA_SUCCESS) {
     out->numa_node = numa_node_of(out->pci_bus_id);

@@ -299,6 +299,7 @@ typedef struct {
   int pcie_gen, pcie_width, pcie_max_gen, pcie_max_width; /* 0: unknown (no NVML) */
   int numa_node;            /* -1: unknown */
   int can_map_host;
+  int dma_buf;              /* the driver exports device memory as a dma-buf (devmem TCP needs it) */
   int cufile;               /* 0: no libcufile, 1: compatibility mode, 2: true GDS */
 } zc_gpu_info;
 /* Loads the driver and describes device `device`: -1 with e set (ZC_NO_GPU_DRIVER,

@@ -9,6 +9,7 @@
  * FAKE_CUDA_FLIP_COPY=N: the Nth copy into device memory (a cuMemcpyHtoD or a
  * zc_copy16 kernel, counted from 1) lands with its first byte inverted: a planted
  * corruption that a byte-exact check must catch.
+ * FAKE_CUDA_DMABUF=1: it says it can export device memory as a dma-buf (attribute 124).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -67,7 +68,8 @@ CUresult cuDeviceGetName(char *name, int len, int d) { snprintf(name, (size_t)le
 CUresult cuDeviceTotalMem_v2(size_t *b, int d) { (void)d; *b = (size_t)8 << 30; return OK; }
 CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
   (void)d;
-  *v = attr == 75 ? 9 : attr == 76 ? 0 : attr == 19 ? 1 : 0;
+  const char *dmabuf = getenv("FAKE_CUDA_DMABUF");
+  *v = attr == 75 ? 9 : attr == 76 ? 0 : attr == 19 ? 1 : attr == 124 ? (dmabuf && *dmabuf == '1') : 0;
   return OK;
 }
 CUresult cuDeviceGetPCIBusId(char *id, int len, int d) { snprintf(id, (size_t)len, "00000000:%02X:00.0", 0x40 + d); return OK; }
