@@ -130,6 +130,17 @@ static CUresult htod(CUdeviceptr d, const void *s, size_t n) {
 }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *s, size_t n) { return htod(d, s, n); }
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr d, const void *s, size_t n, void *st) { (void)st; return htod(d, s, n); }
+/* a device-side copy: from device memory or mapped host memory, into an allocation */
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr d, CUdeviceptr s, size_t n, void *st) {
+  (void)st;
+  NEED_CTX();
+  region *r = find(host_regions, (uintptr_t)s, n);
+  if (!find(device_allocs, (uintptr_t)d, n) || (!find(device_allocs, (uintptr_t)s, n) && !(r && (r->flags & 0x02))))
+    return INVALID_VALUE;
+  memcpy((void *)(uintptr_t)d, (const void *)(uintptr_t)s, n);
+  landed(d, n);
+  return OK;
+}
 CUresult cuMemcpyDtoH_v2(void *h, CUdeviceptr d, size_t n) {
   NEED_CTX();
   if (!find(device_allocs, (uintptr_t)d, n)) return INVALID_VALUE;
