@@ -66,7 +66,8 @@ function zcprofRow(mode: string, trials: TrialRecord[]): string[] {
     f(mean(s.map((x) => (x.receiver?.cpuNs ?? NaN) / 1e6 / gib(x)))),
     f(mean(s.map((x) => (x.system ? (x.system.busyCpuNs - (x.system.otherProcessesCpuNs ?? 0)) / 1e6 / gib(x) : NaN)))),
     g.length ? f(mean(g.map((x) => x!.copies / (x!.copiedBytes / GIB)))) : '-',
-    g.length ? f(mean(g.map((x) => x!.copyTimeMs / (x!.copiedBytes / GIB)))) : '-'
+    g.length ? f(mean(g.map((x) => x!.copyTimeMs / (x!.copiedBytes / GIB)))) : '-',
+    `${s.filter((x) => x.contaminated).length}/${s.length}`
   ]
 }
 
@@ -98,6 +99,7 @@ function baselineRows(dir: string, env: Record<string, string>): string[][] {
       f(mean(runs.map((r) => r.cpuNs / 1e6 / (r.bytes / GIB)))),
       '-',
       f(BASELINE_BYTES / CHUNK_BYTES),
+      '-',
       '-'
     ]
   })
@@ -106,7 +108,7 @@ function baselineRows(dir: string, env: Record<string, string>): string[][] {
 function main(): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'zcprof-gpu-receivers-'))
   const t0 = Date.now()
-  const rows = [['path', 'n', 'Gbit/s', 'recv ms/GiB', 'sys ms/GiB', 'copies/GiB', 'copy ms/GiB']]
+  const rows = [['path', 'n', 'Gbit/s', 'recv ms/GiB', 'sys ms/GiB', 'copies/GiB', 'copy ms/GiB', 'contam.']]
   try {
     const cuda = cudaLibrary(dir)
     for (const mode of MODES) {
@@ -130,7 +132,8 @@ function main(): void {
   printTable(rows)
   console.log('\nrecv: the receiver thread (zcprof) or the receiving process (C), CPU')
   console.log('per GiB received; sys: the whole machine, sender and kernel included;')
-  console.log('copy ms/GiB: the copies on the GPU clock (CUDA events) per GiB.')
+  console.log('copy ms/GiB: the copies on the GPU clock (CUDA events) per GiB;')
+  console.log('contam.: trials during which other programs used zcprof’s CPUs.')
   console.log(`C: 1 GiB per run, ${REPEAT} runs; mapped there is a device-side copy`)
   console.log('(cuMemcpyDtoD from the mapped pointer), zcprof runs a kernel.')
   console.log(`zcprof: ${REPEAT} rounds a mode, 1 s trials, 1 MiB chunks, sendfile`)

@@ -3,6 +3,8 @@
 // 80 columns, and exits 2. The note on a planted host with a fake GPU probe, then the
 // built CLI on this one (loopback; the fake CUDA, which exports no dma-buf).
 
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { devmemNote, refuseDevmem } from '../../src/main/cli/devmem-note'
 import type { GpuInfo } from '../../src/native'
@@ -66,5 +68,19 @@ describe('zcprof run --receiver devmem', () => {
     const help = runZcprof(['run', '--help']).stdout.replace(/\s+/g, ' ')
     expect(help).toMatch(/"gpu-pageable", "gpu-pinned", "gpu-mapped", "zcrx", "devmem"/)
     expect(help).toContain('--receiver-gpu <n>')
+  })
+})
+
+describe('the README section the note points to', () => {
+  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
+  const section = /\n### devmem TCP into GPU memory\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? ''
+
+  it('exists under the name the note gives, with the commands its reasons name', () => {
+    expect(devmemNote(['unix://'], { gpuProbe: gpu(true) })).toContain('README, "devmem TCP into GPU memory"')
+    expect(section).not.toBe('')
+    for (const command of ['ethtool -G IF tcp-data-split on', 'ethtool -L IF combined 2', 'ethtool -N IF'])
+      expect(section).toContain(command)
+    expect(section).toContain('CONFIG_NET_DEVMEM')
+    expect(section).toContain('CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED')
   })
 })
