@@ -63,6 +63,15 @@ describe('zcprof run --receiver gpu-*', () => {
     expect(g.copyTimeMs).toBeGreaterThan(0)
   })
 
+  it('two streams, each its own receiver and device ring on the one GPU: both byte-exact', () => {
+    const r = run('gpu-pinned', fake, ['-P', '2'])
+    expect(r.code, r.stderr).toBe(0)
+    const s = r.report!.trials[0].summary!
+    expect(s.streams.map((x) => x.integrity.ok)).toEqual([true, true])
+    // one pass a stream: the file twice, all of it copied to the GPU and read back
+    expect(s.receiveGpu).toMatchObject({ copiedBytes: 2 * FILE_BYTES, verifiedBytes: 2 * FILE_BYTES })
+  })
+
   it('a byte flipped on its way into GPU memory fails the integrity check', () => {
     // the fake inverts the first byte of its second copy into device memory
     const r = run('gpu-pinned', { ...fake, FAKE_CUDA_FLIP_COPY: '2' })

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,33 +30,47 @@ enum { OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, INVALI
 #define MAX_REGIONS 64
 typedef struct { uintptr_t base; size_t bytes; unsigned flags; int used; } region;
 static region device_allocs[MAX_REGIONS], host_regions[MAX_REGIONS];
-static int inited, current_ctx, primary_flags = 0;
+/* as the driver: the current context is the calling thread's, and the primary context
+ * lives while anyone retains it (streams of one trial each retain it on their thread) */
+static int inited, primary_flags = 0, primary_refs;
+static __thread int current_ctx;
 static int ctx_token;
 
 static int devices(void) {
   const char *v = getenv("FAKE_CUDA_DEVICES");
   return v ? atoi(v) : 1;
 }
+/* the tables are shared by every stream's thread: one lock around each look */
+static pthread_mutex_t regions_lock = PTHREAD_MUTEX_INITIALIZER;
 static region *find(region *rs, uintptr_t p, size_t n) {
-  for (int i = 0; i < MAX_REGIONS; i++)
-    if (rs[i].used && p >= rs[i].base && p + n <= rs[i].base + rs[i].bytes) return &rs[i];
-  return NULL;
+  region *out = NULL;
+  pthread_mutex_lock(&regions_lock);
+  for (int i = 0; i < MAX_REGIONS && !out; i++)
+    if (rs[i].used && p >= rs[i].base && p + n <= rs[i].base + rs[i].bytes) out = &rs[i];
+  pthread_mutex_unlock(&regions_lock);
+  return out;
 }
 static region *add(region *rs, uintptr_t p, size_t n, unsigned flags) {
-  for (int i = 0; i < MAX_REGIONS; i++)
+  region *out = NULL;
+  pthread_mutex_lock(&regions_lock);
+  for (int i = 0; i < MAX_REGIONS && !out; i++)
     if (!rs[i].used) {
       rs[i] = (region){p, n, flags, 1};
-      return &rs[i];
+      out = &rs[i];
     }
-  return NULL;
+  pthread_mutex_unlock(&regions_lock);
+  return out;
 }
 static int drop(region *rs, uintptr_t p) {
-  for (int i = 0; i < MAX_REGIONS; i++)
+  int rc = -1;
+  pthread_mutex_lock(&regions_lock);
+  for (int i = 0; i < MAX_REGIONS && rc; i++)
     if (rs[i].used && rs[i].base == p) {
       rs[i].used = 0;
-      return 0;
+      rc = 0;
     }
-  return -1;
+  pthread_mutex_unlock(&regions_lock);
+  return rc;
 }
 #define NEED_CTX() \
   do { if (!inited) return NOT_INITIALIZED; if (!current_ctx) return INVALID_CONTEXT; } while (0)
@@ -73,8 +88,8 @@ CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
   return OK;
 }
 CUresult cuDeviceGetPCIBusId(char *id, int len, int d) { snprintf(id, (size_t)len, "00000000:%02X:00.0", 0x40 + d); return OK; }
-CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { (void)d; *ctx = &ctx_token; return OK; }
-CUresult cuDevicePrimaryCtxRelease_v2(int d) { (void)d; current_ctx = 0; return OK; }
+CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { (void)d; __atomic_add_fetch(&primary_refs, 1, __ATOMIC_SEQ_CST); *ctx = &ctx_token; return OK; }
+CUresult cuDevicePrimaryCtxRelease_v2(int d) { (void)d; __atomic_sub_fetch(&primary_refs, 1, __ATOMIC_SEQ_CST); current_ctx = 0; return OK; }
 CUresult cuDevicePrimaryCtxSetFlags_v2(int d, unsigned f) { (void)d; primary_flags = (int)f; return OK; }
 CUresult cuDevicePrimaryCtxGetState(int d, unsigned *f, int *active) { (void)d; *f = (unsigned)primary_flags; *active = current_ctx; return OK; }
 CUresult cuCtxSetCurrent(void *ctx) { current_ctx = ctx == &ctx_token; return current_ctx ? OK : INVALID_CONTEXT; }
@@ -119,7 +134,7 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned f) {
 static void landed(CUdeviceptr d, size_t n) {
   static long copies;
   const char *v = getenv("FAKE_CUDA_FLIP_COPY");
-  if (++copies == (v ? atol(v) : 0) && n) *(unsigned char *)(uintptr_t)d ^= 0xFF;
+  if (__atomic_add_fetch(&copies, 1, __ATOMIC_SEQ_CST) == (v ? atol(v) : 0) && n) *(unsigned char *)(uintptr_t)d ^= 0xFF;
 }
 static CUresult htod(CUdeviceptr d, const void *s, size_t n) {
   NEED_CTX();
