@@ -165,7 +165,10 @@ function registerRun(program: Command): void {
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
       false
     )
-    .option('--receiver-gpu <n>', 'gpu-* receiver modes: the CUDA device whose memory receives (default 0)')
+    .option(
+      '--receiver-gpu <n>',
+      `gpu-* receiver modes: the CUDA device whose memory receives (${rangeText('receiverGpu')}; the first unless named)`
+    )
     .option(
       '--gpu-spin',
       'gpu:// targets: spin while waiting for the GPU instead of blocking (the CPU figures then include it)',
