@@ -148,6 +148,10 @@ void zc_recv_gpu_close(recv_ctx *c) {
   if (!g) return;
   const zc_cuda *cu = g->cu;
   if (cu) {
+    /* a receive that failed may leave copies in flight from the host buffers: they end
+     * before the buffers are let go */
+    for (int i = 0; i < RECV_GPU_SLOTS; i++)
+      if (g->pending[i]) cu->event_synchronize(g->end[i]);
     uint64_t t0 = zc_now_ns();
     if (g->host_registered) cu->host_unregister(g->host);
     if (g->host_pinned) cu->mem_free_host(g->host);
