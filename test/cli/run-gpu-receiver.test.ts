@@ -61,6 +61,11 @@ describe('zcprof run --receiver gpu-*', () => {
     const chunk = mode === 'gpu-mapped' ? Math.floor(CHUNK_BYTES / 16) * 16 : CHUNK_BYTES
     expect(g.copies).toBe(Math.ceil(FILE_BYTES / chunk))
     expect(g.copyTimeMs).toBeGreaterThan(0)
+    // pinned and registered host buffers are timed apart, and the trial says so; pageable has none
+    expect(g.pinMs > 0).toBe(mode !== 'gpu-pageable')
+    const pinNote = s.notes.find((n) => n.code === 'GPU_PINNED')
+    if (mode === 'gpu-pageable') expect(pinNote).toBeUndefined()
+    else expect(pinNote?.message).toMatch(/the receiver's host buffers for GPU 0 took [\d.]+ ms to pin or register/)
   })
 
   it('two streams, each its own receiver and device ring on the one GPU: both byte-exact', () => {

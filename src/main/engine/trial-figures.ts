@@ -7,6 +7,7 @@ import type { MethodName } from '../../shared/methods'
 import type {
   GpuFigures,
   HostCpu,
+  ReceiveGpu,
   ReceiveMapping,
   SteadyState,
   StreamSummary,
@@ -221,6 +222,7 @@ function trialNotes(
     effectiveChunkBytes: number | null
     uring: UringFigures | null
     gpu: GpuFigures | null
+    receiveGpu: ReceiveGpu | null
     placement: TrialPlacement
   }
 ): Warning[] {
@@ -237,6 +239,7 @@ function trialNotes(
     effectiveChunkBytes,
     uring,
     gpu,
+    receiveGpu,
     placement
   } = t
   const notes: Warning[] = []
@@ -297,6 +300,11 @@ function trialNotes(
     note(
       'GPU_PINNED',
       `pinning host memory took ${gpu.pinMs.toFixed(1)} ms before the clock and ${gpu.unpinMs.toFixed(1)} ms after it: not in the per-bit figures`
+    )
+  if (receiveGpu && receiveGpu.pinMs > 0)
+    note(
+      'GPU_PINNED',
+      `the receiver's host buffers for GPU ${receiveGpu.device} took ${receiveGpu.pinMs.toFixed(1)} ms to pin or register before the clock: not in the per-bit figures`
     )
   if (gpu?.wait === 'spin')
     note('GPU_SPIN', 'the host spun while it waited for the GPU: its CPU figures include the spinning')
@@ -391,6 +399,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     effectiveChunkBytes,
     uring,
     gpu,
+    receiveGpu,
     placement
   })
 
