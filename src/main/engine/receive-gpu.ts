@@ -3,12 +3,12 @@
 // results (the agent's `gpu`), all streams together.
 
 import type { ReceiveGpu } from '../../shared/report'
-import type { ReceiverOutcome } from './trial-figures'
+import type { StreamResult } from '../agent/protocol'
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
 /** null for other modes, and for a trial whose receivers sent no result */
-export function receiveGpuOf(recv: ReceiverOutcome | null): ReceiveGpu | null {
+export function receiveGpuOf(recv: { streams: StreamResult[] } | null): ReceiveGpu | null {
   const gs = (recv?.streams ?? []).map((s) => s.result?.gpu).filter((g) => g?.copiedBytes !== undefined)
   if (!gs.length) return null
   const copiedBytes = sum(gs.map((g) => g!.copiedBytes ?? 0))
