@@ -85,6 +85,19 @@ Short options as in iperf3: -t seconds a timed trial lasts, -P parallel streams,
 -l bytes per write, -i sampling interval in seconds, -J the JSON report.
 iperf3's -c (the server) has no short form here: --target agent://HOST:PORT.`
 
+/** --receiver-gpu as the devmem note reads it: a bad number is the plan's to refuse, so 0 here */
+const gpuIndex = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : 0)
+
+const receiverOption = () =>
+  new Option(
+    '--receiver <mode>',
+    "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
+      'gpu-pageable, gpu-pinned, gpu-mapped: the bytes land in GPU memory (--receiver-gpu), through pageable, pinned or GPU-mapped host memory; ' +
+      'zcrx (io_uring zero-copy receive) is not a mode yet, nor devmem (devmem TCP into GPU memory): each says what this host lacks for it'
+  )
+    .choices([...RECEIVER_MODES, 'zcrx', 'devmem'])
+    .default('read')
+
 /**
  * The options that make a plan, shared by `zcprof run` and `zcprof fleet` (one table:
  * run-command.ts's planFromFlags reads them for both). Not the targets or the file: a
@@ -141,15 +154,7 @@ function addPlanOptions(command: Command): Command {
       `unmeasured warm-up rounds (default ${defaultText('warmup')} for timed trials, which leave out their ramp; else 1)`
     )
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
-    .addOption(
-      new Option(
-        '--receiver <mode>',
-        "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
-          'zcrx (io_uring zero-copy receive) is not a mode yet: it says what this host lacks for it'
-      )
-        .choices([...RECEIVER_MODES, 'zcrx'])
-        .default('read')
-    )
+    .addOption(receiverOption())
     .option(
       '--uring-depth <n>',
       `io_uring methods and receiver: SQEs per submission batch (${rangeText('uringDepth')})`,
@@ -159,6 +164,10 @@ function addPlanOptions(command: Command): Command {
       '--uring-sqpoll',
       "io_uring: a kernel thread polls the submission ring, so sending takes no system call (its CPU is counted as the sender's)",
       false
+    )
+    .option(
+      '--receiver-gpu <n>',
+      `gpu-* receiver modes: the CUDA device whose memory receives (${rangeText('receiverGpu')}; the first unless named)`
     )
     .option('--verify', 'checksum every byte on both ends (crc32c); on a GPU, its buffer copied back', false)
     .option(
@@ -215,6 +224,10 @@ function registerRun(program: Command): void {
         // which flags the person typed (not commander's defaults): those win over a plan file
         const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
         if (flags.receiver === 'zcrx') (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
+        if (flags.receiver === 'devmem')
+          (await import('./cli/devmem-note')).refuseDevmem(flags.target ?? [], {
+            gpuDevice: gpuIndex(flags.receiverGpu)
+          })
         process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
       })
     )

@@ -14,6 +14,7 @@
         "zc-gpu.c",
         "zc-loop.c",
         "zc-recv.c",
+        "zc-recv-gpu.c",
         "zc-recv-mapped.c",
         "zc-recv-uring.c",
         "zc-send.c",

@@ -81,7 +81,7 @@ export interface NativeResult extends NativeProgress {
   pinnedCpus?: number[]
   counters: NativeCounters
   tcpInfo?: TcpInfo
-  /** the gpu-* methods */
+  /** the gpu-* methods and receiver modes */
   gpu?: NativeGpuResult
 }
 
@@ -140,6 +140,9 @@ export interface NativeGpuResult {
   storage?: 'gds' | 'compat'
   verified: boolean
   verifiedBytes: number
+  /** the gpu-* receiver modes: bytes put in device memory, and the copies (or kernels) that did it */
+  copiedBytes?: number
+  copies?: number
 }
 
 /** a GPU as the driver and NVML describe it */
@@ -163,6 +166,8 @@ export interface GpuInfo {
   /** -1: unknown */
   numaNode: number
   canMapHostMemory: boolean
+  /** CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED: its memory can be a dma-buf (devmem TCP needs it) */
+  dmaBufSupported: boolean
   cufile: 'gds' | 'compat' | 'none'
 }
 
@@ -182,6 +187,8 @@ export interface ReceiverConfig {
   /** io_uring (mode uring): provided buffers, and a kernel thread polling the submission ring */
   uringDepth?: number
   uringSqpoll?: boolean
+  /** the gpu-* modes: the CUDA device that receives (default 0) */
+  gpuDevice?: number
 }
 
 declare const handleBrand: unique symbol

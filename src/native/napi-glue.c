@@ -133,10 +133,11 @@ static napi_value result_object(napi_env env, handle *h) {
   const zc_placement *pin = t->is_sender ? &t->send.placement : &t->recv.placement;
   if (pin->pinned) napi_set_named_property(env, o, "pinnedCpus", cpu_array(env, &pin->cpus));
   napi_set_named_property(env, o, "counters", counters_object(env, &t->counters, 1));
-  if (t->is_sender && t->send.method >= ZC_METHOD_GPU_COPY) {
+  int gpu_recv = !t->is_sender && t->recv.mode >= ZC_RECV_GPU_PAGEABLE;
+  if ((t->is_sender && t->send.method >= ZC_METHOD_GPU_COPY) || gpu_recv) {
     napi_value g;
     napi_create_object(env, &g);
-    set_num(env, g, "device", t->send.gpu_device);
+    set_num(env, g, "device", t->is_sender ? t->send.gpu_device : t->recv.gpu_device);
     set_num(env, g, "gpuNs", (double)t->gpu.gpu_ns);
     set_num(env, g, "setupNs", (double)t->gpu.setup_ns);
     set_num(env, g, "pinNs", (double)t->gpu.pin_ns);
@@ -146,6 +147,10 @@ static napi_value result_object(napi_env env, handle *h) {
     if (t->gpu.storage_mode) set_str(env, g, "storage", t->gpu.storage_mode == 2 ? "gds" : "compat");
     set_bool(env, g, "verified", t->gpu.verified);
     set_num(env, g, "verifiedBytes", (double)t->gpu.verified_bytes);
+    if (gpu_recv) {
+      set_num(env, g, "copiedBytes", (double)t->gpu.copied_bytes);
+      set_num(env, g, "copies", (double)t->gpu.copies);
+    }
     napi_set_named_property(env, o, "gpu", g);
   }
   if (t->tcp.valid) {
@@ -370,12 +375,13 @@ static bool read_sender(napi_env env, napi_value cfg, zc_sender_config *c) {
 }
 
 /* {mode, listenFd, bufferBytes, checksum, acceptTimeoutMs, pmu, maxBytes, expectedPeer,
- *  cpus, uringDepth, uringSqpoll} */
+ *  cpus, uringDepth, uringSqpoll, gpuDevice} */
 static bool read_receiver(napi_env env, napi_value cfg, zc_receiver_config *c) {
   int mode;
   double num;
   if (!prop_enum(env, cfg, "mode", zc_recv_mode_names, ZC_RECV_COUNT, -1,
-                 "mode must be one of read, splice, discard, uring, mapped", &mode) ||
+                 "mode must be one of read, splice, discard, uring, mapped, gpu-pageable, gpu-pinned, gpu-mapped",
+                 &mode) ||
       !prop_whole(env, cfg, "listenFd", true, 0, INT_MAX, "listenFd must be a listening socket from listen()", &num) ||
       !read_pmu(env, cfg, &c->pmu) || !read_placement(env, cfg, &c->placement) || !read_uring(env, cfg, &c->uring))
     return false;
@@ -389,6 +395,10 @@ static bool read_receiver(napi_env env, napi_value cfg, zc_receiver_config *c) {
   c->buffer_bytes = (uint64_t)buffer;
   c->accept_timeout_ms = (int)accept_ms;
   c->max_bytes = (uint64_t)max;
+  double gpu = 0;
+  if (!prop_whole(env, cfg, "gpuDevice", false, 0, INT_MAX, "gpuDevice must be a CUDA device index (0, 1, …)", &gpu))
+    return false;
+  c->gpu_device = (int)gpu;
   if (prop_string(env, cfg, "expectedPeer", c->expected_peer, sizeof c->expected_peer) < 0) return false;
   c->checksum = prop_bool(env, cfg, "checksum");
   return true;

@@ -64,6 +64,7 @@ static napi_value gpu_probe(napi_env env, napi_callback_info info) {
   set_num(env, o, "pcieMaxWidth", g.pcie_max_width);
   set_num(env, o, "numaNode", g.numa_node);
   set_bool(env, o, "canMapHostMemory", g.can_map_host);
+  set_bool(env, o, "dmaBufSupported", g.dma_buf);
   set_str(env, o, "cufile", g.cufile == 2 ? "gds" : g.cufile == 1 ? "compat" : "none");
   return o;
 }

@@ -16,7 +16,7 @@ const char *const zc_method_names[ZC_METHOD_COUNT] = {"copy",       "mmap",     
                                                       "gpu-copy", "gpu-pinned", "gpu-register", "gpu-mapped",
                                                       "gpu-cufile", "gpu-mem-pageable", "gpu-mem-pinned"};
 const char *const zc_recv_mode_names[ZC_RECV_COUNT] = {"read", "splice", "discard", "uring",
-                                                         "mapped"};
+                                                         "mapped", "gpu-pageable", "gpu-pinned", "gpu-mapped"};
 
 uint64_t zc_now_ns(void) {
   struct timespec ts;

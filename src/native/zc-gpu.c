@@ -13,6 +13,44 @@
 #include <string.h>
 #include <unistd.h>
 
+/* the in-place kernel: 16-byte words from mapped host memory into device memory, grid-stride */
+const char zc_copy16_ptx[] =
+    ".version 7.0\n"
+    ".target sm_52\n"
+    ".address_size 64\n"
+    ".visible .entry zc_copy16(.param .u64 src, .param .u64 dst, .param .u64 words)\n"
+    "{\n"
+    "  .reg .pred p;\n"
+    "  .reg .b32 r<5>;\n"
+    "  .reg .b32 v<4>;\n"
+    "  .reg .b64 rd<10>;\n"
+    "  ld.param.u64 rd1, [src];\n"
+    "  ld.param.u64 rd2, [dst];\n"
+    "  ld.param.u64 rd3, [words];\n"
+    "  cvta.to.global.u64 rd1, rd1;\n"
+    "  cvta.to.global.u64 rd2, rd2;\n"
+    "  mov.u32 r1, %ctaid.x;\n"
+    "  mov.u32 r2, %ntid.x;\n"
+    "  mov.u32 r3, %tid.x;\n"
+    "  mov.u32 r4, %nctaid.x;\n"
+    "  mul.wide.u32 rd4, r1, r2;\n"
+    "  cvt.u64.u32 rd5, r3;\n"
+    "  add.u64 rd4, rd4, rd5;\n"
+    "  mul.wide.u32 rd6, r4, r2;\n"
+    "LOOP:\n"
+    "  setp.ge.u64 p, rd4, rd3;\n"
+    "  @p bra DONE;\n"
+    "  shl.b64 rd7, rd4, 4;\n"
+    "  add.u64 rd8, rd1, rd7;\n"
+    "  ld.global.v4.u32 {v0, v1, v2, v3}, [rd8];\n"
+    "  add.u64 rd9, rd2, rd7;\n"
+    "  st.global.v4.u32 [rd9], {v0, v1, v2, v3};\n"
+    "  add.u64 rd4, rd4, rd6;\n"
+    "  bra LOOP;\n"
+    "DONE:\n"
+    "  ret;\n"
+    "}\n";
+
 static zc_cuda cuda;
 static char cuda_failed[200];
 static pthread_once_t cuda_once = PTHREAD_ONCE_INIT;
@@ -219,6 +257,7 @@ int zc_gpu_probe(int device, zc_gpu_info *out, zc_error *e) {
   cu->device_attribute(&out->cc_major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d);
   cu->device_attribute(&out->cc_minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d);
   cu->device_attribute(&out->can_map_host, CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY, d);
+  cu->device_attribute(&out->dma_buf, CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED, d);
   cu->driver_version(&out->driver_api_version);
   if (cu->device_pci_bus_id(out->pci_bus_id, sizeof out->pci_bus_id, d) == CUDA_SUCCESS) {
     out->numa_node = numa_node_of(out->pci_bus_id);

@@ -28,6 +28,7 @@ typedef void *CUcontext, *CUmodule, *CUfunction, *CUstream, *CUevent;
 #define CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY 19
 #define CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR 75
 #define CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR 76
+#define CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED 124
 
 /* the driver entry points the addon uses, by their exported (versioned) names */
 typedef struct {
@@ -89,6 +90,13 @@ typedef struct {
   zc_cufile_error (*buf_deregister)(const void *);
   ssize_t (*read)(void *, void *, size_t, off_t, off_t);
 } zc_cufile;
+
+/* the in-place kernel zc_copy16(src, dst, words): 16-byte words from mapped host memory
+ * into device memory, grid-stride (PTX: the driver compiles it, no NVRTC). Launched with
+ * ZC_GPU_KERNEL_THREADS a block, at most ZC_GPU_KERNEL_MAX_BLOCKS blocks. */
+extern const char zc_copy16_ptx[];
+#define ZC_GPU_KERNEL_THREADS 256
+#define ZC_GPU_KERNEL_MAX_BLOCKS 4096
 
 /* The driver, loaded once per process: NULL with e set (ZC_NO_GPU_DRIVER) when it cannot be. */
 const zc_cuda *zc_cuda_get(zc_error *e);

@@ -113,7 +113,8 @@ static int recv_discard(recv_ctx *c) {
 typedef int (*recv_fn)(recv_ctx *);
 static const recv_fn modes[ZC_RECV_COUNT] = {
     [ZC_RECV_READ] = recv_read, [ZC_RECV_SPLICE] = recv_splice, [ZC_RECV_DISCARD] = recv_discard,
-    [ZC_RECV_URING] = zc_recv_uring, [ZC_RECV_MAPPED] = zc_recv_mapped};
+    [ZC_RECV_URING] = zc_recv_uring, [ZC_RECV_MAPPED] = zc_recv_mapped,
+    [ZC_RECV_GPU_PAGEABLE] = zc_recv_gpu, [ZC_RECV_GPU_PINNED] = zc_recv_gpu, [ZC_RECV_GPU_MAPPED] = zc_recv_gpu};
 
 static int peer_allowed(zc_transfer *t, const struct sockaddr_storage *peer) {
   if (!t->recv.expected_peer[0]) return 1;
@@ -173,7 +174,9 @@ void zc_run_receiver(zc_transfer *t) {
     zc_error_set_errno(&t->err, "mmap", ENOMEM, "cannot allocate the receive buffer");
     return;
   }
-  if (accept_one(t, &c.sock) == 0) {
+  int gpu = t->recv.mode >= ZC_RECV_GPU_PAGEABLE;
+  /* a GPU mode that cannot open its device fails before a sender is accepted */
+  if ((!gpu || zc_recv_gpu_open(&c) == 0) && accept_one(t, &c.sock) == 0) {
     zc_transfer_set_sock(t, c.sock);
     atomic_store(&t->phase, ZC_PHASE_CONNECTED);
     int domain = 0;
@@ -189,6 +192,7 @@ void zc_run_receiver(zc_transfer *t) {
       zc_error_set(&t->err, "ZC_CANCELLED", "cancelled");
     zc_tcp_info_read(c.sock, &t->tcp);
   }
+  if (gpu) zc_recv_gpu_close(&c);
   t->crc32c = c.crc;
   zc_buffer_free(c.buf, c.buf_bytes);
 }

@@ -14,6 +14,7 @@ typedef struct {
   uint64_t buf_bytes;
   int checksum;
   uint32_t crc;
+  struct recv_gpu *gpu; /* the gpu-* modes' device and buffers (zc-recv-gpu.c) */
 } recv_ctx;
 
 /* records n bytes; -1 (error set) when the trial's byte limit is passed */
@@ -40,5 +41,10 @@ static inline int got(recv_ctx *c, uint64_t n) {
 int zc_recv_uring(recv_ctx *c);
 /* getsockopt(TCP_ZEROCOPY_RECEIVE) into a mapped region, recv for the rest (zc-recv-mapped.c) */
 int zc_recv_mapped(recv_ctx *c);
+/* the gpu-* modes (zc-recv-gpu.c): the context, device ring and host buffers, set up
+ * before accept (0, or -1 with the error recorded); the receive; the teardown */
+int zc_recv_gpu_open(recv_ctx *c);
+int zc_recv_gpu(recv_ctx *c);
+void zc_recv_gpu_close(recv_ctx *c);
 
 #endif

@@ -25,46 +25,7 @@
 
 /* async copies or kernels in flight before the loop waits for the oldest */
 #define GPU_INFLIGHT 2
-#define GPU_KERNEL_THREADS 256
-#define GPU_KERNEL_MAX_BLOCKS 4096
 
-/* the in-place kernel: 16-byte words from mapped host memory into device memory, grid-stride */
-static const char copy_ptx[] =
-    ".version 7.0\n"
-    ".target sm_52\n"
-    ".address_size 64\n"
-    ".visible .entry zc_copy16(.param .u64 src, .param .u64 dst, .param .u64 words)\n"
-    "{\n"
-    "  .reg .pred p;\n"
-    "  .reg .b32 r<5>;\n"
-    "  .reg .b32 v<4>;\n"
-    "  .reg .b64 rd<10>;\n"
-    "  ld.param.u64 rd1, [src];\n"
-    "  ld.param.u64 rd2, [dst];\n"
-    "  ld.param.u64 rd3, [words];\n"
-    "  cvta.to.global.u64 rd1, rd1;\n"
-    "  cvta.to.global.u64 rd2, rd2;\n"
-    "  mov.u32 r1, %ctaid.x;\n"
-    "  mov.u32 r2, %ntid.x;\n"
-    "  mov.u32 r3, %tid.x;\n"
-    "  mov.u32 r4, %nctaid.x;\n"
-    "  mul.wide.u32 rd4, r1, r2;\n"
-    "  cvt.u64.u32 rd5, r3;\n"
-    "  add.u64 rd4, rd4, rd5;\n"
-    "  mul.wide.u32 rd6, r4, r2;\n"
-    "LOOP:\n"
-    "  setp.ge.u64 p, rd4, rd3;\n"
-    "  @p bra DONE;\n"
-    "  shl.b64 rd7, rd4, 4;\n"
-    "  add.u64 rd8, rd1, rd7;\n"
-    "  ld.global.v4.u32 {v0, v1, v2, v3}, [rd8];\n"
-    "  add.u64 rd9, rd2, rd7;\n"
-    "  st.global.v4.u32 [rd9], {v0, v1, v2, v3};\n"
-    "  add.u64 rd4, rd4, rd6;\n"
-    "  bra LOOP;\n"
-    "DONE:\n"
-    "  ret;\n"
-    "}\n";
 
 typedef struct {
   send_ctx *c;
@@ -285,7 +246,7 @@ static int gpu_mapped(gpu_ctx *g) {
   c->chunk = c->chunk < 16 ? 16 : c->chunk / 16 * 16;
   c->t->effective_chunk_bytes = c->chunk;
   uint64_t t0 = zc_now_ns();
-  CU(g, g->cu->module_load_data(&g->module, copy_ptx), "cuModuleLoadData");
+  CU(g, g->cu->module_load_data(&g->module, zc_copy16_ptx), "cuModuleLoadData");
   CU(g, g->cu->module_get_function(&g->kernel, g->module, "zc_copy16"), "cuModuleGetFunction");
   c->t->gpu.setup_ns += zc_now_ns() - t0;
   if (register_map(g, CU_MEMHOSTREGISTER_DEVICEMAP)) return -1;
@@ -297,10 +258,10 @@ static int gpu_mapped(gpu_ctx *g) {
     CUdeviceptr from = src + c->off, to = g->dst + c->off;
     unsigned long long words = want / 16;
     if (words) {
-      unsigned blocks = (unsigned)((words + GPU_KERNEL_THREADS - 1) / GPU_KERNEL_THREADS);
-      if (blocks > GPU_KERNEL_MAX_BLOCKS) blocks = GPU_KERNEL_MAX_BLOCKS;
+      unsigned blocks = (unsigned)((words + ZC_GPU_KERNEL_THREADS - 1) / ZC_GPU_KERNEL_THREADS);
+      if (blocks > ZC_GPU_KERNEL_MAX_BLOCKS) blocks = ZC_GPU_KERNEL_MAX_BLOCKS;
       void *args[] = {&from, &to, &words};
-      CU(g, g->cu->launch_kernel(g->kernel, blocks, 1, 1, GPU_KERNEL_THREADS, 1, 1, 0, NULL, args, NULL),
+      CU(g, g->cu->launch_kernel(g->kernel, blocks, 1, 1, ZC_GPU_KERNEL_THREADS, 1, 1, 0, NULL, args, NULL),
          "cuLaunchKernel");
     }
     /* the file's last few bytes, short of a word */

@@ -126,6 +126,8 @@ typedef enum {
 typedef enum {
   ZC_RECV_READ = 0, ZC_RECV_SPLICE, ZC_RECV_DISCARD, ZC_RECV_URING,
   ZC_RECV_MAPPED,   /* TCP_ZEROCOPY_RECEIVE (zc-recv-mapped.c): TCP only */
+  /* into GPU memory (zc-recv-gpu.c): recv into host memory, then to the device */
+  ZC_RECV_GPU_PAGEABLE, ZC_RECV_GPU_PINNED, ZC_RECV_GPU_MAPPED,
   ZC_RECV_COUNT
 } zc_recv_mode;
 
@@ -200,6 +202,8 @@ typedef struct {
   int storage_mode;         /* cufile: 2 true GDS, 1 compatibility mode; 0 otherwise */
   int verified;             /* crc32c holds the device buffer's first `verified_bytes` */
   uint64_t verified_bytes;
+  /* the gpu-* receiver modes: bytes put in device memory, and the copies (or kernels) that did it */
+  uint64_t copied_bytes, copies;
 } zc_gpu_result;
 
 typedef struct {
@@ -213,6 +217,7 @@ typedef struct {
   char expected_peer[64];   /* numeric IP the data connection must come from; "" for any */
   zc_placement placement;
   zc_uring_config uring;    /* the uring mode */
+  int gpu_device;           /* the gpu-* modes: the CUDA device that receives */
 } zc_receiver_config;
 
 struct zc_transfer {
@@ -294,6 +299,7 @@ typedef struct {
   int pcie_gen, pcie_width, pcie_max_gen, pcie_max_width; /* 0: unknown (no NVML) */
   int numa_node;            /* -1: unknown */
   int can_map_host;
+  int dma_buf;              /* the driver exports device memory as a dma-buf (devmem TCP needs it) */
   int cufile;               /* 0: no libcufile, 1: compatibility mode, 2: true GDS */
 } zc_gpu_info;
 /* Loads the driver and describes device `device`: -1 with e set (ZC_NO_GPU_DRIVER,

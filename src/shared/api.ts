@@ -22,7 +22,8 @@ export interface Capabilities {
   receiverModes: { name: ReceiverMode; description: string }[]
   /**
    * receiver modes zcprof knows of that cannot run here, each with why (the rule's
-   * reasons) and what a user must set up for it: zcrx (src/shared/zcrx.ts)
+   * reasons) and what a user must set up for it: zcrx (src/shared/zcrx.ts), devmem
+   * (src/shared/devmem.ts), and the gpu-* modes on a machine without CUDA
    */
   unavailableReceiverModes?: { name: string; description: string; reason: string; needs: string[] }[]
   defaults: Plan

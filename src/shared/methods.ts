@@ -27,8 +27,11 @@ export type NativeMethod = (typeof NATIVE_METHODS)[number]
 export type GpuMethod = (typeof GPU_METHODS)[number]
 export type MethodName = (typeof ALL_METHODS)[number]
 
-export const RECEIVER_MODES = ['read', 'splice', 'discard', 'uring', 'mapped'] as const
+/** into a GPU's memory on the receiving side: host memory first, then the device (zc-recv-gpu.c) */
+export const GPU_RECEIVER_MODES = ['gpu-pageable', 'gpu-pinned', 'gpu-mapped'] as const
+export const RECEIVER_MODES = ['read', 'splice', 'discard', 'uring', 'mapped', ...GPU_RECEIVER_MODES] as const
 export type ReceiverMode = (typeof RECEIVER_MODES)[number]
+export type GpuReceiverMode = (typeof GPU_RECEIVER_MODES)[number]
 
 export interface MethodInfo {
   name: MethodName
@@ -171,7 +174,10 @@ export const RECEIVER_MODE_INFO: Record<ReceiverMode, string> = {
   splice: 'splice() socket → pipe → /dev/null',
   discard: 'recv(MSG_TRUNC): the kernel drops the bytes (TCP only)',
   uring: 'io_uring: one multishot RECV into a ring of provided buffers',
-  mapped: "the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only)"
+  mapped: "the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only)",
+  'gpu-pageable': 'recv() into pageable memory, then cuMemcpyHtoD into GPU memory (the driver stages it)',
+  'gpu-pinned': 'recv() into two pinned buffers, async copies to the GPU overlapped with the next recv',
+  'gpu-mapped': 'recv() into host memory the GPU maps; a kernel reads it in place into GPU memory'
 }
 
 export function isMethod(s: string): s is MethodName {
@@ -180,4 +186,9 @@ export function isMethod(s: string): s is MethodName {
 
 export function isReceiverMode(s: string): s is ReceiverMode {
   return (RECEIVER_MODES as readonly string[]).includes(s)
+}
+
+/** a receiver mode that lands the bytes in a GPU's memory: it needs CUDA where it receives */
+export function isGpuReceiverMode(s: string): s is GpuReceiverMode {
+  return (GPU_RECEIVER_MODES as readonly string[]).includes(s)
 }

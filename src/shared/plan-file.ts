@@ -68,6 +68,7 @@ export const FLAG_FIELDS: Record<string, (keyof Plan)[]> = {
   uringDepth: ['uringDepth'],
   uringSqpoll: ['uringSqpoll'],
   gpuSpin: ['gpuSpin'],
+  receiverGpu: ['receiverGpu'],
   cache: ['cache'],
   receiver: ['receiverMode'],
   verify: ['checksum'],

@@ -2,7 +2,7 @@
 // Pure, so the renderer shows messages beside fields and tests check the same rules.
 
 import { ZcprofError } from './errors'
-import { isMethod, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
+import { isGpuReceiverMode, isMethod, RECEIVER_MODES, type MethodName, type ReceiverMode } from './methods'
 import { PLAN_DEFAULTS, planProblems, trialMode, type TrialMode } from './plan-rules'
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, type CacheState, type Plan, type ReportMeta } from './report'
 import { parseTarget } from './targets'
@@ -56,6 +56,8 @@ export interface PlanDraft {
   /** the io_uring methods and receiver: SQEs per batch, and SQ polling */
   uringDepth: string
   uringSqpoll: boolean
+  /** the gpu-* receiver modes: the CUDA device that receives */
+  receiverGpu: string
 }
 
 export type FieldErrors = Partial<Record<keyof PlanDraft, string>>
@@ -109,7 +111,8 @@ export function draftFromPlan(p: Plan): PlanDraft {
     senderCpus: p.senderCpus && !p.autoPin ? formatCpuList(p.senderCpus) : '',
     receiverCpus: p.receiverCpus && !p.autoPin ? formatCpuList(p.receiverCpus) : '',
     uringDepth: String(p.uringDepth ?? PLAN_DEFAULTS.uringDepth),
-    uringSqpoll: p.uringSqpoll ?? false
+    uringSqpoll: p.uringSqpoll ?? false,
+    receiverGpu: String(p.receiverGpu ?? 0)
   }
 }
 
@@ -129,6 +132,7 @@ const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
   senderCpus: 'senderCpus',
   receiverCpus: 'receiverCpus',
   uringDepth: 'uringDepth',
+  receiverGpu: 'receiverGpu',
   precision: 'precision',
   maxTimeMs: 'maxTime'
 }
@@ -195,6 +199,9 @@ export function validateDraft(
   if (!(RECEIVER_MODES as readonly string[]).includes(d.receiverMode)) errors.receiverMode = 'unknown receiver mode'
   const streams = read('streams', wholeFromText(d.streams, 'streams'))
   const uringDepth = read('uringDepth', wholeFromText(d.uringDepth, 'uringDepth'))
+  const gpu = isGpuReceiverMode(d.receiverMode)
+    ? read('receiverGpu', wholeFromText(d.receiverGpu, 'receiverGpu'))
+    : null
   let durationMs: number | null = null
   let trialBytes: number | null = null
   if (d.trialMode === 'timed') durationMs = read('duration', durationFromText(d.duration, 'durationMs', 'duration'))
@@ -230,7 +237,8 @@ export function validateDraft(
     precision,
     maxTimeMs,
     uringDepth: uringDepth!,
-    uringSqpoll: d.uringSqpoll
+    uringSqpoll: d.uringSqpoll,
+    ...(gpu !== null ? { receiverGpu: gpu } : {})
   }
   // the rules every front end shares, beside the field each names
   for (const p of planProblems(plan, allowedCpus)) {

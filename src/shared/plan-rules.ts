@@ -36,6 +36,8 @@ export const PLAN_LIMITS = {
   lineRateBitsPerSec: { min: 1e6, max: 1e13 },
   /** SQEs per io_uring submission batch (ZC_URING_MAX_DEPTH in zc.h) */
   uringDepth: { min: 1, max: 4096 },
+  /** the CUDA device a gpu-* receiver mode receives into */
+  receiverGpu: { min: 0, max: 1023 },
   /** repeat until tight: the half-width aimed at, as a share (0.001 = ±0.1 points) */
   precision: { min: 0.001, max: 1 },
   /** with a precision: the run's time budget */
@@ -428,6 +430,12 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
     )
   if (plan.uringSqpoll !== undefined && typeof plan.uringSqpoll !== 'boolean')
     bad('uringSqpoll', 'uringSqpoll must be true or false', 'pass --uring-sqpoll, or leave it out')
+  if (plan.receiverGpu !== undefined && !whole(plan.receiverGpu, L.receiverGpu.min, L.receiverGpu.max))
+    bad(
+      'receiverGpu',
+      `the receiving GPU must be a CUDA device index from ${L.receiverGpu.min} to ${L.receiverGpu.max}, not ${plan.receiverGpu}`,
+      'e.g. --receiver-gpu 0 (nvidia-smi -L lists them)'
+    )
   if (plan.gpuSpin !== undefined && typeof plan.gpuSpin !== 'boolean')
     bad('gpuSpin', 'gpuSpin must be true or false', 'pass --gpu-spin, or leave it out')
   targetProblems(plan, bad)

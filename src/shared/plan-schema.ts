@@ -47,6 +47,7 @@ export const PLAN_FIELDS: Record<keyof Plan, Field> = {
   uringDepth: { rule: { kind: 'whole' }, optional: true },
   uringSqpoll: { rule: { kind: 'boolean' }, optional: true },
   gpuSpin: { rule: { kind: 'boolean' }, optional: true },
+  receiverGpu: { rule: { kind: 'whole' }, optional: true },
   precision: { rule: { kind: 'number' }, nullable: true, optional: true },
   maxTimeMs: { rule: { kind: 'number' }, nullable: true, optional: true },
   order: { rule: { kind: 'one of', values: ['shuffled', 'fixed'] }, optional: true },

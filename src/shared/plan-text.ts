@@ -25,7 +25,7 @@ const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const bad = <T>(problem: TextProblem): Parsed<T> => ({ ok: false, problem })
 
 /** the plan fields a person types as a whole number */
-export type WholeField = 'streams' | 'repeat' | 'warmup' | 'uringDepth' | 'seed'
+export type WholeField = 'streams' | 'repeat' | 'warmup' | 'uringDepth' | 'seed' | 'receiverGpu'
 
 /** "1..64": a whole-number field's range as help text shows it */
 export function rangeText(field: WholeField | 'cpu'): string {

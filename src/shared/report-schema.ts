@@ -37,6 +37,7 @@ import {
   type MethodAggregate,
   type Plan,
   type ReferenceFigure,
+  type ReceiveGpu,
   type ReceiveMapping,
   type Report,
   type ReportMeta,
@@ -269,6 +270,18 @@ const summary = obj<TrialSummary>(
       })
     ),
     receiveMapping: nullable(obj<ReceiveMapping>({ mappedBytes: int, copiedBytes: int, mappedShare: shareOrNull })),
+    receiveGpu: nullable(
+      obj<ReceiveGpu>({
+        device: int,
+        copiedBytes: int,
+        copies: int,
+        copyTimeMs: num,
+        copyBitsPerSec: numOrNull,
+        setupMs: num,
+        pinMs: num,
+        verifiedBytes: int
+      })
+    ),
     tcpInfo: nullable(tcpInfo),
     integrity,
     contaminated: bool,
@@ -327,7 +340,8 @@ const summary = obj<TrialSummary>(
     uring: true,
     gpu: true,
     throughputSlicesBitsPerSec: true,
-    receiveMapping: true
+    receiveMapping: true,
+    receiveGpu: true
   }
 )
 
@@ -467,6 +481,7 @@ const plan = obj<Plan>(
     uringDepth: int,
     uringSqpoll: bool,
     gpuSpin: bool,
+    receiverGpu: int,
     precision: numOrNull,
     maxTimeMs: numOrNull,
     order: enumOf(['shuffled', 'fixed'] as const),
@@ -477,6 +492,7 @@ const plan = obj<Plan>(
     uringDepth: true,
     uringSqpoll: true,
     gpuSpin: true,
+    receiverGpu: true,
     precision: true,
     maxTimeMs: true,
     order: true,

@@ -72,6 +72,8 @@ export interface Plan {
   uringSqpoll?: boolean
   /** gpu-* methods: wait for the GPU by spinning, not blocking (absent: blocking) */
   gpuSpin?: boolean
+  /** gpu-* receiver modes: the CUDA device that receives (absent: 0) */
+  receiverGpu?: number
   /**
    * Repeat until tight: rounds go on until every method's headline interval has a
    * half-width at or under this share (0.05: ±5 points), or maxTimeMs is spent;
@@ -332,6 +334,8 @@ export interface TrialSummary {
   /** the mapped receiver (TCP_ZEROCOPY_RECEIVE): bytes the kernel mapped and bytes read
    * with recv instead, all streams together; absent for other receivers */
   receiveMapping?: ReceiveMapping | null
+  /** a gpu-* receiver mode's copies into GPU memory; absent for other receivers */
+  receiveGpu?: ReceiveGpu | null
   tcpInfo: TcpInfo | null
   integrity: { checked: boolean; ok: boolean; expectedCrc32c: number | null; receivedCrc32c: number | null }
   contaminated: boolean
@@ -521,6 +525,24 @@ export interface MethodAggregate extends RowParams {
   receiveMappedShare?: number | null
   /** the warnings its trials carry, and on how many of them: each table marks the row */
   notes: { code: string; trials: number }[]
+}
+
+/** what a gpu-* receiver mode put in GPU memory, all streams together */
+export interface ReceiveGpu {
+  /** the CUDA device that received */
+  device: number
+  /** bytes copied into device memory, and the copies (or kernels) that did it */
+  copiedBytes: number
+  copies: number
+  /** the copies' time on the GPU's clock (CUDA events around each), summed over streams */
+  copyTimeMs: number
+  /** copiedBytes over copyTimeMs: the host-to-GPU leg alone; null when it took no time */
+  copyBitsPerSec: number | null
+  /** context, device ring and kernel module, and pinning host memory: before the clock */
+  setupMs: number
+  pinMs: number
+  /** bytes read back from device memory and hashed (with checksum on) */
+  verifiedBytes: number
 }
 
 /** what the mapped receiver's kernel answers added up to: mappedShare = mapped / (mapped + copied) */

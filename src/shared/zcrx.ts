@@ -96,28 +96,43 @@ function kernelReasons(f: ZcrxFacts): string[] {
 
 /** the interface's part: a NIC, a supported driver, two queues, header/data split */
 function ifaceReasons(f: ZcrxFacts): string[] {
+  return nicQueueReasons(f, { feature: 'zcrx', readme: "the README's zcrx section" })
+}
+
+/**
+ * What a flow's interface lacks for a receive path that takes a NIC's RX queue of its
+ * own with header/data split (zcrx, devmem TCP): a NIC, not loopback or veth; a driver
+ * known to support it; two RX queues; header/data split on. feature names the path in
+ * the sentences, readme where a user reads more.
+ */
+export function nicQueueReasons(
+  f: Pick<ZcrxFacts, 'iface' | 'ifaceUnknownWhy'>,
+  what: { feature: string; readme: string; drivers?: readonly string[]; driversAsOf?: string }
+): string[] {
+  const { feature, readme } = what
+  const drivers = what.drivers ?? ZCRX_DRIVERS
   const i = f.iface
   if (i === null)
     return [
-      `no interface to judge (${f.ifaceUnknownWhy ?? 'zcprof could not tell which one the flow crosses'}): zcrx needs a NIC's RX queue; find the flow's with ip route get ADDR`
+      `no interface to judge (${f.ifaceUnknownWhy ?? 'zcprof could not tell which one the flow crosses'}): ${feature} needs a NIC's RX queue; find the flow's with ip route get ADDR`
     ]
   // no NIC behind it: nothing else about it matters
   if (i.loopback)
     return [
-      `${i.name} is the loopback interface: zcrx needs a NIC's hardware RX queue, and loopback carries page fragments, not a queue's pages; receive over a NIC (see the README's zcrx section)`
+      `${i.name} is the loopback interface: ${feature} needs a NIC's hardware RX queue, and loopback carries page fragments, not a queue's pages; receive over a NIC (see ${readme})`
     ]
   if (i.driver === 'veth' || i.virtual)
     return [
-      `${i.name} is a ${i.driver === 'veth' ? 'veth' : 'virtual'} interface with no NIC behind it: zcrx needs a NIC's hardware RX queue; receive over a NIC`
+      `${i.name} is a ${i.driver === 'veth' ? 'veth' : 'virtual'} interface with no NIC behind it: ${feature} needs a NIC's hardware RX queue; receive over a NIC`
     ]
   const out: string[] = []
-  if (i.driver === null || !ZCRX_DRIVERS.includes(i.driver))
+  if (i.driver === null || !drivers.includes(i.driver))
     out.push(
-      `${i.name}'s driver ${i.driver ?? '(unknown)'} is not known to support zcrx (as of Linux ${ZCRX_DRIVERS_AS_OF}: ${ZCRX_DRIVERS.join(', ')}): use a NIC driven by one of them`
+      `${i.name}'s driver ${i.driver ?? '(unknown)'} is not known to support ${feature} (as of Linux ${what.driversAsOf ?? ZCRX_DRIVERS_AS_OF}: ${drivers.join(', ')}): use a NIC driven by one of them`
     )
   if (i.rxQueues !== null && i.rxQueues < 2)
     out.push(
-      `${i.name} has ${i.rxQueues} RX queue: zcrx takes a queue of its own and RSS keeps other flows on the rest: ethtool -L ${i.name} combined 2`
+      `${i.name} has ${i.rxQueues} RX queue: ${feature} takes a queue of its own and RSS keeps other flows on the rest: ethtool -L ${i.name} combined 2`
     )
   if (i.headerDataSplit === false)
     out.push(`header/data split is off on ${i.name}: ethtool -G ${i.name} tcp-data-split on`)

@@ -51,7 +51,7 @@ describe('handshake', () => {
     expect(h).toMatchObject({
       type: 'hello',
       version: PROTOCOL_VERSION,
-      receiverModes: ['read', 'splice', 'discard', 'uring', 'mapped'],
+      receiverModes: ['read', 'splice', 'discard', 'uring', 'mapped', 'gpu-pageable', 'gpu-pinned', 'gpu-mapped'],
       families: ['inet', 'inet6']
     })
     expect(h.limits).toMatchObject({ maxTrials: 2, maxClients: 6, maxTrialDurationMs: 1500 })

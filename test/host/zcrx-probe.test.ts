@@ -3,10 +3,8 @@
 // ethtool 6.x and iproute2 print them. Last, the live host: the probe runs and
 // its facts agree with what this host's files say.
 
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
-import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
   configHasZcrx,
@@ -14,10 +12,9 @@ import {
   parseRouteDev,
   parseTcpDataSplit,
   probeZcrx,
-  readZcrxFacts,
-  type CommandRunner
+  readZcrxFacts
 } from '../../src/main/host/zcrx-probe'
-import { tempDir } from '../helpers'
+import { fakeTools, plantRoot, type NicPlan } from './planted-host'
 
 // `ethtool -g` of a bnxt_en NIC (ethtool 6.x)
 const RINGS_ON = `Ring parameters for ens1f0np0:
@@ -72,65 +69,6 @@ describe('tool output parsers', () => {
     expect(configHasZcrx('CONFIG_IO_URING=y\n')).toBe(false)
   })
 })
-
-interface NicPlan {
-  name: string
-  /** hex, as /sys prints it */
-  flags: string
-  mtu: number
-  rxQueues: number
-  /** a device with this driver; undefined: no device (virtual) */
-  driver?: string
-}
-
-/** a root with /proc, optionally /boot, and /sys/class/net for the NICs given */
-function plantRoot(o: {
-  release: string
-  boot?: string
-  configGz?: string
-  ioUringDisabled?: string
-  nics: NicPlan[]
-}): string {
-  const root = tempDir('zcprof-zcrx-root-')
-  mkdirSync(path.join(root, 'proc/sys/kernel'), { recursive: true })
-  writeFileSync(path.join(root, 'proc/sys/kernel/osrelease'), `${o.release}\n`)
-  if (o.ioUringDisabled !== undefined)
-    writeFileSync(path.join(root, 'proc/sys/kernel/io_uring_disabled'), `${o.ioUringDisabled}\n`)
-  if (o.boot !== undefined) {
-    mkdirSync(path.join(root, 'boot'))
-    writeFileSync(path.join(root, 'boot', `config-${o.release}`), o.boot)
-  }
-  if (o.configGz !== undefined) writeFileSync(path.join(root, 'proc/config.gz'), gzipSync(o.configGz))
-  for (const n of o.nics) {
-    const dir = path.join(root, 'sys/class/net', n.name)
-    mkdirSync(path.join(dir, 'queues'), { recursive: true })
-    writeFileSync(path.join(dir, 'flags'), `${n.flags}\n`)
-    writeFileSync(path.join(dir, 'mtu'), `${n.mtu}\n`)
-    for (let q = 0; q < n.rxQueues; q++) mkdirSync(path.join(dir, 'queues', `rx-${q}`))
-    mkdirSync(path.join(dir, 'queues', 'tx-0'))
-    if (n.driver !== undefined) {
-      // as sysfs has it: device/driver a link to the driver's folder, named after it
-      const drv = path.join(root, 'sys/bus/pci/drivers', n.driver)
-      mkdirSync(drv, { recursive: true })
-      mkdirSync(path.join(dir, 'device'))
-      symlinkSync(drv, path.join(dir, 'device/driver'))
-    }
-  }
-  return root
-}
-
-/** a fake ip and ethtool: answers by their arguments; anything else is absent */
-function fakeTools(answers: Record<string, string>): { run: CommandRunner; calls: string[] } {
-  const calls: string[] = []
-  return {
-    calls,
-    run: (command, args) => {
-      const key = [command, ...args].join(' ')
-      calls.push(key)
-      return answers[key] ?? null
-    }
-  }
-}
 
 const CONFIG_YES = 'CONFIG_IO_URING=y\nCONFIG_IO_URING_ZCRX=y\n'
 const CONFIG_NO = 'CONFIG_IO_URING=y\n# CONFIG_IO_URING_ZCRX is not set\n'

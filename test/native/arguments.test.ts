@@ -80,7 +80,11 @@ const refused: [string, () => unknown, string][] = [
   ['sender, cpus [4096]', sender({ cpus: [4096] }), CPUS],
   ['sender, uringDepth 0.5', sender({ uringDepth: 0.5 }), DEPTH],
   ["sender, uringDepth '8'", sender({ uringDepth: '8' }), DEPTH],
-  ['receiver, mode x', receiver({ mode: 'x' }), 'mode must be one of read, splice, discard, uring, mapped'],
+  [
+    'receiver, mode x',
+    receiver({ mode: 'x' }),
+    'mode must be one of read, splice, discard, uring, mapped, gpu-pageable, gpu-pinned, gpu-mapped'
+  ],
   [
     'receiver, listenFd 100000.5',
     receiver({ listenFd: 100000.5 }),
@@ -113,7 +117,17 @@ const refused: [string, () => unknown, string][] = [
   ['sender, file of 2048 two-byte chars', sender({ file: 'é'.repeat(2048) }), 'file is longer than 4095 bytes'],
   ['listen unix, path with a NUL', () => raw.listen({ family: 'unix', path: '/tmp/s\0x' }), 'path contains a NUL byte'],
   ['listen, host with a NUL', () => raw.listen({ ...target, host: '127.0.0.1\0x' }), 'host contains a NUL byte'],
-  ['receiver, uringDepth 4097', receiver({ uringDepth: 4097 }), DEPTH]
+  ['receiver, uringDepth 4097', receiver({ uringDepth: 4097 }), DEPTH],
+  [
+    'receiver, gpuDevice -1',
+    receiver({ mode: 'gpu-pinned', gpuDevice: -1 }),
+    'gpuDevice must be a CUDA device index (0, 1, …)'
+  ],
+  [
+    'receiver, gpuDevice 0.5',
+    receiver({ mode: 'gpu-pinned', gpuDevice: 0.5 }),
+    'gpuDevice must be a CUDA device index (0, 1, …)'
+  ]
 ]
 
 // numeric options: whole numbers within what the C field holds (a cast of Infinity or

@@ -5,12 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import * as native from '../../src/native'
 import { METHOD_INFO, NATIVE_METHODS, RECEIVER_MODES } from '../../src/shared/methods'
 import { randomFile, transferPair } from '../helpers'
+import { buildFakeCuda } from './fake-cuda/build'
 
 const FILE_BYTES = 3 * 1024 * 1024 + 12345
 let file: string
 let expected: number
 
 beforeAll(async () => {
+  // the gpu-* receiver modes receive into the fake CUDA's "device memory" (host memory)
+  Object.assign(process.env, buildFakeCuda().env)
   file = randomFile(FILE_BYTES)
   expected = (await native.fileCrc32c(file)).crc32c
 })

@@ -28,13 +28,15 @@ export const URING_DEFAULT_DEPTH = 32
 /**
  * The receive buffers a prepare asks the agent to hold: bufferBytes per stream, and
  * in mode uring one more per ring entry (the depth rounded up to a power of two, as
- * zc-recv-uring.c sizes its buffer ring).
+ * zc-recv-uring.c sizes its buffer ring); gpu-pinned and gpu-mapped two more (their
+ * host buffers; the device ring is the GPU's memory, not the host's).
  */
 export function pinnedBytesOf(m: Pick<Prepare, 'mode' | 'bufferBytes' | 'streams' | 'uringDepth'>): number {
   let ring = 1
   if (m.mode === 'uring') while (ring < (m.uringDepth ?? URING_DEFAULT_DEPTH)) ring *= 2
-  // uring's ring comes on top of the one read buffer every receiver holds (zc-recv.c)
-  const perStream = m.mode === 'uring' ? ring + 1 : 1
+  // uring's ring comes on top of the one read buffer every receiver holds (zc-recv.c);
+  // gpu-pinned and gpu-mapped add two host buffers of a chunk each (zc-recv-gpu.c)
+  const perStream = m.mode === 'uring' ? ring + 1 : m.mode === 'gpu-pinned' || m.mode === 'gpu-mapped' ? 3 : 1
   return (perStream * m.bufferBytes + (m.mode === 'mapped' ? mappedRegionBytes(m.bufferBytes) : 0)) * (m.streams ?? 1)
 }
 
@@ -129,7 +131,9 @@ export class TrialBooks {
         ? `${m.streams ?? 1} streams × (1 read buffer + a ring of ${m.uringDepth ?? URING_DEFAULT_DEPTH}, rounded up to a power of two) × ${m.bufferBytes} bytes`
         : m.mode === 'mapped'
           ? `${m.streams ?? 1} streams × (${m.bufferBytes} bytes + a mapped region of ${mappedRegionBytes(m.bufferBytes)})`
-          : `${m.streams ?? 1} streams × ${m.bufferBytes} bytes`
+          : m.mode === 'gpu-pinned' || m.mode === 'gpu-mapped'
+            ? `${m.streams ?? 1} streams × (1 read buffer + 2 pinned or registered buffers) × ${m.bufferBytes} bytes`
+            : `${m.streams ?? 1} streams × ${m.bufferBytes} bytes`
     const fix = 'use fewer streams, a smaller uringDepth or a smaller buffer'
     if (client.pinnedBytes + pinned > L.maxSessionPinnedBytes)
       return {

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs'
 import net from 'node:net'
 import * as native from '../../native'
 import type { ErrorInfo } from '../../shared/errors'
-import { RECEIVER_MODES, isReceiverMode } from '../../shared/methods'
+import { RECEIVER_MODES, isGpuReceiverMode, isReceiverMode } from '../../shared/methods'
 import { PLAN_LIMITS, cpuForStream } from '../../shared/plan-rules'
 import { inLimits, rangeText } from '../../shared/plan-text'
 import type { HostSnapshot } from '../host/system-cpu'
@@ -20,6 +20,18 @@ import { wireResult } from './wire'
 interface Listeners {
   all: { fd: number; port: number; path: string | null }[]
   close(): void
+}
+
+/** why this host cannot receive in a gpu-* mode (no CUDA driver, no such device), or null */
+function gpuRefusal(m: Prepare): ErrorInfo | null {
+  if (!isGpuReceiverMode(m.mode)) return null
+  try {
+    native.gpuProbe(m.gpuDevice ?? 0)
+    return null
+  } catch (e) {
+    const err = errorInfo(e)
+    return { ...err, message: `receiver mode ${m.mode}: ${err.message}` }
+  }
 }
 
 function errorInfo(e: unknown): ErrorInfo {
@@ -44,6 +56,9 @@ export class TrialReceivers {
   prepare(client: Client, m: Prepare, re: number): Reply {
     const why = this.invalid(client, m)
     if (why) return { type: 'error', re, error: { code: 'ZC_BAD_ARGUMENT', message: `prepare: ${why}` } }
+    // a GPU mode where there is no CUDA, or not that device: refused, never a fallback
+    const noGpu = gpuRefusal(m)
+    if (noGpu) return { type: 'error', re, error: noGpu }
     const pinned = this.books.admit(client, m, re)
     if (typeof pinned !== 'number') return pinned
     const maxBytes = Math.min(m.maxBytes ?? this.limits.maxTrialBytes, this.limits.maxTrialBytes)
@@ -72,7 +87,8 @@ export class TrialReceivers {
             maxBytes,
             expectedPeer: client.local ? undefined : plainIp(client.sock.remoteAddress),
             cpus: cpuForStream(m.cpus ?? null, i) ?? undefined,
-            uringDepth: m.uringDepth
+            uringDepth: m.uringDepth,
+            gpuDevice: m.gpuDevice
           })
         )
     } catch (e) {
@@ -115,6 +131,8 @@ export class TrialReceivers {
     }
     if (m.uringDepth !== undefined && !inLimits(m.uringDepth, 'uringDepth'))
       return `uringDepth must be a whole number in ${rangeText('uringDepth')}`
+    if (m.gpuDevice !== undefined && !inLimits(m.gpuDevice, 'receiverGpu'))
+      return `gpuDevice must be a whole number in ${rangeText('receiverGpu')}`
     if (!client.local) return null // remote clients choose nothing about where we listen
     if (m.family === 'unix') {
       // stream i > 0 listens at PATH.i

@@ -6,6 +6,7 @@ import type { ReceiverMode } from '../../shared/methods'
 import type { Environment, TcpInfo } from '../../shared/report'
 import type { ErrorInfo } from '../../shared/errors'
 import type { HostSnapshot } from '../host/system-cpu'
+import type { NativeGpuResult } from '../../native'
 
 /**
  * 4: send: a fleet runner asks the agent to run a plan as the sender against other
@@ -125,6 +126,8 @@ export interface Prepare {
   cpus?: number[]
   /** mode uring: provided buffers per stream */
   uringDepth?: number
+  /** the gpu-* modes: the CUDA device whose memory receives (0 when absent) */
+  gpuDevice?: number
 }
 /** Where each stream connects: stream i to streams[i]. */
 export interface Prepared {
@@ -321,6 +324,8 @@ export interface WireResult extends WireProgress {
   pinnedCpus?: number[]
   counters: WireCounters
   tcpInfo?: TcpInfo
+  /** the gpu-* modes: what landed in GPU memory; absent for other modes */
+  gpu?: NativeGpuResult
 }
 
 export function encodeFrame(msg: unknown): Buffer {

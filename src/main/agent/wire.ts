@@ -72,6 +72,7 @@ export function wireResult(r: NativeResult): WireResult {
     affinityEnd: r.affinityEnd,
     pinnedCpus: r.pinnedCpus,
     counters: wireCounters(r.counters),
-    tcpInfo: r.tcpInfo
+    tcpInfo: r.tcpInfo,
+    gpu: r.gpu
   })
 }

@@ -8,15 +8,14 @@ import path from 'node:path'
 import type { ApiEvent, Capabilities, StartResult, ZcprofApi } from '../../shared/api'
 import { ZcprofError } from '../../shared/errors'
 import type { LibraryEntry, LibraryListing, ReportChanges, Result, TrashEntry } from '../../shared/library'
-import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../shared/methods'
+import { METHOD_INFO } from '../../shared/methods'
 import type { Environment, Plan, Report, ReportMeta } from '../../shared/report'
 import { buildTrend, type Trend, type TrendOptions } from '../../shared/trend'
 import * as native from '../../native'
 import { DEFAULT_PLAN, runPlan, validatePlan } from '../engine/run'
 import { TOOL_VERSION } from '../model/report-build'
 import { captureEnvironment } from '../host/environment'
-import { probeZcrx } from '../host/zcrx-probe'
-import { ZCRX_DESCRIPTION, zcrxUnavailableMode } from '../../shared/zcrx'
+import { receiverModeLists } from './receiver-capabilities'
 import { prewarmLocalAgent } from '../engine/local-agent'
 import { cleanChanges, defaultLibraryFolder, privateFolderProblem, ReportLibrary } from '../reports/report-library'
 import { JournalWriter } from '../reports/journal-writer'
@@ -109,13 +108,8 @@ export class EngineApi implements ZcprofApi {
               ? 'TCP targets only'
               : undefined
       })),
-      receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
-      // zcrx: listed with why not, judged for the app's own receiver (loopback)
-      unavailableReceiverModes: [
-        linux
-          ? zcrxUnavailableMode(probeZcrx('127.0.0.1'))
-          : { name: 'zcrx', description: ZCRX_DESCRIPTION, reason: 'zcprof measures Linux kernels', needs: [] }
-      ],
+      // zcrx, devmem and (without CUDA) the gpu-* modes: listed with why not
+      ...receiverModeLists(linux, noGpu),
       defaults: DEFAULT_PLAN,
       allowedCpus: native.allowedCpus()
     }

@@ -74,6 +74,7 @@ export interface RunFlags extends ExportFlags {
   given?: string[]
   lineRate?: string
   uringDepth?: string
+  receiverGpu?: string
   uringSqpoll?: boolean
   gpuSpin?: boolean
   cache?: string
@@ -260,6 +261,7 @@ export function planFromFlags(f: RunFlags): Plan {
           : DEFAULT_PLAN.maxTimeMs,
     order: f.order === undefined ? DEFAULT_PLAN.order : (f.order as Plan['order']),
     ...(f.seed !== undefined ? { seed: whole(f.seed, 'seed', 'seed', 0) } : {}),
+    ...(f.receiverGpu !== undefined ? { receiverGpu: whole(f.receiverGpu, 'receiverGpu', 'receiver-gpu', 0) } : {}),
     autoPin: f.pin !== false && !chosenCpus,
     durationMs,
     omitMs: f.omit === undefined ? null : parsed(durationFromText(f.omit, 'omitMs', '--omit')),

@@ -34,6 +34,33 @@ export function probeGpu(t: GpuTarget, probe: (device: number) => native.GpuInfo
   return gpuEnvironment(t, g)
 }
 
+/**
+ * A gpu-* receiver mode whose receiver is this host's (tcp://, unix://): its GPU is
+ * probed before any trial, so a machine without CUDA or without that device stops the
+ * plan (exit 2) instead of failing every trial. agent:// hosts refuse it at prepare.
+ */
+export function probeReceivingGpu(
+  mode: string,
+  device: number,
+  probe: (device: number) => native.GpuInfo = native.gpuProbe
+): void {
+  try {
+    probe(device)
+  } catch (e) {
+    const err = e as native.NativeError
+    throw new ZcprofError({
+      code: 'ZC_BAD_PLAN',
+      message: `receiver mode ${mode} lands the bytes in GPU ${device}: ${err.message} (${err.code})`,
+      hint:
+        err.code === 'ZC_NO_GPU'
+          ? 'name a GPU this machine has with --receiver-gpu: nvidia-smi -L lists them'
+          : err.code === 'ZC_NO_GPU_DRIVER'
+            ? 'install the NVIDIA driver (libcuda.so.1), or set ZCPROF_CUDA_LIBRARY to its path; or use --receiver read'
+            : HINTS.ZC_CUDA
+    })
+  }
+}
+
 export function gpuEnvironment(t: GpuTarget, g: native.GpuInfo): GpuEnvironment {
   const now = pcieBytesPerSec(g.pcieGen, g.pcieWidth)
   const best = pcieBytesPerSec(g.pcieMaxGen, g.pcieMaxWidth)

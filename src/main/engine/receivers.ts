@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ZcprofError } from '../../shared/errors'
+import { isGpuReceiverMode } from '../../shared/methods'
 import type { Target } from '../../shared/targets'
 import { sumTotals, type SideTotals } from '../../shared/trial-summary'
 import { AgentClient } from '../agent/agent-client'
@@ -124,7 +125,8 @@ async function prepareAgentTrial(
       streams: req.streams,
       cpus: req.cpus ?? undefined,
       // sent only for the mode that uses it: an agent from before io_uring takes the rest as always
-      ...(req.mode === 'uring' ? { uringDepth: req.uringDepth } : {})
+      ...(req.mode === 'uring' ? { uringDepth: req.uringDepth } : {}),
+      ...(isGpuReceiverMode(req.mode) ? { gpuDevice: req.gpuDevice ?? 0 } : {})
     })
     .catch((e: unknown) => {
       throw explainError(e instanceof ZcprofError ? e.toInfo() : e, { target: t.text, listening: true })

@@ -61,6 +61,7 @@ export function roundSpecs(
     uringDepth: plan.uringDepth ?? DEFAULT_URING_DEPTH,
     uringSqpoll: plan.uringSqpoll ?? false,
     gpuSpin: plan.gpuSpin ?? false,
+    ...(plan.receiverGpu !== undefined ? { receiverGpu: plan.receiverGpu } : {}),
     repetition: warmup ? round : round - plan.warmup,
     warmup,
     cache: plan.cache,

@@ -3,7 +3,7 @@
 import { aggregateTrials, analysisOf } from '../../shared/aggregate'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { baselineMethod, METHOD_INFO, METHODS, type MethodName } from '../../shared/methods'
+import { baselineMethod, isGpuReceiverMode, METHOD_INFO, METHODS, type MethodName } from '../../shared/methods'
 import { PLAN_DEFAULTS, planProblems } from '../../shared/plan-rules'
 import type {
   Environment,
@@ -25,6 +25,7 @@ import { isTight } from '../../shared/statistics'
 import { nativeTransport } from './native-transport'
 import { checkUnchanged, holdFile, releaseFile, type HeldFile } from './held-file'
 import { ensureTestFile } from './test-file'
+import { probeReceivingGpu } from './gpu-target'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import type { ReceiverSet, Transport } from './transport'
 import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
@@ -240,7 +241,9 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
     out.push(
       warning(
         'CHECKSUM_COPIES',
-        `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
+        isGpuReceiverMode(plan.receiverMode)
+          ? `--verify makes the ${plan.receiverMode} receiver copy every chunk back from the GPU to hash it: its receiver figures include that copy`
+          : `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
         { scope: 'run' }
       )
     )
@@ -451,6 +454,9 @@ async function beforeRounds(ctx: RunContext, rows: readonly Row[], fixedTrials: 
   const { plan, targets, receivers, environment, gpuEnvironments, files, crcs, transport, emit, warn } = ctx
   // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
   for (const t of targets) if (t.kind === 'gpu') gpuEnvironments.set(t.text, (await receivers.for(t)).gpu!)
+  // a GPU receiver mode on this host's own receiver: no CUDA, no such GPU fails the plan likewise
+  if (isGpuReceiverMode(plan.receiverMode) && targets.some((t) => t.kind === 'tcp' || t.kind === 'unix'))
+    probeReceivingGpu(plan.receiverMode, plan.receiverGpu ?? 0)
   emit({
     type: 'run-start',
     plan,

@@ -39,6 +39,8 @@ export interface ReceiverRequest {
   cpus: number[] | null
   /** mode uring: provided buffers per stream (SQ polling is the sender's alone) */
   uringDepth: number
+  /** the gpu-* modes: the CUDA device whose memory receives */
+  gpuDevice?: number
 }
 
 /** Who receives for one target, for the whole run. */

@@ -7,6 +7,7 @@ import type { MethodName } from '../../shared/methods'
 import type {
   GpuFigures,
   HostCpu,
+  ReceiveGpu,
   ReceiveMapping,
   SteadyState,
   StreamSummary,
@@ -21,6 +22,7 @@ import { formatBytes } from '../../shared/units'
 import { warning } from '../../shared/warnings'
 import type { StreamResult } from '../agent/protocol'
 import { cpuActivity, NS_PER_TICK, type HostSnapshot } from '../host/system-cpu'
+import { receiveGpuOf } from './receive-gpu'
 import { nativeTotals, placementOf, uringThreadsCpuNs, type SenderOutcome, type SenderSnapshot } from './sender'
 
 /** Share of other CPU work during a trial, in cores, above which its figures are suspect. */
@@ -220,6 +222,7 @@ function trialNotes(
     effectiveChunkBytes: number | null
     uring: UringFigures | null
     gpu: GpuFigures | null
+    receiveGpu: ReceiveGpu | null
     placement: TrialPlacement
   }
 ): Warning[] {
@@ -236,6 +239,7 @@ function trialNotes(
     effectiveChunkBytes,
     uring,
     gpu,
+    receiveGpu,
     placement
   } = t
   const notes: Warning[] = []
@@ -296,6 +300,11 @@ function trialNotes(
     note(
       'GPU_PINNED',
       `pinning host memory took ${gpu.pinMs.toFixed(1)} ms before the clock and ${gpu.unpinMs.toFixed(1)} ms after it: not in the per-bit figures`
+    )
+  if (receiveGpu && receiveGpu.pinMs > 0)
+    note(
+      'GPU_PINNED',
+      `the receiver's host buffers for GPU ${receiveGpu.device} took ${receiveGpu.pinMs.toFixed(1)} ms to pin or register before the clock: not in the per-bit figures`
     )
   if (gpu?.wait === 'spin')
     note('GPU_SPIN', 'the host spun while it waited for the GPU: its CPU figures include the spinning')
@@ -362,6 +371,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
   const steady = steadyState(m, firstByteNs, durationNs)
   const zeroCopy = zeroCopyOf(sent)
   const receiveMapping = receiveMappingOf(recv)
+  const receiveGpu = receiveGpuOf(recv)
 
   const rates = streams.map((s) => s.throughputBitsPerSec)
   const fairness =
@@ -389,6 +399,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
     effectiveChunkBytes,
     uring,
     gpu,
+    receiveGpu,
     placement
   })
 
@@ -406,6 +417,7 @@ export function summarizeTrial(m: TrialMeasurements): { summary: TrialSummary; e
       receiverSystem,
       zeroCopy,
       ...(receiveMapping && { receiveMapping }),
+      ...(receiveGpu && { receiveGpu }),
       tcpInfo: first?.tcpInfo ?? null,
       integrity: {
         checked: streams.every((s) => s.integrity.checked),

@@ -24,6 +24,8 @@ export type TrialSpec = Omit<TrialParams, 'target'> & {
   uringSqpoll: boolean
   /** the gpu-* methods: spin, not block, while waiting for the GPU */
   gpuSpin: boolean
+  /** the gpu-* receiver modes: the receiving CUDA device (absent: 0) */
+  receiverGpu?: number
 }
 
 export interface TrialContext {
@@ -249,7 +251,8 @@ export async function runTrial(ctx: TrialContext, spec: TrialSpec): Promise<Tria
     maxBytes:
       bound.kind === 'file' ? spec.fileBytes : bound.kind === 'bytes' ? Math.max(...bound.streamBytes) : undefined,
     cpus: spec.receiverCpus,
-    uringDepth: spec.uringDepth
+    uringDepth: spec.uringDepth,
+    gpuDevice: spec.receiverGpu
   })
   const hostStart = transport.hostSnapshot('start', oursOf(ctx.receiver))
   const t0 = hostStart.atNs

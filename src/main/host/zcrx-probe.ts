@@ -70,15 +70,20 @@ function readNumber(file: string): number | null {
   return Number.isFinite(n) ? n : null
 }
 
-/** /boot/config-RELEASE, else /proc/config.gz; null when neither is there */
-function kernelConfig(root: string, release: string | null): boolean | null {
+/** the kernel's config: /boot/config-RELEASE, else /proc/config.gz; null when neither is there */
+export function kernelConfigText(root: string, release: string | null): string | null {
   const boot = release === null ? null : readText(path.join(root, 'boot', `config-${release}`))
-  if (boot !== null) return configHasZcrx(boot)
+  if (boot !== null) return boot
   try {
-    return configHasZcrx(gunzipSync(readFileSync(path.join(root, 'proc/config.gz'))).toString('utf8'))
+    return gunzipSync(readFileSync(path.join(root, 'proc/config.gz'))).toString('utf8')
   } catch {
     return null
   }
+}
+
+function kernelConfig(root: string, release: string | null): boolean | null {
+  const text = kernelConfigText(root, release)
+  return text === null ? null : configHasZcrx(text)
 }
 
 const IFF_LOOPBACK = 0x8

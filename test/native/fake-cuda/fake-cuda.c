@@ -6,9 +6,14 @@
  * zcprof's PTX, calls without a current context. The test builds it with cc -shared.
  *
  * FAKE_CUDA_DEVICES: how many devices it claims (default 1).
+ * FAKE_CUDA_FLIP_COPY=N: the Nth copy into device memory (a cuMemcpyHtoD or a
+ * zc_copy16 kernel, counted from 1) lands with its first byte inverted: a planted
+ * corruption that a byte-exact check must catch.
+ * FAKE_CUDA_DMABUF=1: it says it can export device memory as a dma-buf (attribute 124).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,33 +30,47 @@ enum { OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, INVALI
 #define MAX_REGIONS 64
 typedef struct { uintptr_t base; size_t bytes; unsigned flags; int used; } region;
 static region device_allocs[MAX_REGIONS], host_regions[MAX_REGIONS];
-static int inited, current_ctx, primary_flags = 0;
+/* as the driver: the current context is the calling thread's, and the primary context
+ * lives while anyone retains it (streams of one trial each retain it on their thread) */
+static int inited, primary_flags = 0, primary_refs;
+static __thread int current_ctx;
 static int ctx_token;
 
 static int devices(void) {
   const char *v = getenv("FAKE_CUDA_DEVICES");
   return v ? atoi(v) : 1;
 }
+/* the tables are shared by every stream's thread: one lock around each look */
+static pthread_mutex_t regions_lock = PTHREAD_MUTEX_INITIALIZER;
 static region *find(region *rs, uintptr_t p, size_t n) {
-  for (int i = 0; i < MAX_REGIONS; i++)
-    if (rs[i].used && p >= rs[i].base && p + n <= rs[i].base + rs[i].bytes) return &rs[i];
-  return NULL;
+  region *out = NULL;
+  pthread_mutex_lock(&regions_lock);
+  for (int i = 0; i < MAX_REGIONS && !out; i++)
+    if (rs[i].used && p >= rs[i].base && p + n <= rs[i].base + rs[i].bytes) out = &rs[i];
+  pthread_mutex_unlock(&regions_lock);
+  return out;
 }
 static region *add(region *rs, uintptr_t p, size_t n, unsigned flags) {
-  for (int i = 0; i < MAX_REGIONS; i++)
+  region *out = NULL;
+  pthread_mutex_lock(&regions_lock);
+  for (int i = 0; i < MAX_REGIONS && !out; i++)
     if (!rs[i].used) {
       rs[i] = (region){p, n, flags, 1};
-      return &rs[i];
+      out = &rs[i];
     }
-  return NULL;
+  pthread_mutex_unlock(&regions_lock);
+  return out;
 }
 static int drop(region *rs, uintptr_t p) {
-  for (int i = 0; i < MAX_REGIONS; i++)
+  int rc = -1;
+  pthread_mutex_lock(&regions_lock);
+  for (int i = 0; i < MAX_REGIONS && rc; i++)
     if (rs[i].used && rs[i].base == p) {
       rs[i].used = 0;
-      return 0;
+      rc = 0;
     }
-  return -1;
+  pthread_mutex_unlock(&regions_lock);
+  return rc;
 }
 #define NEED_CTX() \
   do { if (!inited) return NOT_INITIALIZED; if (!current_ctx) return INVALID_CONTEXT; } while (0)
@@ -64,12 +83,13 @@ CUresult cuDeviceGetName(char *name, int len, int d) { snprintf(name, (size_t)le
 CUresult cuDeviceTotalMem_v2(size_t *b, int d) { (void)d; *b = (size_t)8 << 30; return OK; }
 CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
   (void)d;
-  *v = attr == 75 ? 9 : attr == 76 ? 0 : attr == 19 ? 1 : 0;
+  const char *dmabuf = getenv("FAKE_CUDA_DMABUF");
+  *v = attr == 75 ? 9 : attr == 76 ? 0 : attr == 19 ? 1 : attr == 124 ? (dmabuf && *dmabuf == '1') : 0;
   return OK;
 }
 CUresult cuDeviceGetPCIBusId(char *id, int len, int d) { snprintf(id, (size_t)len, "00000000:%02X:00.0", 0x40 + d); return OK; }
-CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { (void)d; *ctx = &ctx_token; return OK; }
-CUresult cuDevicePrimaryCtxRelease_v2(int d) { (void)d; current_ctx = 0; return OK; }
+CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { (void)d; __atomic_add_fetch(&primary_refs, 1, __ATOMIC_SEQ_CST); *ctx = &ctx_token; return OK; }
+CUresult cuDevicePrimaryCtxRelease_v2(int d) { (void)d; __atomic_sub_fetch(&primary_refs, 1, __ATOMIC_SEQ_CST); current_ctx = 0; return OK; }
 CUresult cuDevicePrimaryCtxSetFlags_v2(int d, unsigned f) { (void)d; primary_flags = (int)f; return OK; }
 CUresult cuDevicePrimaryCtxGetState(int d, unsigned *f, int *active) { (void)d; *f = (unsigned)primary_flags; *active = current_ctx; return OK; }
 CUresult cuCtxSetCurrent(void *ctx) { current_ctx = ctx == &ctx_token; return current_ctx ? OK : INVALID_CONTEXT; }
@@ -110,14 +130,32 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned f) {
   *d = (CUdeviceptr)(uintptr_t)p;
   return OK;
 }
+/* a copy has landed n bytes at d: the planted corruption, on the copy it names */
+static void landed(CUdeviceptr d, size_t n) {
+  static long copies;
+  const char *v = getenv("FAKE_CUDA_FLIP_COPY");
+  if (__atomic_add_fetch(&copies, 1, __ATOMIC_SEQ_CST) == (v ? atol(v) : 0) && n) *(unsigned char *)(uintptr_t)d ^= 0xFF;
+}
 static CUresult htod(CUdeviceptr d, const void *s, size_t n) {
   NEED_CTX();
   if (!find(device_allocs, (uintptr_t)d, n)) return INVALID_VALUE;
   memcpy((void *)(uintptr_t)d, s, n);
+  landed(d, n);
   return OK;
 }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *s, size_t n) { return htod(d, s, n); }
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr d, const void *s, size_t n, void *st) { (void)st; return htod(d, s, n); }
+/* a device-side copy: from device memory or mapped host memory, into an allocation */
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr d, CUdeviceptr s, size_t n, void *st) {
+  (void)st;
+  NEED_CTX();
+  region *r = find(host_regions, (uintptr_t)s, n);
+  if (!find(device_allocs, (uintptr_t)d, n) || (!find(device_allocs, (uintptr_t)s, n) && !(r && (r->flags & 0x02))))
+    return INVALID_VALUE;
+  memcpy((void *)(uintptr_t)d, (const void *)(uintptr_t)s, n);
+  landed(d, n);
+  return OK;
+}
 CUresult cuMemcpyDtoH_v2(void *h, CUdeviceptr d, size_t n) {
   NEED_CTX();
   if (!find(device_allocs, (uintptr_t)d, n)) return INVALID_VALUE;
@@ -157,6 +195,7 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
   /* the kernel reads mapped host memory, 16-byte aligned, into an allocation */
   if (!r || !(r->flags & 0x02) || src % 16 || dst % 16 || !find(device_allocs, (uintptr_t)dst, words * 16)) return INVALID_VALUE;
   memcpy((void *)(uintptr_t)dst, (void *)(uintptr_t)src, words * 16);
+  landed(dst, words * 16);
   return OK;
 }
 CUresult cuGetErrorName(CUresult rc, const char **s) {

@@ -38,6 +38,7 @@ interface TextFieldProps {
     | 'senderCpus'
     | 'receiverCpus'
     | 'uringDepth'
+    | 'receiverGpu'
     | 'precision'
     | 'maxTime'
     | 'title'

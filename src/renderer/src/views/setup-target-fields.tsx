@@ -2,6 +2,7 @@
 // (a generated size or a file, and the chunk sizes).
 
 import type { Capabilities } from '../../../shared/api'
+import { isGpuReceiverMode } from '../../../shared/methods'
 import type { PlanDraft } from '../../../shared/plan-form'
 import { FieldError, TextField, type DraftFieldsProps } from './setup-fields'
 
@@ -36,6 +37,9 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
         </select>
         <FieldError errors={errors} field="receiverMode" />
       </label>
+      {isGpuReceiverMode(draft.receiverMode) && (
+        <TextField label="Receiving GPU" field="receiverGpu" numeric draft={draft} errors={errors} set={set} />
+      )}
       {(capabilities.unavailableReceiverModes ?? []).map((r) => (
         <details key={r.name} className="unavailable" data-testid="unavailable-receivers">
           <summary>

@@ -1,0 +1,69 @@
+// @vitest-environment jsdom
+// The setup form's "Receiving GPU" field: shown only when a gpu-* receiver mode is
+// picked, holding the draft's device; a gpu-* mode the host cannot run is a folded
+// "unavailable" line, never an option.
+
+import { describe, expect, it } from 'vitest'
+import type { Capabilities } from '../../src/shared/api'
+import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
+import { draftFromPlan, type PlanDraft } from '../../src/shared/plan-form'
+import { DEFAULT_PLAN } from '../../src/main/engine/run'
+import { SetupView } from '../../src/renderer/src/views/setup-view'
+import { render } from './render'
+
+const caps: Capabilities = {
+  version: 'test',
+  methods: Object.values(METHOD_INFO).map((m) => ({ ...m, supported: true })),
+  receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
+  defaults: DEFAULT_PLAN,
+  allowedCpus: [0, 1]
+}
+
+const view = (draft: Partial<PlanDraft>, capabilities = caps) =>
+  render(
+    <SetupView
+      capabilities={capabilities}
+      draft={{ ...draftFromPlan(DEFAULT_PLAN), ...draft }}
+      onDraftChange={() => undefined}
+      busy={false}
+      onStart={() => undefined}
+    />
+  )
+
+const gpuField = (node: Element) => node.querySelector<HTMLInputElement>('input[name="receiverGpu"]')
+
+describe('the Receiving GPU field', () => {
+  it('is there for gpu-pinned, holding the device', () => {
+    const input = gpuField(view({ receiverMode: 'gpu-pinned', receiverGpu: '1' }))
+    expect(input).not.toBeNull()
+    expect(input!.value).toBe('1')
+  })
+  it('is not there for read', () => {
+    expect(gpuField(view({ receiverMode: 'read' }))).toBeNull()
+  })
+  it('without CUDA: the gpu-* modes are folded lines with the reason, not options', () => {
+    const node = view(
+      {},
+      {
+        ...caps,
+        receiverModes: caps.receiverModes.filter((r) => !r.name.startsWith('gpu-')),
+        unavailableReceiverModes: ['gpu-pageable', 'gpu-pinned', 'gpu-mapped'].map((name) => ({
+          name,
+          description: 'd',
+          reason: 'no GPU to receive into: no CUDA driver',
+          needs: []
+        }))
+      }
+    )
+    const summaries = [...node.querySelectorAll('[data-testid="unavailable-receivers"] summary')].map(
+      (s) => s.textContent
+    )
+    expect(summaries).toEqual([
+      'gpu-pageable is unavailable here: no GPU to receive into: no CUDA driver',
+      'gpu-pinned is unavailable here: no GPU to receive into: no CUDA driver',
+      'gpu-mapped is unavailable here: no GPU to receive into: no CUDA driver'
+    ])
+    const options = [...node.querySelectorAll('select[name="receiverMode"] option')].map((o) => o.getAttribute('value'))
+    expect(options).toEqual(['read', 'splice', 'discard', 'uring', 'mapped'])
+  })
+})
