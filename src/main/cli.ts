@@ -143,12 +143,11 @@ function registerRun(program: Command): void {
     .addOption(new Option('--cache <state>', 'page cache before each trial').choices(['warm', 'cold']).default('warm'))
     .addOption(
       new Option(
-        '--receiver <mode>',
-        "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
+        '--receiver <modes>',
+        `how the receiver drains, comma-separated (${RECEIVER_MODES.join(', ')}); several: each method runs with each, a pair each, and the results add a sender × receiver grid; ` +
+          "mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
           'zcrx (io_uring zero-copy receive) is not a mode yet: it says what this host lacks for it'
-      )
-        .choices([...RECEIVER_MODES, 'zcrx'])
-        .default('read')
+      ).default('read')
     )
     .option(
       '--uring-depth <n>',
@@ -199,7 +198,7 @@ function registerRun(program: Command): void {
       guarded(async (flags: RunFlags, command: Command) => {
         // which flags the person typed (not commander's defaults): those win over a plan file
         const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
-        if (flags.receiver === 'zcrx') (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
+        if (flags.receiver?.split(',').some((r) => r.trim() === 'zcrx')) (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
         process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
       })
     )

@@ -39,7 +39,7 @@ export interface TrialRef
 }
 
 /** where one row stands after a round: its headline's precision, and whether it runs again */
-export interface RoundRow extends Pick<TrialParams, 'method' | 'target' | 'fileBytes' | 'chunkBytes'> {
+export interface RoundRow extends Pick<TrialParams, 'method' | 'receiverMode' | 'target' | 'fileBytes' | 'chunkBytes'> {
   /** repetitions its headline rests on */
   n: number
   /** the headline's half-width, a share of the larger cost; null without an interval */

@@ -45,7 +45,7 @@ export function planFacts(r: Report): PlanFact[] {
     { key: 'trial', label: 'trial', value: trialText(p) },
     { key: 'chunk', label: 'chunk', value: p.chunkBytes.map(formatBytes).join(', ') },
     { key: 'streams', label: 'streams', value: String(p.streams) },
-    { key: 'receiver', label: 'receiver mode', value: p.receiverMode },
+    { key: 'receiver', label: 'receiver mode', value: p.receiverModes.join(', ') },
     { key: 'cache', label: 'page cache', value: p.cache },
     { key: 'pinning', label: 'pinning', value: pinningText(p) },
     { key: 'cpu', label: 'CPU model', value: env.cpuModel },

@@ -7,6 +7,7 @@ import type { RoundRow } from '../../src/shared/events'
 
 const row = (method: RoundRow['method'], halfWidth: number | null, n = 6): RoundRow => ({
   method,
+  receiverMode: 'read',
   target: 'tcp://127.0.0.1',
   fileBytes: 1,
   chunkBytes: 1,

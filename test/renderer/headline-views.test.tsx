@@ -112,6 +112,7 @@ describe('the live view', () => {
       rows: [
         {
           method: 'copy',
+          receiverMode: 'read',
           target: 't',
           fileBytes: 1,
           chunkBytes: 1,
@@ -123,6 +124,7 @@ describe('the live view', () => {
         },
         {
           method: 'sendfile',
+          receiverMode: 'read',
           target: 't',
           fileBytes: 1,
           chunkBytes: 1,

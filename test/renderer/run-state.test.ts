@@ -201,6 +201,7 @@ describe('run state', () => {
     const rows = [
       {
         method: 'sendfile',
+        receiverMode: 'read',
         target: 't',
         fileBytes: 1,
         chunkBytes: 1,
@@ -212,6 +213,7 @@ describe('run state', () => {
       },
       {
         method: 'splice',
+        receiverMode: 'read',
         target: 't',
         fileBytes: 1,
         chunkBytes: 1,

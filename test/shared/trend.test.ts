@@ -105,7 +105,7 @@ describe('a trend over a library', () => {
   it('splits series where compare would not compare: another receiver mode or chunk is another experiment', () => {
     const runs = entries(dailyRuns(8, () => ({ sendfile: 2 })))
     const other = historyReport({ timestamp: '2026-11-01T00:00:00.000Z', level: { sendfile: 2 } })
-    other.start.plan.receiverMode = 'discard'
+    other.start.plan.receiverModes = ['discard']
     runs.push(entryFor('discard.json', other, 1, 3))
     const t = buildTrend(runs)
     expect(t.series.map((s) => s.points.length).sort()).toEqual([1, 8])

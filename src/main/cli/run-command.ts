@@ -8,7 +8,15 @@ import { printable, printableDeep } from '../../shared/printable'
 import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/plan-file'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
+import {
+  GPU_METHODS,
+  METHODS,
+  RECEIVER_MODES,
+  isMethod,
+  isReceiverMode,
+  type MethodName,
+  type ReceiverMode
+} from '../../shared/methods'
 import { MAX_LABEL_LENGTH, type Plan, type Report } from '../../shared/report'
 import { estimateRunMs, GPU_DEFAULT_CHUNK_BYTES, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import { formatBytes, formatDurationMs, parseBitRateList, parseDurationMs } from '../../shared/units'
@@ -188,6 +196,25 @@ function defaultMethods(targets: string[]): MethodName[] {
   return [...(gpu.some((g) => !g) ? METHODS : []), ...(gpu.some((g) => g) ? GPU_METHODS : [])]
 }
 
+/** `--receiver read,splice`: each receiver mode named once, in the order given */
+export function receiverModesFromFlag(text: string | undefined): ReceiverMode[] {
+  if (text === undefined) return [...DEFAULT_PLAN.receiverModes]
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const unknown = names.filter((r) => !isReceiverMode(r))
+  if (unknown.length || names.length === 0)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: names.length
+        ? `unknown receiver mode${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `'${r}'`).join(', ')}`
+        : '--receiver names no receiver mode',
+      hint: `receiver modes are: ${RECEIVER_MODES.join(', ')}; several, comma-separated, run each method with each (e.g. --receiver read,splice)`
+    })
+  return [...new Set(names)] as ReceiverMode[]
+}
+
 export function planFromFlags(f: RunFlags): Plan {
   const targets = f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets
   const allGpu = targets.every((t) => t.startsWith('gpu://'))
@@ -284,7 +311,7 @@ export function planFromFlags(f: RunFlags): Plan {
     // a timed trial leaves out its own ramp; a one-pass trial is short enough to need a warm-up round
     warmup: whole(f.warmup, 'warmup', 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),
     cache,
-    receiverMode: (f.receiver ?? 'read') as Plan['receiverMode'],
+    receiverModes: receiverModesFromFlag(f.receiver),
     checksum: Boolean(f.verify),
     sampleIntervalMs: intervalMs,
     pmu

@@ -51,7 +51,7 @@ export const DEFAULT_PLAN: Plan = {
   repeat: PLAN_DEFAULTS.repeat,
   warmup: PLAN_DEFAULTS.warmup,
   cache: 'warm',
-  receiverMode: 'read',
+  receiverModes: ['read'],
   checksum: false,
   sampleIntervalMs: PLAN_DEFAULTS.sampleIntervalMs,
   pmu: 'auto',
@@ -211,7 +211,12 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
   }
   // every headline is against a baseline run beside it
   for (const r of rows)
-    if (!rows.some((b) => b.method === baselineMethod(r.method) && b.target.text === r.target.text)) {
+    if (
+      !rows.some(
+        (b) =>
+          b.method === baselineMethod(r.method) && b.target.text === r.target.text && b.receiverMode === r.receiverMode
+      )
+    ) {
       out.push(
         warning('NO_BASELINE', `${baselineMethod(r.method)} is not in the plan: ${r.method} has no headline`, {
           scope: 'method',
@@ -236,14 +241,18 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
         })
       )
   }
-  if (plan.checksum && plan.receiverMode !== 'read')
-    out.push(
-      warning(
-        'CHECKSUM_COPIES',
-        `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
-        { scope: 'run' }
-      )
-    )
+  // per receiver mode that runs: each pair with it pays the copy
+  const modes = new Set(rows.filter((r) => r.target.kind !== 'gpu').map((r) => r.receiverMode))
+  if (plan.checksum)
+    for (const mode of modes)
+      if (mode !== 'read')
+        out.push(
+          warning(
+            'CHECKSUM_COPIES',
+            `--verify makes the ${mode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
+            { scope: 'run' }
+          )
+        )
   return out
 }
 

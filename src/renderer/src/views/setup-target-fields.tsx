@@ -2,7 +2,7 @@
 // (a generated size or a file, and the chunk sizes).
 
 import type { Capabilities } from '../../../shared/api'
-import type { PlanDraft } from '../../../shared/plan-form'
+import type { ReceiverMode } from '../../../shared/methods'
 import { FieldError, TextField, type DraftFieldsProps } from './setup-fields'
 
 export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsProps & { capabilities: Capabilities }) {
@@ -21,21 +21,7 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
       {draft.target.startsWith('agent://') && (
         <TextField label="Agent token" field="token" type="password" draft={draft} errors={errors} set={set} />
       )}
-      <label>
-        Receiver
-        <select
-          name="receiverMode"
-          value={draft.receiverMode}
-          onChange={(e) => set('receiverMode', e.target.value as PlanDraft['receiverMode'])}
-        >
-          {capabilities.receiverModes.map((r) => (
-            <option key={r.name} value={r.name}>
-              {r.name}: {r.description}
-            </option>
-          ))}
-        </select>
-        <FieldError errors={errors} field="receiverMode" />
-      </label>
+      <ReceiverPicker capabilities={capabilities} draft={draft} errors={errors} set={set} />
       {(capabilities.unavailableReceiverModes ?? []).map((r) => (
         <details key={r.name} className="unavailable" data-testid="unavailable-receivers">
           <summary>
@@ -52,6 +38,34 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
         </details>
       ))}
     </fieldset>
+  )
+}
+
+/** the receiver modes, one or more: several pair each method with each (a sender × receiver grid) */
+function ReceiverPicker({ capabilities, draft, errors, set }: DraftFieldsProps & { capabilities: Capabilities }) {
+  const toggle = (r: ReceiverMode) =>
+    set(
+      'receiverModes',
+      draft.receiverModes.includes(r) ? draft.receiverModes.filter((x) => x !== r) : [...draft.receiverModes, r]
+    )
+  return (
+    <div className="receiver-list" role="group" aria-label="Receiver modes">
+      <span>Receiver {draft.receiverModes.length > 1 && <span className="muted">(each method with each)</span>}</span>
+      {capabilities.receiverModes.map((r) => (
+        <label key={r.name} className="method">
+          <input
+            type="checkbox"
+            name={`receiver-${r.name}`}
+            checked={draft.receiverModes.includes(r.name)}
+            onChange={() => toggle(r.name)}
+          />
+          <span>
+            <b>{r.name}</b> <span className="muted">{r.description}</span>
+          </span>
+        </label>
+      ))}
+      <FieldError errors={errors} field="receiverModes" />
+    </div>
   )
 }
 
