@@ -198,7 +198,8 @@ function registerRun(program: Command): void {
       guarded(async (flags: RunFlags, command: Command) => {
         // which flags the person typed (not commander's defaults): those win over a plan file
         const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
-        if (flags.receiver?.split(',').some((r) => r.trim() === 'zcrx')) (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
+        if (flags.receiver?.split(',').some((r) => r.trim() === 'zcrx'))
+          (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
         process.exitCode = await (await commands.run()).runCommand({ ...flags, given })
       })
     )

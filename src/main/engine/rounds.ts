@@ -32,7 +32,8 @@ export const rowId = (r: {
   target: Target | string
   fileBytes: number
   chunkBytes: number
-}) => `${r.method}|${r.receiverMode}|${typeof r.target === 'string' ? r.target : r.target.text}|${r.fileBytes}|${r.chunkBytes}`
+}) =>
+  `${r.method}|${r.receiverMode}|${typeof r.target === 'string' ? r.target : r.target.text}|${r.fileBytes}|${r.chunkBytes}`
 
 /**
  * every row the plan measures, in the plan's order: each target runs the methods of its

@@ -320,7 +320,9 @@ export function headroomColumns(
   const h = (a: MethodAggregate) => headroomOf(a, senderClockHz, receiverClockHz, lineRates)
   return [
     // several receiver modes: a row a pair, named as one
-    pairs ? { head: 'pair', cell: (a) => pairText(a.method, a.receiverMode) } : { head: 'method', cell: (a) => a.method },
+    pairs
+      ? { head: 'pair', cell: (a) => pairText(a.method, a.receiverMode) }
+      : { head: 'method', cell: (a) => a.method },
     {
       head: 'Gbit/s per core send / recv / system',
       cell: (a) => {
