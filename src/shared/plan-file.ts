@@ -44,7 +44,7 @@ export function parsePlanFile(text: string, source: string): Partial<Plan> {
   return { ...fields } as Partial<Plan>
 }
 
-/** a plan file or report from before 0.6 named one `receiverMode`: it is the list of that one */
+/** a plan file or report from before 0.5 named one `receiverMode`: it is the list of that one */
 function withReceiverList(plan: Record<string, unknown>, source: string): Record<string, unknown> {
   if (!Object.prototype.hasOwnProperty.call(plan, 'receiverMode')) return plan
   const { receiverMode, ...rest } = plan

@@ -108,7 +108,7 @@ const STEPS: Record<number, (doc: Json) => Json> = {
 }
 
 /**
- * Within schema 3: a plan from before 0.6 ran one `receiverMode`; it is the list of it
+ * Within schema 3: a plan from before 0.5 ran one `receiverMode`; it is the list of it
  * (`receiverModes`), and each row of results is that mode's pair. A doc that has the
  * list is left as it is.
  */

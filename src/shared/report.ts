@@ -48,7 +48,7 @@ export interface Plan {
   cache: CacheState
   /**
    * how the receiver drains, one or more: every method runs with each (a pair, one row
-   * of results). Reports and plan files before 0.6 held one `receiverMode`; they are
+   * of results). Reports and plan files before 0.5 held one `receiverMode`; they are
    * read as a list of it (report-migrate.ts, plan-file.ts).
    */
   receiverModes: ReceiverMode[]
