@@ -13,6 +13,10 @@ import type { Stat } from './statistics'
 /** a pair as every view writes it: the sender's method, then the receiver mode */
 export const pairText = (method: string, receiverMode: string) => `${method} → ${receiverMode}`
 
+/** a row's name in a run's lines and tables: the pair where the run has several receiver modes, else the method */
+export const rowLabel = (r: { method: string; receiverMode: string }, receiverModes: readonly string[]) =>
+  receiverModes.length > 1 ? pairText(r.method, r.receiverMode) : r.method
+
 /**
  * One cell. measured: its whole-system CPU per bit (every host measured), median with
  * the interval of its trials. failed: the pair ran but no trial gave a figure. not-run:

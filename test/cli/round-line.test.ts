@@ -35,3 +35,16 @@ describe('the round line', () => {
     expect(line.length).toBeLessThanOrEqual(24)
   })
 })
+
+describe('the round line with several receiver modes', () => {
+  it('names each row by its pair, so sendfile with read and with splice are told apart', () => {
+    const rows: RoundRow[] = [
+      { ...row('copy', null), receiverMode: 'read' },
+      { ...row('sendfile', 0.03), receiverMode: 'read' },
+      { ...row('copy', null), receiverMode: 'splice' },
+      { ...row('sendfile', 0.2), receiverMode: 'splice' }
+    ]
+    const line = roundLine({ type: 'round-end', round: 4, rows, stop: null, leftMs: 0 }, 0.05, 200)
+    expect(line).toBe('round 4: sendfile → read ±3.0✓ sendfile → splice ±20')
+  })
+})

@@ -31,6 +31,7 @@ import {
   type WholeField
 } from '../../shared/plan-text'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
+import { rowLabel } from '../../shared/pair-grid'
 import { checkOutput, writeReport } from '../storage/atomic-file'
 import { defaultCacheDir } from '../engine/test-file'
 import { JournalWriter } from '../reports/journal-writer'
@@ -418,8 +419,9 @@ function progressReporter(enabled: boolean, width: number) {
  */
 export function roundLine(e: Extract<RunEvent, { type: 'round-end' }>, precision: number, width: number): string {
   const rows = e.rows.filter((r) => r.status !== 'baseline')
+  const receivers = [...new Set(e.rows.map((r) => r.receiverMode))]
   const cell = (r: (typeof rows)[number]) =>
-    `${r.method} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${isTight(r.halfWidth, precision) ? '✓' : ''}`
+    `${rowLabel(r, receivers)} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${isTight(r.halfWidth, precision) ? '✓' : ''}`
   const text = `round ${e.round}: ${rows.map(cell).join(' ')}`
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }

@@ -27,6 +27,7 @@ import { checkUnchanged, holdFile, releaseFile, type HeldFile } from './held-fil
 import { ensureTestFile } from './test-file'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import type { ReceiverSet, Transport } from './transport'
+import { rowLabel } from '../../shared/pair-grid'
 import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
 import { zcprofReport } from '../model/report-build'
 import { finishReport } from '../../shared/finish-report'
@@ -431,7 +432,7 @@ function notTightWarnings(plan: Plan, decision: RoundDecision, warn: (w: Warning
     warn(
       warning(
         'NOT_TIGHT',
-        `${r.method}: ${width} after ${r.n} repetition${r.n === 1 ? '' : 's'}, not the ±${((plan.precision ?? 0) * 100).toFixed(1)} asked for: ${why}`,
+        `${rowLabel(r, plan.receiverModes)}: ${width} after ${r.n} repetition${r.n === 1 ? '' : 's'}, not the ±${((plan.precision ?? 0) * 100).toFixed(1)} asked for: ${why}`,
         { scope: 'method', method: r.method }
       )
     )
