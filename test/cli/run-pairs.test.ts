@@ -12,7 +12,8 @@ import { randomFile, runZcprof, tempDir } from '../helpers'
 
 const cache = { XDG_CACHE_HOME: tempDir('zcprof-pairs-cache-'), COLUMNS: '80' }
 const FILE_BYTES = 2 * 1024 * 1024 + 333
-const REPEAT = 2
+// three: the fewest repetitions a cell's interval is printed for
+const REPEAT = 3
 
 describe('zcprof run with two receiver modes', () => {
   it('runs every (method, receiver mode) pair each round and prints their grid', () => {
@@ -59,6 +60,13 @@ describe('zcprof run with two receiver modes', () => {
     expect(r.stdout).toMatch(/^sendfile +\d\S* \[\S+, \S+\]/m)
     expect(r.stdout.match(/\] <( |$)/gm)).toHaveLength(1)
     for (const line of r.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80)
+  })
+
+  it('zcrx anywhere in the list: exit 2 with what this host lacks for it, no trial run', () => {
+    const r = runZcprof(['run', '-m', 'copy', '-s', '1MiB', '--receiver', 'read,zcrx'], cache)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/zcrx: not available here/)
+    expect(r.stdout).not.toMatch(/^copy /m)
   })
 
   it('refuses an unknown receiver mode in the list, naming it and the modes there are', () => {

@@ -107,6 +107,13 @@ describe('the sender × receiver grid', () => {
     expect(g.cells[1][1]).toMatchObject({ state: 'measured', cheapest: true })
   })
 
+  it('prints no interval under three repetitions, as no view prints a finding on fewer', () => {
+    const two = aggregateTrials([...pair('copy', 'read', [1.0, 1.2]), ...pair('copy', 'splice', [0.9, 1.1, 1.3])])
+    const [g] = pairGrids(two, { methods: ['copy'], receiverModes: ['read', 'splice'] })
+    // median of 1.0 and 1.2: 1.1; 0.9/1.1/1.3: 1.1 ± 4.302653 · 0.2/√3 = [0.603, 1.60]; equal medians: the first is the cheapest
+    expect(pairGridTables(g, false)[0].rows).toEqual([['copy', '1.10, n = 2 <', '1.10 [0.603, 1.60]']])
+  })
+
   it('is not drawn for a one-receiver run', () => {
     const one = aggregateTrials(pair('copy', 'read', [1, 1, 1]).concat(pair('sendfile', 'read', [1, 1, 1])))
     expect(pairGrids(one, { methods: ['copy', 'sendfile'], receiverModes: ['read'] })).toEqual([])

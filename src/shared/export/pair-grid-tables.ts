@@ -4,7 +4,7 @@
 // receivers are split over several tables, each repeating the sender column.
 
 import { pairText, type GridCell, type PairGrid } from '../pair-grid'
-import type { Stat } from '../statistics'
+import { MIN_FINDING_REPETITIONS, type Stat } from '../statistics'
 import { formatRatio } from '../units'
 
 /** figures.ts's TextTable, by shape (figures.ts draws these among its own tables) */
@@ -20,12 +20,18 @@ export const NOT_RUN_TEXT = 'not run'
 export const FAILED_TEXT = 'failed'
 const GUTTER = 2
 
-/** a pair's cost: "1.52 [1.48, 1.57]"; the median alone where there is no interval (n = 1) */
+/** the interval a cell prints: none under the repetitions a finding needs (the rule every view keeps) */
+export function gridInterval(s: Stat): [number, number] | null {
+  return s.n >= MIN_FINDING_REPETITIONS && Number.isFinite(s.ci95Low) && Number.isFinite(s.ci95High)
+    ? [s.ci95Low, s.ci95High]
+    : null
+}
+
+/** a pair's cost: "1.52 [1.48, 1.57]"; with too few repetitions for an interval, "1.52, n = 2" */
 export function gridStatText(s: Stat): string {
   const f = (v: number) => formatRatio(v, 3)
-  return Number.isFinite(s.ci95Low) && Number.isFinite(s.ci95High) && s.n > 1
-    ? `${f(s.median)} [${f(s.ci95Low)}, ${f(s.ci95High)}]`
-    : `${f(s.median)}, n = ${s.n}`
+  const ci = gridInterval(s)
+  return ci ? `${f(s.median)} [${f(ci[0])}, ${f(ci[1])}]` : `${f(s.median)}, n = ${s.n}`
 }
 
 export function gridCellText(c: GridCell): string {

@@ -4,7 +4,7 @@
 // median and interval on two short lines, so five receivers fit a window of 800 px.
 
 import { conditionText, cyclesEstimated } from '../../../shared/export/figures'
-import { FAILED_TEXT, gridCaption, NOT_RUN_TEXT } from '../../../shared/export/pair-grid-tables'
+import { FAILED_TEXT, gridCaption, gridInterval, NOT_RUN_TEXT } from '../../../shared/export/pair-grid-tables'
 import { pairGrids, pairText, type GridCell, type PairGrid } from '../../../shared/pair-grid'
 import type { Report } from '../../../shared/report'
 import { formatRatio } from '../../../shared/units'
@@ -18,7 +18,7 @@ function Cell({ cell, pair }: { cell: GridCell; pair: string }) {
     )
   const s = cell.stat
   const f = (v: number) => formatRatio(v, 3)
-  const interval = s.n > 1 && Number.isFinite(s.ci95Low) && Number.isFinite(s.ci95High)
+  const interval = gridInterval(s)
   return (
     <td
       data-pair={pair}
@@ -29,7 +29,7 @@ function Cell({ cell, pair }: { cell: GridCell; pair: string }) {
       <b>{f(s.median)}</b>
       {cell.cheapest && <span className="badge">cheapest</span>}
       <br />
-      <span className="muted">{interval ? `[${f(s.ci95Low)}, ${f(s.ci95High)}]` : `n = ${s.n}`}</span>
+      <span className="muted">{interval ? `[${f(interval[0])}, ${f(interval[1])}]` : `n = ${s.n}`}</span>
     </td>
   )
 }
