@@ -73,7 +73,18 @@ export function planDifferences(reports: readonly Report[]): PlanDifference[] {
     const machine = f.key === 'cpu' || f.key === 'kernel'
     const values = facts.map((list) => list.find((x) => x.key === f.key)?.value ?? '—')
     const compared = values.filter((_, i) => machine || reports[i].foreign === null)
+    if (f.key === 'receiver' && shareReceiverModes(reports)) continue
     if (compared.some((v) => v !== compared[0])) out.push({ key: f.key, label: f.label, values })
   }
   return out
+}
+
+/**
+ * Rows match by pair (a method with its receiver mode): where every report ran a mode
+ * in common, the rows compared are the same experiment whatever else each paired
+ * (read beside read, splice, …), so the lists differing is no difference.
+ */
+function shareReceiverModes(reports: readonly Report[]): boolean {
+  const lists = reports.filter((r) => r.foreign === null).map((r) => r.start.plan.receiverModes)
+  return lists.length > 0 && lists[0].some((m) => lists.every((l) => l.includes(m)))
 }

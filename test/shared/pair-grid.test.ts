@@ -9,6 +9,8 @@ import { renderSummary } from '../../src/main/cli/summary-table'
 import { drawTable } from '../../src/main/cli/text-table'
 import { loadReportFile, parseReport } from '../../src/main/reports/report-loader'
 import { aggregateTrials, analysisOf } from '../../src/shared/aggregate'
+import { compareReports, pairName } from '../../src/shared/compare'
+import { planDifferences } from '../../src/shared/plan-differences'
 import { exporterFor } from '../../src/shared/export/exporters'
 import { summaryTables } from '../../src/shared/export/figures'
 import { pairGridTables } from '../../src/shared/export/pair-grid-tables'
@@ -210,5 +212,31 @@ describe('plans and reports from before receiver lists', () => {
       /p\.json: it has both receiverMode and receiverModes/
     )
     expect(() => parsePlanFile('{"receiverMode": "fast"}', 'p.json')).toThrow(/unknown receiver mode 'fast'/)
+  })
+})
+
+describe('compare across receiver lists', () => {
+  it('rows match by pair; lists that share a mode are no plan difference, lists that share none are', () => {
+    const base = loadReportFile(path.join(__dirname, '../fixtures/reports/real-loopback-v2.json')).report
+    const withModes = (modes: ReceiverMode[]): Report => {
+      const trials = modes.flatMap((r) => [...pair('copy', r, [2, 2.1, 2.2]), ...pair('sendfile', r, [1, 1.1, 1.2])])
+      const plan: Plan = { ...base.start.plan, methods: ['copy', 'sendfile'], receiverModes: modes }
+      return {
+        ...base,
+        start: { ...base.start, plan },
+        trials: trials.map((t, index) => ({ ...t, index })),
+        end: { ...base.end, aggregates: aggregateTrials(trials, analysisOf(plan)) }
+      }
+    }
+    const one = withModes(['read'])
+    const two = withModes(['read', 'splice'])
+    const cmp = compareReports([one, two])
+    // the read pairs in both; the splice pairs in B alone
+    const both = cmp.rows.filter((r) => r.aggregates.every((a) => a !== null)).map((r) => pairName(r.key))
+    expect(both.sort()).toEqual(['copy', 'sendfile'])
+    const onlyB = cmp.rows.filter((r) => r.aggregates[0] === null).map((r) => pairName(r.key))
+    expect(onlyB.sort()).toEqual(['copy → splice', 'sendfile → splice'])
+    expect(planDifferences([one, two]).map((d) => d.key)).not.toContain('receiver')
+    expect(planDifferences([one, withModes(['splice'])]).map((d) => d.key)).toContain('receiver')
   })
 })
