@@ -24,7 +24,16 @@ import type {
 export interface TrialRef
   extends Pick<
     TrialParams,
-    'index' | 'method' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'streams' | 'repetition' | 'warmup'
+    | 'index'
+    | 'method'
+    | 'receiverMode'
+    | 'target'
+    | 'fileBytes'
+    | 'chunkBytes'
+    | 'durationMs'
+    | 'streams'
+    | 'repetition'
+    | 'warmup'
   > {
   total: number
   /** this trial's place in its round: 0-based, of `inRound` trials */

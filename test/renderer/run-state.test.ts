@@ -30,6 +30,7 @@ const trialStart = (index: number, leftMs = 10_000): RunEvent => ({
     index,
     total: 2,
     method: 'copy',
+    receiverMode: 'read',
     target: 't',
     fileBytes: 1,
     chunkBytes: 1,

@@ -384,14 +384,15 @@ function progressReporter(enabled: boolean, width: number) {
         if (t.total > total) bar.setTotal((total = t.total))
         const bound = t.durationMs !== null ? formatDurationMs(t.durationMs) : formatBytes(t.fileBytes)
         const round = t.warmup ? 'warm-up' : `round ${t.repetition + 1}`
-        trial = `${round} ${t.inRoundIndex + 1}/${t.inRound} ${t.method} ${bound}${t.streams > 1 ? ` ×${t.streams}` : ''}`
+        const what = rowLabel(t, plan?.receiverModes ?? [])
+        trial = `${round} ${t.inRoundIndex + 1}/${t.inRound} ${what} ${bound}${t.streams > 1 ? ` ×${t.streams}` : ''}`
         redraw()
       } else if (e.type === 'round-end') {
         countdown = countDown(countdown, e.leftMs, Date.now())
         const open = e.rows.filter((r) => r.status !== 'baseline' && r.halfWidth !== null)
         const worst = [...open].sort((a, b) => b.halfWidth! - a.halfWidth!)[0]
         if (worst && plan?.precision)
-          widest = `widest ${pointsText(worst.halfWidth!)} ${worst.method} (≤${pointsText(plan.precision)})`
+          widest = `widest ${pointsText(worst.halfWidth!)} ${rowLabel(worst, plan.receiverModes)} (≤${pointsText(plan.precision)})`
         // each method's half-width after the round, above the bar: the bar goes, the line stays
         if (plan?.precision) {
           bar.stop()

@@ -283,6 +283,7 @@ function trialStart(
       total,
       ...place,
       method: spec.method,
+      receiverMode: spec.receiverMode,
       target: spec.target.text,
       fileBytes: spec.fileBytes,
       chunkBytes: spec.chunkBytes,

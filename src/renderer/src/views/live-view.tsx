@@ -103,7 +103,7 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
             ? `${c.warmup ? 'warm-up round' : `round ${c.repetition + 1}`}, trial ${c.inRoundIndex + 1}/${c.inRound}`
             : `${run.doneTrials}/${run.totalTrials} trials (${pct.toFixed(0)}%)`}
           {c &&
-            ` · ${c.method}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
+            ` · ${rowLabel(c, run.plan?.receiverModes ?? [])}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
           {eta !== null && ` · ${formatDurationMs(Math.ceil(eta) * 1000)} left`}
         </span>
         {failed.length > 0 && (
