@@ -367,6 +367,7 @@ function rendererMemory(): void {
         index: t,
         total: trials,
         method: 'copy' as const,
+        receiverMode: 'read' as const,
         target: 't',
         fileBytes: 1,
         chunkBytes: 1,

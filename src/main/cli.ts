@@ -90,13 +90,12 @@ const gpuIndex = (text: string | undefined) => (text !== undefined && /^\d+$/.te
 
 const receiverOption = () =>
   new Option(
-    '--receiver <mode>',
-    "how the receiver drains; mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
+    '--receiver <modes>',
+    `how the receiver drains, comma-separated (${RECEIVER_MODES.join(', ')}); several: each method runs with each, a pair each, and the results add a sender × receiver grid; ` +
+      "mapped: the receiver maps the socket's pages (TCP_ZEROCOPY_RECEIVE), reading the rest with recv (TCP only); " +
       'gpu-pageable, gpu-pinned, gpu-mapped: the bytes land in GPU memory (--receiver-gpu), through pageable, pinned or GPU-mapped host memory; ' +
       'zcrx (io_uring zero-copy receive) is not a mode yet, nor devmem (devmem TCP into GPU memory): each says what this host lacks for it'
-  )
-    .choices([...RECEIVER_MODES, 'zcrx', 'devmem'])
-    .default('read')
+  ).default('read')
 
 /**
  * The options that make a plan, shared by `zcprof run` and `zcprof fleet` (one table:
@@ -223,8 +222,9 @@ function registerRun(program: Command): void {
       guarded(async (flags: RunFlags, command: Command) => {
         // which flags the person typed (not commander's defaults): those win over a plan file
         const given = Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli')
-        if (flags.receiver === 'zcrx') (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
-        if (flags.receiver === 'devmem')
+        const receivers = flags.receiver?.split(',').map((r) => r.trim()) ?? []
+        if (receivers.includes('zcrx')) (await import('./cli/zcrx-note')).refuseZcrx(flags.target ?? [])
+        if (receivers.includes('devmem'))
           (await import('./cli/devmem-note')).refuseDevmem(flags.target ?? [], {
             gpuDevice: gpuIndex(flags.receiverGpu)
           })

@@ -21,14 +21,16 @@ import type { CostVerdict, Headline, MethodAggregate, Plan, Report, TrialRecord,
 
 type GroupKey = Pick<
   TrialRecord,
-  'method' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'trialBytes' | 'streams'
+  'method' | 'receiverMode' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'trialBytes' | 'streams'
 >
 
-function key(t: GroupKey): string {
-  return `${t.method}|${t.target}|${t.fileBytes}|${t.chunkBytes}|${t.durationMs}|${t.trialBytes}|${t.streams}`
+/** a row of results: one pair (a method with a receiver mode) on one condition */
+export function rowKey(t: GroupKey): string {
+  return `${t.method}|${t.receiverMode}|${t.target}|${t.fileBytes}|${t.chunkBytes}|${t.durationMs}|${t.trialBytes}|${t.streams}`
 }
+const key = rowKey
 
-/** the same measurement as another method's: everything but the method */
+/** the same measurement as another method's: everything but the method (the receiver mode included: like with like) */
 function sameConditions(a: GroupKey, b: GroupKey): boolean {
   return key({ ...a, method: 'copy' }) === key({ ...b, method: 'copy' })
 }
@@ -87,18 +89,23 @@ export interface Analysis {
   precisionAsked: boolean
   /** rows in this order of methods (the plan's), whatever order the rounds ran them in */
   methodOrder?: readonly MethodAggregate['method'][]
+  /** and within a condition, the receiver modes in this order (the plan's) */
+  receiverOrder?: readonly MethodAggregate['receiverMode'][]
 }
 
 /**
  * What a plan's rounds support: reports from before 0.4 ran a fixed order and are read
  * as they were (ratios of means), so a report's figures never change on reload.
  */
-export function analysisOf(plan: Pick<Plan, 'order' | 'precision' | 'methods'> | null | undefined): Analysis {
+export function analysisOf(
+  plan: (Pick<Plan, 'order' | 'precision' | 'methods'> & Partial<Pick<Plan, 'receiverModes'>>) | null | undefined
+): Analysis {
   return {
     paired: plan?.order === 'shuffled',
     precision: plan?.precision ?? DEFAULT_PRECISION,
     precisionAsked: typeof plan?.precision === 'number',
-    methodOrder: plan?.methods
+    methodOrder: plan?.methods,
+    receiverOrder: plan?.receiverModes
   }
 }
 
@@ -159,6 +166,7 @@ function rowOf(group: readonly TrialRecord[]): { row: MethodAggregate; rounds: M
   for (const t of group) if (t.error === null && t.summary && t.summary.bytes > 0) rounds.set(t.repetition, t.summary)
   const row: MethodAggregate = {
     method: first.method,
+    receiverMode: first.receiverMode,
     target: first.target,
     fileBytes: first.fileBytes,
     chunkBytes: first.chunkBytes,
@@ -215,10 +223,14 @@ export function aggregateTrials(
   // the plan's method order within each condition (shuffled rounds meet them in any order)
   const order = analysis.methodOrder
   if (order) {
-    const cond = [...new Set(out.map((a) => key({ ...a, method: 'copy' })))]
+    // a condition apart from its pair: the receiver modes then sort by the plan's order too
+    const bare = (a: MethodAggregate) => key({ ...a, method: 'copy', receiverMode: 'read' })
+    const cond = [...new Set(out.map(bare))]
+    const receivers = analysis.receiverOrder ?? []
     const rank = (a: MethodAggregate) => {
       const i = order.indexOf(a.method)
-      return cond.indexOf(key({ ...a, method: 'copy' })) * 1000 + (i < 0 ? 999 : i)
+      const r = receivers.indexOf(a.receiverMode)
+      return (cond.indexOf(bare(a)) * 1000 + (r < 0 ? 999 : r)) * 1000 + (i < 0 ? 999 : i)
     }
     out.sort((a, b) => rank(a) - rank(b))
   }

@@ -16,6 +16,7 @@ import {
   type Stat
 } from './statistics'
 import { parseShare } from './units'
+import { pairText } from './pair-grid'
 import { planDifferences, type PlanDifference } from './plan-differences'
 import type { MethodName } from './methods'
 import { driftedText, referenceDrift } from './machine-reference'
@@ -108,6 +109,8 @@ export function detectableChange(c: Pick<MetricComparison, 'ratio'>): number | n
 
 export interface RowKey {
   method: MethodAggregate['method']
+  /** rows match by pair: the same method with the same receiver mode */
+  receiverMode: MethodAggregate['receiverMode']
   target: string
   /** 0 for timed rows: they align whatever file they looped over */
   fileBytes: number
@@ -215,6 +218,7 @@ export function rowKeyOf(a: MethodAggregate): RowKey {
   const timed = a.durationMs !== null
   return {
     method: a.method,
+    receiverMode: a.receiverMode,
     target: normalTarget(a.target),
     fileBytes: timed ? 0 : a.fileBytes,
     chunkBytes: a.chunkBytes,
@@ -226,10 +230,14 @@ export function rowKeyOf(a: MethodAggregate): RowKey {
 
 /** "A" for the first report: as the tables name them (compare-export's reportLetter) */
 const reportLetterOf = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1))
-const rowText = (k: RowKey) => `${k.method} ${k.target}`
+const rowText = (k: RowKey) => `${pairName(k)} ${k.target}`
+
+/** a row's pair as tables name it: the method alone with the read receiver (as before receiver lists), else the pair */
+export const pairName = (k: Pick<RowKey, 'method' | 'receiverMode'>) =>
+  k.receiverMode === 'read' ? k.method : pairText(k.method, k.receiverMode)
 
 export const rowId = (k: RowKey) =>
-  `${k.method}|${k.target}|${k.timed}|${k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
+  `${k.method}|${k.receiverMode}|${k.target}|${k.timed}|${k.fileBytes}|${k.chunkBytes}|${k.trialBytes}|${k.streams}`
 
 /** how many measured runs each side's figures rest on, the fewer of the two */
 function independentRuns(a: MethodAggregate | null, b: MethodAggregate | null): number {

@@ -24,7 +24,16 @@ import type {
 export interface TrialRef
   extends Pick<
     TrialParams,
-    'index' | 'method' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'streams' | 'repetition' | 'warmup'
+    | 'index'
+    | 'method'
+    | 'receiverMode'
+    | 'target'
+    | 'fileBytes'
+    | 'chunkBytes'
+    | 'durationMs'
+    | 'streams'
+    | 'repetition'
+    | 'warmup'
   > {
   total: number
   /** this trial's place in its round: 0-based, of `inRound` trials */
@@ -39,7 +48,7 @@ export interface TrialRef
 }
 
 /** where one row stands after a round: its headline's precision, and whether it runs again */
-export interface RoundRow extends Pick<TrialParams, 'method' | 'target' | 'fileBytes' | 'chunkBytes'> {
+export interface RoundRow extends Pick<TrialParams, 'method' | 'receiverMode' | 'target' | 'fileBytes' | 'chunkBytes'> {
   /** repetitions its headline rests on */
   n: number
   /** the headline's half-width, a share of the larger cost; null without an interval */

@@ -42,6 +42,20 @@ export const FIGURE_TERMS: readonly GlossaryTerm[] = [
     term: 'cores @',
     definition: 'cores a link of that speed would keep busy at this cost: line rate × cycles per bit / clock'
   },
+  {
+    term: 'pair',
+    definition:
+      'a sending method with a receiver mode, written sendfile → splice: a run with several receiver modes measures every pair, each against copy with the same receiver'
+  },
+  {
+    term: 'sender × receiver',
+    definition:
+      'the grid of every pair’s whole-system cycles per bit, median [95% CI]: a row a sending method, a column a receiver mode; < marks the cheapest pair'
+  },
+  {
+    term: 'not run',
+    definition: 'a pair the plan asked for that no trial measured here (skipped where it cannot run)'
+  },
   { term: VERDICT_TEXT.saves, definition: 'the whole machine’s interval lies below copy’s: a real saving' },
   { term: VERDICT_TEXT['costs-more'], definition: 'the whole machine’s interval lies above copy’s' },
   {

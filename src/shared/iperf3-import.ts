@@ -430,7 +430,7 @@ export function importIperf3(doc: Json, options: Iperf3ImportOptions = {}): Repo
         repeat: 1,
         warmup: 0,
         cache: 'warm',
-        receiverMode: 'read',
+        receiverModes: ['read'],
         checksum: false,
         sampleIntervalMs: intervalMs,
         pmu: 'off',

@@ -45,7 +45,7 @@ export function planFacts(r: Report): PlanFact[] {
     { key: 'trial', label: 'trial', value: trialText(p) },
     { key: 'chunk', label: 'chunk', value: p.chunkBytes.map(formatBytes).join(', ') },
     { key: 'streams', label: 'streams', value: String(p.streams) },
-    { key: 'receiver', label: 'receiver mode', value: p.receiverMode },
+    { key: 'receiver', label: 'receiver mode', value: p.receiverModes.join(', ') },
     { key: 'cache', label: 'page cache', value: p.cache },
     { key: 'pinning', label: 'pinning', value: pinningText(p) },
     { key: 'cpu', label: 'CPU model', value: env.cpuModel },
@@ -73,7 +73,18 @@ export function planDifferences(reports: readonly Report[]): PlanDifference[] {
     const machine = f.key === 'cpu' || f.key === 'kernel'
     const values = facts.map((list) => list.find((x) => x.key === f.key)?.value ?? '—')
     const compared = values.filter((_, i) => machine || reports[i].foreign === null)
+    if (f.key === 'receiver' && shareReceiverModes(reports)) continue
     if (compared.some((v) => v !== compared[0])) out.push({ key: f.key, label: f.label, values })
   }
   return out
+}
+
+/**
+ * Rows match by pair (a method with its receiver mode): where every report ran a mode
+ * in common, the rows compared are the same experiment whatever else each paired
+ * (read beside read, splice, …), so the lists differing is no difference.
+ */
+function shareReceiverModes(reports: readonly Report[]): boolean {
+  const lists = reports.filter((r) => r.foreign === null).map((r) => r.start.plan.receiverModes)
+  return lists.length > 0 && lists[0].some((m) => lists.every((l) => l.includes(m)))
 }

@@ -37,10 +37,24 @@ export function parsePlanFile(text: string, source: string): Partial<Plan> {
   const plan = (report.schemaVersion !== undefined ? report.start?.plan : doc) as Record<string, unknown> | undefined
   if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
     throw bad(source, 'it is a report with no plan in it', 'give a plan file, or a report zcprof wrote')
+  const fields = withReceiverList(plan, source)
   // the same check, in the same words, as a plan from the app and a report's load
-  const [problem] = planShapeProblems(plan, { partial: true })
+  const [problem] = planShapeProblems(fields, { partial: true })
   if (problem) throw bad(source, problem.message, problem.hint)
-  return { ...plan } as Partial<Plan>
+  return { ...fields } as Partial<Plan>
+}
+
+/** a plan file or report from before 0.5 named one `receiverMode`: it is the list of that one */
+function withReceiverList(plan: Record<string, unknown>, source: string): Record<string, unknown> {
+  if (!Object.prototype.hasOwnProperty.call(plan, 'receiverMode')) return plan
+  const { receiverMode, ...rest } = plan
+  if (Object.prototype.hasOwnProperty.call(plan, 'receiverModes'))
+    throw bad(
+      source,
+      'it has both receiverMode and receiverModes',
+      'keep receiverModes (a list, e.g. ["read", "splice"]); receiverMode is its older, single form'
+    )
+  return { ...rest, receiverModes: [receiverMode] }
 }
 
 /** the plan fields each `zcprof run` flag sets: a flag given on the command line wins over the plan file */
@@ -70,7 +84,7 @@ export const FLAG_FIELDS: Record<string, (keyof Plan)[]> = {
   gpuSpin: ['gpuSpin'],
   receiverGpu: ['receiverGpu'],
   cache: ['cache'],
-  receiver: ['receiverMode'],
+  receiver: ['receiverModes'],
   verify: ['checksum'],
   interval: ['sampleIntervalMs'],
   pmu: ['pmu']

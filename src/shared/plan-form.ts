@@ -32,7 +32,8 @@ export interface PlanDraft {
   repeat: string
   warmup: string
   cache: CacheState
-  receiverMode: ReceiverMode
+  /** one or more: each method runs with each (a pair each) */
+  receiverModes: ReceiverMode[]
   verify: boolean
   /** for agent:// targets */
   token: string
@@ -95,7 +96,7 @@ export function draftFromPlan(p: Plan): PlanDraft {
     repeat: String(p.repeat),
     warmup: String(p.warmup),
     cache: p.cache,
-    receiverMode: p.receiverMode,
+    receiverModes: [...p.receiverModes],
     verify: p.checksum,
     token: '',
     title: '',
@@ -124,7 +125,7 @@ const FIELD_OF: Partial<Record<keyof Plan, keyof PlanDraft>> = {
   chunkBytes: 'chunks',
   repeat: 'repeat',
   warmup: 'warmup',
-  receiverMode: 'receiverMode',
+  receiverModes: 'receiverModes',
   durationMs: 'duration',
   omitMs: 'duration',
   trialBytes: 'bytes',
@@ -147,8 +148,9 @@ function checkMethodsAndTarget(d: PlanDraft, errors: FieldErrors): void {
   } catch (e) {
     errors.target = e instanceof ZcprofError ? e.message.split('\n')[0] : String(e)
   }
-  if (target?.kind === 'unix' && (d.receiverMode === 'discard' || d.receiverMode === 'mapped')) {
-    errors.receiverMode = `${d.receiverMode} needs TCP: use read or splice with a unix socket`
+  const tcpOnly = d.receiverModes.find((r) => r === 'discard' || r === 'mapped')
+  if (target?.kind === 'unix' && tcpOnly) {
+    errors.receiverModes = `${tcpOnly} needs TCP: use read or splice with a unix socket`
   }
   if (target?.kind === 'agent' && d.token.trim() === '' && !target.host.startsWith('127.')) {
     errors.token = 'an agent on another host needs the token it was started with'
@@ -196,10 +198,12 @@ export function validateDraft(
   if (chunks.length === 0) errors.chunks ??= 'give a chunk size, e.g. 128KiB'
   const repeat = read('repeat', wholeFromText(d.repeat, 'repeat'))
   const warmup = read('warmup', wholeFromText(d.warmup, 'warmup'))
-  if (!(RECEIVER_MODES as readonly string[]).includes(d.receiverMode)) errors.receiverMode = 'unknown receiver mode'
+  if (d.receiverModes.length === 0) errors.receiverModes = 'pick at least one receiver mode'
+  else if (d.receiverModes.some((r) => !(RECEIVER_MODES as readonly string[]).includes(r)))
+    errors.receiverModes = 'unknown receiver mode'
   const streams = read('streams', wholeFromText(d.streams, 'streams'))
   const uringDepth = read('uringDepth', wholeFromText(d.uringDepth, 'uringDepth'))
-  const gpu = isGpuReceiverMode(d.receiverMode)
+  const gpu = d.receiverModes.some(isGpuReceiverMode)
     ? read('receiverGpu', wholeFromText(d.receiverGpu, 'receiverGpu'))
     : null
   let durationMs: number | null = null
@@ -223,7 +227,7 @@ export function validateDraft(
     repeat: repeat!,
     warmup: warmup!,
     cache: d.cache,
-    receiverMode: d.receiverMode,
+    receiverModes: d.receiverModes,
     checksum: d.verify,
     durationMs,
     // the ramp rule, unless the plan asked for its own

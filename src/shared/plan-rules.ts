@@ -9,7 +9,8 @@ import {
   RECEIVER_MODES,
   isMethod,
   isReceiverMode,
-  type MethodName
+  type MethodName,
+  type ReceiverMode
 } from './methods'
 import type { Plan } from './report'
 import { planShapeProblems, type PlanShapeProblem } from './plan-schema'
@@ -131,16 +132,24 @@ export type PlanProblem = PlanShapeProblem
 const whole = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
 
+/**
+ * the receiver modes a target's rows run: each of the plan's, or for a gpu:// target
+ * (which no socket receiver drains) only the first, kept on its record
+ */
+export function receiverModesOn(plan: Pick<Plan, 'receiverModes'>, target: Target): ReceiverMode[] {
+  return target.kind === 'gpu' ? plan.receiverModes.slice(0, 1) : plan.receiverModes
+}
+
 /** every trial the plan runs, warm-ups included (the generated sizes count, or one file) */
 export function trialCount(plan: Plan): number {
   const sizes = plan.file ? 1 : plan.fileBytes.length
-  // each target runs the methods of its kind (a target that does not parse: all of them)
+  // each target runs the methods of its kind with each receiver mode (a target that does not parse: all of them)
   const pairs = plan.targets.reduce((n, text) => {
     try {
       const t = parseTarget(text)
-      return n + plan.methods.filter((m) => runsOn(m, t)).length
+      return n + plan.methods.filter((m) => runsOn(m, t)).length * receiverModesOn(plan, t).length
     } catch {
-      return n + plan.methods.length
+      return n + plan.methods.length * plan.receiverModes.length
     }
   }, 0)
   return (plan.warmup + plan.repeat) * pairs * sizes * plan.chunkBytes.length
@@ -364,15 +373,15 @@ function targetProblems(plan: Plan, bad: Bad): void {
           'tcp:// targets are loopback (127.0.0.0/8, ::1); for another host use agent://HOST:PORT (a zcprof agent there) or raw://HOST:PORT (any TCP sink)'
         )
       }
-      if (t.kind === 'unix' && plan.receiverMode === 'discard')
+      if (t.kind === 'unix' && plan.receiverModes.includes('discard'))
         bad(
-          'receiverMode',
+          'receiverModes',
           `receiver mode discard cannot be used with ${t.text}`,
           'MSG_TRUNC discards only on TCP: use --receiver read or splice with unix targets'
         )
-      if (t.kind === 'unix' && plan.receiverMode === 'mapped')
+      if (t.kind === 'unix' && plan.receiverModes.includes('mapped'))
         bad(
-          'receiverMode',
+          'receiverModes',
           `receiver mode mapped cannot be used with ${t.text}`,
           'only TCP sockets map pages (TCP_ZEROCOPY_RECEIVE): use --receiver read or splice with unix targets'
         )
@@ -391,12 +400,16 @@ export function planProblems(plan: Plan, allowedCpus?: readonly number[]): PlanP
   else
     for (const m of plan.methods)
       if (!isMethod(m)) bad('methods', `unknown method '${String(m)}'`, `methods are: ${ALL_METHODS.join(', ')}`)
-  if (!isReceiverMode(plan.receiverMode))
-    bad(
-      'receiverMode',
-      `unknown receiver mode '${String(plan.receiverMode)}'`,
-      `receiver modes are: ${RECEIVER_MODES.join(', ')}`
-    )
+  if (!Array.isArray(plan.receiverModes) || plan.receiverModes.length === 0)
+    bad('receiverModes', 'no receiver modes to run', `pick some of: ${RECEIVER_MODES.join(', ')}`)
+  else {
+    for (const r of plan.receiverModes)
+      if (!isReceiverMode(r))
+        bad('receiverModes', `unknown receiver mode '${String(r)}'`, `receiver modes are: ${RECEIVER_MODES.join(', ')}`)
+    const twice = plan.receiverModes.find((r, i) => plan.receiverModes.indexOf(r) !== i)
+    if (twice !== undefined)
+      bad('receiverModes', `receiver mode ${twice} is listed twice`, 'list each receiver mode once')
+  }
   inRange(bad, 'repeat', 'repeat', plan.repeat, L.repeat, 'e.g. --repeat 5')
   inRange(bad, 'warmup', 'warmup', plan.warmup, L.warmup, 'e.g. --warmup 1')
   const si = plan.sampleIntervalMs

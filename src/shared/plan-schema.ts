@@ -33,7 +33,10 @@ export const PLAN_FIELDS: Record<keyof Plan, Field> = {
   repeat: { rule: { kind: 'whole' } },
   warmup: { rule: { kind: 'whole' } },
   cache: { rule: { kind: 'one of', values: CACHE_STATES } },
-  receiverMode: { rule: { kind: 'one of', values: RECEIVER_MODES } },
+  receiverModes: {
+    rule: { kind: 'list', of: { kind: 'one of', values: RECEIVER_MODES }, max: 16 },
+    noun: 'receiver mode'
+  },
   checksum: { rule: { kind: 'boolean' } },
   sampleIntervalMs: { rule: { kind: 'number' } },
   pmu: { rule: { kind: 'one of', values: ['auto', 'off'] } },

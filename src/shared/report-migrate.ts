@@ -107,6 +107,33 @@ const STEPS: Record<number, (doc: Json) => Json> = {
   2: toSchema3
 }
 
+/**
+ * Within schema 3: a plan from before 0.5 ran one `receiverMode`; it is the list of it
+ * (`receiverModes`), and each row of results is that mode's pair. A doc that has the
+ * list is left as it is.
+ */
+export function withReceiverModes(doc: Json): Json {
+  const start = isObject(doc.start) ? doc.start : null
+  const plan = start && isObject(start.plan) ? start.plan : null
+  if (!start || !plan || !('receiverMode' in plan) || 'receiverModes' in plan) return doc
+  const { receiverMode: mode, ...rest } = plan
+  const end = isObject(doc.end) ? doc.end : null
+  const aggregates = end && Array.isArray(end.aggregates) ? end.aggregates : null
+  return {
+    ...doc,
+    start: { ...start, plan: { ...rest, receiverModes: [mode] } },
+    ...(end &&
+      aggregates && {
+        end: {
+          ...end,
+          aggregates: aggregates.map((a: unknown) =>
+            isObject(a) && !('receiverMode' in a) ? { ...a, receiverMode: mode } : a
+          )
+        }
+      })
+  }
+}
+
 export interface Migrated {
   doc: Json
   /** the version the file was written in */
@@ -121,7 +148,7 @@ export function migrateReport(doc: Json, version: number): Migrated {
     if (!step) throw new Error(`no migration from schema ${v}`) // a bug: every version in range has a step
     out = step(out)
   }
-  return { doc: out, fromVersion: version }
+  return { doc: withReceiverModes(out), fromVersion: version }
 }
 
 export const READABLE_VERSIONS = `${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION}`

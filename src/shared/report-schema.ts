@@ -410,6 +410,7 @@ const headline = nullable(
 const aggregate = obj<MethodAggregate>(
   {
     method,
+    receiverMode: enumOf(RECEIVER_MODES),
     target: str,
     fileBytes: num,
     chunkBytes: num,
@@ -467,7 +468,7 @@ const plan = obj<Plan>(
     repeat: int,
     warmup: int,
     cache: enumOf(CACHE_STATES),
-    receiverMode: enumOf(RECEIVER_MODES),
+    receiverModes: arrayOf(enumOf(RECEIVER_MODES), 16),
     checksum: bool,
     sampleIntervalMs: num,
     pmu: enumOf(['auto', 'off']),

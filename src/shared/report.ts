@@ -46,7 +46,12 @@ export interface Plan {
   repeat: number
   warmup: number
   cache: CacheState
-  receiverMode: ReceiverMode
+  /**
+   * how the receiver drains, one or more: every method runs with each (a pair, one row
+   * of results). Reports and plan files before 0.5 held one `receiverMode`; they are
+   * read as a list of it (report-migrate.ts, plan-file.ts).
+   */
+  receiverModes: ReceiverMode[]
   checksum: boolean
   sampleIntervalMs: number
   pmu: 'auto' | 'off'
@@ -408,10 +413,13 @@ export interface TrialParams {
   receiverMode: ReceiverMode
 }
 
-/** the parameters a row of results (a method on one condition) shares with its trials */
+/**
+ * the parameters a row of results (a pair, a method with a receiver mode, on one
+ * condition) shares with its trials
+ */
 export type RowParams = Pick<
   TrialParams,
-  'method' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'trialBytes' | 'streams'
+  'method' | 'receiverMode' | 'target' | 'fileBytes' | 'chunkBytes' | 'durationMs' | 'trialBytes' | 'streams'
 >
 
 export interface TrialRecord extends TrialParams {

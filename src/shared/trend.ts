@@ -12,7 +12,7 @@ import type { EntryRow, EntryTrend, LibraryEntry } from './library'
 import { machineChanged } from './machine-reference'
 import type { MethodName } from './methods'
 import { planFacts } from './plan-differences'
-import type { MachineReference, Report } from './report'
+import type { MachineReference, MethodAggregate, Report } from './report'
 import { halfWidthShare, MIN_FINDING_REPETITIONS, summarize, tQuantile95, type Stat } from './statistics'
 
 /** the figures a trend can follow: the headline (what every host measured pays per bit) and throughput */
@@ -29,13 +29,14 @@ const NOT_SERIES_FACTS = new Set(['cpu', 'kernel', 'chunk', 'streams'])
 /** what a trend keeps of a report: its machine, label and each row's figures */
 export function entryTrend(report: Report): EntryTrend {
   const kept = report.foreign ? [] : planFacts(report).filter((f) => !NOT_SERIES_FACTS.has(f.key))
-  // a row's facts: io_uring's settings are an io_uring method's, not copy's beside it
-  const factsOf = (method: string) =>
+  // a row's facts: io_uring's settings are an io_uring method's, not copy's beside it; the
+  // receiver mode is the row's own (its pair's), so a pair's series goes on whatever else the run paired
+  const factsOf = (a: MethodAggregate) =>
     report.foreign
       ? `imported ${report.foreign.format}`
       : kept
-          .filter((f) => f.key !== 'uring' || method.startsWith('uring-'))
-          .map((f) => `${f.label} ${f.value}`)
+          .filter((f) => f.key !== 'uring' || a.method.startsWith('uring-'))
+          .map((f) => `${f.label} ${f.key === 'receiver' ? a.receiverMode : f.value}`)
           .join(', ')
   const env = report.start.environment.sender
   return {
@@ -46,8 +47,8 @@ export function entryTrend(report: Report): EntryTrend {
     rows: report.end.aggregates
       .filter((a) => a.trials > a.failed)
       .map((a) => ({
-        series: `${rowId(rowKeyOf(a))}|${factsOf(a.method)}`,
-        facts: factsOf(a.method),
+        series: `${rowId(rowKeyOf(a))}|${factsOf(a)}`,
+        facts: factsOf(a),
         method: a.method,
         target: rowKeyOf(a).target,
         chunkBytes: a.chunkBytes,

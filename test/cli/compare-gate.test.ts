@@ -85,7 +85,7 @@ describe('the compare gate', () => {
   it('names the plan differences that make reports not comparable, and judges across them when told to', () => {
     const a = variant(5)
     const doc = JSON.parse(readFileSync(variant(5, 1.4), 'utf8')) as Report
-    doc.start.plan = { ...doc.start.plan, checksum: true, receiverMode: 'splice', streams: 1 }
+    doc.start.plan = { ...doc.start.plan, checksum: true, receiverModes: ['splice'], streams: 1 }
     const b = path.join(tempDir(), 'b.json')
     writeFileSync(b, JSON.stringify(doc))
     const refused = zcprof(['compare', a, b])

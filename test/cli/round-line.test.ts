@@ -7,6 +7,7 @@ import type { RoundRow } from '../../src/shared/events'
 
 const row = (method: RoundRow['method'], halfWidth: number | null, n = 6): RoundRow => ({
   method,
+  receiverMode: 'read',
   target: 'tcp://127.0.0.1',
   fileBytes: 1,
   chunkBytes: 1,
@@ -32,5 +33,18 @@ describe('the round line', () => {
     const line = roundLine(e, 0.05, 24)
     expect(line).toBe('round 6: sendfile ±3.2✓…')
     expect(line.length).toBeLessThanOrEqual(24)
+  })
+})
+
+describe('the round line with several receiver modes', () => {
+  it('names each row by its pair, so sendfile with read and with splice are told apart', () => {
+    const rows: RoundRow[] = [
+      { ...row('copy', null), receiverMode: 'read' },
+      { ...row('sendfile', 0.03), receiverMode: 'read' },
+      { ...row('copy', null), receiverMode: 'splice' },
+      { ...row('sendfile', 0.2), receiverMode: 'splice' }
+    ]
+    const line = roundLine({ type: 'round-end', round: 4, rows, stop: null, leftMs: 0 }, 0.05, 200)
+    expect(line).toBe('round 4: sendfile → read ±3.0✓ sendfile → splice ±20')
   })
 })

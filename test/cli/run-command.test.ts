@@ -236,7 +236,8 @@ describe('zcprof run: clear errors', () => {
     [['--target', 'tcp://example.com'], /not a numeric IPv4 address/],
     [['--target', 'tcp://203.0.113.9:5201'], /is not on this host/],
     [['--repeat', 'many'], /repeat 'many' is not a whole number/],
-    [['--receiver', 'sponge'], /argument 'sponge' is invalid.*read, splice, discard/]
+    [['--receiver', 'sponge'], /unknown receiver mode 'sponge'\n.*hint: receiver modes are: read, splice, discard/],
+    [['--receiver', 'read,sponge'], /unknown receiver mode 'sponge'/]
   ])('%j', (args, message) => {
     const r = zcprof(['run', ...(args as string[])])
     expect(r.code).not.toBe(0)

@@ -49,7 +49,7 @@ describe('zcprof run --receiver gpu-*', () => {
     const expected = crc32cBitwise(readFileSync(file))
     const r = run(mode, fake)
     expect(r.code, r.stderr).toBe(0)
-    expect(r.report!.start.plan.receiverMode).toBe(mode)
+    expect(r.report!.start.plan.receiverModes).toEqual([mode])
     const [t] = r.report!.trials
     expect(t.error).toBeNull()
     const s = t.summary!

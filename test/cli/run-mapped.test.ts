@@ -26,7 +26,7 @@ describe('zcprof run --receiver mapped', () => {
     )
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report
-    expect(report.start.plan.receiverMode).toBe('mapped')
+    expect(report.start.plan.receiverModes).toEqual(['mapped'])
     const measured = report.trials.filter((t) => !t.warmup)
     expect(measured.length).toBe(4)
     for (const t of measured) {

@@ -138,6 +138,7 @@ describe('run and report fit 80 columns', () => {
 describe("compare's narrow table names each row by what differs", () => {
   const key = (k: Partial<RowKey>): RowKey => ({
     method: 'copy',
+    receiverMode: 'read',
     target: 'tcp://127.0.0.1',
     fileBytes: 128 * 2 ** 20,
     chunkBytes: 128 * 2 ** 10,

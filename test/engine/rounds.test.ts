@@ -275,3 +275,78 @@ describe('the headline is the whole system', () => {
     expect(table).not.toMatch(/sendfile +−75%/)
   })
 })
+
+describe('every pair: each method with each receiver mode', () => {
+  it('rows are the pairs (a gpu:// target, with no socket receiver, runs its methods once), each round runs each once, and trialCount agrees', async () => {
+    const { planRows, roundSpecs } = await import('../../src/main/engine/rounds')
+    const { DEFAULT_PLAN } = await import('../../src/main/engine/run')
+    const { trialCount } = await import('../../src/shared/plan-rules')
+    const { parseTarget } = await import('../../src/shared/targets')
+    const { seededRandom } = await import('../../src/shared/random')
+    const plan: Plan = {
+      ...DEFAULT_PLAN,
+      targets: ['tcp://127.0.0.1', 'gpu://0'],
+      methods: ['copy', 'sendfile', 'gpu-copy'],
+      receiverModes: ['read', 'splice', 'discard'],
+      fileBytes: [1000],
+      chunkBytes: [100],
+      repeat: 2,
+      warmup: 1,
+      order: 'shuffled',
+      seed: 3
+    }
+    const rows = planRows(plan, plan.targets.map(parseTarget), [1000])
+    // by hand: tcp 2 methods × 3 receivers, in the plan's order (receivers, then methods); gpu 1 × the first mode
+    expect(rows.map((r) => `${r.target.text} ${r.method}/${r.receiverMode}`)).toEqual([
+      'tcp://127.0.0.1 copy/read',
+      'tcp://127.0.0.1 sendfile/read',
+      'tcp://127.0.0.1 copy/splice',
+      'tcp://127.0.0.1 sendfile/splice',
+      'tcp://127.0.0.1 copy/discard',
+      'tcp://127.0.0.1 sendfile/discard',
+      'gpu://0 gpu-copy/read'
+    ])
+    const random = seededRandom(3)
+    const all = [0, 1, 2].flatMap((round) => roundSpecs(plan, rows, round, random).map((s) => ({ ...s, round })))
+    expect(all).toHaveLength(trialCount(plan))
+    expect(trialCount(plan)).toBe(3 * 7)
+    for (const round of [0, 1, 2]) {
+      const specs = all.filter((s) => s.round === round)
+      // each pair once a round, its own receiver mode on the trial
+      expect(specs.map((s) => `${s.target.text} ${s.method}/${s.receiverMode}`).sort()).toEqual(
+        rows.map((r) => `${r.target.text} ${r.method}/${r.receiverMode}`).sort()
+      )
+    }
+    // shuffled: the pairs of one round are not always in the plan's order
+    const orders = new Set(
+      [0, 1, 2].map((round) =>
+        all
+          .filter((s) => s.round === round)
+          .map((s) => s.method + s.receiverMode)
+          .join()
+      )
+    )
+    expect(orders.size).toBeGreaterThan(1)
+  })
+
+  it('on the fake transport: a row per pair, each with its own baseline, every round', async () => {
+    const { report } = await runOnFake(
+      file,
+      { ...ROUNDS, methods: ['copy', 'sendfile'], receiverModes: ['read', 'splice'], precision: null, repeat: 3 },
+      { methods: STEADY }
+    )
+    expect(report.end.aggregates.map((a) => `${a.method}/${a.receiverMode}`)).toEqual([
+      'copy/read',
+      'sendfile/read',
+      'copy/splice',
+      'sendfile/splice'
+    ])
+    for (const a of report.end.aggregates) expect(a.trials).toBe(3)
+    const h = (r: 'read' | 'splice') =>
+      report.end.aggregates.find((a) => a.method === 'sendfile' && a.receiverMode === r)!.headline!
+    // the fake costs the same whatever the receiver: (0.25 + 0.5) / (1 + 0.5) against copy on either
+    expect(h('read').ratio!.ratio).toBeCloseTo(0.75 / 1.5, 6)
+    expect(h('splice').ratio!.ratio).toBeCloseTo(0.75 / 1.5, 6)
+    expect(h('splice').n).toBe(3)
+  })
+})

@@ -98,7 +98,7 @@ describe('runPlan', () => {
     const report = await runPlan({
       plan: plan({
         targets: [target],
-        receiverMode,
+        receiverModes: [receiverMode],
         methods: ['copy', 'sendfile', 'splice', 'msg-zerocopy', 'node-stream']
       })
     })
@@ -208,7 +208,7 @@ describe('bad input', () => {
     expect(e.message).toMatch(/not on this host/)
   })
   it.each(['discard', 'mapped'] as const)('%s with a unix target is refused with the alternatives', async (mode) => {
-    const e = await runErr(plan({ targets: ['unix://'], receiverMode: mode }))
+    const e = await runErr(plan({ targets: ['unix://'], receiverModes: [mode] }))
     expect(e.message).toMatch(new RegExp(`receiver mode ${mode} cannot be used`))
     expect(e.hint).toMatch(/read or splice/)
   })

@@ -79,6 +79,26 @@ describe('SetupView', () => {
     expect(started).toMatchObject({ repeat: 7, methods: DEFAULT_PLAN.methods })
   })
 
+  it('picks receiver modes as it picks methods: several run every pair; none, or a TCP-only one on unix, is refused beside the field', () => {
+    let started: Plan | null = null
+    const { node, type, go, submit } = setup((p) => (started = p))
+    const box = (r: string) => node.querySelector<HTMLInputElement>(`input[name="receiver-${r}"]`)!
+    const tick = (r: string) => act(() => box(r).click())
+    expect(box('read').checked).toBe(true)
+    tick('splice')
+    tick('mapped')
+    expect(node.textContent).toContain('(each method with each)')
+    go()
+    expect(started).toMatchObject({ receiverModes: ['read', 'splice', 'mapped'] })
+    type('target', 'unix://')
+    expect(node.querySelector('[data-testid="error-receiverModes"]')!.textContent).toMatch(/mapped needs TCP/)
+    expect(submit().disabled).toBe(true)
+    type('target', 'tcp://127.0.0.1')
+    for (const r of ['read', 'splice', 'mapped']) tick(r)
+    expect(node.querySelector('[data-testid="error-receiverModes"]')!.textContent).toMatch(/at least one receiver mode/)
+    expect(submit().disabled).toBe(true)
+  })
+
   it('repeats until tight by default: the precision, its budget and the fewest rounds, by the shared rules', () => {
     let started: Plan | null = null
     const { node, type, go, submit } = setup((p) => (started = p))

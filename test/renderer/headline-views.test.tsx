@@ -95,6 +95,7 @@ describe('the live view', () => {
       index: 6,
       total: 10,
       method: 'sendfile',
+      receiverMode: 'read',
       target: 'tcp://127.0.0.1',
       fileBytes: 1,
       chunkBytes: 1,
@@ -112,6 +113,7 @@ describe('the live view', () => {
       rows: [
         {
           method: 'copy',
+          receiverMode: 'read',
           target: 't',
           fileBytes: 1,
           chunkBytes: 1,
@@ -123,6 +125,7 @@ describe('the live view', () => {
         },
         {
           method: 'sendfile',
+          receiverMode: 'read',
           target: 't',
           fileBytes: 1,
           chunkBytes: 1,
@@ -144,6 +147,18 @@ describe('the live view', () => {
     const charts = [...node.querySelectorAll('figure[data-testid^="live-"]')].map((f) => f.getAttribute('data-testid'))
     expect(charts[0]).toBe('live-systemCyclesPerBit')
     expect(charts.indexOf('live-systemCyclesPerBit')).toBeLessThan(charts.indexOf('live-cyclesPerBit'))
+  })
+
+  it('with several receiver modes, the running trial and each round row name their pair', () => {
+    const paired: RunState = {
+      ...run,
+      plan: { ...run.plan!, receiverModes: ['read', 'splice'] },
+      current: { ...run.current!, receiverMode: 'splice' },
+      round: { ...run.round!, rows: run.round!.rows.map((r) => ({ ...r, receiverMode: 'splice' as const })) }
+    }
+    const node = render(<LiveView run={paired} onCancel={() => undefined} />)
+    expect(text(node, 'progress-text')).toMatch(/^round 4, trial 1\/2 · sendfile → splice for 1\.0 s/)
+    expect(text(node, 'round-sendfile')).toMatch(/^sendfile → splice−27%/)
   })
 
   it('a method with no figure after a round (its trials failed) says so, not a bare dash', () => {

@@ -34,12 +34,12 @@ const gpuField = (node: Element) => node.querySelector<HTMLInputElement>('input[
 
 describe('the Receiving GPU field', () => {
   it('is there for gpu-pinned, holding the device', () => {
-    const input = gpuField(view({ receiverMode: 'gpu-pinned', receiverGpu: '1' }))
+    const input = gpuField(view({ receiverModes: ['gpu-pinned'], receiverGpu: '1' }))
     expect(input).not.toBeNull()
     expect(input!.value).toBe('1')
   })
   it('is not there for read', () => {
-    expect(gpuField(view({ receiverMode: 'read' }))).toBeNull()
+    expect(gpuField(view({ receiverModes: ['read'] }))).toBeNull()
   })
   it('without CUDA: the gpu-* modes are folded lines with the reason, not options', () => {
     const node = view(
@@ -63,7 +63,9 @@ describe('the Receiving GPU field', () => {
       'gpu-pinned is unavailable here: no GPU to receive into: no CUDA driver',
       'gpu-mapped is unavailable here: no GPU to receive into: no CUDA driver'
     ])
-    const options = [...node.querySelectorAll('select[name="receiverMode"] option')].map((o) => o.getAttribute('value'))
-    expect(options).toEqual(['read', 'splice', 'discard', 'uring', 'mapped'])
+    const options = [...node.querySelectorAll('[aria-label="Receiver modes"] input[type="checkbox"]')].map((o) =>
+      o.getAttribute('name')
+    )
+    expect(options).toEqual(['receiver-read', 'receiver-splice', 'receiver-discard', 'receiver-uring', 'receiver-mapped'])
   })
 })

@@ -32,7 +32,7 @@ const view = (capabilities: Capabilities) =>
   )
 
 describe('receiver modes that cannot run here', () => {
-  it('zcrx: one folded line with its reason, its needs inside, and no option in the select', () => {
+  it('zcrx: one folded line with its reason, its needs inside, and no box to tick', () => {
     const node = view({
       ...base,
       unavailableReceiverModes: [
@@ -43,8 +43,8 @@ describe('receiver modes that cannot run here', () => {
     expect(folded).toHaveLength(1)
     expect(folded[0].querySelector('summary')!.textContent).toBe(`zcrx is unavailable here: ${REASON}`)
     expect([...folded[0].querySelectorAll('li')].map((l) => l.textContent)).toEqual(['ethtool -N eth0 …'])
-    const options = [...node.querySelectorAll('select[name="receiverMode"] option')].map((o) => o.getAttribute('value'))
-    expect(options).toEqual([...RECEIVER_MODES])
+    const options = [...node.querySelectorAll('input[name^="receiver-"]')].map((o) => o.getAttribute('name'))
+    expect(options).toEqual(RECEIVER_MODES.map((r) => `receiver-${r}`))
   })
 
   it('a host that sends none (an older main): nothing shown', () => {

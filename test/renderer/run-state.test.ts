@@ -30,6 +30,7 @@ const trialStart = (index: number, leftMs = 10_000): RunEvent => ({
     index,
     total: 2,
     method: 'copy',
+    receiverMode: 'read',
     target: 't',
     fileBytes: 1,
     chunkBytes: 1,
@@ -201,6 +202,7 @@ describe('run state', () => {
     const rows = [
       {
         method: 'sendfile',
+        receiverMode: 'read',
         target: 't',
         fileBytes: 1,
         chunkBytes: 1,
@@ -212,6 +214,7 @@ describe('run state', () => {
       },
       {
         method: 'splice',
+        receiverMode: 'read',
         target: 't',
         fileBytes: 1,
         chunkBytes: 1,

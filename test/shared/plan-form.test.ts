@@ -14,8 +14,9 @@ describe('the setup form', () => {
   it.each([
     [{ methods: [] }, 'methods', /at least one/],
     [{ target: 'udp://x' }, 'target', /unknown scheme/],
-    [{ target: 'unix://', receiverMode: 'discard' }, 'receiverMode', /discard needs TCP/],
-    [{ target: 'unix://', receiverMode: 'mapped' }, 'receiverMode', /mapped needs TCP/],
+    [{ target: 'unix://', receiverModes: ['read', 'discard'] }, 'receiverModes', /discard needs TCP/],
+    [{ target: 'unix://', receiverModes: ['mapped'] }, 'receiverModes', /mapped needs TCP/],
+    [{ receiverModes: [] }, 'receiverModes', /at least one receiver mode/],
     [{ target: 'agent://192.0.2.1:7733' }, 'token', /needs the token/],
     [{ size: '12XB' }, 'size', /not a size/],
     [{ fileMode: 'file', file: 'relative.bin' }, 'file', /absolute path/],

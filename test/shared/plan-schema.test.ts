@@ -39,9 +39,10 @@ const BAD_TYPES: [string, string][] = [
   ['{"pmu": "on"}', `'pmu' must be one of: auto, off, not "on"`],
   ['{"file": 123}', `'file' must be a string or null, not 123`],
   ['{"checksum": "yes"}', `'checksum' must be a boolean, not "yes"`],
+  ['{"receiverModes": ["fast"]}', `unknown receiver mode 'fast'`],
   [
-    '{"receiverMode": "fast"}',
-    `'receiverMode' must be one of: read, splice, discard, uring, mapped, gpu-pageable, gpu-pinned, gpu-mapped, not "fast"`
+    '{"receiverModes": "read"}',
+    `'receiverModes' must be a list (at most 16) of: read, splice, discard, uring, mapped, gpu-pageable, gpu-pinned, gpu-mapped, not "read"`
   ],
   ['{"streams": 1.5}', `'streams' must be a whole number from 0, not 1.5`],
   ['{"targets": "tcp://127.0.0.1"}', `'targets' must be a list (at most 1024) of strings, not "tcp://127.0.0.1"`],

@@ -15,20 +15,20 @@ describe('the form', () => {
     expect(draftFromPlan({ ...DEFAULT_PLAN, receiverGpu: 3 }).receiverGpu).toBe('3')
   })
   it('a gpu-* mode takes the device it names', () => {
-    const { errors, plan } = check({ receiverMode: 'gpu-pinned', receiverGpu: '2' })
+    const { errors, plan } = check({ receiverModes: ['gpu-pinned'], receiverGpu: '2' })
     expect(errors).toEqual({})
-    expect(plan).toMatchObject({ receiverMode: 'gpu-pinned', receiverGpu: 2 })
+    expect(plan).toMatchObject({ receiverModes: ['gpu-pinned'], receiverGpu: 2 })
   })
   it('a device that is not a whole number in range is that field’s error', () => {
-    expect(check({ receiverMode: 'gpu-mapped', receiverGpu: 'x' }).errors.receiverGpu).toBe(
+    expect(check({ receiverModes: ['gpu-mapped'], receiverGpu: 'x' }).errors.receiverGpu).toBe(
       'a whole number from 0 to 1023'
     )
-    expect(check({ receiverMode: 'gpu-mapped', receiverGpu: '1024' }).errors.receiverGpu).toBe(
+    expect(check({ receiverModes: ['gpu-mapped'], receiverGpu: '1024' }).errors.receiverGpu).toBe(
       'a whole number from 0 to 1023'
     )
   })
   it('another mode ignores the field', () => {
-    const { errors, plan } = check({ receiverMode: 'read', receiverGpu: 'x' })
+    const { errors, plan } = check({ receiverModes: ['read'], receiverGpu: 'x' })
     expect(errors).toEqual({})
     expect(plan!.receiverGpu).toBeUndefined()
   })
@@ -36,11 +36,11 @@ describe('the form', () => {
 
 describe('the rules', () => {
   it.each([[-1], [0.5]])('receiverGpu %s is not a whole number: refused by its shape', (receiverGpu) => {
-    const p = planProblems({ ...DEFAULT_PLAN, receiverMode: 'gpu-pageable', receiverGpu })
+    const p = planProblems({ ...DEFAULT_PLAN, receiverModes: ['gpu-pageable'], receiverGpu })
     expect(p.map((x) => x.field)).toEqual(['receiverGpu'])
   })
   it('receiverGpu 1024 is past the range: refused, naming --receiver-gpu', () => {
-    const p = planProblems({ ...DEFAULT_PLAN, receiverMode: 'gpu-pageable', receiverGpu: 1024 })
+    const p = planProblems({ ...DEFAULT_PLAN, receiverModes: ['gpu-pageable'], receiverGpu: 1024 })
     expect(p).toEqual([
       {
         field: 'receiverGpu',
@@ -50,8 +50,8 @@ describe('the rules', () => {
     ])
   })
   it('0 and 1023 pass, and a plan without the field passes', () => {
-    expect(planProblems({ ...DEFAULT_PLAN, receiverMode: 'gpu-pageable', receiverGpu: 0 })).toEqual([])
-    expect(planProblems({ ...DEFAULT_PLAN, receiverMode: 'gpu-pageable', receiverGpu: 1023 })).toEqual([])
-    expect(planProblems({ ...DEFAULT_PLAN, receiverMode: 'gpu-pageable' })).toEqual([])
+    expect(planProblems({ ...DEFAULT_PLAN, receiverModes: ['gpu-pageable'], receiverGpu: 0 })).toEqual([])
+    expect(planProblems({ ...DEFAULT_PLAN, receiverModes: ['gpu-pageable'], receiverGpu: 1023 })).toEqual([])
+    expect(planProblems({ ...DEFAULT_PLAN, receiverModes: ['gpu-pageable'] })).toEqual([])
   })
 })

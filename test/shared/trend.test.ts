@@ -105,11 +105,33 @@ describe('a trend over a library', () => {
   it('splits series where compare would not compare: another receiver mode or chunk is another experiment', () => {
     const runs = entries(dailyRuns(8, () => ({ sendfile: 2 })))
     const other = historyReport({ timestamp: '2026-11-01T00:00:00.000Z', level: { sendfile: 2 } })
-    other.start.plan.receiverMode = 'discard'
+    other.start.plan.receiverModes = ['discard']
+    for (const a of other.end.aggregates) a.receiverMode = 'discard'
     runs.push(entryFor('discard.json', other, 1, 3))
     const t = buildTrend(runs)
     expect(t.series.map((s) => s.points.length).sort()).toEqual([1, 8])
     expect(t.series.find((s) => s.points.length === 1)!.facts).toMatch(/receiver mode discard/)
+  })
+
+  it("a run of several receiver modes goes on each pair's series: its read rows continue the read runs before it", () => {
+    const runs = entries(dailyRuns(8, () => ({ sendfile: 2 })))
+    const paired = historyReport({ timestamp: '2026-11-01T00:00:00.000Z', level: { sendfile: 2 } })
+    paired.start.plan.receiverModes = ['read', 'splice']
+    paired.end.aggregates = [
+      ...paired.end.aggregates,
+      ...paired.end.aggregates.map((a) => ({ ...a, receiverMode: 'splice' as const }))
+    ]
+    runs.push(entryFor('paired.json', paired, 1, 3))
+    const t = buildTrend(runs)
+    // the read pairs: 8 runs + this one; the splice pairs: this one alone
+    const bySeries = t.series.map((s) => [s.facts.match(/receiver mode (\w+)/)?.[1], s.points.length])
+    expect(bySeries).toEqual(
+      expect.arrayContaining([
+        ['read', 9],
+        ['splice', 1]
+      ])
+    )
+    expect(bySeries.every(([r]) => r === 'read' || r === 'splice')).toBe(true)
   })
 
   it('keeps a copy row in its series when io_uring settings change beside it, and splits the io_uring row', () => {

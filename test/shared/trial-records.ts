@@ -1,7 +1,7 @@
 // Planted trial records for the aggregate's tests: one trial, its summary holding only
 // the figures the rows are made of (cycles per bit on each side and host, throughput).
 
-import type { MethodName } from '../../src/shared/methods'
+import type { MethodName, ReceiverMode } from '../../src/shared/methods'
 import type { TrialRecord, TrialSummary } from '../../src/shared/report'
 
 export interface PlantedTrial {
@@ -24,6 +24,8 @@ export interface PlantedTrial {
   receiverSystem?: number | null
   /** null unless given */
   zeroCopy?: TrialSummary['zeroCopy']
+  /** 'read' unless given */
+  receiverMode?: ReceiverMode
 }
 
 /** one side's figures: c cycles per bit, the rest fixed */
@@ -63,7 +65,7 @@ export function plantedTrial(p: PlantedTrial): TrialRecord {
     repetition: p.repetition ?? 0,
     warmup: p.warmup ?? false,
     cache: 'warm',
-    receiverMode: 'read',
+    receiverMode: p.receiverMode ?? 'read',
     samples: [],
     sampling: { intervalMs: 100, samples: 0, busyMs: 0 },
     summary,

@@ -8,7 +8,15 @@ import { printable, printableDeep } from '../../shared/printable'
 import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/plan-file'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
-import { GPU_METHODS, METHODS, isMethod, type MethodName } from '../../shared/methods'
+import {
+  GPU_METHODS,
+  METHODS,
+  RECEIVER_MODES,
+  isMethod,
+  isReceiverMode,
+  type MethodName,
+  type ReceiverMode
+} from '../../shared/methods'
 import { MAX_LABEL_LENGTH, type Plan, type Report } from '../../shared/report'
 import { estimateRunMs, GPU_DEFAULT_CHUNK_BYTES, PLAN_DEFAULTS, PLAN_LIMITS, trialCount } from '../../shared/plan-rules'
 import { formatBytes, formatDurationMs, parseBitRateList, parseDurationMs } from '../../shared/units'
@@ -23,6 +31,7 @@ import {
   type WholeField
 } from '../../shared/plan-text'
 import { DEFAULT_PLAN, runPlan } from '../engine/run'
+import { rowLabel } from '../../shared/pair-grid'
 import { checkOutput, writeReport } from '../storage/atomic-file'
 import { defaultCacheDir } from '../engine/test-file'
 import { JournalWriter } from '../reports/journal-writer'
@@ -189,6 +198,25 @@ function defaultMethods(targets: string[]): MethodName[] {
   return [...(gpu.some((g) => !g) ? METHODS : []), ...(gpu.some((g) => g) ? GPU_METHODS : [])]
 }
 
+/** `--receiver read,splice`: each receiver mode named once, in the order given */
+export function receiverModesFromFlag(text: string | undefined): ReceiverMode[] {
+  if (text === undefined) return [...DEFAULT_PLAN.receiverModes]
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const unknown = names.filter((r) => !isReceiverMode(r))
+  if (unknown.length || names.length === 0)
+    throw new ZcprofError({
+      code: 'ZC_BAD_ARGUMENT',
+      message: names.length
+        ? `unknown receiver mode${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `'${r}'`).join(', ')}`
+        : '--receiver names no receiver mode',
+      hint: `receiver modes are: ${RECEIVER_MODES.join(', ')}; several, comma-separated, run each method with each (e.g. --receiver read,splice)`
+    })
+  return [...new Set(names)] as ReceiverMode[]
+}
+
 export function planFromFlags(f: RunFlags): Plan {
   const targets = f.target?.length ? f.target.flatMap((t) => t.split(',')).map((t) => t.trim()) : DEFAULT_PLAN.targets
   const allGpu = targets.every((t) => t.startsWith('gpu://'))
@@ -286,7 +314,7 @@ export function planFromFlags(f: RunFlags): Plan {
     // a timed trial leaves out its own ramp; a one-pass trial is short enough to need a warm-up round
     warmup: whole(f.warmup, 'warmup', 'warmup', durationMs === null ? 1 : DEFAULT_PLAN.warmup),
     cache,
-    receiverMode: (f.receiver ?? 'read') as Plan['receiverMode'],
+    receiverModes: receiverModesFromFlag(f.receiver),
     checksum: Boolean(f.verify),
     sampleIntervalMs: intervalMs,
     pmu
@@ -358,14 +386,15 @@ function progressReporter(enabled: boolean, width: number) {
         if (t.total > total) bar.setTotal((total = t.total))
         const bound = t.durationMs !== null ? formatDurationMs(t.durationMs) : formatBytes(t.fileBytes)
         const round = t.warmup ? 'warm-up' : `round ${t.repetition + 1}`
-        trial = `${round} ${t.inRoundIndex + 1}/${t.inRound} ${t.method} ${bound}${t.streams > 1 ? ` ×${t.streams}` : ''}`
+        const what = rowLabel(t, plan?.receiverModes ?? [])
+        trial = `${round} ${t.inRoundIndex + 1}/${t.inRound} ${what} ${bound}${t.streams > 1 ? ` ×${t.streams}` : ''}`
         redraw()
       } else if (e.type === 'round-end') {
         countdown = countDown(countdown, e.leftMs, Date.now())
         const open = e.rows.filter((r) => r.status !== 'baseline' && r.halfWidth !== null)
         const worst = [...open].sort((a, b) => b.halfWidth! - a.halfWidth!)[0]
         if (worst && plan?.precision)
-          widest = `widest ${pointsText(worst.halfWidth!)} ${worst.method} (≤${pointsText(plan.precision)})`
+          widest = `widest ${pointsText(worst.halfWidth!)} ${rowLabel(worst, plan.receiverModes)} (≤${pointsText(plan.precision)})`
         // each method's half-width after the round, above the bar: the bar goes, the line stays
         if (plan?.precision) {
           bar.stop()
@@ -393,8 +422,9 @@ function progressReporter(enabled: boolean, width: number) {
  */
 export function roundLine(e: Extract<RunEvent, { type: 'round-end' }>, precision: number, width: number): string {
   const rows = e.rows.filter((r) => r.status !== 'baseline')
+  const receivers = [...new Set(e.rows.map((r) => r.receiverMode))]
   const cell = (r: (typeof rows)[number]) =>
-    `${r.method} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${isTight(r.halfWidth, precision) ? '✓' : ''}`
+    `${rowLabel(r, receivers)} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${isTight(r.halfWidth, precision) ? '✓' : ''}`
   const text = `round ${e.round}: ${rows.map(cell).join(' ')}`
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }

@@ -22,7 +22,13 @@ export interface SummaryOptions {
 
 export function renderSummary(report: Report, opts: SummaryOptions = {}): string {
   const color = opts.color ?? false
-  const { groups, footnotes, legend } = summaryTables(report, '  ', opts.wide ? 'wide' : 'compact')
+  // the sender × receiver grid splits its receivers over tables that fit the width
+  const { groups, footnotes, legend } = summaryTables(
+    report,
+    '  ',
+    opts.wide ? 'wide' : 'compact',
+    opts.wide ? undefined : opts.width
+  )
   const out: string[] = []
   const proseWidth = opts.width ?? Number.POSITIVE_INFINITY
   /** prose wrapped to the width, its first line after `first`, the rest after `rest` */
@@ -34,7 +40,7 @@ export function renderSummary(report: Report, opts: SummaryOptions = {}): string
   for (const g of groups) {
     out.push(bold(g.title, color))
     for (const t of g.tables) {
-      if (t.caption) out.push(`${t.caption}:`)
+      if (t.caption) out.push(...para(`${t.caption}:`))
       // --wide keeps every row on one line: it is for wide terminals and files
       const width = opts.wide ? undefined : opts.width
       const drawn = drawTable(t.head, t.rows, { color: false, width })

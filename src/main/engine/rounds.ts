@@ -1,4 +1,5 @@
-// A run's rounds. Each round runs every row (a method on a target, size and chunk) once,
+// A run's rounds. Each round runs every row (a pair, a method with a receiver mode, on a
+// target, size and chunk) once,
 // in a shuffled order (a randomized block: what drifts over a minute cancels inside a
 // round) or in the plan's order; warm-up rounds come first. A plan without a precision
 // runs exactly `repeat` measured rounds. A plan with one goes on while any row's
@@ -8,33 +9,45 @@
 
 import type { RoundRow, StopReason } from '../../shared/events'
 import type { MethodAggregate, Plan } from '../../shared/report'
-import { baselineMethod, isBaselineMethod, type MethodName } from '../../shared/methods'
-import { ESTIMATE, omitMsOf, PLAN_LIMITS, runsOn } from '../../shared/plan-rules'
+import { baselineMethod, isBaselineMethod, type MethodName, type ReceiverMode } from '../../shared/methods'
+import { ESTIMATE, omitMsOf, PLAN_LIMITS, receiverModesOn, runsOn } from '../../shared/plan-rules'
 import { DEFAULT_URING_DEPTH } from '../../shared/plan-rules'
 import { shuffled } from '../../shared/random'
 import { isTight } from '../../shared/statistics'
 import type { Target } from '../../shared/targets'
 import type { TrialSpec } from './trial'
 
-/** one row of the results: a method on one target, size and chunk */
+/** one row of the results: a pair (a method with a receiver mode) on one target, size and chunk */
 export interface Row {
   method: MethodName
+  receiverMode: ReceiverMode
   target: Target
   fileBytes: number
   chunkBytes: number
 }
 
-export const rowId = (r: { method: string; target: Target | string; fileBytes: number; chunkBytes: number }) =>
-  `${r.method}|${typeof r.target === 'string' ? r.target : r.target.text}|${r.fileBytes}|${r.chunkBytes}`
+export const rowId = (r: {
+  method: string
+  receiverMode: string
+  target: Target | string
+  fileBytes: number
+  chunkBytes: number
+}) =>
+  `${r.method}|${r.receiverMode}|${typeof r.target === 'string' ? r.target : r.target.text}|${r.fileBytes}|${r.chunkBytes}`
 
-/** every row the plan measures, in the plan's order: each target runs the methods of its kind */
+/**
+ * every row the plan measures, in the plan's order: each target runs the methods of its
+ * kind, with each receiver mode (a pair each); a gpu:// target has no socket receiver,
+ * so it runs its methods once, with the plan's first mode on the record
+ */
 export function planRows(plan: Plan, targets: readonly Target[], sizes: readonly number[]): Row[] {
   const out: Row[] = []
   for (const target of targets)
     for (const fileBytes of sizes)
       for (const chunkBytes of plan.chunkBytes)
-        for (const method of plan.methods)
-          if (runsOn(method, target)) out.push({ method, target, fileBytes, chunkBytes })
+        for (const receiverMode of receiverModesOn(plan, target))
+          for (const method of plan.methods)
+            if (runsOn(method, target)) out.push({ method, receiverMode, target, fileBytes, chunkBytes })
   return out
 }
 
@@ -65,7 +78,7 @@ export function roundSpecs(
     repetition: warmup ? round : round - plan.warmup,
     warmup,
     cache: plan.cache,
-    receiverMode: plan.receiverMode
+    receiverMode: r.receiverMode
   }))
 }
 
@@ -102,6 +115,7 @@ export function afterRound(
       isBase,
       progress: {
         method: r.method,
+        receiverMode: r.receiverMode,
         target: r.target.text,
         fileBytes: r.fileBytes,
         chunkBytes: r.chunkBytes,
@@ -113,9 +127,12 @@ export function afterRound(
       }
     }
   })
-  // a baseline runs while anything is measured against it
+  // a baseline runs while anything is measured against it (its own receiver mode: like with like)
   const same = (a: Row, b: Row) =>
-    a.target.text === b.target.text && a.fileBytes === b.fileBytes && a.chunkBytes === b.chunkBytes
+    a.target.text === b.target.text &&
+    a.receiverMode === b.receiverMode &&
+    a.fileBytes === b.fileBytes &&
+    a.chunkBytes === b.chunkBytes
   for (const o of own)
     if (o.isBase)
       o.progress.active = own.some(

@@ -28,6 +28,7 @@ import { ensureTestFile } from './test-file'
 import { probeReceivingGpu } from './gpu-target'
 import { checkReceiverCpus, runTrial, type TrialSpec } from './trial'
 import type { ReceiverSet, Transport } from './transport'
+import { rowLabel } from '../../shared/pair-grid'
 import { afterRound, planRows, roundSpecs, rowId, TrialClock, type RoundDecision, type Row } from './rounds'
 import { zcprofReport } from '../model/report-build'
 import { finishReport } from '../../shared/finish-report'
@@ -52,7 +53,7 @@ export const DEFAULT_PLAN: Plan = {
   repeat: PLAN_DEFAULTS.repeat,
   warmup: PLAN_DEFAULTS.warmup,
   cache: 'warm',
-  receiverMode: 'read',
+  receiverModes: ['read'],
   checksum: false,
   sampleIntervalMs: PLAN_DEFAULTS.sampleIntervalMs,
   pmu: 'auto',
@@ -212,7 +213,12 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
   }
   // every headline is against a baseline run beside it
   for (const r of rows)
-    if (!rows.some((b) => b.method === baselineMethod(r.method) && b.target.text === r.target.text)) {
+    if (
+      !rows.some(
+        (b) =>
+          b.method === baselineMethod(r.method) && b.target.text === r.target.text && b.receiverMode === r.receiverMode
+      )
+    ) {
       out.push(
         warning('NO_BASELINE', `${baselineMethod(r.method)} is not in the plan: ${r.method} has no headline`, {
           scope: 'method',
@@ -237,16 +243,20 @@ function planWarnings(plan: Plan, environment: MeasuredEnvironment, rows: readon
         })
       )
   }
-  if (plan.checksum && plan.receiverMode !== 'read')
-    out.push(
-      warning(
-        'CHECKSUM_COPIES',
-        isGpuReceiverMode(plan.receiverMode)
-          ? `--verify makes the ${plan.receiverMode} receiver copy every chunk back from the GPU to hash it: its receiver figures include that copy`
-          : `--verify makes the ${plan.receiverMode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
-        { scope: 'run' }
-      )
-    )
+  // per receiver mode that runs: each pair with it pays the copy
+  const modes = new Set(rows.filter((r) => r.target.kind !== 'gpu').map((r) => r.receiverMode))
+  if (plan.checksum)
+    for (const mode of modes)
+      if (mode !== 'read')
+        out.push(
+          warning(
+            'CHECKSUM_COPIES',
+            isGpuReceiverMode(mode)
+              ? `--verify makes the ${mode} receiver copy every chunk back from the GPU to hash it: its receiver figures include that copy`
+              : `--verify makes the ${mode} receiver copy bytes to user space to hash them: its receiver figures include that copy`,
+            { scope: 'run' }
+          )
+        )
   return out
 }
 
@@ -276,6 +286,7 @@ function trialStart(
       total,
       ...place,
       method: spec.method,
+      receiverMode: spec.receiverMode,
       target: spec.target.text,
       fileBytes: spec.fileBytes,
       chunkBytes: spec.chunkBytes,
@@ -425,7 +436,7 @@ function notTightWarnings(plan: Plan, decision: RoundDecision, warn: (w: Warning
     warn(
       warning(
         'NOT_TIGHT',
-        `${r.method}: ${width} after ${r.n} repetition${r.n === 1 ? '' : 's'}, not the ±${((plan.precision ?? 0) * 100).toFixed(1)} asked for: ${why}`,
+        `${rowLabel(r, plan.receiverModes)}: ${width} after ${r.n} repetition${r.n === 1 ? '' : 's'}, not the ±${((plan.precision ?? 0) * 100).toFixed(1)} asked for: ${why}`,
         { scope: 'method', method: r.method }
       )
     )
@@ -455,8 +466,9 @@ async function beforeRounds(ctx: RunContext, rows: readonly Row[], fixedTrials: 
   // a gpu:// target without a driver or that device fails the plan before any trial (exit 2)
   for (const t of targets) if (t.kind === 'gpu') gpuEnvironments.set(t.text, (await receivers.for(t)).gpu!)
   // a GPU receiver mode on this host's own receiver: no CUDA, no such GPU fails the plan likewise
-  if (isGpuReceiverMode(plan.receiverMode) && targets.some((t) => t.kind === 'tcp' || t.kind === 'unix'))
-    probeReceivingGpu(plan.receiverMode, plan.receiverGpu ?? 0)
+  const gpuMode = plan.receiverModes.find(isGpuReceiverMode)
+  if (gpuMode && targets.some((t) => t.kind === 'tcp' || t.kind === 'unix'))
+    probeReceivingGpu(gpuMode, plan.receiverGpu ?? 0)
   emit({
     type: 'run-start',
     plan,

@@ -7,6 +7,7 @@ import {
   type GateVerdict,
   type Inconclusive,
   type MetricComparison,
+  pairName,
   type RowKey,
   type StatMetric
 } from '../compare'
@@ -120,7 +121,7 @@ export interface RowKeyParts {
 
 export function rowKeyParts(k: RowKey): RowKeyParts {
   return {
-    method: k.method,
+    method: pairName(k),
     target: k.target,
     size: k.timed ? 'timed' : k.trialBytes !== null ? `${formatBytes(k.trialBytes)} per trial` : sizeText(k.fileBytes),
     chunk: formatBytes(k.chunkBytes),

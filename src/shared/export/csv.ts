@@ -142,7 +142,7 @@ export function samplesCsv(report: Report): string {
 }
 
 /**
- * One row per method: the headline, as every view gives it. The interval's ends are
+ * One row per method (per pair, with several receiver modes): the headline, as every view gives it. The interval's ends are
  * written only where the interval is a finding (statistics.intervalStatus); elsewhere
  * they are empty and `headline` says what is missing. The JSON report keeps the raw
  * numbers whatever they are.
@@ -166,7 +166,9 @@ export function methodsCsv(report: Report): string {
     'status',
     'verdict',
     'repetitions_needed',
-    'headline'
+    'headline',
+    // last, so columns read by position before receiver lists keep their place
+    'receiver_mode'
   ]
   const stop = report.end.rounds?.stop
   const rows = report.end.aggregates.map((a) => {
@@ -190,7 +192,8 @@ export function methodsCsv(report: Report): string {
       h?.status,
       h?.verdict,
       h?.repetitionsNeeded,
-      headlineText(a, stop)
+      headlineText(a, stop),
+      a.receiverMode
     ]
   })
   return csv(head, rows)

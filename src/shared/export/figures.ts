@@ -1,7 +1,7 @@
 // How a figure is written for people, in every format (terminal table, Markdown,
 // HTML, the app): one place, so a number reads the same everywhere.
 
-import type { RowKey, StatMetric } from '../compare'
+import { pairName, type RowKey, type StatMetric } from '../compare'
 import { headroomOf, lineRatesFor, ruleOfThumbCores } from '../headroom'
 import { isBaselineMethod } from '../methods'
 import type { CostVerdict, Headline, MethodAggregate, Report, StopReason } from '../report'
@@ -17,6 +17,8 @@ import { formatBytes, formatDurationMs, formatLineRate, formatRatio } from '../u
 import { marksText } from '../warnings'
 import { VERDICT_TEXT } from '../verdict-text'
 import { type GlossaryTerm, termsUsed } from '../glossary'
+import { pairGrids, pairText } from '../pair-grid'
+import { pairGridTables } from './pair-grid-tables'
 
 export const DASH = '—'
 
@@ -312,11 +314,15 @@ function perCoreText(bitsPerSec: number | null): string {
 export function headroomColumns(
   lineRates: readonly number[],
   senderClockHz: number | null,
-  receiverClockHz: number | null
+  receiverClockHz: number | null,
+  pairs = false
 ): Column[] {
   const h = (a: MethodAggregate) => headroomOf(a, senderClockHz, receiverClockHz, lineRates)
   return [
-    { head: 'method', cell: (a) => a.method },
+    // several receiver modes: a row a pair, named as one
+    pairs
+      ? { head: 'pair', cell: (a) => pairText(a.method, a.receiverMode) }
+      : { head: 'method', cell: (a) => a.method },
     {
       head: 'Gbit/s per core send / recv / system',
       cell: (a) => {
@@ -356,14 +362,21 @@ export function groupAggregates(
   separator = ' · '
 ): Map<string, MethodAggregate[]> {
   const groups = new Map<string, MethodAggregate[]>()
+  // several receiver modes: each is a condition of its own (each method against copy with it)
+  const receivers = new Set(aggregates.map((a) => a.receiverMode)).size > 1
   for (const a of aggregates) {
-    const parts = [a.target, boundText(a), `chunk ${formatBytes(a.chunkBytes)}`]
-    if (a.durationMs !== null || a.trialBytes !== null) parts.splice(2, 0, `file ${sizeText(a.fileBytes)}`)
-    if (a.streams > 1) parts.push(`${a.streams} streams`)
-    const k = parts.join(separator)
+    const k = conditionText(a, separator) + (receivers ? `${separator}receiver ${a.receiverMode}` : '')
     groups.set(k, [...(groups.get(k) ?? []), a])
   }
   return groups
+}
+
+/** what a row was measured over, its pair apart: `target · file 256MiB · chunk 128KiB` */
+export function conditionText(a: MethodAggregate, separator = ' · '): string {
+  const parts = [a.target, boundText(a), `chunk ${formatBytes(a.chunkBytes)}`]
+  if (a.durationMs !== null || a.trialBytes !== null) parts.splice(2, 0, `file ${sizeText(a.fileBytes)}`)
+  if (a.streams > 1) parts.push(`${a.streams} streams`)
+  return parts.join(separator)
 }
 
 /** a comparison row's name: method · target · size · chunk */
@@ -373,7 +386,7 @@ export function rowKeyText(k: RowKey): string {
     : k.trialBytes !== null
       ? `${formatBytes(k.trialBytes)} per trial`
       : sizeText(k.fileBytes)
-  return `${k.method} · ${k.target} · ${bound} · ${formatBytes(k.chunkBytes)}${k.streams > 1 ? ` · ${k.streams} streams` : ''}`
+  return `${pairName(k)} · ${k.target} · ${bound} · ${formatBytes(k.chunkBytes)}${k.streams > 1 ? ` · ${k.streams} streams` : ''}`
 }
 
 /** a compared figure's mean, in the unit people read it in */
@@ -405,6 +418,8 @@ export interface SummaryGroup {
   title: string
   aggregates: MethodAggregate[]
   tables: TextTable[]
+  /** the sender × receiver grid of a run with several receiver modes: tables, no per-method charts */
+  grid?: true
 }
 
 /** the clocks and links a report's headroom is figured with */
@@ -453,11 +468,13 @@ export function gpuTable(report: Report, rows: MethodAggregate[]): TextTable | n
 export function summaryTables(
   report: Report,
   separator = ' · ',
-  layout: 'wide' | 'compact' = 'wide'
+  layout: 'wide' | 'compact' = 'wide',
+  width = Number.POSITIVE_INFINITY
 ): { groups: SummaryGroup[]; footnotes: string[]; legend: GlossaryTerm[] } {
   const aggs = report.end.aggregates
   const est = cyclesEstimated(aggs)
   const { senderClockHz, receiverClockHz, lineRates } = headroomInputs(report)
+  const pairs = new Set(aggs.map((a) => a.receiverMode)).size > 1
   const table = (
     caption: string | null,
     columns: readonly Column[],
@@ -469,7 +486,7 @@ export function summaryTables(
     rows: [...rows.map((a) => columns.map((c) => c.cell(a))), ...extra]
   })
   const groups = [...groupAggregates(aggs, separator)].map(([title, rows]) => {
-    const headroom = headroomColumns(lineRates, senderClockHz, receiverClockHz)
+    const headroom = headroomColumns(lineRates, senderClockHz, receiverClockHz, pairs)
     const rule = ruleOfThumbRow(lineRates, senderClockHz)
     const gpu = gpuTable(report, rows)
     if (layout === 'compact') {
@@ -478,7 +495,13 @@ export function summaryTables(
       const tables: TextTable[] = [
         table(null, compactColumns(est, withNotes, report.end.rounds?.stop), rows),
         ...(gpu ? [gpu] : []),
-        table('cores needed', [headroom[0], ...headroom.slice(2)], rows, [[rule[0], ...rule.slice(2)]])
+        table(
+          'cores needed',
+          // a pair's name is long (uring-send → gpu-pageable): the caption says cores, so the heads need not
+          [headroom[0], ...headroom.slice(2).map((c) => (pairs ? { ...c, head: c.head.replace(/^cores /, '') } : c))],
+          rows,
+          [[rule[0], ...rule.slice(2)]]
+        )
       ]
       return { title, aggregates: rows, tables }
     }
@@ -493,10 +516,26 @@ export function summaryTables(
     return { title, aggregates: rows, tables }
   })
   const footnotes: string[] = []
+  // several receiver modes: the grid of every pair first, the answer across them
+  groups.unshift(...gridGroups(report, est, width, separator))
   if (aggs.some((a) => a.vsCopy)) footnotes.push(vsCopyFootnote(report))
   if (aggs.length) footnotes.push(HEADROOM_FOOTNOTE)
   if (est) footnotes.push(ESTIMATE_FOOTNOTE)
   return { groups, footnotes, legend: tablesLegend(groups) }
+}
+
+/** a group a condition that ran several receiver modes: its sender × receiver grid */
+function gridGroups(report: Report, estimated: boolean, width: number, separator: string): SummaryGroup[] {
+  const plan = report.start.plan
+  const aggs = report.end.aggregates
+  return pairGrids(aggs, { methods: plan.methods, receiverModes: plan.receiverModes }, (a) =>
+    conditionText(a, separator)
+  ).map((g) => ({
+    title: g.condition,
+    aggregates: aggs.filter((a) => conditionText(a, separator) === g.condition),
+    tables: pairGridTables(g, estimated, width),
+    grid: true as const
+  }))
 }
 
 /** each glossary term the tables show, in the glossary's order */

@@ -138,7 +138,7 @@ export function reportHtml(report: Report): string {
     parts.push(`<ul class="findings" data-testid="findings">${said.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`)
   for (const g of groups) {
     parts.push(`<h2>${esc(g.title)}</h2>`)
-    parts.push(chartsFor(g.title, g.aggregates, report))
+    if (!g.grid) parts.push(chartsFor(g.title, g.aggregates, report))
     parts.push(...g.tables.map(htmlTable))
   }
   for (const f of footnotes) parts.push(`<p class="muted">${esc(f)}</p>`)

@@ -107,7 +107,7 @@ export function planText(report: Report): string {
     `after ${p.warmup} warm-up`,
     p.order === 'shuffled' ? `each round shuffled (seed ${p.seed})` : "each round in the plan's order",
     `cache ${p.cache}`,
-    `receiver ${p.receiverMode}`
+    `receiver ${p.receiverModes.join(', ')}`
   ]
   const by = p.autoPin ? ' (chosen by zcprof)' : ''
   if (p.senderCpus) parts.push(`sender CPUs ${formatCpuList(p.senderCpus)}${by}`)

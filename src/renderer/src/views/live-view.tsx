@@ -2,6 +2,7 @@
 // switches) and a point per finished trial.
 
 import { useEffect, useState } from 'react'
+import { rowLabel } from '../../../shared/pair-grid'
 import { formatDurationMs } from '../../../shared/units'
 import { StreamsChart, TrialChart, TrialPointsChart } from '../charts/live-charts'
 import { HEADLINE_HEAD, headlineWords, pointsText } from '../../../shared/export/figures'
@@ -43,8 +44,11 @@ function RoundTable({ run, precision }: { run: RunState; precision: number | nul
       </thead>
       <tbody>
         {shown.map((x) => (
-          <tr key={`${x.method}|${x.target}|${x.fileBytes}|${x.chunkBytes}`} data-testid={`round-${x.method}`}>
-            <th scope="row">{x.method}</th>
+          <tr
+            key={`${x.method}|${x.receiverMode}|${x.target}|${x.fileBytes}|${x.chunkBytes}`}
+            data-testid={`round-${x.method}`}
+          >
+            <th scope="row">{rowLabel(x, run.plan?.receiverModes ?? [])}</th>
             <td title={x.headline ? headlineWords(x.headline) : undefined}>
               {/* no trial of it (or of copy beside it) finished this far: say so, not a bare dash */}
               {x.headline ? headlineWords(x.headline) : 'no figure yet'}
@@ -99,7 +103,7 @@ export function LiveView({ run, onCancel }: { run: RunState; onCancel(): void })
             ? `${c.warmup ? 'warm-up round' : `round ${c.repetition + 1}`}, trial ${c.inRoundIndex + 1}/${c.inRound}`
             : `${run.doneTrials}/${run.totalTrials} trials (${pct.toFixed(0)}%)`}
           {c &&
-            ` · ${c.method}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
+            ` · ${rowLabel(c, run.plan?.receiverModes ?? [])}${c.durationMs !== null ? ` for ${formatDurationMs(c.durationMs)}` : ''}${streams > 1 ? `, ${streams} streams` : ''}`}
           {eta !== null && ` · ${formatDurationMs(Math.ceil(eta) * 1000)} left`}
         </span>
         {failed.length > 0 && (

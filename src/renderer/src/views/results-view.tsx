@@ -28,6 +28,7 @@ import { groupWarnings, warningInfo, type WarningGroup } from '../../../shared/w
 import { CyclesBars, HeadlineBars, HeadroomChart, ThroughputBars } from '../charts/result-charts'
 import { hasFigures, runOutcome } from '../run-outcome'
 import { RunOutcomeBanner } from './run-outcome-banner'
+import { PairGridView } from './pair-grid-view'
 
 /** a row of the headline table: the one answer, the same cell every view writes */
 function HeadlineRow({ a, stop, estimated }: { a: MethodAggregate; stop?: StopReason; estimated: boolean }) {
@@ -209,6 +210,7 @@ export function ResultsView({ report, actions }: { report: Report; actions?: Rea
       {aggs.length === 0 && outcome.kind === 'complete' && (
         <p data-testid="no-results">No measured trial finished: there is nothing to compare yet.</p>
       )}
+      {groups.length > 0 && <PairGridView report={report} />}
       {groups.map(([title, rows]) => (
         <div key={title}>
           <h3>{title}</h3>

@@ -2,8 +2,7 @@
 // (a generated size or a file, and the chunk sizes).
 
 import type { Capabilities } from '../../../shared/api'
-import { isGpuReceiverMode } from '../../../shared/methods'
-import type { PlanDraft } from '../../../shared/plan-form'
+import { isGpuReceiverMode, type ReceiverMode } from '../../../shared/methods'
 import { FieldError, TextField, type DraftFieldsProps } from './setup-fields'
 
 export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsProps & { capabilities: Capabilities }) {
@@ -22,22 +21,8 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
       {draft.target.startsWith('agent://') && (
         <TextField label="Agent token" field="token" type="password" draft={draft} errors={errors} set={set} />
       )}
-      <label>
-        Receiver
-        <select
-          name="receiverMode"
-          value={draft.receiverMode}
-          onChange={(e) => set('receiverMode', e.target.value as PlanDraft['receiverMode'])}
-        >
-          {capabilities.receiverModes.map((r) => (
-            <option key={r.name} value={r.name}>
-              {r.name}: {r.description}
-            </option>
-          ))}
-        </select>
-        <FieldError errors={errors} field="receiverMode" />
-      </label>
-      {isGpuReceiverMode(draft.receiverMode) && (
+      <ReceiverPicker capabilities={capabilities} draft={draft} errors={errors} set={set} />
+      {draft.receiverModes.some(isGpuReceiverMode) && (
         <TextField label="Receiving GPU" field="receiverGpu" numeric draft={draft} errors={errors} set={set} />
       )}
       {(capabilities.unavailableReceiverModes ?? []).map((r) => (
@@ -56,6 +41,34 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
         </details>
       ))}
     </fieldset>
+  )
+}
+
+/** the receiver modes, one or more: several pair each method with each (a sender × receiver grid) */
+function ReceiverPicker({ capabilities, draft, errors, set }: DraftFieldsProps & { capabilities: Capabilities }) {
+  const toggle = (r: ReceiverMode) =>
+    set(
+      'receiverModes',
+      draft.receiverModes.includes(r) ? draft.receiverModes.filter((x) => x !== r) : [...draft.receiverModes, r]
+    )
+  return (
+    <div className="receiver-list" role="group" aria-label="Receiver modes">
+      <span>Receiver {draft.receiverModes.length > 1 && <span className="muted">(each method with each)</span>}</span>
+      {capabilities.receiverModes.map((r) => (
+        <label key={r.name} className="method">
+          <input
+            type="checkbox"
+            name={`receiver-${r.name}`}
+            checked={draft.receiverModes.includes(r.name)}
+            onChange={() => toggle(r.name)}
+          />
+          <span>
+            <b>{r.name}</b> <span className="muted">{r.description}</span>
+          </span>
+        </label>
+      ))}
+      <FieldError errors={errors} field="receiverModes" />
+    </div>
   )
 }
 

@@ -79,7 +79,7 @@ function PinningFields({ capabilities, draft, errors, set }: DraftFieldsProps & 
 
 /** only where a chosen method or the receiver uses io_uring */
 function UringFields({ draft, errors, set }: DraftFieldsProps) {
-  if (!draft.methods.some((m) => METHOD_INFO[m].uring) && draft.receiverMode !== 'uring') return null
+  if (!draft.methods.some((m) => METHOD_INFO[m].uring) && !draft.receiverModes.includes('uring')) return null
   return (
     <>
       <TextField
