@@ -5,6 +5,7 @@
 
 import { finishReport } from './finish-report'
 import type { Report, TrialRecord, Warning } from './report'
+import { withReceiverModes } from './report-migrate'
 import { errorWarning, mergeWarning, warning } from './warnings'
 
 export type JournalLine =
@@ -109,7 +110,11 @@ export class JournalReader {
     if (!this.start) {
       if (parsed?.kind !== 'start' || typeof parsed.report !== 'object' || parsed.report === null)
         throw new JournalError('its first line is not the start of a run')
-      this.start = parsed
+      // a journal an older zcprof left (a run it was killed in) names one receiverMode
+      this.start = {
+        ...parsed,
+        report: withReceiverModes(parsed.report as unknown as Record<string, unknown>) as unknown as Report
+      }
     } else if (parsed?.kind === 'trial' && typeof parsed.trial === 'object' && parsed.trial !== null)
       this.trials.push(parsed.trial)
     else if (parsed?.kind === 'warning' && typeof parsed.warning === 'object' && parsed.warning !== null)

@@ -18,6 +18,7 @@ import type { Report } from '../../src/shared/report'
 import { tempDir, ZCPROF_BIN } from '../helpers'
 import { netnsRefused } from '../netns-pair'
 import { skipWhen } from '../skips'
+import { collectProblems, haveBrowser, launchBrowser, NO_BROWSER, startUi } from '../e2e/browser'
 
 const TAG = String(process.pid)
 const TOKEN = 'fleet-netns-token-5c1d09ab'
@@ -135,6 +136,7 @@ const sendersSeen = (log: string) =>
   [...new Set([...log.matchAll(/session (\d+\.\d+\.\d+\.\d+):\d+: trial \d+,.*→ ok/g)].map((m) => m[1]))].sort()
 
 const refused = netnsRefused(TAG)
+const noBrowser = skipWhen(!haveBrowser, 'the Fleet view of a real fleet run', NO_BROWSER)
 
 describe.skipIf(
   skipWhen(
@@ -144,6 +146,8 @@ describe.skipIf(
   )
 )('zcprof fleet across four network namespaces', () => {
   const agents = new Map<string, Agent>()
+  /** the 4 × 4 run's library and its matrix as `fleet show` gave it: the Chromium test reads the same */
+  let realRun: { library: string; cells: FleetView['matrices'][number]['cells'] } | null = null
   let dir = ''
   let hosts = ''
 
@@ -217,7 +221,30 @@ describe.skipIf(
           expect(cell.gbps!.mean).toBe(row.throughputBitsPerSec!.mean)
         }
       }
+    realRun = { library, cells: view.matrices[0].cells }
   }, 120_000)
+
+  it.skipIf(noBrowser)("the Fleet view in Chromium draws that real run's 4 × 4 matrix, each cell its report's", async () => {
+    expect(realRun, 'the 4 × 4 run above must have landed').not.toBeNull()
+    const { ui, url } = await startUi({ ZCPROF_LIBRARY: realRun!.library })
+    const browser = await launchBrowser()
+    try {
+      const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
+      const problems = collectProblems(page)
+      await page.goto(url)
+      await page.getByRole('tab', { name: 'Fleet' }).click()
+      await page.waitForSelector('[data-testid="fleet-matrix"]', { timeout: 30_000 })
+      const texts = (await page.getByTestId('fleet-cell').allTextContents()).map((t) => t.trim())
+      expect(texts).toHaveLength(16)
+      // the view's own rounding of each cell's cost (3 significant figures), against the CLI's numbers
+      const expected = realRun!.cells.flat().map((c) => (c.status === 'self' ? '·' : c.cpu!.mean.toPrecision(3)))
+      expect(texts).toEqual(expected)
+      expect(problems).toEqual([])
+    } finally {
+      await browser.close()
+      ui.kill('SIGTERM')
+    }
+  }, 90_000)
 
   it('SIGTERM stops the run cleanly: the pairs that finished keep their reports, the rest are not run (exit 1)', async () => {
     const library = path.join(dir, 'lib-stopped')

@@ -32,6 +32,29 @@ const view = (draft: Partial<PlanDraft>, capabilities = caps) =>
 
 const gpuField = (node: Element) => node.querySelector<HTMLInputElement>('input[name="receiverGpu"]')
 
+describe('the unavailable gpu-* modes beside unavailable GPU methods', () => {
+  it('do not say the methods\' reason again (the layout test counts it once on the page)', () => {
+    const node = view(
+      {},
+      {
+        ...caps,
+        methods: caps.methods.map((m) => (m.gpu ? { ...m, supported: false, reason: 'no CUDA driver: libcuda.so.1' } : m)),
+        receiverModes: caps.receiverModes.filter((r) => !r.name.startsWith('gpu-')),
+        unavailableReceiverModes: ['gpu-pageable', 'gpu-pinned', 'gpu-mapped'].map((name) => ({
+          name,
+          description: 'd',
+          reason: 'no GPU to receive into: no CUDA driver: libcuda.so.1',
+          needs: []
+        }))
+      }
+    )
+    expect(node.querySelector('[data-testid="unavailable-receivers"] summary')!.textContent).toBe(
+      'gpu-pageable, gpu-pinned, gpu-mapped are unavailable here: no GPU to receive into: the same reason as the methods above'
+    )
+    expect(node.textContent!.split('no CUDA driver: libcuda.so.1').length - 1).toBe(1)
+  })
+})
+
 describe('the Receiving GPU field', () => {
   it('is there for gpu-pinned, holding the device', () => {
     const input = gpuField(view({ receiverModes: ['gpu-pinned'], receiverGpu: '1' }))
@@ -58,10 +81,9 @@ describe('the Receiving GPU field', () => {
     const summaries = [...node.querySelectorAll('[data-testid="unavailable-receivers"] summary')].map(
       (s) => s.textContent
     )
+    // one line for the three: one reason, said once
     expect(summaries).toEqual([
-      'gpu-pageable is unavailable here: no GPU to receive into: no CUDA driver',
-      'gpu-pinned is unavailable here: no GPU to receive into: no CUDA driver',
-      'gpu-mapped is unavailable here: no GPU to receive into: no CUDA driver'
+      'gpu-pageable, gpu-pinned, gpu-mapped are unavailable here: no GPU to receive into: no CUDA driver'
     ])
     const options = [...node.querySelectorAll('[aria-label="Receiver modes"] input[type="checkbox"]')].map((o) =>
       o.getAttribute('name')

@@ -25,22 +25,50 @@ export function TargetFields({ capabilities, draft, errors, set }: DraftFieldsPr
       {draft.receiverModes.some(isGpuReceiverMode) && (
         <TextField label="Receiving GPU" field="receiverGpu" numeric draft={draft} errors={errors} set={set} />
       )}
-      {(capabilities.unavailableReceiverModes ?? []).map((r) => (
-        <details key={r.name} className="unavailable" data-testid="unavailable-receivers">
+      <UnavailableReceivers capabilities={capabilities} />
+    </fieldset>
+  )
+}
+
+/**
+ * The receiver modes that cannot run here, one line per reason (three gpu-* modes without
+ * a driver say so once), and a reason the methods above already gave is not said again.
+ */
+function UnavailableReceivers({ capabilities }: { capabilities: Capabilities }) {
+  const byReason = new Map<string, NonNullable<Capabilities['unavailableReceiverModes']>>()
+  for (const r of capabilities.unavailableReceiverModes ?? [])
+    byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r])
+  const methodReasons = [...new Set(capabilities.methods.filter((m) => !m.supported && m.reason).map((m) => m.reason!))]
+  const said = (reason: string) =>
+    methodReasons.reduce((text, m) => text.split(m).join('the same reason as the methods above'), reason)
+  return (
+    <>
+      {[...byReason].map(([reason, modes]) => (
+        <details key={reason} className="unavailable" data-testid="unavailable-receivers">
           <summary>
-            {r.name} is unavailable here: {r.reason}
+            {modes.map((r) => r.name).join(', ')} {modes.length === 1 ? 'is' : 'are'} unavailable here: {said(reason)}
           </summary>
-          <p className="muted">{r.description}</p>
-          {r.needs.length > 0 && (
+          {modes.length === 1 ? (
+            <p className="muted">{modes[0].description}</p>
+          ) : (
             <ul>
-              {r.needs.map((n) => (
+              {modes.map((r) => (
+                <li key={r.name}>
+                  <b>{r.name}</b> <span className="muted">{r.description}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {modes[0].needs.length > 0 && (
+            <ul>
+              {modes[0].needs.map((n) => (
                 <li key={n}>{n}</li>
               ))}
             </ul>
           )}
         </details>
       ))}
-    </fieldset>
+    </>
   )
 }
 
