@@ -188,7 +188,7 @@ describe('deploy/kubernetes as committed', () => {
     expect(r.limits.cpu).toBeUndefined()
   })
 
-  it("admits only the runner Job's pods to the agent port, and the agents and runner to the data ports", () => {
+  it("admits the runner Job's pods and the agents (a send job's control connection) to the agent port, and both to the data ports", () => {
     const agents = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
     const job = find(parseYaml(readFileSync(path.join(deployDir, 'fleet-job.yaml'), 'utf8')), 'Job')
     const ds = find(agents, 'DaemonSet')
@@ -200,9 +200,13 @@ describe('deploy/kubernetes as committed', () => {
     const port = ds.spec.template.spec.containers[0].ports[0].containerPort
     const control = np.spec.ingress.filter((r: Obj) => r.ports.some((p: Obj) => p.port === port))
     expect(control).toHaveLength(1)
-    expect(control[0].from).toHaveLength(1)
-    expect(matches(control[0].from[0].podSelector.matchLabels, runnerPod)).toBe(true)
-    expect(matches(control[0].from[0].podSelector.matchLabels, agentPod)).toBe(false)
+    expect(control[0].from).toHaveLength(2)
+    expect(control[0].from.some((f: Obj) => matches(f.podSelector.matchLabels, runnerPod))).toBe(true)
+    // in a send job the sending agent opens a control connection to the receiving agent's port
+    expect(control[0].from.some((f: Obj) => matches(f.podSelector.matchLabels, agentPod))).toBe(true)
+    // and nothing else: each source is one of the two
+    for (const f of control[0].from)
+      expect(matches(f.podSelector.matchLabels, runnerPod) || matches(f.podSelector.matchLabels, agentPod)).toBe(true)
     // a data port: the agent binds port 0, so the kernel's default ephemeral range
     const data = np.spec.ingress.find((r: Obj) =>
       r.ports.some((p: Obj) => p.port <= 40000 && (p.endPort ?? p.port) >= 40000)

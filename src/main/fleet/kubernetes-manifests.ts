@@ -329,7 +329,7 @@ function networkPolicy(o: ManifestOptions): Manifest {
         policyTypes: ['Ingress'],
         ingress: [
           {
-            from: [{ podSelector: { matchLabels: RUNNER_LABELS } }],
+            from: [{ podSelector: { matchLabels: RUNNER_LABELS } }, { podSelector: { matchLabels: AGENT_LABELS } }],
             ports: [{ protocol: 'TCP', port: AGENT_PORT }]
           },
           {
@@ -340,7 +340,10 @@ function networkPolicy(o: ManifestOptions): Manifest {
       }
     },
     comments: [
-      { path: ['spec', 'ingress', 0], text: "The control port: the runner's pods only." },
+      {
+        path: ['spec', 'ingress', 0],
+        text: "The control port: the runner's pods, and the other agents (a send job's sender opens its\ncontrol connection to the receiver's agent here)."
+      },
       {
         path: ['spec', 'ingress', 1],
         text: "A trial's data ports (ephemeral, one per stream): from the runner or another agent asked to send."
