@@ -79,6 +79,29 @@ describe('send: what an agent refuses', () => {
     expect(a.jobs).toHaveLength(0)
   })
 
+  it('test files past --max-send-file-bytes, its sizes together (ZC_BAD_PLAN naming the flag); at the limit it runs', async () => {
+    const MiB = 1024 ** 2
+    const a = await agent({ limits: { maxSendFileBytes: 96 * MiB } }, async () => fakeReport())
+    // 64 + 48 MiB: each fits, together they do not
+    const e = await asyncRefusal(send(await a.connect(), plan({ fileBytes: [64 * MiB, 48 * MiB] })))
+    expect(e.code).toBe('ZC_BAD_PLAN')
+    expect(e.message).toContain('112MiB')
+    expect(e.message).toContain('96MiB')
+    expect(e.message).toContain('--max-send-file-bytes')
+    expect(a.jobs).toHaveLength(0)
+    // 64 + 32 MiB is the limit exactly
+    await send(await a.connect(), plan({ fileBytes: [64 * MiB, 32 * MiB] }))
+    expect(a.jobs).toHaveLength(1)
+  })
+
+  it('test files past 4 GiB by default', async () => {
+    const a = await agent({}, async () => fakeReport())
+    const e = await asyncRefusal(send(await a.connect(), plan({ fileBytes: [2 ** 50] })))
+    expect(e.code).toBe('ZC_BAD_PLAN')
+    expect(e.message).toContain('over the 4GiB')
+    expect(a.jobs).toHaveLength(0)
+  })
+
   it('a client with a wrong token never gets to ask', async () => {
     const a = await agent({ authFailures: { delayBaseMs: 1, delayMaxMs: 1 } }, async () => fakeReport())
     const e = await asyncRefusal(a.connect('wrong-token-wrong-token'))
@@ -134,6 +157,16 @@ describe('send: a job', () => {
     expect(a.jobs[0].token).toBe(TOKEN)
     expect(a.jobs[0].plan.methods).toEqual(['copy'])
     expect(a.jobs[0].reference).toBe(false)
+  })
+
+  it('keeps a client waiting on a job past the idle timeout: it is not idle', async () => {
+    const idleTimeoutMs = 100
+    const a = await agent({ limits: { idleTimeoutMs } }, async () => {
+      // the runner says nothing while the job runs: five idle timeouts
+      await new Promise((r) => setTimeout(r, 5 * idleTimeoutMs))
+      return fakeReport({ n: 2 })
+    })
+    expect(JSON.parse(await send(await a.connect(), plan()))).toEqual({ schemaVersion: 0, n: 2 })
   })
 
   it('a job that fails ends with its error, and no report', async () => {

@@ -13,6 +13,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { Namespace, PersistentVolumeClaim, Secret, ServiceAccount } from 'kubernetes-models/v1'
 import { kustomizations, MANIFEST_FILES, manifestsYaml } from '../../scripts/kubernetes-manifests'
+import { parseSize } from '../../src/shared/units'
 import {
   AGENT_PORT,
   DEFAULT_MANIFEST_OPTIONS,
@@ -161,6 +162,12 @@ describe('deploy/kubernetes as committed', () => {
     // to its user (an emptyDir is 0777): one root step with CHOWN and FOWNER alone hands it over
     expect(c.volumeMounts).toContainEqual({ name: 'cache', mountPath: '/cache' })
     expect(spec.volumes).toContainEqual({ name: 'cache', emptyDir: { sizeLimit: '2Gi' } })
+    // the agent sees the node's disk, not the emptyDir's limit: its flag keeps one job's test
+    // files to half the cache, so an earlier plan's files fit beside them (a pod past it is evicted)
+    const flag = c.args.indexOf('--max-send-file-bytes')
+    expect(flag).toBeGreaterThan(0)
+    expect(c.args[flag + 1]).toBe('1GiB')
+    expect(parseSize(c.args[flag + 1], 'x')).toBeLessThanOrEqual((mib('2Gi') * 1024 ** 2) / 2)
     expect(spec.initContainers).toHaveLength(1)
     const owner = spec.initContainers[0]
     expect(owner.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN', 'FOWNER'] })
@@ -336,7 +343,7 @@ describe('the image recipe (deploy/docker/Dockerfile), as far as it can be check
     const all = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
     const spec = podSpec(find(all, 'DaemonSet'))
     expect(spec.securityContext.runAsUser).toBe(IMAGE_UID)
-    expect(spec.containers[0].args).toEqual(['agent', '--listen', `0.0.0.0:${AGENT_PORT}`])
+    expect(spec.containers[0].args.slice(0, 3)).toEqual(['agent', '--listen', `0.0.0.0:${AGENT_PORT}`])
   })
 })
 

@@ -8,6 +8,7 @@
 import type { ErrorInfo } from '../../shared/errors'
 import { planShapeProblems } from '../../shared/plan-schema'
 import { MAX_REPORT_BYTES, type Plan, type Report } from '../../shared/report'
+import { formatBytes } from '../../shared/units'
 import type { Client } from './agent-peer'
 import { whoIs } from './agent-peer'
 import { SEND_REPORT_PART_BYTES, type AgentLimits, type SendRequest } from './protocol'
@@ -36,7 +37,13 @@ const AGENT_TARGET = /^agent:\/\/\S+$/i
 /** why a send request is refused before it starts, or null: checked in this order */
 export function sendRefusal(
   m: SendRequest,
-  state: { token: string | null | undefined; runner: SendRunner | null; running: number; maxSendJobs: number }
+  state: {
+    token: string | null | undefined
+    runner: SendRunner | null
+    running: number
+    maxSendJobs: number
+    maxSendFileBytes: number
+  }
 ): ErrorInfo | null {
   if (!state.runner || state.maxSendJobs < 1)
     return {
@@ -68,6 +75,14 @@ export function sendRefusal(
       message: 'send: a send job sends a generated file, never a file of the agent host',
       hint: 'leave --file out; --size sets the generated file'
     }
+  // each size is a file written and kept in the cache: their sum is what the job takes of the disk
+  const fileBytes = [...new Set(plan.fileBytes)].reduce((a, b) => a + b, 0)
+  if (fileBytes > state.maxSendFileBytes)
+    return {
+      code: 'ZC_BAD_PLAN',
+      message: `send: the plan's generated files come to ${formatBytes(fileBytes)} (${plan.fileBytes.length} size${plan.fileBytes.length > 1 ? 's' : ''}), over the ${formatBytes(state.maxSendFileBytes)} this agent writes for one send job (--max-send-file-bytes)`,
+      hint: 'use smaller or fewer --size values, or start the agent with a larger --max-send-file-bytes where its cache has the room'
+    }
   if (state.running >= state.maxSendJobs)
     return {
       code: 'ZC_BUSY',
@@ -96,7 +111,8 @@ export class SendJobs {
       token: this.options.token,
       runner: this.runner,
       running: this.running,
-      maxSendJobs: this.limits.maxSendJobs
+      maxSendJobs: this.limits.maxSendJobs,
+      maxSendFileBytes: this.limits.maxSendFileBytes
     })
     if (refusal) {
       this.log(`session ${whoIs(client.sock)}: send refused: ${refusal.code} ${refusal.message}`)
