@@ -169,6 +169,18 @@ describe('send: a job', () => {
     expect(JSON.parse(await send(await a.connect(), plan()))).toEqual({ schemaVersion: 0, n: 2 })
   })
 
+  it("logs a client's targets printable, taken or refused: no control byte reaches the agent's terminal", async () => {
+    const lines: string[] = []
+    const a = await agent({ log: (l) => lines.push(l) }, async () => fakeReport())
+    // a title escape and a screen clear, as a hostile runner could send them
+    await send(await a.connect(), plan({ targets: ['agent://127.0.0.1:7733\u001b]0;pwned\u0007'] }))
+    await asyncRefusal(send(await a.connect(), plan({ targets: ['tcp://10.0.0.1\u001b[2J'] })))
+    expect(lines.some((l) => l.includes('to agent://127.0.0.1:7733]0;pwned'))).toBe(true)
+    expect(lines.some((l) => l.includes("target 'tcp://10.0.0.1[2J'"))).toBe(true)
+    // eslint-disable-next-line no-control-regex
+    for (const l of lines) expect(l).not.toMatch(/[\u0000-\u001f\u007f]/)
+  })
+
   it('a job that fails ends with its error, and no report', async () => {
     const a = await agent({}, async () => {
       throw Object.assign(new Error('cannot reach the agent at 10.77.0.9:7733'), { code: 'ECONNREFUSED' })

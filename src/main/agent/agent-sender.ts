@@ -7,6 +7,7 @@
 
 import type { ErrorInfo } from '../../shared/errors'
 import { planShapeProblems } from '../../shared/plan-schema'
+import { printable } from '../../shared/printable'
 import { MAX_REPORT_BYTES, type Plan, type Report } from '../../shared/report'
 import { formatBytes } from '../../shared/units'
 import type { Client } from './agent-peer'
@@ -102,8 +103,13 @@ export class SendJobs {
     private readonly limits: AgentLimits,
     private readonly options: { readonly token?: string | null },
     private readonly runner: SendRunner | null,
-    private readonly log: (line: string) => void
+    private readonly rawLog: (line: string) => void
   ) {}
+
+  /** a line of the agent's log: what a client sent (targets, and errors quoting them) never reaches a terminal raw */
+  private log(line: string): void {
+    this.rawLog(printable(line))
+  }
 
   /** answers the request (sending, or an error) and runs the job */
   start(client: Client, m: SendRequest, re: number): void {
