@@ -5,6 +5,7 @@
 // for the engine (agent-command.ts hands the real one in; test/fleet/fleet-netns.test.ts
 // runs that end to end): what is tested is the agent's side of the request.
 
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AgentClient } from '../../src/main/agent/agent-client'
 import type { SendRun } from '../../src/main/agent/agent-sender'
@@ -179,6 +180,26 @@ describe('send: a job', () => {
     expect(lines.some((l) => l.includes("target 'tcp://10.0.0.1[2J'"))).toBe(true)
     // eslint-disable-next-line no-control-regex
     for (const l of lines) expect(l).not.toMatch(/[\u0000-\u001f\u007f]/)
+  })
+
+  it('reaching a host that is no agent tells the runner where, never what that host answered', async () => {
+    // a real ZC_NOT_AGENT: what the client makes of an SSH server's banner
+    const ssh = net.createServer((sock) => sock.end('SSH-2.0-OpenSSH_9.6 internal-build-7f3a\r\n'))
+    await new Promise<void>((r) => ssh.listen(0, '127.0.0.1', r))
+    const sshPort = (ssh.address() as net.AddressInfo).port
+    try {
+      const real = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port: sshPort }, { token: TOKEN }))
+      expect(real.code).toBe('ZC_NOT_AGENT')
+      expect(real.message).toContain('internal-build-7f3a')
+      const a = await agent({}, async () => {
+        throw real
+      })
+      const e = await asyncRefusal(send(await a.connect(), plan({ targets: [`agent://127.0.0.1:${sshPort}`] })))
+      expect(e.code).toBe('ZC_NOT_AGENT')
+      expect(e.message).toBe(`127.0.0.1:${sshPort} is not a zcprof agent`)
+    } finally {
+      ssh.close()
+    }
   })
 
   it('a job that fails ends with its error, and no report', async () => {

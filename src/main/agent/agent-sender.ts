@@ -164,10 +164,21 @@ export class SendJobs {
     } catch (e) {
       const info = e as Partial<ErrorInfo>
       error = { code: typeof info.code === 'string' ? info.code : 'ZC_INTERNAL', message: String(info.message ?? e) }
+      if (error.code === 'ZC_NOT_AGENT') error.message = notAgentMessage(error.message, plan)
     }
     this.log(`send job ${job}: ${error ? `failed: ${error.code} ${error.message}` : 'report sent'}`)
     client.send({ type: 'send-end', job, error })
   }
+}
+
+/**
+ * ZC_NOT_AGENT quotes what answered (a banner, an HTTP status line): fine for a user's own
+ * run, but a send job's runner is told only where, never what a host of this network says
+ */
+function notAgentMessage(message: string, plan: Plan): string {
+  // the address comes first, before anything the peer sent
+  const where = /^(\S+) is not a zcprof agent/.exec(message)?.[1]
+  return `${where ?? plan.targets.map((t) => t.replace(/^agent:\/\//i, '')).join(', ')} is not a zcprof agent`
 }
 
 /** the report in pieces, each waiting for the one before to leave: the backlog stays one piece deep */
