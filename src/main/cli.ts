@@ -246,13 +246,13 @@ function registerFleet(program: Command): Command {
       .command('run')
       .description("run a plan between pairs of a fleet's agents: each sender's agent sends; one report per pair")
       .option('--hosts <file>', 'the fleet from a hosts file: one node a line, `NAME HOST[:PORT] [POOL]`, # comments')
-    .option(
-      '--kubernetes [selector]',
-      "the fleet from the Kubernetes API: the agents' ready pods by label (default: deploy/kubernetes's DaemonSet)"
-    )
-    .option('--namespace <ns>', "with --kubernetes: the agents' namespace (default: the context's, else zcprof)")
-    .option('--kubeconfig <file>', "with --kubernetes: else $KUBECONFIG, ~/.kube/config, then the pod's account")
-    .option('--pool-label <label>', "with --kubernetes: the node label naming a node's pool (default: the clouds')")
+      .option(
+        '--kubernetes [selector]',
+        "the fleet from the Kubernetes API: the agents' ready pods by label (default: deploy/kubernetes's DaemonSet)"
+      )
+      .option('--namespace <ns>', "with --kubernetes: the agents' namespace (default: the context's, else zcprof)")
+      .option('--kubeconfig <file>', "with --kubernetes: else $KUBECONFIG, ~/.kube/config, then the pod's account")
+      .option('--pool-label <label>', "with --kubernetes: the node label naming a node's pool (default: the clouds')")
       .option('--matrix <which>', 'all: every node to every other (the default)')
       .option('--to <node>', 'every node to this one (a sink)')
       .option('--pairs <file>', 'these pairs: `SENDER RECEIVER` a line, node names of the hosts file')
@@ -310,6 +310,11 @@ function registerAgent(program: Command): void {
       '--max-send-jobs <n>',
       'fleet pairs this agent may run as the sender at once, to other agents with its own token (0: none)',
       '1'
+    )
+    .option(
+      '--max-send-file-bytes <size>',
+      "generated test files one send job may write and keep in the cache, its plan's sizes together",
+      '4GiB'
     )
     .option('--announce', 'print the bound address as JSON on stdout (used for local agents)', false)
     .addOption(new Option('--parent-owned', "a run's own receiver: signals to the group are its parent's").hideHelp())

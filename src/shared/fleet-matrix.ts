@@ -11,7 +11,7 @@ import type { EntryRow, LibraryEntry } from './library'
 import type { MethodName } from './methods'
 import type { FleetMember } from './report'
 import { median, type Stat } from './statistics'
-import { formatBytes } from './units'
+import { formatBytes, formatDurationMs } from './units'
 
 /** the figures a matrix shows: whole-system CPU per bit, or throughput */
 export const FLEET_FIGURES = ['cpu', 'gbps'] as const
@@ -100,12 +100,16 @@ export interface NodeJudgement {
 export type FleetJudgements = Record<'sender' | 'receiver', NodeJudgement[]>
 
 export interface FleetMatrix {
-  /** method, chunk and streams: a fleet's plan with two chunk sizes has two matrices a method */
+  /** method, chunk, streams and size: a fleet's plan with two chunk sizes (or two --size) has two matrices a method */
   key: string
   method: MethodName
+  /** the method, and the condition when the method has several: the size when the fleet has several */
   label: string
   chunkBytes: number
   streams: number
+  fileBytes: number
+  trialBytes: number | null
+  durationMs: number | null
   /** cells[i][j]: the view's nodes[i] sending to nodes[j] */
   cells: FleetCell[][]
   /** each figure's outliers, as sender and as receiver, a judgement for every node in order */
@@ -196,7 +200,31 @@ function nodesOf(entries: readonly LibraryEntry[]): FleetMember[] {
     )
 }
 
-const rowKey = (r: Pick<EntryRow, 'method' | 'chunkBytes' | 'streams'>) => `${r.method}|${r.chunkBytes}|${r.streams}`
+type RowCondition = Pick<EntryRow, 'method' | 'chunkBytes' | 'streams' | 'fileBytes' | 'trialBytes' | 'durationMs'>
+/** the size condition: a report's rows are split by file size, bytes a trial and duration too */
+const sizeKey = (r: RowCondition) => `${r.fileBytes}|${r.trialBytes}|${r.durationMs}`
+const rowKey = (r: RowCondition) => `${r.method}|${r.chunkBytes}|${r.streams}|${sizeKey(r)}`
+
+/** the size condition in words: "1MiB file", "1MiB file, 4GiB a trial", "1MiB file, 10.0 s" */
+function sizeText(r: RowCondition): string {
+  const parts = [`${formatBytes(r.fileBytes)} file`]
+  if (r.trialBytes !== null) parts.push(`${formatBytes(r.trialBytes)} a trial`)
+  if (r.durationMs !== null) parts.push(formatDurationMs(r.durationMs))
+  return parts.join(', ')
+}
+
+/** a matrix's name: its method, its chunk and streams when the method has several rows, its size when the fleet has several */
+function matrixLabel(row: RowCondition, keys: readonly RowCondition[]): string {
+  const several = keys.filter((k) => k.method === row.method).length > 1
+  const sizes = new Set(keys.map(sizeKey)).size > 1
+  return [
+    row.method,
+    ...(sizes ? [sizeText(row)] : []),
+    ...(several
+      ? [`${formatBytes(row.chunkBytes)} chunks`, `${row.streams} stream${row.streams === 1 ? '' : 's'}`]
+      : [])
+  ].join(' · ')
+}
 
 /** the matrices' rows: one a method and condition, in the order the reports list them */
 function matrixKeys(entries: readonly LibraryEntry[]): EntryRow[] {
@@ -241,15 +269,15 @@ export function buildFleetView(entries: readonly LibraryEntry[], wanted?: string
     const cells = nodes.map((s) =>
       nodes.map((r) => cellOf(byPair.get(`${s.name}\u0000${r.name}`) ?? [], key, s.name === r.name))
     )
-    const several = keys.filter((k) => k.method === row.method).length > 1
     return {
       key,
       method: row.method,
-      label: several
-        ? `${row.method} · ${formatBytes(row.chunkBytes)} chunks · ${row.streams} stream${row.streams === 1 ? '' : 's'}`
-        : row.method,
+      label: matrixLabel(row, keys),
       chunkBytes: row.chunkBytes,
       streams: row.streams,
+      fileBytes: row.fileBytes,
+      trialBytes: row.trialBytes,
+      durationMs: row.durationMs,
       cells,
       judgements: {
         cpu: judgeFleet(nodes, cells, 'cpu'),

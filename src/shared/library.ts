@@ -53,6 +53,10 @@ export interface EntryRow {
   target: string
   chunkBytes: number
   streams: number
+  /** the size condition: the file, the bytes a trial, how long a timed trial runs (a plan with two sizes has a row each) */
+  fileBytes: number
+  trialBytes: number | null
+  durationMs: number | null
   /** the runs its figures rest on: repetitions that finished */
   runs: number
   allHostsCyclesPerBit: Stat | null

@@ -53,6 +53,9 @@ export function entryTrend(report: Report): EntryTrend {
         target: rowKeyOf(a).target,
         chunkBytes: a.chunkBytes,
         streams: a.streams,
+        fileBytes: a.fileBytes,
+        trialBytes: a.trialBytes ?? null,
+        durationMs: a.durationMs ?? null,
         runs: a.trials - a.failed,
         allHostsCyclesPerBit: a.allHostsCyclesPerBit,
         throughputBitsPerSec: a.throughputBitsPerSec

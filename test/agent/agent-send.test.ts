@@ -5,6 +5,7 @@
 // for the engine (agent-command.ts hands the real one in; test/fleet/fleet-netns.test.ts
 // runs that end to end): what is tested is the agent's side of the request.
 
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AgentClient } from '../../src/main/agent/agent-client'
 import type { SendRun } from '../../src/main/agent/agent-sender'
@@ -79,6 +80,29 @@ describe('send: what an agent refuses', () => {
     expect(a.jobs).toHaveLength(0)
   })
 
+  it('test files past --max-send-file-bytes, its sizes together (ZC_BAD_PLAN naming the flag); at the limit it runs', async () => {
+    const MiB = 1024 ** 2
+    const a = await agent({ limits: { maxSendFileBytes: 96 * MiB } }, async () => fakeReport())
+    // 64 + 48 MiB: each fits, together they do not
+    const e = await asyncRefusal(send(await a.connect(), plan({ fileBytes: [64 * MiB, 48 * MiB] })))
+    expect(e.code).toBe('ZC_BAD_PLAN')
+    expect(e.message).toContain('112MiB')
+    expect(e.message).toContain('96MiB')
+    expect(e.message).toContain('--max-send-file-bytes')
+    expect(a.jobs).toHaveLength(0)
+    // 64 + 32 MiB is the limit exactly
+    await send(await a.connect(), plan({ fileBytes: [64 * MiB, 32 * MiB] }))
+    expect(a.jobs).toHaveLength(1)
+  })
+
+  it('test files past 4 GiB by default', async () => {
+    const a = await agent({}, async () => fakeReport())
+    const e = await asyncRefusal(send(await a.connect(), plan({ fileBytes: [2 ** 50] })))
+    expect(e.code).toBe('ZC_BAD_PLAN')
+    expect(e.message).toContain('over the 4GiB')
+    expect(a.jobs).toHaveLength(0)
+  })
+
   it('a client with a wrong token never gets to ask', async () => {
     const a = await agent({ authFailures: { delayBaseMs: 1, delayMaxMs: 1 } }, async () => fakeReport())
     const e = await asyncRefusal(a.connect('wrong-token-wrong-token'))
@@ -134,6 +158,48 @@ describe('send: a job', () => {
     expect(a.jobs[0].token).toBe(TOKEN)
     expect(a.jobs[0].plan.methods).toEqual(['copy'])
     expect(a.jobs[0].reference).toBe(false)
+  })
+
+  it('keeps a client waiting on a job past the idle timeout: it is not idle', async () => {
+    const idleTimeoutMs = 100
+    const a = await agent({ limits: { idleTimeoutMs } }, async () => {
+      // the runner says nothing while the job runs: five idle timeouts
+      await new Promise((r) => setTimeout(r, 5 * idleTimeoutMs))
+      return fakeReport({ n: 2 })
+    })
+    expect(JSON.parse(await send(await a.connect(), plan()))).toEqual({ schemaVersion: 0, n: 2 })
+  })
+
+  it("logs a client's targets printable, taken or refused: no control byte reaches the agent's terminal", async () => {
+    const lines: string[] = []
+    const a = await agent({ log: (l) => lines.push(l) }, async () => fakeReport())
+    // a title escape and a screen clear, as a hostile runner could send them
+    await send(await a.connect(), plan({ targets: ['agent://127.0.0.1:7733\u001b]0;pwned\u0007'] }))
+    await asyncRefusal(send(await a.connect(), plan({ targets: ['tcp://10.0.0.1\u001b[2J'] })))
+    expect(lines.some((l) => l.includes('to agent://127.0.0.1:7733]0;pwned'))).toBe(true)
+    expect(lines.some((l) => l.includes("target 'tcp://10.0.0.1[2J'"))).toBe(true)
+    // eslint-disable-next-line no-control-regex
+    for (const l of lines) expect(l).not.toMatch(/[\u0000-\u001f\u007f]/)
+  })
+
+  it('reaching a host that is no agent tells the runner where, never what that host answered', async () => {
+    // a real ZC_NOT_AGENT: what the client makes of an SSH server's banner
+    const ssh = net.createServer((sock) => sock.end('SSH-2.0-OpenSSH_9.6 internal-build-7f3a\r\n'))
+    await new Promise<void>((r) => ssh.listen(0, '127.0.0.1', r))
+    const sshPort = (ssh.address() as net.AddressInfo).port
+    try {
+      const real = await asyncRefusal(AgentClient.connect({ host: '127.0.0.1', port: sshPort }, { token: TOKEN }))
+      expect(real.code).toBe('ZC_NOT_AGENT')
+      expect(real.message).toContain('internal-build-7f3a')
+      const a = await agent({}, async () => {
+        throw real
+      })
+      const e = await asyncRefusal(send(await a.connect(), plan({ targets: [`agent://127.0.0.1:${sshPort}`] })))
+      expect(e.code).toBe('ZC_NOT_AGENT')
+      expect(e.message).toBe(`127.0.0.1:${sshPort} is not a zcprof agent`)
+    } finally {
+      ssh.close()
+    }
   })
 
   it('a job that fails ends with its error, and no report', async () => {

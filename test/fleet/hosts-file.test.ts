@@ -17,6 +17,8 @@ describe('hosts file', () => {
     ['  n1\thost.example.com   rack_2  ', { name: 'n1', host: 'host.example.com', port: 7733, pool: 'rack_2' }],
     ['n1 [fd00::7]:7800 p', { name: 'n1', host: 'fd00::7', port: 7800, pool: 'p' }],
     ['n1 fd00::7', { name: 'n1', host: 'fd00::7', port: 7733, pool: null }],
+    // the other node's host on another port: another agent
+    ['n1 10.9.9.9:7734', { name: 'n1', host: '10.9.9.9', port: 7734, pool: null }],
     [
       'ip-10-0-0-7.ec2.internal 10.0.0.7 # the first node',
       { name: 'ip-10-0-0-7.ec2.internal', host: '10.0.0.7', port: 7733, pool: null }
@@ -37,10 +39,17 @@ describe('hosts file', () => {
     ['a/b 10.0.0.7', "hosts.txt:2: node 'a/b' is not a name"],
     ['a 10.0.0.7 p/q', "hosts.txt:2: pool 'p/q' is not a name"],
     [`${'n'.repeat(254)} 10.0.0.7`, "hosts.txt:2: node 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' is not a name"],
-    ['zz 10.0.0.8', "hosts.txt:3: node 'zz' is named again (first on line 2)"]
+    ['zz 10.0.0.8', "hosts.txt:3: node 'zz' is named again (first on line 2)"],
+    // two names, one agent: a pair of them would send to itself
+    ['yy 10.9.9.9', "hosts.txt:3: node 'yy' is at 10.9.9.9, the agent node 'zz' is at (line 2)"],
+    ['yy 10.9.9.9:7733', "hosts.txt:3: node 'yy' is at 10.9.9.9:7733, the agent node 'zz' is at (line 2)"],
+    ['yy HOST.example.com', "hosts.txt:3: node 'yy' is at HOST.example.com, the agent node 'zz' is at (line 2)"],
+    ['yy [fd00:0::7]:7733', "hosts.txt:3: node 'yy' is at [fd00:0::7]:7733, the agent node 'zz' is at (line 2)"]
   ])('%j is refused: %s', (line, message) => {
-    // the bad line is line 2, after a comment; the duplicate case's first zz is line 2 too
-    const text = line.startsWith('zz ') ? `# fleet\n${OTHER}\n${line}\n` : `# fleet\n${line}\n${OTHER}\n`
+    // the bad line is line 2, after a comment; a duplicate's first (zz) is line 2 too
+    // zz written another way than yy's line writes the same agent
+    const other = line.includes('HOST.') ? 'zz host.example.com' : line.includes('[fd00') ? 'zz fd00::7' : OTHER
+    const text = /^(zz|yy) /.test(line) ? `# fleet\n${other}\n${line}\n` : `# fleet\n${line}\n${OTHER}\n`
     const e = refusal(() => parseHostsFile(text, 'hosts.txt'))
     expect(e.code).toBe('ZC_BAD_ARGUMENT')
     expect(e.message.startsWith(message), e.message).toBe(true)

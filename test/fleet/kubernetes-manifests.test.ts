@@ -13,6 +13,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { Namespace, PersistentVolumeClaim, Secret, ServiceAccount } from 'kubernetes-models/v1'
 import { kustomizations, MANIFEST_FILES, manifestsYaml } from '../../scripts/kubernetes-manifests'
+import { parseSize } from '../../src/shared/units'
 import {
   AGENT_PORT,
   DEFAULT_MANIFEST_OPTIONS,
@@ -161,6 +162,12 @@ describe('deploy/kubernetes as committed', () => {
     // to its user (an emptyDir is 0777): one root step with CHOWN and FOWNER alone hands it over
     expect(c.volumeMounts).toContainEqual({ name: 'cache', mountPath: '/cache' })
     expect(spec.volumes).toContainEqual({ name: 'cache', emptyDir: { sizeLimit: '2Gi' } })
+    // the agent sees the node's disk, not the emptyDir's limit: its flag keeps one job's test
+    // files to half the cache, so an earlier plan's files fit beside them (a pod past it is evicted)
+    const flag = c.args.indexOf('--max-send-file-bytes')
+    expect(flag).toBeGreaterThan(0)
+    expect(c.args[flag + 1]).toBe('1GiB')
+    expect(parseSize(c.args[flag + 1], 'x')).toBeLessThanOrEqual((mib('2Gi') * 1024 ** 2) / 2)
     expect(spec.initContainers).toHaveLength(1)
     const owner = spec.initContainers[0]
     expect(owner.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN', 'FOWNER'] })
@@ -188,7 +195,7 @@ describe('deploy/kubernetes as committed', () => {
     expect(r.limits.cpu).toBeUndefined()
   })
 
-  it("admits only the runner Job's pods to the agent port, and the agents and runner to the data ports", () => {
+  it("admits the runner Job's pods and the agents (a send job's control connection) to the agent port, and both to the data ports", () => {
     const agents = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
     const job = find(parseYaml(readFileSync(path.join(deployDir, 'fleet-job.yaml'), 'utf8')), 'Job')
     const ds = find(agents, 'DaemonSet')
@@ -200,9 +207,13 @@ describe('deploy/kubernetes as committed', () => {
     const port = ds.spec.template.spec.containers[0].ports[0].containerPort
     const control = np.spec.ingress.filter((r: Obj) => r.ports.some((p: Obj) => p.port === port))
     expect(control).toHaveLength(1)
-    expect(control[0].from).toHaveLength(1)
-    expect(matches(control[0].from[0].podSelector.matchLabels, runnerPod)).toBe(true)
-    expect(matches(control[0].from[0].podSelector.matchLabels, agentPod)).toBe(false)
+    expect(control[0].from).toHaveLength(2)
+    expect(control[0].from.some((f: Obj) => matches(f.podSelector.matchLabels, runnerPod))).toBe(true)
+    // in a send job the sending agent opens a control connection to the receiving agent's port
+    expect(control[0].from.some((f: Obj) => matches(f.podSelector.matchLabels, agentPod))).toBe(true)
+    // and nothing else: each source is one of the two
+    for (const f of control[0].from)
+      expect(matches(f.podSelector.matchLabels, runnerPod) || matches(f.podSelector.matchLabels, agentPod)).toBe(true)
     // a data port: the agent binds port 0, so the kernel's default ephemeral range
     const data = np.spec.ingress.find((r: Obj) =>
       r.ports.some((p: Obj) => p.port <= 40000 && (p.endPort ?? p.port) >= 40000)
@@ -332,7 +343,7 @@ describe('the image recipe (deploy/docker/Dockerfile), as far as it can be check
     const all = parseYaml(readFileSync(path.join(deployDir, 'zcprof-agents.yaml'), 'utf8'))
     const spec = podSpec(find(all, 'DaemonSet'))
     expect(spec.securityContext.runAsUser).toBe(IMAGE_UID)
-    expect(spec.containers[0].args).toEqual(['agent', '--listen', `0.0.0.0:${AGENT_PORT}`])
+    expect(spec.containers[0].args.slice(0, 3)).toEqual(['agent', '--listen', `0.0.0.0:${AGENT_PORT}`])
   })
 })
 

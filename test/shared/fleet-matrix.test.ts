@@ -3,9 +3,11 @@
 // every outlier below is worked out by hand from the planted costs, not by the code.
 
 import { describe, expect, it } from 'vitest'
+import { aggregateTrials, analysisOf } from '../../src/shared/aggregate'
 import { entryFor } from '../../src/shared/export/library-entry'
 import { buildFleetView, listFleets, pickFleet, type FleetMatrix } from '../../src/shared/fleet-matrix'
 import type { LibraryEntry } from '../../src/shared/library'
+import type { Report } from '../../src/shared/report'
 import {
   fleetRun,
   FOUR_NODES,
@@ -172,5 +174,81 @@ describe('which fleet', () => {
     expect(() => pickFleet(listFleets(two), 'night-')).toThrow(/'night-' begins 2 fleet ids/)
     expect(() => pickFleet(listFleets(two), 'nope')).toThrow(/no fleet run 'nope'/)
     expect(() => pickFleet([], null)).toThrow(/holds no fleet run/)
+  })
+})
+
+describe('a fleet of two sizes and two chunk sizes', () => {
+  const KiB = 1024
+  const MiB = 1024 * KiB
+  const SIZES = [MiB, 64 * MiB]
+  const CHUNKS = [64 * KiB, MiB]
+  /** each condition's planted share of the pair's cost: every one different */
+  const SHARE: Record<string, number> = {
+    [`${MiB}|${64 * KiB}`]: 1,
+    [`${MiB}|${MiB}`]: 0.5,
+    [`${64 * MiB}|${64 * KiB}`]: 2,
+    [`${64 * MiB}|${MiB}`]: 0.8
+  }
+  /** the pair's report with each trial run at every size and chunk, its costs times the condition's share */
+  function twoByTwo(r: Report): Report {
+    const trials = SIZES.flatMap((size) =>
+      CHUNKS.flatMap((chunk) =>
+        r.trials.map((t) => {
+          const c = structuredClone(t)
+          c.fileBytes = size
+          c.chunkBytes = chunk
+          const k = SHARE[`${size}|${chunk}`]
+          if (c.summary?.system) c.summary.system.cyclesPerBit = c.summary.system.cyclesPerBit! * k
+          if (c.summary?.receiverSystem)
+            c.summary.receiverSystem.cyclesPerBit = c.summary.receiverSystem.cyclesPerBit! * k
+          return c
+        })
+      )
+    )
+    trials.forEach((t, i) => (t.index = i))
+    r.trials = trials
+    r.start.plan = { ...r.start.plan, fileBytes: SIZES, chunkBytes: CHUNKS }
+    r.end.aggregates = aggregateTrials(r.trials, analysisOf(r.start.plan))
+    return r
+  }
+  const nodes = FOUR_NODES.slice(0, 3)
+  const view = buildFleetView(
+    fleetRun({ fleetId: 'fleet-sizes', nodes }).map(({ id, report }) =>
+      entryFor(id, twoByTwo(report), 1000, report.schemaVersion)
+    )
+  )
+
+  it('has a matrix for each size and chunk, named by both', () => {
+    expect(view.matrices.filter((m) => m.method === 'copy').map((m) => m.label)).toEqual([
+      'copy · 1MiB file · 64KiB chunks · 1 stream',
+      'copy · 1MiB file · 1MiB chunks · 1 stream',
+      'copy · 64MiB file · 64KiB chunks · 1 stream',
+      'copy · 64MiB file · 1MiB chunks · 1 stream'
+    ])
+    expect(view.matrices).toHaveLength(8)
+    expect(new Set(view.matrices.map((m) => m.key)).size).toBe(8)
+  })
+
+  it("each cell is its own condition's figure: (sender's cost + receiver's) × the condition's share", () => {
+    for (const size of SIZES)
+      for (const chunk of CHUNKS) {
+        const m = view.matrices.find((x) => x.method === 'copy' && x.fileBytes === size && x.chunkBytes === chunk)!
+        nodes.forEach((s, i) =>
+          nodes.forEach((r, j) => {
+            const cell = m.cells[i][j]
+            if (i === j) return expect(cell.status).toBe('self')
+            expect(cell.status).toBe('ok')
+            expect(cell.cpu!.mean, `${m.label} ${s.name}→${r.name}`).toBeCloseTo(
+              (s.sendCost + r.recvCost) * SHARE[`${size}|${chunk}`],
+              10
+            )
+          })
+        )
+      }
+  })
+
+  it('names no size when the fleet ran one', () => {
+    const one = buildFleetView(entries({ fleetId: 'fleet-one', nodes }))
+    expect(one.matrices.map((m) => m.label)).toEqual(['copy', 'sendfile'])
   })
 })

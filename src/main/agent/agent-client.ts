@@ -39,8 +39,9 @@ export class AgentClient {
   private readonly results = new Map<number, { resolve: (r: TrialResult) => void; reject: (e: Error) => void }>()
   private readonly early = new Map<number, TrialResult>()
   private closedError: Error | null = null
-  /** send jobs' pushes (progress, report pieces, end), by job */
+  /** the send job's pushes (progress, report pieces, end): one job a connection */
   private readonly jobs = new SendJobWatch()
+  private sendAsked = false
   hello: HelloReply | null = null
 
   private constructor(
@@ -106,13 +107,16 @@ export class AgentClient {
     })
   }
 
+  /** the agent broke the protocol: the connection cannot be trusted, and ends */
+  private protocolError(why: string): void {
+    this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${this.where} ${why}` }))
+    this.sock.destroy()
+  }
+
   private dispatch(m: Reply | Push): void {
     if (m.type === 'send-progress' || m.type === 'send-report' || m.type === 'send-end') {
       const e = this.jobs.push(m)
-      if (e) {
-        this.fail(new ZcprofError({ code: 'ZC_PROTOCOL', message: `agent at ${this.where} ${e}` }))
-        this.sock.destroy()
-      }
+      if (e) this.protocolError(e)
       return
     }
     if (m.type === 'result') {
@@ -129,6 +133,11 @@ export class AgentClient {
     }
     const p = this.pending.get(m.re)
     if (!p) return
+    // the job's number, taken before anything else is read: its pushes may follow in this same read
+    if (m.type === 'sending' && p.expects.includes(m.type)) {
+      const e = this.jobs.start(m.job)
+      if (e) return this.protocolError(e)
+    }
     this.pending.delete(m.re)
     clearTimeout(p.timer)
     if (m.type === 'error') p.reject(new ZcprofError(m.error))
@@ -289,11 +298,24 @@ export class AgentClient {
    * JSON text, unchecked: the caller parses it as any report from elsewhere.
    */
   async sendJob(plan: unknown, opts: SendJobOptions): Promise<string> {
+    if (this.sendAsked)
+      // its pushes carry the one job number the connection knows: a second job is another connection's
+      throw new ZcprofError({
+        code: 'ZC_INTERNAL',
+        message: `a connection runs one send job: connect to the agent at ${this.where} again for another`
+      })
+    this.sendAsked = true
     // a job says nothing for a whole trial: a sender host that vanished without a word
     // is found by keepalive probes, not waited for forever
     this.sock.setKeepAlive(true, SEND_KEEPALIVE_MS)
-    const { job } = await this.request({ type: 'send', plan, reference: opts.reference }, opts.timeoutMs)
-    return this.jobs.watch(job, opts, this.closedError)
+    try {
+      await this.request({ type: 'send', plan, reference: opts.reference }, opts.timeoutMs)
+    } catch (e) {
+      // refused: no job started, so the connection may ask again
+      this.sendAsked = false
+      throw e
+    }
+    return this.jobs.watch(opts, this.closedError)
   }
 
   private fail(e: Error): void {

@@ -19,7 +19,8 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxAgentPinnedBytes: 1024 ** 3,
   dataIdleTimeoutMs: 30_000,
   // one pair at a time by default: two send jobs on one host disturb each other's figures
-  maxSendJobs: 1
+  maxSendJobs: 1,
+  maxSendFileBytes: 4 * 1024 ** 3
 }
 
 /** the receive ring's buffers per stream in mode uring when the plan names no depth (zc.h) */

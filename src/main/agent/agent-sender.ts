@@ -7,7 +7,9 @@
 
 import type { ErrorInfo } from '../../shared/errors'
 import { planShapeProblems } from '../../shared/plan-schema'
+import { printable } from '../../shared/printable'
 import { MAX_REPORT_BYTES, type Plan, type Report } from '../../shared/report'
+import { formatBytes } from '../../shared/units'
 import type { Client } from './agent-peer'
 import { whoIs } from './agent-peer'
 import { SEND_REPORT_PART_BYTES, type AgentLimits, type SendRequest } from './protocol'
@@ -36,7 +38,13 @@ const AGENT_TARGET = /^agent:\/\/\S+$/i
 /** why a send request is refused before it starts, or null: checked in this order */
 export function sendRefusal(
   m: SendRequest,
-  state: { token: string | null | undefined; runner: SendRunner | null; running: number; maxSendJobs: number }
+  state: {
+    token: string | null | undefined
+    runner: SendRunner | null
+    running: number
+    maxSendJobs: number
+    maxSendFileBytes: number
+  }
 ): ErrorInfo | null {
   if (!state.runner || state.maxSendJobs < 1)
     return {
@@ -68,6 +76,14 @@ export function sendRefusal(
       message: 'send: a send job sends a generated file, never a file of the agent host',
       hint: 'leave --file out; --size sets the generated file'
     }
+  // each size is a file written and kept in the cache: their sum is what the job takes of the disk
+  const fileBytes = [...new Set(plan.fileBytes)].reduce((a, b) => a + b, 0)
+  if (fileBytes > state.maxSendFileBytes)
+    return {
+      code: 'ZC_BAD_PLAN',
+      message: `send: the plan's generated files come to ${formatBytes(fileBytes)} (${plan.fileBytes.length} size${plan.fileBytes.length > 1 ? 's' : ''}), over the ${formatBytes(state.maxSendFileBytes)} this agent writes for one send job (--max-send-file-bytes)`,
+      hint: 'use smaller or fewer --size values, or start the agent with a larger --max-send-file-bytes where its cache has the room'
+    }
   if (state.running >= state.maxSendJobs)
     return {
       code: 'ZC_BUSY',
@@ -87,8 +103,13 @@ export class SendJobs {
     private readonly limits: AgentLimits,
     private readonly options: { readonly token?: string | null },
     private readonly runner: SendRunner | null,
-    private readonly log: (line: string) => void
+    private readonly rawLog: (line: string) => void
   ) {}
+
+  /** a line of the agent's log: what a client sent (targets, and errors quoting them) never reaches a terminal raw */
+  private log(line: string): void {
+    this.rawLog(printable(line))
+  }
 
   /** answers the request (sending, or an error) and runs the job */
   start(client: Client, m: SendRequest, re: number): void {
@@ -96,7 +117,8 @@ export class SendJobs {
       token: this.options.token,
       runner: this.runner,
       running: this.running,
-      maxSendJobs: this.limits.maxSendJobs
+      maxSendJobs: this.limits.maxSendJobs,
+      maxSendFileBytes: this.limits.maxSendFileBytes
     })
     if (refusal) {
       this.log(`session ${whoIs(client.sock)}: send refused: ${refusal.code} ${refusal.message}`)
@@ -142,10 +164,21 @@ export class SendJobs {
     } catch (e) {
       const info = e as Partial<ErrorInfo>
       error = { code: typeof info.code === 'string' ? info.code : 'ZC_INTERNAL', message: String(info.message ?? e) }
+      if (error.code === 'ZC_NOT_AGENT') error.message = notAgentMessage(error.message, plan)
     }
     this.log(`send job ${job}: ${error ? `failed: ${error.code} ${error.message}` : 'report sent'}`)
     client.send({ type: 'send-end', job, error })
   }
+}
+
+/**
+ * ZC_NOT_AGENT quotes what answered (a banner, an HTTP status line): fine for a user's own
+ * run, but a send job's runner is told only where, never what a host of this network says
+ */
+function notAgentMessage(message: string, plan: Plan): string {
+  // the address comes first, before anything the peer sent
+  const where = /^(\S+) is not a zcprof agent/.exec(message)?.[1]
+  return `${where ?? plan.targets.map((t) => t.replace(/^agent:\/\//i, '')).join(', ')} is not a zcprof agent`
 }
 
 /** the report in pieces, each waiting for the one before to leave: the backlog stays one piece deep */

@@ -91,6 +91,11 @@ export interface AgentLimits {
   dataIdleTimeoutMs: number
   /** send jobs (this agent as the sender of a fleet pair) at once, all clients together; 0: none */
   maxSendJobs: number
+  /**
+   * the generated test files one send job may write, its plan's sizes together: they are
+   * kept in the agent's cache, whose disk (a pod's emptyDir) may be far smaller than statfs says
+   */
+  maxSendFileBytes: number
 }
 export interface HelloReply {
   type: 'hello'

@@ -29,6 +29,8 @@ export interface AgentFlags {
   maxAgentPinned?: string
   dataIdleTimeout?: string
   maxSendJobs?: string
+  /** the test files one send job may write, its sizes together */
+  maxSendFileBytes?: string
 }
 
 /**
@@ -135,12 +137,15 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
   let maxTrialBytes: number | undefined
   let maxSessionPinnedBytes: number | undefined
   let maxAgentPinnedBytes: number | undefined
+  let maxSendFileBytes: number | undefined
   try {
     maxTrialBytes = flags.maxTrialBytes === undefined ? undefined : parseSize(flags.maxTrialBytes, '--max-trial-bytes')
     maxSessionPinnedBytes =
       flags.maxSessionPinned === undefined ? undefined : parseSize(flags.maxSessionPinned, '--max-session-pinned')
     maxAgentPinnedBytes =
       flags.maxAgentPinned === undefined ? undefined : parseSize(flags.maxAgentPinned, '--max-agent-pinned')
+    maxSendFileBytes =
+      flags.maxSendFileBytes === undefined ? undefined : parseSize(flags.maxSendFileBytes, '--max-send-file-bytes')
   } catch (e) {
     throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: (e as Error).message })
   }
@@ -162,7 +167,8 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
       maxSessionPinnedBytes,
       maxAgentPinnedBytes,
       dataIdleTimeoutMs: positive(flags.dataIdleTimeout, 'data-idle-timeout'),
-      maxSendJobs: nonNegative(flags.maxSendJobs, 'max-send-jobs')
+      maxSendJobs: nonNegative(flags.maxSendJobs, 'max-send-jobs'),
+      maxSendFileBytes
     },
     sender: sendRun,
     environment: () => captureEnvironment().catch(() => null)

@@ -7,10 +7,10 @@
 
 import type { ErrorInfo } from '../../shared/errors'
 import { ZcprofError } from '../../shared/errors'
-import { MAX_LABEL_LENGTH, type FleetPair, type Plan, type Report } from '../../shared/report'
+import { MAX_LABEL_LENGTH, MAX_TITLE_LENGTH, type FleetPair, type Plan, type Report } from '../../shared/report'
 import { AgentClient } from '../agent/agent-client'
 import type { ReportLibrary } from '../reports/report-library'
-import { parseReport } from '../reports/report-loader'
+import { checkReport, parseReport } from '../reports/report-loader'
 import type { FleetPairNodes } from './fleet-pairs'
 import type { FleetNode } from './fleet-node'
 
@@ -63,6 +63,11 @@ export function newFleetId(now = new Date()): string {
   return `fleet-${stamp}-${Math.random().toString(36).slice(2, 8)}`
 }
 
+/** text within max characters: cut with an ellipsis, as the schema's limits ask */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
 /** the report labelled as its pair: start.fleet, and a title and label naming both nodes */
 export function labelReport(report: Report, pair: FleetPairNodes, opts: Pick<FleetRunOptions, 'meta' | 'fleetId'>) {
   const fleet: FleetPair = {
@@ -71,12 +76,12 @@ export function labelReport(report: Report, pair: FleetPairNodes, opts: Pick<Fle
     receiver: { name: pair.receiver.name, pool: pair.receiver.pool }
   }
   const names = `${pair.sender.name} → ${pair.receiver.name}`
-  const label = opts.meta.label ?? names
   report.start.fleet = fleet
+  // node names run to 253 characters: the title and label are cut, never past the schema's limits
   report.meta = {
-    title: opts.meta.title ? `${opts.meta.title}: ${names}` : `fleet ${names}`,
+    title: cut(opts.meta.title ? `${opts.meta.title}: ${names}` : `fleet ${names}`, MAX_TITLE_LENGTH),
     tags: opts.meta.tags,
-    label: label.length > MAX_LABEL_LENGTH ? `${label.slice(0, MAX_LABEL_LENGTH - 1)}…` : label
+    label: cut(opts.meta.label ? `${opts.meta.label}: ${names}` : names, MAX_LABEL_LENGTH)
   }
   return report
 }
@@ -84,6 +89,9 @@ export function labelReport(report: Report, pair: FleetPairNodes, opts: Pick<Fle
 function errorInfo(e: unknown): ErrorInfo {
   return e instanceof ZcprofError ? e.toInfo() : { code: 'ZC_INTERNAL', message: (e as Error).message }
 }
+
+/** runs one pair to its outcome (runPair; a test hands in a stand-in) */
+export type PairRunner = (index: number, pair: FleetPairNodes, o: FleetRunOptions) => Promise<PairOutcome>
 
 /** one pair: the job on the sender's agent, its report into the library */
 async function runPair(index: number, pair: FleetPairNodes, o: FleetRunOptions): Promise<PairOutcome> {
@@ -116,7 +124,11 @@ async function runPair(index: number, pair: FleetPairNodes, o: FleetRunOptions):
         onProgress: (done, total, what) => o.onPair?.({ type: 'pair-progress', index, done, total, what })
       }
     )
+    // the job is over: what fails from here (the report, the library) is no doing of the sender's
+    onSender = false
     const report = labelReport(parseReport(text, `the report from ${pair.sender.name}`).report, pair, o)
+    // checked as it will be read back: a report the library could not load is the pair's failure, never a file counted done
+    checkReport(report, `the report of ${pair.sender.name} → ${pair.receiver.name}, labelled`)
     const entry = o.library.save(report, `${o.fleetId}-${pair.sender.name}-to-${pair.receiver.name}`)
     const failed = report.end.incomplete || report.trials.some((t) => t.error && !t.warmup)
     return outcome(failed ? 'failed' : 'done', entry.id, null)
@@ -132,7 +144,7 @@ async function runPair(index: number, pair: FleetPairNodes, o: FleetRunOptions):
 }
 
 /** every pair, K at once and none sharing a node with one running; outcomes in the pairs' order */
-export function runFleet(o: FleetRunOptions): Promise<PairOutcome[]> {
+export function runFleet(o: FleetRunOptions, runOne: PairRunner = runPair): Promise<PairOutcome[]> {
   const outcomes: (PairOutcome | null)[] = o.pairs.map(() => null)
   const pending = o.pairs.map((_, i) => i)
   const busy = new Set<FleetNode>()
@@ -147,7 +159,7 @@ export function runFleet(o: FleetRunOptions): Promise<PairOutcome[]> {
         busy.add(pair.sender).add(pair.receiver)
         running++
         o.onPair?.({ type: 'pair-start', index, pair })
-        void runPair(index, pair, o).then((outcome) => {
+        void runOne(index, pair, o).then((outcome) => {
           outcomes[index] = outcome
           busy.delete(pair.sender)
           busy.delete(pair.receiver)

@@ -41,6 +41,12 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
   return { host, port }
 }
 
+/** one agent's address however it is written: host names in any case, IPv6 in any of its forms */
+function agentKey(at: { host: string; port: number }): string {
+  const host = net.isIPv6(at.host) ? new URL(`http://[${at.host}]/`).hostname : at.host.toLowerCase()
+  return `${host}|${at.port}`
+}
+
 function lineError(file: string, line: number, message: string, hint = FORM): ZcprofError {
   return new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message: `${file}:${line}: ${message}`, hint })
 }
@@ -59,6 +65,8 @@ function checkName(text: string, what: string, file: string, line: number): stri
 export function parseHostsFile(text: string, file: string): FleetNode[] {
   const nodes: FleetNode[] = []
   const seen = new Map<string, number>()
+  /** each agent's HOST:PORT, with the node and line that named it first */
+  const agents = new Map<string, { name: string; line: number }>()
   const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1
@@ -81,6 +89,16 @@ export function parseHostsFile(text: string, file: string): FleetNode[] {
     if (before !== undefined)
       throw lineError(file, n, `node '${name}' is named again (first on line ${before})`, 'give each node its own name')
     seen.set(name, n)
+    const where = agentKey(at)
+    const same = agents.get(where)
+    if (same)
+      throw lineError(
+        file,
+        n,
+        `node '${name}' is at ${fields[1].slice(0, 60)}, the agent node '${same.name}' is at (line ${same.line}): a pair of the two would send to itself`,
+        'give each node its own agent: another host, or another port'
+      )
+    agents.set(where, { name, line: n })
     nodes.push({ name, host: at.host, port: at.port, pool })
   }
   if (nodes.length < 2)

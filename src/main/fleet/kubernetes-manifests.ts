@@ -231,13 +231,19 @@ function nodeReader(ns: string): Manifest[] {
 /** where an agent's send jobs keep their test files: the plan's sizes fit (the default is 256 MiB) */
 const AGENT_CACHE = '/cache'
 const AGENT_CACHE_SIZE = '2Gi'
+/**
+ * what one send job may write there (--max-send-file-bytes): half the cache, so the files
+ * an earlier plan left fit beside a new one's. The agent's own check sees the node's disk
+ * (statfs), not the emptyDir's limit, and a pod past its sizeLimit is evicted.
+ */
+const AGENT_SEND_FILE_BYTES = '1GiB'
 
 function agentContainer(o: ManifestOptions) {
   return {
     name: 'agent',
     image: o.image,
     imagePullPolicy: 'IfNotPresent',
-    args: ['agent', '--listen', `0.0.0.0:${AGENT_PORT}`],
+    args: ['agent', '--listen', `0.0.0.0:${AGENT_PORT}`, '--max-send-file-bytes', AGENT_SEND_FILE_BYTES],
     // a send job (a fleet pair's sender) writes its generated test file under $XDG_CACHE_HOME/zcprof
     env: [tokenEnv(o), { name: 'XDG_CACHE_HOME', value: AGENT_CACHE }],
     ports: [{ name: AGENT_PORT_NAME, containerPort: AGENT_PORT, protocol: 'TCP' }],
@@ -301,7 +307,9 @@ function agentDaemonSet(o: ManifestOptions): Manifest {
       },
       {
         path: [...c, 'args'],
-        text: 'The token comes from the Secret through ZCPROF_TOKEN, never an argument (ps shows those).'
+        text:
+          'The token comes from the Secret through ZCPROF_TOKEN, never an argument (ps shows those).\n' +
+          `A send job's test files (its plan's sizes together) stay within half the ${AGENT_CACHE_SIZE} /cache.`
       },
       {
         path: [...c, 'readinessProbe'],
@@ -329,7 +337,7 @@ function networkPolicy(o: ManifestOptions): Manifest {
         policyTypes: ['Ingress'],
         ingress: [
           {
-            from: [{ podSelector: { matchLabels: RUNNER_LABELS } }],
+            from: [{ podSelector: { matchLabels: RUNNER_LABELS } }, { podSelector: { matchLabels: AGENT_LABELS } }],
             ports: [{ protocol: 'TCP', port: AGENT_PORT }]
           },
           {
@@ -340,7 +348,10 @@ function networkPolicy(o: ManifestOptions): Manifest {
       }
     },
     comments: [
-      { path: ['spec', 'ingress', 0], text: "The control port: the runner's pods only." },
+      {
+        path: ['spec', 'ingress', 0],
+        text: "The control port: the runner's pods, and the other agents (a send job's sender opens its\ncontrol connection to the receiver's agent here)."
+      },
       {
         path: ['spec', 'ingress', 1],
         text: "A trial's data ports (ephemeral, one per stream): from the runner or another agent asked to send."

@@ -20,7 +20,7 @@ export interface IndexedEntry {
 }
 
 /** the entry's shape: raised when LibraryEntry changes, so an older index is read as none */
-const INDEX_FORMAT = 3
+const INDEX_FORMAT = 4
 
 interface IndexFile {
   format: number

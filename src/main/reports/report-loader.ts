@@ -359,6 +359,14 @@ export function readInputFile(file: string, maxBytes = MAX_REPORT_BYTES, what = 
   }
 }
 
+/**
+ * A report made or changed here, checked as a file of it would be read back (its JSON
+ * against the schema): so what is saved always loads. Throws ZC_REPORT_SCHEMA.
+ */
+export function checkReport(report: Report, source: string): Report {
+  return check(JSON.parse(JSON.stringify(report)) as unknown, 0, source).report
+}
+
 export function loadReportFile(file: string, options: Iperf3ImportOptions = {}): LoadedReport {
   return parseReport(readInputFile(file), file, options)
 }
