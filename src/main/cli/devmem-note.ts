@@ -6,10 +6,7 @@ import { ZcprofError } from '../../shared/errors'
 import { parseTarget } from '../../shared/targets'
 import { devmemVerdict, type DevmemVerdict } from '../../shared/devmem'
 import { probeDevmem, readDevmemFacts, type DevmemProbeOptions } from '../host/devmem-probe'
-import { paragraph } from './text-table'
-
-/** the lines `zcprof: ` is put before fit 80 columns */
-const WIDTH = 72
+import { receivePathNote } from './receive-path-note'
 
 function verdictFor(targetText: string, opts: DevmemProbeOptions): { verdict: DevmemVerdict; remote: string | null } {
   const t = parseTarget(targetText)
@@ -27,27 +24,12 @@ function verdictFor(targetText: string, opts: DevmemProbeOptions): { verdict: De
 
 /** the note for each target, wrapped: a list of reasons, then what a user must still set up */
 export function devmemNote(targets: string[], opts: DevmemProbeOptions = {}): string {
-  const out: string[] = []
-  for (const text of targets.flatMap((t) => t.split(',')).map((t) => t.trim())) {
-    const { verdict: v, remote } = verdictFor(text, opts)
-    const over = v.iface === null ? text : `${text}, over ${v.iface}`
-    const head = v.available
-      ? `devmem: the checks pass (${over}), but zcprof has no devmem receiver yet; still to set up:`
-      : `devmem: not available here (${over}):`
-    out.push(...paragraph(head, WIDTH, '', '    '))
-    for (const r of v.available ? v.needs : v.reasons) out.push(...paragraph(r, WIDTH, '  - ', '    '))
-    if (remote !== null)
-      out.push(
-        ...paragraph(
-          `${remote} receives, not this host: this judges this host's interface and GPU; ${remote}'s own NIC and GPU must pass the same checks`,
-          WIDTH,
-          '  ',
-          '    '
-        )
-      )
-  }
-  out.push('What a NIC and GPU need: README, "devmem TCP into GPU memory".')
-  return out.join('\n')
+  return receivePathNote(targets, (t) => verdictFor(t, opts), {
+    name: 'devmem',
+    judged: 'interface and GPU',
+    remoteNeeds: 'NIC and GPU',
+    readme: 'What a NIC and GPU need: README, "devmem TCP into GPU memory".'
+  })
 }
 
 /** what `--receiver devmem` ends with: exit 2, and why */

@@ -6,10 +6,7 @@ import { ZcprofError } from '../../shared/errors'
 import { parseTarget } from '../../shared/targets'
 import { zcrxVerdict, type ZcrxVerdict } from '../../shared/zcrx'
 import { probeZcrx, readZcrxFacts, type ZcrxProbeOptions } from '../host/zcrx-probe'
-import { paragraph } from './text-table'
-
-/** the lines `zcprof: ` is put before fit 80 columns */
-const WIDTH = 72
+import { receivePathNote } from './receive-path-note'
 
 function verdictFor(targetText: string, opts: ZcrxProbeOptions): { verdict: ZcrxVerdict; remote: string | null } {
   const t = parseTarget(targetText)
@@ -26,28 +23,12 @@ function verdictFor(targetText: string, opts: ZcrxProbeOptions): { verdict: Zcrx
 
 /** the note for each target, wrapped: a list of reasons, then what a user must still set up */
 export function zcrxNote(targets: string[], opts: ZcrxProbeOptions = {}): string {
-  const out: string[] = []
-  // as run takes them: repeated, or comma-separated
-  for (const text of targets.flatMap((t) => t.split(',')).map((t) => t.trim())) {
-    const { verdict: v, remote } = verdictFor(text, opts)
-    const over = v.iface === null ? text : `${text}, over ${v.iface}`
-    const head = v.available
-      ? `zcrx: the checks pass (${over}), but zcprof has no zcrx receiver yet; still to set up:`
-      : `zcrx: not available here (${over}):`
-    out.push(...paragraph(head, WIDTH, '', '    '))
-    for (const r of v.available ? v.needs : v.reasons) out.push(...paragraph(r, WIDTH, '  - ', '    '))
-    if (remote !== null)
-      out.push(
-        ...paragraph(
-          `${remote} receives, not this host: this judges this host's interface toward it; ${remote}'s own NIC must pass the same checks`,
-          WIDTH,
-          '  ',
-          '    '
-        )
-      )
-  }
-  out.push('What a NIC needs: README, "io_uring zero-copy receive (zcrx)".')
-  return out.join('\n')
+  return receivePathNote(targets, (t) => verdictFor(t, opts), {
+    name: 'zcrx',
+    judged: 'interface toward it',
+    remoteNeeds: 'NIC',
+    readme: 'What a NIC needs: README, "io_uring zero-copy receive (zcrx)".'
+  })
 }
 
 /** what `--receiver zcrx` ends with: exit 2, and why */
