@@ -94,3 +94,29 @@ export async function screenshotViewports(page: Page, name: string): Promise<voi
   }
   if (before) await page.setViewportSize(before)
 }
+
+/**
+ * One flow on a page of `zcprof ui` over a library of its own: the UI started, a page
+ * opened on it, `flow` run, and any console or page error on that page fails it; the
+ * page and the UI go whatever happens. `beforeGoto` sees the page before it loads.
+ */
+export async function withLibraryPage(
+  browser: Browser,
+  library: string,
+  viewport: { width: number; height: number },
+  flow: (page: Page) => Promise<void>,
+  beforeGoto: (page: Page) => void = () => undefined
+): Promise<void> {
+  const { ui, url } = await startUi({ ZCPROF_LIBRARY: library })
+  const page = await browser.newPage({ viewport })
+  const seen = collectProblems(page)
+  beforeGoto(page)
+  try {
+    await page.goto(url)
+    await flow(page)
+    if (seen.length) throw new Error(`console or page errors: ${seen.join('; ')}`)
+  } finally {
+    await page.close()
+    ui.kill('SIGTERM')
+  }
+}

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers'
 import { FOUR_NODES, writeFleetRun } from '../fixtures/reports/fleet'
-import { artifacts, collectProblems, haveBrowser, launchBrowser, NO_BROWSER, startUi } from './browser'
+import { artifacts, collectProblems, haveBrowser, launchBrowser, NO_BROWSER, startUi, withLibraryPage } from './browser'
 import { skipWhen } from '../skips'
 
 const SMALL = { width: 800, height: 600 }
@@ -138,11 +138,7 @@ describe.skipIf(noBrowser)('the Fleet view of a wide fleet, and of a library wit
       name: `worker-${String(i).padStart(2, '0')}.pool-a.example.internal`
     }))
     writeFleetRun(folder, { fleetId: 'wide', nodes })
-    const { ui: other, url } = await startUi({ ZCPROF_LIBRARY: folder })
-    const p = await browser.newPage({ viewport: SMALL })
-    const seen = collectProblems(p)
-    try {
-      await p.goto(url)
+    await withLibraryPage(browser, folder, SMALL, async (p) => {
       await p.getByRole('tab', { name: 'Fleet' }).click()
       await p.waitForSelector('[data-testid="fleet-matrix"]', { timeout: 30_000 })
       expect(await p.getByTestId('fleet-cell').count()).toBe(144)
@@ -157,26 +153,14 @@ describe.skipIf(noBrowser)('the Fleet view of a wide fleet, and of a library wit
         '! worker-07.pool-a.example.internal',
         '! worker-11.pool-a.example.internal'
       ])
-      expect(seen).toEqual([])
-    } finally {
-      await p.close()
-      other.kill('SIGTERM')
-    }
+    })
   })
 
   it('says how to fill the library', async () => {
-    const { ui: other, url } = await startUi({ ZCPROF_LIBRARY: path.join(tempDir(), 'empty') })
-    const p = await browser.newPage({ viewport: SMALL })
-    const seen = collectProblems(p)
-    try {
-      await p.goto(url)
+    await withLibraryPage(browser, path.join(tempDir(), 'empty'), SMALL, async (p) => {
       await p.getByRole('tab', { name: 'Fleet' }).click()
       await p.waitForSelector('[data-testid="fleet-empty"]', { timeout: 30_000 })
       expect(await p.getByTestId('fleet-empty').textContent()).toMatch(/holds no fleet run.*zcprof fleet run/)
-      expect(seen).toEqual([])
-    } finally {
-      await p.close()
-      other.kill('SIGTERM')
-    }
+    })
   })
 })

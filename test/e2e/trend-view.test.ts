@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers'
 import { dailyRuns, writeHistory } from '../fixtures/reports/history'
-import { artifacts, collectProblems, haveBrowser, launchBrowser, NO_BROWSER, startUi } from './browser'
+import { artifacts, collectProblems, haveBrowser, launchBrowser, NO_BROWSER, startUi, withLibraryPage } from './browser'
 import { skipWhen } from '../skips'
 
 const SMALL = { width: 800, height: 600 }
@@ -157,19 +157,11 @@ describe.skipIf(noBrowser)('the Trend view in Chromium', () => {
 
 describe.skipIf(noBrowser)('the Trend view of an empty library', () => {
   it('says how to fill the library', async () => {
-    const { ui: other, url } = await startUi({ ZCPROF_LIBRARY: path.join(tempDir(), 'empty') })
-    try {
-      const p = await browser.newPage({ viewport: SMALL })
-      const seen = collectProblems(p)
-      await p.goto(url)
+    await withLibraryPage(browser, path.join(tempDir(), 'empty'), SMALL, async (p) => {
       await p.getByRole('tab', { name: 'Trend' }).click()
       await p.waitForSelector('[data-testid="trend-empty"]', { timeout: 30_000 })
       expect(await p.getByTestId('trend-empty').textContent()).toMatch(/zcprof run --save.*zcprof library import/)
-      expect(seen).toEqual([])
-      await p.close()
-    } finally {
-      other.kill('SIGTERM')
-    }
+    })
   })
 })
 

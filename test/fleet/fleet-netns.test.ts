@@ -18,7 +18,7 @@ import type { Report } from '../../src/shared/report'
 import { tempDir, ZCPROF_BIN } from '../helpers'
 import { netnsRefused } from '../netns-pair'
 import { skipWhen } from '../skips'
-import { collectProblems, haveBrowser, launchBrowser, NO_BROWSER, startUi } from '../e2e/browser'
+import { haveBrowser, launchBrowser, NO_BROWSER, withLibraryPage } from '../e2e/browser'
 
 const TAG = String(process.pid)
 const TOKEN = 'fleet-netns-token-5c1d09ab'
@@ -224,27 +224,27 @@ describe.skipIf(
     realRun = { library, cells: view.matrices[0].cells }
   }, 120_000)
 
-  it.skipIf(noBrowser)("the Fleet view in Chromium draws that real run's 4 × 4 matrix, each cell its report's", async () => {
-    expect(realRun, 'the 4 × 4 run above must have landed').not.toBeNull()
-    const { ui, url } = await startUi({ ZCPROF_LIBRARY: realRun!.library })
-    const browser = await launchBrowser()
-    try {
-      const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
-      const problems = collectProblems(page)
-      await page.goto(url)
-      await page.getByRole('tab', { name: 'Fleet' }).click()
-      await page.waitForSelector('[data-testid="fleet-matrix"]', { timeout: 30_000 })
-      const texts = (await page.getByTestId('fleet-cell').allTextContents()).map((t) => t.trim())
-      expect(texts).toHaveLength(16)
-      // the view's own rounding of each cell's cost (3 significant figures), against the CLI's numbers
-      const expected = realRun!.cells.flat().map((c) => (c.status === 'self' ? '·' : c.cpu!.mean.toPrecision(3)))
-      expect(texts).toEqual(expected)
-      expect(problems).toEqual([])
-    } finally {
-      await browser.close()
-      ui.kill('SIGTERM')
-    }
-  }, 90_000)
+  it.skipIf(noBrowser)(
+    "the Fleet view in Chromium draws that real run's 4 × 4 matrix, each cell its report's",
+    async () => {
+      expect(realRun, 'the 4 × 4 run above must have landed').not.toBeNull()
+      const browser = await launchBrowser()
+      try {
+        await withLibraryPage(browser, realRun!.library, { width: 800, height: 600 }, async (page) => {
+          await page.getByRole('tab', { name: 'Fleet' }).click()
+          await page.waitForSelector('[data-testid="fleet-matrix"]', { timeout: 30_000 })
+          const texts = (await page.getByTestId('fleet-cell').allTextContents()).map((t) => t.trim())
+          expect(texts).toHaveLength(16)
+          // the view's own rounding of each cell's cost (3 significant figures), against the CLI's numbers
+          const expected = realRun!.cells.flat().map((c) => (c.status === 'self' ? '·' : c.cpu!.mean.toPrecision(3)))
+          expect(texts).toEqual(expected)
+        })
+      } finally {
+        await browser.close()
+      }
+    },
+    90_000
+  )
 
   it('SIGTERM stops the run cleanly: the pairs that finished keep their reports, the rest are not run (exit 1)', async () => {
     const library = path.join(dir, 'lib-stopped')

@@ -3,9 +3,9 @@
 
 import { act } from 'react'
 import { describe, expect, it } from 'vitest'
+import { ALL_CAPABILITIES } from './capabilities'
 import { render, rerender, settle } from './render'
 import type { Capabilities } from '../../src/shared/api'
-import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
 import { draftFromPlan, type PlanDraft } from '../../src/shared/plan-form'
 import type { Plan } from '../../src/shared/report'
 import { StreamsChart, TrialChart, TrialPointsChart } from '../../src/renderer/src/charts/live-charts'
@@ -13,13 +13,7 @@ import type { TrialPoint } from '../../src/renderer/src/state/run-state'
 import { SetupView } from '../../src/renderer/src/views/setup-view'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
 
-const caps: Capabilities = {
-  version: 'test',
-  methods: Object.values(METHOD_INFO).map((m) => ({ ...m, supported: true })),
-  receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
-  defaults: DEFAULT_PLAN,
-  allowedCpus: [0, 1]
-}
+const caps: Capabilities = ALL_CAPABILITIES
 
 /** a SetupView whose draft lives here, as it lives in the App */
 function setup(onStart: (p: Plan) => void = () => undefined) {

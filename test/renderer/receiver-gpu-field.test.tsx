@@ -5,19 +5,13 @@
 
 import { describe, expect, it } from 'vitest'
 import type { Capabilities } from '../../src/shared/api'
-import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
 import { draftFromPlan, type PlanDraft } from '../../src/shared/plan-form'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
 import { SetupView } from '../../src/renderer/src/views/setup-view'
+import { ALL_CAPABILITIES } from './capabilities'
 import { render } from './render'
 
-const caps: Capabilities = {
-  version: 'test',
-  methods: Object.values(METHOD_INFO).map((m) => ({ ...m, supported: true })),
-  receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
-  defaults: DEFAULT_PLAN,
-  allowedCpus: [0, 1]
-}
+const caps: Capabilities = ALL_CAPABILITIES
 
 const view = (draft: Partial<PlanDraft>, capabilities = caps) =>
   render(

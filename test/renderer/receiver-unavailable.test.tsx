@@ -5,20 +5,15 @@
 
 import { describe, expect, it } from 'vitest'
 import type { Capabilities } from '../../src/shared/api'
-import { METHOD_INFO, RECEIVER_MODES, RECEIVER_MODE_INFO } from '../../src/shared/methods'
+import { RECEIVER_MODES } from '../../src/shared/methods'
 import { draftFromPlan } from '../../src/shared/plan-form'
 import { DEFAULT_PLAN } from '../../src/main/engine/run'
 import { SetupView } from '../../src/renderer/src/views/setup-view'
+import { ALL_CAPABILITIES } from './capabilities'
 import { render } from './render'
 
 const REASON = "lo is the loopback interface: zcrx needs a NIC's hardware RX queue"
-const base: Capabilities = {
-  version: 'test',
-  methods: Object.values(METHOD_INFO).map((m) => ({ ...m, supported: true })),
-  receiverModes: RECEIVER_MODES.map((name) => ({ name, description: RECEIVER_MODE_INFO[name] })),
-  defaults: DEFAULT_PLAN,
-  allowedCpus: [0, 1]
-}
+const base: Capabilities = ALL_CAPABILITIES
 
 const view = (capabilities: Capabilities) =>
   render(
