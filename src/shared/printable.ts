@@ -21,3 +21,9 @@ export function printableDeep<T>(value: T): T {
   }
   return value
 }
+
+/** text cut to n characters (code points, so no pair is split), the cut marked with "…" */
+export function cutText(text: string, n: number): string {
+  const chars = [...text]
+  return chars.length <= n ? text : `${chars.slice(0, Math.max(0, n - 1)).join('')}…`
+}

@@ -5,7 +5,7 @@
 
 import { ZcprofError } from '../../shared/errors'
 import { planProblems } from '../../shared/plan-rules'
-import { printable } from '../../shared/printable'
+import { cutText, printable } from '../../shared/printable'
 import { formatDurationMs } from '../../shared/units'
 import { buildPairs, parsePairsFile, type FleetPairNodes, type MatrixSpec } from '../fleet/fleet-pairs'
 import { discoverKubernetesNodes } from '../fleet/kubernetes-discovery'
@@ -74,12 +74,16 @@ export async function discoverNodes(flags: FleetFlags): Promise<FleetNode[]> {
       poolLabel: flags.poolLabel,
       onWarning: (w) => process.stderr.write(`zcprof: ${printable(w)}\n`)
     })
-  const k8sOnly = [flags.namespace && '--namespace', flags.kubeconfig && '--kubeconfig', flags.poolLabel && '--pool-label']
+  const k8sOnly = [
+    flags.namespace && '--namespace',
+    flags.kubeconfig && '--kubeconfig',
+    flags.poolLabel && '--pool-label'
+  ]
   const stray = k8sOnly.filter(Boolean)
   if (stray.length) throw usage(`${stray.join(', ')} go with --kubernetes`, 'add --kubernetes [SELECTOR]')
   throw usage(
     'no nodes: give --hosts FILE or --kubernetes [SELECTOR]',
-    'a hosts file has one node a line: `NAME HOST[:PORT] [POOL]`; --kubernetes finds the agent DaemonSet\'s pods'
+    "a hosts file has one node a line: `NAME HOST[:PORT] [POOL]`; --kubernetes finds the agent DaemonSet's pods"
   )
 }
 
@@ -119,14 +123,11 @@ function agentTimeoutMs(text: string | undefined): number {
   return Number(text)
 }
 
-/** a line cut to the terminal's width */
-const fit = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text)
-
 /** one pair's line when it ends: "[ 3/12] a → b  done  8.1 s  <report id or why not>" */
 export function pairLine(outcome: PairOutcome, index: number, count: number, width: number): string {
   const n = String(index + 1).padStart(String(count).length)
   const what = outcome.entryId ?? (outcome.error ? `${outcome.error.code}: ${outcome.error.message}` : '')
-  return fit(
+  return cutText(
     `[${n}/${count}] ${outcome.sender} → ${outcome.receiver}  ${outcome.status}  ${formatDurationMs(outcome.durationMs)}  ${what}`,
     width
   )
@@ -152,7 +153,7 @@ function reporter(pairs: readonly FleetPairNodes[], quiet: boolean) {
         const p = pairs[e.index]
         clear()
         process.stderr.write(
-          fit(`  ${p.sender.name} → ${p.receiver.name}: trial ${e.done}/${e.total} ${e.what}`, width)
+          cutText(`  ${p.sender.name} → ${p.receiver.name}: trial ${e.done}/${e.total} ${e.what}`, width)
         )
         live = true
         return
@@ -162,7 +163,7 @@ function reporter(pairs: readonly FleetPairNodes[], quiet: boolean) {
         const p = e.pair
         if (!tty)
           process.stderr.write(
-            fit(
+            cutText(
               `start ${p.sender.name} → ${p.receiver.name} (${agentTarget(p.sender)} to ${agentTarget(p.receiver)})`,
               width
             ) + '\n'

@@ -10,7 +10,7 @@ import { minuteText } from '../../shared/units'
 import { headline } from '../../shared/export/library-entry'
 import { ALL_ENTRIES, queryLibrary, type LibraryEntry, type LibraryQuery } from '../../shared/library'
 import { ALL_METHODS, isMethod } from '../../shared/methods'
-import { printable, printableDeep } from '../../shared/printable'
+import { cutText, printable, printableDeep } from '../../shared/printable'
 import type { Report } from '../../shared/report'
 import { parseReport, readInputFile } from '../reports/report-loader'
 import { defaultLibraryFolder, ReportLibrary } from '../reports/report-library'
@@ -49,12 +49,6 @@ const GUTTER = 2
 
 function bad(message: string, hint = USAGE): never {
   throw new ZcprofError({ code: 'ZC_BAD_ARGUMENT', message, hint })
-}
-
-/** text cut to n characters (code points), the cut marked with "…" */
-function cut(text: string, n: number): string {
-  const chars = [...text]
-  return chars.length <= n ? text : `${chars.slice(0, Math.max(0, n - 1)).join('')}…`
 }
 
 /** a line in pieces of at most n characters: a path longer than the line is broken, not let run past it */
@@ -101,7 +95,7 @@ function narrowList(entries: LibraryEntry[], width: number, color: boolean): str
   while (shown > 0 && need(shown) > width) shown--
   const tagsWidth = width - need(2) - GUTTER
   const cellOf = (e: LibraryEntry, c: number) =>
-    c === 1 ? cut(e.host, hostWidth) : c === 2 ? cut(tagsOf(e), tagsWidth) : beside[c].cell(e)
+    c === 1 ? cutText(e.host, hostWidth) : c === 2 ? cutText(tagsOf(e), tagsWidth) : beside[c].cell(e)
   const rows = entries.map((e) => [e.id, ...beside.slice(0, shown).map((_, c) => cellOf(e, c))])
   const head = ['id', ...beside.slice(0, shown).map((c) => c.head)]
   const [top, rule, ...lines] = drawTable(head, rows, { color }).split('\n')
@@ -114,11 +108,11 @@ function narrowList(entries: LibraryEntry[], width: number, color: boolean): str
       .slice(shown)
       .map((c) => c.cell(e))
       .filter(Boolean)
-    if (rest.length) out.push(indent + cut(rest.join(' · '), room))
+    if (rest.length) out.push(indent + cutText(rest.join(' · '), room))
     if (e.problem) for (const l of wrap(problemText(e), room).flatMap((l) => pieces(l, room))) out.push(indent + l)
     else {
       const both = `${titleOf(e)} · ${e.headline}`
-      const detail = [...both].length <= room ? [both] : [cut(titleOf(e), room), cut(e.headline, room)]
+      const detail = [...both].length <= room ? [both] : [cutText(titleOf(e), room), cutText(e.headline, room)]
       for (const l of detail) out.push(indent + l)
     }
   })

@@ -4,7 +4,7 @@ import { mkdirSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
-import { printable, printableDeep } from '../../shared/printable'
+import { cutText, printable, printableDeep } from '../../shared/printable'
 import { MAX_PLAN_FILE_BYTES, mergePlans, parsePlanFile } from '../../shared/plan-file'
 import { ZcprofError, type ErrorInfo } from '../../shared/errors'
 import type { RunEvent } from '../../shared/events'
@@ -353,7 +353,7 @@ function progressReporter(enabled: boolean, width: number) {
   const label = () => {
     const text = widest ? `${trial} · ${widest}` : trial
     const room = Math.max(20, width - 12 - 20)
-    return text.length > room ? `${text.slice(0, room - 1)}…` : text
+    return cutText(text, room)
   }
   const redraw = () => bar.update(done, { label: label(), left: left() })
   const ticker = setInterval(() => started && !stopped && redraw(), 500)
@@ -426,7 +426,7 @@ export function roundLine(e: Extract<RunEvent, { type: 'round-end' }>, precision
   const cell = (r: (typeof rows)[number]) =>
     `${rowLabel(r, receivers)} ${r.halfWidth === null ? `n=${r.n}` : pointsText(r.halfWidth)}${isTight(r.halfWidth, precision) ? '✓' : ''}`
   const text = `round ${e.round}: ${rows.map(cell).join(' ')}`
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text
+  return cutText(text, width)
 }
 
 /** the signals that stop a run the way Ctrl-C does */

@@ -5,6 +5,7 @@
 // a node, so pairs do not disturb each other. A pair that fails is that pair's failure:
 // the rest go on. A stop (the signal) cancels the pairs running and starts no more.
 
+import { cutText } from '../../shared/printable'
 import type { ErrorInfo } from '../../shared/errors'
 import { ZcprofError } from '../../shared/errors'
 import { MAX_LABEL_LENGTH, MAX_TITLE_LENGTH, type FleetPair, type Plan, type Report } from '../../shared/report'
@@ -63,11 +64,6 @@ export function newFleetId(now = new Date()): string {
   return `fleet-${stamp}-${Math.random().toString(36).slice(2, 8)}`
 }
 
-/** text within max characters: cut with an ellipsis, as the schema's limits ask */
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
-}
-
 /** the report labelled as its pair: start.fleet, and a title and label naming both nodes */
 export function labelReport(report: Report, pair: FleetPairNodes, opts: Pick<FleetRunOptions, 'meta' | 'fleetId'>) {
   const fleet: FleetPair = {
@@ -79,9 +75,9 @@ export function labelReport(report: Report, pair: FleetPairNodes, opts: Pick<Fle
   report.start.fleet = fleet
   // node names run to 253 characters: the title and label are cut, never past the schema's limits
   report.meta = {
-    title: cut(opts.meta.title ? `${opts.meta.title}: ${names}` : `fleet ${names}`, MAX_TITLE_LENGTH),
+    title: cutText(opts.meta.title ? `${opts.meta.title}: ${names}` : `fleet ${names}`, MAX_TITLE_LENGTH),
     tags: opts.meta.tags,
-    label: cut(opts.meta.label ? `${opts.meta.label}: ${names}` : names, MAX_LABEL_LENGTH)
+    label: cutText(opts.meta.label ? `${opts.meta.label}: ${names}` : names, MAX_LABEL_LENGTH)
   }
   return report
 }
